@@ -1,0 +1,33 @@
+//! Signing in and out, and who is signed in.
+
+use super::AppError;
+use crate::domain::CurrentUser;
+use leptos::prelude::*;
+
+/// Signs in with e-mail and password, then redirects to `next` (a local path) or home.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth, ctx};
+    ctx::reply(async move {
+        let state = ctx::state()?;
+        auth::sign_in(&state, &email, &password, next.as_deref()).await
+    })
+    .await
+}
+
+/// Ends the caller's session and returns to the sign-in page.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::{auth, ctx};
+    ctx::reply(auth::sign_out()).await
+}
+
+/// The signed-in person, or `None`.
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
+    Ok(crate::server::ctx::current_user())
+}

@@ -1,0 +1,13 @@
+//! Pure domain types and rules. Serde only: this compiles to WASM and native alike, and
+//! is unit-tested without a database.
+
+pub mod directory;
+pub mod ids;
+pub mod org;
+pub mod people;
+pub mod validate;
+
+pub use ids::{PersonId, UnitId};
+pub use org::{would_create_cycle, CycleError};
+pub use people::{initials, Capabilities, CurrentUser, HomeKind, Role};
+pub use validate::{Email, FieldError, PersonName, ShortText};

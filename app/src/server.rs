@@ -1,0 +1,21 @@
+//! Server-only code (the `ssr` feature): state, the caller, services and database access.
+
+pub mod auth;
+pub mod ctx;
+pub mod db;
+pub mod demo;
+pub mod people;
+pub mod session_store;
+pub mod state;
+
+pub use db::{Backend, Db};
+pub use state::{AppState, Settings};
+
+/// Milliseconds since the Unix epoch: how every time is stored (both backends, through
+/// sqlx's Any driver, agree on BIGINT and on nothing richer).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,66 @@
+//! How a server function learns who is calling. The `current_user` middleware in the
+//! server crate resolves the session before any handler runs and puts the result in the
+//! request's extensions; leptos_axum hands those request parts to every server function
+//! and to server rendering through context.
+
+use super::state::AppState;
+use crate::api::AppError;
+use crate::domain::CurrentUser;
+use leptos::prelude::*;
+use std::future::Future;
+
+/// The signed-in person as resolved for this request (an extension set by middleware).
+#[derive(Clone, Debug)]
+pub struct Caller(pub Option<CurrentUser>);
+
+/// The application state.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in person, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+        .and_then(|c| c.0)
+}
+
+/// State and caller, or `Unauthenticated`.
+pub fn user() -> Result<(AppState, CurrentUser), AppError> {
+    let me = current_user().ok_or(AppError::Unauthenticated)?;
+    Ok((state()?, me))
+}
+
+/// State and caller, who must be an admin.
+pub fn admin() -> Result<(AppState, CurrentUser), AppError> {
+    let (st, me) = user()?;
+    if !me.caps().administer {
+        return Err(AppError::Forbidden);
+    }
+    Ok((st, me))
+}
+
+/// Runs a server function's body and, on error, sets the response status to the error's
+/// (401, 403, 422...), so API clients and tests see a meaningful code.
+pub async fn reply<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(e) = &result {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(
+                http::StatusCode::from_u16(e.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
+/// Logs a database error in full once, here where it is handled, and hides it from the
+/// caller.
+pub fn internal(e: sqlx::Error) -> AppError {
+    tracing::error!(error = %e, "database error");
+    AppError::Internal
+}

@@ -1,0 +1,435 @@
+//! The demo organisation: Northwind Labs, 40 people in four units with two levels of
+//! management under a CEO, an admin and an HR viewer. Loaded in one transaction.
+
+use super::auth::hash_password;
+use super::ctx::internal;
+use super::db::Db;
+use super::now_ms;
+use crate::api::AppError;
+use sqlx::{Any, Executor};
+use std::collections::HashMap;
+
+/// The password of every demo sign-in (documented in the README).
+pub const DEMO_PASSWORD: &str = "proficio-demo";
+
+/// Units: (key, name, parent key).
+const UNITS: &[(&str, &str, Option<&str>)] = &[
+    ("co", "Northwind Labs", None),
+    ("eng", "Engineering", Some("co")),
+    ("platform", "Platform", Some("eng")),
+    ("product", "Product Engineering", Some("eng")),
+    ("cs", "Customer Success", Some("co")),
+    ("people", "People & Operations", Some("co")),
+];
+
+/// People: (e-mail local part, name, job title, role, unit key, manager's local part).
+const PEOPLE: &[(&str, &str, &str, &str, &str, Option<&str>)] = &[
+    (
+        "helena.brandt",
+        "Helena Brandt",
+        "Chief Executive Officer",
+        "employee",
+        "co",
+        None,
+    ),
+    // Engineering: a head, two team leads, their engineers.
+    (
+        "marcus.webb",
+        "Marcus Webb",
+        "VP Engineering",
+        "employee",
+        "eng",
+        Some("helena.brandt"),
+    ),
+    (
+        "grace.okafor",
+        "Grace Okafor",
+        "Engineering Manager, Platform",
+        "employee",
+        "platform",
+        Some("marcus.webb"),
+    ),
+    (
+        "liam.chen",
+        "Liam Chen",
+        "Software Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "amara.nwosu",
+        "Amara Nwosu",
+        "Senior Software Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "jonas.keller",
+        "Jonas Keller",
+        "Site Reliability Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "mei.tanaka",
+        "Mei Tanaka",
+        "Software Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "diego.alvarez",
+        "Diego Alvarez",
+        "Staff Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "fatima.zahra",
+        "Fatima Zahra",
+        "Junior Software Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "owen.price",
+        "Owen Price",
+        "Database Engineer",
+        "employee",
+        "platform",
+        Some("grace.okafor"),
+    ),
+    (
+        "sofia.lindqvist",
+        "Sofia Lindqvist",
+        "Engineering Manager, Product",
+        "employee",
+        "product",
+        Some("marcus.webb"),
+    ),
+    (
+        "noah.fischer",
+        "Noah Fischer",
+        "Frontend Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "aisha.bello",
+        "Aisha Bello",
+        "Senior Frontend Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "kenji.mori",
+        "Kenji Mori",
+        "Software Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "clara.rossi",
+        "Clara Rossi",
+        "Product Designer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "ethan.walsh",
+        "Ethan Walsh",
+        "QA Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "zoe.martin",
+        "Zoe Martin",
+        "Junior Frontend Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "ravi.iyer",
+        "Ravi Iyer",
+        "Mobile Engineer",
+        "employee",
+        "product",
+        Some("sofia.lindqvist"),
+    ),
+    (
+        "hannah.berg",
+        "Hannah Berg",
+        "Product Manager",
+        "employee",
+        "product",
+        Some("marcus.webb"),
+    ),
+    // Customer Success: a head, two team leads, their specialists.
+    (
+        "isabel.moreno",
+        "Isabel Moreno",
+        "Head of Customer Success",
+        "employee",
+        "cs",
+        Some("helena.brandt"),
+    ),
+    (
+        "samuel.adeyemi",
+        "Samuel Adeyemi",
+        "Support Team Lead",
+        "employee",
+        "cs",
+        Some("isabel.moreno"),
+    ),
+    (
+        "lucy.hughes",
+        "Lucy Hughes",
+        "Support Specialist",
+        "employee",
+        "cs",
+        Some("samuel.adeyemi"),
+    ),
+    (
+        "mateo.silva",
+        "Mateo Silva",
+        "Support Specialist",
+        "employee",
+        "cs",
+        Some("samuel.adeyemi"),
+    ),
+    (
+        "yara.haddad",
+        "Yara Haddad",
+        "Technical Support Engineer",
+        "employee",
+        "cs",
+        Some("samuel.adeyemi"),
+    ),
+    (
+        "tom.baker",
+        "Tom Baker",
+        "Support Specialist",
+        "employee",
+        "cs",
+        Some("samuel.adeyemi"),
+    ),
+    (
+        "nina.petrova",
+        "Nina Petrova",
+        "Customer Success Lead",
+        "employee",
+        "cs",
+        Some("isabel.moreno"),
+    ),
+    (
+        "arjun.mehta",
+        "Arjun Mehta",
+        "Customer Success Manager",
+        "employee",
+        "cs",
+        Some("nina.petrova"),
+    ),
+    (
+        "emma.dubois",
+        "Emma Dubois",
+        "Customer Success Manager",
+        "employee",
+        "cs",
+        Some("nina.petrova"),
+    ),
+    (
+        "kwame.asante",
+        "Kwame Asante",
+        "Onboarding Specialist",
+        "employee",
+        "cs",
+        Some("nina.petrova"),
+    ),
+    (
+        "julia.novak",
+        "Julia Novak",
+        "Customer Success Manager",
+        "employee",
+        "cs",
+        Some("nina.petrova"),
+    ),
+    // People & Operations: the admin (L&D) and the HR viewer live here.
+    (
+        "olivia.grant",
+        "Olivia Grant",
+        "Chief Operating Officer",
+        "employee",
+        "people",
+        Some("helena.brandt"),
+    ),
+    (
+        "priya.raman",
+        "Priya Raman",
+        "Learning & Development Lead",
+        "admin",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "tomas.ortega",
+        "Tomás Ortega",
+        "HR Business Partner",
+        "hr",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "chloe.evans",
+        "Chloe Evans",
+        "Talent Acquisition Partner",
+        "employee",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "ben.carter",
+        "Ben Carter",
+        "Finance Analyst",
+        "employee",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "leila.karimi",
+        "Leila Karimi",
+        "Office Manager",
+        "employee",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "david.osei",
+        "David Osei",
+        "People Operations Specialist",
+        "employee",
+        "people",
+        Some("priya.raman"),
+    ),
+    (
+        "sara.holm",
+        "Sara Holm",
+        "Learning Designer",
+        "employee",
+        "people",
+        Some("priya.raman"),
+    ),
+    (
+        "victor.lenz",
+        "Victor Lenz",
+        "IT Administrator",
+        "employee",
+        "people",
+        Some("olivia.grant"),
+    ),
+    (
+        "ines.costa",
+        "Inês Costa",
+        "Payroll Specialist",
+        "employee",
+        "people",
+        Some("tomas.ortega"),
+    ),
+];
+
+/// The demo e-mail domain.
+pub const DOMAIN: &str = "northwind.example";
+
+/// Removes every row of the organisation (for `demo --force`).
+pub async fn wipe(db: &Db) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    for sql in [
+        "delete from session",
+        "delete from sign_in_failure",
+        "update person set manager_id = null",
+        "delete from person",
+        "update org_unit set parent_id = null",
+        "delete from org_unit",
+    ] {
+        tx.execute(sqlx::query::<Any>(sql))
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)
+}
+
+/// Loads the demo organisation into an empty database, all or nothing. Returns the number
+/// of people created.
+pub async fn load(db: &Db) -> Result<usize, AppError> {
+    // One hash for every demo person keeps loading fast; these are demo accounts.
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut unit_ids: HashMap<&str, i64> = HashMap::new();
+    for (key, name, parent) in UNITS {
+        let id: i64 = sqlx::query_scalar(
+            "insert into org_unit (name, parent_id, created_at) values ($1, $2, $3) returning id",
+        )
+        .bind(*name)
+        .bind(parent.and_then(|p| unit_ids.get(p).copied()))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        unit_ids.insert(key, id);
+    }
+    let mut person_ids: HashMap<&str, i64> = HashMap::new();
+    for (local, name, title, role, unit, manager) in PEOPLE {
+        let id: i64 = sqlx::query_scalar(
+            "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
+        )
+        .bind(format!("{local}@{DOMAIN}"))
+        .bind(*name)
+        .bind(*title)
+        .bind(*role)
+        .bind(unit_ids.get(unit).copied())
+        .bind(manager.and_then(|m| person_ids.get(m).copied()))
+        .bind(&hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        person_ids.insert(local, id);
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(PEOPLE.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_managers_come_before_their_reports() {
+        let mut seen = std::collections::HashSet::new();
+        for (local, _, _, _, unit, manager) in PEOPLE {
+            assert!(
+                UNITS.iter().any(|u| u.0 == *unit),
+                "{local}: unknown unit {unit}"
+            );
+            if let Some(m) = manager {
+                assert!(seen.contains(m), "{local}: manager {m} listed later");
+            }
+            assert!(seen.insert(*local), "{local} twice");
+        }
+        assert_eq!(PEOPLE.len(), 40);
+    }
+}

@@ -1,0 +1,660 @@
+//! The organisation directory: people, units and reporting lines, with the visibility
+//! rule of the design (self; direct and indirect reports; everyone for admins and HR).
+
+use super::auth::{check_new_password, hash_password};
+use super::ctx::internal;
+use super::db::Db;
+use super::now_ms;
+use crate::api::people::PersonInput;
+use crate::api::AppError;
+use crate::domain::directory::{
+    order_units, HomeSummary, OrgFigures, PeoplePage, PersonDetail, PersonSummary, UnitSummary,
+};
+use crate::domain::{
+    would_create_cycle, CurrentUser, CycleError, Email, PersonId, PersonName, Role, ShortText,
+    UnitId,
+};
+use sqlx::{Any, Executor, FromRow};
+use std::collections::HashMap;
+
+/// Rows per page of the people list.
+pub const PER_PAGE: u32 = 25;
+
+const SUMMARY_SELECT: &str = "select p.id, p.name, p.email, p.job_title, p.role, p.unit_id, u.name as unit_name, \
+     p.manager_id, m.name as manager_name, m.email as manager_email, p.active, \
+     (select count(*) from person r where r.manager_id = p.id and r.active = 1) as reports \
+     from person p left join org_unit u on u.id = p.unit_id left join person m on m.id = p.manager_id";
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    name: String,
+    email: String,
+    job_title: String,
+    role: String,
+    unit_id: Option<i64>,
+    unit_name: Option<String>,
+    manager_id: Option<i64>,
+    manager_name: Option<String>,
+    manager_email: Option<String>,
+    active: i64,
+    reports: i64,
+}
+
+impl From<SummaryRow> for PersonSummary {
+    fn from(r: SummaryRow) -> Self {
+        PersonSummary {
+            id: PersonId(r.id),
+            name: r.name,
+            email: r.email,
+            job_title: r.job_title,
+            role: Role::parse(&r.role).unwrap_or(Role::Employee),
+            unit: r.unit_id.zip(r.unit_name).map(|(id, n)| (UnitId(id), n)),
+            manager: r
+                .manager_id
+                .zip(r.manager_name)
+                .map(|(id, n)| (PersonId(id), n)),
+            manager_email: r.manager_email,
+            active: r.active == 1,
+            direct_reports: u32::try_from(r.reports).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+async fn summaries(db: &Db, filter: &str, id: i64) -> Result<Vec<PersonSummary>, AppError> {
+    let sql = format!("{SUMMARY_SELECT} where {filter} order by lower(p.name), p.id");
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+async fn summary(db: &Db, id: PersonId) -> Result<PersonSummary, AppError> {
+    summaries(db, "p.id = $1", id.0)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("That person".into()))
+}
+
+/// The managers above `id`, nearest first (bounded, so corrupt data cannot loop).
+async fn chain_above(
+    db: &Db,
+    id: PersonId,
+) -> Result<Vec<(PersonId, Option<PersonId>, String)>, AppError> {
+    let rows: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
+        "with recursive up(id, manager_id, name, depth) as ( \
+           select id, manager_id, name, 0 from person where id = $1 \
+           union all \
+           select p.id, p.manager_id, p.name, up.depth + 1 from person p join up on p.id = up.manager_id \
+           where up.depth < 1000) \
+         select id, manager_id, name, depth from up order by depth",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, m, name, _)| (PersonId(id), m.map(PersonId), name))
+        .collect())
+}
+
+/// Whether `me` may see `target`'s data: themself, someone below them in the reporting
+/// line, or anyone if they view all.
+pub async fn can_see(db: &Db, me: &CurrentUser, target: PersonId) -> Result<bool, AppError> {
+    if me.id == target || me.caps().view_all {
+        return Ok(true);
+    }
+    let chain = chain_above(db, target).await?;
+    Ok(chain.iter().skip(1).any(|(id, _, _)| *id == me.id))
+}
+
+/// Number of direct and indirect reports of `id`.
+pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) \
+         select count(*) from team t join person p on p.id = t.id where p.active = 1",
+    )
+    .bind(id.0)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The figures on the caller's home screen.
+pub async fn home_summary(db: &Db, me: &CurrentUser) -> Result<HomeSummary, AppError> {
+    let me_row = summary(db, me.id).await?;
+    let team = summaries(db, "p.manager_id = $1 and p.active = 1", me.id.0).await?;
+    let all_reports = count_all_reports(db, me.id).await?;
+    let org = if me.caps().view_all {
+        Some(org_figures(db).await?)
+    } else {
+        None
+    };
+    Ok(HomeSummary {
+        me: me_row,
+        team,
+        all_reports,
+        org,
+    })
+}
+
+async fn org_figures(db: &Db) -> Result<OrgFigures, AppError> {
+    let (active, inactive, units, managers): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from person where active = 1), \
+                (select count(*) from person where active = 0), \
+                (select count(*) from org_unit), \
+                (select count(distinct manager_id) from person where manager_id is not null and active = 1)",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    // Head count per top-level unit, people in sub-units included.
+    let by_unit: Vec<(String, i64)> = sqlx::query_as(
+        "with recursive tree(id, top) as ( \
+           select id, id from org_unit where parent_id is null \
+           union all select u.id, t.top from org_unit u join tree t on u.parent_id = t.id) \
+         select top_unit.name, count(p.id) as n from tree \
+           join org_unit top_unit on top_unit.id = tree.top \
+           left join person p on p.unit_id = tree.id and p.active = 1 \
+         group by top_unit.id, top_unit.name order by n desc, top_unit.name",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let u = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(OrgFigures {
+        active_people: u(active),
+        inactive_people: u(inactive),
+        units: u(units),
+        managers: u(managers),
+        by_unit: by_unit.into_iter().map(|(n, c)| (n, u(c))).collect(),
+    })
+}
+
+fn parse_optional_id(field: &str, raw: &str, what: &str) -> Result<Option<i64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, format!("Choose {what} from the list.")))
+}
+
+/// Searches the directory. Admins and HR viewers search everyone; managers their direct
+/// and indirect reports; others may not list people.
+pub async fn list(
+    db: &Db,
+    me: &CurrentUser,
+    query: &str,
+    unit_id: &str,
+    include_inactive: bool,
+    page: u32,
+) -> Result<PeoplePage, AppError> {
+    let caps = me.caps();
+    if !caps.view_all && !caps.manage_team {
+        return Err(AppError::Forbidden);
+    }
+    let unit = parse_optional_id("unit_id", unit_id, "a unit")?.unwrap_or(0);
+    let term = query.trim().to_lowercase();
+    if term.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "query",
+            "Keep the search to 200 characters or fewer.",
+        ));
+    }
+    let pattern = format!(
+        "%{}%",
+        term.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let page = page.max(1);
+    let filter = "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) \
+         {select} where ($2 = 1 or p.id in (select id from team)) \
+           and ($3 = '' or lower(p.name) like $4 escape '\\' or p.email like $4 escape '\\' \
+                or lower(p.job_title) like $4 escape '\\') \
+           and ($5 = 0 or p.unit_id = $5) and ($6 = 1 or p.active = 1)";
+    let count_sql = filter.replace("{select}", "select count(*) from person p");
+    let list_sql = format!(
+        "{} order by lower(p.name), p.id limit $7 offset $8",
+        filter.replace("{select}", SUMMARY_SELECT)
+    );
+    let everyone = i64::from(caps.view_all);
+    let inactive = i64::from(include_inactive);
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+        .bind(me.id.0)
+        .bind(everyone)
+        .bind(&term)
+        .bind(&pattern)
+        .bind(unit)
+        .bind(inactive)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+        .bind(me.id.0)
+        .bind(everyone)
+        .bind(&term)
+        .bind(&pattern)
+        .bind(unit)
+        .bind(inactive)
+        .bind(i64::from(PER_PAGE))
+        .bind(i64::from((page - 1) * PER_PAGE))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(PeoplePage {
+        items: rows.into_iter().map(Into::into).collect(),
+        total: u64::try_from(total).unwrap_or(0),
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// One person's profile, if the caller may see it. Someone the caller may not see is
+/// reported as not found, so ids cannot be probed.
+pub async fn detail(db: &Db, me: &CurrentUser, id: PersonId) -> Result<PersonDetail, AppError> {
+    if !can_see(db, me, id).await? {
+        return Err(AppError::NotFound("That person".into()));
+    }
+    let person = summary(db, id).await?;
+    let chain = chain_above(db, id)
+        .await?
+        .into_iter()
+        .skip(1)
+        .map(|(id, _, n)| (id, n))
+        .collect();
+    let reports = summaries(db, "p.manager_id = $1", id.0).await?;
+    Ok(PersonDetail {
+        person,
+        chain,
+        reports,
+        can_edit: me.caps().administer,
+    })
+}
+
+/// A person form, parsed.
+struct PersonFields {
+    name: String,
+    email: Email,
+    job_title: String,
+    role: Role,
+    unit: Option<UnitId>,
+    manager: Option<PersonId>,
+    password: Option<String>,
+}
+
+async fn parse_fields(
+    db: &Db,
+    input: PersonInput,
+    creating: bool,
+) -> Result<PersonFields, AppError> {
+    let name = PersonName::parse("name", &input.name)?.into_string();
+    let email = Email::parse("email", &input.email)?;
+    let job_title =
+        ShortText::optional("job_title", "the job title", &input.job_title, 120)?.into_string();
+    let role = Role::parse(&input.role)
+        .ok_or_else(|| AppError::invalid("role", "Choose a role: employee, HR viewer or admin."))?;
+    let unit = parse_optional_id("unit_id", &input.unit_id, "a unit")?.map(UnitId);
+    let manager = match input.manager_email.trim() {
+        "" => None,
+        raw => {
+            let email = Email::parse("manager_email", raw)?;
+            let row: Option<(i64, i64)> =
+                sqlx::query_as("select id, active from person where email = $1")
+                    .bind(email.as_str())
+                    .fetch_optional(&db.pool)
+                    .await
+                    .map_err(internal)?;
+            match row {
+                None => {
+                    return Err(AppError::invalid(
+                        "manager_email",
+                        format!("Nobody has the e-mail {email}."),
+                    ))
+                }
+                Some((_, 0)) => {
+                    return Err(AppError::invalid(
+                        "manager_email",
+                        format!("{email} is deactivated; choose an active manager."),
+                    ))
+                }
+                Some((id, _)) => Some(PersonId(id)),
+            }
+        }
+    };
+    let password = if input.password.is_empty() {
+        if creating {
+            return Err(AppError::invalid(
+                "password",
+                "Set a first password for the new person.",
+            ));
+        }
+        None
+    } else {
+        check_new_password("password", &input.password)?;
+        Some(input.password)
+    };
+    if let Some(u) = unit {
+        let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
+            .bind(u.0)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(internal)?;
+        if n == 0 {
+            return Err(AppError::invalid(
+                "unit_id",
+                "That unit no longer exists; choose another.",
+            ));
+        }
+    }
+    Ok(PersonFields {
+        name,
+        email,
+        job_title,
+        role,
+        unit,
+        manager,
+        password,
+    })
+}
+
+async fn email_taken(db: &Db, email: &Email, except: Option<PersonId>) -> Result<bool, AppError> {
+    let n: i64 = sqlx::query_scalar("select count(*) from person where email = $1 and id <> $2")
+        .bind(email.as_str())
+        .bind(except.map_or(0, |p| p.0))
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(n > 0)
+}
+
+fn unique_to_field(e: sqlx::Error) -> AppError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
+        AppError::invalid("email", "Someone already uses this e-mail address.")
+    } else {
+        internal(e)
+    }
+}
+
+/// Adds a person.
+pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
+    let f = parse_fields(db, input, true).await?;
+    if email_taken(db, &f.email, None).await? {
+        return Err(AppError::invalid(
+            "email",
+            "Someone already uses this e-mail address.",
+        ));
+    }
+    let hash = match f.password {
+        Some(p) => Some(hash_password(p).await?),
+        None => None,
+    };
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
+    )
+    .bind(f.email.as_str())
+    .bind(&f.name)
+    .bind(&f.job_title)
+    .bind(f.role.as_str())
+    .bind(f.unit.map(|u| u.0))
+    .bind(f.manager.map(|m| m.0))
+    .bind(hash)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(unique_to_field)?;
+    tracing::info!(person = id, "person created");
+    Ok(PersonId(id))
+}
+
+/// Explains a refused reporting line in words.
+fn cycle_message(err: CycleError<PersonId>, names: &HashMap<PersonId, String>) -> AppError {
+    match err {
+        CycleError::SelfParent => {
+            AppError::invalid("manager_email", "A person cannot be their own manager.")
+        }
+        CycleError::Cycle(chain) => {
+            let path: Vec<String> = chain
+                .iter()
+                .map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}")))
+                .collect();
+            AppError::invalid(
+                "manager_email",
+                format!("That would make a reporting loop: {}. Choose a manager outside this person's own team.", path.join(" reports to ")),
+            )
+        }
+    }
+}
+
+/// Checks that `manager` may become the manager of `id` (no cycle).
+pub async fn check_reporting_line(
+    db: &Db,
+    id: PersonId,
+    manager: PersonId,
+) -> Result<(), AppError> {
+    let chain = chain_above(db, manager).await?;
+    let parents: HashMap<PersonId, Option<PersonId>> =
+        chain.iter().map(|(p, m, _)| (*p, *m)).collect();
+    let mut names: HashMap<PersonId, String> = chain.into_iter().map(|(p, _, n)| (p, n)).collect();
+    if let Some(n) = sqlx::query_scalar::<_, String>("select name from person where id = $1")
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?
+    {
+        names.insert(id, n);
+    }
+    would_create_cycle(id, manager, |p| parents.get(&p).copied().flatten())
+        .map_err(|e| cycle_message(e, &names))
+}
+
+async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "select count(*) from person where role = 'admin' and active = 1 and id <> $1",
+    )
+    .bind(id.0)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)
+}
+
+/// Changes a person's details.
+pub async fn update(
+    db: &Db,
+    _me: &CurrentUser,
+    id: PersonId,
+    input: PersonInput,
+) -> Result<(), AppError> {
+    let current = summary(db, id).await?;
+    let f = parse_fields(db, input, false).await?;
+    if email_taken(db, &f.email, Some(id)).await? {
+        return Err(AppError::invalid(
+            "email",
+            "Someone already uses this e-mail address.",
+        ));
+    }
+    if let Some(m) = f.manager {
+        check_reporting_line(db, id, m).await?;
+    }
+    if current.role == Role::Admin
+        && f.role != Role::Admin
+        && active_admins_other_than(db, id).await? == 0
+    {
+        return Err(AppError::invalid(
+            "role",
+            "This is the last active admin; make someone else an admin first.",
+        ));
+    }
+    let hash = match f.password {
+        Some(p) => Some(hash_password(p).await?),
+        None => None,
+    };
+    sqlx::query(
+        "update person set email = $1, name = $2, job_title = $3, role = $4, unit_id = $5, manager_id = $6, \
+         password_hash = coalesce($7, password_hash), updated_at = $8 where id = $9",
+    )
+    .bind(f.email.as_str())
+    .bind(&f.name)
+    .bind(&f.job_title)
+    .bind(f.role.as_str())
+    .bind(f.unit.map(|u| u.0))
+    .bind(f.manager.map(|m| m.0))
+    .bind(hash)
+    .bind(now_ms())
+    .bind(id.0)
+    .execute(&db.pool)
+    .await
+    .map_err(unique_to_field)?;
+    tracing::info!(person = id.0, "person updated");
+    Ok(())
+}
+
+/// Deactivates (ending every session of theirs in the same transaction) or reactivates.
+pub async fn set_active(
+    db: &Db,
+    me: &CurrentUser,
+    id: PersonId,
+    active: bool,
+) -> Result<(), AppError> {
+    let current = summary(db, id).await?;
+    if !active && id == me.id {
+        return Err(AppError::Conflict(
+            "You cannot deactivate yourself; ask another admin.".into(),
+        ));
+    }
+    if !active && current.role == Role::Admin && active_admins_other_than(db, id).await? == 0 {
+        return Err(AppError::Conflict(
+            "This is the last active admin and cannot be deactivated.".into(),
+        ));
+    }
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    tx.execute(
+        sqlx::query::<Any>("update person set active = $1, updated_at = $2 where id = $3")
+            .bind(i64::from(active))
+            .bind(now_ms())
+            .bind(id.0),
+    )
+    .await
+    .map_err(internal)?;
+    if !active {
+        tx.execute(sqlx::query::<Any>("delete from session where person_id = $1").bind(id.0))
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(person = id.0, active, "person activation changed");
+    Ok(())
+}
+
+/// Every unit with its head count, as an ordered tree.
+pub async fn units(db: &Db) -> Result<Vec<UnitSummary>, AppError> {
+    let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+        "select u.id, u.name, u.parent_id, (select count(*) from person p where p.unit_id = u.id and p.active = 1) \
+         from org_unit u",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(order_units(
+        rows.into_iter()
+            .map(|(id, name, parent, people)| UnitSummary {
+                id: UnitId(id),
+                name,
+                parent: parent.map(UnitId),
+                people: u32::try_from(people).unwrap_or(0),
+                depth: 0,
+            })
+            .collect(),
+    ))
+}
+
+async fn parse_unit(
+    db: &Db,
+    name: &str,
+    parent_id: &str,
+) -> Result<(String, Option<UnitId>), AppError> {
+    let name = ShortText::required("name", "a unit name", name, 120)?.into_string();
+    let parent = parse_optional_id("parent_id", parent_id, "a parent unit")?.map(UnitId);
+    if let Some(p) = parent {
+        let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
+            .bind(p.0)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(internal)?;
+        if n == 0 {
+            return Err(AppError::invalid(
+                "parent_id",
+                "That parent unit no longer exists.",
+            ));
+        }
+    }
+    Ok((name, parent))
+}
+
+/// Creates a unit.
+pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId, AppError> {
+    let (name, parent) = parse_unit(db, name, parent_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into org_unit (name, parent_id, created_at) values ($1, $2, $3) returning id",
+    )
+    .bind(&name)
+    .bind(parent.map(|p| p.0))
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(UnitId(id))
+}
+
+/// Renames or moves a unit; moving it under itself or its own sub-unit is refused.
+pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Result<(), AppError> {
+    let (name, parent) = parse_unit(db, name, parent_id).await?;
+    if let Some(p) = parent {
+        let all: Vec<(i64, Option<i64>)> = sqlx::query_as("select id, parent_id from org_unit")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+        let parents: HashMap<UnitId, Option<UnitId>> = all
+            .into_iter()
+            .map(|(i, p)| (UnitId(i), p.map(UnitId)))
+            .collect();
+        if !parents.contains_key(&id) {
+            return Err(AppError::NotFound("That unit".into()));
+        }
+        would_create_cycle(id, p, |u| parents.get(&u).copied().flatten()).map_err(|e| match e {
+            CycleError::SelfParent => {
+                AppError::invalid("parent_id", "A unit cannot be inside itself.")
+            }
+            CycleError::Cycle(_) => AppError::invalid(
+                "parent_id",
+                "A unit cannot move inside one of its own sub-units.",
+            ),
+        })?;
+    }
+    let done = sqlx::query("update org_unit set name = $1, parent_id = $2 where id = $3")
+        .bind(&name)
+        .bind(parent.map(|p| p.0))
+        .bind(id.0)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound("That unit".into()));
+    }
+    Ok(())
+}

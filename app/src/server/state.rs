@@ -1,0 +1,51 @@
+//! The state every request handler and server function can reach.
+
+use super::db::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Runtime settings the services need (the server crate's configuration fills them in).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark the session cookie `Secure` (serve over HTTPS).
+    pub secure_cookies: bool,
+    /// Hours a session lasts without being renewed by a sign-in.
+    pub session_hours: i64,
+    /// Failed sign-ins for one e-mail within `lockout_minutes` before further attempts are
+    /// refused until the window passes.
+    pub max_failed_sign_ins: i64,
+    /// Length of the failed-sign-in window, in minutes.
+    pub lockout_minutes: i64,
+    /// Origins (scheme://host[:port]) besides the request's own Host that may post.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_hours: 12,
+            max_failed_sign_ins: 5,
+            lockout_minutes: 15,
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Runtime settings.
+    pub settings: Arc<Settings>,
+    /// Leptos's own options (site root, output name...).
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

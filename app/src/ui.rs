@@ -1,0 +1,83 @@
+//! The user interface: the HTML shell, the app with its routes, pages and components.
+
+pub mod components;
+pub mod forms;
+pub mod pages;
+
+use crate::api::auth::{whoami, SignIn, SignOut};
+use crate::api::AppError;
+use crate::domain::CurrentUser;
+use components::frame::Frame;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use pages::{home::HomePage, not_found::NotFound, people, sign_in::SignInPage, units::UnitsPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, and the two actions that change it. The user resource refetches
+/// whenever either action completes.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    /// Sign in.
+    pub sign_in: ServerAction<SignIn>,
+    /// Sign out.
+    pub sign_out: ServerAction<SignOut>,
+    /// The signed-in person.
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+}
+
+/// The application: routes inside the shared frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let sign_in = ServerAction::<SignIn>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let user = Resource::new_blocking(
+        move || (sign_in.version().get(), sign_out.version().get()),
+        |_| whoami(),
+    );
+    provide_context(Auth {
+        sign_in,
+        sign_out,
+        user,
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/proficio.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Proficio".to_string() } else { format!("{t} · Proficio") }/>
+        <Router>
+            <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
+                <Route path=path!("/sign-in") view=SignInPage/>
+                <ParentRoute path=path!("") view=|| view! { <Frame><Outlet/></Frame> }>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("people") view=people::PeopleListPage/>
+                    <Route path=path!("people/new") view=people::NewPersonPage/>
+                    <Route path=path!("people/:id") view=people::PersonPage/>
+                    <Route path=path!("people/:id/edit") view=people::EditPersonPage/>
+                    <Route path=path!("units") view=UnitsPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

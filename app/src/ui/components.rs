@@ -1,0 +1,5 @@
+//! Reusable pieces of the UI.
+
+pub mod charts;
+pub mod common;
+pub mod frame;

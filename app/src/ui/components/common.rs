@@ -1,0 +1,116 @@
+//! Small building blocks shared by pages.
+
+use crate::api::AppError;
+use leptos::prelude::*;
+
+/// A page's heading row, with optional actions on the right.
+#[component]
+pub fn PageHeader(
+    /// The page's `<h1>`.
+    #[prop(into)]
+    title: String,
+    /// A line under the title.
+    #[prop(optional, into)]
+    subtitle: Option<String>,
+    /// Buttons and links on the right.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="page-header">
+            <div>
+                <h1>{title}</h1>
+                {subtitle.map(|s| view! { <p class="subtitle">{s}</p> })}
+            </div>
+            {children.map(|c| view! { <div class="page-actions">{c()}</div> })}
+        </div>
+    }
+}
+
+/// What to show when a list is empty: what it is and what to do next.
+#[component]
+pub fn EmptyState(
+    /// A short title.
+    #[prop(into)]
+    title: String,
+    /// What to do next.
+    #[prop(into)]
+    body: String,
+    /// An optional action.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="empty">
+            <svg viewBox="0 0 48 48" width="48" height="48" aria-hidden="true" focusable="false">
+                <rect x="6" y="10" width="36" height="28" rx="6" fill="none" stroke="currentColor" stroke-width="2.5" stroke-dasharray="5 4"/>
+                <path d="M18 24h12M24 18v12" stroke="currentColor" stroke-width="2.5" stroke-linecap="round"/>
+            </svg>
+            <p class="empty-title">{title}</p>
+            <p class="empty-body">{body}</p>
+            {children.map(|c| c())}
+        </div>
+    }
+}
+
+/// A figure with its label.
+#[component]
+pub fn Stat(
+    /// The label.
+    #[prop(into)]
+    label: String,
+    /// The figure, formatted on the server.
+    #[prop(into)]
+    value: String,
+    /// Optional link for the figure.
+    #[prop(optional, into)]
+    href: Option<String>,
+) -> impl IntoView {
+    let inner = view! {
+        <span class="stat-value">{value}</span>
+        <span class="stat-label">{label}</span>
+    };
+    match href {
+        Some(h) => view! { <a class="stat stat-link" href=h>{inner}</a> }.into_any(),
+        None => view! { <div class="stat">{inner}</div> }.into_any(),
+    }
+}
+
+/// An error panel for a failed load, with a way forward.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let (title, action) = match &error {
+        AppError::Unauthenticated => ("Signed out", Some(("/sign-in", "Sign in"))),
+        AppError::Forbidden => ("Not available to you", Some(("/", "Go to your home page"))),
+        AppError::NotFound(_) => ("Not found", Some(("/", "Go to your home page"))),
+        _ => ("Something went wrong", None),
+    };
+    view! {
+        <section class="panel panel-error" role="alert">
+            <h2>{title}</h2>
+            <p>{error.to_string()}</p>
+            {action.map(|(href, label)| view! { <a class="btn" href=href>{label}</a> })}
+        </section>
+    }
+}
+
+/// Role badge.
+#[component]
+pub fn RoleBadge(role: crate::domain::Role) -> impl IntoView {
+    let class = match role {
+        crate::domain::Role::Admin => "badge badge-admin",
+        crate::domain::Role::HrViewer => "badge badge-hr",
+        crate::domain::Role::Employee => "badge",
+    };
+    view! { <span class=class>{role.label()}</span> }
+}
+
+/// Active / deactivated badge (text, not colour alone).
+#[component]
+pub fn StatusBadge(active: bool) -> impl IntoView {
+    if active {
+        view! { <span class="badge badge-ok">"Active"</span> }
+    } else {
+        view! { <span class="badge badge-off">"Deactivated"</span> }
+    }
+}

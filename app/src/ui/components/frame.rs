@@ -1,0 +1,91 @@
+//! The frame around every signed-in page: the top bar with navigation by role, the
+//! signed-in person and sign-out.
+
+use crate::domain::{initials, CurrentUser};
+use crate::ui::Auth;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Top bar, navigation and main landmark around the page.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <div class="topbar-inner">
+                <a class="brand" href="/" aria-label="Proficio home">
+                    <Logo/>
+                    <span class="brand-name">"Proficio"</span>
+                </a>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match auth.user.await {
+                            Ok(Some(user)) => view! { <Nav user/> }.into_any(),
+                            _ => view! {
+                                <nav class="nav" aria-label="Main"><a class="btn btn-small" href="/sign-in">"Sign in"</a></nav>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </header>
+        <main id="main" class="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="footer">
+            <p>"Proficio — open-source competency frameworks and skills."</p>
+        </footer>
+    }
+}
+
+/// The Proficio mark: three rising bars (levels).
+#[component]
+pub fn Logo() -> impl IntoView {
+    view! {
+        <svg class="logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="8" fill="var(--brand)"/>
+            <rect x="7" y="17" width="4.5" height="8" rx="1.5" fill="#fff" opacity="0.7"/>
+            <rect x="13.75" y="12" width="4.5" height="13" rx="1.5" fill="#fff" opacity="0.85"/>
+            <rect x="20.5" y="7" width="4.5" height="18" rx="1.5" fill="#fff"/>
+        </svg>
+    }
+}
+
+#[component]
+fn Nav(user: CurrentUser) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let caps = user.caps();
+    let role_label = if caps.administer {
+        "Admin"
+    } else if caps.view_all {
+        "HR viewer"
+    } else if caps.manage_team {
+        "Manager"
+    } else {
+        "Employee"
+    };
+    view! {
+        <nav class="nav" aria-label="Main">
+            <ul class="nav-links">
+                <li><A href="/" exact=true>"Home"</A></li>
+                {(caps.view_all || caps.manage_team).then(|| view! {
+                    <li><A href="/people">{if caps.view_all { "People" } else { "My team" }}</A></li>
+                })}
+                {caps.view_all.then(|| view! { <li><A href="/units">"Org units"</A></li> })}
+            </ul>
+            <div class="nav-user">
+                <a class="user-chip" href=format!("/people/{}", user.id) title="Your profile">
+                    <span class="avatar" aria-hidden="true">{initials(&user.name)}</span>
+                    <span class="user-text">
+                        <span class="user-name">{user.name.clone()}</span>
+                        <span class="user-role">{role_label}</span>
+                    </span>
+                </a>
+                <ActionForm action=auth.sign_out>
+                    <button type="submit" class="btn btn-ghost btn-small">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </nav>
+    }
+}

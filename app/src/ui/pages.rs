@@ -1,0 +1,7 @@
+//! One module per area of the app.
+
+pub mod home;
+pub mod not_found;
+pub mod people;
+pub mod sign_in;
+pub mod units;

@@ -1,0 +1,119 @@
+//! The command line. Every subcommand takes `--database URL` (or `PROFICIO_DATABASE_URL`);
+//! `serve` is the default. Later subcommands (import, export, bench) slot into `Command`.
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default database: a SQLite file under `./data/`.
+pub const DEFAULT_DATABASE: &str = "sqlite://data/proficio.db";
+
+/// Proficio: competency frameworks, skills and career paths.
+#[derive(Debug, Parser)]
+#[command(
+    name = "proficio",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "PROFICIO_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Options of `serve`, accepted without the subcommand too.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and API (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo organisation (refuses a database that already has people).
+    Demo {
+        /// Delete everything in the database first, then load the demo.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a consistent copy of the database to FILE, safe while the server runs.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
+}
+
+/// Options of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
+    #[arg(long, env = "PROFICIO_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// Mark the session cookie Secure (set when serving over HTTPS).
+    #[arg(long, env = "PROFICIO_SECURE_COOKIES", action = ArgAction::Set, default_value_t = false, value_parser = BoolishValueParser::new())]
+    pub secure_cookies: bool,
+
+    /// Hours a session lasts after sign-in.
+    #[arg(long, env = "PROFICIO_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=24 * 90))]
+    pub session_hours: i64,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "PROFICIO_BODY_LIMIT", default_value_t = 12 * 1024 * 1024)]
+    pub body_limit: usize,
+
+    /// Failed sign-ins for one e-mail before further attempts are refused for a while.
+    #[arg(long, env = "PROFICIO_MAX_FAILED_SIGN_INS", default_value_t = 5, value_parser = clap::value_parser!(i64).range(1..))]
+    pub max_failed_sign_ins: i64,
+
+    /// Minutes that failed sign-ins are remembered (the lock-out window).
+    #[arg(long, env = "PROFICIO_LOCKOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..))]
+    pub lockout_minutes: i64,
+
+    /// Extra origins allowed to post (comma-separated scheme://host[:port]), e.g. the public
+    /// URL behind a reverse proxy that rewrites Host.
+    #[arg(long, env = "PROFICIO_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// Load the demo organisation when the database has no people.
+    #[arg(long, env = "PROFICIO_DEMO", action = ArgAction::Set, default_value_t = true, value_parser = BoolishValueParser::new())]
+    pub demo: bool,
+}
+
+impl ServeArgs {
+    /// The runtime settings the app's services use.
+    pub fn settings(&self) -> app::server::Settings {
+        app::server::Settings {
+            secure_cookies: self.secure_cookies,
+            session_hours: self.session_hours,
+            max_failed_sign_ins: self.max_failed_sign_ins,
+            lockout_minutes: self.lockout_minutes,
+            allowed_origins: self
+                .allowed_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_string())
+                .collect(),
+        }
+    }
+}
+
+/// `proficio demo`: loads the demo organisation, refusing a database that already has people
+/// unless `force` (which deletes everything first). Returns the number of people loaded.
+pub async fn load_demo(db: &app::server::Db, force: bool) -> Result<usize, String> {
+    use app::server::demo;
+    if !db.is_empty().await.map_err(|e| e.to_string())? {
+        if !force {
+            return Err("the database already has people; run `proficio demo --force` to delete everything and load the demo".into());
+        }
+        demo::wipe(db).await.map_err(|e| e.to_string())?;
+    }
+    demo::load(db).await.map_err(|e| e.to_string())
+}

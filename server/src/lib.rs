@@ -1,0 +1,9 @@
+//! The `proficio` server: configuration, the router with its middleware, and the
+#![recursion_limit = "256"]
+//! command-line subcommands. `startup::build_router` is what integration tests drive.
+
+pub mod backup;
+pub mod cli;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

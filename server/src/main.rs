@@ -1,0 +1,73 @@
+//! The `proficio` binary.
+#![recursion_limit = "256"]
+
+use app::server::{demo, Db};
+use clap::Parser;
+use leptos::config::get_configuration;
+use server::cli::{Cli, Command, ServeArgs};
+use server::{backup, startup, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("proficio: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn run(cli: Cli) -> Result<(), BoxError> {
+    let url = cli.database.clone();
+    match cli.command {
+        None => serve(&url, cli.serve).await,
+        Some(Command::Serve(args)) => serve(&url, args).await,
+        Some(Command::Migrate) => {
+            Db::open(&url).await?;
+            println!("migrations applied to {}", app::server::db::redact(&url));
+            Ok(())
+        }
+        Some(Command::Demo { force }) => {
+            let db = Db::open(&url).await?;
+            let n = server::cli::load_demo(&db, force).await?;
+            println!(
+                "Loaded the demo organisation ({n} people). Sign in as priya.raman@{d} (admin), tomas.ortega@{d} \
+                 (HR viewer), grace.okafor@{d} (manager) or liam.chen@{d} (employee); password: {p}",
+                d = demo::DOMAIN,
+                p = demo::DEMO_PASSWORD
+            );
+            Ok(())
+        }
+        Some(Command::Backup { file }) => {
+            let db = Db::open(&url).await?;
+            backup::run(&db, &file).await?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
+    let conf = get_configuration(None)?;
+    let options = conf.leptos_options;
+    let addr = args.addr.unwrap_or(options.site_addr);
+    let db = Db::open(url).await?;
+    tracing::info!(database = %app::server::db::redact(url), backend = db.backend.name(), "database ready");
+    if args.demo && db.is_empty().await? {
+        let n = demo::load(&db).await.map_err(|e| e.to_string())?;
+        tracing::info!(
+            people = n,
+            "loaded the demo organisation into the empty database"
+        );
+    }
+    let state = startup::state(db, args.settings(), options);
+    let router = startup::build_router(state, args.body_limit);
+    startup::serve(router, addr).await?;
+    Ok(())
+}

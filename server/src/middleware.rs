@@ -1,0 +1,202 @@
+//! Request middleware: refusing cross-origin writes, resolving the caller, sending people
+//! who are not signed in to the sign-in page, and giving plain (JavaScript-off) form posts
+//! their error messages back.
+
+use app::api::AppError;
+use app::server::auth::resolve_session;
+use app::server::ctx::Caller;
+use app::server::AppState;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site.
+/// Server functions have no CSRF protection of their own and SameSite=Lax alone does not
+/// cover sibling subdomains, so every write is checked here: `Sec-Fetch-Site` must be
+/// same-origin (or absent), and an `Origin` header must match this server's own origin or a
+/// configured one. Requests with neither header (curl, other servers) carry no ambient
+/// browser cookies to abuse and pass.
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_write(req.method()) {
+        let h = req.headers();
+        if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            if site != "same-origin" && site != "none" {
+                return forbidden_origin();
+            }
+        }
+        if let Some(origin) = h.get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or("null").trim_end_matches('/');
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let own = !host.is_empty()
+                && (origin == format!("http://{host}") || origin == format!("https://{host}"));
+            let listed = state.settings.allowed_origins.iter().any(|o| o == origin);
+            if !own && !listed {
+                return forbidden_origin();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn forbidden_origin() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "Cross-origin requests may not change data.",
+    )
+        .into_response()
+}
+
+/// Paths anyone may fetch without signing in.
+fn is_public(path: &str) -> bool {
+    path == "/sign-in"
+        || path == "/healthz"
+        || path == "/favicon.svg"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/")
+}
+
+/// Resolves the session to the signed-in person (`Caller` in the request extensions, which
+/// server functions and server rendering read) and redirects page requests that need a
+/// person to the sign-in page, remembering where they were going.
+pub async fn current_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let user = match req.extensions().get::<Session>() {
+        Some(session) => match resolve_session(&state.db, session).await {
+            Ok(u) => u,
+            Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response(),
+        },
+        None => None,
+    };
+    let path = req.uri().path().to_string();
+    let page_request = matches!(*req.method(), Method::GET | Method::HEAD);
+    if page_request && user.is_none() && !is_public(&path) {
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let to = if target == "/" {
+            "/sign-in".to_string()
+        } else {
+            format!("/sign-in?next={}", encode(target))
+        };
+        return Redirect::to(&to).into_response();
+    }
+    if page_request && user.is_some() && path == "/sign-in" {
+        return Redirect::to("/").into_response();
+    }
+    req.extensions_mut().insert(Caller(user));
+    next.run(req).await
+}
+
+/// For a plain HTML form post to a server function that fails, redirects back to the form's
+/// page with `?error=MESSAGE&field=FIELD`, which the page shows next to the field. (leptos_axum
+/// would otherwise redirect back without the message.)
+pub async fn form_errors(req: Request, next: Next) -> Response {
+    let plain_form = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let res = next.run(req).await;
+    let failed = res
+        .headers()
+        .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+        || res.status().is_client_error()
+        || res.status().is_server_error();
+    let (true, true, Some(referer)) = (plain_form, failed, referer) else {
+        return res;
+    };
+    let body = to_bytes(res.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let error: AppError = serde_json::from_slice(&body).unwrap_or(AppError::Internal);
+    let mut location = strip_feedback(&local_part(&referer));
+    location.push(if location.contains('?') { '&' } else { '?' });
+    location.push_str(&format!("error={}", encode(&error.to_string())));
+    if let Some(field) = error.field() {
+        location.push_str(&format!("&field={}", encode(field)));
+    }
+    let mut out = Response::new(Body::empty());
+    *out.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        out.headers_mut().insert(header::LOCATION, v);
+    }
+    out
+}
+
+/// The path and query of a URL (a Referer is absolute), so redirects stay on this site.
+fn local_part(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    match rest.find('/') {
+        Some(i) if url.contains("://") => rest[i..].to_string(),
+        _ if url.starts_with('/') => url.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// Removes earlier `error` and `field` parameters.
+fn strip_feedback(path_and_query: &str) -> String {
+    let Some((path, query)) = path_and_query.split_once('?') else {
+        return path_and_query.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("error=") && !kv.starts_with("field="))
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referer_is_reduced_to_a_local_path() {
+        assert_eq!(
+            local_part("http://127.0.0.1:3000/people/new?x=1"),
+            "/people/new?x=1"
+        );
+        assert_eq!(local_part("https://evil.example"), "/");
+        assert_eq!(
+            strip_feedback("/sign-in?next=%2Fpeople&error=bad&field=email"),
+            "/sign-in?next=%2Fpeople"
+        );
+        assert_eq!(strip_feedback("/units?error=x"), "/units");
+        assert_eq!(encode("a b&c/é"), "a%20b%26c/%C3%A9");
+    }
+}

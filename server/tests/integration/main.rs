@@ -1,0 +1,9 @@
+//! Integration tests: the whole router in-process, a fresh database per test, on the
+#![recursion_limit = "256"]
+//! backend named by `PROFICIO_TEST_BACKEND` (`sqlite`, the default, or `postgres`).
+
+mod helpers;
+
+mod auth;
+mod ops;
+mod people;

@@ -1,0 +1,141 @@
+//! Health, pages, 404, the demo command and backups.
+
+use crate::helpers::*;
+use app::server::Db;
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn health_checks_the_database() {
+    let app = TestApp::empty().await;
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json()["status"], "ok");
+}
+
+#[tokio::test]
+async fn each_role_gets_its_home_page() {
+    let app = TestApp::demo().await;
+    for (email, expect) in [
+        (ADMIN, "Administration"),
+        (HR, "The whole organisation, read-only."),
+        (MANAGER, "Your team at a glance."),
+        (EMPLOYEE, "Your skills and growth."),
+    ] {
+        let cookie = app.sign_in(email, PW).await;
+        let res = app.get("/", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::OK, "{email}");
+        assert!(res.body.contains(expect), "{email}: {expect} missing");
+    }
+    let cookie = app.sign_in(MANAGER, PW).await;
+    let res = app.get("/", Some(&cookie)).await;
+    assert!(
+        res.body.contains("Liam Chen"),
+        "the manager's team is listed"
+    );
+}
+
+#[tokio::test]
+async fn unknown_page_is_a_404_page() {
+    let app = TestApp::demo().await;
+    let cookie = app.sign_in(EMPLOYEE, PW).await;
+    let res = app.get("/no/such/page", Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("This page does not exist"));
+}
+
+#[tokio::test]
+async fn demo_refuses_a_database_with_people_unless_forced() {
+    let app = TestApp::demo().await;
+    let err = server::cli::load_demo(&app.db, false).await.unwrap_err();
+    assert!(err.contains("--force"), "{err}");
+    let n = server::cli::load_demo(&app.db, true).await.unwrap();
+    let people: i64 = sqlx::query_scalar("select count(*) from person")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(people as usize, n, "replaced, not doubled");
+    let units: i64 = sqlx::query_scalar("select count(*) from org_unit")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(units, 6);
+}
+
+#[tokio::test]
+async fn demo_organisation_has_two_levels_of_management() {
+    let app = TestApp::demo().await;
+    let people: i64 = sqlx::query_scalar("select count(*) from person")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 40);
+    // Depth of the deepest reporting chain: CEO -> head -> lead -> engineer.
+    let depth: i64 = sqlx::query_scalar(
+        "with recursive d(id, depth) as (select id, 0 from person where manager_id is null \
+         union all select p.id, d.depth + 1 from person p join d on p.manager_id = d.id) select max(depth) from d",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(depth, 3);
+}
+
+#[tokio::test]
+async fn backup_opens_as_a_database() {
+    let app = TestApp::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nested/backup.db");
+    let result = server::backup::run(&app.db, &file).await;
+    if app.db.backend == app::server::Backend::Postgres {
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("pg_dump"), "{err}");
+        return;
+    }
+    result.expect("backup written");
+    assert!(server::backup::run(&app.db, &file)
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("already exists"));
+
+    // The copy is a complete database that the server opens and signs people in from.
+    let url = format!("sqlite://{}", file.display());
+    let copy = Db::open(&url).await.expect("backup opens");
+    let people: i64 = sqlx::query_scalar("select count(*) from person")
+        .fetch_one(&copy.pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 40);
+    let options = leptos::config::get_configuration(None)
+        .unwrap()
+        .leptos_options;
+    let router = server::startup::build_router(
+        server::startup::state(copy, Default::default(), options),
+        1 << 20,
+    );
+    let body = format!("email={EMPLOYEE}&password={PW}&next=");
+    let req = axum::http::Request::post("/api/sign_in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(router, req).await.unwrap();
+    assert!(res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("proficio_session=")));
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = TestApp::demo().await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let res = app
+        .call(
+            "/api/sign_in",
+            &[("email", EMPLOYEE), ("password", &big), ("next", "")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
