@@ -11,7 +11,7 @@ use components::frame::Frame;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 use pages::{home::HomePage, not_found::NotFound, people, sign_in::SignInPage, units::UnitsPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -63,19 +63,21 @@ pub fn App() -> impl IntoView {
         user,
     });
 
+    // Every page renders with its data in the HTML (SsrMode::Async), so reading pages and plain
+    // forms work with JavaScript off; with it on, the same HTML hydrates.
     view! {
         <Stylesheet id="leptos" href="/pkg/proficio.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Proficio".to_string() } else { format!("{t} · Proficio") }/>
         <Router>
             <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <ParentRoute path=path!("") view=|| view! { <Frame><Outlet/></Frame> }>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("people") view=people::PeopleListPage/>
-                    <Route path=path!("people/new") view=people::NewPersonPage/>
-                    <Route path=path!("people/:id") view=people::PersonPage/>
-                    <Route path=path!("people/:id/edit") view=people::EditPersonPage/>
-                    <Route path=path!("units") view=UnitsPage/>
+                <Route path=path!("/sign-in") ssr=SsrMode::Async view=SignInPage/>
+                <ParentRoute path=path!("") ssr=SsrMode::Async view=|| view! { <Frame><Outlet/></Frame> }>
+                    <Route path=path!("") ssr=SsrMode::Async view=HomePage/>
+                    <Route path=path!("people") ssr=SsrMode::Async view=people::PeopleListPage/>
+                    <Route path=path!("people/new") ssr=SsrMode::Async view=people::NewPersonPage/>
+                    <Route path=path!("people/:id") ssr=SsrMode::Async view=people::PersonPage/>
+                    <Route path=path!("people/:id/edit") ssr=SsrMode::Async view=people::EditPersonPage/>
+                    <Route path=path!("units") ssr=SsrMode::Async view=UnitsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -11,12 +11,7 @@ pub const DEFAULT_DATABASE: &str = "sqlite://data/proficio.db";
 
 /// Proficio: competency frameworks, skills and career paths.
 #[derive(Debug, Parser)]
-#[command(
-    name = "proficio",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "proficio", version, about)]
 pub struct Cli {
     /// Database URL: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "PROFICIO_DATABASE_URL", default_value = DEFAULT_DATABASE)]
@@ -116,4 +111,38 @@ pub async fn load_demo(db: &app::server::Db, force: bool) -> Result<usize, Strin
         demo::wipe(db).await.map_err(|e| e.to_string())?;
     }
     demo::load(db).await.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn database_goes_anywhere_and_serve_is_the_default() {
+        let c = Cli::try_parse_from([
+            "proficio",
+            "--database",
+            "sqlite://x.db",
+            "serve",
+            "--addr",
+            "127.0.0.1:9",
+        ])
+        .unwrap();
+        assert_eq!(c.database, "sqlite://x.db");
+        assert!(matches!(c.command, Some(Command::Serve(ref a)) if a.addr.is_some()));
+        let c = Cli::try_parse_from(["proficio", "backup", "b.db", "--database", "sqlite://y.db"])
+            .unwrap();
+        assert_eq!(c.database, "sqlite://y.db");
+        let c = Cli::try_parse_from(["proficio", "--addr", "127.0.0.1:9"]).unwrap();
+        assert!(c.command.is_none() && c.serve.addr.is_some());
+        let c = Cli::try_parse_from(["proficio", "demo", "--force"]).unwrap();
+        assert!(matches!(c.command, Some(Command::Demo { force: true })));
+        assert!(Cli::try_parse_from(["proficio", "serve", "--session-hours", "0"]).is_err());
+    }
 }

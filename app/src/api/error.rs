@@ -18,8 +18,8 @@ pub enum AppError {
     /// The thing asked for does not exist (or the caller may not know it exists).
     #[error("{0} was not found.")]
     NotFound(String),
-    /// A field failed validation.
-    #[error("{0}")]
+    /// A field failed validation (the message is shown next to that field).
+    #[error("{}", .0.message)]
     Invalid(FieldError),
     /// The request conflicts with the current state (a duplicate, a stale edit).
     #[error("{0}")]

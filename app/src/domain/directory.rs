@@ -103,7 +103,7 @@ pub struct OrgFigures {
     pub units: u64,
     /// People with at least one report.
     pub managers: u64,
-    /// Active people per top-level unit (name, count), largest first.
+    /// Active people per branch of the organisation (name, count), largest first.
     pub by_unit: Vec<(String, u64)>,
 }
 
@@ -142,6 +142,43 @@ pub fn order_units(mut units: Vec<UnitSummary>) -> Vec<UnitSummary> {
     out
 }
 
+/// Active head count per branch of the organisation, people in sub-units included, largest
+/// first. The branches are the top-level units, or, when one unit (the company) holds all the
+/// others, the units directly under it; people placed in the company unit itself count under
+/// its own name.
+pub fn headcount_by_branch(units: &[UnitSummary]) -> Vec<(String, u64)> {
+    use std::collections::HashMap;
+    let by_id: HashMap<UnitId, &UnitSummary> = units.iter().map(|u| (u.id, u)).collect();
+    let parent = |u: &UnitSummary| u.parent.filter(|p| by_id.contains_key(p));
+    let roots: Vec<&UnitSummary> = units.iter().filter(|u| parent(u).is_none()).collect();
+    let single_root = if roots.len() == 1 {
+        Some(roots[0].id)
+    } else {
+        None
+    };
+    let mut totals: HashMap<UnitId, u64> = HashMap::new();
+    for u in units {
+        // Walk up to the branch: the unit whose parent is the single root (or no parent).
+        let mut cur = u;
+        let mut steps = 0;
+        while let Some(p) = parent(cur) {
+            if Some(p) == single_root || steps > units.len() {
+                break;
+            }
+            cur = by_id[&p];
+            steps += 1;
+        }
+        *totals.entry(cur.id).or_default() += u64::from(u.people);
+    }
+    let mut rows: Vec<(String, u64)> = totals
+        .into_iter()
+        .filter(|(id, n)| *n > 0 || Some(*id) != single_root)
+        .map(|(id, n)| (by_id[&id].name.clone(), n))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +210,38 @@ mod tests {
                 ("Platform", 1),
                 ("Product", 1)
             ]
+        );
+    }
+
+    #[test]
+    fn branches_below_a_single_company_root() {
+        let mut units = vec![
+            unit(1, "Company", None),
+            unit(2, "Engineering", Some(1)),
+            unit(3, "Platform", Some(2)),
+            unit(4, "Sales", Some(1)),
+        ];
+        units[0].people = 1;
+        units[1].people = 2;
+        units[2].people = 5;
+        units[3].people = 3;
+        assert_eq!(
+            headcount_by_branch(&units),
+            vec![
+                ("Engineering".to_string(), 7),
+                ("Sales".to_string(), 3),
+                ("Company".to_string(), 1)
+            ]
+        );
+        // Several top-level units are the branches themselves.
+        let flat = vec![
+            unit(1, "A", None),
+            unit(2, "B", None),
+            unit(3, "A1", Some(1)),
+        ];
+        assert_eq!(
+            headcount_by_branch(&flat),
+            vec![("A".to_string(), 0), ("B".to_string(), 0)]
         );
     }
 

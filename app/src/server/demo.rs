@@ -22,8 +22,18 @@ const UNITS: &[(&str, &str, Option<&str>)] = &[
     ("people", "People & Operations", Some("co")),
 ];
 
-/// People: (e-mail local part, name, job title, role, unit key, manager's local part).
-const PEOPLE: &[(&str, &str, &str, &str, &str, Option<&str>)] = &[
+/// A demo person: (e-mail local part, name, job title, role, unit key, manager's local part).
+type DemoPerson = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// The demo people, managers before their reports.
+const PEOPLE: &[DemoPerson] = &[
     (
         "helena.brandt",
         "Helena Brandt",

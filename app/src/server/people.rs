@@ -8,7 +8,8 @@ use super::now_ms;
 use crate::api::people::PersonInput;
 use crate::api::AppError;
 use crate::domain::directory::{
-    order_units, HomeSummary, OrgFigures, PeoplePage, PersonDetail, PersonSummary, UnitSummary,
+    headcount_by_branch, order_units, HomeSummary, OrgFigures, PeoplePage, PersonDetail,
+    PersonSummary, UnitSummary,
 };
 use crate::domain::{
     would_create_cycle, CurrentUser, CycleError, Email, PersonId, PersonName, Role, ShortText,
@@ -146,7 +147,7 @@ pub async fn home_summary(db: &Db, me: &CurrentUser) -> Result<HomeSummary, AppE
 }
 
 async fn org_figures(db: &Db) -> Result<OrgFigures, AppError> {
-    let (active, inactive, units, managers): (i64, i64, i64, i64) = sqlx::query_as(
+    let (active, inactive, unit_count, managers): (i64, i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from person where active = 1), \
                 (select count(*) from person where active = 0), \
                 (select count(*) from org_unit), \
@@ -155,26 +156,14 @@ async fn org_figures(db: &Db) -> Result<OrgFigures, AppError> {
     .fetch_one(&db.pool)
     .await
     .map_err(internal)?;
-    // Head count per top-level unit, people in sub-units included.
-    let by_unit: Vec<(String, i64)> = sqlx::query_as(
-        "with recursive tree(id, top) as ( \
-           select id, id from org_unit where parent_id is null \
-           union all select u.id, t.top from org_unit u join tree t on u.parent_id = t.id) \
-         select top_unit.name, count(p.id) as n from tree \
-           join org_unit top_unit on top_unit.id = tree.top \
-           left join person p on p.unit_id = tree.id and p.active = 1 \
-         group by top_unit.id, top_unit.name order by n desc, top_unit.name",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    let by_unit = headcount_by_branch(&units(db).await?);
     let u = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(OrgFigures {
         active_people: u(active),
         inactive_people: u(inactive),
-        units: u(units),
+        units: u(unit_count),
         managers: u(managers),
-        by_unit: by_unit.into_iter().map(|(n, c)| (n, u(c))).collect(),
+        by_unit,
     })
 }
 

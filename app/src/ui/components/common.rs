@@ -79,6 +79,14 @@ pub fn Stat(
 /// An error panel for a failed load, with a way forward.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    // Pages render whole before sending (SsrMode::Async), so the status can still be set.
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
     let (title, action) = match &error {
         AppError::Unauthenticated => ("Signed out", Some(("/sign-in", "Sign in"))),
         AppError::Forbidden => ("Not available to you", Some(("/", "Go to your home page"))),

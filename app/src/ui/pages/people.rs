@@ -52,9 +52,11 @@ pub fn PeopleListPage() -> impl IntoView {
     view! {
         <Title text="People"/>
         <PageHeader title="People" subtitle="Find anyone you may see: by name, e-mail or job title.">
-            <Show when=is_admin>
-                <a class="btn btn-primary" href="/people/new">"Add person"</a>
-            </Show>
+            <Transition fallback=|| ()>
+                <Show when=is_admin>
+                    <a class="btn btn-primary" href="/people/new">"Add person"</a>
+                </Show>
+            </Transition>
         </PageHeader>
         <Form method="GET" action="" attr:class="filters" attr:role="search">
             <div class="field">

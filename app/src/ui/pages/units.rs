@@ -43,17 +43,19 @@ pub fn UnitsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Show when=is_admin>
-            <section class="card" aria-labelledby="add-unit-h">
-                <h2 id="add-unit-h">"Add a unit"</h2>
-                <ActionForm action=create attr:class="form form-inline">
-                    <FormAlert feedback=create_fb/>
-                    <TextField name="name" label="Name" required=true feedback=create_fb/>
-                    <ParentSelect id="new-parent" units selected=String::new() exclude=None/>
-                    <button type="submit" class="btn btn-primary">"Add unit"</button>
-                </ActionForm>
-            </section>
-        </Show>
+        <Transition fallback=|| ()>
+            <Show when=is_admin>
+                <section class="card" aria-labelledby="add-unit-h">
+                    <h2 id="add-unit-h">"Add a unit"</h2>
+                    <ActionForm action=create attr:class="form form-inline">
+                        <FormAlert feedback=create_fb/>
+                        <TextField name="name" label="Name" required=true feedback=create_fb/>
+                        <ParentSelect id="new-parent" units selected=String::new() exclude=None/>
+                        <button type="submit" class="btn btn-primary">"Add unit"</button>
+                    </ActionForm>
+                </section>
+            </Show>
+        </Transition>
     }
 }
 

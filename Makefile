@@ -1,0 +1,112 @@
+# Proficio — `make run` and `make test` work on a fresh machine: every tool they need is
+# installed here, idempotently, and quickly skipped when already present.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+BINARYEN_VERSION := 132
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, "", $$0); print; exit}' Cargo.lock)
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Chromium's own download is impossible here; Playwright drives Debian's.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+E2E_PORT ?= 3100
+PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
+PG_STATUS := target/postgres-tests.status
+
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e
+
+help:
+	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
+	@echo "make test   formatting, clippy (server and WASM), unit, integration (SQLite + PostgreSQL) and browser tests"
+	@echo "make build  release build: target/release/proficio and target/site"
+	@echo "make dev    cargo leptos watch"
+
+## ---- tools ---------------------------------------------------------------------------
+
+tools:
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown \
+	  || ../shared/toolchain/install-wasm32-std
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@# cargo-leptos would download wasm-bindgen; it uses one on PATH first. Must match Cargo.lock.
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+# Release builds run wasm-opt; Debian's binaryen 108 silently breaks hydration, npm's 132 works.
+release-tools: tools
+	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" \
+	  || npm install --silent --no-audit --no-fund --prefix $(TOOLS) binaryen@$(BINARYEN_VERSION)
+
+test-tools: tools
+	@command -v chromium >/dev/null \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@[ -x end2end/node_modules/.bin/playwright ] && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ] \
+	  || (cd end2end && npm ci --silent --no-audit --no-fund)
+
+## ---- run and build -----------------------------------------------------------------
+
+run: release-tools
+	cargo leptos serve --release
+
+build: release-tools
+	cargo leptos build --release
+
+dev: tools
+	cargo leptos watch
+
+## ---- tests -------------------------------------------------------------------------
+
+test: test-tools lint unit integration e2e
+	@echo "make test: all passed ($$(cat $(PG_STATUS)) PostgreSQL integration tests)"
+
+lint: tools
+	cargo fmt --all --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app --features ssr --lib
+	cargo test -p server --lib --bins
+
+integration: integration-sqlite integration-postgres
+
+integration-sqlite:
+	PROFICIO_TEST_BACKEND=sqlite cargo test -p server --test integration
+
+# Runs every integration test against PostgreSQL too. Starts the local server if it is down;
+# where none is reachable the tests are skipped loudly, and under CI that is a failure.
+integration-postgres:
+	@mkdir -p target
+	@if ! pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
+	  command -v pg_ctlcluster >/dev/null && ls /etc/postgresql >/dev/null 2>&1 \
+	    && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start 2>/dev/null || true; \
+	  sleep 2; \
+	fi
+	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
+	  PROFICIO_TEST_BACKEND=postgres PROFICIO_TEST_POSTGRES_URL="$(PG_URL)" cargo test -p server --test integration \
+	    && echo ran > $(PG_STATUS); \
+	else \
+	  echo skipped > $(PG_STATUS); \
+	  echo "!!! PostgreSQL is not reachable at $(PG_URL): PostgreSQL integration tests were SKIPPED !!!"; \
+	  if [ -n "$${CI:-}" ]; then echo "CI is set: skipping PostgreSQL tests is a failure"; exit 1; fi; \
+	fi
+
+# Browser tests: a debug build served on a fresh SQLite file (port $(E2E_PORT), so that a
+# `make run` on 3000 can keep running), driven by Playwright in Debian's Chromium with
+# JavaScript on and off.
+e2e: test-tools
+	cargo leptos build
+	@dir=$$(mktemp -d); \
+	  LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
+	  pid=$$!; \
+	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
+	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \
+	  curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null || { cat $$dir/server.log; exit 1; }; \
+	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) npx playwright test || { cat $$dir/server.log | tail -50; exit 1; }
