@@ -5,9 +5,11 @@ pub mod directory;
 pub mod ids;
 pub mod org;
 pub mod people;
+pub mod scale;
+pub mod tree;
 pub mod validate;
 
-pub use ids::{PersonId, UnitId};
+pub use ids::{FrameworkId, NodeId, PersonId, UnitId};
 pub use org::{would_create_cycle, CycleError};
 pub use people::{initials, Capabilities, CurrentUser, HomeKind, Role};
 pub use validate::{Email, FieldError, PersonName, ShortText};

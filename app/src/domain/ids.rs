@@ -34,3 +34,11 @@ id_type!(
     /// An org unit (department, team).
     UnitId
 );
+id_type!(
+    /// A competency framework.
+    FrameworkId
+);
+id_type!(
+    /// A node (category, competency or skill) of a framework.
+    NodeId
+);

@@ -130,7 +130,7 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
     view! {
         <p class="muted result-count">{format!("{first}–{last} of {}", page.total)}</p>
         <div class="table-wrap">
-            <table class="table">
+            <table class="table people-table">
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
