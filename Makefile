@@ -101,10 +101,11 @@ integration-postgres:
 # Browser tests: a debug build served on a fresh SQLite file (port $(E2E_PORT), so that a
 # `make run` on 3000 can keep running), driven by Playwright in Debian's Chromium with
 # JavaScript on and off.
+# The build goes to its own site folder, so it never replaces the files `make run` is serving.
 e2e: test-tools
-	cargo leptos build
+	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build
 	@dir=$$(mktemp -d); \
-	  LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
+	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
 	  pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \

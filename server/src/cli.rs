@@ -11,7 +11,7 @@ pub const DEFAULT_DATABASE: &str = "sqlite://data/proficio.db";
 
 /// Proficio: competency frameworks, skills and career paths.
 #[derive(Debug, Parser)]
-#[command(name = "proficio", version, about)]
+#[command(name = "proficio", version)]
 pub struct Cli {
     /// Database URL: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "PROFICIO_DATABASE_URL", default_value = DEFAULT_DATABASE)]

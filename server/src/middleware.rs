@@ -69,6 +69,12 @@ fn is_public(path: &str) -> bool {
 /// server functions and server rendering read) and redirects page requests that need a
 /// person to the sign-in page, remembering where they were going.
 pub async fn current_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    // Static files need no caller: skip the session and person look-ups for them.
+    if path.starts_with("/pkg/") || path == "/favicon.svg" {
+        req.extensions_mut().insert(Caller(None));
+        return next.run(req).await;
+    }
     let user = match req.extensions().get::<Session>() {
         Some(session) => match resolve_session(&state.db, session).await {
             Ok(u) => u,
@@ -76,7 +82,6 @@ pub async fn current_user(State(state): State<AppState>, mut req: Request, next:
         },
         None => None,
     };
-    let path = req.uri().path().to_string();
     let page_request = matches!(*req.method(), Method::GET | Method::HEAD);
     if page_request && user.is_none() && !is_public(&path) {
         let target = req
