@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod frameworks;
 pub mod people;
 
 pub use error::AppError;

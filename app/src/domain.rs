@@ -2,6 +2,7 @@
 //! is unit-tested without a database.
 
 pub mod directory;
+pub mod framework;
 pub mod ids;
 pub mod org;
 pub mod people;

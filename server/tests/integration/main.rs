@@ -5,5 +5,6 @@
 mod helpers;
 
 mod auth;
+mod frameworks;
 mod ops;
 mod people;

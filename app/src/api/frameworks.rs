@@ -1,0 +1,131 @@
+//! Frameworks: list, create, read the tree, and change its shape. Every change carries the
+//! revision the editor loaded; a stale one is refused with a message (HTTP 409).
+
+use super::AppError;
+use crate::domain::framework::{FrameworkSummary, FrameworkTree};
+use crate::domain::{FrameworkId, NodeId};
+use leptos::prelude::*;
+
+/// Frameworks the caller may see: all for admins, published ones for everyone else.
+#[server(prefix = "/api", endpoint = "frameworks/list")]
+pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        let all = frameworks::list(&st.db).await?;
+        Ok(if me.caps().administer {
+            all
+        } else {
+            all.into_iter()
+                .filter(|f| f.status == crate::domain::framework::FrameworkStatus::Published)
+                .collect()
+        })
+    })
+    .await
+}
+
+/// Creates an empty draft framework (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/create")]
+pub async fn create_framework(name: String, description: String) -> Result<FrameworkId, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::create(&st.db, &name, &description).await
+    })
+    .await
+}
+
+/// A framework's scale and tree, for the editor (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/tree")]
+pub async fn load_framework(id: FrameworkId) -> Result<FrameworkTree, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::tree(&st.db, id).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn parse_parent(raw: &str) -> Result<Option<NodeId>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid("parent", "Choose where to put it from the tree.")),
+    }
+}
+
+/// Adds a node at the end of `parent` (empty: the top level), admins only.
+#[server(prefix = "/api", endpoint = "frameworks/add_node")]
+pub async fn add_framework_node(
+    framework: FrameworkId,
+    revision: i64,
+    parent: String,
+    kind: String,
+    title: String,
+) -> Result<NodeId, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::add_node(
+            &st.db,
+            framework,
+            revision,
+            parse_parent(&parent)?,
+            &kind,
+            &title,
+        )
+        .await
+    })
+    .await
+}
+
+/// Moves a node: `action` is `to` (under `parent` at `index`), `up`, `down`, `indent` or
+/// `outdent`. Admins only.
+#[server(prefix = "/api", endpoint = "frameworks/move_node")]
+pub async fn move_framework_node(
+    framework: FrameworkId,
+    revision: i64,
+    node: NodeId,
+    action: String,
+    parent: String,
+    index: u32,
+) -> Result<(), AppError> {
+    use crate::server::ctx;
+    use crate::server::frameworks::{self, Move};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        let how = match action.as_str() {
+            "to" => Move::To(parse_parent(&parent)?, index as usize),
+            "up" => Move::Up,
+            "down" => Move::Down,
+            "indent" => Move::Indent,
+            "outdent" => Move::Outdent,
+            _ => {
+                return Err(AppError::invalid(
+                    "action",
+                    "Choose to, up, down, indent or outdent.",
+                ))
+            }
+        };
+        frameworks::move_node(&st.db, framework, revision, node, how).await
+    })
+    .await
+}
+
+/// Deletes a node with its subtree (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/delete_node")]
+pub async fn delete_framework_node(
+    framework: FrameworkId,
+    revision: i64,
+    node: NodeId,
+) -> Result<(), AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::delete_node(&st.db, framework, revision, node).await
+    })
+    .await
+}

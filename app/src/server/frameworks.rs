@@ -1,0 +1,406 @@
+//! Frameworks: creating them, reading their trees, and changing their shape. Every change
+//! is one transaction that first claims the revision the editor saw; if someone else saved
+//! in between, the claim fails and the change is refused, so no edit is silently lost.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::now_ms;
+use crate::api::AppError;
+use crate::domain::framework::{
+    node_kind, node_title, FrameworkStatus, FrameworkSummary, FrameworkTree, NodeRow,
+};
+use crate::domain::scale::{Scale, ScaleLevel};
+use crate::domain::tree::{Tree, TreeError};
+use crate::domain::{FrameworkId, NodeId, ShortText};
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+
+/// The scale new frameworks start with (admins can change it).
+pub fn default_scale() -> Scale {
+    let levels = [
+        ("Awareness", "Knows the concepts and where they apply."),
+        ("Basic", "Applies it with guidance on simple tasks."),
+        ("Working", "Applies it independently on typical work."),
+        ("Advanced", "Handles complex cases and guides others."),
+        ("Expert", "Shapes practice across the organisation."),
+    ];
+    Scale::new(
+        levels
+            .iter()
+            .map(|(n, d)| ScaleLevel {
+                name: (*n).into(),
+                description: (*d).into(),
+            })
+            .collect(),
+        3,
+    )
+    .expect("the default scale is valid")
+}
+
+fn random_hex() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Creates an empty draft framework with the default scale.
+pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkId, AppError> {
+    let name = ShortText::required("name", "a name", name, 200)?.into_string();
+    let description = description.trim();
+    if description.chars().count() > 5000 {
+        return Err(AppError::invalid(
+            "description",
+            "Keep the description to 5000 characters or fewer.",
+        ));
+    }
+    let scale = default_scale();
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let scale_id: i64 = sqlx::query_scalar(
+        "insert into scale (name, threshold, created_at) values ($1, $2, $3) returning id",
+    )
+    .bind(format!("{name} scale"))
+    .bind(i64::from(scale.threshold().get()))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    for (i, l) in scale.levels().iter().enumerate() {
+        sqlx::query(
+            "insert into scale_level (scale_id, level, name, description) values ($1, $2, $3, $4)",
+        )
+        .bind(scale_id)
+        .bind(i as i64 + 1)
+        .bind(&l.name)
+        .bind(&l.description)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into framework (name, description, scale_id, status, revision, external_id, created_at, updated_at) \
+         values ($1, $2, $3, 'draft', 0, $4, $5, $5) returning id",
+    )
+    .bind(&name)
+    .bind(description)
+    .bind(scale_id)
+    .bind(format!("urn:proficio:framework:{}", random_hex()))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(FrameworkId(id))
+}
+
+/// Every framework, by name.
+pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+        "select f.id, f.name, f.description, f.status, f.revision, \
+         (select count(*) from framework_node n where n.framework_id = f.id) \
+         from framework f order by lower(f.name), f.id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, description, status, revision, nodes)| FrameworkSummary {
+                id: FrameworkId(id),
+                name,
+                description,
+                status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
+                revision,
+                nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+            },
+        )
+        .collect())
+}
+
+async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
+    let row: Option<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "select f.name, f.description, f.status, f.revision, f.scale_id, \
+         (select count(*) from framework_node n where n.framework_id = f.id) from framework f where f.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (name, description, status, revision, scale_id, nodes) =
+        row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
+    Ok((
+        FrameworkSummary {
+            id,
+            name,
+            description,
+            status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
+            revision,
+            nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+        },
+        scale_id,
+    ))
+}
+
+async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError> {
+    let threshold: i64 = sqlx::query_scalar("select threshold from scale where id = $1")
+        .bind(scale_id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let levels: Vec<(String, String)> = sqlx::query_as(
+        "select name, description from scale_level where scale_id = $1 order by level",
+    )
+    .bind(scale_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Scale::new(
+        levels
+            .into_iter()
+            .map(|(name, description)| ScaleLevel { name, description })
+            .collect(),
+        u8::try_from(threshold).unwrap_or(0),
+    )
+    .map_err(|e| {
+        tracing::error!(scale = scale_id, error = %e, "stored scale is invalid");
+        AppError::Internal
+    })
+}
+
+type NodeShapeRow = (i64, String, Option<i64>, i64);
+
+fn tree_from(rows: &[NodeShapeRow]) -> Result<Tree, AppError> {
+    Tree::from_rows(rows.iter().map(|(id, kind, parent, pos)| {
+        (
+            NodeId(*id),
+            crate::domain::tree::NodeKind::parse(kind)
+                .unwrap_or(crate::domain::tree::NodeKind::Skill),
+            parent.map(NodeId),
+            *pos,
+        )
+    }))
+    .map_err(|e| {
+        tracing::error!(error = %e, "stored framework tree is invalid");
+        AppError::Internal
+    })
+}
+
+/// A framework with its scale and nodes in display order.
+pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
+    let (framework, scale_id) = summary(db, id).await?;
+    let scale = load_scale(db, scale_id).await?;
+    let rows: Vec<(i64, String, Option<i64>, i64, String, String)> = sqlx::query_as(
+        "select id, kind, parent_id, position, title, short_code from framework_node where framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let shape: Vec<NodeShapeRow> = rows.iter().map(|r| (r.0, r.1.clone(), r.2, r.3)).collect();
+    let t = tree_from(&shape)?;
+    let text: HashMap<i64, (String, String)> =
+        rows.into_iter().map(|r| (r.0, (r.4, r.5))).collect();
+    let nodes = t
+        .walk()
+        .into_iter()
+        .map(|(n, depth)| {
+            let (title, short_code) = text.get(&n.0).cloned().unwrap_or_default();
+            NodeRow {
+                id: n,
+                parent: t.parent(n).flatten(),
+                kind: t.kind(n).unwrap_or(crate::domain::tree::NodeKind::Skill),
+                depth: u32::try_from(depth).unwrap_or(u32::MAX),
+                title,
+                short_code,
+            }
+        })
+        .collect();
+    Ok(FrameworkTree {
+        framework,
+        scale,
+        nodes,
+    })
+}
+
+/// Claims `revision` for a change: bumps it if it is still current, else refuses. Editing a
+/// published framework turns it back into a draft (its published version stays frozen).
+async fn claim(
+    tx: &mut Transaction<'static, Any>,
+    id: FrameworkId,
+    revision: i64,
+) -> Result<(), AppError> {
+    let status: Option<String> = sqlx::query_scalar("select status from framework where id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    match status.as_deref() {
+        None => return Err(AppError::NotFound("That framework".into())),
+        Some("archived") => {
+            return Err(AppError::Conflict(
+                "This framework is archived; restore it before editing.".into(),
+            ))
+        }
+        _ => {}
+    }
+    let done = sqlx::query(
+        "update framework set revision = revision + 1, status = 'draft', updated_at = $1 where id = $2 and revision = $3",
+    )
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(revision)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict(
+            "Someone else changed this framework since you opened it. Reload to see their changes, then make yours again.".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn shape_in(tx: &mut Transaction<'static, Any>, id: FrameworkId) -> Result<Tree, AppError> {
+    let rows: Vec<NodeShapeRow> = sqlx::query_as(
+        "select id, kind, parent_id, position from framework_node where framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(internal)?;
+    tree_from(&rows)
+}
+
+fn tree_error(e: TreeError) -> AppError {
+    match e {
+        TreeError::UnknownNode(_) => AppError::Conflict(e.to_string()),
+        TreeError::Nesting { .. } | TreeError::Cycle => AppError::invalid("parent", e.to_string()),
+        TreeError::DuplicateNode(_) | TreeError::NoRoom(_) => AppError::Conflict(e.to_string()),
+    }
+}
+
+/// Writes the parent and position of every node whose place differs between two shapes.
+async fn write_places(
+    tx: &mut Transaction<'static, Any>,
+    before: &Tree,
+    after: &Tree,
+) -> Result<(), AppError> {
+    for (n, _) in after.walk() {
+        let place = (after.parent(n), after.index(n));
+        if (before.parent(n), before.index(n)) != place {
+            sqlx::query("update framework_node set parent_id = $1, position = $2, updated_at = $3 where id = $4")
+                .bind(place.0.flatten().map(|p| p.0))
+                .bind(place.1.map_or(0, |i| i as i64))
+                .bind(now_ms())
+                .bind(n.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds a node at the end of `parent`'s children, based on `revision`.
+pub async fn add_node(
+    db: &Db,
+    id: FrameworkId,
+    revision: i64,
+    parent: Option<NodeId>,
+    kind: &str,
+    title: &str,
+) -> Result<NodeId, AppError> {
+    let kind = node_kind(kind)?;
+    let title = node_title(title)?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    claim(&mut tx, id, revision).await?;
+    let mut t = shape_in(&mut tx, id).await?;
+    // Check the rule on a placeholder id before writing anything.
+    let probe = NodeId(i64::MIN);
+    t.insert(probe, kind, parent, usize::MAX)
+        .map_err(tree_error)?;
+    let position = t.index(probe).unwrap_or(0) as i64;
+    let node: i64 = sqlx::query_scalar(
+        "insert into framework_node (framework_id, parent_id, kind, position, title, external_id, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(id.0)
+    .bind(parent.map(|p| p.0))
+    .bind(kind.as_str())
+    .bind(position)
+    .bind(&title)
+    .bind(format!("urn:proficio:node:{}", random_hex()))
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(NodeId(node))
+}
+
+/// The shape changes the editor makes.
+#[derive(Debug, Clone, Copy)]
+pub enum Move {
+    /// Drag and drop: under `parent` at `index`.
+    To(Option<NodeId>, usize),
+    /// One place earlier.
+    Up,
+    /// One place later.
+    Down,
+    /// Into the previous sibling.
+    Indent,
+    /// Out of the parent.
+    Outdent,
+}
+
+/// Moves a node (with its subtree), based on `revision`.
+pub async fn move_node(
+    db: &Db,
+    id: FrameworkId,
+    revision: i64,
+    node: NodeId,
+    how: Move,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    claim(&mut tx, id, revision).await?;
+    let before = shape_in(&mut tx, id).await?;
+    let mut after = before.clone();
+    match how {
+        Move::To(parent, index) => after.move_node(node, parent, index),
+        Move::Up => after.move_up(node),
+        Move::Down => after.move_down(node),
+        Move::Indent => after.indent(node),
+        Move::Outdent => after.outdent(node),
+    }
+    .map_err(tree_error)?;
+    write_places(&mut tx, &before, &after).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Deletes a node and its subtree, based on `revision`.
+pub async fn delete_node(
+    db: &Db,
+    id: FrameworkId,
+    revision: i64,
+    node: NodeId,
+) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    claim(&mut tx, id, revision).await?;
+    let before = shape_in(&mut tx, id).await?;
+    let mut after = before.clone();
+    let removed = after.delete_subtree(node).map_err(tree_error)?;
+    // Children first, so the parent foreign key never points at a deleted row.
+    for n in removed.iter().rev() {
+        sqlx::query("delete from framework_node where id = $1")
+            .bind(n.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    write_places(&mut tx, &before, &after).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! Framework shape editing: rules, concurrency and permissions.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+
+struct Fw<'a> {
+    app: &'a TestApp,
+    cookie: String,
+    id: String,
+}
+
+impl Fw<'_> {
+    async fn tree(&self) -> serde_json::Value {
+        let res = self
+            .app
+            .call(
+                "/api/frameworks/tree",
+                &[("id", &self.id)],
+                Some(&self.cookie),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        res.json()
+    }
+    async fn revision(&self) -> String {
+        self.tree().await["framework"]["revision"].to_string()
+    }
+    async fn add(&self, parent: &str, kind: &str, title: &str) -> String {
+        let rev = self.revision().await;
+        let res = self
+            .app
+            .call(
+                "/api/frameworks/add_node",
+                &[
+                    ("framework", &self.id),
+                    ("revision", &rev),
+                    ("parent", parent),
+                    ("kind", kind),
+                    ("title", title),
+                ],
+                Some(&self.cookie),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        res.body.trim().to_string()
+    }
+    async fn mv(
+        &self,
+        rev: &str,
+        node: &str,
+        action: &str,
+        parent: &str,
+        index: &str,
+    ) -> crate::helpers::Res {
+        self.app
+            .call(
+                "/api/frameworks/move_node",
+                &[
+                    ("framework", &self.id),
+                    ("revision", rev),
+                    ("node", node),
+                    ("action", action),
+                    ("parent", parent),
+                    ("index", index),
+                ],
+                Some(&self.cookie),
+            )
+            .await
+    }
+    async fn titles(&self) -> Vec<(u64, String)> {
+        self.tree().await["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["depth"].as_u64().unwrap(),
+                    n["title"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+async fn framework(app: &TestApp) -> Fw<'_> {
+    let cookie = app.sign_in(ADMIN, PW).await;
+    let res = app
+        .call(
+            "/api/frameworks/create",
+            &[("name", "Engineering"), ("description", "How we build")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    Fw {
+        app,
+        cookie,
+        id: res.body.trim().to_string(),
+    }
+}
+
+#[tokio::test]
+async fn build_and_rearrange_a_tree() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let tech = fw.add("", "category", "Technical").await;
+    let people = fw.add("", "category", "People").await;
+    let coding = fw.add(&tech, "competency", "Coding").await;
+    fw.add(&coding, "skill", "Rust").await;
+    fw.add(&coding, "skill", "SQL").await;
+    let mentoring = fw.add(&people, "competency", "Mentoring").await;
+    assert_eq!(
+        fw.titles().await,
+        [
+            (0, "Technical".into()),
+            (1, "Coding".into()),
+            (2, "Rust".into()),
+            (2, "SQL".into()),
+            (0, "People".into()),
+            (1, "Mentoring".into())
+        ]
+    );
+    let tree = fw.tree().await;
+    assert_eq!(
+        tree["scale"]["levels"].as_array().unwrap().len(),
+        5,
+        "default five-level scale"
+    );
+
+    // Drag Mentoring into Technical, before Coding; then move it back down with the keyboard.
+    let rev = fw.revision().await;
+    let res = fw.mv(&rev, &mentoring, "to", &tech, "0").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(fw.titles().await[1], (1, "Mentoring".into()));
+    let rev = fw.revision().await;
+    assert_eq!(
+        fw.mv(&rev, &mentoring, "down", "", "0").await.status,
+        StatusCode::OK
+    );
+    let rev = fw.revision().await;
+    assert_eq!(
+        fw.mv(&rev, &mentoring, "indent", "", "0").await.status,
+        StatusCode::OK,
+        "competency into competency"
+    );
+    assert_eq!(fw.titles().await[4], (2, "Mentoring".into()));
+    let rev = fw.revision().await;
+    assert_eq!(
+        fw.mv(&rev, &mentoring, "outdent", "", "0").await.status,
+        StatusCode::OK
+    );
+
+    // Delete Technical: its whole subtree goes.
+    let rev = fw.revision().await;
+    let res = app
+        .call(
+            "/api/frameworks/delete_node",
+            &[("framework", &fw.id), ("revision", &rev), ("node", &tech)],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(fw.titles().await, [(0, "People".into())]);
+    let left: i64 = sqlx::query_scalar("select count(*) from framework_node")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 1);
+}
+
+#[tokio::test]
+async fn invalid_shapes_are_refused_and_change_nothing() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let cat = fw.add("", "category", "Technical").await;
+    let comp = fw.add(&cat, "competency", "Coding").await;
+    let skill = fw.add(&comp, "skill", "Rust").await;
+    let before = fw.tree().await;
+    let rev = fw.revision().await;
+
+    let res = fw.mv(&rev, &skill, "to", &cat, "0").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("A category cannot hold a skill"),
+        "{}",
+        res.body
+    );
+    let res = fw.mv(&rev, &cat, "to", &skill, "0").await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "into its own descendant"
+    );
+    let res = app
+        .call(
+            "/api/frameworks/add_node",
+            &[
+                ("framework", &fw.id),
+                ("revision", &rev),
+                ("parent", &skill),
+                ("kind", "skill"),
+                ("title", "Async"),
+            ],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(
+        res.json()["Invalid"]["field"],
+        "parent",
+        "skills hold nothing"
+    );
+    let res = app
+        .call(
+            "/api/frameworks/add_node",
+            &[
+                ("framework", &fw.id),
+                ("revision", &rev),
+                ("parent", ""),
+                ("kind", "skill"),
+                ("title", " "),
+            ],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(res.json()["Invalid"]["field"], "title");
+    assert_eq!(fw.tree().await, before, "revision and shape unchanged");
+}
+
+#[tokio::test]
+async fn a_stale_save_is_refused() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let a = fw.add("", "competency", "A").await;
+    fw.add("", "competency", "B").await;
+    // Two admins load the same revision.
+    let seen = fw.revision().await;
+    assert_eq!(
+        fw.mv(&seen, &a, "down", "", "0").await.status,
+        StatusCode::OK,
+        "first save wins"
+    );
+    let res = fw.mv(&seen, &a, "up", "", "0").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body.contains("Someone else changed this framework"),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        fw.titles().await,
+        [(0, "B".into()), (0, "A".into())],
+        "the first save is kept"
+    );
+}
+
+#[tokio::test]
+async fn only_admins_edit_frameworks() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let node = fw.add("", "competency", "A").await;
+    let rev = fw.revision().await;
+    for who in [EMPLOYEE, HR, MANAGER] {
+        let c = app.sign_in(who, PW).await;
+        assert_eq!(
+            app.call(
+                "/api/frameworks/create",
+                &[("name", "X"), ("description", "")],
+                Some(&c)
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.call("/api/frameworks/tree", &[("id", &fw.id)], Some(&c))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let res = app
+            .call(
+                "/api/frameworks/move_node",
+                &[
+                    ("framework", &fw.id),
+                    ("revision", &rev),
+                    ("node", &node),
+                    ("action", "down"),
+                    ("parent", ""),
+                    ("index", "0"),
+                ],
+                Some(&c),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let list = app.call("/api/frameworks/list", &[], Some(&c)).await.json();
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            0,
+            "drafts are not listed for {who}"
+        );
+    }
+    assert_eq!(fw.revision().await, rev);
+}
