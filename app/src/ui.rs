@@ -12,7 +12,9 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use pages::{home::HomePage, not_found::NotFound, people, sign_in::SignInPage, units::UnitsPage};
+use pages::{
+    frameworks, home::HomePage, not_found::NotFound, people, sign_in::SignInPage, units::UnitsPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -78,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/:id") ssr=SsrMode::Async view=people::PersonPage/>
                     <Route path=path!("people/:id/edit") ssr=SsrMode::Async view=people::EditPersonPage/>
                     <Route path=path!("units") ssr=SsrMode::Async view=UnitsPage/>
+                    <Route path=path!("frameworks") ssr=SsrMode::Async view=frameworks::FrameworksPage/>
+                    <Route path=path!("frameworks/:id") ssr=SsrMode::Async view=frameworks::FrameworkEditorPage/>
                 </ParentRoute>
             </Routes>
         </Router>

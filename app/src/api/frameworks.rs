@@ -30,7 +30,9 @@ pub async fn create_framework(name: String, description: String) -> Result<Frame
     use crate::server::{ctx, frameworks};
     ctx::reply(async move {
         let (st, _me) = ctx::admin()?;
-        frameworks::create(&st.db, &name, &description).await
+        let id = frameworks::create(&st.db, &name, &description).await?;
+        leptos_axum::redirect(&format!("/frameworks/{id}"));
+        Ok(id)
     })
     .await
 }

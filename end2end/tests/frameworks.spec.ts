@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, ready, signIn } from './helpers';
+
+test('an admin builds a framework and reorders it with the keyboard only', async ({ page }, info) => {
+  await signIn(page, info, ADMIN);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Frameworks' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Frameworks' })).toBeVisible();
+  await ready(page, info);
+
+  const name = `Engineering (${info.project.name})`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create framework' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await ready(page, info);
+  await expect(page.getByText('This framework is empty')).toBeVisible();
+
+  const tree = page.getByRole('tree');
+  for (const title of ['Technical', 'People']) {
+    await page.getByLabel('Inside').selectOption({ label: 'Top level' });
+    await page.getByLabel('Kind').selectOption('category');
+    await page.getByLabel('Title').fill(title);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(tree.getByRole('treeitem').filter({ hasText: title })).toHaveCount(1);
+  }
+  await expect(tree.getByRole('treeitem').first()).toContainText('Technical');
+
+  // Keyboard only: focus the move-down button of "Technical" and press Enter.
+  await page.getByRole('button', { name: 'Move down: Technical' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(tree.getByRole('treeitem').first()).toContainText('People');
+  await expect(tree.getByRole('treeitem').nth(1)).toContainText('Technical');
+
+  // A skill cannot sit in a category: the refusal is explained and nothing changes.
+  await page.getByLabel('Inside').selectOption({ label: 'People' });
+  await page.getByLabel('Kind').selectOption('skill');
+  await page.getByLabel('Title').fill('Listening');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByText('A category cannot hold a skill.', { exact: false }).first()).toBeVisible();
+  await expect(tree.getByRole('treeitem')).toHaveCount(2);
+
+  // After a reload the order is still the new one.
+  await page.reload();
+  await expect(tree.getByRole('treeitem').first()).toContainText('People');
+});
+
+test('deleting a node asks first', async ({ page }, info) => {
+  await signIn(page, info, ADMIN);
+  await page.goto('/frameworks');
+  await ready(page, info);
+  const name = `Scratch (${info.project.name})`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create framework' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('Title').fill('Temporary');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const tree = page.getByRole('tree');
+  await expect(tree.getByRole('treeitem')).toHaveCount(1);
+  await page.getByLabel('Delete Temporary…').click();
+  await expect(page.getByText('Delete “Temporary” and everything inside it?')).toBeVisible();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page.getByText('This framework is empty')).toBeVisible();
+});
