@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, ready, signIn } from './helpers';
+import { ADMIN, jsOn, ready, signIn } from './helpers';
 
 test('an admin builds a framework and reorders it with the keyboard only', async ({ page }, info) => {
   await signIn(page, info, ADMIN);
@@ -60,4 +60,46 @@ test('deleting a node asks first', async ({ page }, info) => {
   await expect(page.getByText('Delete “Temporary” and everything inside it?')).toBeVisible();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByText('This framework is empty')).toBeVisible();
+});
+
+test('two admins edit the same node: the second save is refused with a message', async ({ browser }, info) => {
+  const js = jsOn(info);
+  const ctxA = await browser.newContext({ javaScriptEnabled: js });
+  const ctxB = await browser.newContext({ javaScriptEnabled: js });
+  const a = await ctxA.newPage();
+  const b = await ctxB.newPage();
+  await signIn(a, info, ADMIN);
+  await signIn(b, info, ADMIN);
+
+  await a.goto('/frameworks');
+  await ready(a, info);
+  const name = `Shared (${info.project.name})`;
+  await a.getByLabel('Name').fill(name);
+  await a.getByRole('button', { name: 'Create framework' }).click();
+  await expect(a.getByRole('heading', { level: 1, name })).toBeVisible();
+  await ready(a, info);
+  await a.getByLabel('Title').fill('Design');
+  await a.getByRole('button', { name: 'Add', exact: true }).click();
+  await a.getByRole('tree').getByRole('link', { name: 'Design' }).click();
+  await expect(a.getByRole('heading', { level: 2, name: 'Design' })).toBeVisible();
+  await ready(a, info);
+
+  // B opens the same node before A saves.
+  await b.goto(a.url());
+  await expect(b.getByRole('heading', { level: 2, name: 'Design' })).toBeVisible();
+  await ready(b, info);
+
+  await a.getByLabel('Definition').fill('Written by A');
+  await a.getByRole('button', { name: 'Save node' }).click();
+  await expect(a.getByText('revision 2')).toBeVisible();
+
+  await b.getByLabel('Definition').fill('Written by B');
+  await b.getByRole('button', { name: 'Save node' }).click();
+  await expect(b.getByText('Someone else changed this framework since you opened it').first()).toBeVisible();
+
+  // A's work is kept; reloading shows it to B.
+  await b.goto(a.url());
+  await expect(b.getByLabel('Definition')).toHaveValue('Written by A');
+  await ctxA.close();
+  await ctxB.close();
 });

@@ -2,7 +2,7 @@
 //! revision the editor loaded; a stale one is refused with a message (HTTP 409).
 
 use super::AppError;
-use crate::domain::framework::{FrameworkSummary, FrameworkTree};
+use crate::domain::framework::{FrameworkSummary, FrameworkTree, NodeDetails, NodeInput};
 use crate::domain::{FrameworkId, NodeId};
 use leptos::prelude::*;
 
@@ -128,6 +128,33 @@ pub async fn delete_framework_node(
     ctx::reply(async move {
         let (st, _me) = ctx::admin()?;
         frameworks::delete_node(&st.db, framework, revision, node).await
+    })
+    .await
+}
+
+/// One node's details, for the editor panel (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/node")]
+pub async fn load_node(framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::node(&st.db, framework, node).await
+    })
+    .await
+}
+
+/// Saves a node's details, based on `revision` (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/save_node")]
+pub async fn save_framework_node(
+    framework: FrameworkId,
+    revision: i64,
+    node: NodeId,
+    input: NodeInput,
+) -> Result<(), AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::save_node(&st.db, framework, revision, node, input).await
     })
     .await
 }

@@ -84,6 +84,208 @@ pub struct FrameworkTree {
     pub nodes: Vec<NodeRow>,
 }
 
+/// The two tracks a level can be described for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Track {
+    /// Individual contributor.
+    Ic,
+    /// People manager.
+    Managerial,
+}
+
+impl Track {
+    /// Both tracks.
+    pub const ALL: [Track; 2] = [Track::Ic, Track::Managerial];
+
+    /// Stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Track::Ic => "ic",
+            Track::Managerial => "managerial",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Track> {
+        Track::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Track::Ic => "Individual contributor",
+            Track::Managerial => "Managerial",
+        }
+    }
+}
+
+/// Everything an admin edits on a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeDetails {
+    /// Id.
+    pub id: NodeId,
+    /// Kind.
+    pub kind: NodeKind,
+    /// Title.
+    pub title: String,
+    /// Short code.
+    pub short_code: String,
+    /// Definition.
+    pub definition: String,
+    /// Key behaviours, in order.
+    pub key_behaviours: Vec<String>,
+    /// Months after which an awarded level expires.
+    pub validity_months: Option<u32>,
+    /// Stable external identifier.
+    pub external_id: String,
+    /// Level descriptions: (track, level, text), sorted.
+    pub level_descriptions: Vec<(Track, u8, String)>,
+}
+
+impl NodeDetails {
+    /// The description of `level` on `track`, or "".
+    pub fn describe(&self, track: Track, level: u8) -> &str {
+        self.level_descriptions
+            .iter()
+            .find(|(t, l, _)| *t == track && *l == level)
+            .map_or("", |d| d.2.as_str())
+    }
+}
+
+/// The node form as submitted. Level descriptions arrive keyed `ic-3` / `managerial-3`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeInput {
+    /// Title.
+    pub title: String,
+    /// Short code.
+    pub short_code: String,
+    /// Definition.
+    pub definition: String,
+    /// Key behaviours, one per line.
+    pub key_behaviours: String,
+    /// Validity in months, or empty.
+    pub validity_months: String,
+    /// External identifier.
+    pub external_id: String,
+    /// Level descriptions by `track-level`.
+    #[serde(default)]
+    pub levels: std::collections::BTreeMap<String, String>,
+}
+
+/// A node form, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeFields {
+    /// Title.
+    pub title: String,
+    /// Short code.
+    pub short_code: String,
+    /// Definition.
+    pub definition: String,
+    /// Key behaviours.
+    pub key_behaviours: Vec<String>,
+    /// Validity in months.
+    pub validity_months: Option<u32>,
+    /// External identifier.
+    pub external_id: String,
+    /// Non-empty level descriptions.
+    pub level_descriptions: Vec<(Track, u8, String)>,
+}
+
+fn long_text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let s = raw.trim().replace("\r\n", "\n");
+    if s.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("Keep {label} to {max} characters or fewer."),
+        ));
+    }
+    Ok(s)
+}
+
+impl NodeInput {
+    /// Validates the form against a scale of `top` levels, naming the offending field.
+    pub fn parse(&self, top: u8) -> Result<NodeFields, FieldError> {
+        let title = node_title(&self.title)?;
+        let short_code = ShortText::optional("short_code", "the short code", &self.short_code, 30)?
+            .into_string();
+        let definition = long_text("definition", "the definition", &self.definition, 5000)?;
+        let key_behaviours: Vec<String> = self
+            .key_behaviours
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        if key_behaviours.len() > 30 {
+            return Err(FieldError::new(
+                "key_behaviours",
+                "List at most 30 key behaviours.",
+            ));
+        }
+        if let Some(b) = key_behaviours.iter().find(|b| b.chars().count() > 500) {
+            return Err(FieldError::new(
+                "key_behaviours",
+                format!(
+                    "Keep each behaviour to 500 characters; \u{201c}{}…\u{201d} is longer.",
+                    b.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        let validity_months =
+            match self.validity_months.trim() {
+                "" => None,
+                v => match v.parse::<u32>() {
+                    Ok(n) if (1..=240).contains(&n) => Some(n),
+                    _ => return Err(FieldError::new(
+                        "validity_months",
+                        "Enter a number of months from 1 to 240, or leave it empty for no expiry.",
+                    )),
+                },
+            };
+        let external_id = self.external_id.trim().to_string();
+        if external_id.is_empty() {
+            return Err(FieldError::new(
+                "external_id",
+                "Enter an identifier; it keeps this node recognisable in imports and exports.",
+            ));
+        }
+        if external_id.chars().count() > 500 || external_id.chars().any(char::is_whitespace) {
+            return Err(FieldError::new(
+                "external_id",
+                "Use at most 500 characters and no spaces (a URI or code).",
+            ));
+        }
+        let mut level_descriptions = Vec::new();
+        for (key, text) in &self.levels {
+            let field = format!("levels[{key}]");
+            let (track, level) = key
+                .split_once('-')
+                .and_then(|(t, l)| Some((Track::parse(t)?, l.parse::<u8>().ok()?)))
+                .ok_or_else(|| FieldError::new(&field, "Unknown level description."))?;
+            if level == 0 || level > top {
+                return Err(FieldError::new(
+                    &field,
+                    format!("The scale has levels 1 to {top}."),
+                ));
+            }
+            let text = long_text(&field, "a level description", text, 2000)?;
+            if !text.is_empty() {
+                level_descriptions.push((track, level, text));
+            }
+        }
+        level_descriptions.sort();
+        Ok(NodeFields {
+            title,
+            short_code,
+            definition,
+            key_behaviours,
+            validity_months,
+            external_id,
+            level_descriptions,
+        })
+    }
+}
+
 /// A node title: required, one line, at most 200 characters.
 pub fn node_title(raw: &str) -> Result<String, FieldError> {
     ShortText::required("title", "a title", raw, 200).map(ShortText::into_string)
@@ -108,6 +310,56 @@ mod tests {
         ] {
             assert_eq!(FrameworkStatus::parse(s.as_str()), Some(s));
         }
+    }
+
+    fn input() -> NodeInput {
+        NodeInput {
+            title: "Teamwork".into(),
+            external_id: "urn:x:1".into(),
+            key_behaviours: "Shares credit\n\n  Asks for help early \n".into(),
+            validity_months: "24".into(),
+            levels: [
+                ("ic-1".to_string(), " Helps ".to_string()),
+                ("managerial-3".to_string(), "Builds teams".to_string()),
+                ("ic-2".to_string(), "".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn node_form_parses() {
+        let f = input().parse(5).unwrap();
+        assert_eq!(f.key_behaviours, ["Shares credit", "Asks for help early"]);
+        assert_eq!(f.validity_months, Some(24));
+        assert_eq!(
+            f.level_descriptions,
+            vec![
+                (Track::Ic, 1, "Helps".to_string()),
+                (Track::Managerial, 3, "Builds teams".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn node_form_errors_name_the_field() {
+        let mut i = input();
+        i.validity_months = "0".into();
+        assert_eq!(i.parse(5).unwrap_err().field, "validity_months");
+        let mut i = input();
+        i.external_id = "has space".into();
+        assert_eq!(i.parse(5).unwrap_err().field, "external_id");
+        let mut i = input();
+        i.levels.insert("ic-6".into(), "Too high".into());
+        assert_eq!(i.parse(5).unwrap_err().field, "levels[ic-6]");
+        let mut i = input();
+        i.key_behaviours = "x\n".repeat(31);
+        assert_eq!(i.parse(5).unwrap_err().field, "key_behaviours");
+        let mut i = input();
+        i.title = " ".into();
+        assert_eq!(i.parse(5).unwrap_err().field, "title");
     }
 
     #[test]

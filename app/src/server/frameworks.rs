@@ -7,10 +7,11 @@ use super::db::Db;
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::framework::{
-    node_kind, node_title, FrameworkStatus, FrameworkSummary, FrameworkTree, NodeRow,
+    node_kind, node_title, FrameworkStatus, FrameworkSummary, FrameworkTree, NodeDetails,
+    NodeInput, NodeRow, Track,
 };
 use crate::domain::scale::{Scale, ScaleLevel};
-use crate::domain::tree::{Tree, TreeError};
+use crate::domain::tree::{NodeKind, Tree, TreeError};
 use crate::domain::{FrameworkId, NodeId, ShortText};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
@@ -401,6 +402,109 @@ pub async fn delete_node(
             .map_err(internal)?;
     }
     write_places(&mut tx, &before, &after).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Everything editable on one node of `framework`.
+pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
+    type Row = (String, String, String, String, String, Option<i64>, String);
+    let row: Option<Row> = sqlx::query_as(
+        "select kind, title, short_code, definition, key_behaviours, validity_months, external_id \
+         from framework_node where id = $1 and framework_id = $2",
+    )
+    .bind(node.0)
+    .bind(framework.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (kind, title, short_code, definition, behaviours, validity, external_id) =
+        row.ok_or_else(|| AppError::NotFound("That node".into()))?;
+    let levels: Vec<(String, i64, String)> =
+        sqlx::query_as("select track, level, description from node_level_description where node_id = $1 order by track, level")
+            .bind(node.0)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+    Ok(NodeDetails {
+        id: node,
+        kind: NodeKind::parse(&kind).unwrap_or(NodeKind::Skill),
+        title,
+        short_code,
+        definition,
+        key_behaviours: serde_json::from_str(&behaviours).unwrap_or_default(),
+        validity_months: validity.and_then(|v| u32::try_from(v).ok()),
+        external_id,
+        level_descriptions: levels
+            .into_iter()
+            .filter_map(|(t, l, d)| Some((Track::parse(&t)?, u8::try_from(l).ok()?, d)))
+            .collect(),
+    })
+}
+
+/// Saves a node's details, based on `revision`. The external identifier stays unique within
+/// the framework.
+pub async fn save_node(
+    db: &Db,
+    framework: FrameworkId,
+    revision: i64,
+    node: NodeId,
+    input: NodeInput,
+) -> Result<(), AppError> {
+    let (_, scale_id) = summary(db, framework).await?;
+    let top = load_scale(db, scale_id).await?.top().get();
+    let f = input.parse(top)?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    claim(&mut tx, framework, revision).await?;
+    let taken: i64 = sqlx::query_scalar("select count(*) from framework_node where framework_id = $1 and external_id = $2 and id <> $3")
+        .bind(framework.0)
+        .bind(&f.external_id)
+        .bind(node.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if taken > 0 {
+        return Err(AppError::invalid(
+            "external_id",
+            "Another node of this framework already has this identifier.",
+        ));
+    }
+    let done = sqlx::query(
+        "update framework_node set title = $1, short_code = $2, definition = $3, key_behaviours = $4, \
+         validity_months = $5, external_id = $6, updated_at = $7 where id = $8 and framework_id = $9",
+    )
+    .bind(&f.title)
+    .bind(&f.short_code)
+    .bind(&f.definition)
+    .bind(serde_json::to_string(&f.key_behaviours).unwrap_or_else(|_| "[]".into()))
+    .bind(f.validity_months.map(i64::from))
+    .bind(&f.external_id)
+    .bind(now_ms())
+    .bind(node.0)
+    .bind(framework.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict(
+            "This node was deleted by someone else. Reload the framework.".into(),
+        ));
+    }
+    sqlx::query("delete from node_level_description where node_id = $1")
+        .bind(node.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    for (track, level, text) in &f.level_descriptions {
+        sqlx::query("insert into node_level_description (node_id, track, level, description) values ($1, $2, $3, $4)")
+            .bind(node.0)
+            .bind(track.as_str())
+            .bind(i64::from(*level))
+            .bind(text)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
     tx.commit().await.map_err(internal)?;
     Ok(())
 }

@@ -14,6 +14,8 @@ pub struct Feedback {
     pub field: Option<String>,
     /// The message.
     pub message: String,
+    /// The change was refused because the data changed meanwhile: offer a reload.
+    pub conflict: bool,
 }
 
 /// The feedback to show: the action's latest error, else the one in the URL.
@@ -27,12 +29,14 @@ where
         Some(Err(e)) => Some(Feedback {
             field: e.field().map(str::to_string),
             message: e.to_string(),
+            conflict: matches!(e, AppError::Conflict(_)),
         }),
         Some(Ok(_)) => None,
         None => query.with(|q| {
             q.get("error").map(|message| Feedback {
                 field: q.get("field").filter(|f| !f.is_empty()),
                 message,
+                conflict: false,
             })
         }),
     })
@@ -50,12 +54,31 @@ pub fn field_message(fb: Signal<Option<Feedback>>, field: &'static str) -> Signa
 /// A banner summarising the form's problem (announced to screen readers).
 #[component]
 pub fn FormAlert(feedback: Signal<Option<Feedback>>) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    // The current address without the error parameters: where "Reload" goes.
+    let here = move || {
+        let search = location.search.get();
+        let kept: Vec<&str> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("field="))
+            .collect();
+        let path = location.pathname.get();
+        if kept.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        }
+    };
     view! {
         <div class="form-alert-slot" role="alert" aria-live="assertive">
             {move || feedback.get().map(|f| view! {
                 <p class="alert alert-error">
                     <span class="alert-icon" aria-hidden="true">"!"</span>
-                    {f.message}
+                    <span>
+                        {f.message}
+                        {f.conflict.then(|| view! { " " <a href=here() rel="external">"Reload"</a> })}
+                    </span>
                 </p>
             })}
         </div>

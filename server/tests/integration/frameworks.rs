@@ -301,3 +301,177 @@ async fn only_admins_edit_frameworks() {
     }
     assert_eq!(fw.revision().await, rev);
 }
+
+fn node_form<'a>(
+    fw: &'a str,
+    rev: &'a str,
+    node: &'a str,
+    title: &'a str,
+    ext: &'a str,
+    validity: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("framework", fw),
+        ("revision", rev),
+        ("node", node),
+        ("input[title]", title),
+        ("input[short_code]", "T1"),
+        ("input[definition]", "Designs systems that last."),
+        (
+            "input[key_behaviours]",
+            "Writes design docs\r\n\r\nInvites review",
+        ),
+        ("input[validity_months]", validity),
+        ("input[external_id]", ext),
+        ("input[levels][ic-1]", "Follows existing designs"),
+        (
+            "input[levels][managerial-3]",
+            "Sets design standards for the team",
+        ),
+        ("input[levels][ic-2]", ""),
+    ]
+}
+
+#[tokio::test]
+async fn node_details_round_trip() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let node = fw.add("", "competency", "Design").await;
+    let rev = fw.revision().await;
+    let res = app
+        .call(
+            "/api/frameworks/save_node",
+            &node_form(
+                &fw.id,
+                &rev,
+                &node,
+                "Software design",
+                "urn:eng:design",
+                "24",
+            ),
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let d = app
+        .call(
+            "/api/frameworks/node",
+            &[("framework", &fw.id), ("node", &node)],
+            Some(&fw.cookie),
+        )
+        .await
+        .json();
+    assert_eq!(d["title"], "Software design");
+    assert_eq!(
+        d["key_behaviours"],
+        serde_json::json!(["Writes design docs", "Invites review"])
+    );
+    assert_eq!(d["validity_months"], 24);
+    assert_eq!(d["external_id"], "urn:eng:design");
+    assert_eq!(
+        d["level_descriptions"],
+        serde_json::json!([
+            ["Ic", 1, "Follows existing designs"],
+            ["Managerial", 3, "Sets design standards for the team"]
+        ])
+    );
+    assert_eq!(fw.titles().await, [(0, "Software design".into())]);
+}
+
+#[tokio::test]
+async fn bad_node_details_name_the_field_and_change_nothing() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let a = fw.add("", "competency", "A").await;
+    let b = fw.add("", "competency", "B").await;
+    let rev = fw.revision().await;
+    let ok = app
+        .call(
+            "/api/frameworks/save_node",
+            &node_form(&fw.id, &rev, &a, "A", "urn:a", ""),
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let rev = fw.revision().await;
+    let before = app
+        .call(
+            "/api/frameworks/node",
+            &[("framework", &fw.id), ("node", &b)],
+            Some(&fw.cookie),
+        )
+        .await
+        .body;
+    for (form, field) in [
+        (node_form(&fw.id, &rev, &b, "B", "urn:a", ""), "external_id"),
+        (
+            node_form(&fw.id, &rev, &b, "B", "urn:b", "500"),
+            "validity_months",
+        ),
+        (node_form(&fw.id, &rev, &b, "", "urn:b", ""), "title"),
+    ] {
+        let res = app
+            .call("/api/frameworks/save_node", &form, Some(&fw.cookie))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            res.body
+        );
+        assert_eq!(res.json()["Invalid"]["field"], field);
+    }
+    let mut too_high = node_form(&fw.id, &rev, &b, "B", "urn:b", "");
+    too_high.push(("input[levels][ic-6]", "Beyond the scale"));
+    let res = app
+        .call("/api/frameworks/save_node", &too_high, Some(&fw.cookie))
+        .await;
+    assert_eq!(res.json()["Invalid"]["field"], "levels[ic-6]");
+    assert_eq!(
+        app.call(
+            "/api/frameworks/node",
+            &[("framework", &fw.id), ("node", &b)],
+            Some(&fw.cookie)
+        )
+        .await
+        .body,
+        before
+    );
+    assert_eq!(fw.revision().await, rev);
+}
+
+#[tokio::test]
+async fn a_stale_node_save_is_refused_and_the_first_kept() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let n = fw.add("", "competency", "Design").await;
+    let seen = fw.revision().await;
+    let first = app
+        .call(
+            "/api/frameworks/save_node",
+            &node_form(&fw.id, &seen, &n, "First", "urn:d", ""),
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let second = app
+        .call(
+            "/api/frameworks/save_node",
+            &node_form(&fw.id, &seen, &n, "Second", "urn:d", ""),
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert_eq!(fw.titles().await, [(0, "First".into())]);
+    let employee = app.sign_in(EMPLOYEE, PW).await;
+    assert_eq!(
+        app.call(
+            "/api/frameworks/node",
+            &[("framework", &fw.id), ("node", &n)],
+            Some(&employee)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

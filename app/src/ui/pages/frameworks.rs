@@ -3,17 +3,19 @@
 //! JavaScript and a stale change is refused rather than lost.
 
 use crate::api::frameworks::{
-    list_frameworks, load_framework, AddFrameworkNode, CreateFramework, DeleteFrameworkNode,
-    MoveFrameworkNode,
+    list_frameworks, load_framework, load_node, AddFrameworkNode, CreateFramework,
+    DeleteFrameworkNode, MoveFrameworkNode, SaveFrameworkNode,
 };
-use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeRow};
+use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeDetails, NodeRow, Track};
+use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
+use crate::domain::NodeId;
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn status_badge(s: FrameworkStatus) -> impl IntoView {
     let (class, label) = match s {
@@ -84,6 +86,14 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let add = ServerAction::<AddFrameworkNode>::new();
     let mv = ServerAction::<MoveFrameworkNode>::new();
     let del = ServerAction::<DeleteFrameworkNode>::new();
+    let save = ServerAction::<SaveFrameworkNode>::new();
+    let query = use_query_map();
+    let selected = Memo::new(move |_| {
+        query
+            .read()
+            .get("node")
+            .and_then(|s| s.parse::<NodeId>().ok())
+    });
     let data = Resource::new(
         move || {
             (
@@ -91,6 +101,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
                 add.version().get(),
                 mv.version().get(),
                 del.version().get(),
+                save.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -103,18 +114,26 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let add_fb = feedback(add.value());
     let mv_fb = feedback(mv.value());
     let del_fb = feedback(del.value());
+    // One alert for the tree's actions (each falls back to the same ?error= without JS).
+    let tree_fb = Signal::derive(move || {
+        mv_fb
+            .get()
+            .or_else(|| del_fb.get())
+            .or_else(|| add_fb.get())
+    });
     view! {
+        <FormAlert feedback=tree_fb/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(t) => view! { <Editor t add mv del/> }.into_any(),
-                    Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
+            {move || {
+                let selected = selected.get();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(t) => view! { <Editor t add mv del save selected/> }.into_any(),
+                        Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
-        <FormAlert feedback=mv_fb/>
-        <FormAlert feedback=del_fb/>
-        <FormAlert feedback=add_fb/>
     }
 }
 
@@ -124,6 +143,8 @@ fn Editor(
     add: ServerAction<AddFrameworkNode>,
     mv: ServerAction<MoveFrameworkNode>,
     del: ServerAction<DeleteFrameworkNode>,
+    save: ServerAction<SaveFrameworkNode>,
+    selected: Option<NodeId>,
 ) -> impl IntoView {
     let f = t.framework.clone();
     let fid = f.id.to_string();
@@ -145,15 +166,29 @@ fn Editor(
             "Scale: " {t.scale.levels().iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(" → ")}
             {format!(" (proficient from {})", t.scale.name(t.scale.threshold()))}
         </p>
-        {if t.nodes.is_empty() {
-            view! { <EmptyState title="This framework is empty" body="Add a first category or competency below."/> }.into_any()
-        } else {
-            view! {
-                <ul class="fw-tree" role="tree" aria-label=format!("{} tree", f.name)>
-                    {t.nodes.iter().map(|n| view! { <NodeItem n=n.clone() fid=fid.clone() rev=rev.clone() mv del/> }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
+        <div class="editor-grid">
+            <div>
+                {if t.nodes.is_empty() {
+                    view! { <EmptyState title="This framework is empty" body="Add a first category or competency below."/> }.into_any()
+                } else {
+                    view! {
+                        <ul class="fw-tree" role="tree" aria-label=format!("{} tree", f.name)>
+                            {t.nodes.iter().map(|n| view! {
+                                <NodeItem n=n.clone() fid=fid.clone() rev=rev.clone() mv del selected=selected == Some(n.id)/>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </div>
+            {match selected.filter(|s| t.nodes.iter().any(|n| n.id == *s)) {
+                Some(node) => view! { <NodePanel fid=f.id node rev=rev.clone() scale=t.scale.clone() save/> }.into_any(),
+                None => view! {
+                    <aside class="card node-panel node-panel-empty">
+                        <p class="muted">"Select a node's title to edit its definition, key behaviours and level descriptions."</p>
+                    </aside>
+                }.into_any(),
+            }}
+        </div>
         <section class="card" aria-labelledby="add-node-h">
             <h2 id="add-node-h">"Add a node"</h2>
             <ActionForm action=add attr:class="form form-inline">
@@ -190,6 +225,7 @@ fn NodeItem(
     rev: String,
     mv: ServerAction<MoveFrameworkNode>,
     del: ServerAction<DeleteFrameworkNode>,
+    selected: bool,
 ) -> impl IntoView {
     let kind_label = match n.kind {
         NodeKind::Category => "Category",
@@ -219,9 +255,9 @@ fn NodeItem(
         button("outdent", "←", "Outdent:"),
     );
     view! {
-        <li role="treeitem" attr:aria-level=(n.depth + 1).to_string() aria-selected="false" class="fw-node" style=format!("--depth:{}", n.depth)>
+        <li role="treeitem" attr:aria-level=(n.depth + 1).to_string() aria-selected=if selected { "true" } else { "false" } class="fw-node" class:fw-selected=selected style=format!("--depth:{}", n.depth)>
             <span class=format!("kind kind-{}", n.kind.as_str())>{kind_label}</span>
-            <span class="fw-title">{n.title.clone()}</span>
+            <a class="fw-title" href=format!("/frameworks/{fid}?node={}", n.id) aria-current=selected.then_some("true")>{n.title.clone()}</a>
             <span class="fw-actions">
                 {buttons}
                 // Deleting takes the whole subtree, so it asks first (a <details>, no script needed).
@@ -239,5 +275,122 @@ fn NodeItem(
                 </details>
             </span>
         </li>
+    }
+}
+
+/// The selected node's editor.
+#[component]
+fn NodePanel(
+    fid: FrameworkId,
+    node: NodeId,
+    rev: String,
+    scale: Scale,
+    save: ServerAction<SaveFrameworkNode>,
+) -> impl IntoView {
+    let details = Resource::new(move || save.version().get(), move |_| load_node(fid, node));
+    let fb = feedback(save.value());
+    view! {
+        <aside class="card node-panel" aria-labelledby="node-h">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {
+                    let rev = rev.clone();
+                    let scale = scale.clone();
+                    move || {
+                        let rev = rev.clone();
+                        let scale = scale.clone();
+                        Suspend::new(async move {
+                            match details.await {
+                                Ok(d) => view! { <NodeForm d fid rev scale save fb/> }.into_any(),
+                                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </aside>
+    }
+}
+
+#[component]
+fn NodeForm(
+    d: NodeDetails,
+    fid: FrameworkId,
+    rev: String,
+    scale: Scale,
+    save: ServerAction<SaveFrameworkNode>,
+    fb: Signal<Option<crate::ui::forms::Feedback>>,
+) -> impl IntoView {
+    let rateable = d.kind.rateable();
+    let levels: Vec<(u8, String)> = scale
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i as u8 + 1, l.name.clone()))
+        .collect();
+    let def_msg = crate::ui::forms::field_message(fb, "definition");
+    let kb_msg = crate::ui::forms::field_message(fb, "key_behaviours");
+    view! {
+        <h2 id="node-h">{d.title.clone()}</h2>
+        <ActionForm action=save attr:class="form">
+            <FormAlert feedback=fb/>
+            <input type="hidden" name="framework" value=fid.to_string()/>
+            <input type="hidden" name="revision" value=rev/>
+            <input type="hidden" name="node" value=d.id.to_string()/>
+            <TextField name="input[title]" error_key="title" label="Title" value=d.title.clone() required=true feedback=fb/>
+            <TextField name="input[short_code]" error_key="short_code" label="Short code" value=d.short_code.clone() hint="Optional, e.g. T1.2" feedback=fb/>
+            <div class="field" class:field-invalid=move || def_msg.get().is_some()>
+                <label for="f-definition">"Definition"</label>
+                <textarea id="f-definition" name="input[definition]" rows="3">{d.definition.clone()}</textarea>
+                {move || def_msg.get().map(|m| view! { <p class="field-msg">{m}</p> })}
+            </div>
+            <div class="field" class:field-invalid=move || kb_msg.get().is_some()>
+                <label for="f-key_behaviours">"Key behaviours"</label>
+                <textarea id="f-key_behaviours" name="input[key_behaviours]" rows="4" aria-describedby="kb-hint">{d.key_behaviours.join("\n")}</textarea>
+                <p class="hint" id="kb-hint">"One behaviour per line; blank lines are ignored."</p>
+                {move || kb_msg.get().map(|m| view! { <p class="field-msg">{m}</p> })}
+            </div>
+            <TextField name="input[validity_months]" error_key="validity_months" label="Valid for (months)" kind="number"
+                value=d.validity_months.map(|v| v.to_string()).unwrap_or_default() hint="An awarded level expires after this; empty means never." feedback=fb/>
+            <TextField name="input[external_id]" error_key="external_id" label="Identifier" value=d.external_id.clone()
+                hint="Stable across imports and exports (a CASE identifier, an ESCO URI…)." required=true feedback=fb/>
+            {rateable.then(|| view! {
+                <fieldset class="levels-grid">
+                    <legend>"Level descriptions"</legend>
+                    <table class="table grid-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Level"</th>
+                                {Track::ALL.into_iter().map(|t| view! { <th scope="col">{t.label()}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {levels.iter().map(|(level, name)| {
+                                let level = *level;
+                                view! {
+                                    <tr>
+                                        <th scope="row">{format!("{level} · {name}")}</th>
+                                        {Track::ALL.into_iter().map(|t| {
+                                            let key = format!("{}-{level}", t.as_str());
+                                            view! {
+                                                <td>
+                                                    <textarea
+                                                        name=format!("input[levels][{key}]")
+                                                        rows="2"
+                                                        aria-label=format!("{} level {level} ({name})", t.label())
+                                                    >{d.describe(t, level).to_string()}</textarea>
+                                                </td>
+                                            }
+                                        }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </fieldset>
+            })}
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save node"</button>
+            </div>
+        </ActionForm>
     }
 }
