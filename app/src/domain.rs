@@ -9,6 +9,7 @@ pub mod people;
 pub mod scale;
 pub mod tree;
 pub mod validate;
+pub mod versions;
 
 pub use ids::{FrameworkId, NodeId, PersonId, UnitId};
 pub use org::{would_create_cycle, CycleError};

@@ -103,3 +103,33 @@ test('two admins edit the same node: the second save is refused with a message',
   await ctxA.close();
   await ctxB.close();
 });
+
+test('publishing freezes a version and the versions page lists what changed since', async ({ page }, info) => {
+  await signIn(page, info, ADMIN);
+  await page.goto('/frameworks');
+  await ready(page, info);
+  const name = `Versioned (${info.project.name})`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create framework' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('Title').fill('Coding');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('tree').getByRole('treeitem')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByText('Published', { exact: true })).toBeVisible();
+
+  // Rename after publishing: the framework becomes a draft again.
+  await page.getByRole('tree').getByRole('link', { name: 'Coding' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Coding' })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel('Title', { exact: true }).first().fill('Programming');
+  await page.getByRole('button', { name: 'Save node' }).click();
+  await expect(page.getByText('Draft', { exact: true })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Versions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${name}: versions` })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Version 1/ })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'From version 1 to the current draft' })).toBeVisible();
+  await expect(page.getByText('Renamed “Coding” to “Programming”')).toBeVisible();
+});

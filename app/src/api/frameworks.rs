@@ -158,3 +158,43 @@ pub async fn save_framework_node(
     })
     .await
 }
+
+/// Publishes the framework as its next version (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/publish")]
+pub async fn publish_framework(framework: FrameworkId, revision: i64) -> Result<u32, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, me) = ctx::admin()?;
+        frameworks::publish(&st.db, framework, revision, me.id).await
+    })
+    .await
+}
+
+/// The framework's published versions, newest first (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/versions")]
+pub async fn framework_versions(
+    framework: FrameworkId,
+) -> Result<Vec<crate::domain::versions::VersionInfo>, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::versions(&st.db, framework).await
+    })
+    .await
+}
+
+/// What changed between two versions (numbers, or `draft` for the current state), as
+/// sentences (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/compare")]
+pub async fn compare_versions(
+    framework: FrameworkId,
+    from: String,
+    to: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::compare(&st.db, framework, &from, &to).await
+    })
+    .await
+}

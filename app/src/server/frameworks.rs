@@ -12,7 +12,8 @@ use crate::domain::framework::{
 };
 use crate::domain::scale::{Scale, ScaleLevel};
 use crate::domain::tree::{NodeKind, Tree, TreeError};
-use crate::domain::{FrameworkId, NodeId, ShortText};
+use crate::domain::versions::{diff, Change, Snapshot, SnapshotNode, VersionInfo};
+use crate::domain::{FrameworkId, NodeId, PersonId, ShortText};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
@@ -507,4 +508,196 @@ pub async fn save_node(
     }
     tx.commit().await.map_err(internal)?;
     Ok(())
+}
+
+/// A time stored as epoch milliseconds, as text ("2026-11-23 13:20 UTC"). Formatted on the
+/// server so server rendering and hydration agree.
+pub fn format_time(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
+        Ok(t) => format!(
+            "{}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => "unknown time".into(),
+    }
+}
+
+/// The framework as it is now, in the frozen form versions use.
+pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
+    let t = tree(db, id).await?;
+    type Row = (i64, String, String, Option<i64>, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select id, external_id, definition, validity_months, key_behaviours from framework_node where framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let extra: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+    let levels: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "select d.node_id, d.track, d.level, d.description from node_level_description d \
+         join framework_node n on n.id = d.node_id where n.framework_id = $1 order by d.node_id, d.track, d.level",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut level_map: HashMap<i64, Vec<(Track, u8, String)>> = HashMap::new();
+    for (n, track, level, text) in levels {
+        if let (Some(track), Ok(level)) = (Track::parse(&track), u8::try_from(level)) {
+            level_map.entry(n).or_default().push((track, level, text));
+        }
+    }
+    let ext = |n: NodeId| extra.get(&n.0).map(|r| r.1.clone()).unwrap_or_default();
+    let mut position: HashMap<Option<NodeId>, u32> = HashMap::new();
+    let nodes = t
+        .nodes
+        .iter()
+        .map(|n| {
+            let pos = position.entry(n.parent).or_insert(0);
+            let here = *pos;
+            *pos += 1;
+            let r = extra.get(&n.id.0);
+            SnapshotNode {
+                external_id: ext(n.id),
+                parent: n.parent.map(ext),
+                kind: n.kind,
+                position: here,
+                title: n.title.clone(),
+                short_code: n.short_code.clone(),
+                definition: r.map(|r| r.2.clone()).unwrap_or_default(),
+                key_behaviours: r
+                    .and_then(|r| serde_json::from_str(&r.4).ok())
+                    .unwrap_or_default(),
+                validity_months: r.and_then(|r| r.3).and_then(|v| u32::try_from(v).ok()),
+                level_descriptions: level_map.remove(&n.id.0).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Snapshot {
+        name: t.framework.name,
+        description: t.framework.description,
+        scale: t.scale,
+        nodes,
+    })
+}
+
+/// Publishes the current state as the next version (number, time, who), based on
+/// `revision`. The framework then shows as published until its next edit starts a draft.
+pub async fn publish(
+    db: &Db,
+    id: FrameworkId,
+    revision: i64,
+    by: PersonId,
+) -> Result<u32, AppError> {
+    let snap = snapshot(db, id).await?;
+    if snap.nodes.is_empty() {
+        return Err(AppError::Conflict(
+            "Add at least one node before publishing.".into(),
+        ));
+    }
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let status: String = sqlx::query_scalar("select status from framework where id = $1")
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if status == "published" {
+        return Err(AppError::Conflict(
+            "Nothing changed since the last published version.".into(),
+        ));
+    }
+    claim(&mut tx, id, revision).await?;
+    let number: i64 = sqlx::query_scalar(
+        "select coalesce(max(number), 0) + 1 from framework_version where framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query(
+        "insert into framework_version (framework_id, number, published_at, published_by, snapshot) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(id.0)
+    .bind(number)
+    .bind(now_ms())
+    .bind(by.0)
+    .bind(serde_json::to_string(&snap).map_err(|_| AppError::Internal)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query("update framework set status = 'published' where id = $1")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(u32::try_from(number).unwrap_or(0))
+}
+
+/// The published versions, newest first.
+pub async fn versions(db: &Db, id: FrameworkId) -> Result<Vec<VersionInfo>, AppError> {
+    summary(db, id).await?;
+    let rows: Vec<(i64, i64, Option<String>, String)> = sqlx::query_as(
+        "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
+         left join person p on p.id = v.published_by where v.framework_id = $1 order by v.number desc",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, at, by, snap)| VersionInfo {
+            number: u32::try_from(number).unwrap_or(0),
+            published_at: format_time(at),
+            published_by: by.unwrap_or_else(|| "a former member".into()),
+            nodes: serde_json::from_str::<Snapshot>(&snap).map_or(0, |s| s.nodes.len() as u32),
+        })
+        .collect())
+}
+
+/// A version's snapshot, or the current draft for `"draft"`.
+pub async fn version_snapshot(
+    db: &Db,
+    id: FrameworkId,
+    which: &str,
+    field: &str,
+) -> Result<Snapshot, AppError> {
+    if which == "draft" {
+        return snapshot(db, id).await;
+    }
+    let number: i64 = which
+        .parse()
+        .map_err(|_| AppError::invalid(field, "Choose a version from the list."))?;
+    let snap: Option<String> = sqlx::query_scalar(
+        "select snapshot from framework_version where framework_id = $1 and number = $2",
+    )
+    .bind(id.0)
+    .bind(number)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let snap =
+        snap.ok_or_else(|| AppError::invalid(field, format!("There is no version {number}.")))?;
+    serde_json::from_str(&snap).map_err(|e| {
+        tracing::error!(error = %e, "stored snapshot does not parse");
+        AppError::Internal
+    })
+}
+
+/// What changed from one version (or the draft) to another, as sentences.
+pub async fn compare(
+    db: &Db,
+    id: FrameworkId,
+    from: &str,
+    to: &str,
+) -> Result<Vec<String>, AppError> {
+    let old = version_snapshot(db, id, from, "from").await?;
+    let new = version_snapshot(db, id, to, "to").await?;
+    Ok(diff(&old, &new).iter().map(Change::describe).collect())
 }

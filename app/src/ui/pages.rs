@@ -6,3 +6,4 @@ pub mod not_found;
 pub mod people;
 pub mod sign_in;
 pub mod units;
+pub mod versions;

@@ -475,3 +475,159 @@ async fn a_stale_node_save_is_refused_and_the_first_kept() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn publish_freeze_edit_and_compare() {
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let rev = fw.revision().await;
+    let res = app
+        .call(
+            "/api/frameworks/publish",
+            &[("framework", &fw.id), ("revision", &rev)],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "an empty framework is not published"
+    );
+
+    let tech = fw.add("", "category", "Technical").await;
+    let coding = fw.add(&tech, "competency", "Coding").await;
+    let rev = fw.revision().await;
+    let res = app
+        .call(
+            "/api/frameworks/publish",
+            &[("framework", &fw.id), ("revision", &rev)],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body.trim(), "1");
+    assert_eq!(fw.tree().await["framework"]["status"], "Published");
+    let rev = fw.revision().await;
+    let again = app
+        .call(
+            "/api/frameworks/publish",
+            &[("framework", &fw.id), ("revision", &rev)],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "nothing changed");
+
+    // Editing the published framework starts a new draft; version 1 stays as it was. The
+    // node keeps its identifier, so the change reads as a rename.
+    let node = app
+        .call(
+            "/api/frameworks/node",
+            &[("framework", &fw.id), ("node", &coding)],
+            Some(&fw.cookie),
+        )
+        .await
+        .json();
+    let ext = node["external_id"].as_str().unwrap().to_string();
+    let rev = fw.revision().await;
+    let res = app
+        .call(
+            "/api/frameworks/save_node",
+            &node_form(&fw.id, &rev, &coding, "Programming", &ext, ""),
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(fw.tree().await["framework"]["status"], "Draft");
+    fw.add("", "category", "People").await;
+    let rev = fw.revision().await;
+    assert_eq!(
+        app.call(
+            "/api/frameworks/publish",
+            &[("framework", &fw.id), ("revision", &rev)],
+            Some(&fw.cookie)
+        )
+        .await
+        .body
+        .trim(),
+        "2"
+    );
+
+    let versions = app
+        .call(
+            "/api/frameworks/versions",
+            &[("framework", &fw.id)],
+            Some(&fw.cookie),
+        )
+        .await
+        .json();
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert_eq!(versions[0]["number"], 2);
+    assert_eq!(versions[0]["published_by"], "Priya Raman");
+    assert_eq!(versions[1]["nodes"], 2);
+
+    let diff = app
+        .call(
+            "/api/frameworks/compare",
+            &[("framework", &fw.id), ("from", "1"), ("to", "2")],
+            Some(&fw.cookie),
+        )
+        .await
+        .json();
+    let lines: Vec<&str> = diff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        lines.contains(&"Renamed \u{201c}Coding\u{201d} to \u{201c}Programming\u{201d}"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"Added category \u{201c}People\u{201d}"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("Changed the definition, the key behaviours, the level descriptions")),
+        "{lines:?}"
+    );
+    let same = app
+        .call(
+            "/api/frameworks/compare",
+            &[("framework", &fw.id), ("from", "2"), ("to", "draft")],
+            Some(&fw.cookie),
+        )
+        .await
+        .json();
+    assert_eq!(same, serde_json::json!([]));
+    let bad = app
+        .call(
+            "/api/frameworks/compare",
+            &[("framework", &fw.id), ("from", "9"), ("to", "draft")],
+            Some(&fw.cookie),
+        )
+        .await;
+    assert_eq!(bad.json()["Invalid"]["field"], "from");
+
+    // Published frameworks are listed for everyone; editing functions stay admin-only.
+    let employee = app.sign_in(EMPLOYEE, PW).await;
+    let list = app
+        .call("/api/frameworks/list", &[], Some(&employee))
+        .await
+        .json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let rev = fw.revision().await;
+    assert_eq!(
+        app.call(
+            "/api/frameworks/publish",
+            &[("framework", &fw.id), ("revision", &rev)],
+            Some(&employee)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

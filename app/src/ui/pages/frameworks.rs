@@ -4,7 +4,7 @@
 
 use crate::api::frameworks::{
     list_frameworks, load_framework, load_node, AddFrameworkNode, CreateFramework,
-    DeleteFrameworkNode, MoveFrameworkNode, SaveFrameworkNode,
+    DeleteFrameworkNode, MoveFrameworkNode, PublishFramework, SaveFrameworkNode,
 };
 use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeDetails, NodeRow, Track};
 use crate::domain::scale::Scale;
@@ -87,6 +87,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let mv = ServerAction::<MoveFrameworkNode>::new();
     let del = ServerAction::<DeleteFrameworkNode>::new();
     let save = ServerAction::<SaveFrameworkNode>::new();
+    let publish = ServerAction::<PublishFramework>::new();
     let query = use_query_map();
     let selected = Memo::new(move |_| {
         query
@@ -102,6 +103,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
                 mv.version().get(),
                 del.version().get(),
                 save.version().get(),
+                publish.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -114,12 +116,14 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let add_fb = feedback(add.value());
     let mv_fb = feedback(mv.value());
     let del_fb = feedback(del.value());
+    let pub_fb = feedback(publish.value());
     // One alert for the tree's actions (each falls back to the same ?error= without JS).
     let tree_fb = Signal::derive(move || {
         mv_fb
             .get()
             .or_else(|| del_fb.get())
             .or_else(|| add_fb.get())
+            .or_else(|| pub_fb.get())
     });
     view! {
         <FormAlert feedback=tree_fb/>
@@ -128,7 +132,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
                 let selected = selected.get();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(t) => view! { <Editor t add mv del save selected/> }.into_any(),
+                        Ok(t) => view! { <Editor t add mv del save publish selected/> }.into_any(),
                         Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
                     }
                 })
@@ -144,6 +148,7 @@ fn Editor(
     mv: ServerAction<MoveFrameworkNode>,
     del: ServerAction<DeleteFrameworkNode>,
     save: ServerAction<SaveFrameworkNode>,
+    publish: ServerAction<PublishFramework>,
     selected: Option<NodeId>,
 ) -> impl IntoView {
     let f = t.framework.clone();
@@ -161,6 +166,14 @@ fn Editor(
         <PageHeader title=f.name.clone() subtitle=f.description.clone()>
             {status_badge(f.status)}
             <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
+            <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
+            {(f.status == FrameworkStatus::Draft).then(|| view! {
+                <ActionForm action=publish>
+                    <input type="hidden" name="framework" value=f.id.to_string()/>
+                    <input type="hidden" name="revision" value=f.revision.to_string()/>
+                    <button type="submit" class="btn btn-primary">"Publish"</button>
+                </ActionForm>
+            })}
         </PageHeader>
         <p class="muted small">
             "Scale: " {t.scale.levels().iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(" → ")}
