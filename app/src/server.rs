@@ -4,6 +4,7 @@ pub mod auth;
 pub mod ctx;
 pub mod db;
 pub mod demo;
+pub mod demo_frameworks;
 pub mod frameworks;
 pub mod people;
 pub mod session_store;

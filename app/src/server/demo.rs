@@ -1,5 +1,6 @@
 //! The demo organisation: Northwind Labs, 40 people in four units with two levels of
-//! management under a CEO, an admin and an HR viewer. Loaded in one transaction.
+//! management under a CEO, an admin and an HR viewer (one transaction), then its two
+//! published frameworks.
 
 use super::auth::hash_password;
 use super::ctx::internal;
@@ -366,6 +367,13 @@ pub const DOMAIN: &str = "northwind.example";
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
+        "delete from framework_version",
+        "delete from node_level_description",
+        "update framework_node set parent_id = null",
+        "delete from framework_node",
+        "delete from framework",
+        "delete from scale_level",
+        "delete from scale",
         "delete from session",
         "delete from sign_in_failure",
         "update person set manager_id = null",
@@ -420,6 +428,11 @@ pub async fn load(db: &Db) -> Result<usize, AppError> {
         person_ids.insert(local, id);
     }
     tx.commit().await.map_err(internal)?;
+    let admin = person_ids
+        .get("priya.raman")
+        .copied()
+        .map(crate::domain::PersonId);
+    super::demo_frameworks::load(db, admin.unwrap_or(crate::domain::PersonId(0))).await?;
     Ok(PEOPLE.len())
 }
 

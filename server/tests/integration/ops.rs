@@ -139,3 +139,82 @@ async fn oversized_bodies_are_refused() {
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn demo_frameworks_are_published_with_level_descriptions() {
+    let app = TestApp::demo().await;
+    let employee = app.sign_in(EMPLOYEE, PW).await;
+    let list = app
+        .call("/api/frameworks/list", &[], Some(&employee))
+        .await
+        .json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Core competency model", "Engineering"],
+        "both published, visible to employees"
+    );
+
+    let admin = app.sign_in(ADMIN, PW).await;
+    let eng = list[1]["id"].to_string();
+    let tree = app
+        .call("/api/frameworks/tree", &[("id", &eng)], Some(&admin))
+        .await
+        .json();
+    let titles: Vec<&str> = tree["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &titles[..4],
+        [
+            "Technical craft",
+            "Software design",
+            "API design",
+            "Data modelling"
+        ]
+    );
+    let design = tree["nodes"][1]["id"].to_string();
+    let node = app
+        .call(
+            "/api/frameworks/node",
+            &[("framework", &eng), ("node", &design)],
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(
+        node["level_descriptions"].as_array().unwrap().len(),
+        10,
+        "5 levels x 2 tracks"
+    );
+    let core = list[0]["id"].to_string();
+    let tiers = app
+        .call("/api/frameworks/tree", &[("id", &core)], Some(&admin))
+        .await
+        .json();
+    let top: Vec<&str> = tiers["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["depth"] == 0)
+        .map(|n| n["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        top,
+        [
+            "Personal effectiveness",
+            "Academic",
+            "Workplace",
+            "Industry-wide technical",
+            "Occupation-specific"
+        ]
+    );
+}

@@ -42,7 +42,7 @@ fn Home(kind: HomeKind, h: HomeSummary) -> impl IntoView {
             .unwrap_or("")
             .to_string();
     let subtitle = match kind {
-        HomeKind::Admin => "Administration: people, units and, soon, frameworks and positions.",
+        HomeKind::Admin => "Administration: people, units and competency frameworks.",
         HomeKind::HrViewer => "The whole organisation, read-only.",
         HomeKind::Manager => "Your team at a glance.",
         HomeKind::Employee => "Your skills and growth.",
@@ -53,6 +53,7 @@ fn Home(kind: HomeKind, h: HomeSummary) -> impl IntoView {
             {is_admin.then(|| view! {
                 <a class="btn btn-primary" href="/people/new">"Add person"</a>
                 <a class="btn" href="/units">"Org units"</a>
+                <a class="btn" href="/frameworks">"Frameworks"</a>
             })}
         </PageHeader>
         {h.org.clone().map(|org| view! {
