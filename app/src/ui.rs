@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("units") ssr=SsrMode::Async view=UnitsPage/>
                     <Route path=path!("frameworks") ssr=SsrMode::Async view=frameworks::FrameworksPage/>
                     <Route path=path!("frameworks/:id") ssr=SsrMode::Async view=frameworks::FrameworkEditorPage/>
+                    <Route path=path!("frameworks/:id/view") ssr=SsrMode::Async view=pages::browse::BrowsePage/>
                     <Route path=path!("frameworks/:id/versions") ssr=SsrMode::Async view=pages::versions::VersionsPage/>
                 </ParentRoute>
             </Routes>

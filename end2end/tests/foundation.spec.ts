@@ -3,9 +3,9 @@ import { ADMIN, EMPLOYEE, HR, MANAGER, PASSWORD, jsOn, ready, signIn } from './h
 
 const homes = [
   { who: 'admin', email: ADMIN, name: 'Priya', subtitle: 'Administration', nav: ['Home', 'People', 'Org units', 'Frameworks'] },
-  { who: 'HR viewer', email: HR, name: 'Tomás', subtitle: 'The whole organisation, read-only.', nav: ['Home', 'People', 'Org units'] },
-  { who: 'manager', email: MANAGER, name: 'Grace', subtitle: 'Your team at a glance.', nav: ['Home', 'My team'] },
-  { who: 'employee', email: EMPLOYEE, name: 'Liam', subtitle: 'Your skills and growth.', nav: ['Home'] },
+  { who: 'HR viewer', email: HR, name: 'Tomás', subtitle: 'The whole organisation, read-only.', nav: ['Home', 'People', 'Org units', 'Frameworks'] },
+  { who: 'manager', email: MANAGER, name: 'Grace', subtitle: 'Your team at a glance.', nav: ['Home', 'My team', 'Frameworks'] },
+  { who: 'employee', email: EMPLOYEE, name: 'Liam', subtitle: 'Your skills and growth.', nav: ['Home', 'Frameworks'] },
 ];
 
 for (const h of homes) {

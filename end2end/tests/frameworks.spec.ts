@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, jsOn, ready, signIn } from './helpers';
+import { ADMIN, EMPLOYEE, jsOn, ready, signIn } from './helpers';
 
 test('an admin builds a framework and reorders it with the keyboard only', async ({ page }, info) => {
   await signIn(page, info, ADMIN);
@@ -132,4 +132,26 @@ test('publishing freezes a version and the versions page lists what changed sinc
   await expect(page.getByRole('row', { name: /Version 1/ })).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name: 'From version 1 to the current draft' })).toBeVisible();
   await expect(page.getByText('Renamed “Coding” to “Programming”')).toBeVisible();
+});
+
+test('an employee reads a published framework through its tier diagram', async ({ page }, info) => {
+  await signIn(page, info, EMPLOYEE);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Frameworks' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Frameworks' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Create framework' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Core competency model' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Core competency model' })).toBeVisible();
+  await expect(page.getByText(/Version 1 · published/)).toBeVisible();
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Workplace: 5 competencies' }).click();
+  await expect(page).toHaveURL(/#n-/);
+  const section = page.getByRole('region', { name: 'Workplace' });
+  await expect(section.getByRole('heading', { level: 3, name: /Teamwork/ })).toBeVisible();
+
+  // The engineering framework shows level descriptions for both tracks.
+  await page.goto('/frameworks');
+  await page.getByRole('link', { name: 'Engineering', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Engineering' })).toBeVisible();
+  await page.getByRole('heading', { level: 3, name: /Software design/ }).locator('..').getByText('Level descriptions').click();
+  await expect(page.getByRole('cell', { name: 'Leads software design on complex, cross-team work and raises the bar for others.' })).toBeVisible();
 });

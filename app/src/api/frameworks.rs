@@ -198,3 +198,22 @@ pub async fn compare_versions(
     })
     .await
 }
+
+/// The latest published version of a framework, read-only, for anyone signed in.
+#[server(prefix = "/api", endpoint = "frameworks/published")]
+pub async fn published_framework(
+    framework: FrameworkId,
+) -> Result<
+    (
+        crate::domain::versions::VersionInfo,
+        crate::domain::versions::Snapshot,
+    ),
+    AppError,
+> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::user()?;
+        frameworks::published(&st.db, framework).await
+    })
+    .await
+}

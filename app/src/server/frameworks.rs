@@ -701,3 +701,29 @@ pub async fn compare(
     let new = version_snapshot(db, id, to, "to").await?;
     Ok(diff(&old, &new).iter().map(Change::describe).collect())
 }
+
+/// The latest published version of a framework, for everyone's read-only browser.
+pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapshot), AppError> {
+    let row: Option<(i64, i64, Option<String>, String)> = sqlx::query_as(
+        "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
+         left join person p on p.id = v.published_by \
+         where v.framework_id = $1 order by v.number desc limit 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (number, at, by, snap) =
+        row.ok_or_else(|| AppError::NotFound("A published version of that framework".into()))?;
+    let snap: Snapshot = serde_json::from_str(&snap).map_err(|e| {
+        tracing::error!(error = %e, "stored snapshot does not parse");
+        AppError::Internal
+    })?;
+    let info = VersionInfo {
+        number: u32::try_from(number).unwrap_or(0),
+        published_at: format_time(at),
+        published_by: by.unwrap_or_else(|| "a former member".into()),
+        nodes: snap.nodes.len() as u32,
+    };
+    Ok((info, snap))
+}

@@ -1,5 +1,6 @@
 //! One module per area of the app.
 
+pub mod browse;
 pub mod frameworks;
 pub mod home;
 pub mod not_found;

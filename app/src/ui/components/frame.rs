@@ -73,7 +73,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                     <li><A href="/people">{if caps.view_all { "People" } else { "My team" }}</A></li>
                 })}
                 {caps.view_all.then(|| view! { <li><A href="/units">"Org units"</A></li> })}
-                {caps.administer.then(|| view! { <li><A href="/frameworks">"Frameworks"</A></li> })}
+                <li><A href="/frameworks">"Frameworks"</A></li>
             </ul>
             <div class="nav-user">
                 <a class="user-chip" href=format!("/people/{}", user.id) title="Your profile">

@@ -29,6 +29,13 @@ fn status_badge(s: FrameworkStatus) -> impl IntoView {
 /// All frameworks, and a form to start one (admins).
 #[component]
 pub fn FrameworksPage() -> impl IntoView {
+    let auth = expect_context::<crate::ui::Auth>();
+    let is_admin = move || {
+        auth.user
+            .get()
+            .and_then(|u| u.ok().flatten())
+            .is_some_and(|u| u.caps().administer)
+    };
     let create = ServerAction::<CreateFramework>::new();
     let list = Resource::new(|| (), |_| list_frameworks());
     let fb = feedback(create.value());
@@ -37,20 +44,32 @@ pub fn FrameworksPage() -> impl IntoView {
         <PageHeader title="Frameworks" subtitle="What good looks like: categories, competencies and skills with their levels."/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let admin = is_admin();
                 match list.await {
-                    Ok(l) if l.is_empty() => view! {
+                    Ok(l) if l.is_empty() && admin => view! {
                         <EmptyState title="No frameworks yet" body="Create one below and build its tree of categories, competencies and skills."/>
+                    }.into_any(),
+                    Ok(l) if l.is_empty() => view! {
+                        <EmptyState title="No frameworks published yet" body="When your organisation publishes its competency framework, you can read it here."/>
                     }.into_any(),
                     Ok(l) => view! {
                         <div class="table-wrap">
                             <table class="table">
-                                <thead><tr><th scope="col">"Framework"</th><th scope="col">"Status"</th><th scope="col">"Nodes"</th></tr></thead>
+                                <thead><tr><th scope="col">"Framework"</th><th scope="col">"Status"</th><th scope="col">"Nodes"</th><th scope="col"><span class="sr-only">"Links"</span></th></tr></thead>
                                 <tbody>
                                     {l.into_iter().map(|f| view! {
                                         <tr>
-                                            <th scope="row"><a href=format!("/frameworks/{}", f.id)>{f.name.clone()}</a><span class="muted small block">{f.description.clone()}</span></th>
+                                            <th scope="row">
+                                                <a href=if admin { format!("/frameworks/{}", f.id) } else { format!("/frameworks/{}/view", f.id) }>{f.name.clone()}</a>
+                                                <span class="muted small block">{f.description.clone()}</span>
+                                            </th>
                                             <td>{status_badge(f.status)}</td>
                                             <td>{f.nodes.to_string()}</td>
+                                            <td>
+                                                {(admin && f.status == FrameworkStatus::Published).then(|| view! {
+                                                    <a href=format!("/frameworks/{}/view", f.id)>"View published"</a>
+                                                })}
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -61,15 +80,19 @@ pub fn FrameworksPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <section class="card" aria-labelledby="new-fw-h">
-            <h2 id="new-fw-h">"New framework"</h2>
-            <ActionForm action=create attr:class="form">
-                <FormAlert feedback=fb/>
-                <TextField name="name" label="Name" required=true feedback=fb/>
-                <TextField name="description" label="Description" feedback=fb/>
-                <div class="form-actions"><button type="submit" class="btn btn-primary">"Create framework"</button></div>
-            </ActionForm>
-        </section>
+        <Transition fallback=|| ()>
+            <Show when=is_admin>
+                <section class="card" aria-labelledby="new-fw-h">
+                    <h2 id="new-fw-h">"New framework"</h2>
+                    <ActionForm action=create attr:class="form">
+                        <FormAlert feedback=fb/>
+                        <TextField name="name" label="Name" required=true feedback=fb/>
+                        <TextField name="description" label="Description" feedback=fb/>
+                        <div class="form-actions"><button type="submit" class="btn btn-primary">"Create framework"</button></div>
+                    </ActionForm>
+                </section>
+            </Show>
+        </Transition>
     }
 }
 
