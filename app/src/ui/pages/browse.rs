@@ -102,7 +102,7 @@ fn TierDiagram(s: Snapshot) -> impl IntoView {
                 cx - w1 / 2.0
             );
             let fill = shades[i.min(shades.len() - 1)];
-            let text_fill = if i < 4 { "#ffffff" } else { "#17202e" };
+            let text_fill = if i < 3 { "#ffffff" } else { "#17202e" };
             let count = children(&s, Some(&t.external_id)).len();
             let label = format!("{} ({count})", t.title);
             // The <g> puts the <a> in SVG context: a root-level <a> would be built as an HTML
