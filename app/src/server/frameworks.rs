@@ -639,26 +639,42 @@ pub async fn publish(
     Ok(u32::try_from(number).unwrap_or(0))
 }
 
+/// A stored version: (number, published_at, publisher's name, snapshot JSON).
+type VersionRow = (i64, i64, Option<String>, String);
+
+const VERSION_SELECT: &str =
+    "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
+     left join person p on p.id = v.published_by where v.framework_id = $1 order by v.number desc";
+
+fn parse_snapshot(json: &str) -> Result<Snapshot, AppError> {
+    serde_json::from_str(json).map_err(|e| {
+        tracing::error!(error = %e, "stored snapshot does not parse");
+        AppError::Internal
+    })
+}
+
+fn read_version((number, at, by, json): VersionRow) -> Result<(VersionInfo, Snapshot), AppError> {
+    let snap = parse_snapshot(&json)?;
+    let info = VersionInfo {
+        number: u32::try_from(number).unwrap_or(0),
+        published_at: format_time(at),
+        published_by: by.unwrap_or_else(|| "a former member".into()),
+        nodes: u32::try_from(snap.nodes.len()).unwrap_or(u32::MAX),
+    };
+    Ok((info, snap))
+}
+
 /// The published versions, newest first.
 pub async fn versions(db: &Db, id: FrameworkId) -> Result<Vec<VersionInfo>, AppError> {
     summary(db, id).await?;
-    let rows: Vec<(i64, i64, Option<String>, String)> = sqlx::query_as(
-        "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
-         left join person p on p.id = v.published_by where v.framework_id = $1 order by v.number desc",
-    )
-    .bind(id.0)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|(number, at, by, snap)| VersionInfo {
-            number: u32::try_from(number).unwrap_or(0),
-            published_at: format_time(at),
-            published_by: by.unwrap_or_else(|| "a former member".into()),
-            nodes: serde_json::from_str::<Snapshot>(&snap).map_or(0, |s| s.nodes.len() as u32),
-        })
-        .collect())
+    let rows: Vec<VersionRow> = sqlx::query_as(VERSION_SELECT)
+        .bind(id.0)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    rows.into_iter()
+        .map(|r| read_version(r).map(|(info, _)| info))
+        .collect()
 }
 
 /// A version's snapshot, or the current draft for `"draft"`.
@@ -684,10 +700,7 @@ pub async fn version_snapshot(
     .map_err(internal)?;
     let snap =
         snap.ok_or_else(|| AppError::invalid(field, format!("There is no version {number}.")))?;
-    serde_json::from_str(&snap).map_err(|e| {
-        tracing::error!(error = %e, "stored snapshot does not parse");
-        AppError::Internal
-    })
+    parse_snapshot(&snap)
 }
 
 /// What changed from one version (or the draft) to another, as sentences.
@@ -704,26 +717,12 @@ pub async fn compare(
 
 /// The latest published version of a framework, for everyone's read-only browser.
 pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapshot), AppError> {
-    let row: Option<(i64, i64, Option<String>, String)> = sqlx::query_as(
-        "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
-         left join person p on p.id = v.published_by \
-         where v.framework_id = $1 order by v.number desc limit 1",
+    let row: Option<VersionRow> = sqlx::query_as(VERSION_SELECT)
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?;
+    read_version(
+        row.ok_or_else(|| AppError::NotFound("A published version of that framework".into()))?,
     )
-    .bind(id.0)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
-    let (number, at, by, snap) =
-        row.ok_or_else(|| AppError::NotFound("A published version of that framework".into()))?;
-    let snap: Snapshot = serde_json::from_str(&snap).map_err(|e| {
-        tracing::error!(error = %e, "stored snapshot does not parse");
-        AppError::Internal
-    })?;
-    let info = VersionInfo {
-        number: u32::try_from(number).unwrap_or(0),
-        published_at: format_time(at),
-        published_by: by.unwrap_or_else(|| "a former member".into()),
-        nodes: snap.nodes.len() as u32,
-    };
-    Ok((info, snap))
 }

@@ -122,3 +122,38 @@ pub fn StatusBadge(active: bool) -> impl IntoView {
         view! { <span class="badge badge-off">"Deactivated"</span> }
     }
 }
+
+/// A scale's levels (rows) by tracks (columns), as a real table. `cell(track, level, level
+/// name)` renders each cell; the editor puts text areas there, the browser the text.
+#[component]
+pub fn LevelGrid<F>(scale: crate::domain::scale::Scale, cell: F) -> impl IntoView
+where
+    F: Fn(crate::domain::framework::Track, u8, &str) -> AnyView + 'static,
+{
+    use crate::domain::framework::Track;
+    let rows = scale
+        .levels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let level = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            view! {
+                <tr>
+                    <th scope="row">{format!("{level} · {}", l.name)}</th>
+                    {Track::ALL.into_iter().map(|t| view! { <td>{cell(t, level, &l.name)}</td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table grid-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Level"</th>
+                    {Track::ALL.into_iter().map(|t| view! { <th scope="col">{t.label()}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

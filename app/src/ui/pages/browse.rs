@@ -6,7 +6,7 @@ use crate::domain::framework::Track;
 use crate::domain::tree::NodeKind;
 use crate::domain::versions::{Snapshot, SnapshotNode};
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{ErrorPanel, PageHeader};
+use crate::ui::components::common::{ErrorPanel, LevelGrid, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -131,13 +131,7 @@ fn TierDiagram(s: Snapshot) -> impl IntoView {
 #[component]
 fn Sections(s: Snapshot) -> impl IntoView {
     let top = children(&s, None);
-    let levels: Vec<(u8, String)> = s
-        .scale
-        .levels()
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as u8 + 1, l.name.clone()))
-        .collect();
+    let scale = s.scale.clone();
     top.into_iter()
         .map(|t| {
             let items = children(&s, Some(&t.external_id));
@@ -146,7 +140,7 @@ fn Sections(s: Snapshot) -> impl IntoView {
                 <section class="card browse-section" id=anchor(t) aria-labelledby=format!("{}-h", anchor(t))>
                     <h2 id=format!("{}-h", anchor(t))>{t.title.clone()}</h2>
                     {(!t.definition.is_empty()).then(|| view! { <p>{t.definition.clone()}</p> })}
-                    {own.then(|| view! { <Levels n=t.clone() levels=levels.clone()/> })}
+                    {own.then(|| view! { <Levels n=t.clone() scale=scale.clone()/> })}
                     <ul class="browse-list">
                         {items.into_iter().map(|c| {
                             let skills: Vec<String> = children(&s, Some(&c.external_id)).into_iter().map(|k| k.title.clone()).collect();
@@ -158,7 +152,7 @@ fn Sections(s: Snapshot) -> impl IntoView {
                                     </h3>
                                     {(!c.definition.is_empty()).then(|| view! { <p>{c.definition.clone()}</p> })}
                                     {(!skills.is_empty()).then(|| view! { <p class="muted small">"Skills: " {skills.join(", ")}</p> })}
-                                    <Levels n=c.clone() levels=levels.clone()/>
+                                    <Levels n=c.clone() scale=scale.clone()/>
                                 </li>
                             }
                         }).collect_view()}
@@ -171,7 +165,7 @@ fn Sections(s: Snapshot) -> impl IntoView {
 
 /// The level descriptions of a node, folded away until asked for.
 #[component]
-fn Levels(n: SnapshotNode, levels: Vec<(u8, String)>) -> impl IntoView {
+fn Levels(n: SnapshotNode, scale: crate::domain::scale::Scale) -> impl IntoView {
     if n.level_descriptions.is_empty() {
         return ().into_any();
     }
@@ -185,22 +179,7 @@ fn Levels(n: SnapshotNode, levels: Vec<(u8, String)>) -> impl IntoView {
     view! {
         <details class="levels">
             <summary>"Level descriptions"</summary>
-            <table class="table grid-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Level"</th>
-                        {Track::ALL.into_iter().map(|t| view! { <th scope="col">{t.label()}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {levels.into_iter().map(|(l, name)| view! {
-                        <tr>
-                            <th scope="row">{format!("{l} · {name}")}</th>
-                            {Track::ALL.into_iter().map(|t| view! { <td>{describe(t, l)}</td> }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <LevelGrid scale cell=move |t, l, _| describe(t, l).into_any()/>
         </details>
     }
     .into_any()

@@ -6,12 +6,12 @@ use crate::api::frameworks::{
     list_frameworks, load_framework, load_node, AddFrameworkNode, CreateFramework,
     DeleteFrameworkNode, MoveFrameworkNode, PublishFramework, SaveFrameworkNode,
 };
-use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeDetails, NodeRow, Track};
+use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeDetails, NodeRow};
 use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, LevelGrid, PageHeader};
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -357,12 +357,6 @@ fn NodeForm(
     fb: Signal<Option<crate::ui::forms::Feedback>>,
 ) -> impl IntoView {
     let rateable = d.kind.rateable();
-    let levels: Vec<(u8, String)> = scale
-        .levels()
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i as u8 + 1, l.name.clone()))
-        .collect();
     let def_msg = crate::ui::forms::field_message(fb, "definition");
     let kb_msg = crate::ui::forms::field_message(fb, "key_behaviours");
     view! {
@@ -392,36 +386,16 @@ fn NodeForm(
             {rateable.then(|| view! {
                 <fieldset class="levels-grid">
                     <legend>"Level descriptions"</legend>
-                    <table class="table grid-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Level"</th>
-                                {Track::ALL.into_iter().map(|t| view! { <th scope="col">{t.label()}</th> }).collect_view()}
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {levels.iter().map(|(level, name)| {
-                                let level = *level;
-                                view! {
-                                    <tr>
-                                        <th scope="row">{format!("{level} · {name}")}</th>
-                                        {Track::ALL.into_iter().map(|t| {
-                                            let key = format!("{}-{level}", t.as_str());
-                                            view! {
-                                                <td>
-                                                    <textarea
-                                                        name=format!("input[levels][{key}]")
-                                                        rows="2"
-                                                        aria-label=format!("{} level {level} ({name})", t.label())
-                                                    >{d.describe(t, level).to_string()}</textarea>
-                                                </td>
-                                            }
-                                        }).collect_view()}
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <LevelGrid scale=scale.clone() cell=move |t, level, name| {
+                        let key = format!("{}-{level}", t.as_str());
+                        view! {
+                            <textarea
+                                name=format!("input[levels][{key}]")
+                                rows="2"
+                                aria-label=format!("{} level {level} ({name})", t.label())
+                            >{d.describe(t, level).to_string()}</textarea>
+                        }.into_any()
+                    }/>
                 </fieldset>
             })}
             <div class="form-actions">
