@@ -155,3 +155,19 @@ test('an employee reads a published framework through its tier diagram', async (
   await page.getByRole('heading', { level: 3, name: /Software design/ }).locator('..').getByText('Level descriptions').click();
   await expect(page.getByRole('cell', { name: 'Leads software design on complex, cross-team work and raises the bar for others.' })).toBeVisible();
 });
+
+test('the tree filter shows matches with the nodes they sit in', async ({ page }, info) => {
+  await signIn(page, info, ADMIN);
+  await page.goto('/frameworks');
+  await page.getByRole('link', { name: 'Engineering', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Engineering' })).toBeVisible();
+  await ready(page, info);
+  const tree = page.getByRole('tree');
+  await expect(tree.getByRole('treeitem').filter({ hasText: 'Technical craft' })).toContainText('11 inside');
+  await page.getByLabel('Filter the tree').fill('design');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.getByText('2 matches for “design”')).toBeVisible();
+  await expect(tree.getByRole('treeitem')).toHaveText([/Technical craft/, /Software design/, /API design/]);
+  await page.getByRole('link', { name: 'Clear' }).click();
+  await expect(tree.getByRole('treeitem').filter({ hasText: 'Mentoring' })).toHaveCount(1);
+});

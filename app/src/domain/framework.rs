@@ -286,6 +286,50 @@ impl NodeInput {
     }
 }
 
+/// Which nodes a tree filter shows: every node whose title or short code contains `query`
+/// (ignoring case), and all of their ancestors so the matches keep their place. Returns
+/// the visible ids and the number of matches; an empty query shows everything.
+pub fn filter_visible(
+    nodes: &[NodeRow],
+    query: &str,
+) -> (std::collections::HashSet<NodeId>, usize) {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return (nodes.iter().map(|n| n.id).collect(), 0);
+    }
+    let parent: std::collections::HashMap<NodeId, Option<NodeId>> =
+        nodes.iter().map(|n| (n.id, n.parent)).collect();
+    let mut visible = std::collections::HashSet::new();
+    let mut matches = 0;
+    for n in nodes {
+        if n.title.to_lowercase().contains(&q) || n.short_code.to_lowercase().contains(&q) {
+            matches += 1;
+            let mut cur = Some(n.id);
+            while let Some(c) = cur {
+                if !visible.insert(c) {
+                    break;
+                }
+                cur = parent.get(&c).copied().flatten();
+            }
+        }
+    }
+    (visible, matches)
+}
+
+/// How many nodes sit below each node (its whole subtree, itself excluded). `nodes` must be
+/// in display order (parents before their children), as `FrameworkTree::nodes` is.
+pub fn subtree_sizes(nodes: &[NodeRow]) -> std::collections::HashMap<NodeId, u32> {
+    let mut size: std::collections::HashMap<NodeId, u32> =
+        nodes.iter().map(|n| (n.id, 0)).collect();
+    for n in nodes.iter().rev() {
+        if let Some(p) = n.parent {
+            let below = size.get(&n.id).copied().unwrap_or(0) + 1;
+            *size.entry(p).or_default() += below;
+        }
+    }
+    size
+}
+
 /// A node title: required, one line, at most 200 characters.
 pub fn node_title(raw: &str) -> Result<String, FieldError> {
     ShortText::required("title", "a title", raw, 200).map(ShortText::into_string)
@@ -360,6 +404,59 @@ mod tests {
         let mut i = input();
         i.title = " ".into();
         assert_eq!(i.parse(5).unwrap_err().field, "title");
+    }
+
+    fn row(id: i64, parent: Option<i64>, depth: u32, title: &str, code: &str) -> NodeRow {
+        NodeRow {
+            id: NodeId(id),
+            parent: parent.map(NodeId),
+            kind: NodeKind::Competency,
+            depth,
+            title: title.into(),
+            short_code: code.into(),
+        }
+    }
+
+    fn sample_rows() -> Vec<NodeRow> {
+        vec![
+            row(1, None, 0, "Technical", "T"),
+            row(2, Some(1), 1, "Software design", "T1"),
+            row(3, Some(2), 2, "API design", "T1.1"),
+            row(4, Some(2), 2, "Data modelling", "T1.2"),
+            row(5, None, 0, "People", "P"),
+            row(6, Some(5), 1, "Mentoring", "P1"),
+        ]
+    }
+
+    #[test]
+    fn filter_keeps_ancestors_of_matches() {
+        let rows = sample_rows();
+        let (visible, matches) = filter_visible(&rows, "api");
+        assert_eq!(matches, 1);
+        let mut ids: Vec<i64> = visible.into_iter().map(|n| n.0).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, [1, 2, 3]);
+        let (visible, matches) = filter_visible(&rows, "  DESIGN ");
+        assert_eq!(
+            (visible.len(), matches),
+            (3, 2),
+            "two matches share their ancestors"
+        );
+        assert_eq!(filter_visible(&rows, "p1").1, 1, "short codes match too");
+        assert_eq!(filter_visible(&rows, "").0.len(), 6);
+        assert_eq!(
+            filter_visible(&rows, "zzz"),
+            (std::collections::HashSet::new(), 0)
+        );
+    }
+
+    #[test]
+    fn subtree_sizes_count_all_descendants() {
+        let sizes = subtree_sizes(&sample_rows());
+        assert_eq!(sizes[&NodeId(1)], 3);
+        assert_eq!(sizes[&NodeId(2)], 2);
+        assert_eq!(sizes[&NodeId(3)], 0);
+        assert_eq!(sizes[&NodeId(5)], 1);
     }
 
     #[test]

@@ -6,7 +6,9 @@ use crate::api::frameworks::{
     list_frameworks, load_framework, load_node, AddFrameworkNode, CreateFramework,
     DeleteFrameworkNode, MoveFrameworkNode, PublishFramework, SaveFrameworkNode,
 };
-use crate::domain::framework::{FrameworkStatus, FrameworkTree, NodeDetails, NodeRow};
+use crate::domain::framework::{
+    filter_visible, subtree_sizes, FrameworkStatus, FrameworkTree, NodeDetails, NodeRow,
+};
 use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
@@ -15,6 +17,7 @@ use crate::ui::components::common::{EmptyState, ErrorPanel, LevelGrid, PageHeade
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn status_badge(s: FrameworkStatus) -> impl IntoView {
@@ -112,6 +115,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let save = ServerAction::<SaveFrameworkNode>::new();
     let publish = ServerAction::<PublishFramework>::new();
     let query = use_query_map();
+    let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
     let selected = Memo::new(move |_| {
         query
             .read()
@@ -127,6 +131,9 @@ pub fn FrameworkEditorPage() -> impl IntoView {
                 del.version().get(),
                 save.version().get(),
                 publish.version().get(),
+                // The filter is read inside too; keying the resource on it makes a
+                // client-side change of ?q= re-render the tree.
+                filter.get(),
             )
         },
         |(id, ..)| async move {
@@ -153,9 +160,10 @@ pub fn FrameworkEditorPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 let selected = selected.get();
+                let filter = filter.get();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(t) => view! { <Editor t add mv del save publish selected/> }.into_any(),
+                        Ok(t) => view! { <Editor t add mv del save publish selected filter/> }.into_any(),
                         Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
                     }
                 })
@@ -173,7 +181,18 @@ fn Editor(
     save: ServerAction<SaveFrameworkNode>,
     publish: ServerAction<PublishFramework>,
     selected: Option<NodeId>,
+    filter: String,
 ) -> impl IntoView {
+    let (visible, matches) = filter_visible(&t.nodes, &filter);
+    let sizes = subtree_sizes(&t.nodes);
+    let filtering = !filter.trim().is_empty();
+    let status = filtering.then(|| {
+        format!(
+            "{matches} match{} for \u{201c}{}\u{201d}, shown with the nodes they sit in.",
+            if matches == 1 { "" } else { "es" },
+            filter.trim()
+        )
+    });
     let f = t.framework.clone();
     let fid = f.id.to_string();
     let rev = f.revision.to_string();
@@ -204,13 +223,32 @@ fn Editor(
         </p>
         <div class="editor-grid">
             <div>
+                <Form method="GET" action=format!("/frameworks/{}", f.id) attr:class="tree-filter" attr:role="search">
+                    <label for="tree-q" class="sr-only">"Filter the tree"</label>
+                    <input id="tree-q" name="q" type="search" value=filter.clone() placeholder="Filter by title or code"/>
+                    <button type="submit" class="btn btn-small">"Filter"</button>
+                    {filtering.then(|| view! { <a class="btn btn-small btn-ghost" href=format!("/frameworks/{}", f.id)>"Clear"</a> })}
+                </Form>
+                <p class="muted small" aria-live="polite">
+                    {status}
+                </p>
                 {if t.nodes.is_empty() {
                     view! { <EmptyState title="This framework is empty" body="Add a first category or competency below."/> }.into_any()
+                } else if filtering && matches == 0 {
+                    view! { <EmptyState title="Nothing matches" body="Try another word, or clear the filter to see the whole tree."/> }.into_any()
                 } else {
                     view! {
                         <ul class="fw-tree" role="tree" aria-label=format!("{} tree", f.name)>
-                            {t.nodes.iter().map(|n| view! {
-                                <NodeItem n=n.clone() fid=fid.clone() rev=rev.clone() mv del selected=selected == Some(n.id)/>
+                            {t.nodes.iter().filter(|n| visible.contains(&n.id)).map(|n| view! {
+                                <NodeItem
+                                    n=n.clone()
+                                    fid=fid.clone()
+                                    rev=rev.clone()
+                                    mv
+                                    del
+                                    selected=selected == Some(n.id)
+                                    inside=sizes.get(&n.id).copied().unwrap_or(0)
+                                />
                             }).collect_view()}
                         </ul>
                     }.into_any()
@@ -262,6 +300,7 @@ fn NodeItem(
     mv: ServerAction<MoveFrameworkNode>,
     del: ServerAction<DeleteFrameworkNode>,
     selected: bool,
+    inside: u32,
 ) -> impl IntoView {
     let kind_label = match n.kind {
         NodeKind::Category => "Category",
@@ -294,6 +333,7 @@ fn NodeItem(
         <li role="treeitem" attr:aria-level=(n.depth + 1).to_string() aria-selected=if selected { "true" } else { "false" } class="fw-node" class:fw-selected=selected style=format!("--depth:{}", n.depth)>
             <span class=format!("kind kind-{}", n.kind.as_str())>{kind_label}</span>
             <a class="fw-title" href=format!("/frameworks/{fid}?node={}", n.id) aria-current=selected.then_some("true")>{n.title.clone()}</a>
+            {(inside > 0).then(|| view! { <span class="muted small count">{format!("{inside} inside")}</span> })}
             <span class="fw-actions">
                 {buttons}
                 // Deleting takes the whole subtree, so it asks first (a <details>, no script needed).
