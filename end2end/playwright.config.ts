@@ -6,7 +6,7 @@ const baseURL = process.env.PROFICIO_E2E_URL ?? 'http://127.0.0.1:3100';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 7_000 },
   fullyParallel: false,
   workers: 1,

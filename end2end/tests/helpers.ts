@@ -8,10 +8,14 @@ export const EMPLOYEE = 'liam.chen@northwind.example';
 
 export const jsOn = (info: TestInfo) => info.project.name === 'js';
 
-/** With JavaScript on, waits until the WASM app has hydrated the page. */
+/**
+ * With JavaScript on, waits until the WASM app has hydrated the page. The debug build's
+ * WASM is ~8.5 MB; on a busy 2-core machine compiling it can take several seconds, so this
+ * readiness wait is generous (it is a wait, not a speed assertion).
+ */
 export async function ready(page: Page, info: TestInfo) {
   if (jsOn(info)) {
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
   }
 }
 
