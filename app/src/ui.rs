@@ -49,6 +49,16 @@ pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
 }
 
+impl Auth {
+    /// Whether the signed-in person is an admin (reactive: tracks the user resource).
+    pub fn is_admin(&self) -> bool {
+        self.user
+            .get()
+            .and_then(|u| u.ok().flatten())
+            .is_some_and(|u| u.caps().administer)
+    }
+}
+
 /// The application: routes inside the shared frame.
 #[component]
 pub fn App() -> impl IntoView {

@@ -33,12 +33,7 @@ fn status_badge(s: FrameworkStatus) -> impl IntoView {
 #[component]
 pub fn FrameworksPage() -> impl IntoView {
     let auth = expect_context::<crate::ui::Auth>();
-    let is_admin = move || {
-        auth.user
-            .get()
-            .and_then(|u| u.ok().flatten())
-            .is_some_and(|u| u.caps().administer)
-    };
+    let is_admin = move || auth.is_admin();
     let create = ServerAction::<CreateFramework>::new();
     let list = Resource::new(|| (), |_| list_frameworks());
     let fb = feedback(create.value());

@@ -43,12 +43,7 @@ pub fn PeopleListPage() -> impl IntoView {
         |(q, u, i, p)| list_people(q, u, i, p),
     );
     let units = Resource::new(|| (), |_| list_units());
-    let is_admin = move || {
-        auth.user
-            .get()
-            .and_then(|u| u.ok().flatten())
-            .is_some_and(|u| u.caps().administer)
-    };
+    let is_admin = move || auth.is_admin();
     view! {
         <Title text="People"/>
         <PageHeader title="People" subtitle="Find anyone you may see: by name, e-mail or job title.">

@@ -19,12 +19,7 @@ pub fn UnitsPage() -> impl IntoView {
         move || (create.version().get(), update.version().get()),
         |_| list_units(),
     );
-    let is_admin = move || {
-        auth.user
-            .get()
-            .and_then(|u| u.ok().flatten())
-            .is_some_and(|u| u.caps().administer)
-    };
+    let is_admin = move || auth.is_admin();
     let create_fb = feedback(create.value());
     let update_fb = feedback(update.value());
     view! {
