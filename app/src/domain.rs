@@ -1,11 +1,16 @@
 //! Pure domain types and rules. Serde only: this compiles to WASM and native alike, and
 //! is unit-tested without a database.
 
+pub mod case;
 pub mod directory;
+pub mod editor;
 pub mod framework;
 pub mod ids;
 pub mod org;
 pub mod people;
+pub mod positions;
+pub mod rating;
+pub mod recommend;
 pub mod scale;
 pub mod tree;
 pub mod validate;

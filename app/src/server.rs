@@ -5,6 +5,7 @@ pub mod ctx;
 pub mod db;
 pub mod demo;
 pub mod demo_frameworks;
+pub mod framework_copies;
 pub mod frameworks;
 pub mod people;
 pub mod session_store;

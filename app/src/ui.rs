@@ -91,7 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/:id/edit") ssr=SsrMode::Async view=people::EditPersonPage/>
                     <Route path=path!("units") ssr=SsrMode::Async view=UnitsPage/>
                     <Route path=path!("frameworks") ssr=SsrMode::Async view=frameworks::FrameworksPage/>
+                    <Route path=path!("frameworks/blend") ssr=SsrMode::Async view=pages::blend::BlendPage/>
                     <Route path=path!("frameworks/:id") ssr=SsrMode::Async view=frameworks::FrameworkEditorPage/>
+                    <Route path=path!("frameworks/:id/scale") ssr=SsrMode::Async view=pages::scale::ScalePage/>
                     <Route path=path!("frameworks/:id/view") ssr=SsrMode::Async view=pages::browse::BrowsePage/>
                     <Route path=path!("frameworks/:id/versions") ssr=SsrMode::Async view=pages::versions::VersionsPage/>
                 </ParentRoute>

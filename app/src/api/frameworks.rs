@@ -2,7 +2,9 @@
 //! revision the editor loaded; a stale one is refused with a message (HTTP 409).
 
 use super::AppError;
-use crate::domain::framework::{FrameworkSummary, FrameworkTree, NodeDetails, NodeInput};
+use crate::domain::editor::{BlendSource, EditorTree, ScaleEditor};
+use crate::domain::framework::{FrameworkSummary, NodeDetails, NodeInput};
+use crate::domain::scale::ScaleForm;
 use crate::domain::{FrameworkId, NodeId};
 use leptos::prelude::*;
 
@@ -37,13 +39,115 @@ pub async fn create_framework(name: String, description: String) -> Result<Frame
     .await
 }
 
-/// A framework's scale and tree, for the editor (admins only).
+/// A framework's scale and the tree rows the editor shows (admins only): `open` lists the
+/// expanded node ids (absent: the default), `q` filters, `node` is the selected node (its
+/// ancestors are shown), `limit` caps the rows (0: the default).
 #[server(prefix = "/api", endpoint = "frameworks/tree")]
-pub async fn load_framework(id: FrameworkId) -> Result<FrameworkTree, AppError> {
+pub async fn load_framework(
+    id: FrameworkId,
+    #[server(default)] q: String,
+    #[server(default)] open: Option<String>,
+    #[server(default)] node: Option<NodeId>,
+    #[server(default)] limit: u32,
+) -> Result<EditorTree, AppError> {
+    use crate::domain::editor::{parse_open, ViewRequest};
     use crate::server::{ctx, frameworks};
     ctx::reply(async move {
         let (st, _me) = ctx::admin()?;
-        frameworks::tree(&st.db, id).await
+        let req = ViewRequest {
+            open: open.as_deref().map(parse_open),
+            filter: q,
+            selected: node,
+            limit: limit as usize,
+        };
+        frameworks::editor_tree(&st.db, id, &req).await
+    })
+    .await
+}
+
+/// One framework's summary (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/summary")]
+pub async fn load_framework_summary(framework: FrameworkId) -> Result<FrameworkSummary, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        Ok(frameworks::summary(&st.db, framework).await?.0)
+    })
+    .await
+}
+
+/// The framework's scale with how each level is used (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/scale")]
+pub async fn load_scale_editor(framework: FrameworkId) -> Result<ScaleEditor, AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::scale_editor(&st.db, framework).await
+    })
+    .await
+}
+
+/// Saves the framework's scale, based on `revision` (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/save_scale")]
+pub async fn save_scale(
+    framework: FrameworkId,
+    revision: i64,
+    form: ScaleForm,
+) -> Result<(), AppError> {
+    use crate::server::{ctx, frameworks};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        frameworks::save_scale(&st.db, framework, revision, &form).await
+    })
+    .await
+}
+
+/// Clones a framework into a new draft and opens it (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/clone")]
+pub async fn clone_framework(framework: FrameworkId) -> Result<FrameworkId, AppError> {
+    use crate::server::{ctx, framework_copies};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        let id = framework_copies::clone_framework(&st.db, framework).await?;
+        leptos_axum::redirect(&format!("/frameworks/{id}"));
+        Ok(id)
+    })
+    .await
+}
+
+/// Every framework's categories and competencies, to pick from for a blend (admins only).
+#[server(prefix = "/api", endpoint = "frameworks/blend_sources")]
+pub async fn blend_sources() -> Result<Vec<BlendSource>, AppError> {
+    use crate::server::{ctx, framework_copies};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        framework_copies::blend_sources(&st.db).await
+    })
+    .await
+}
+
+/// Blends the picked subtrees into a new draft framework and opens it (admins only).
+/// `nodes` holds one entry per ticked box, keyed by node id.
+#[server(prefix = "/api", endpoint = "frameworks/blend")]
+pub async fn blend_frameworks(
+    name: String,
+    description: String,
+    #[server(default)] nodes: std::collections::BTreeMap<String, String>,
+) -> Result<FrameworkId, AppError> {
+    use crate::server::{ctx, framework_copies};
+    ctx::reply(async move {
+        let (st, _me) = ctx::admin()?;
+        let picks = nodes
+            .keys()
+            .map(|k| {
+                k.parse::<NodeId>().map_err(|_| {
+                    AppError::invalid("nodes", "The form is damaged; reload the page.")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
+        leptos_axum::redirect(&format!("/frameworks/{id}"));
+        Ok(id)
     })
     .await
 }

@@ -54,6 +54,8 @@ pub struct FrameworkSummary {
     pub revision: i64,
     /// Number of nodes.
     pub nodes: u32,
+    /// Where it came from when cloned or blended ("Cloned from …"), else empty.
+    pub origin: String,
 }
 
 /// One node as the tree view shows it (display order, with depth).

@@ -367,6 +367,7 @@ pub const DOMAIN: &str = "northwind.example";
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
+        "delete from rating",
         "delete from framework_version",
         "delete from node_level_description",
         "update framework_node set parent_id = null",

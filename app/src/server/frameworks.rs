@@ -6,11 +6,12 @@ use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use crate::api::AppError;
+use crate::domain::editor::ScaleEditor;
 use crate::domain::framework::{
     node_kind, node_title, FrameworkStatus, FrameworkSummary, FrameworkTree, NodeDetails,
     NodeInput, NodeRow, Track,
 };
-use crate::domain::scale::{Scale, ScaleLevel};
+use crate::domain::scale::{plan_scale_change, Scale, ScaleForm, ScaleLevel, ScaleUse};
 use crate::domain::tree::{NodeKind, Tree, TreeError};
 use crate::domain::versions::{diff, Change, Snapshot, SnapshotNode, VersionInfo};
 use crate::domain::{FrameworkId, NodeId, PersonId, ShortText};
@@ -39,7 +40,7 @@ pub fn default_scale() -> Scale {
     .expect("the default scale is valid")
 }
 
-fn random_hex() -> String {
+pub(crate) fn random_hex() -> String {
     use rand::RngCore;
     let mut b = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut b);
@@ -98,9 +99,9 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
 
 /// Every framework, by name.
 pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String, i64, i64, String)> = sqlx::query_as(
         "select f.id, f.name, f.description, f.status, f.revision, \
-         (select count(*) from framework_node n where n.framework_id = f.id) \
+         (select count(*) from framework_node n where n.framework_id = f.id), f.origin \
          from framework f order by lower(f.name), f.id",
     )
     .fetch_all(&db.pool)
@@ -109,28 +110,29 @@ pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, name, description, status, revision, nodes)| FrameworkSummary {
+            |(id, name, description, status, revision, nodes, origin)| FrameworkSummary {
                 id: FrameworkId(id),
                 name,
                 description,
                 status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
                 revision,
                 nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+                origin,
             },
         )
         .collect())
 }
 
-async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
-    let row: Option<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
+    let row: Option<(String, String, String, i64, i64, i64, String)> = sqlx::query_as(
         "select f.name, f.description, f.status, f.revision, f.scale_id, \
-         (select count(*) from framework_node n where n.framework_id = f.id) from framework f where f.id = $1",
+         (select count(*) from framework_node n where n.framework_id = f.id), f.origin from framework f where f.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
     .await
     .map_err(internal)?;
-    let (name, description, status, revision, scale_id, nodes) =
+    let (name, description, status, revision, scale_id, nodes, origin) =
         row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
     Ok((
         FrameworkSummary {
@@ -140,12 +142,13 @@ async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), Ap
             status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
             revision,
             nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+            origin,
         },
         scale_id,
     ))
 }
 
-async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError> {
+pub(crate) async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError> {
     let threshold: i64 = sqlx::query_scalar("select threshold from scale where id = $1")
         .bind(scale_id)
         .fetch_one(&db.pool)
@@ -228,7 +231,7 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
 
 /// Claims `revision` for a change: bumps it if it is still current, else refuses. Editing a
 /// published framework turns it back into a draft (its published version stays frozen).
-async fn claim(
+pub(crate) async fn claim(
     tx: &mut Transaction<'static, Any>,
     id: FrameworkId,
     revision: i64,
@@ -264,7 +267,10 @@ async fn claim(
     Ok(())
 }
 
-async fn shape_in(tx: &mut Transaction<'static, Any>, id: FrameworkId) -> Result<Tree, AppError> {
+pub(crate) async fn shape_in(
+    tx: &mut Transaction<'static, Any>,
+    id: FrameworkId,
+) -> Result<Tree, AppError> {
     let rows: Vec<NodeShapeRow> = sqlx::query_as(
         "select id, kind, parent_id, position from framework_node where framework_id = $1",
     )
@@ -275,7 +281,7 @@ async fn shape_in(tx: &mut Transaction<'static, Any>, id: FrameworkId) -> Result
     tree_from(&rows)
 }
 
-fn tree_error(e: TreeError) -> AppError {
+pub(crate) fn tree_error(e: TreeError) -> AppError {
     match e {
         TreeError::UnknownNode(_) => AppError::Conflict(e.to_string()),
         TreeError::Nesting { .. } | TreeError::Cycle => AppError::invalid("parent", e.to_string()),
@@ -394,6 +400,20 @@ pub async fn delete_node(
     let before = shape_in(&mut tx, id).await?;
     let mut after = before.clone();
     let removed = after.delete_subtree(node).map_err(tree_error)?;
+    let rated: Vec<i64> = sqlx::query_scalar(
+        "select distinct r.node_id from rating r join framework_node n on n.id = r.node_id where n.framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let rated_here = removed.iter().filter(|n| rated.contains(&n.0)).count();
+    if rated_here > 0 {
+        return Err(AppError::Conflict(format!(
+            "This cannot be deleted: people have ratings on {rated_here} of its node{}, and ratings are permanent records. Move it instead, or archive the framework.",
+            if rated_here == 1 { "" } else { "s" }
+        )));
+    }
     // Children first, so the parent foreign key never points at a deleted row.
     for n in removed.iter().rev() {
         sqlx::query("delete from framework_node where id = $1")
@@ -725,4 +745,149 @@ pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapsho
     read_version(
         row.ok_or_else(|| AppError::NotFound("A published version of that framework".into()))?,
     )
+}
+
+/// The editor's view of a framework: its scale and the rows `req` asks to see.
+pub async fn editor_tree(
+    db: &Db,
+    id: FrameworkId,
+    req: &crate::domain::editor::ViewRequest,
+) -> Result<crate::domain::editor::EditorTree, AppError> {
+    let t = tree(db, id).await?;
+    let view = crate::domain::editor::tree_view(&t.nodes, req);
+    Ok(crate::domain::editor::EditorTree {
+        framework: t.framework,
+        scale: t.scale,
+        view,
+    })
+}
+
+/// How the framework's scale is used: ratings and node level descriptions per level, over
+/// every node that uses this scale (in any framework).
+async fn scale_use(
+    tx: &mut Transaction<'static, Any>,
+    scale_id: i64,
+) -> Result<ScaleUse, AppError> {
+    let mut used = ScaleUse::default();
+    for (sql, into) in [
+        (
+            "select r.level, count(*) from rating r join framework_node n on n.id = r.node_id \
+             join framework f on f.id = n.framework_id where coalesce(n.scale_id, f.scale_id) = $1 \
+             and r.level > 0 group by r.level",
+            &mut used.ratings,
+        ),
+        (
+            "select d.level, count(*) from node_level_description d join framework_node n on n.id = d.node_id \
+             join framework f on f.id = n.framework_id where coalesce(n.scale_id, f.scale_id) = $1 group by d.level",
+            &mut used.descriptions,
+        ),
+    ] {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(sql)
+            .bind(scale_id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(internal)?;
+        for (level, n) in rows {
+            if let (Ok(l), Ok(n)) = (u8::try_from(level), u64::try_from(n)) {
+                into.insert(l, n);
+            }
+        }
+    }
+    Ok(used)
+}
+
+/// The scale editor's data: the framework, its scale, and per level how many ratings and
+/// level descriptions use it.
+pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppError> {
+    let (framework, scale_id) = summary(db, id).await?;
+    let scale = load_scale(db, scale_id).await?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let used = scale_use(&mut tx, scale_id).await?;
+    tx.commit().await.map_err(internal)?;
+    let usage = (1..=scale.top().get())
+        .map(|l| {
+            (
+                l,
+                used.ratings.get(&l).copied().unwrap_or(0),
+                used.descriptions.get(&l).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    Ok(ScaleEditor {
+        framework,
+        scale,
+        usage,
+    })
+}
+
+/// Saves the framework's scale, based on `revision`. Rated levels keep their numbers and
+/// described levels cannot be removed (see `plan_scale_change`); node level descriptions
+/// move with their level.
+pub async fn save_scale(
+    db: &Db,
+    id: FrameworkId,
+    revision: i64,
+    form: &ScaleForm,
+) -> Result<(), AppError> {
+    let (_, scale_id) = summary(db, id).await?;
+    let old = load_scale(db, scale_id).await?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    // The claim makes the scale read above current: every scale change claims the revision.
+    claim(&mut tx, id, revision).await?;
+    let used = scale_use(&mut tx, scale_id).await?;
+    let change = plan_scale_change(&old, form, &used)?;
+    sqlx::query("delete from scale_level where scale_id = $1")
+        .bind(scale_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    for (i, l) in change.scale.levels().iter().enumerate() {
+        sqlx::query(
+            "insert into scale_level (scale_id, level, name, description) values ($1, $2, $3, $4)",
+        )
+        .bind(scale_id)
+        .bind(i as i64 + 1)
+        .bind(&l.name)
+        .bind(&l.description)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    sqlx::query("update scale set threshold = $1 where id = $2")
+        .bind(i64::from(change.scale.threshold().get()))
+        .bind(scale_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    // Move descriptions with their level. The mapping keeps order, so moving levels down in
+    // ascending order and up in descending order never collides with the primary key.
+    let mut down: Vec<(u8, u8)> = change
+        .mapping
+        .iter()
+        .copied()
+        .filter(|(o, n)| n < o)
+        .collect();
+    let mut up: Vec<(u8, u8)> = change
+        .mapping
+        .iter()
+        .copied()
+        .filter(|(o, n)| n > o)
+        .collect();
+    down.sort_unstable();
+    up.sort_unstable_by(|a, b| b.cmp(a));
+    for (from, to) in down.into_iter().chain(up) {
+        sqlx::query(
+            "update node_level_description set level = $1 where level = $2 and node_id in \
+             (select n.id from framework_node n join framework f on f.id = n.framework_id \
+              where coalesce(n.scale_id, f.scale_id) = $3)",
+        )
+        .bind(i64::from(to))
+        .bind(i64::from(from))
+        .bind(scale_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
 }

@@ -1,10 +1,12 @@
 //! One module per area of the app.
 
+pub mod blend;
 pub mod browse;
 pub mod frameworks;
 pub mod home;
 pub mod not_found;
 pub mod people;
+pub mod scale;
 pub mod sign_in;
 pub mod units;
 pub mod versions;

@@ -68,14 +68,14 @@ impl Fw<'_> {
             .await
     }
     async fn titles(&self) -> Vec<(u64, String)> {
-        self.tree().await["nodes"]
+        self.tree().await["view"]["rows"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|n| {
+            .map(|r| {
                 (
-                    n["depth"].as_u64().unwrap(),
-                    n["title"].as_str().unwrap().to_string(),
+                    r["node"]["depth"].as_u64().unwrap(),
+                    r["node"]["title"].as_str().unwrap().to_string(),
                 )
             })
             .collect()

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod framework_tools;
 mod frameworks;
 mod ops;
 mod people;

@@ -166,11 +166,11 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
         .call("/api/frameworks/tree", &[("id", &eng)], Some(&admin))
         .await
         .json();
-    let titles: Vec<&str> = tree["nodes"]
+    let titles: Vec<&str> = tree["view"]["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n["title"].as_str().unwrap())
+        .map(|r| r["node"]["title"].as_str().unwrap())
         .collect();
     assert_eq!(
         &titles[..4],
@@ -181,7 +181,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
             "Data modelling"
         ]
     );
-    let design = tree["nodes"][1]["id"].to_string();
+    let design = tree["view"]["rows"][1]["node"]["id"].to_string();
     let node = app
         .call(
             "/api/frameworks/node",
@@ -200,10 +200,11 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
         .call("/api/frameworks/tree", &[("id", &core)], Some(&admin))
         .await
         .json();
-    let top: Vec<&str> = tiers["nodes"]
+    let top: Vec<&str> = tiers["view"]["rows"]
         .as_array()
         .unwrap()
         .iter()
+        .map(|r| &r["node"])
         .filter(|n| n["depth"] == 0)
         .map(|n| n["title"].as_str().unwrap())
         .collect();

@@ -3,12 +3,14 @@
 //! JavaScript and a stale change is refused rather than lost.
 
 use crate::api::frameworks::{
-    list_frameworks, load_framework, load_node, AddFrameworkNode, CreateFramework,
+    list_frameworks, load_framework, load_node, AddFrameworkNode, CloneFramework, CreateFramework,
     DeleteFrameworkNode, MoveFrameworkNode, PublishFramework, SaveFrameworkNode,
 };
-use crate::domain::framework::{
-    filter_visible, subtree_sizes, FrameworkStatus, FrameworkTree, NodeDetails, NodeRow,
+use crate::domain::editor::{
+    describe_move, format_open, plan_drop, toggled, DropRefusal, DropZone, EditorTree, TreeRow,
+    DEFAULT_ROW_LIMIT,
 };
+use crate::domain::framework::{FrameworkStatus, NodeDetails};
 use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
@@ -80,6 +82,11 @@ pub fn FrameworksPage() -> impl IntoView {
         </Suspense>
         <Transition fallback=|| ()>
             <Show when=is_admin>
+                <p class="muted">
+                    "Or build one from parts of existing frameworks: "
+                    <a href="/frameworks/blend">"Blend frameworks"</a>
+                    "."
+                </p>
                 <section class="card" aria-labelledby="new-fw-h">
                     <h2 id="new-fw-h">"New framework"</h2>
                     <ActionForm action=create attr:class="form">
@@ -94,7 +101,90 @@ pub fn FrameworksPage() -> impl IntoView {
     }
 }
 
-/// The editor: the tree with move buttons, and a form to add nodes.
+/// Where the editor is: the framework and the query parameters that say what it shows.
+/// Links built from it keep the rest of the state (filter, expanded nodes, selection).
+#[derive(Debug, Clone, PartialEq)]
+struct Here {
+    fid: FrameworkId,
+    q: String,
+    open: Option<String>,
+    node: Option<NodeId>,
+    limit: u32,
+}
+
+impl Here {
+    fn url(&self) -> String {
+        let mut params = Vec::new();
+        if !self.q.trim().is_empty() {
+            params.push(format!("q={}", urlencode(&self.q)));
+        }
+        if let Some(o) = &self.open {
+            params.push(format!("open={o}"));
+        }
+        if let Some(n) = self.node {
+            params.push(format!("node={n}"));
+        }
+        if self.limit > 0 {
+            params.push(format!("limit={}", self.limit));
+        }
+        let base = format!("/frameworks/{}", self.fid);
+        if params.is_empty() {
+            base
+        } else {
+            format!("{base}?{}", params.join("&"))
+        }
+    }
+
+    fn select(&self, node: NodeId) -> String {
+        Here {
+            node: Some(node),
+            ..self.clone()
+        }
+        .url()
+    }
+
+    fn toggle(&self, open: &[NodeId], node: NodeId) -> String {
+        Here {
+            open: Some(format_open(&toggled(open, node))),
+            ..self.clone()
+        }
+        .url()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The browser-only state of the editor: drag and drop, focus, announcements.
+#[derive(Clone, Copy)]
+struct Live {
+    /// After hydration: inner links leave the tab order (arrow keys move instead).
+    hydrated: RwSignal<bool>,
+    /// The node being dragged.
+    drag: RwSignal<Option<NodeId>>,
+    /// Where it would land: (row, zone, allowed).
+    drop_at: RwSignal<Option<(NodeId, DropZone, bool)>>,
+    /// Why the current drop target is refused.
+    refusal: RwSignal<String>,
+    /// What screen readers hear after a change.
+    announce: RwSignal<String>,
+    /// What to announce when the pending move succeeds.
+    pending: RwSignal<String>,
+    /// The row to focus once the tree has reloaded.
+    focus_after: RwSignal<Option<NodeId>>,
+}
+
+/// The editor: the tree (drag and drop, keyboard moves, expand and collapse, filter) beside
+/// the selected node's form, and a form to add nodes.
 #[component]
 pub fn FrameworkEditorPage() -> impl IntoView {
     let params = use_params_map();
@@ -109,39 +199,85 @@ pub fn FrameworkEditorPage() -> impl IntoView {
     let del = ServerAction::<DeleteFrameworkNode>::new();
     let save = ServerAction::<SaveFrameworkNode>::new();
     let publish = ServerAction::<PublishFramework>::new();
+    let clone = ServerAction::<CloneFramework>::new();
     let query = use_query_map();
-    let filter = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let selected = Memo::new(move |_| {
-        query
-            .read()
-            .get("node")
-            .and_then(|s| s.parse::<NodeId>().ok())
+    let here = Memo::new(move |_| {
+        let q = query.read();
+        id.get().map(|fid| Here {
+            fid,
+            q: q.get("q").unwrap_or_default(),
+            open: q.get("open"),
+            node: q.get("node").and_then(|s| s.parse::<NodeId>().ok()),
+            limit: q.get("limit").and_then(|s| s.parse().ok()).unwrap_or(0),
+        })
     });
     let data = Resource::new(
         move || {
             (
-                id.get(),
+                here.get(),
                 add.version().get(),
                 mv.version().get(),
                 del.version().get(),
                 save.version().get(),
                 publish.version().get(),
-                // The filter is read inside too; keying the resource on it makes a
-                // client-side change of ?q= re-render the tree.
-                filter.get(),
             )
         },
-        |(id, ..)| async move {
-            match id {
-                Some(id) => load_framework(id).await,
+        |(here, ..)| async move {
+            match here {
+                Some(h) => load_framework(h.fid, h.q, h.open, h.node, h.limit).await,
                 None => Err(crate::api::AppError::NotFound("That framework".into())),
             }
         },
     );
+    let live = Live {
+        hydrated: RwSignal::new(false),
+        drag: RwSignal::new(None),
+        drop_at: RwSignal::new(None),
+        refusal: RwSignal::new(String::new()),
+        announce: RwSignal::new(String::new()),
+        pending: RwSignal::new(String::new()),
+        focus_after: RwSignal::new(None),
+    };
+    Effect::new(move |_| live.hydrated.set(true));
+    // Describe a move when it is sent (by a button, a key or a drop) and announce it once it
+    // succeeds.
+    Effect::new(move |_| {
+        if let Some(input) = mv.input().get() {
+            let rows = data
+                .get_untracked()
+                .and_then(Result::ok)
+                .map(|t| t.view.rows)
+                .unwrap_or_default();
+            live.pending.set(describe_input(&rows, &input));
+            live.focus_after.set(Some(input.node));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = mv.value().get() {
+            live.announce.set(live.pending.get_untracked());
+        }
+    });
+    // A new node is selected (with JavaScript; without it the page simply reloads).
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let (Some(Ok(node)), Some(h)) = (add.value().get(), here.get_untracked()) {
+            live.focus_after.set(Some(node));
+            navigate(&h.select(node), Default::default());
+        }
+    });
+    // Once the tree has re-rendered, put the focus back on the row that was acted on.
+    Effect::new(move |_| {
+        if data.get().is_some() {
+            if let Some(node) = live.focus_after.get_untracked() {
+                request_animation_frame(move || focus_row(node));
+            }
+        }
+    });
     let add_fb = feedback(add.value());
     let mv_fb = feedback(mv.value());
     let del_fb = feedback(del.value());
     let pub_fb = feedback(publish.value());
+    let clone_fb = feedback(clone.value());
     // One alert for the tree's actions (each falls back to the same ?error= without JS).
     let tree_fb = Signal::derive(move || {
         mv_fb
@@ -149,108 +285,266 @@ pub fn FrameworkEditorPage() -> impl IntoView {
             .or_else(|| del_fb.get())
             .or_else(|| add_fb.get())
             .or_else(|| pub_fb.get())
+            .or_else(|| clone_fb.get())
     });
+    let actions = Actions {
+        add,
+        mv,
+        del,
+        save,
+        publish,
+        clone,
+    };
     view! {
         <FormAlert feedback=tree_fb/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <p class="sr-only" aria-live="polite" data-testid="announce">{move || live.announce.get()}</p>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
-                let selected = selected.get();
-                let filter = filter.get();
+                let h = here.get();
                 Suspend::new(async move {
-                    match data.await {
-                        Ok(t) => view! { <Editor t add mv del save publish selected filter/> }.into_any(),
-                        Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
+                    match (data.await, h) {
+                        (Ok(t), Some(here)) => view! { <Editor t here actions live/> }.into_any(),
+                        (Err(e), _) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
+                        (_, None) => view! { <ErrorPanel error=crate::api::AppError::NotFound("That framework".into())/> }.into_any(),
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
-#[component]
-fn Editor(
-    t: FrameworkTree,
+/// The editor's server actions.
+#[derive(Clone, Copy)]
+struct Actions {
     add: ServerAction<AddFrameworkNode>,
     mv: ServerAction<MoveFrameworkNode>,
     del: ServerAction<DeleteFrameworkNode>,
     save: ServerAction<SaveFrameworkNode>,
     publish: ServerAction<PublishFramework>,
-    selected: Option<NodeId>,
-    filter: String,
-) -> impl IntoView {
-    let (visible, matches) = filter_visible(&t.nodes, &filter);
-    let sizes = subtree_sizes(&t.nodes);
-    let filtering = !filter.trim().is_empty();
-    let status = filtering.then(|| {
+    clone: ServerAction<CloneFramework>,
+}
+
+fn title_of(rows: &[TreeRow], id: NodeId) -> String {
+    rows.iter()
+        .find(|r| r.node.id == id)
+        .map(|r| r.node.title.clone())
+        .unwrap_or_else(|| "the node".into())
+}
+
+/// The sentence announced after a move succeeds.
+fn describe_input(rows: &[TreeRow], m: &MoveFrameworkNode) -> String {
+    let title = title_of(rows, m.node);
+    match m.action.as_str() {
+        "up" => format!("Moved \u{201c}{title}\u{201d} up."),
+        "down" => format!("Moved \u{201c}{title}\u{201d} down."),
+        "indent" => format!("Moved \u{201c}{title}\u{201d} into the item above it."),
+        "outdent" => format!("Moved \u{201c}{title}\u{201d} out of its parent."),
+        _ => {
+            let parent = m.parent.parse::<NodeId>().ok().map(|p| title_of(rows, p));
+            describe_move(&title, parent.as_deref(), m.index as usize)
+        }
+    }
+}
+
+/// Moves the keyboard focus to a tree row (browser only).
+fn focus_row(node: NodeId) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(&format!("tn-{node}"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The tree row an event happened in, if any.
+fn row_of(target: Option<web_sys::EventTarget>) -> Option<NodeId> {
+    use wasm_bindgen::JsCast;
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    let row = el.closest("[role=treeitem]").ok()??;
+    row.id().strip_prefix("tn-")?.parse().ok()
+}
+
+#[component]
+fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoView {
+    let EditorTree {
+        framework: f,
+        scale,
+        view: tv,
+    } = t;
+    let filtering = !here.q.trim().is_empty();
+    let status = tv.matches.map(|m| {
         format!(
-            "{matches} match{} for \u{201c}{}\u{201d}, shown with the nodes they sit in.",
-            if matches == 1 { "" } else { "es" },
-            filter.trim()
+            "{m} match{} for \u{201c}{}\u{201d}, shown with the nodes they sit in.",
+            if m == 1 { "" } else { "es" },
+            here.q.trim()
         )
     });
-    let f = t.framework.clone();
     let fid = f.id.to_string();
     let rev = f.revision.to_string();
-    let parents = t
-        .nodes
+    let rows = std::sync::Arc::new(tv.rows.clone());
+    let parents: Vec<TreeRow> = tv
+        .rows
         .iter()
-        .filter(|n| n.kind != NodeKind::Skill)
+        .filter(|r| r.node.kind != NodeKind::Skill)
         .cloned()
-        .collect::<Vec<_>>();
-    let add_fb = feedback(add.value());
+        .collect();
+    let selected = here
+        .node
+        .filter(|s| tv.rows.iter().any(|r| r.node.id == *s));
+    // The row that takes Tab (roving tab index): the selected one, else the first.
+    let tab_row = selected.or_else(|| tv.rows.first().map(|r| r.node.id));
+    let more = (tv.shown > tv.rows.len() as u32).then(|| {
+        (
+            tv.shown - tv.rows.len() as u32,
+            Here {
+                limit: tv.limit + DEFAULT_ROW_LIMIT as u32,
+                ..here.clone()
+            }
+            .url(),
+        )
+    });
+    let add_fb = feedback(actions.add.value());
+    let q_value = here.q.clone();
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_key = {
+        let rows = rows.clone();
+        let here = here.clone();
+        let open = tv.open.clone();
+        let (framework, revision) = (f.id, f.revision);
+        move |ev: leptos::ev::KeyboardEvent| {
+            let Some(id) = row_of(ev.target()) else {
+                return;
+            };
+            let Some(i) = rows.iter().position(|r| r.node.id == id) else {
+                return;
+            };
+            let row = &rows[i];
+            let key = ev.key();
+            if ev.alt_key() {
+                let action = match key.as_str() {
+                    "ArrowUp" => "up",
+                    "ArrowDown" => "down",
+                    "ArrowRight" => "indent",
+                    "ArrowLeft" => "outdent",
+                    _ => return,
+                };
+                ev.prevent_default();
+                actions.mv.dispatch(MoveFrameworkNode {
+                    framework,
+                    revision,
+                    node: id,
+                    action: action.into(),
+                    parent: String::new(),
+                    index: 0,
+                });
+                return;
+            }
+            let go = |to: Option<&TreeRow>| {
+                if let Some(r) = to {
+                    focus_row(r.node.id);
+                }
+            };
+            match key.as_str() {
+                "ArrowDown" => go(rows.get(i + 1)),
+                "ArrowUp" => go(i.checked_sub(1).and_then(|j| rows.get(j))),
+                "Home" => go(rows.first()),
+                "End" => go(rows.last()),
+                "ArrowRight" if row.children > 0 && !row.expanded && !filtering => {
+                    live.focus_after.set(Some(id));
+                    navigate(&here.toggle(&open, id), Default::default());
+                }
+                "ArrowRight" if row.expanded => go(rows.get(i + 1)),
+                "ArrowLeft" if row.expanded && !filtering => {
+                    live.focus_after.set(Some(id));
+                    navigate(&here.toggle(&open, id), Default::default());
+                }
+                "ArrowLeft" => go(row
+                    .node
+                    .parent
+                    .and_then(|p| rows.iter().find(|r| r.node.id == p))),
+                "Enter" | " " => {
+                    live.focus_after.set(Some(id));
+                    navigate(&here.select(id), Default::default());
+                }
+                _ => return,
+            }
+            ev.prevent_default();
+        }
+    };
     view! {
         <Title text=f.name.clone()/>
         <PageHeader title=f.name.clone() subtitle=f.description.clone()>
             {status_badge(f.status)}
             <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
+            <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
             <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
+            <ActionForm action=actions.clone>
+                <input type="hidden" name="framework" value=f.id.to_string()/>
+                <button type="submit" class="btn" title="A new draft with the same scale and nodes">"Clone"</button>
+            </ActionForm>
             {(f.status == FrameworkStatus::Draft).then(|| view! {
-                <ActionForm action=publish>
+                <ActionForm action=actions.publish>
                     <input type="hidden" name="framework" value=f.id.to_string()/>
                     <input type="hidden" name="revision" value=f.revision.to_string()/>
                     <button type="submit" class="btn btn-primary">"Publish"</button>
                 </ActionForm>
             })}
         </PageHeader>
+        {(!f.origin.is_empty()).then(|| view! { <p class="muted small">{f.origin.clone()}</p> })}
         <p class="muted small">
-            "Scale: " {t.scale.levels().iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(" → ")}
-            {format!(" (proficient from {})", t.scale.name(t.scale.threshold()))}
+            "Scale: " {scale.levels().iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(" → ")}
+            {format!(" (proficient from {})", scale.name(scale.threshold()))}
         </p>
         <div class="editor-grid">
             <div>
                 <Form method="GET" action=format!("/frameworks/{}", f.id) attr:class="tree-filter" attr:role="search">
                     <label for="tree-q" class="sr-only">"Filter the tree"</label>
-                    <input id="tree-q" name="q" type="search" value=filter.clone() placeholder="Filter by title or code"/>
+                    <input id="tree-q" name="q" type="search" value=q_value placeholder="Filter by title or code"/>
                     <button type="submit" class="btn btn-small">"Filter"</button>
                     {filtering.then(|| view! { <a class="btn btn-small btn-ghost" href=format!("/frameworks/{}", f.id)>"Clear"</a> })}
                 </Form>
-                <p class="muted small" aria-live="polite">
-                    {status}
+                <p class="muted small" aria-live="polite">{status}</p>
+                <p class="muted small tree-help" id="tree-help">
+                    "Drag a row to move it (top edge: before, middle: inside, bottom edge: after). "
+                    "Keyboard: arrows to move around and open or close, Enter to select, "
+                    <kbd>"Alt"</kbd>" + arrows to move the row."
                 </p>
-                {if t.nodes.is_empty() {
+                <p class="drop-refusal" role="status" class:shown=move || !live.refusal.get().is_empty()>{move || live.refusal.get()}</p>
+                {if tv.total == 0 {
                     view! { <EmptyState title="This framework is empty" body="Add a first category or competency below."/> }.into_any()
-                } else if filtering && matches == 0 {
+                } else if filtering && tv.matches == Some(0) {
                     view! { <EmptyState title="Nothing matches" body="Try another word, or clear the filter to see the whole tree."/> }.into_any()
                 } else {
                     view! {
-                        <ul class="fw-tree" role="tree" aria-label=format!("{} tree", f.name)>
-                            {t.nodes.iter().filter(|n| visible.contains(&n.id)).map(|n| view! {
-                                <NodeItem
-                                    n=n.clone()
-                                    fid=fid.clone()
-                                    rev=rev.clone()
-                                    mv
-                                    del
-                                    selected=selected == Some(n.id)
-                                    inside=sizes.get(&n.id).copied().unwrap_or(0)
+                        <ul class="fw-tree" role="tree" aria-label=format!("{} tree", f.name) aria-describedby="tree-help" on:keydown=on_key>
+                            {tv.rows.iter().map(|r| view! {
+                                <TreeItem
+                                    r=r.clone()
+                                    rows=rows.clone()
+                                    here=here.clone()
+                                    open=tv.open.clone()
+                                    rev=f.revision
+                                    actions
+                                    live
+                                    selected=selected == Some(r.node.id)
+                                    tab=tab_row == Some(r.node.id)
+                                    filtering
                                 />
                             }).collect_view()}
                         </ul>
+                        {more.map(|(left, href)| view! {
+                            <p class="more-rows">
+                                {format!("{left} more rows are not shown. ")}
+                                <a href=href>"Show more"</a>
+                                " or collapse some branches."
+                            </p>
+                        })}
                     }.into_any()
                 }}
             </div>
-            {match selected.filter(|s| t.nodes.iter().any(|n| n.id == *s)) {
-                Some(node) => view! { <NodePanel fid=f.id node rev=rev.clone() scale=t.scale.clone() save/> }.into_any(),
+            {match selected {
+                Some(node) => view! { <NodePanel fid=f.id node rev=rev.clone() scale=scale.clone() save=actions.save mv=actions.mv parents=parents.clone()/> }.into_any(),
                 None => view! {
                     <aside class="card node-panel node-panel-empty">
                         <p class="muted">"Select a node's title to edit its definition, key behaviours and level descriptions."</p>
@@ -260,15 +554,18 @@ fn Editor(
         </div>
         <section class="card" aria-labelledby="add-node-h">
             <h2 id="add-node-h">"Add a node"</h2>
-            <ActionForm action=add attr:class="form form-inline">
+            <ActionForm action=actions.add attr:class="form form-inline">
                 <input type="hidden" name="framework" value=fid.clone()/>
                 <input type="hidden" name="revision" value=rev.clone()/>
                 <div class="field">
                     <label for="add-parent">"Inside"</label>
                     <select id="add-parent" name="parent">
                         <option value="">"Top level"</option>
-                        {parents.into_iter().map(|p| view! {
-                            <option value=p.id.to_string()>{format!("{}{}", "\u{2003}".repeat(p.depth as usize), p.title)}</option>
+                        {parents.into_iter().map(|p| {
+                            let chosen = selected == Some(p.node.id);
+                            view! {
+                                <option value=p.node.id.to_string() selected=chosen>{format!("{}{}", "\u{2003}".repeat(p.node.depth as usize), p.node.title)}</option>
+                            }
                         }).collect_view()}
                     </select>
                 </div>
@@ -288,29 +585,109 @@ fn Editor(
 }
 
 #[component]
-fn NodeItem(
-    n: NodeRow,
-    fid: String,
-    rev: String,
-    mv: ServerAction<MoveFrameworkNode>,
-    del: ServerAction<DeleteFrameworkNode>,
+fn TreeItem(
+    r: TreeRow,
+    rows: std::sync::Arc<Vec<TreeRow>>,
+    here: Here,
+    open: Vec<NodeId>,
+    rev: i64,
+    actions: Actions,
+    live: Live,
     selected: bool,
-    inside: u32,
+    tab: bool,
+    filtering: bool,
 ) -> impl IntoView {
+    let n = r.node.clone();
+    let id = n.id;
     let kind_label = match n.kind {
         NodeKind::Category => "Category",
         NodeKind::Competency => "Competency",
         NodeKind::Skill => "Skill",
     };
-    let node = n.id.to_string();
-    let button = |action: &'static str, symbol: &'static str, verb: &'static str| {
-        let label = format!("{verb} {}", n.title);
-        let (fid, rev, node) = (fid.clone(), rev.clone(), node.clone());
+    let fid = here.fid;
+    let twisty = if r.children == 0 {
+        view! { <span class="twisty" aria-hidden="true"></span> }.into_any()
+    } else if filtering {
+        view! { <span class="twisty" aria-hidden="true">"▾"</span> }.into_any()
+    } else {
+        let verb = if r.expanded { "Collapse" } else { "Expand" };
         view! {
-            <ActionForm action=mv>
-                <input type="hidden" name="framework" value=fid/>
-                <input type="hidden" name="revision" value=rev/>
-                <input type="hidden" name="node" value=node/>
+            <a class="twisty" href=here.toggle(&open, id) aria-label=format!("{verb} {}", n.title)
+                tabindex=move || live.hydrated.get().then_some("-1")>
+                {if r.expanded { "▾" } else { "▸" }}
+            </a>
+        }
+        .into_any()
+    };
+    let zone_is = move |z: DropZone| move || live.drop_at.get() == Some((id, z, true));
+    let refused = move || matches!(live.drop_at.get(), Some((t, _, false)) if t == id);
+    let over_rows = rows.clone();
+    let on_over = move |ev: leptos::ev::DragEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(dragged) = live.drag.get_untracked() else {
+            return;
+        };
+        let zone = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| {
+                let rect = el.get_bounding_client_rect();
+                DropZone::at(f64::from(ev.client_y()) - rect.top(), rect.height())
+            })
+            .unwrap_or(DropZone::Inside);
+        let next = match plan_drop(&over_rows, dragged, id, zone) {
+            Ok(_) => {
+                ev.prevent_default();
+                if let Some(dt) = ev.data_transfer() {
+                    dt.set_drop_effect("move");
+                }
+                live.refusal.set(String::new());
+                Some((id, zone, true))
+            }
+            Err(DropRefusal::NoChange) => None,
+            Err(e) => {
+                let msg = format!("Cannot drop here: {}", e.message());
+                if live.refusal.get_untracked() != msg {
+                    live.refusal.set(msg);
+                }
+                Some((id, zone, false))
+            }
+        };
+        if live.drop_at.get_untracked() != next {
+            live.drop_at.set(next);
+        }
+    };
+    let drop_rows = rows.clone();
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let dragged = live.drag.get_untracked();
+        let zone = live.drop_at.get_untracked().map(|d| d.1);
+        live.drag.set(None);
+        live.drop_at.set(None);
+        live.refusal.set(String::new());
+        if let (Some(dragged), Some(zone)) = (dragged, zone) {
+            if let Ok((parent, index)) = plan_drop(&drop_rows, dragged, id, zone) {
+                actions.mv.dispatch(MoveFrameworkNode {
+                    framework: fid,
+                    revision: rev,
+                    node: dragged,
+                    action: "to".into(),
+                    parent: parent.map(|p| p.to_string()).unwrap_or_default(),
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                });
+            }
+        }
+    };
+    let button = move |action: &'static str,
+                       symbol: &'static str,
+                       verb: &'static str,
+                       title: &str| {
+        let label = format!("{verb} {title}");
+        view! {
+            <ActionForm action=actions.mv>
+                <input type="hidden" name="framework" value=fid.to_string()/>
+                <input type="hidden" name="revision" value=rev.to_string()/>
+                <input type="hidden" name="node" value=id.to_string()/>
                 <input type="hidden" name="action" value=action/>
                 <input type="hidden" name="parent" value=""/>
                 <input type="hidden" name="index" value="0"/>
@@ -318,38 +695,77 @@ fn NodeItem(
             </ActionForm>
         }
     };
-    let buttons = (
-        button("up", "↑", "Move up:"),
-        button("down", "↓", "Move down:"),
-        button("indent", "→", "Indent:"),
-        button("outdent", "←", "Outdent:"),
-    );
-    view! {
-        <li role="treeitem" attr:aria-level=(n.depth + 1).to_string() aria-selected=if selected { "true" } else { "false" } class="fw-node" class:fw-selected=selected style=format!("--depth:{}", n.depth)>
-            <span class=format!("kind kind-{}", n.kind.as_str())>{kind_label}</span>
-            <a class="fw-title" href=format!("/frameworks/{fid}?node={}", n.id) aria-current=selected.then_some("true")>{n.title.clone()}</a>
-            {(inside > 0).then(|| view! { <span class="muted small count">{format!("{inside} inside")}</span> })}
+    let toolbar = selected.then(|| {
+        let t = n.title.clone();
+        view! {
             <span class="fw-actions">
-                {buttons}
+                {button("up", "↑", "Move up:", &t)}
+                {button("down", "↓", "Move down:", &t)}
+                {button("indent", "→", "Indent:", &t)}
+                {button("outdent", "←", "Outdent:", &t)}
                 // Deleting takes the whole subtree, so it asks first (a <details>, no script needed).
                 <details class="confirm">
-                    <summary class="icon-btn icon-danger" aria-label=format!("Delete {}…", n.title) title="Delete…">"✕"</summary>
+                    <summary class="icon-btn icon-danger" aria-label=format!("Delete {t}…") title="Delete…">"✕"</summary>
                     <div class="confirm-pop">
-                        <p>{format!("Delete \u{201c}{}\u{201d} and everything inside it?", n.title)}</p>
-                        <ActionForm action=del>
-                            <input type="hidden" name="framework" value=fid.clone()/>
-                            <input type="hidden" name="revision" value=rev.clone()/>
-                            <input type="hidden" name="node" value=n.id.to_string()/>
+                        <p>{format!("Delete \u{201c}{t}\u{201d} and everything inside it?")}</p>
+                        <ActionForm action=actions.del>
+                            <input type="hidden" name="framework" value=fid.to_string()/>
+                            <input type="hidden" name="revision" value=rev.to_string()/>
+                            <input type="hidden" name="node" value=id.to_string()/>
                             <button type="submit" class="btn btn-danger btn-small">"Delete"</button>
                         </ActionForm>
                     </div>
                 </details>
             </span>
+        }
+    });
+    view! {
+        <li
+            role="treeitem"
+            id=format!("tn-{id}")
+            tabindex=if tab { "0" } else { "-1" }
+            attr:aria-level=(n.depth + 1).to_string()
+            attr:aria-setsize=r.siblings.to_string()
+            attr:aria-posinset=(r.index + 1).to_string()
+            aria-expanded=(r.children > 0).then(|| if r.expanded { "true" } else { "false" })
+            aria-selected=if selected { "true" } else { "false" }
+            class="fw-node"
+            class:fw-selected=selected
+            class:fw-match=r.matched
+            class:drop-before=zone_is(DropZone::Before)
+            class:drop-inside=zone_is(DropZone::Inside)
+            class:drop-after=zone_is(DropZone::After)
+            class:drop-refused=refused
+            class:dragging=move || live.drag.get() == Some(id)
+            style=format!("--depth:{}", n.depth)
+            draggable=move || live.hydrated.get().then_some("true")
+            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                if let Some(dt) = ev.data_transfer() {
+                    let _ = dt.set_data("text/plain", &id.to_string());
+                    dt.set_effect_allowed("move");
+                }
+                live.drag.set(Some(id));
+            }
+            on:dragover=on_over
+            on:drop=on_drop
+            on:dragend=move |_| {
+                live.drag.set(None);
+                live.drop_at.set(None);
+                live.refusal.set(String::new());
+            }
+        >
+            {twisty}
+            <span class=format!("kind kind-{}", n.kind.as_str())>{kind_label}</span>
+            <a class="fw-title" href=here.select(id) aria-current=selected.then_some("true")
+                tabindex=move || live.hydrated.get().then_some("-1")>{n.title.clone()}</a>
+            {(r.inside > 0).then(|| view! { <span class="muted small count">{format!("{} inside", r.inside)}</span> })}
+            {toolbar}
         </li>
     }
 }
 
-/// The selected node's editor.
+/// The selected node's editor, and a form that moves it anywhere in one step (the
+/// single-pointer alternative to dragging).
 #[component]
 fn NodePanel(
     fid: FrameworkId,
@@ -357,9 +773,13 @@ fn NodePanel(
     rev: String,
     scale: Scale,
     save: ServerAction<SaveFrameworkNode>,
+    mv: ServerAction<MoveFrameworkNode>,
+    parents: Vec<TreeRow>,
 ) -> impl IntoView {
     let details = Resource::new(move || save.version().get(), move |_| load_node(fid, node));
     let fb = feedback(save.value());
+    let targets: Vec<TreeRow> = parents.into_iter().filter(|p| p.node.id != node).collect();
+    let move_rev = rev.clone();
     view! {
         <aside class="card node-panel" aria-labelledby="node-h">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -378,6 +798,23 @@ fn NodePanel(
                     }
                 }
             </Suspense>
+            <ActionForm action=mv attr:class="form form-inline move-form">
+                <input type="hidden" name="framework" value=fid.to_string()/>
+                <input type="hidden" name="revision" value=move_rev/>
+                <input type="hidden" name="node" value=node.to_string()/>
+                <input type="hidden" name="action" value="to"/>
+                <input type="hidden" name="index" value=u32::MAX.to_string()/>
+                <div class="field">
+                    <label for="move-parent">"Move into"</label>
+                    <select id="move-parent" name="parent">
+                        <option value="">"Top level"</option>
+                        {targets.into_iter().map(|p| view! {
+                            <option value=p.node.id.to_string()>{format!("{}{}", "\u{2003}".repeat(p.node.depth as usize), p.node.title)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn">"Move"</button>
+            </ActionForm>
         </aside>
     }
 }

@@ -1,6 +1,6 @@
 //! A framework's version history and the differences between any two versions.
 
-use crate::api::frameworks::{compare_versions, framework_versions, load_framework};
+use crate::api::frameworks::{compare_versions, framework_versions, load_framework_summary};
 use crate::domain::FrameworkId;
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
 use leptos::prelude::*;
@@ -24,13 +24,13 @@ pub fn VersionsPage() -> impl IntoView {
         move || (id.get(), pick()),
         |(id, (from, to))| async move {
             let id = id.ok_or_else(|| crate::api::AppError::NotFound("That framework".into()))?;
-            let fw = load_framework(id).await?;
+            let f = load_framework_summary(id).await?;
             let versions = framework_versions(id).await?;
             // Default: the latest version against the current draft, or the two latest.
             let latest = versions.first().map(|v| v.number.to_string());
             let (from, to) = match (from, to) {
                 (Some(f), Some(t)) => (Some(f), t),
-                _ if fw.framework.status == crate::domain::framework::FrameworkStatus::Draft => {
+                _ if f.status == crate::domain::framework::FrameworkStatus::Draft => {
                     (latest, "draft".to_string())
                 }
                 _ => (
@@ -42,7 +42,7 @@ pub fn VersionsPage() -> impl IntoView {
                 Some(f) => Some(compare_versions(id, f.clone(), to.clone()).await?),
                 None => None,
             };
-            Ok::<_, crate::api::AppError>((fw, versions, from, to, changes))
+            Ok::<_, crate::api::AppError>((f, versions, from, to, changes))
         },
     );
     view! {
@@ -50,8 +50,7 @@ pub fn VersionsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => view! { <Title text="Versions"/><ErrorPanel error=e/> }.into_any(),
-                    Ok((fw, versions, from, to, changes)) => {
-                        let f = fw.framework;
+                    Ok((f, versions, from, to, changes)) => {
                         let (sel_from, sel_to) = (from.clone().unwrap_or_default(), to.clone());
                         let label = |v: &str| if v == "draft" { "the current draft".to_string() } else { format!("version {v}") };
                         let choices: Vec<(String, String)> = std::iter::once(("draft".to_string(), "Current draft".to_string()))

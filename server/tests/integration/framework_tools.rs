@@ -1,0 +1,643 @@
+//! The editor's tree view, drag-and-drop moves, the scale editor, clone and blend.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+/// The demo frameworks by name, as an admin sees them.
+async fn demo_frameworks(app: &TestApp, cookie: &str) -> Vec<(String, String)> {
+    app.call("/api/frameworks/list", &[], Some(cookie))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap().to_string(), f["id"].to_string()))
+        .collect()
+}
+
+async fn fw_id(app: &TestApp, cookie: &str, name: &str) -> String {
+    demo_frameworks(app, cookie)
+        .await
+        .into_iter()
+        .find(|f| f.0 == name)
+        .unwrap_or_else(|| panic!("no framework {name}"))
+        .1
+}
+
+async fn view(app: &TestApp, cookie: &str, params: &[(&str, &str)]) -> Value {
+    let res = app.call("/api/frameworks/tree", params, Some(cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+fn titles(v: &Value) -> Vec<String> {
+    v["view"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["node"]["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn row<'a>(v: &'a Value, title: &str) -> &'a Value {
+    v["view"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["node"]["title"] == title)
+        .unwrap_or_else(|| panic!("no row {title}"))
+}
+
+#[tokio::test]
+async fn the_tree_view_expands_filters_selects_and_limits() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let eng = fw_id(&app, &admin, "Engineering").await;
+    // Small frameworks open fully.
+    let all = view(&app, &admin, &[("id", &eng)]).await;
+    let total = all["view"]["total"].as_u64().unwrap();
+    assert_eq!(titles(&all).len() as u64, total);
+    let craft = row(&all, "Technical craft")["node"]["id"].to_string();
+    let design = row(&all, "Software design")["node"]["id"].to_string();
+    let api = row(&all, "API design")["node"]["id"].to_string();
+    assert_eq!(row(&all, "Technical craft")["expanded"], true);
+    assert_eq!(row(&all, "Technical craft")["inside"], 11);
+
+    // An explicit, empty open set shows the top level only, collapsed.
+    let closed = view(&app, &admin, &[("id", &eng), ("open", "none")]).await;
+    assert!(closed["view"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["node"]["depth"] == 0 && r["expanded"] == false));
+    // Opening one node shows its children; selecting a deep node opens its ancestors.
+    let one = view(&app, &admin, &[("id", &eng), ("open", &craft)]).await;
+    assert!(titles(&one).contains(&"Software design".to_string()));
+    assert!(!titles(&one).contains(&"API design".to_string()));
+    let sel = view(
+        &app,
+        &admin,
+        &[("id", &eng), ("open", "none"), ("node", &api)],
+    )
+    .await;
+    assert!(titles(&sel).contains(&"API design".to_string()));
+    let open: Vec<String> = sel["view"]["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert_eq!(open.len(), 2);
+    assert!(open.contains(&craft) && open.contains(&design));
+
+    // The filter keeps ancestors and counts matches; the limit caps the rows.
+    let f = view(&app, &admin, &[("id", &eng), ("q", "design")]).await;
+    assert_eq!(f["view"]["matches"], 2);
+    assert_eq!(
+        titles(&f),
+        ["Technical craft", "Software design", "API design"]
+    );
+    let lim = view(&app, &admin, &[("id", &eng), ("limit", "3")]).await;
+    assert_eq!(titles(&lim).len(), 3);
+    assert_eq!(lim["view"]["shown"].as_u64().unwrap(), total);
+}
+
+#[tokio::test]
+async fn a_drop_moves_a_subtree_and_a_stale_drop_is_refused() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let eng = fw_id(&app, &admin, "Engineering").await;
+    let before = view(&app, &admin, &[("id", &eng)]).await;
+    let rev = before["framework"]["revision"].to_string();
+    let design = row(&before, "Software design");
+    let design_id = design["node"]["id"].to_string();
+    let inside = design["inside"].as_u64().unwrap();
+    // Drop "Software design" inside the last top-level category, at its start.
+    let last_top = before["view"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["node"]["depth"] == 0)
+        .last()
+        .unwrap()
+        .clone();
+    let target = last_top["node"]["id"].to_string();
+    let move_to = |rev: String, parent: String| {
+        let app = &app;
+        let admin = admin.clone();
+        let eng = eng.clone();
+        let design_id = design_id.clone();
+        async move {
+            app.call(
+                "/api/frameworks/move_node",
+                &[
+                    ("framework", eng.as_str()),
+                    ("revision", rev.as_str()),
+                    ("node", design_id.as_str()),
+                    ("action", "to"),
+                    ("parent", parent.as_str()),
+                    ("index", "0"),
+                ],
+                Some(&admin),
+            )
+            .await
+        }
+    };
+    let res = move_to(rev.clone(), target.clone()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let after = view(&app, &admin, &[("id", &eng)]).await;
+    let moved = row(&after, "Software design");
+    assert_eq!(moved["node"]["parent"].to_string(), target);
+    assert_eq!(moved["index"], 0);
+    assert_eq!(
+        moved["inside"].as_u64().unwrap(),
+        inside,
+        "the subtree came along"
+    );
+    // The same drop based on the old revision is refused, and changes nothing.
+    let stale = move_to(rev, String::new()).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        view(&app, &admin, &[("id", &eng)]).await["view"]["rows"],
+        after["view"]["rows"]
+    );
+}
+
+async fn scale(app: &TestApp, cookie: &str, fw: &str) -> Value {
+    let res = app
+        .call("/api/frameworks/scale", &[("framework", fw)], Some(cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+/// A scale form: rows of (from, name, remove) and the threshold row key.
+fn scale_form(
+    fw: &str,
+    rev: &str,
+    rows: &[(&str, &str, bool)],
+    threshold: &str,
+) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("framework".to_string(), fw.to_string()),
+        ("revision".to_string(), rev.to_string()),
+        ("form[threshold]".to_string(), threshold.to_string()),
+    ];
+    for (i, (from, name, remove)) in rows.iter().enumerate() {
+        let k = i + 1;
+        f.push((format!("form[levels][{k}][from]"), from.to_string()));
+        f.push((format!("form[levels][{k}][name]"), name.to_string()));
+        f.push((
+            format!("form[levels][{k}][description]"),
+            format!("About {name}"),
+        ));
+        if *remove {
+            f.push((format!("form[levels][{k}][remove]"), "on".into()));
+        }
+    }
+    f
+}
+
+async fn save_scale(app: &TestApp, cookie: &str, form: &[(String, String)]) -> Res {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    app.call("/api/frameworks/save_scale", &pairs, Some(cookie))
+        .await
+}
+
+#[tokio::test]
+async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let eng = fw_id(&app, &admin, "Engineering").await;
+    let s = scale(&app, &admin, &eng).await;
+    let names: Vec<String> = s["scale"]["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 5);
+    let n: Vec<&str> = names.iter().map(String::as_str).collect();
+    let rev = || async {
+        view(&app, &admin, &[("id", &eng), ("limit", "1")]).await["framework"]["revision"]
+            .to_string()
+    };
+
+    // Removing a level that node descriptions use is refused, naming the count.
+    let form = scale_form(
+        &eng,
+        &rev().await,
+        &[
+            ("1", n[0], false),
+            ("2", n[1], false),
+            ("3", n[2], false),
+            ("4", n[3], false),
+            ("5", n[4], true),
+        ],
+        "3",
+    );
+    let res = save_scale(&app, &admin, &form).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("level descriptions are written for it"),
+        "{}",
+        res.body
+    );
+
+    // Rename a level, add a sixth and move the threshold: allowed.
+    let form = scale_form(
+        &eng,
+        &rev().await,
+        &[
+            ("1", "Novice", false),
+            ("2", n[1], false),
+            ("3", n[2], false),
+            ("4", n[3], false),
+            ("5", n[4], false),
+            ("", "Fellow", false),
+        ],
+        "4",
+    );
+    let res = save_scale(&app, &admin, &form).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let s = scale(&app, &admin, &eng).await;
+    assert_eq!(s["scale"]["levels"].as_array().unwrap().len(), 6);
+    assert_eq!(s["scale"]["levels"][0]["name"], "Novice");
+    assert_eq!(s["scale"]["threshold"], 4);
+
+    // Someone is rated at level 2 on a node of this framework.
+    let node: i64 = sqlx::query_scalar(
+        "select id from framework_node where framework_id = $1 and kind <> 'category' order by id limit 1",
+    )
+    .bind(eng.parse::<i64>().unwrap())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let liam = app.person_id(EMPLOYEE).await;
+    sqlx::query("insert into rating (subject_id, node_id, level, source, given_by, created_at) values ($1, $2, 2, 'manager', $1, 0)")
+        .bind(liam)
+        .bind(node)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let s = scale(&app, &admin, &eng).await;
+    assert_eq!(s["usage"][1][1], 1, "level 2: one rating");
+
+    // Removing level 1 would renumber the rated level 2: refused, nothing changes.
+    let before = scale(&app, &admin, &eng).await;
+    let form = scale_form(
+        &eng,
+        &rev().await,
+        &[
+            ("1", "Novice", true),
+            ("2", n[1], false),
+            ("3", n[2], false),
+            ("4", n[3], false),
+            ("5", n[4], false),
+            ("6", "Fellow", false),
+        ],
+        "4",
+    );
+    let res = save_scale(&app, &admin, &form).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("must stay level 2: 1 rating use"),
+        "{}",
+        res.body
+    );
+    assert_eq!(scale(&app, &admin, &eng).await, before);
+
+    // The rated node cannot be deleted either.
+    let res = app
+        .call(
+            "/api/frameworks/delete_node",
+            &[
+                ("framework", &eng),
+                ("revision", &rev().await),
+                ("node", &node.to_string()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("ratings are permanent records"));
+
+    // Employees cannot read or change the scale.
+    let liam_c = app.sign_in(EMPLOYEE, PW).await;
+    assert_eq!(
+        app.call(
+            "/api/frameworks/scale",
+            &[("framework", &eng)],
+            Some(&liam_c)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        save_scale(&app, &liam_c, &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn removing_an_unused_level_moves_descriptions_down() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app
+        .call(
+            "/api/frameworks/create",
+            &[("name", "Scratch"), ("description", "")],
+            Some(&admin),
+        )
+        .await;
+    let fw = res.body.trim().to_string();
+    let add = app
+        .call(
+            "/api/frameworks/add_node",
+            &[
+                ("framework", &fw),
+                ("revision", "0"),
+                ("parent", ""),
+                ("kind", "competency"),
+                ("title", "Writing"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    let node = add.body.trim().to_string();
+    let save = app
+        .call(
+            "/api/frameworks/save_node",
+            &[
+                ("framework", fw.as_str()),
+                ("revision", "1"),
+                ("node", node.as_str()),
+                ("input[title]", "Writing"),
+                ("input[short_code]", ""),
+                ("input[definition]", ""),
+                ("input[key_behaviours]", ""),
+                ("input[validity_months]", ""),
+                ("input[external_id]", "urn:x:writing"),
+                ("input[levels][ic-3]", "Writes clear reports"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(save.status, StatusCode::OK, "{}", save.body);
+    // Remove level 2 (nothing uses it): level 3's description becomes level 2's.
+    let form = scale_form(
+        &fw,
+        "2",
+        &[
+            ("1", "A", false),
+            ("2", "B", true),
+            ("3", "C", false),
+            ("4", "D", false),
+            ("5", "E", false),
+        ],
+        "3",
+    );
+    let res = save_scale(&app, &admin, &form).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let details = app
+        .call(
+            "/api/frameworks/node",
+            &[("framework", &fw), ("node", &node)],
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(
+        details["level_descriptions"],
+        serde_json::json!([["Ic", 2, "Writes clear reports"]])
+    );
+    let s = scale(&app, &admin, &fw).await;
+    assert_eq!(
+        s["scale"]["threshold"], 2,
+        "the threshold row moved down with it"
+    );
+}
+
+async fn node_count(app: &TestApp, fw: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from framework_node where framework_id = $1")
+        .bind(fw.parse::<i64>().unwrap())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn external_ids(app: &TestApp, fw: &str) -> Vec<String> {
+    let mut ids: Vec<String> =
+        sqlx::query_scalar("select external_id from framework_node where framework_id = $1")
+            .bind(fw.parse::<i64>().unwrap())
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn clone_copies_everything_into_a_new_draft() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let eng = fw_id(&app, &admin, "Engineering").await;
+    let res = app
+        .call(
+            "/api/frameworks/clone",
+            &[("framework", &eng)],
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
+    let copy = fw_id(&app, &admin, "Engineering (copy)").await;
+    assert_ne!(copy, eng);
+    assert_eq!(node_count(&app, &copy).await, node_count(&app, &eng).await);
+    assert_eq!(
+        external_ids(&app, &copy).await,
+        external_ids(&app, &eng).await
+    );
+    let a = view(&app, &admin, &[("id", &eng)]).await;
+    let b = view(&app, &admin, &[("id", &copy)]).await;
+    assert_eq!(titles(&a), titles(&b), "same tree, same order");
+    assert_eq!(a["scale"], b["scale"]);
+    assert_eq!(b["framework"]["status"], "Draft");
+    assert_eq!(
+        b["framework"]["origin"],
+        "Cloned from \u{201c}Engineering\u{201d}"
+    );
+    let descriptions = |fw: String| {
+        let db = app.db.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar(
+                "select count(*) from node_level_description d join framework_node n on n.id = d.node_id where n.framework_id = $1",
+            )
+            .bind(fw.parse::<i64>().unwrap())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            n
+        }
+    };
+    assert!(descriptions(eng.clone()).await > 0);
+    assert_eq!(descriptions(eng).await, descriptions(copy).await);
+}
+
+#[tokio::test]
+async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let core = fw_id(&app, &admin, "Core competency model").await;
+    let eng = fw_id(&app, &admin, "Engineering").await;
+    let sources = app
+        .call("/api/frameworks/blend_sources", &[], Some(&admin))
+        .await
+        .json();
+    let pick = |fw: &str, title: &str| -> String {
+        sources
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["framework"]["id"].to_string() == fw)
+            .unwrap()["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["title"] == title)
+            .unwrap_or_else(|| panic!("{title} not offered"))["id"]
+            .to_string()
+    };
+    let workplace = pick(&core, "Workplace");
+    let teamwork = pick(&core, "Teamwork");
+    let craft = pick(&eng, "Technical craft");
+    let key = |id: &str| format!("nodes[{id}]");
+    let (k1, k2, k3) = (key(&workplace), key(&teamwork), key(&craft));
+    let res = app
+        .call(
+            "/api/frameworks/blend",
+            &[
+                ("name", "Platform engineer model"),
+                ("description", "Workplace tier plus engineering craft"),
+                (k1.as_str(), "on"),
+                (k2.as_str(), "on"),
+                (k3.as_str(), "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
+    let new = fw_id(&app, &admin, "Platform engineer model").await;
+    let v = view(&app, &admin, &[("id", &new)]).await;
+    let top: Vec<String> = v["view"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["node"]["depth"] == 0)
+        .map(|r| r["node"]["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        top,
+        ["Workplace", "Technical craft"],
+        "frameworks in name order; Teamwork came inside Workplace"
+    );
+    let core_v = view(&app, &admin, &[("id", &core)]).await;
+    let eng_v = view(&app, &admin, &[("id", &eng)]).await;
+    let expected = row(&core_v, "Workplace")["inside"].as_u64().unwrap()
+        + row(&eng_v, "Technical craft")["inside"].as_u64().unwrap()
+        + 2;
+    assert_eq!(v["view"]["total"].as_u64().unwrap(), expected);
+    assert!(v["framework"]["origin"]
+        .as_str()
+        .unwrap()
+        .starts_with("Blended from"));
+
+    // Blending a node with its own copy would duplicate identifiers: refused, nothing made.
+    app.call(
+        "/api/frameworks/clone",
+        &[("framework", &eng)],
+        Some(&admin),
+    )
+    .await;
+    let copy = fw_id(&app, &admin, "Engineering (copy)").await;
+    let sources = app
+        .call("/api/frameworks/blend_sources", &[], Some(&admin))
+        .await
+        .json();
+    let copy_craft = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["framework"]["id"].to_string() == copy)
+        .unwrap()["nodes"][0]["id"]
+        .to_string();
+    let before = demo_frameworks(&app, &admin).await.len();
+    let (k1, k2) = (key(&craft), key(&copy_craft));
+    let res = app
+        .call(
+            "/api/frameworks/blend",
+            &[
+                ("name", "Doubled"),
+                ("description", ""),
+                (k1.as_str(), "on"),
+                (k2.as_str(), "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains("pick it from one framework only"),
+        "{}",
+        res.body
+    );
+    // Nothing picked: refused with the field named.
+    let res = app
+        .call(
+            "/api/frameworks/blend",
+            &[("name", "Empty"), ("description", "")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("\"nodes\""), "{}", res.body);
+    assert_eq!(demo_frameworks(&app, &admin).await.len(), before);
+
+    // Only admins clone and blend.
+    let grace = app.sign_in(MANAGER, PW).await;
+    assert_eq!(
+        app.call(
+            "/api/frameworks/clone",
+            &[("framework", &eng)],
+            Some(&grace)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            "/api/frameworks/blend",
+            &[("name", "X"), ("description", ""), (k1.as_str(), "on")],
+            Some(&grace)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call("/api/frameworks/blend_sources", &[], Some(&grace))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
