@@ -39,6 +39,19 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Time the framework editor's server side on a generated framework (into a temporary
+    /// SQLite database unless --database is given) and print the figures.
+    BenchEditor {
+        /// Nodes in the generated framework.
+        #[arg(long, default_value_t = 15_000, value_parser = clap::value_parser!(u32).range(400..=200_000))]
+        nodes: u32,
+        /// Repetitions of each operation.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        rounds: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
         /// Where to write the copy (must not exist yet).

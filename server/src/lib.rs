@@ -3,6 +3,7 @@
 //! command-line subcommands. `startup::build_router` is what integration tests drive.
 
 pub mod backup;
+pub mod bench;
 pub mod cli;
 pub mod middleware;
 pub mod startup;

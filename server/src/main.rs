@@ -44,6 +44,33 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             );
             Ok(())
         }
+        Some(Command::BenchEditor {
+            nodes,
+            rounds,
+            json,
+        }) => {
+            // A temporary database unless one was named: a benchmark never fills real data.
+            let temp = (url == server::cli::DEFAULT_DATABASE).then(|| {
+                std::env::temp_dir().join(format!("proficio-bench-{}", std::process::id()))
+            });
+            let url = match &temp {
+                Some(dir) => format!("sqlite://{}", dir.join("bench.db").display()),
+                None => url,
+            };
+            let db = Db::open(&url).await?;
+            let report = server::bench::run(&db, nodes as usize, rounds as usize).await;
+            db.pool.close().await;
+            if let Some(dir) = temp {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::bench::table(&report));
+            }
+            Ok(())
+        }
         Some(Command::Backup { file }) => {
             let db = Db::open(&url).await?;
             backup::run(&db, &file).await?;

@@ -114,7 +114,8 @@ pub fn TextField(
     feedback: Signal<Option<Feedback>>,
 ) -> impl IntoView {
     let key = error_key.unwrap_or(name);
-    let id = format!("f-{}", key.replace(['[', ']'], "-"));
+    // From the name, not the error key: two forms on a page may report the same key.
+    let id = format!("f-{}", name.replace(['[', ']'], "-"));
     let msg = field_message(feedback, key);
     let msg_id = format!("{id}-msg");
     let hint_id = format!("{id}-hint");

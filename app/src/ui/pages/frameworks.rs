@@ -357,12 +357,15 @@ fn focus_row(node: NodeId) {
     }
 }
 
-/// The tree row an event happened in, if any.
+/// The tree row a key was pressed on. Keys pressed on the buttons and links inside a row
+/// are theirs (Enter on "Move down" submits it), so only the row itself counts.
 fn row_of(target: Option<web_sys::EventTarget>) -> Option<NodeId> {
     use wasm_bindgen::JsCast;
     let el = target?.dyn_into::<web_sys::Element>().ok()?;
-    let row = el.closest("[role=treeitem]").ok()??;
-    row.id().strip_prefix("tn-")?.parse().ok()
+    if el.get_attribute("role").as_deref() != Some("treeitem") {
+        return None;
+    }
+    el.id().strip_prefix("tn-")?.parse().ok()
 }
 
 #[component]
@@ -577,7 +580,7 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
                         <option value="skill">"Skill"</option>
                     </select>
                 </div>
-                <TextField name="title" label="Title" required=true feedback=add_fb/>
+                <TextField name="title" label="Title of the new node" required=true feedback=add_fb/>
                 <button type="submit" class="btn btn-primary">"Add"</button>
             </ActionForm>
         </section>
@@ -724,9 +727,8 @@ fn TreeItem(
             role="treeitem"
             id=format!("tn-{id}")
             tabindex=if tab { "0" } else { "-1" }
-            attr:aria-level=(n.depth + 1).to_string()
-            attr:aria-setsize=r.siblings.to_string()
-            attr:aria-posinset=(r.index + 1).to_string()
+            aria-setsize=r.siblings.to_string()
+            aria-posinset=(r.index + 1).to_string()
             aria-expanded=(r.children > 0).then(|| if r.expanded { "true" } else { "false" })
             aria-selected=if selected { "true" } else { "false" }
             class="fw-node"
@@ -762,6 +764,11 @@ fn TreeItem(
             {toolbar}
         </li>
     }
+    // tachys has no typed `aria-level`; set it as a plain attribute.
+    .add_any_attr(leptos::tachys::html::attribute::custom::custom_attribute(
+        "aria-level",
+        (n.depth + 1).to_string(),
+    ))
 }
 
 /// The selected node's editor, and a form that moves it anywhere in one step (the
