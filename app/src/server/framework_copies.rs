@@ -288,8 +288,7 @@ pub async fn blend(
         let nodes = full_nodes(&mut tx, FrameworkId(fw)).await?;
         sources.push((summary, scale_id, scale, shape, nodes, fw_picks.clone()));
     }
-    sources
-        .sort_by(|a, b| (a.0.name.to_lowercase(), a.0.id).cmp(&(b.0.name.to_lowercase(), b.0.id)));
+    sources.sort_by_key(|s| (s.0.name.to_lowercase(), s.0.id));
 
     let first_scale = sources[0].2.clone();
     let new_scale = copy_scale(&mut tx, &first_scale, &format!("{name} scale")).await?;

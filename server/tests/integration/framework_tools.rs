@@ -118,8 +118,8 @@ async fn a_drop_moves_a_subtree_and_a_stale_drop_is_refused() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["node"]["depth"] == 0)
-        .last()
+        .rev()
+        .find(|r| r["node"]["depth"] == 0)
         .unwrap()
         .clone();
     let target = last_top["node"]["id"].to_string();
@@ -504,7 +504,7 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|s| s["framework"]["id"].to_string() == fw)
+            .find(|s| s["framework"]["id"].as_i64() == fw.parse::<i64>().ok())
             .unwrap()["nodes"]
             .as_array()
             .unwrap()
@@ -577,7 +577,7 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["framework"]["id"].to_string() == copy)
+        .find(|s| s["framework"]["id"].as_i64() == copy.parse::<i64>().ok())
         .unwrap()["nodes"][0]["id"]
         .to_string();
     let before = demo_frameworks(&app, &admin).await.len();

@@ -729,7 +729,7 @@ fn TreeItem(
             tabindex=if tab { "0" } else { "-1" }
             aria-setsize=r.siblings.to_string()
             aria-posinset=(r.index + 1).to_string()
-            aria-expanded=(r.children > 0).then(|| if r.expanded { "true" } else { "false" })
+            aria-expanded=(r.children > 0).then_some(if r.expanded { "true" } else { "false" })
             aria-selected=if selected { "true" } else { "false" }
             class="fw-node"
             class:fw-selected=selected

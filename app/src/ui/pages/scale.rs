@@ -68,7 +68,7 @@ fn ScaleForm(
         .levels()
         .iter()
         .cloned()
-        .map(|l| Some(l))
+        .map(Some)
         .chain(std::iter::once(None))
         .enumerate()
         .map(|(i, level)| {
@@ -131,7 +131,7 @@ fn ScaleForm(
                     "No ratings use this scale yet, so any level without level descriptions can be removed."
                 }}
             </p>
-            <ActionForm action=save attr:class="form">
+            <ActionForm action=save attr:class="form form-wide">
                 <FormAlert feedback=fb/>
                 {move || saved().then(|| view! { <p class="alert alert-ok" role="status">"Scale saved."</p> })}
                 <input type="hidden" name="framework" value=f.id.to_string()/>
