@@ -42,3 +42,11 @@ id_type!(
     /// A node (category, competency or skill) of a framework.
     NodeId
 );
+id_type!(
+    /// A position (job role).
+    PositionId
+);
+id_type!(
+    /// A link of a career path.
+    PathLinkId
+);

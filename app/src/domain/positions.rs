@@ -4,43 +4,11 @@
 
 use super::framework::{NodeRow, Track};
 use super::ids::NodeId;
+pub use super::ids::{PathLinkId, PositionId};
 use super::tree::NodeKind;
 use super::validate::{FieldError, ShortText};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt;
-use std::str::FromStr;
-
-macro_rules! position_id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = std::num::ParseIntError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                s.trim().parse().map($name)
-            }
-        }
-    };
-}
-
-position_id_type!(
-    /// A position (job role).
-    PositionId
-);
-position_id_type!(
-    /// A link of a career path.
-    PathLinkId
-);
 
 /// Highest seniority rank a position may carry.
 pub const MAX_RANK: u8 = 30;

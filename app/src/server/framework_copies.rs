@@ -5,11 +5,10 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::{load_scale, random_hex, shape_in, summary};
+use super::frameworks::{insert_framework, insert_scale, load_scale, shape_in, summary};
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::editor::BlendSource;
-use crate::domain::scale::Scale;
 use crate::domain::tree::{NodeKind, Tree};
 use crate::domain::{FrameworkId, NodeId, ShortText};
 use sqlx::{Any, Transaction};
@@ -42,60 +41,6 @@ async fn full_nodes(
     .await
     .map_err(internal)?;
     Ok(rows.into_iter().map(|n| (n.id, n)).collect())
-}
-
-/// Copies a scale (levels and threshold) and returns the new scale's id.
-async fn copy_scale(
-    tx: &mut Transaction<'static, Any>,
-    scale: &Scale,
-    name: &str,
-) -> Result<i64, AppError> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into scale (name, threshold, created_at) values ($1, $2, $3) returning id",
-    )
-    .bind(name)
-    .bind(i64::from(scale.threshold().get()))
-    .bind(now_ms())
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
-    for (i, l) in scale.levels().iter().enumerate() {
-        sqlx::query(
-            "insert into scale_level (scale_id, level, name, description) values ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(i as i64 + 1)
-        .bind(&l.name)
-        .bind(&l.description)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
-    }
-    Ok(id)
-}
-
-async fn new_framework(
-    tx: &mut Transaction<'static, Any>,
-    name: &str,
-    description: &str,
-    scale_id: i64,
-    origin: &str,
-) -> Result<FrameworkId, AppError> {
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "insert into framework (name, description, scale_id, status, revision, external_id, created_at, updated_at, origin) \
-         values ($1, $2, $3, 'draft', 0, $4, $5, $5, $6) returning id",
-    )
-    .bind(name)
-    .bind(description)
-    .bind(scale_id)
-    .bind(format!("urn:proficio:framework:{}", random_hex()))
-    .bind(now)
-    .bind(origin)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
-    Ok(FrameworkId(id))
 }
 
 /// One subtree to copy: its nodes in display order with their depth below the root, from a
@@ -186,7 +131,7 @@ async fn copy_node_scales(
     for s in own {
         if let std::collections::hash_map::Entry::Vacant(e) = scale_map.entry(s) {
             let scale = load_scale(db, s).await?;
-            e.insert(copy_scale(tx, &scale, "Copied scale").await?);
+            e.insert(insert_scale(tx, &scale, "Copied scale").await?);
         }
     }
     Ok(())
@@ -201,8 +146,8 @@ pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, Ap
     let shape = shape_in(&mut tx, id).await?;
     let nodes = full_nodes(&mut tx, id).await?;
     let name: String = format!("{} (copy)", f.name).chars().take(200).collect();
-    let new_scale = copy_scale(&mut tx, &scale, &format!("{name} scale")).await?;
-    let new = new_framework(
+    let new_scale = insert_scale(&mut tx, &scale, &format!("{name} scale")).await?;
+    let new = insert_framework(
         &mut tx,
         &name,
         &f.description,
@@ -291,12 +236,12 @@ pub async fn blend(
     sources.sort_by_key(|s| (s.0.name.to_lowercase(), s.0.id));
 
     let first_scale = sources[0].2.clone();
-    let new_scale = copy_scale(&mut tx, &first_scale, &format!("{name} scale")).await?;
+    let new_scale = insert_scale(&mut tx, &first_scale, &format!("{name} scale")).await?;
     let names: Vec<String> = sources
         .iter()
         .map(|s| format!("\u{201c}{}\u{201d}", s.0.name))
         .collect();
-    let new = new_framework(
+    let new = insert_framework(
         &mut tx,
         &name,
         description,
@@ -312,7 +257,8 @@ pub async fn blend(
             None
         } else {
             if !scale_map.contains_key(scale_id) {
-                let copied = copy_scale(&mut tx, scale, &format!("{} scale", summary.name)).await?;
+                let copied =
+                    insert_scale(&mut tx, scale, &format!("{} scale", summary.name)).await?;
                 scale_map.insert(*scale_id, copied);
             }
             scale_map.get(scale_id).copied()

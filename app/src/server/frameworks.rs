@@ -57,18 +57,19 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
             "Keep the description to 5000 characters or fewer.",
         ));
     }
-    let scale = default_scale();
-    let now = now_ms();
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    let scale_id: i64 = sqlx::query_scalar(
-        "insert into scale (name, threshold, created_at) values ($1, $2, $3) returning id",
-    )
-    .bind(format!("{name} scale"))
-    .bind(i64::from(scale.threshold().get()))
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let scale_id = insert_scale(&mut tx, &default_scale(), &format!("{name} scale")).await?;
+    let id = insert_framework(&mut tx, &name, description, scale_id, "").await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+/// Writes a scale's levels (1 to N) under `scale_id`, which has none.
+pub(crate) async fn insert_levels(
+    tx: &mut Transaction<'static, Any>,
+    scale_id: i64,
+    scale: &Scale,
+) -> Result<(), AppError> {
     for (i, l) in scale.levels().iter().enumerate() {
         sqlx::query(
             "insert into scale_level (scale_id, level, name, description) values ($1, $2, $3, $4)",
@@ -77,23 +78,55 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
         .bind(i as i64 + 1)
         .bind(&l.name)
         .bind(&l.description)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(internal)?;
     }
+    Ok(())
+}
+
+/// Stores a scale (threshold and levels) and returns its id.
+pub(crate) async fn insert_scale(
+    tx: &mut Transaction<'static, Any>,
+    scale: &Scale,
+    name: &str,
+) -> Result<i64, AppError> {
     let id: i64 = sqlx::query_scalar(
-        "insert into framework (name, description, scale_id, status, revision, external_id, created_at, updated_at) \
-         values ($1, $2, $3, 'draft', 0, $4, $5, $5) returning id",
+        "insert into scale (name, threshold, created_at) values ($1, $2, $3) returning id",
     )
-    .bind(&name)
+    .bind(name)
+    .bind(i64::from(scale.threshold().get()))
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)?;
+    insert_levels(tx, id, scale).await?;
+    Ok(id)
+}
+
+/// Stores a new, empty draft framework on `scale_id`; `origin` says where it came from
+/// (empty for a new one).
+pub(crate) async fn insert_framework(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    description: &str,
+    scale_id: i64,
+    origin: &str,
+) -> Result<FrameworkId, AppError> {
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "insert into framework (name, description, scale_id, status, revision, external_id, created_at, updated_at, origin) \
+         values ($1, $2, $3, 'draft', 0, $4, $5, $5, $6) returning id",
+    )
+    .bind(name)
     .bind(description)
     .bind(scale_id)
     .bind(format!("urn:proficio:framework:{}", random_hex()))
     .bind(now)
-    .fetch_one(&mut *tx)
+    .bind(origin)
+    .fetch_one(&mut **tx)
     .await
     .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     Ok(FrameworkId(id))
 }
 
@@ -841,18 +874,7 @@ pub async fn save_scale(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    for (i, l) in change.scale.levels().iter().enumerate() {
-        sqlx::query(
-            "insert into scale_level (scale_id, level, name, description) values ($1, $2, $3, $4)",
-        )
-        .bind(scale_id)
-        .bind(i as i64 + 1)
-        .bind(&l.name)
-        .bind(&l.description)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    }
+    insert_levels(&mut tx, scale_id, &change.scale).await?;
     sqlx::query("update scale set threshold = $1 where id = $2")
         .bind(i64::from(change.scale.threshold().get()))
         .bind(scale_id)
