@@ -338,16 +338,7 @@ mod tests {
     use crate::domain::tree::NodeKind;
     use NodeKind::*;
 
-    fn row(id: i64, parent: Option<i64>, kind: NodeKind, depth: u32, title: &str) -> NodeRow {
-        NodeRow {
-            id: NodeId(id),
-            parent: parent.map(NodeId),
-            kind,
-            depth,
-            title: title.into(),
-            short_code: String::new(),
-        }
-    }
+    use crate::domain::framework::test_row as row;
 
     /// 1 Technical [2 Design [3 API, 4 Data], 5 Testing], 6 People [7 Mentoring]
     fn sample() -> Vec<NodeRow> {

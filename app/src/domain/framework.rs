@@ -343,6 +343,25 @@ pub fn node_kind(raw: &str) -> Result<NodeKind, FieldError> {
         .ok_or_else(|| FieldError::new("kind", "Choose category, competency or skill."))
 }
 
+/// A tree row for tests elsewhere in the domain.
+#[cfg(test)]
+pub(crate) fn test_row(
+    id: i64,
+    parent: Option<i64>,
+    kind: NodeKind,
+    depth: u32,
+    title: &str,
+) -> NodeRow {
+    NodeRow {
+        id: NodeId(id),
+        parent: parent.map(NodeId),
+        kind,
+        depth,
+        title: title.into(),
+        short_code: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

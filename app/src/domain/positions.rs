@@ -963,16 +963,7 @@ mod tests {
         assert_eq!(field(|i| i.rank = " ".into()), "");
     }
 
-    fn row(id: i64, parent: Option<i64>, kind: NodeKind, depth: u32, title: &str) -> NodeRow {
-        NodeRow {
-            id: NodeId(id),
-            parent: parent.map(NodeId),
-            kind,
-            depth,
-            title: title.into(),
-            short_code: String::new(),
-        }
-    }
+    use crate::domain::framework::test_row as row;
 
     fn rows() -> Vec<NodeRow> {
         use NodeKind::*;
