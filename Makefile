@@ -105,7 +105,7 @@ integration-postgres:
 e2e: test-tools
 	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build
 	@dir=$$(mktemp -d); \
-	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
+	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
 	  pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \

@@ -1,9 +1,27 @@
 //! Server functions, one file per area. Each is thin: it resolves the caller, checks what
 //! they may do, and calls a plain service function in `crate::server`.
 
+pub mod assess;
 pub mod auth;
 pub mod error;
 pub mod frameworks;
 pub mod people;
+pub mod positions;
 
 pub use error::AppError;
+
+/// The keys of ticked checkboxes (`name[KEY]=on`), parsed; a damaged key is reported on
+/// `field`.
+#[cfg(feature = "ssr")]
+pub fn ticked<T: std::str::FromStr>(
+    boxes: &std::collections::BTreeMap<String, String>,
+    field: &str,
+) -> Result<Vec<T>, AppError> {
+    boxes
+        .keys()
+        .map(|k| {
+            k.parse::<T>()
+                .map_err(|_| AppError::invalid(field, "The form is damaged; reload the page."))
+        })
+        .collect()
+}

@@ -1,13 +1,20 @@
 //! Server-only code (the `ssr` feature): state, the caller, services and database access.
 
+pub mod assess;
 pub mod auth;
 pub mod ctx;
 pub mod db;
 pub mod demo;
 pub mod demo_frameworks;
+pub mod demo_positions;
+pub mod drafting;
+pub mod evidence;
 pub mod framework_copies;
 pub mod frameworks;
+pub mod inbox;
+pub mod peers;
 pub mod people;
+pub mod positions;
 pub mod session_store;
 pub mod state;
 

@@ -96,6 +96,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("frameworks/:id/scale") ssr=SsrMode::Async view=pages::scale::ScalePage/>
                     <Route path=path!("frameworks/:id/view") ssr=SsrMode::Async view=pages::browse::BrowsePage/>
                     <Route path=path!("frameworks/:id/versions") ssr=SsrMode::Async view=pages::versions::VersionsPage/>
+                    <Route path=path!("positions") ssr=SsrMode::Async view=pages::positions::PositionsPage/>
+                    <Route path=path!("positions/:id") ssr=SsrMode::Async view=pages::positions::PositionEditorPage/>
+                    <Route path=path!("careers") ssr=SsrMode::Async view=pages::careers::CareersPage/>
+                    <Route path=path!("careers/compare") ssr=SsrMode::Async view=pages::careers::ComparePage/>
+                    <Route path=path!("skills") ssr=SsrMode::Async view=pages::skills::SkillsPageRoute/>
+                    <Route path=path!("skills/history") ssr=SsrMode::Async view=pages::skills::HistoryPage/>
+                    <Route path=path!("reviews") ssr=SsrMode::Async view=pages::skills::ReviewsPage/>
+                    <Route path=path!("inbox") ssr=SsrMode::Async view=pages::skills::InboxPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -91,6 +91,14 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFICIO_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Folder for evidence files (created if missing; never served directly).
+    #[arg(long, env = "PROFICIO_UPLOAD_DIR", default_value = "data/uploads")]
+    pub upload_dir: std::path::PathBuf,
+
+    /// Largest evidence file, in bytes (the request body limit must allow it).
+    #[arg(long, env = "PROFICIO_UPLOAD_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub upload_max_bytes: u64,
+
     /// Load the demo organisation when the database has no people.
     #[arg(long, env = "PROFICIO_DEMO", action = ArgAction::Set, default_value_t = true, value_parser = BoolishValueParser::new())]
     pub demo: bool,
@@ -109,6 +117,8 @@ impl ServeArgs {
                 .iter()
                 .map(|o| o.trim().trim_end_matches('/').to_string())
                 .collect(),
+            upload_dir: self.upload_dir.clone(),
+            upload_max_bytes: self.upload_max_bytes,
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod bench;
 pub mod cli;
+pub mod evidence;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;

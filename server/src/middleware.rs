@@ -147,7 +147,7 @@ pub async fn form_errors(req: Request, next: Next) -> Response {
 }
 
 /// The path and query of a URL (a Referer is absolute), so redirects stay on this site.
-fn local_part(url: &str) -> String {
+pub fn local_part(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     match rest.find('/') {
         Some(i) if url.contains("://") => rest[i..].to_string(),
@@ -157,7 +157,7 @@ fn local_part(url: &str) -> String {
 }
 
 /// Removes earlier `error` and `field` parameters.
-fn strip_feedback(path_and_query: &str) -> String {
+pub fn strip_feedback(path_and_query: &str) -> String {
     let Some((path, query)) = path_and_query.split_once('?') else {
         return path_and_query.to_string();
     };

@@ -47,6 +47,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", get(server_fns).post(server_fns))
+        .merge(crate::evidence::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -29,5 +29,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in person, or `None`.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::server::ctx::current_user())
+    let Some(mut me) = crate::server::ctx::current_user() else {
+        return Ok(None);
+    };
+    // The header's inbox count, computed once per page load rather than per request.
+    let st = crate::server::ctx::state()?;
+    me.unread = crate::server::inbox::unread(&st.db, me.id).await?;
+    Ok(Some(me))
 }

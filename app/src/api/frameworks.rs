@@ -137,14 +137,7 @@ pub async fn blend_frameworks(
     use crate::server::{ctx, framework_copies};
     ctx::reply(async move {
         let (st, _me) = ctx::admin()?;
-        let picks = nodes
-            .keys()
-            .map(|k| {
-                k.parse::<NodeId>().map_err(|_| {
-                    AppError::invalid("nodes", "The form is damaged; reload the page.")
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes")?;
         let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)

@@ -62,6 +62,10 @@ pub struct PersonDetail {
     pub reports: Vec<PersonSummary>,
     /// Whether the caller may edit this person.
     pub can_edit: bool,
+    /// The position they hold (id, title).
+    pub position: Option<(crate::domain::positions::PositionId, String)>,
+    /// The position they aim for (id, title).
+    pub target: Option<(crate::domain::positions::PositionId, String)>,
 }
 
 /// An org unit with head counts.
@@ -90,6 +94,10 @@ pub struct HomeSummary {
     pub all_reports: u32,
     /// Organisation figures, for admins and HR viewers only.
     pub org: Option<OrgFigures>,
+    /// The caller's position (id, title).
+    pub position: Option<(crate::domain::positions::PositionId, String)>,
+    /// The caller's target position (id, title).
+    pub target: Option<(crate::domain::positions::PositionId, String)>,
 }
 
 /// Organisation-wide head counts.

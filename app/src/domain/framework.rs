@@ -136,6 +136,8 @@ pub struct NodeDetails {
     pub definition: String,
     /// Key behaviours, in order.
     pub key_behaviours: Vec<String>,
+    /// Other names the node goes by (searched when drafting requirements).
+    pub alt_labels: Vec<String>,
     /// Months after which an awarded level expires.
     pub validity_months: Option<u32>,
     /// Stable external identifier.
@@ -165,6 +167,9 @@ pub struct NodeInput {
     pub definition: String,
     /// Key behaviours, one per line.
     pub key_behaviours: String,
+    /// Alternative labels, one per line.
+    #[serde(default)]
+    pub alt_labels: String,
     /// Validity in months, or empty.
     pub validity_months: String,
     /// External identifier.
@@ -185,12 +190,47 @@ pub struct NodeFields {
     pub definition: String,
     /// Key behaviours.
     pub key_behaviours: Vec<String>,
+    /// Alternative labels.
+    pub alt_labels: Vec<String>,
     /// Validity in months.
     pub validity_months: Option<u32>,
     /// External identifier.
     pub external_id: String,
     /// Non-empty level descriptions.
     pub level_descriptions: Vec<(Track, u8, String)>,
+}
+
+/// The non-empty lines of `raw`, at most `max_items` of at most `max_len` characters.
+fn line_list(
+    field: &str,
+    plural: &str,
+    one: &str,
+    raw: &str,
+    max_items: usize,
+    max_len: usize,
+) -> Result<Vec<String>, FieldError> {
+    let items: Vec<String> = raw
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if items.len() > max_items {
+        return Err(FieldError::new(
+            field,
+            format!("List at most {max_items} {plural}."),
+        ));
+    }
+    if let Some(b) = items.iter().find(|b| b.chars().count() > max_len) {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "Keep each {one} to {max_len} characters; \u{201c}{}…\u{201d} is longer.",
+                b.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
+    Ok(items)
 }
 
 fn long_text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
@@ -211,28 +251,22 @@ impl NodeInput {
         let short_code = ShortText::optional("short_code", "the short code", &self.short_code, 30)?
             .into_string();
         let definition = long_text("definition", "the definition", &self.definition, 5000)?;
-        let key_behaviours: Vec<String> = self
-            .key_behaviours
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
-        if key_behaviours.len() > 30 {
-            return Err(FieldError::new(
-                "key_behaviours",
-                "List at most 30 key behaviours.",
-            ));
-        }
-        if let Some(b) = key_behaviours.iter().find(|b| b.chars().count() > 500) {
-            return Err(FieldError::new(
-                "key_behaviours",
-                format!(
-                    "Keep each behaviour to 500 characters; \u{201c}{}…\u{201d} is longer.",
-                    b.chars().take(40).collect::<String>()
-                ),
-            ));
-        }
+        let key_behaviours = line_list(
+            "key_behaviours",
+            "key behaviours",
+            "behaviour",
+            &self.key_behaviours,
+            30,
+            500,
+        )?;
+        let alt_labels = line_list(
+            "alt_labels",
+            "alternative labels",
+            "label",
+            &self.alt_labels,
+            50,
+            300,
+        )?;
         let validity_months =
             match self.validity_months.trim() {
                 "" => None,
@@ -281,6 +315,7 @@ impl NodeInput {
             short_code,
             definition,
             key_behaviours,
+            alt_labels,
             validity_months,
             external_id,
             level_descriptions,
@@ -422,6 +457,13 @@ mod tests {
         let mut i = input();
         i.key_behaviours = "x\n".repeat(31);
         assert_eq!(i.parse(5).unwrap_err().field, "key_behaviours");
+        i.key_behaviours = String::new();
+        i.alt_labels = "QA\n\n  Quality assurance \n".into();
+        assert_eq!(i.parse(5).unwrap().alt_labels, ["QA", "Quality assurance"]);
+        i.alt_labels = "y".repeat(301);
+        assert_eq!(i.parse(5).unwrap_err().field, "alt_labels");
+        i.alt_labels = "z\n".repeat(51);
+        assert_eq!(i.parse(5).unwrap_err().field, "alt_labels");
         let mut i = input();
         i.title = " ".into();
         assert_eq!(i.parse(5).unwrap_err().field, "title");

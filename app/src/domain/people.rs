@@ -97,6 +97,9 @@ pub struct CurrentUser {
     pub role: Role,
     /// Number of active direct reports.
     pub direct_reports: u32,
+    /// Unread inbox items (filled in for the page header; 0 elsewhere).
+    #[serde(default)]
+    pub unread: u32,
 }
 
 impl CurrentUser {
@@ -152,6 +155,7 @@ mod tests {
             email: "ada@example.org".into(),
             role,
             direct_reports: reports,
+            unread: 0,
         }
     }
 

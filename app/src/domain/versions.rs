@@ -26,6 +26,9 @@ pub struct SnapshotNode {
     pub definition: String,
     /// Key behaviours.
     pub key_behaviours: Vec<String>,
+    /// Alternative labels (absent in snapshots frozen before they existed).
+    #[serde(default)]
+    pub alt_labels: Vec<String>,
     /// Validity in months.
     pub validity_months: Option<u32>,
     /// Level descriptions.
@@ -202,6 +205,9 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Change> {
         if o.key_behaviours != n.key_behaviours {
             fields.push("the key behaviours".to_string());
         }
+        if o.alt_labels != n.alt_labels {
+            fields.push("the alternative labels".to_string());
+        }
         if o.level_descriptions != n.level_descriptions {
             fields.push("the level descriptions".to_string());
         }
@@ -247,6 +253,7 @@ mod tests {
             short_code: String::new(),
             definition: String::new(),
             key_behaviours: vec![],
+            alt_labels: vec![],
             validity_months: None,
             level_descriptions: vec![],
         }

@@ -201,5 +201,6 @@ pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUs
         email,
         role: Role::parse(&role).unwrap_or(Role::Employee),
         direct_reports: u32::try_from(reports).unwrap_or(u32::MAX),
+        unread: 0,
     }))
 }

@@ -74,6 +74,9 @@ pub struct Db {
     pub pool: AnyPool,
     /// Which engine is behind it.
     pub backend: Backend,
+    /// The requirement-drafting index over this database's frameworks, kept between
+    /// requests and rebuilt when they change.
+    pub draft_index: super::drafting::Cache,
 }
 
 impl Db {
@@ -120,7 +123,11 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            draft_index: Default::default(),
+        })
     }
 
     /// Applies the migrations of this backend.

@@ -368,6 +368,10 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
         "delete from rating",
+        "update person set position_id = null, target_position_id = null",
+        "delete from career_link",
+        "delete from position_requirement",
+        "delete from job_position",
         "delete from framework_version",
         "delete from node_level_description",
         "update framework_node set parent_id = null",
@@ -434,12 +438,25 @@ pub async fn load(db: &Db) -> Result<usize, AppError> {
         .copied()
         .map(crate::domain::PersonId);
     super::demo_frameworks::load(db, admin.unwrap_or(crate::domain::PersonId(0))).await?;
+    super::demo_positions::load(db, &person_ids).await?;
     Ok(PEOPLE.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_demo_person_holds_a_position() {
+        let holders: Vec<&str> = super::super::demo_positions::HOLDERS
+            .iter()
+            .map(|h| h.0)
+            .collect();
+        for p in PEOPLE {
+            assert!(holders.contains(&p.0), "{} holds no position", p.0);
+        }
+        assert_eq!(holders.len(), PEOPLE.len());
+    }
 
     #[test]
     fn demo_managers_come_before_their_reports() {

@@ -206,6 +206,49 @@ const ENGINEERING: &[(&str, &[EngCompetency])] = &[
     ),
 ];
 
+/// Other names some demo nodes go by (what job descriptions tend to say instead).
+const ALT_LABELS: &[(&str, &[&str])] = &[
+    (
+        "Operations and reliability",
+        &[
+            "Site reliability engineering",
+            "DevOps",
+            "Production support",
+        ],
+    ),
+    (
+        "Incident response",
+        &["On-call", "Incident management", "Postmortems"],
+    ),
+    (
+        "Observability",
+        &["Monitoring", "Metrics, logs and tracing"],
+    ),
+    (
+        "Automated testing",
+        &["Unit testing", "Integration testing", "Test automation"],
+    ),
+    ("Testing", &["Quality assurance", "QA"]),
+    (
+        "Software design",
+        &["Software architecture", "System design"],
+    ),
+    ("API design", &["REST APIs", "Interface design"]),
+    (
+        "Data modelling",
+        &["Database design", "Schema design", "SQL"],
+    ),
+    ("Mentoring", &["Coaching", "Developing others"]),
+    (
+        "Planning and estimation",
+        &["Project planning", "Roadmapping"],
+    ),
+    (
+        "Customer support operations",
+        &["Help desk", "Ticket handling", "Customer service"],
+    ),
+];
+
 fn ic(level: u8, focus: &str) -> String {
     match level {
         1 => format!("Is learning {focus}; follows the team's practices with guidance."),
@@ -265,6 +308,11 @@ impl Builder<'_> {
             short_code: code.into(),
             definition: definition.into(),
             key_behaviours: String::new(),
+            alt_labels: ALT_LABELS
+                .iter()
+                .find(|a| a.0 == title)
+                .map(|a| a.1.join("\n"))
+                .unwrap_or_default(),
             validity_months: String::new(),
             external_id: format!("urn:proficio:demo:{}", code.to_lowercase()),
             levels,

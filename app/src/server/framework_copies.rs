@@ -23,6 +23,7 @@ struct FullNode {
     short_code: String,
     definition: String,
     key_behaviours: String,
+    alt_labels: String,
     validity_months: Option<i64>,
     external_id: String,
     scale_id: Option<i64>,
@@ -33,7 +34,7 @@ async fn full_nodes(
     framework: FrameworkId,
 ) -> Result<HashMap<i64, FullNode>, AppError> {
     let rows: Vec<FullNode> = sqlx::query_as(
-        "select id, kind, title, short_code, definition, key_behaviours, validity_months, external_id, scale_id \
+        "select id, kind, title, short_code, definition, key_behaviours, alt_labels, validity_months, external_id, scale_id \
          from framework_node where framework_id = $1",
     )
     .bind(framework.0)
@@ -86,8 +87,8 @@ async fn insert_pieces(
                 .or(piece.node_scale);
             let id: i64 = sqlx::query_scalar(
                 "insert into framework_node (framework_id, parent_id, kind, position, title, short_code, definition, \
-                 key_behaviours, validity_months, external_id, scale_id, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
+                 key_behaviours, validity_months, external_id, scale_id, updated_at, alt_labels) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
             )
             .bind(framework.0)
             .bind(parent)
@@ -101,6 +102,7 @@ async fn insert_pieces(
             .bind(&n.external_id)
             .bind(scale)
             .bind(now)
+            .bind(&n.alt_labels)
             .fetch_one(&mut **tx)
             .await
             .map_err(internal)?;

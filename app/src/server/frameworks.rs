@@ -447,6 +447,23 @@ pub async fn delete_node(
             if rated_here == 1 { "" } else { "s" }
         )));
     }
+    let required: Vec<(i64, String)> = sqlx::query_as(
+        "select distinct r.node_id, p.title from position_requirement r \
+         join framework_node n on n.id = r.node_id join job_position p on p.id = r.position_id \
+         where n.framework_id = $1 order by p.title",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if let Some((_, title)) = required
+        .iter()
+        .find(|(n, _)| removed.iter().any(|r| r.0 == *n))
+    {
+        return Err(AppError::Conflict(format!(
+            "This cannot be deleted: the position \u{201c}{title}\u{201d} requires it or a node inside it. Remove that requirement first, or move the node instead."
+        )));
+    }
     // Children first, so the parent foreign key never points at a deleted row.
     for n in removed.iter().rev() {
         sqlx::query("delete from framework_node where id = $1")
@@ -462,9 +479,18 @@ pub async fn delete_node(
 
 /// Everything editable on one node of `framework`.
 pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
-    type Row = (String, String, String, String, String, Option<i64>, String);
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        String,
+        String,
+    );
     let row: Option<Row> = sqlx::query_as(
-        "select kind, title, short_code, definition, key_behaviours, validity_months, external_id \
+        "select kind, title, short_code, definition, key_behaviours, validity_months, external_id, alt_labels \
          from framework_node where id = $1 and framework_id = $2",
     )
     .bind(node.0)
@@ -472,7 +498,7 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
     .fetch_optional(&db.pool)
     .await
     .map_err(internal)?;
-    let (kind, title, short_code, definition, behaviours, validity, external_id) =
+    let (kind, title, short_code, definition, behaviours, validity, external_id, alt_labels) =
         row.ok_or_else(|| AppError::NotFound("That node".into()))?;
     let levels: Vec<(String, i64, String)> =
         sqlx::query_as("select track, level, description from node_level_description where node_id = $1 order by track, level")
@@ -487,6 +513,7 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
         short_code,
         definition,
         key_behaviours: serde_json::from_str(&behaviours).unwrap_or_default(),
+        alt_labels: serde_json::from_str(&alt_labels).unwrap_or_default(),
         validity_months: validity.and_then(|v| u32::try_from(v).ok()),
         external_id,
         level_descriptions: levels
@@ -525,7 +552,7 @@ pub async fn save_node(
     }
     let done = sqlx::query(
         "update framework_node set title = $1, short_code = $2, definition = $3, key_behaviours = $4, \
-         validity_months = $5, external_id = $6, updated_at = $7 where id = $8 and framework_id = $9",
+         validity_months = $5, external_id = $6, updated_at = $7, alt_labels = $10 where id = $8 and framework_id = $9",
     )
     .bind(&f.title)
     .bind(&f.short_code)
@@ -536,6 +563,7 @@ pub async fn save_node(
     .bind(now_ms())
     .bind(node.0)
     .bind(framework.0)
+    .bind(serde_json::to_string(&f.alt_labels).unwrap_or_else(|_| "[]".into()))
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
@@ -582,9 +610,9 @@ pub fn format_time(ms: i64) -> String {
 /// The framework as it is now, in the frozen form versions use.
 pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
     let t = tree(db, id).await?;
-    type Row = (i64, String, String, Option<i64>, String);
+    type Row = (i64, String, String, Option<i64>, String, String);
     let rows: Vec<Row> = sqlx::query_as(
-        "select id, external_id, definition, validity_months, key_behaviours from framework_node where framework_id = $1",
+        "select id, external_id, definition, validity_months, key_behaviours, alt_labels from framework_node where framework_id = $1",
     )
     .bind(id.0)
     .fetch_all(&db.pool)
@@ -625,6 +653,9 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
                 definition: r.map(|r| r.2.clone()).unwrap_or_default(),
                 key_behaviours: r
                     .and_then(|r| serde_json::from_str(&r.4).ok())
+                    .unwrap_or_default(),
+                alt_labels: r
+                    .and_then(|r| serde_json::from_str(&r.5).ok())
                     .unwrap_or_default(),
                 validity_months: r.and_then(|r| r.3).and_then(|v| u32::try_from(v).ok()),
                 level_descriptions: level_map.remove(&n.id.0).unwrap_or_default(),

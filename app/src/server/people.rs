@@ -113,6 +113,15 @@ pub async fn can_see(db: &Db, me: &CurrentUser, target: PersonId) -> Result<bool
     Ok(chain.iter().skip(1).any(|(id, _, _)| *id == me.id))
 }
 
+/// Whether `me` manages `target`, directly or through other managers.
+pub async fn manages(db: &Db, me: PersonId, target: PersonId) -> Result<bool, AppError> {
+    if me == target {
+        return Ok(false);
+    }
+    let chain = chain_above(db, target).await?;
+    Ok(chain.iter().skip(1).any(|(id, _, _)| *id == me))
+}
+
 /// Number of direct and indirect reports of `id`.
 pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
     let n: i64 = sqlx::query_scalar(
@@ -138,11 +147,14 @@ pub async fn home_summary(db: &Db, me: &CurrentUser) -> Result<HomeSummary, AppE
     } else {
         None
     };
+    let (position, target) = held_titles(db, me.id).await?;
     Ok(HomeSummary {
         me: me_row,
         team,
         all_reports,
         org,
+        position,
+        target,
     })
 }
 
@@ -250,6 +262,27 @@ pub async fn list(
     })
 }
 
+/// A position as (id, title).
+type Titled = Option<(crate::domain::positions::PositionId, String)>;
+
+/// The position a person holds and the one they aim for.
+async fn held_titles(db: &Db, id: PersonId) -> Result<(Titled, Titled), AppError> {
+    use crate::domain::positions::PositionId;
+    let held: (Option<i64>, Option<String>, Option<i64>, Option<String>) = sqlx::query_as(
+        "select a.id, a.title, b.id, b.title from person p \
+         left join job_position a on a.id = p.position_id \
+         left join job_position b on b.id = p.target_position_id where p.id = $1",
+    )
+    .bind(id.0)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok((
+        held.0.zip(held.1).map(|(i, t)| (PositionId(i), t)),
+        held.2.zip(held.3).map(|(i, t)| (PositionId(i), t)),
+    ))
+}
+
 /// One person's profile, if the caller may see it. Someone the caller may not see is
 /// reported as not found, so ids cannot be probed.
 pub async fn detail(db: &Db, me: &CurrentUser, id: PersonId) -> Result<PersonDetail, AppError> {
@@ -264,11 +297,14 @@ pub async fn detail(db: &Db, me: &CurrentUser, id: PersonId) -> Result<PersonDet
         .map(|(id, _, n)| (id, n))
         .collect();
     let reports = summaries(db, "p.manager_id = $1", id.0).await?;
+    let (position, target) = held_titles(db, id).await?;
     Ok(PersonDetail {
         person,
         chain,
         reports,
         can_edit: me.caps().administer,
+        position,
+        target,
     })
 }
 

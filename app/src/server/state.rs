@@ -19,6 +19,10 @@ pub struct Settings {
     pub lockout_minutes: i64,
     /// Origins (scheme://host[:port]) besides the request's own Host that may post.
     pub allowed_origins: Vec<String>,
+    /// Where evidence files are stored (never a served folder).
+    pub upload_dir: std::path::PathBuf,
+    /// Largest evidence file, in bytes.
+    pub upload_max_bytes: u64,
 }
 
 impl Default for Settings {
@@ -29,6 +33,8 @@ impl Default for Settings {
             max_failed_sign_ins: 5,
             lockout_minutes: 15,
             allowed_origins: Vec::new(),
+            upload_dir: std::env::temp_dir().join("proficio-uploads"),
+            upload_max_bytes: 10 * 1024 * 1024,
         }
     }
 }

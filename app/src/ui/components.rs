@@ -3,3 +3,4 @@
 pub mod charts;
 pub mod common;
 pub mod frame;
+pub mod slider;

@@ -42,6 +42,23 @@ where
     })
 }
 
+/// The feedback of one action only (never the address's): for pages with several forms,
+/// which show the address's error once, in a page-level [`FormAlert`].
+pub fn action_feedback<T, S>(value: S) -> Signal<Option<Feedback>>
+where
+    T: Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(e)) => Some(Feedback {
+            field: e.field().map(str::to_string),
+            message: e.to_string(),
+            conflict: matches!(e, AppError::Conflict(_)),
+        }),
+        _ => None,
+    })
+}
+
 /// The message for `field`, if the feedback names it.
 pub fn field_message(fb: Signal<Option<Feedback>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || {

@@ -2,11 +2,14 @@
 
 pub mod blend;
 pub mod browse;
+pub mod careers;
 pub mod frameworks;
 pub mod home;
 pub mod not_found;
 pub mod people;
+pub mod positions;
 pub mod scale;
 pub mod sign_in;
+pub mod skills;
 pub mod units;
 pub mod versions;

@@ -325,6 +325,7 @@ fn node_form<'a>(
             "input[key_behaviours]",
             "Writes design docs\r\n\r\nInvites review",
         ),
+        ("input[alt_labels]", "System design\r\n  \r\nArchitecture"),
         ("input[validity_months]", validity),
         ("input[external_id]", ext),
         ("input[levels][ic-1]", "Follows existing designs"),
@@ -369,6 +370,10 @@ async fn node_details_round_trip() {
     assert_eq!(
         d["key_behaviours"],
         serde_json::json!(["Writes design docs", "Invites review"])
+    );
+    assert_eq!(
+        d["alt_labels"],
+        serde_json::json!(["System design", "Architecture"])
     );
     assert_eq!(d["validity_months"], 24);
     assert_eq!(d["external_id"], "urn:eng:design");
@@ -595,7 +600,7 @@ async fn publish_freeze_edit_and_compare() {
         lines
             .iter()
             .any(|l| l
-                .starts_with("Changed the definition, the key behaviours, the level descriptions")),
+                .starts_with("Changed the definition, the key behaviours, the alternative labels, the level descriptions")),
         "{lines:?}"
     );
     let same = app

@@ -4,8 +4,11 @@
 
 mod helpers;
 
+mod assess;
 mod auth;
+mod evidence;
 mod framework_tools;
 mod frameworks;
 mod ops;
 mod people;
+mod positions;

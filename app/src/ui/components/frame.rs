@@ -52,6 +52,25 @@ pub fn Logo() -> impl IntoView {
     }
 }
 
+/// The inbox link with its unread count (as of the page load; a resource here would be
+/// created in a different order by the server and the hydrating browser).
+#[component]
+fn InboxLink(n: u32) -> impl IntoView {
+    let label = if n == 0 {
+        "Inbox".to_string()
+    } else {
+        format!("Inbox, {n} unread")
+    };
+    view! {
+        <a class="inbox-link" href="/inbox" aria-label=label data-testid="inbox-link">
+            <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+                <path d="M10 2a5 5 0 0 0-5 5v3.2L3.6 13a1 1 0 0 0 .9 1.5h11a1 1 0 0 0 .9-1.5L15 10.2V7a5 5 0 0 0-5-5zm-2 14a2 2 0 0 0 4 0z" fill="currentColor"/>
+            </svg>
+            {(n > 0).then(|| view! { <span class="inbox-count">{n.to_string()}</span> })}
+        </a>
+    }
+}
+
 #[component]
 fn Nav(user: CurrentUser) -> impl IntoView {
     let auth = expect_context::<Auth>();
@@ -73,9 +92,14 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                     <li><A href="/people">{if caps.view_all { "People" } else { "My team" }}</A></li>
                 })}
                 {caps.view_all.then(|| view! { <li><A href="/units">"Org units"</A></li> })}
+                <li><A href="/skills">"My skills"</A></li>
+                {caps.manage_team.then(|| view! { <li><A href="/reviews">"Reviews"</A></li> })}
                 <li><A href="/frameworks">"Frameworks"</A></li>
+                {caps.administer.then(|| view! { <li><A href="/positions">"Positions"</A></li> })}
+                <li><A href="/careers">"Careers"</A></li>
             </ul>
             <div class="nav-user">
+                <InboxLink n=user.unread/>
                 <a class="user-chip" href=format!("/people/{}", user.id) title="Your profile">
                     <span class="avatar" aria-hidden="true">{initials(&user.name)}</span>
                     <span class="user-text">

@@ -838,6 +838,7 @@ fn NodeForm(
     let rateable = d.kind.rateable();
     let def_msg = crate::ui::forms::field_message(fb, "definition");
     let kb_msg = crate::ui::forms::field_message(fb, "key_behaviours");
+    let alt_msg = crate::ui::forms::field_message(fb, "alt_labels");
     view! {
         <h2 id="node-h">{d.title.clone()}</h2>
         <ActionForm action=save attr:class="form">
@@ -857,6 +858,12 @@ fn NodeForm(
                 <textarea id="f-key_behaviours" name="input[key_behaviours]" rows="4" aria-describedby="kb-hint">{d.key_behaviours.join("\n")}</textarea>
                 <p class="hint" id="kb-hint">"One behaviour per line; blank lines are ignored."</p>
                 {move || kb_msg.get().map(|m| view! { <p class="field-msg">{m}</p> })}
+            </div>
+            <div class="field" class:field-invalid=move || alt_msg.get().is_some()>
+                <label for="f-alt_labels">"Alternative labels"</label>
+                <textarea id="f-alt_labels" name="input[alt_labels]" rows="2" aria-describedby="alt-hint">{d.alt_labels.join("\n")}</textarea>
+                <p class="hint" id="alt-hint">"Other names for it, one per line; drafting requirements from a job description searches them."</p>
+                {move || alt_msg.get().map(|m| view! { <p class="field-msg">{m}</p> })}
             </div>
             <TextField name="input[validity_months]" error_key="validity_months" label="Valid for (months)" kind="number"
                 value=d.validity_months.map(|v| v.to_string()).unwrap_or_default() hint="An awarded level expires after this; empty means never." feedback=fb/>

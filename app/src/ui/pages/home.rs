@@ -75,17 +75,41 @@ fn Home(kind: HomeKind, h: HomeSummary) -> impl IntoView {
                 </div>
             </section>
         })}
+        <crate::ui::pages::skills::PeerRequests/>
         {(!h.team.is_empty()).then(|| view! { <Team team=h.team.clone() all=h.all_reports/> })}
         <section class="section" aria-labelledby="me-h">
             <h2 id="me-h">"You"</h2>
             <div class="grid-2">
                 <ProfileCard p=h.me.clone()/>
                 <div class="card">
-                    <h3>"Your skills"</h3>
-                    <EmptyState
-                        title="No skills to assess yet"
-                        body="Once your organisation publishes a competency framework and your position's requirements, your skills, gaps and readiness appear here."
-                    />
+                    <h3>"Your career"</h3>
+                    {match (h.position.clone(), h.target.clone()) {
+                        (None, _) => view! {
+                            <EmptyState
+                                title="No position yet"
+                                body="Once an admin assigns your position, you see its requirements here and where it can lead."
+                            >
+                                <a class="btn" href="/careers">"Explore career paths"</a>
+                            </EmptyState>
+                        }.into_any(),
+                        (Some((pid, title)), target) => view! {
+                            <dl class="facts">
+                                <dt>"Your position"</dt>
+                                <dd><a href=format!("/careers?position={pid}")>{title}</a></dd>
+                                <dt>"Your target"</dt>
+                                <dd>{match target.clone() {
+                                    Some((tid, t)) => view! { <a href=format!("/careers?position={tid}")>{t}</a> }.into_any(),
+                                    None => view! { <span class="muted">"None yet: pick one on the career map"</span> }.into_any(),
+                                }}</dd>
+                            </dl>
+                            <p class="panel-actions">
+                                {target.map(|(tid, _)| view! {
+                                    <a class="btn btn-primary" href=format!("/careers/compare?position={tid}")>"What I need for my target"</a>
+                                })}
+                                <a class="btn" href=format!("/careers?position={pid}")>"Where my position leads"</a>
+                            </p>
+                        }.into_any(),
+                    }}
                 </div>
             </div>
         </section>

@@ -152,7 +152,7 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
     .into_any()
 }
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -246,6 +246,20 @@ fn PersonView(d: PersonDetail, set_active: ServerAction<SetPersonActive>) -> imp
                 <dl class="facts">
                     <dt>"E-mail"</dt><dd>{p.email.clone()}</dd>
                     <dt>"Unit"</dt><dd>{p.unit.clone().map(|u| u.1).unwrap_or_else(|| "No unit".into())}</dd>
+                    <dt>"Position"</dt>
+                    <dd>{match d.position.clone() {
+                        Some((id, t)) => view! { <a href=format!("/careers?position={id}")>{t}</a> }.into_any(),
+                        None => view! { <span class="muted">"No position assigned"</span> }.into_any(),
+                    }}</dd>
+                    <dt>"Target position"</dt>
+                    <dd>{match d.target.clone() {
+                        Some((id, t)) => view! {
+                            <a href=format!("/careers?position={id}")>{t}</a>
+                            " · "
+                            <a href=format!("/careers/compare?position={id}&person={}", p.id)>"What is needed"</a>
+                        }.into_any(),
+                        None => view! { <span class="muted">"None named"</span> }.into_any(),
+                    }}</dd>
                     <dt>"Reporting line"</dt>
                     <dd>
                         {if chain.is_empty() {

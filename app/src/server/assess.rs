@@ -1,0 +1,433 @@
+//! Self-assessment, manager review and direct rating, and the rating history. Ratings are
+//! append-only: a submission or a manager rating is a new row; a decision records who
+//! decided a pending self-rating, when and why, once.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::frameworks::format_time;
+use super::now_ms;
+use super::people::{can_see, manages};
+use super::positions::{self, held};
+use crate::api::AppError;
+use crate::domain::assess::{
+    check_comment, Decision, HistoryEntry, NodeHistory, ReviewItem, Scope, SelfAssessment,
+    SkillRow, SkillsPage,
+};
+use crate::domain::framework::Track;
+use crate::domain::positions::{level_text, PositionId};
+use crate::domain::rating::{
+    current_level, current_levels, disagreement, latest_by_source, RatingRecord, Review, Source,
+};
+use crate::domain::{CurrentUser, NodeId, PersonId};
+use std::collections::HashMap;
+
+async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
+    sqlx::query_scalar("select name from person where id = $1")
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("That person".into()))
+}
+
+/// The track whose level descriptions apply to a person: their position's.
+async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Track, AppError> {
+    Ok(match position {
+        Some(p) => positions::position(db, p).await?.track,
+        None => Track::Ic,
+    })
+}
+
+/// A person's skills for a scope, for themself, their managers, or admins and HR viewers.
+pub async fn skills(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    scope: Scope,
+) -> Result<SkillsPage, AppError> {
+    if !can_see(db, me, person).await? {
+        return Err(AppError::NotFound("That person".into()));
+    }
+    let person_name = person_name(db, person).await?;
+    let (holds, aims) = held(db, person).await?;
+    let track = track_of(db, holds).await?;
+    let chosen = match scope {
+        Scope::Position => holds,
+        Scope::Target => aims,
+    };
+    let mut rows = Vec::new();
+    let mut position_title = None;
+    if let Some(p) = chosen {
+        position_title = Some(positions::position(db, p).await?.title);
+        let reqs = positions::requirement_views(db, p, track).await?;
+        let nodes: Vec<NodeId> = reqs.iter().map(|r| r.requirement.node).collect();
+        let (records, validity) = positions::ratings(db, person, &nodes).await?;
+        let now = now_ms();
+        let current = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
+        let mut by_node: HashMap<NodeId, Vec<RatingRecord>> = HashMap::new();
+        for r in records {
+            by_node.entry(r.node).or_default().push(r);
+        }
+        for v in reqs {
+            let node = v.requirement.node;
+            let cur = current
+                .get(&node)
+                .copied()
+                .unwrap_or_else(|| current_level(&[], None, now));
+            let by_source = latest_by_source(by_node.get(&node).map_or(&[][..], |v| v), now);
+            rows.push(SkillRow {
+                node,
+                title: v.requirement.node_title,
+                kind: v.requirement.kind,
+                path: v.path,
+                levels: v.levels,
+                required: v.requirement.required,
+                weight: v.requirement.weight,
+                mandatory: v.requirement.mandatory,
+                disagreement: disagreement(&by_source),
+                by_source,
+                validated_at: cur.validated.map(|x| format_time(x.at_ms)),
+                current: cur,
+            });
+        }
+    }
+    Ok(SkillsPage {
+        person,
+        person_name,
+        is_me: me.id == person,
+        can_rate: manages(db, me.id, person).await?,
+        scope,
+        position_title,
+        has_target: aims.is_some(),
+        rows,
+        now_ms: now_ms(),
+    })
+}
+
+/// The nodes a person may assess themself on (their position's and target's
+/// requirements), with each node's scale top.
+async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, AppError> {
+    let (holds, aims) = held(db, person).await?;
+    let mut tops = HashMap::new();
+    for p in [holds, aims].into_iter().flatten() {
+        for r in positions::requirements(db, p).await? {
+            if let std::collections::hash_map::Entry::Vacant(e) = tops.entry(r.node) {
+                e.insert(positions::node_info(db, r.node).await?.top);
+            }
+        }
+    }
+    Ok(tops)
+}
+
+/// Submits the caller's changed self-ratings as pending. Returns how many were submitted.
+pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<u32, AppError> {
+    let tops = assessable(db, me.id).await?;
+    let nodes: Vec<NodeId> = tops.keys().copied().collect();
+    let (records, validity) = positions::ratings(db, me.id, &nodes).await?;
+    let now = now_ms();
+    let own: HashMap<NodeId, u8> =
+        current_levels(&records, |n| validity.get(&n).copied().flatten(), now)
+            .into_iter()
+            .map(|(n, c)| (n, c.pending.unwrap_or(c.level)))
+            .collect();
+    let (changes, comment) = form.changes(&tops, &own)?;
+    if changes.is_empty() {
+        return Err(AppError::invalid(
+            "levels",
+            "Nothing changed: move a slider to the level you now have, then submit.",
+        ));
+    }
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    for (node, level) in &changes {
+        sqlx::query(
+            "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review) \
+             values ($1, $2, $3, 'self', $1, $4, $5, 'pending')",
+        )
+        .bind(me.id.0)
+        .bind(node.0)
+        .bind(i64::from(*level))
+        .bind(&comment)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
+}
+
+/// The pending self-ratings of the caller's direct and indirect reports, oldest first.
+pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
+    type Row = (i64, i64, String, i64, String, i64, String, i64, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) \
+         select r.id, p.id, p.name, n.id, n.title, r.level, r.comment, r.created_at, p.manager_id \
+         from rating r join team t on t.id = r.subject_id join person p on p.id = r.subject_id \
+         join framework_node n on n.id = r.node_id \
+         where r.source = 'self' and r.review = 'pending' and p.active = 1 \
+         order by r.created_at, r.id",
+    )
+    .bind(me.id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut out = Vec::with_capacity(rows.len());
+    let mut required_cache: HashMap<PersonId, HashMap<NodeId, u8>> = HashMap::new();
+    for (rating, subject, subject_name, node, node_title, level, comment, at, manager) in rows {
+        let subject = PersonId(subject);
+        let node = NodeId(node);
+        let (records, validity) = positions::ratings(db, subject, &[node]).await?;
+        let earlier: Vec<RatingRecord> = records.into_iter().filter(|r| r.id != rating).collect();
+        let before = current_level(&earlier, validity.get(&node).copied().flatten(), now_ms());
+        if let std::collections::hash_map::Entry::Vacant(e) = required_cache.entry(subject) {
+            let mut req = HashMap::new();
+            if let Some(p) = held(db, subject).await?.0 {
+                for r in positions::requirements(db, p).await? {
+                    req.insert(r.node, r.required);
+                }
+            }
+            e.insert(req);
+        }
+        let texts = positions::level_texts(db, &[node], Track::Ic).await?;
+        let level = u8::try_from(level).unwrap_or(0);
+        let level_name = texts
+            .get(&node)
+            .map(|t| level_text(&t.0, level).0)
+            .unwrap_or_else(|| format!("Level {level}"));
+        out.push(ReviewItem {
+            rating,
+            subject,
+            subject_name,
+            node,
+            node_title,
+            level,
+            level_name,
+            previous: before.validated.map(|_| before.level),
+            required: required_cache
+                .get(&subject)
+                .and_then(|m| m.get(&node).copied()),
+            comment,
+            at: format_time(at),
+            direct: manager == Some(me.id.0),
+            evidence: Vec::new(),
+        });
+    }
+    let ids: Vec<i64> = out.iter().map(|i| i.rating).collect();
+    let mut evidence = super::evidence::for_ratings(db, &ids).await?;
+    for item in &mut out {
+        item.evidence = evidence.remove(&item.rating).unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// Approves or declines pending self-ratings of the caller's reports, all or none.
+/// Declining needs a comment, so the person learns why. Returns how many were decided.
+pub async fn decide(
+    db: &Db,
+    me: &CurrentUser,
+    ratings: &[i64],
+    decision: &str,
+    comment: &str,
+) -> Result<u32, AppError> {
+    let decision = Decision::parse(decision)?;
+    let comment = check_comment("comment", comment)?;
+    if ratings.is_empty() {
+        return Err(AppError::invalid(
+            "ids",
+            "Tick at least one rating to approve or decline.",
+        ));
+    }
+    if decision == Decision::Decline && comment.is_empty() {
+        return Err(AppError::invalid(
+            "comment",
+            "Say why you decline, so that the person knows what to work on.",
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    for id in ratings {
+        let row: Option<(i64, String, Option<String>)> =
+            sqlx::query_as("select subject_id, source, review from rating where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal)?;
+        let Some((subject, source, review)) = row else {
+            return Err(AppError::NotFound("That rating".into()));
+        };
+        if !manages(db, me.id, PersonId(subject)).await? {
+            return Err(AppError::Forbidden);
+        }
+        if source != "self" || review.as_deref() != Some("pending") {
+            return Err(AppError::Conflict(
+                "That rating has already been decided; reload the queue.".into(),
+            ));
+        }
+        let done = sqlx::query(
+            "update rating set review = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4 \
+             where id = $5 and review = 'pending'",
+        )
+        .bind(decision.review().as_str())
+        .bind(me.id.0)
+        .bind(now)
+        .bind(&comment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::Conflict(
+                "That rating has already been decided; reload the queue.".into(),
+            ));
+        }
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(u32::try_from(ratings.len()).unwrap_or(u32::MAX))
+}
+
+/// A manager rates a report directly: a validated rating from the manager.
+pub async fn rate(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    node: NodeId,
+    level: &str,
+    comment: &str,
+) -> Result<(), AppError> {
+    if !manages(db, me.id, person).await? {
+        return Err(AppError::Forbidden);
+    }
+    let info = positions::node_info(db, node).await?;
+    if !info.row.kind.rateable() {
+        return Err(AppError::invalid("node", "Categories are not rated."));
+    }
+    let level: u8 = level
+        .trim()
+        .parse()
+        .ok()
+        .filter(|l| *l <= info.top)
+        .ok_or_else(|| {
+            AppError::invalid("level", format!("Choose a level from 0 to {}.", info.top))
+        })?;
+    let comment = check_comment("comment", comment)?;
+    sqlx::query(
+        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
+         values ($1, $2, $3, 'manager', $4, $5, $6)",
+    )
+    .bind(person.0)
+    .bind(node.0)
+    .bind(i64::from(level))
+    .bind(me.id.0)
+    .bind(&comment)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// A person's whole rating history on a node, newest first.
+pub async fn history(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    node: NodeId,
+) -> Result<NodeHistory, AppError> {
+    if !can_see(db, me, person).await? {
+        return Err(AppError::NotFound("That person".into()));
+    }
+    let person_name = person_name(db, person).await?;
+    let info = positions::node_info(db, node).await?;
+    type Row = (
+        i64,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "select r.id, r.created_at, r.source, r.level, g.name, r.comment, r.review, v.name, r.reviewed_at, r.review_comment \
+         from rating r left join person g on g.id = r.given_by left join person v on v.id = r.reviewed_by \
+         where r.subject_id = $1 and r.node_id = $2 order by r.created_at desc, r.id desc",
+    )
+    .bind(person.0)
+    .bind(node.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (records, validity) = positions::ratings(db, person, &[node]).await?;
+    let now = now_ms();
+    let current = current_level(&records, validity.get(&node).copied().flatten(), now);
+    let (holds, _) = held(db, person).await?;
+    let track = track_of(db, holds).await?;
+    let levels = positions::level_texts(db, &[node], track)
+        .await?
+        .remove(&node)
+        .map(|t| t.0)
+        .unwrap_or_default();
+    let counting = current.validated.map(|v| v.id);
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut evidence = super::evidence::for_ratings(db, &ids).await?;
+    let entries = rows
+        .into_iter()
+        .filter_map(|r| {
+            let source = Source::parse(&r.2)?;
+            let review = r.6.as_deref().and_then(Review::parse);
+            let decision = match (review, r.7, r.8) {
+                (Some(Review::Approved | Review::Declined), who, Some(at)) => Some((
+                    who.unwrap_or_else(|| "a former manager".into()),
+                    format_time(at),
+                    r.9.clone(),
+                )),
+                _ => None,
+            };
+            Some(HistoryEntry {
+                id: r.0,
+                at: format_time(r.1),
+                source,
+                level: u8::try_from(r.3).ok()?,
+                by: r.4,
+                comment: r.5,
+                review,
+                decision,
+                counts: counting == Some(r.0),
+                evidence: evidence.remove(&r.0).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(NodeHistory {
+        person,
+        person_name,
+        node,
+        node_title: info.row.title,
+        current,
+        levels,
+        entries,
+        is_me: me.id == person,
+        can_verify: manages(db, me.id, person).await?,
+        now_ms: now,
+    })
+}
+
+/// How many pending self-ratings await the caller's decision.
+pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) \
+         select count(*) from rating r join team t on t.id = r.subject_id \
+         where r.source = 'self' and r.review = 'pending'",
+    )
+    .bind(me.0)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(u32::try_from(n).unwrap_or(0))
+}

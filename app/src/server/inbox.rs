@@ -1,0 +1,145 @@
+//! The in-app inbox, computed from the data on each visit: reviews waiting for the caller,
+//! decisions on the caller's self-ratings (unread until the inbox is opened), colleagues
+//! asking for the caller's view, and levels expiring within 30 days or recently expired.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::now_ms;
+use super::positions;
+use crate::api::AppError;
+use crate::domain::assess::{InboxItem, InboxKind, EXPIRY_NOTICE_DAYS};
+use crate::domain::rating::{current_levels, DAY_MS};
+use crate::domain::{NodeId, PersonId};
+
+/// The caller's inbox, action items first.
+pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
+    let mut out = Vec::new();
+    let reviews = super::assess::pending_reviews(db, me).await?;
+    if reviews > 0 {
+        out.push(InboxItem {
+            kind: InboxKind::Reviews,
+            text: format!(
+                "{reviews} self-assessment{} from your team wait{} for your review.",
+                if reviews == 1 { "" } else { "s" },
+                if reviews == 1 { "s" } else { "" }
+            ),
+            href: "/reviews".into(),
+            unread: true,
+        });
+    }
+    let peers = super::peers::open_for(db, me).await?;
+    for q in peers {
+        out.push(InboxItem {
+            kind: InboxKind::PeerRequest,
+            text: format!(
+                "{} asks for your view of {} on {}.",
+                q.requested_by.unwrap_or_else(|| "A colleague".into()),
+                q.subject_name,
+                q.node_title
+            ),
+            href: "/#peer-h".into(),
+            unread: true,
+        });
+    }
+    // Expiring levels: current levels on nodes with a validity period.
+    let nodes: Vec<i64> = sqlx::query_scalar(
+        "select distinct r.node_id from rating r join framework_node n on n.id = r.node_id \
+         where r.subject_id = $1 and n.validity_months is not null",
+    )
+    .bind(me.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    if !nodes.is_empty() {
+        let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
+        let (records, validity) = positions::ratings(db, me, &nodes).await?;
+        let now = now_ms();
+        let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
+        let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select id, title from framework_node where id in ({})",
+            positions::id_list(nodes.iter().map(|n| n.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+        for (id, title) in titles {
+            let Some(c) = levels.get(&NodeId(id)) else {
+                continue;
+            };
+            let Some(days) = c.expires_in_days(now) else {
+                continue;
+            };
+            let text = if days > 0 && days <= EXPIRY_NOTICE_DAYS {
+                format!(
+                    "Your level in {title} expires in {days} day{}.",
+                    if days == 1 { "" } else { "s" }
+                )
+            } else if days <= 0 && -days <= EXPIRY_NOTICE_DAYS {
+                format!("Your level in {title} has expired; it counts as 0 until renewed.")
+            } else {
+                continue;
+            };
+            out.push(InboxItem {
+                kind: InboxKind::Expiry,
+                text,
+                href: format!("/skills/history?node={id}"),
+                unread: true,
+            });
+        }
+    }
+    // Decisions on the caller's self-ratings in the last 90 days.
+    let seen: i64 = sqlx::query_scalar("select inbox_seen_at from person where id = $1")
+        .bind(me.0)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    type Row = (i64, String, i64, String, Option<String>, i64, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select r.node_id, n.title, r.level, r.review, v.name, r.reviewed_at, r.review_comment \
+         from rating r join framework_node n on n.id = r.node_id left join person v on v.id = r.reviewed_by \
+         where r.subject_id = $1 and r.source = 'self' and r.reviewed_at is not null and r.reviewed_at > $2 \
+         order by r.reviewed_at desc, r.id desc",
+    )
+    .bind(me.0)
+    .bind(now_ms() - 90 * DAY_MS)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    for (node, title, level, review, by, at, comment) in rows {
+        let verb = if review == "approved" {
+            "approved"
+        } else {
+            "declined"
+        };
+        let mut text = format!(
+            "{} {verb} your level {level} in {title}.",
+            by.unwrap_or_else(|| "Your manager".into())
+        );
+        if !comment.is_empty() {
+            text.push_str(&format!(" \u{201c}{comment}\u{201d}"));
+        }
+        out.push(InboxItem {
+            kind: InboxKind::Decision,
+            text,
+            href: format!("/skills/history?node={node}"),
+            unread: at > seen,
+        });
+    }
+    Ok(out)
+}
+
+/// How many inbox items are unread (for the header).
+pub async fn unread(db: &Db, me: PersonId) -> Result<u32, AppError> {
+    Ok(items(db, me).await?.iter().filter(|i| i.unread).count() as u32)
+}
+
+/// Marks decisions up to now as read.
+pub async fn mark_seen(db: &Db, me: PersonId) -> Result<(), AppError> {
+    sqlx::query("update person set inbox_seen_at = $1 where id = $2")
+        .bind(now_ms())
+        .bind(me.0)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Evidence files over plain HTTP: a multipart upload (a browser form works without
+//! JavaScript) and the download, served as an attachment with `nosniff`. The rules live in
+//! `app::server::evidence`; these handlers translate HTTP.
+
+use crate::middleware::{encode, local_part, strip_feedback};
+use app::api::AppError;
+use app::server::ctx::Caller;
+use app::server::{evidence, AppState};
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+
+/// `POST /evidence/upload` and `GET /evidence/{id}`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/evidence/upload", post(upload))
+        .route("/evidence/{id}", get(download))
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// A browser goes back to the form's page (with `?error=&field=` on failure); an API
+/// client gets JSON and the status.
+fn answer(headers: &HeaderMap, result: Result<i64, AppError>) -> Response {
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(|r| strip_feedback(&local_part(r)));
+    match (wants_html(headers), referer) {
+        (true, Some(back)) => {
+            let mut location = back;
+            if let Err(e) = &result {
+                location.push(if location.contains('?') { '&' } else { '?' });
+                location.push_str(&format!("error={}", encode(&e.to_string())));
+                if let Some(f) = e.field() {
+                    location.push_str(&format!("&field={}", encode(f)));
+                }
+            }
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            res
+        }
+        _ => match result {
+            Ok(id) => Json(id).into_response(),
+            Err(e) => (
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                Json(e),
+            )
+                .into_response(),
+        },
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let mut multipart = multipart.map_err(|_| {
+            AppError::invalid("file", "The upload form is damaged; reload the page.")
+        })?;
+        let mut rating: Option<i64> = None;
+        let mut file: Option<(String, Vec<u8>)> = None;
+        while let Some(field) = multipart.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::invalid("file", "The file is larger than this server accepts.")
+            } else {
+                AppError::invalid("file", "The upload was interrupted; try again.")
+            }
+        })? {
+            match field.name() {
+                Some("rating") => {
+                    let text = field.text().await.unwrap_or_default();
+                    rating = text.trim().parse().ok();
+                }
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_string();
+                    let bytes = field.bytes().await.map_err(|_| {
+                        AppError::invalid("file", "The file is larger than this server accepts.")
+                    })?;
+                    file = Some((name, bytes.to_vec()));
+                }
+                _ => {}
+            }
+        }
+        let rating = rating
+            .ok_or_else(|| AppError::invalid("rating", "The form is damaged; reload the page."))?;
+        let (name, bytes) =
+            file.ok_or_else(|| AppError::invalid("file", "Choose a file to upload."))?;
+        evidence::upload(&state.db, &state.settings, &me, rating, &name, &bytes).await
+    }
+    .await;
+    answer(&headers, result)
+}
+
+/// RFC 6266 `filename` (ASCII fallback) and `filename*` (UTF-8).
+fn disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let utf8: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}")
+}
+
+async fn download(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let id: i64 = id
+            .parse()
+            .map_err(|_| AppError::NotFound("That evidence".into()))?;
+        evidence::download(&state.db, &state.settings, &me, id).await
+    }
+    .await;
+    match result {
+        Ok(d) => {
+            let mut res = Response::new(Body::from(d.bytes));
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&d.content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&disposition(&d.name)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            );
+            res
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn downloads_are_attachments_with_safe_names() {
+        assert_eq!(
+            disposition("cert é.pdf"),
+            "attachment; filename=\"cert _.pdf\"; filename*=UTF-8''cert%20%C3%A9.pdf"
+        );
+        assert!(disposition("a\"b\r\n.pdf").starts_with("attachment; filename=\"a_b__.pdf\""));
+    }
+}

@@ -1,0 +1,561 @@
+//! Self-assessment, manager review (one by one and in bulk), direct ratings, permissions
+//! and the append-only history.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+async fn node_id(app: &TestApp, title: &str) -> String {
+    let id: i64 = sqlx::query_scalar("select id from framework_node where title = $1 order by id")
+        .bind(title)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn skills(app: &TestApp, cookie: &str, extra: &[(&str, &str)]) -> Value {
+    let res = app.call("/api/skills/get", extra, Some(cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+fn row<'a>(page: &'a Value, title: &str) -> &'a Value {
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == title)
+        .unwrap_or_else(|| panic!("no row {title}"))
+}
+
+async fn submit(app: &TestApp, cookie: &str, levels: &[(&str, &str)], comment: &str) -> Res {
+    let keys: Vec<String> = levels
+        .iter()
+        .map(|(n, _)| format!("input[levels][{n}]"))
+        .collect();
+    let mut form: Vec<(&str, &str)> = keys
+        .iter()
+        .zip(levels)
+        .map(|(k, (_, l))| (k.as_str(), *l))
+        .collect();
+    form.push(("input[comment]", comment));
+    app.call("/api/skills/submit", &form, Some(cookie)).await
+}
+
+async fn queue(app: &TestApp, cookie: &str) -> Vec<Value> {
+    let res = app.call("/api/reviews/queue", &[], Some(cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json().as_array().unwrap().clone()
+}
+
+async fn rating_rows(app: &TestApp) -> Vec<(i64, i64, String, Option<String>)> {
+    sqlx::query_as("select id, level, source, review from rating order by id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_employee_submits_and_the_manager_approves_or_declines() {
+    let app = TestApp::demo().await;
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let code = node_id(&app, "Code quality").await;
+    let testing = node_id(&app, "Testing").await;
+    let design = node_id(&app, "Software design").await;
+
+    // The page lists the position's requirements, nothing rated yet.
+    let page = skills(&app, &liam, &[]).await;
+    assert_eq!(page["is_me"], true);
+    assert_eq!(page["position_title"], "Software Engineer");
+    assert_eq!(page["rows"].as_array().unwrap().len(), 11);
+    assert_eq!(
+        row(&page, "Code quality")["current"]["validated"],
+        Value::Null
+    );
+
+    // Bad input names the field and saves nothing.
+    let other = node_id(&app, "Mathematics").await;
+    for (levels, field) in [
+        (vec![(code.as_str(), "6")], format!("levels[{code}]")),
+        (vec![(other.as_str(), "2")], format!("levels[{other}]")),
+        (vec![(code.as_str(), "0")], "levels".to_string()),
+    ] {
+        let res = submit(&app, &liam, &levels, "").await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(&field), "{field}: {}", res.body);
+    }
+    assert!(rating_rows(&app).await.is_empty());
+
+    // Three changes submitted as pending; an unchanged level is not.
+    let res = submit(
+        &app,
+        &liam,
+        &[
+            (&code, "3"),
+            (&testing, "2"),
+            (&design, "4"),
+            (&node_id(&app, "Security").await, "0"),
+        ],
+        "Led the test rewrite",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json(), 3);
+    let page = skills(&app, &liam, &[]).await;
+    let cq = row(&page, "Code quality");
+    assert_eq!(cq["current"]["pending"], 3);
+    assert_eq!(cq["current"]["level"], 0, "pending does not count");
+
+    // Only managers in the line see the queue; a colleague's is empty.
+    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    assert!(queue(&app, &noah).await.is_empty());
+    let grace = app.sign_in(MANAGER, PW).await;
+    let items = queue(&app, &grace).await;
+    assert_eq!(items.len(), 3);
+    let item = |title: &str| {
+        items.iter().find(|i| i["node_title"] == title).unwrap()["rating"].to_string()
+    };
+    assert_eq!(items[0]["comment"], "Led the test rewrite");
+    assert_eq!(items[0]["direct"], true);
+    assert_eq!(items[0]["previous"], Value::Null);
+    let code_rating = item("Code quality");
+
+    // A colleague may not decide; HR may not either.
+    for who in [&noah, &app.sign_in(HR, PW).await] {
+        let res = app
+            .call(
+                "/api/reviews/decide",
+                &[("rating", code_rating.as_str()), ("decision", "approve")],
+                Some(who),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    }
+    // Approve one.
+    let res = app
+        .call(
+            "/api/reviews/decide",
+            &[
+                ("rating", code_rating.as_str()),
+                ("decision", "approve"),
+                ("comment", "Agreed"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Deciding it again is refused.
+    let again = app
+        .call(
+            "/api/reviews/decide",
+            &[
+                ("rating", code_rating.as_str()),
+                ("decision", "decline"),
+                ("comment", "x"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // Declining needs a reason.
+    let design_rating = item("Software design");
+    let res = app
+        .call(
+            "/api/reviews/decide",
+            &[("rating", design_rating.as_str()), ("decision", "decline")],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("comment"));
+    let res = app
+        .call(
+            "/api/reviews/decide",
+            &[
+                ("rating", design_rating.as_str()),
+                ("decision", "decline"),
+                ("comment", "Let us look at a design together first"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+
+    let page = skills(&app, &liam, &[]).await;
+    assert_eq!(row(&page, "Code quality")["current"]["level"], 3);
+    assert_eq!(row(&page, "Software design")["current"]["level"], 0);
+    assert_eq!(
+        row(&page, "Software design")["current"]["pending"],
+        Value::Null
+    );
+    assert_eq!(row(&page, "Testing")["current"]["pending"], 2);
+    assert_eq!(queue(&app, &grace).await.len(), 1);
+
+    // The history shows the decision; the rating rows kept their levels (append-only).
+    let hist = app
+        .call(
+            "/api/skills/history",
+            &[("node", design.as_str())],
+            Some(&liam),
+        )
+        .await
+        .json();
+    let e = &hist["entries"][0];
+    assert_eq!(e["source"], "SelfRating");
+    assert_eq!(e["level"], 4);
+    assert_eq!(e["review"], "Declined");
+    assert_eq!(e["decision"][0], "Grace Okafor");
+    assert_eq!(e["decision"][2], "Let us look at a design together first");
+    let rows = rating_rows(&app).await;
+    assert_eq!(rows.len(), 3);
+    assert!(rows
+        .iter()
+        .any(|r| r.1 == 4 && r.3.as_deref() == Some("declined")));
+}
+
+#[tokio::test]
+async fn bulk_approval_direct_ratings_and_who_may_rate() {
+    let app = TestApp::demo().await;
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let code = node_id(&app, "Code quality").await;
+    let testing = node_id(&app, "Testing").await;
+    let res = submit(&app, &liam, &[(&code, "3"), (&testing, "4")], "").await;
+    assert_eq!(res.json(), 2);
+
+    // The manager's manager reviews too (indirect report), in bulk.
+    let marcus = app.sign_in(SKIP_MANAGER, PW).await;
+    let items = queue(&app, &marcus).await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["direct"], false);
+    let keys: Vec<String> = items
+        .iter()
+        .map(|i| format!("ids[{}]", i["rating"]))
+        .collect();
+    let mut form: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "on")).collect();
+    form.push(("decision", "approve"));
+    let res = app.call("/api/reviews/decide", &form, Some(&marcus)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json(), 2);
+    let page = skills(&app, &liam, &[]).await;
+    assert_eq!(row(&page, "Testing")["current"]["level"], 4);
+    // Nothing ticked: refused.
+    let res = app
+        .call(
+            "/api/reviews/decide",
+            &[("decision", "approve")],
+            Some(&marcus),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A direct manager rating is validated at once and later than the approval: it wins.
+    let grace = app.sign_in(MANAGER, PW).await;
+    let liam_id = app.person_id(EMPLOYEE).await.to_string();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", liam_id.as_str()),
+                ("node", testing.as_str()),
+                ("level", "2"),
+                ("comment", "Seen in review"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let page = skills(&app, &grace, &[("person", liam_id.as_str())]).await;
+    assert_eq!(page["is_me"], false);
+    assert_eq!(page["can_rate"], true);
+    let t = row(&page, "Testing");
+    assert_eq!(t["current"]["level"], 2);
+    // Self 4 against manager 2: the views are shown side by side and flagged.
+    assert_eq!(t["disagreement"], true);
+    assert_eq!(
+        t["by_source"],
+        serde_json::json!([["SelfRating", 4], ["Manager", 2]])
+    );
+    // Bad level, and people who may not rate.
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", liam_id.as_str()),
+                ("node", testing.as_str()),
+                ("level", "9"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for who in [
+        &liam,
+        &app.sign_in(OTHER_EMPLOYEE, PW).await,
+        &app.sign_in(ADMIN, PW).await,
+    ] {
+        let res = app
+            .call(
+                "/api/skills/rate",
+                &[
+                    ("person", liam_id.as_str()),
+                    ("node", testing.as_str()),
+                    ("level", "1"),
+                ],
+                Some(who),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+    // A colleague cannot see Liam's skills or history; HR can, read-only.
+    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    let res = app
+        .call(
+            "/api/skills/get",
+            &[("person", liam_id.as_str())],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .call(
+            "/api/skills/history",
+            &[("node", testing.as_str()), ("person", liam_id.as_str())],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let hr = app.sign_in(HR, PW).await;
+    let page = skills(&app, &hr, &[("person", liam_id.as_str())]).await;
+    assert_eq!(page["can_rate"], false);
+
+    // History: newest first, the manager rating counts, all three records kept.
+    let hist = app
+        .call(
+            "/api/skills/history",
+            &[("node", testing.as_str())],
+            Some(&liam),
+        )
+        .await
+        .json();
+    let entries = hist["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["source"], "Manager");
+    assert_eq!(entries[0]["counts"], true);
+    assert_eq!(entries[0]["by"], "Grace Okafor");
+    assert_eq!(entries[1]["review"], "Approved");
+    assert_eq!(entries[1]["counts"], false);
+}
+
+#[tokio::test]
+async fn peers_are_asked_answer_from_home_and_never_count() {
+    let app = TestApp::demo().await;
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let code = node_id(&app, "Code quality").await;
+    let testing = node_id(&app, "Testing").await;
+    let maths = node_id(&app, "Mathematics").await;
+    let nodes_form = |peers: &'static str, nodes: &[&String]| {
+        let mut f: Vec<(String, String)> = nodes
+            .iter()
+            .map(|n| (format!("nodes[{n}]"), "on".to_string()))
+            .collect();
+        f.push(("peers".into(), peers.into()));
+        f
+    };
+    let ask = |cookie: String, form: Vec<(String, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call("/api/peers/request", &pairs, Some(&cookie)).await
+        }
+    };
+    let res = ask(
+        liam.clone(),
+        nodes_form(
+            "noah.fischer@northwind.example, AMARA.NWOSU@northwind.example",
+            &[&code, &testing],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json(), 4);
+    // The same open requests are not repeated.
+    let again = ask(
+        liam.clone(),
+        nodes_form("noah.fischer@northwind.example", &[&code]),
+    )
+    .await;
+    assert_eq!(again.json(), 0);
+    // Bad input names the field.
+    for (form, field) in [
+        (nodes_form("nobody@northwind.example", &[&code]), "peers"),
+        (nodes_form("liam.chen@northwind.example", &[&code]), "peers"),
+        (nodes_form("", &[&code]), "peers"),
+        (
+            nodes_form("noah.fischer@northwind.example", &[&maths]),
+            "nodes",
+        ),
+        (nodes_form("noah.fischer@northwind.example", &[]), "nodes"),
+    ] {
+        let res = ask(liam.clone(), form).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(
+            res.body.contains(&format!("\"{field}\"")),
+            "{field}: {}",
+            res.body
+        );
+    }
+    // A colleague may not ask on Liam's behalf; his manager may.
+    let liam_id = app.person_id(EMPLOYEE).await.to_string();
+    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    let mut form = nodes_form("amara.nwosu@northwind.example", &[&code]);
+    form.push(("person".into(), liam_id.clone()));
+    assert_eq!(
+        ask(noah.clone(), form.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let grace = app.sign_in(MANAGER, PW).await;
+    assert_eq!(ask(grace, form).await.json(), 0, "already asked");
+
+    // The peer sees the requests and answers one, declines the other.
+    let open = app.call("/api/peers/open", &[], Some(&noah)).await.json();
+    let open = open.as_array().unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0]["subject_name"], "Liam Chen");
+    assert_eq!(open[0]["requested_by"], "Liam Chen");
+    let first = open[0]["id"].to_string();
+    let second = open[1]["id"].to_string();
+    let bad = app
+        .call(
+            "/api/peers/answer",
+            &[("id", first.as_str()), ("level", "9")],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Someone else cannot answer Noah's request.
+    let amara = app.sign_in("amara.nwosu@northwind.example", PW).await;
+    let res = app
+        .call(
+            "/api/peers/answer",
+            &[("id", first.as_str()), ("level", "4")],
+            Some(&amara),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .call(
+            "/api/peers/answer",
+            &[
+                ("id", first.as_str()),
+                ("level", "4"),
+                ("comment", "Great reviews"),
+            ],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .call(
+            "/api/peers/answer",
+            &[("id", first.as_str()), ("level", "3")],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let res = app
+        .call(
+            "/api/peers/decline",
+            &[("id", second.as_str())],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(app
+        .call("/api/peers/open", &[], Some(&noah))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Shown beside the other sources; never counted.
+    let page = skills(&app, &liam, &[]).await;
+    let answered = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["by_source"] == serde_json::json!([["Peer", 4]]))
+        .expect("the peer rating is shown");
+    assert_eq!(answered["current"]["level"], 0);
+    assert_eq!(answered["current"]["validated"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
+    let app = TestApp::demo().await;
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let count = |c: String| {
+        let app = &app;
+        async move { app.call("/api/inbox/count", &[], Some(&c)).await.json() }
+    };
+    assert_eq!(count(liam.clone()).await, 0);
+    let code = node_id(&app, "Code quality").await;
+    let res = submit(&app, &liam, &[(&code, "3")], "").await;
+    assert_eq!(res.status, StatusCode::OK);
+    // The manager is told a review waits.
+    assert_eq!(count(grace.clone()).await, 1);
+    let items = app.call("/api/inbox/get", &[], Some(&grace)).await.json();
+    assert_eq!(items[0]["kind"], "Reviews");
+    assert_eq!(items[0]["href"], "/reviews");
+    let rating = queue(&app, &grace).await[0]["rating"].to_string();
+    app.call(
+        "/api/reviews/decide",
+        &[
+            ("rating", rating.as_str()),
+            ("decision", "approve"),
+            ("comment", "Well done"),
+        ],
+        Some(&grace),
+    )
+    .await;
+    assert_eq!(count(grace).await, 0);
+    // The employee has an unread decision until they open the inbox.
+    assert_eq!(count(liam.clone()).await, 1);
+    let items = app.call("/api/inbox/get", &[], Some(&liam)).await.json();
+    assert_eq!(items[0]["kind"], "Decision");
+    assert!(items[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Grace Okafor approved your level 3 in Code quality."));
+    assert_eq!(count(liam.clone()).await, 0);
+    // A validated level close to its expiry is announced (and stays until renewed).
+    sqlx::query("update framework_node set validity_months = 1 where id = $1")
+        .bind(code.parse::<i64>().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("update rating set created_at = created_at - $1 where node_id = $2")
+        .bind(20 * 86_400_000i64)
+        .bind(code.parse::<i64>().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let items = app.call("/api/inbox/get", &[], Some(&liam)).await.json();
+    let expiry = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "Expiry")
+        .expect("an expiry notice");
+    assert!(
+        expiry["text"]
+            .as_str()
+            .unwrap()
+            .contains("Code quality expires in"),
+        "{expiry}"
+    );
+    assert_eq!(count(liam).await, 1);
+}

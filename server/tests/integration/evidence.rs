@@ -1,0 +1,267 @@
+//! Evidence on ratings: uploads checked by content and size, links, who may download, and
+//! verification by the manager.
+
+use crate::helpers::*;
+use app::server::Settings;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+fn pdf(len: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    v.resize(len, b' ');
+    v
+}
+
+async fn app_with_uploads(max: u64) -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_settings(Settings {
+        upload_dir: dir.path().to_path_buf(),
+        upload_max_bytes: max,
+        ..Settings::default()
+    })
+    .await;
+    app::server::demo::load(&app.db).await.unwrap();
+    (app, dir)
+}
+
+async fn upload(
+    app: &TestApp,
+    cookie: Option<&str>,
+    rating: &str,
+    name: &str,
+    bytes: &[u8],
+    html: bool,
+) -> Res {
+    let boundary = "----proficio-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"rating\"\r\n\r\n{rating}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut b = Request::post("/evidence/upload")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::CONTENT_LENGTH, body.len())
+        .header(header::HOST, "localhost:3000")
+        .header(header::ORIGIN, "http://localhost:3000")
+        .header(
+            header::ACCEPT,
+            if html {
+                "text/html,*/*;q=0.8"
+            } else {
+                "application/json"
+            },
+        )
+        .header(
+            header::REFERER,
+            "http://localhost:3000/skills/history?node=1",
+        );
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    app.send(b.body(Body::from(body)).unwrap()).await
+}
+
+/// Liam's pending self-rating on Testing, as a rating id.
+async fn liam_rating(app: &TestApp) -> (String, String) {
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let node: i64 = sqlx::query_scalar("select id from framework_node where title = 'Testing'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let key = format!("input[levels][{node}]");
+    let res = app
+        .call(
+            "/api/skills/submit",
+            &[(key.as_str(), "3"), ("input[comment]", "")],
+            Some(&liam),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let id: i64 = sqlx::query_scalar("select max(id) from rating")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    (id.to_string(), liam)
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_stored_under_generated_names() {
+    let (app, dir) = app_with_uploads(10 * 1024).await;
+    let (rating, liam) = liam_rating(&app).await;
+
+    let ok = upload(&app, Some(&liam), &rating, "certificate.png", PNG, false).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let ok = upload(
+        &app,
+        Some(&liam),
+        &rating,
+        "../../report.pdf",
+        &pdf(2000),
+        false,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    // Content that does not match the name, unknown content, too big, empty: refused.
+    for (name, bytes, needle) in [
+        ("report.pdf", PNG.to_vec(), "image/png"),
+        ("notes.txt", b"just some text".to_vec(), "not a type"),
+        ("big.pdf", pdf(11 * 1024), "limit"),
+        ("empty.pdf", Vec::new(), "empty"),
+    ] {
+        let res = upload(&app, Some(&liam), &rating, name, &bytes, false).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            res.body
+        );
+        assert!(res.body.contains(needle), "{name}: {}", res.body);
+        assert!(res.body.contains("\"file\""), "{}", res.body);
+    }
+    // Stored under generated names only; the uploaded names are only shown.
+    let stored: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(stored.len(), 2);
+    assert!(stored
+        .iter()
+        .all(|s| s.len() == 32 && s.chars().all(|c| c.is_ascii_hexdigit())));
+    let names: Vec<String> = sqlx::query_scalar("select name from evidence order by id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(names, ["certificate.png", "report.pdf"]);
+
+    // A browser's form post goes back to the page, with the error in the address.
+    let res = upload(&app, Some(&liam), &rating, "notes.txt", b"text", true).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let to = res.location().unwrap();
+    assert!(to.starts_with("/skills/history?node=1&error="), "{to}");
+    assert!(to.contains("field=file"));
+    let res = upload(&app, Some(&liam), &rating, "c.png", PNG, true).await;
+    assert_eq!(res.location().as_deref(), Some("/skills/history?node=1"));
+
+    // Signed out: refused.
+    let res = upload(&app, None, &rating, "c.png", PNG, false).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn only_people_who_may_see_the_rating_download_and_managers_verify() {
+    let (app, _dir) = app_with_uploads(1024 * 1024).await;
+    let (rating, liam) = liam_rating(&app).await;
+    let res = upload(&app, Some(&liam), &rating, "cert.pdf", &pdf(500), false).await;
+    let id = res.json().to_string();
+    let path = format!("/evidence/{id}");
+
+    for (who, status) in [
+        (EMPLOYEE, StatusCode::OK),
+        (MANAGER, StatusCode::OK),
+        (SKIP_MANAGER, StatusCode::OK),
+        (HR, StatusCode::OK),
+        (OTHER_EMPLOYEE, StatusCode::NOT_FOUND),
+    ] {
+        let c = app.sign_in(who, PW).await;
+        let res = app.get(&path, Some(&c)).await;
+        assert_eq!(res.status, status, "{who}");
+        if status == StatusCode::OK {
+            assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
+            assert_eq!(res.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+            let d = res.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+            assert!(d.starts_with("attachment; filename=\"cert.pdf\""), "{d}");
+            assert!(res.body.starts_with("%PDF"));
+        }
+    }
+    // Signed out: sent to sign in first.
+    let anon = app.get(&path, None).await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    assert!(anon.location().unwrap().starts_with("/sign-in"));
+    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    // A peer cannot attach evidence either, nor learn the rating exists.
+    let res = upload(&app, Some(&noah), &rating, "x.png", PNG, false).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    // Links: web addresses only.
+    let bad = app
+        .call(
+            "/api/evidence/link",
+            &[("rating", rating.as_str()), ("url", "javascript:alert(1)")],
+            Some(&liam),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("\"url\""));
+    let ok = app
+        .call(
+            "/api/evidence/link",
+            &[
+                ("rating", rating.as_str()),
+                ("url", "https://git.example/merge/42"),
+            ],
+            Some(&liam),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let hr = app.sign_in(HR, PW).await;
+    let res = app
+        .call(
+            "/api/evidence/link",
+            &[("rating", rating.as_str()), ("url", "https://x.example")],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // Verification: the manager, not the person.
+    let res = app
+        .call("/api/evidence/verify", &[("id", id.as_str())], Some(&liam))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let grace = app.sign_in(MANAGER, PW).await;
+    let res = app
+        .call("/api/evidence/verify", &[("id", id.as_str())], Some(&grace))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    // The queue and the history show the evidence, verified.
+    let queue = app
+        .call("/api/reviews/queue", &[], Some(&grace))
+        .await
+        .json();
+    let ev = &queue[0]["evidence"];
+    assert_eq!(ev.as_array().unwrap().len(), 2);
+    assert_eq!(ev[0]["verified_by"], "Grace Okafor");
+    assert_eq!(ev[1]["url"], "https://git.example/merge/42");
+    let node: i64 = sqlx::query_scalar("select node_id from rating where id = $1")
+        .bind(rating.parse::<i64>().unwrap())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let hist = app
+        .call(
+            "/api/skills/history",
+            &[("node", node.to_string().as_str())],
+            Some(&liam),
+        )
+        .await
+        .json();
+    assert_eq!(hist["entries"][0]["evidence"].as_array().unwrap().len(), 2);
+    assert_eq!(hist["is_me"], true);
+    assert_eq!(hist["can_verify"], false);
+}

@@ -1,0 +1,873 @@
+//! Positions, requirements, assignment, career-path links, the comparison and drafting.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+async fn node_id(app: &TestApp, title: &str) -> String {
+    let id: i64 = sqlx::query_scalar("select id from framework_node where title = $1 order by id")
+        .bind(title)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|_| panic!("no node {title}"));
+    id.to_string()
+}
+
+async fn position_id(app: &TestApp, title: &str) -> String {
+    let id: i64 = sqlx::query_scalar("select id from job_position where title = $1")
+        .bind(title)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|_| panic!("no position {title}"));
+    id.to_string()
+}
+
+async fn create(app: &TestApp, cookie: &str, title: &str, track: &str) -> String {
+    let res = app
+        .call(
+            "/api/positions/create",
+            &[
+                ("input[title]", title),
+                ("input[description]", ""),
+                ("input[track]", track),
+                ("input[rank]", "2"),
+                ("input[unit_id]", ""),
+            ],
+            Some(cookie),
+        )
+        .await;
+    assert!(res.status.is_success(), "{} {}", res.status, res.body);
+    res.json().to_string()
+}
+
+async fn page(app: &TestApp, cookie: &str, id: &str) -> Value {
+    let res = app
+        .call("/api/positions/get", &[("id", id)], Some(cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+fn req_titles(page: &Value) -> Vec<String> {
+    page["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requirement"]["node_title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_field(res: &Res, field: &str) {
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body.contains(&format!("\"{field}\"")),
+        "expected an error on {field}: {}",
+        res.body
+    );
+}
+
+async fn add_req(app: &TestApp, cookie: &str, pos: &str, node: &str, level: &str) -> Res {
+    app.call(
+        "/api/positions/add_requirement",
+        &[
+            ("position", pos),
+            ("input[node]", node),
+            ("input[level]", level),
+            ("input[weight]", ""),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn only_admins_change_positions_and_everyone_reads_the_career_map() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let pos = create(&app, &admin, "Data Engineer", "ic").await;
+    let other = position_id(&app, "Software Engineer").await;
+    let testing = node_id(&app, "Testing").await;
+    let liam = app.person_id(EMPLOYEE).await.to_string();
+    for who in [EMPLOYEE, HR, MANAGER] {
+        let c = app.sign_in(who, PW).await;
+        let writes: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            (
+                "/api/positions/create",
+                vec![
+                    ("input[title]", "X"),
+                    ("input[track]", "ic"),
+                    ("input[rank]", ""),
+                    ("input[description]", ""),
+                ],
+            ),
+            ("/api/positions/get", vec![("id", &pos)]),
+            (
+                "/api/positions/add_requirement",
+                vec![
+                    ("position", &pos),
+                    ("input[node]", &testing),
+                    ("input[level]", "2"),
+                    ("input[weight]", ""),
+                ],
+            ),
+            (
+                "/api/positions/add_whole",
+                vec![("position", &pos), ("node", &testing)],
+            ),
+            (
+                "/api/positions/remove_requirement",
+                vec![("position", &pos), ("node", &testing)],
+            ),
+            (
+                "/api/positions/assign",
+                vec![("position", &pos), ("email", EMPLOYEE)],
+            ),
+            ("/api/positions/unassign", vec![("person", &liam)]),
+            ("/api/positions/delete", vec![("id", &pos)]),
+            (
+                "/api/positions/draft",
+                vec![("position", &pos), ("description", "testing")],
+            ),
+            (
+                "/api/careers/add_link",
+                vec![
+                    ("input[from]", &pos),
+                    ("input[to]", &other),
+                    ("input[kind]", "up"),
+                    ("input[notes]", ""),
+                ],
+            ),
+        ];
+        for (path, form) in writes {
+            let res = app.call(path, &form, Some(&c)).await;
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{who} {path}: {}",
+                res.body
+            );
+        }
+        // Reading is open to everyone signed in.
+        let map = app.call("/api/careers/map", &[], Some(&c)).await;
+        assert_eq!(map.status, StatusCode::OK, "{}", map.body);
+        let list = app.call("/api/positions/list", &[], Some(&c)).await;
+        assert_eq!(list.status, StatusCode::OK);
+        let one = app
+            .call("/api/careers/position", &[("id", &other)], Some(&c))
+            .await;
+        assert_eq!(one.status, StatusCode::OK);
+    }
+    let anon = app.call("/api/careers/map", &[], None).await;
+    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    // Nothing changed.
+    assert!(req_titles(&page(&app, &admin, &pos).await).is_empty());
+}
+
+#[tokio::test]
+async fn requirements_are_validated_added_whole_changed_and_removed() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    // Bad position forms name their field.
+    for (field, form) in [
+        (
+            "title",
+            vec![
+                ("input[title]", " "),
+                ("input[track]", "ic"),
+                ("input[rank]", ""),
+                ("input[description]", ""),
+            ],
+        ),
+        (
+            "track",
+            vec![
+                ("input[title]", "A"),
+                ("input[track]", "boss"),
+                ("input[rank]", ""),
+                ("input[description]", ""),
+            ],
+        ),
+        (
+            "rank",
+            vec![
+                ("input[title]", "A"),
+                ("input[track]", "ic"),
+                ("input[rank]", "99"),
+                ("input[description]", ""),
+            ],
+        ),
+    ] {
+        let res = app.call("/api/positions/create", &form, Some(&admin)).await;
+        assert_field(&res, field);
+    }
+    let pos = create(&app, &admin, "Platform Engineer", "ic").await;
+    let testing = node_id(&app, "Testing").await;
+    // Empty level: the scale's threshold (3 on the Engineering scale).
+    let res = add_req(&app, &admin, &pos, &testing, "").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let p = page(&app, &admin, &pos).await;
+    assert_eq!(req_titles(&p), vec!["Testing"]);
+    let r = &p["requirements"][0];
+    assert_eq!(r["requirement"]["required"], 3);
+    assert_eq!(r["requirement"]["weight"], 3);
+    assert_eq!(r["framework_name"], "Engineering");
+    assert_eq!(r["path"], serde_json::json!(["Technical craft"]));
+    // Level texts for the slider: the node's own IC descriptions.
+    assert_eq!(r["levels"].as_array().unwrap().len(), 5);
+    assert!(r["levels"][2]["description"]
+        .as_str()
+        .unwrap()
+        .contains("testing"));
+    // Refusals, each naming its field; nothing changes.
+    assert_field(&add_req(&app, &admin, &pos, &testing, "2").await, "node");
+    let craft = node_id(&app, "Technical craft").await;
+    assert_field(&add_req(&app, &admin, &pos, &craft, "2").await, "node");
+    let design = node_id(&app, "Software design").await;
+    assert_field(&add_req(&app, &admin, &pos, &design, "6").await, "level");
+    assert_field(&add_req(&app, &admin, &pos, "999999", "2").await, "node");
+    assert_eq!(req_titles(&page(&app, &admin, &pos).await), vec!["Testing"]);
+
+    // A whole competency with its skills, at a chosen level.
+    let ops = node_id(&app, "Operations and reliability").await;
+    let res = app
+        .call(
+            "/api/positions/add_whole",
+            &[("position", &pos), ("node", &ops), ("level", "4")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json(), 3);
+    let p = page(&app, &admin, &pos).await;
+    assert_eq!(
+        req_titles(&p),
+        vec![
+            "Testing",
+            "Operations and reliability",
+            "Observability",
+            "Incident response"
+        ]
+    );
+    assert!(p["requirements"].as_array().unwrap()[1..]
+        .iter()
+        .all(|r| r["requirement"]["required"] == 4));
+    // A whole category adds what is left inside it, skipping what is already required.
+    let res = app
+        .call(
+            "/api/positions/add_whole",
+            &[("position", &pos), ("node", &craft)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.json(), 11 - 4);
+    let again = app
+        .call(
+            "/api/positions/add_whole",
+            &[("position", &pos), ("node", &craft)],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&again, "node");
+
+    // Change level, weight and mandatory; then remove.
+    let res = app
+        .call(
+            "/api/positions/update_requirement",
+            &[
+                ("position", &pos),
+                ("input[node]", &testing),
+                ("input[level]", "5"),
+                ("input[weight]", "5"),
+                ("input[mandatory]", "on"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let bad = app
+        .call(
+            "/api/positions/update_requirement",
+            &[
+                ("position", &pos),
+                ("input[node]", &testing),
+                ("input[level]", "2"),
+                ("input[weight]", "9"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&bad, "weight");
+    let p = page(&app, &admin, &pos).await;
+    let t = &p["requirements"][0]["requirement"];
+    assert_eq!(
+        (
+            t["required"].as_u64(),
+            t["weight"].as_u64(),
+            t["mandatory"].as_bool()
+        ),
+        (Some(5), Some(5), Some(true))
+    );
+    let res = app
+        .call(
+            "/api/positions/remove_requirement",
+            &[("position", &pos), ("node", &testing)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!req_titles(&page(&app, &admin, &pos).await).contains(&"Testing".to_string()));
+
+    // A required node cannot be deleted from its framework.
+    let fw: i64 = sqlx::query_scalar("select framework_id from framework_node where id = $1")
+        .bind(ops.parse::<i64>().unwrap())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let rev: i64 = sqlx::query_scalar("select revision from framework where id = $1")
+        .bind(fw)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = app
+        .call(
+            "/api/frameworks/delete_node",
+            &[
+                ("framework", &fw.to_string()),
+                ("revision", &rev.to_string()),
+                ("node", &ops),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("requires"), "{}", res.body);
+}
+
+#[tokio::test]
+async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let pos = create(&app, &admin, "Platform Engineer", "ic").await;
+    let res = app
+        .call(
+            "/api/positions/assign",
+            &[("position", &pos), ("email", EMPLOYEE)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.json(), "Liam Chen");
+    let bad = app
+        .call(
+            "/api/positions/assign",
+            &[("position", &pos), ("email", "nobody@northwind.example")],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&bad, "email");
+    let p = page(&app, &admin, &pos).await;
+    assert_eq!(p["holders"].as_array().unwrap().len(), 1);
+
+    // A whole unit, then with its sub-units.
+    let unit = |name: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            let id: i64 = sqlx::query_scalar("select id from org_unit where name = $1")
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            id.to_string()
+        }
+    };
+    let platform = unit("Platform").await;
+    let res = app
+        .call(
+            "/api/positions/assign_unit",
+            &[("position", &pos), ("unit_id", &platform)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let in_platform: i64 = sqlx::query_scalar(
+        "select count(*) from person p join org_unit u on u.id = p.unit_id where u.name = 'Platform' and p.active = 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(res.json(), in_platform);
+    let eng = unit("Engineering").await;
+    let direct = app
+        .call(
+            "/api/positions/assign_unit",
+            &[("position", &pos), ("unit_id", &eng)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(direct.json(), 1, "only Marcus sits in Engineering itself");
+    let below = app
+        .call(
+            "/api/positions/assign_unit",
+            &[("position", &pos), ("unit_id", &eng), ("below", "on")],
+            Some(&admin),
+        )
+        .await;
+    let in_eng: i64 = sqlx::query_scalar(
+        "select count(*) from person p join org_unit u on u.id = p.unit_id \
+         where u.name in ('Engineering', 'Platform', 'Product Engineering') and p.active = 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(below.json(), in_eng);
+    let bad_unit = app
+        .call(
+            "/api/positions/assign_unit",
+            &[("position", &pos), ("unit_id", "x")],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&bad_unit, "unit_id");
+
+    // Unassign.
+    let liam = app.person_id(EMPLOYEE).await.to_string();
+    let res = app
+        .call(
+            "/api/positions/unassign",
+            &[("person", &liam)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let held: Option<i64> = sqlx::query_scalar("select position_id from person where email = $1")
+        .bind(EMPLOYEE)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(held, None);
+
+    // Targets: people name their own; only admins name someone else's.
+    let employee = app.sign_in(EMPLOYEE, PW).await;
+    let staff = position_id(&app, "Staff Engineer").await;
+    let res = app
+        .call(
+            "/api/positions/set_target",
+            &[("target", &staff)],
+            Some(&employee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let noah = app.person_id(OTHER_EMPLOYEE).await.to_string();
+    let res = app
+        .call(
+            "/api/positions/set_target",
+            &[("person", &noah), ("target", &staff)],
+            Some(&employee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .call(
+            "/api/positions/set_target",
+            &[("person", &noah), ("target", &staff)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let map = app
+        .call("/api/careers/map", &[], Some(&employee))
+        .await
+        .json();
+    assert_eq!(map["target"].to_string(), staff);
+    assert_eq!(map["mine"], Value::Null);
+    // Naming the position you hold as your target is refused (Noah's unit was assigned it).
+    let noah_c = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    let res = app
+        .call(
+            "/api/positions/set_target",
+            &[("target", &pos)],
+            Some(&noah_c),
+        )
+        .await;
+    assert_field(&res, "position");
+}
+
+#[tokio::test]
+async fn career_links_refuse_self_links_and_duplicates() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let a = create(&app, &admin, "Analyst", "ic").await;
+    let b = create(&app, &admin, "Senior Analyst", "ic").await;
+    let link = |from: &str, to: &str, kind: &str| {
+        let (from, to, kind) = (from.to_string(), to.to_string(), kind.to_string());
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.call(
+                "/api/careers/add_link",
+                &[
+                    ("input[from]", &from),
+                    ("input[to]", &to),
+                    ("input[kind]", &kind),
+                    ("input[notes]", "Led a project"),
+                ],
+                Some(&admin),
+            )
+            .await
+        }
+    };
+    let res = link(&a, &b, "up").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let id = res.json().to_string();
+    assert_field(&link(&a, &a, "up").await, "to");
+    assert_field(&link(&a, &b, "across").await, "to");
+    assert_field(&link(&a, &b, "sideways").await, "kind");
+    assert_field(&link(&a, "x", "up").await, "to");
+    assert_field(&link(&a, "999999", "up").await, "to");
+    // The reverse move is a different link (lattices have cycles).
+    assert_eq!(link(&b, &a, "across").await.status, StatusCode::OK);
+    let count: i64 =
+        sqlx::query_scalar("select count(*) from career_link where from_id = $1 or to_id = $1")
+            .bind(a.parse::<i64>().unwrap())
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 2);
+
+    // Edit the notes and kind; too long notes are refused.
+    let res = app
+        .call(
+            "/api/careers/update_link",
+            &[("id", &id), ("kind", "across"), ("notes", "Ran a team")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let long = "x".repeat(2001);
+    let res = app
+        .call(
+            "/api/careers/update_link",
+            &[("id", &id), ("kind", "up"), ("notes", &long)],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&res, "notes");
+    let overview = app
+        .call("/api/careers/position", &[("id", &a)], Some(&admin))
+        .await
+        .json();
+    assert_eq!(overview["moves_out"][0]["link"]["notes"], "Ran a team");
+    assert_eq!(overview["moves_out"][0]["link"]["kind"], "Across");
+    assert_eq!(overview["moves_in"][0]["from_title"], "Senior Analyst");
+
+    // The map lays every position out, with every link drawn.
+    let map = app.call("/api/careers/map", &[], Some(&admin)).await.json();
+    let positions = map["positions"].as_array().unwrap().len();
+    assert_eq!(map["layout"]["nodes"].as_array().unwrap().len(), positions);
+    assert_eq!(
+        map["layout"]["edges"].as_array().unwrap().len(),
+        map["links"].as_array().unwrap().len()
+    );
+
+    // Delete the link, then a position with its remaining links.
+    let res = app
+        .call("/api/careers/delete_link", &[("id", &id)], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .call("/api/careers/delete_link", &[("id", &id)], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .call("/api/positions/delete", &[("id", &b)], Some(&admin))
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let left: i64 =
+        sqlx::query_scalar("select count(*) from career_link where from_id = $1 or to_id = $1")
+            .bind(a.parse::<i64>().unwrap())
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}
+
+async fn rate(
+    app: &TestApp,
+    who: &str,
+    node: &str,
+    level: i64,
+    source: &str,
+    review: Option<&str>,
+    at: i64,
+) {
+    let subject = app.person_id(who).await;
+    sqlx::query(
+        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review) \
+         values ($1, $2, $3, $4, null, '', $5, $6)",
+    )
+    .bind(subject)
+    .bind(node.parse::<i64>().unwrap())
+    .bind(level)
+    .bind(source)
+    .bind(at)
+    .bind(review)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+}
+
+fn row<'a>(c: &'a Value, title: &str) -> &'a Value {
+    c["comparison"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == title)
+        .unwrap_or_else(|| panic!("no row {title}"))
+}
+
+#[tokio::test]
+async fn the_comparison_shows_what_is_new_higher_and_missing() {
+    let app = TestApp::demo().await;
+    let employee = app.sign_in(EMPLOYEE, PW).await;
+    let senior = position_id(&app, "Senior Software Engineer").await;
+    let compare = |cookie: String, extra: Vec<(&'static str, String)>| {
+        let senior = senior.clone();
+        let app = &app;
+        async move {
+            let mut form = vec![("position", senior)];
+            form.extend(extra);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("/api/careers/compare", &form, Some(&cookie)).await
+        }
+    };
+    // Before any rating: every row "not rated", gaps equal the required levels.
+    let c = compare(employee.clone(), vec![]).await.json();
+    assert_eq!(c["is_me"], true);
+    assert_eq!(c["current"]["title"], "Software Engineer");
+    assert_eq!(c["comparison"]["summary"]["total"], 14);
+    assert_eq!(c["comparison"]["summary"]["not_rated"], 14);
+    assert_eq!(c["comparison"]["summary"]["readiness_percent"], 0);
+    // New vs higher vs same, against the Software Engineer position.
+    assert_eq!(row(&c, "Data modelling")["change"], "New");
+    assert_eq!(row(&c, "Mentoring")["change"], "New");
+    assert_eq!(row(&c, "Software design")["change"], "Higher");
+    assert_eq!(row(&c, "Software design")["in_current_position"], 2);
+    assert_eq!(row(&c, "Code quality")["change"], "Higher");
+    assert_eq!(row(&c, "Collaboration")["change"], "Same");
+    // Mandatory gaps first.
+    let rows = c["comparison"]["rows"].as_array().unwrap();
+    assert!(rows[0]["mandatory"].as_bool().unwrap() && rows[1]["mandatory"].as_bool().unwrap());
+    assert!(rows[2..].iter().all(|r| r["mandatory"] == false));
+    assert_eq!(c["direct_move"]["link"]["kind"], "Up");
+
+    // Ratings: a manager rating counts, a pending self-rating does not, a later approved one
+    // wins, a validated level past its validity period counts as 0.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let day = 86_400_000;
+    let design = node_id(&app, "Software design").await;
+    let mentoring = node_id(&app, "Mentoring").await;
+    let security = node_id(&app, "Security").await;
+    rate(&app, EMPLOYEE, &design, 3, "manager", None, now - 10 * day).await;
+    rate(
+        &app,
+        EMPLOYEE,
+        &mentoring,
+        2,
+        "manager",
+        None,
+        now - 10 * day,
+    )
+    .await;
+    rate(
+        &app,
+        EMPLOYEE,
+        &mentoring,
+        4,
+        "self",
+        Some("pending"),
+        now - day,
+    )
+    .await;
+    rate(
+        &app,
+        EMPLOYEE,
+        &security,
+        3,
+        "self",
+        Some("approved"),
+        now - 400 * day,
+    )
+    .await;
+    sqlx::query("update framework_node set validity_months = 12 where id = $1")
+        .bind(security.parse::<i64>().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let c = compare(employee.clone(), vec![]).await.json();
+    assert_eq!(row(&c, "Software design")["current"], 3);
+    assert_eq!(row(&c, "Software design")["gap"], 0);
+    assert_eq!(
+        row(&c, "Mentoring")["current"],
+        2,
+        "the pending self-rating does not count"
+    );
+    assert_eq!(row(&c, "Mentoring")["gap"], 1);
+    assert_eq!(row(&c, "Security")["current"], 0, "expired");
+    assert_eq!(row(&c, "Security")["gap"], 3);
+    assert_eq!(c["comparison"]["summary"]["not_rated"], 11);
+    assert_eq!(c["comparison"]["summary"]["met"], 1);
+    // The met row goes last.
+    assert_eq!(rows.len(), 14);
+    let rows = c["comparison"]["rows"].as_array().unwrap();
+    assert_eq!(rows.last().unwrap()["title"], "Software design");
+    let pct = c["comparison"]["summary"]["readiness_percent"]
+        .as_u64()
+        .unwrap();
+    assert!(pct > 0 && pct < 100, "{pct}");
+
+    // Who may compare whom: not a colleague; the manager and the admin may.
+    let other = app.person_id(OTHER_EMPLOYEE).await.to_string();
+    let res = compare(employee.clone(), vec![("person", other)]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let liam = app.person_id(EMPLOYEE).await.to_string();
+    let manager = app.sign_in(MANAGER, PW).await;
+    let res = compare(manager, vec![("person", liam.clone())]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let m = res.json();
+    assert_eq!(m["is_me"], false);
+    assert_eq!(m["can_set_target"], false);
+    assert_eq!(row(&m, "Software design")["current"], 3);
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = compare(admin, vec![("person", liam)]).await;
+    assert_eq!(res.json()["can_set_target"], true);
+}
+
+#[tokio::test]
+async fn drafting_suggests_matching_nodes_with_their_words() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let pos = create(&app, &admin, "Reliability Engineer", "ic").await;
+    let jd = "We want an engineer who is on call for production incidents, improves observability \
+              with metrics and tracing, writes automated tests and mentors junior colleagues.";
+    let draft = |rejected: String| {
+        let (app, admin, pos) = (&app, admin.clone(), pos.clone());
+        async move {
+            app.call(
+                "/api/positions/draft",
+                &[
+                    ("position", pos.as_str()),
+                    ("description", jd),
+                    ("rejected", rejected.as_str()),
+                ],
+                Some(&admin),
+            )
+            .await
+        }
+    };
+    let res = draft(String::new()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let list = res.json();
+    let titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.len() <= 15);
+    for t in [
+        "Incident response",
+        "Observability",
+        "Automated testing",
+        "Mentoring",
+    ] {
+        assert!(titles.contains(&t), "{t} missing from {titles:?}");
+    }
+    let incident = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Incident response")
+        .unwrap();
+    assert!(incident["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().eq_ignore_ascii_case("incident")));
+    assert_eq!(incident["framework_name"], "Engineering");
+    // Accepting one removes it from the next draft; rejecting another does too.
+    let incident_id = incident["node"].to_string();
+    assert_eq!(
+        add_req(&app, &admin, &pos, &incident_id, "").await.status,
+        StatusCode::OK
+    );
+    let observability = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Observability")
+        .unwrap()["node"]
+        .to_string();
+    let next = draft(observability).await.json();
+    let next: Vec<&str> = next
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        !next.contains(&"Incident response") && !next.contains(&"Observability"),
+        "{next:?}"
+    );
+    assert!(next.contains(&"Automated testing"));
+    // Deterministic.
+    assert_eq!(
+        draft(String::new()).await.body,
+        draft(String::new()).await.body
+    );
+    // Alternative labels are searched: the demo's "Operations and reliability" is also
+    // known as DevOps, and "Incident response" as postmortems.
+    let res = app
+        .call(
+            "/api/positions/draft",
+            &[
+                ("position", pos.as_str()),
+                (
+                    "description",
+                    "Strong DevOps background; writes blameless postmortems.",
+                ),
+            ],
+            Some(&admin),
+        )
+        .await
+        .json();
+    let found: Vec<(String, Vec<String>)> = res
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["title"].as_str().unwrap().to_string(),
+                serde_json::from_value(s["words"].clone()).unwrap(),
+            )
+        })
+        .collect();
+    let ops = found
+        .iter()
+        .find(|f| f.0 == "Operations and reliability")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(ops.1.contains(&"DevOps".to_string()), "{found:?}");
+    // (Incident response is already required, so it is not suggested again.)
+    assert!(!found.iter().any(|f| f.0 == "Incident response"));
+    // An empty description is refused, naming the field.
+    let res = app
+        .call(
+            "/api/positions/draft",
+            &[("position", pos.as_str()), ("description", "  ")],
+            Some(&admin),
+        )
+        .await;
+    assert_field(&res, "description");
+}
