@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_frameworks;
 pub mod demo_positions;
+pub mod demo_ratings;
 pub mod drafting;
 pub mod evidence;
 pub mod framework_copies;

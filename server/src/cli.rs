@@ -38,6 +38,9 @@ pub enum Command {
         /// Delete everything in the database first, then load the demo.
         #[arg(long)]
         force: bool,
+        /// Folder for the demo's evidence files (the server's upload folder).
+        #[arg(long, env = "PROFICIO_UPLOAD_DIR", default_value = "data/uploads")]
+        upload_dir: std::path::PathBuf,
     },
     /// Time the framework editor's server side on a generated framework (into a temporary
     /// SQLite database unless --database is given) and print the figures.
@@ -125,7 +128,11 @@ impl ServeArgs {
 
 /// `proficio demo`: loads the demo organisation, refusing a database that already has people
 /// unless `force` (which deletes everything first). Returns the number of people loaded.
-pub async fn load_demo(db: &app::server::Db, force: bool) -> Result<usize, String> {
+pub async fn load_demo(
+    db: &app::server::Db,
+    force: bool,
+    upload_dir: &std::path::Path,
+) -> Result<usize, String> {
     use app::server::demo;
     if !db.is_empty().await.map_err(|e| e.to_string())? {
         if !force {
@@ -133,7 +140,7 @@ pub async fn load_demo(db: &app::server::Db, force: bool) -> Result<usize, Strin
         }
         demo::wipe(db).await.map_err(|e| e.to_string())?;
     }
-    demo::load(db).await.map_err(|e| e.to_string())
+    demo::load(db, upload_dir).await.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -165,7 +172,7 @@ mod tests {
         let c = Cli::try_parse_from(["proficio", "--addr", "127.0.0.1:9"]).unwrap();
         assert!(c.command.is_none() && c.serve.addr.is_some());
         let c = Cli::try_parse_from(["proficio", "demo", "--force"]).unwrap();
-        assert!(matches!(c.command, Some(Command::Demo { force: true })));
+        assert!(matches!(c.command, Some(Command::Demo { force: true, .. })));
         assert!(Cli::try_parse_from(["proficio", "serve", "--session-hours", "0"]).is_err());
     }
 }

@@ -33,9 +33,9 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("migrations applied to {}", app::server::db::redact(&url));
             Ok(())
         }
-        Some(Command::Demo { force }) => {
+        Some(Command::Demo { force, upload_dir }) => {
             let db = Db::open(&url).await?;
-            let n = server::cli::load_demo(&db, force).await?;
+            let n = server::cli::load_demo(&db, force, &upload_dir).await?;
             println!(
                 "Loaded the demo organisation ({n} people). Sign in as priya.raman@{d} (admin), tomas.ortega@{d} \
                  (HR viewer), grace.okafor@{d} (manager) or liam.chen@{d} (employee); password: {p}",
@@ -87,7 +87,9 @@ async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
     let db = Db::open(url).await?;
     tracing::info!(database = %app::server::db::redact(url), backend = db.backend.name(), "database ready");
     if args.demo && db.is_empty().await? {
-        let n = demo::load(&db).await.map_err(|e| e.to_string())?;
+        let n = demo::load(&db, &args.upload_dir)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(
             people = n,
             "loaded the demo organisation into the empty database"

@@ -367,6 +367,8 @@ pub const DOMAIN: &str = "northwind.example";
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
+        "delete from evidence",
+        "delete from peer_request",
         "delete from rating",
         "update person set position_id = null, target_position_id = null",
         "delete from career_link",
@@ -393,9 +395,17 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
     tx.commit().await.map_err(internal)
 }
 
-/// Loads the demo organisation into an empty database, all or nothing. Returns the number
-/// of people created.
-pub async fn load(db: &Db) -> Result<usize, AppError> {
+/// Loads the demo organisation into an empty database with months of rating history
+/// (evidence files go to `upload_dir`). Returns the number of people created.
+pub async fn load(db: &Db, upload_dir: &std::path::Path) -> Result<usize, AppError> {
+    let people = load_organisation(db).await?;
+    super::demo_ratings::load(db, &people, upload_dir).await?;
+    Ok(people.len())
+}
+
+/// Loads the demo organisation without any ratings: people, units, frameworks and
+/// positions. Returns the people's ids by e-mail local part.
+pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, AppError> {
     // One hash for every demo person keeps loading fast; these are demo accounts.
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
     let now = now_ms();
@@ -413,7 +423,7 @@ pub async fn load(db: &Db) -> Result<usize, AppError> {
         .map_err(internal)?;
         unit_ids.insert(key, id);
     }
-    let mut person_ids: HashMap<&str, i64> = HashMap::new();
+    let mut person_ids: HashMap<&'static str, i64> = HashMap::new();
     for (local, name, title, role, unit, manager) in PEOPLE {
         let id: i64 = sqlx::query_scalar(
             "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
@@ -439,7 +449,7 @@ pub async fn load(db: &Db) -> Result<usize, AppError> {
         .map(crate::domain::PersonId);
     super::demo_frameworks::load(db, admin.unwrap_or(crate::domain::PersonId(0))).await?;
     super::demo_positions::load(db, &person_ids).await?;
-    Ok(PEOPLE.len())
+    Ok(person_ids)
 }
 
 #[cfg(test)]

@@ -206,6 +206,13 @@ const ENGINEERING: &[(&str, &[EngCompetency])] = &[
     ),
 ];
 
+/// Nodes whose validated levels expire after some months (a yearly security refresher).
+const VALIDITY: &[(&str, u32)] = &[
+    ("Security", 12),
+    ("Information security", 12),
+    ("Data management", 24),
+];
+
 /// Other names some demo nodes go by (what job descriptions tend to say instead).
 const ALT_LABELS: &[(&str, &[&str])] = &[
     (
@@ -313,7 +320,11 @@ impl Builder<'_> {
                 .find(|a| a.0 == title)
                 .map(|a| a.1.join("\n"))
                 .unwrap_or_default(),
-            validity_months: String::new(),
+            validity_months: VALIDITY
+                .iter()
+                .find(|v| v.0 == title)
+                .map(|v| v.1.to_string())
+                .unwrap_or_default(),
             external_id: format!("urn:proficio:demo:{}", code.to_lowercase()),
             levels,
         };

@@ -117,7 +117,7 @@ async fn repeated_failures_lock_the_email_for_a_while() {
         ..Settings::default()
     })
     .await;
-    app::server::demo::load(&app.db).await.unwrap();
+    app::server::demo::load_organisation(&app.db).await.unwrap();
     for _ in 0..3 {
         let res = app
             .call(
@@ -248,7 +248,7 @@ async fn configured_origin_may_post() {
         ..Settings::default()
     })
     .await;
-    app::server::demo::load(&app.db).await.unwrap();
+    app::server::demo::load_organisation(&app.db).await.unwrap();
     let req = Request::post("/api/sign_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "10.0.0.5:3000")

@@ -23,7 +23,7 @@ async fn app_with_uploads(max: u64) -> (TestApp, tempfile::TempDir) {
         ..Settings::default()
     })
     .await;
-    app::server::demo::load(&app.db).await.unwrap();
+    app::server::demo::load_organisation(&app.db).await.unwrap();
     (app, dir)
 }
 
@@ -264,4 +264,100 @@ async fn only_people_who_may_see_the_rating_download_and_managers_verify() {
     assert_eq!(hist["entries"][0]["evidence"].as_array().unwrap().len(), 2);
     assert_eq!(hist["is_me"], true);
     assert_eq!(hist["can_verify"], false);
+}
+
+#[tokio::test]
+async fn the_demo_history_has_every_state_and_downloadable_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::with_settings(Settings {
+        upload_dir: dir.path().to_path_buf(),
+        ..Settings::default()
+    })
+    .await;
+    app::server::demo::load(&app.db, dir.path()).await.unwrap();
+    let count = |sql: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(count("select count(*) from rating").await > 300);
+    for state in ["pending", "approved", "declined"] {
+        let n: i64 = sqlx::query_scalar("select count(*) from rating where review = $1")
+            .bind(state)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(n >= 3, "{state}: {n}");
+    }
+    for source in ["manager", "peer"] {
+        let n: i64 = sqlx::query_scalar("select count(*) from rating where source = $1")
+            .bind(source)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(n >= 3, "{source}: {n}");
+    }
+    // Several months of it.
+    let span: i64 = count("select max(created_at) - min(created_at) from rating").await;
+    assert!(span > 150 * 24 * 3_600_000, "{span}");
+    // The new joiners start empty.
+    let joiners: i64 = count(
+        "select count(*) from rating r join person p on p.id = r.subject_id \
+         where p.email in ('liam.chen@northwind.example', 'noah.fischer@northwind.example', \
+         'mei.tanaka@northwind.example', 'kenji.mori@northwind.example')",
+    )
+    .await;
+    assert_eq!(joiners, 0);
+    assert!(count("select count(*) from peer_request where rating_id is null").await >= 3);
+
+    // Expiring and expired levels, seen through the same rules the pages use: some people
+    // have a Security level that expires within 30 days, others one that expired.
+    let hr = app.sign_in(HR, PW).await;
+    let people: Vec<i64> = sqlx::query_scalar(
+        "select distinct r.subject_id from rating r join framework_node n on n.id = r.node_id \
+         where n.validity_months is not null order by 1",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let (mut expiring, mut expired) = (0, 0);
+    let now = app::server::now_ms();
+    for p in people {
+        let page = app
+            .call("/api/skills/get", &[("person", &p.to_string())], Some(&hr))
+            .await
+            .json();
+        for row in page["rows"].as_array().unwrap() {
+            let c = &row["current"];
+            if c["expired"] == true {
+                expired += 1;
+            } else if let Some(at) = c["expires_at_ms"].as_i64() {
+                if at - now < 30 * 24 * 3_600_000 {
+                    expiring += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        expiring >= 1 && expired >= 1,
+        "{expiring} expiring, {expired} expired"
+    );
+
+    // Certificates are real PDFs in the upload folder, downloadable by the subject.
+    let (id, email): (i64, String) = sqlx::query_as(
+        "select e.id, p.email from evidence e join rating r on r.id = e.rating_id \
+         join person p on p.id = r.subject_id where e.kind = 'file' order by e.id limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let me = app.sign_in(&email, PW).await;
+    let res = app.get(&format!("/evidence/{id}"), Some(&me)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.starts_with("%PDF-1.4"));
+    assert!(res.body.contains("Certificate of completion"));
 }

@@ -207,7 +207,7 @@ async fn save_scale(app: &TestApp, cookie: &str, form: &[(String, String)]) -> R
 
 #[tokio::test]
 async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
-    let app = TestApp::demo().await;
+    let app = TestApp::demo_unrated().await;
     let admin = app.sign_in(ADMIN, PW).await;
     let eng = fw_id(&app, &admin, "Engineering").await;
     let s = scale(&app, &admin, &eng).await;

@@ -69,10 +69,22 @@ impl TestApp {
         Self::with_settings(Settings::default()).await
     }
 
-    /// A fresh database with the demo organisation.
+    /// A fresh database with the demo organisation and its rating history (the new
+    /// joiners, EMPLOYEE and OTHER_EMPLOYEE among them, have no ratings).
     pub async fn demo() -> TestApp {
         let app = Self::empty().await;
-        app::server::demo::load(&app.db).await.expect("demo loads");
+        app::server::demo::load(&app.db, &Settings::default().upload_dir)
+            .await
+            .expect("demo loads");
+        app
+    }
+
+    /// A fresh database with the demo organisation but no ratings at all.
+    pub async fn demo_unrated() -> TestApp {
+        let app = Self::empty().await;
+        app::server::demo::load_organisation(&app.db)
+            .await
+            .expect("demo loads");
         app
     }
 

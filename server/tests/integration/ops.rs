@@ -46,9 +46,13 @@ async fn unknown_page_is_a_404_page() {
 #[tokio::test]
 async fn demo_refuses_a_database_with_people_unless_forced() {
     let app = TestApp::demo().await;
-    let err = server::cli::load_demo(&app.db, false).await.unwrap_err();
+    let err = server::cli::load_demo(&app.db, false, &app::server::Settings::default().upload_dir)
+        .await
+        .unwrap_err();
     assert!(err.contains("--force"), "{err}");
-    let n = server::cli::load_demo(&app.db, true).await.unwrap();
+    let n = server::cli::load_demo(&app.db, true, &app::server::Settings::default().upload_dir)
+        .await
+        .unwrap();
     let people: i64 = sqlx::query_scalar("select count(*) from person")
         .fetch_one(&app.db.pool)
         .await

@@ -165,7 +165,7 @@ async fn only_admins_change_positions_and_everyone_reads_the_career_map() {
 
 #[tokio::test]
 async fn requirements_are_validated_added_whole_changed_and_removed() {
-    let app = TestApp::demo().await;
+    let app = TestApp::demo_unrated().await;
     let admin = app.sign_in(ADMIN, PW).await;
     // Bad position forms name their field.
     for (field, form) in [
