@@ -7,6 +7,7 @@ pub mod error;
 pub mod frameworks;
 pub mod people;
 pub mod positions;
+pub mod reports;
 
 pub use error::AppError;
 

@@ -6,6 +6,7 @@ pub mod case;
 pub mod directory;
 pub mod editor;
 pub mod framework;
+pub mod heatmap;
 pub mod ids;
 pub mod org;
 pub mod people;

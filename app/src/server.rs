@@ -13,9 +13,11 @@ pub mod evidence;
 pub mod framework_copies;
 pub mod frameworks;
 pub mod inbox;
+pub mod levels;
 pub mod peers;
 pub mod people;
 pub mod positions;
+pub mod reports;
 pub mod session_store;
 pub mod state;
 

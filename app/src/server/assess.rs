@@ -5,6 +5,7 @@
 use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::format_time;
+use super::levels;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, held};
@@ -248,13 +249,14 @@ pub async fn decide(
     let now = now_ms();
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for id in ratings {
-        let row: Option<(i64, String, Option<String>)> =
-            sqlx::query_as("select subject_id, source, review from rating where id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
-        let Some((subject, source, review)) = row else {
+        let row: Option<(i64, String, Option<String>, i64, i64, i64)> = sqlx::query_as(
+            "select subject_id, source, review, node_id, level, created_at from rating where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let Some((subject, source, review, node, level, at)) = row else {
             return Err(AppError::NotFound("That rating".into()));
         };
         if !manages(db, me.id, PersonId(subject)).await? {
@@ -281,6 +283,10 @@ pub async fn decide(
             return Err(AppError::Conflict(
                 "That rating has already been decided; reload the queue.".into(),
             ));
+        }
+        if decision == Decision::Approve {
+            let level = u8::try_from(level).unwrap_or(0);
+            levels::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
         }
     }
     tx.commit().await.map_err(internal)?;
@@ -312,20 +318,23 @@ pub async fn rate(
             AppError::invalid("level", format!("Choose a level from 0 to {}.", info.top))
         })?;
     let comment = check_comment("comment", comment)?;
-    sqlx::query(
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let id: i64 = sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-         values ($1, $2, $3, 'manager', $4, $5, $6)",
+         values ($1, $2, $3, 'manager', $4, $5, $6) returning id",
     )
     .bind(person.0)
     .bind(node.0)
     .bind(i64::from(level))
     .bind(me.id.0)
     .bind(&comment)
-    .bind(now_ms())
-    .execute(&db.pool)
+    .bind(now)
+    .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
-    Ok(())
+    levels::validated(&mut tx, person, node, level, id, now).await?;
+    tx.commit().await.map_err(internal)
 }
 
 /// A person's whole rating history on a node, newest first.

@@ -146,6 +146,9 @@ impl Db {
     pub async fn open(url: &str) -> Result<Db, Box<dyn std::error::Error + Send + Sync>> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
+        super::levels::backfill_if_needed(&db)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(db)
     }
 

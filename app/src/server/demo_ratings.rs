@@ -11,6 +11,7 @@ use super::db::Db;
 use super::frameworks::random_hex;
 use super::now_ms;
 use crate::api::AppError;
+use crate::domain::{NodeId, PersonId};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
@@ -130,6 +131,9 @@ pub fn certificate_pdf(lines: &[String]) -> Vec<u8> {
     out
 }
 
+/// A requirement of a position: (node, required level, validity months, node title).
+type Requirement = (i64, i64, Option<i64>, String);
+
 /// One rating to write.
 struct Rating<'a> {
     subject: i64,
@@ -148,7 +152,7 @@ async fn insert(tx: &mut Transaction<'_, Any>, r: Rating<'_>) -> Result<i64, App
         Some((s, who, at, c)) => (Some(s), who, at, c),
         None => (None, None, None, ""),
     };
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review, reviewed_by, reviewed_at, review_comment) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
     )
@@ -165,7 +169,12 @@ async fn insert(tx: &mut Transaction<'_, Any>, r: Rating<'_>) -> Result<i64, App
     .bind(review_comment)
     .fetch_one(&mut **tx)
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    if r.source == "manager" || review == Some("approved") {
+        let level = u8::try_from(r.level).unwrap_or(0);
+        super::levels::validated(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
+    }
+    Ok(id)
 }
 
 /// Evidence to attach once the transaction has the ratings.
@@ -210,7 +219,7 @@ pub async fn load(
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let mut by_position: HashMap<i64, Vec<(i64, i64, Option<i64>, String)>> = HashMap::new();
+    let mut by_position: HashMap<i64, Vec<Requirement>> = HashMap::new();
     for (p, n, req, v, t) in reqs {
         by_position.entry(p).or_default().push((n, req, v, t));
     }
@@ -239,7 +248,7 @@ pub async fn load(
             .unwrap_or_default();
         for (node, required, validity, title) in by_position.get(position).into_iter().flatten() {
             let h = mix(&[*person, *node]);
-            if h % 13 == 0 {
+            if h.is_multiple_of(13) {
                 continue; // not assessed yet
             }
             // Where this person really is: mostly at the requirement, some below, a few above.
@@ -252,7 +261,7 @@ pub async fn load(
             .clamp(1, 5);
             // First assessment 5 to 9 months ago; a level below the final one at first.
             let start = now - (150 + (h >> 8) as i64 % 120) * DAY;
-            let first = if level > 1 && (h >> 16) % 2 == 0 {
+            let first = if level > 1 && (h >> 16).is_multiple_of(2) {
                 level - 1
             } else {
                 level
@@ -284,12 +293,12 @@ pub async fn load(
             )
             .await?;
             written += 1;
-            if (h >> 32) % 4 == 0 {
+            if (h >> 32).is_multiple_of(4) {
                 evidence.push(Evidence {
                     rating: id,
                     by: *person,
                     at: start + DAY / 2,
-                    verified_by: ((h >> 34) % 2 == 0).then_some(manager),
+                    verified_by: (h >> 34).is_multiple_of(2).then_some(manager),
                     what: EvidenceKind::Link(pick(LINKS, h >> 36)),
                 });
             }
@@ -313,7 +322,7 @@ pub async fn load(
             // approved (only where the level was not confirmed a year ago).
             if first < level && confirmed_at.is_none() {
                 let at = now - (20 + (h >> 40) as i64 % 80) * DAY;
-                let rating = if (h >> 44) % 2 == 0 {
+                let rating = if (h >> 44).is_multiple_of(2) {
                     Rating {
                         subject: *person,
                         node: *node,
@@ -382,7 +391,7 @@ pub async fn load(
                     )
                     .await?;
                     written += 1;
-                    if (h >> 56) % 2 == 0 {
+                    if (h >> 56).is_multiple_of(2) {
                         evidence.push(Evidence {
                             rating: id,
                             by: *person,
@@ -395,7 +404,7 @@ pub async fn load(
                 _ => {}
             }
             // A colleague's view, shown beside the others and never counted.
-            if !colleagues.is_empty() && (h >> 60) % 5 == 0 {
+            if !colleagues.is_empty() && (h >> 60).is_multiple_of(5) {
                 let peer = colleagues[(h % colleagues.len() as u64) as usize];
                 let view = (level + (h >> 3) as i64 % 3 - 1).clamp(1, 5);
                 let at = now - (10 + (h >> 12) as i64 % 90) * DAY;

@@ -572,6 +572,7 @@ pub async fn save_node(
             "This node was deleted by someone else. Reload the framework.".into(),
         ));
     }
+    super::levels::refresh_expiry(&mut tx, node, f.validity_months).await?;
     sqlx::query("delete from node_level_description where node_id = $1")
         .bind(node.0)
         .execute(&mut *tx)

@@ -11,5 +11,6 @@ pub mod positions;
 pub mod scale;
 pub mod sign_in;
 pub mod skills;
+pub mod team;
 pub mod units;
 pub mod versions;

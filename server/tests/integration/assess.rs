@@ -567,3 +567,69 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
     );
     assert_eq!(count(liam).await, 1);
 }
+
+/// The current-level rows, for comparing the aggregate with a rebuild from the ratings.
+async fn current_rows(app: &TestApp) -> Vec<(i64, i64, i64, i64, Option<i64>)> {
+    sqlx::query_as(
+        "select person_id, node_id, level, rating_id, expires_at from current_level order by person_id, node_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_current_level_aggregate_matches_the_ratings() {
+    let app = TestApp::demo().await;
+    let demo = current_rows(&app).await;
+    assert!(demo.len() > 200, "{}", demo.len());
+    let stamp = app::server::levels::stamp(&app.db).await.unwrap();
+    // Approve a claim, rate directly, change a validity period: each keeps it current.
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let code = node_id(&app, "Code quality").await;
+    let testing = node_id(&app, "Testing").await;
+    submit(&app, &liam, &[(&code, "3"), (&testing, "2")], "").await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let items = queue(&app, &grace).await;
+    let rating = items
+        .iter()
+        .find(|i| i["node_title"] == "Code quality")
+        .unwrap()["rating"]
+        .to_string();
+    let res = app
+        .call(
+            "/api/reviews/decide",
+            &[("rating", rating.as_str()), ("decision", "approve")],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let liam_id = app.person_id(EMPLOYEE).await.to_string();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", liam_id.as_str()),
+                ("node", testing.as_str()),
+                ("level", "1"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(app::server::levels::stamp(&app.db).await.unwrap() >= stamp + 2);
+    let mine: Vec<_> = current_rows(&app)
+        .await
+        .into_iter()
+        .filter(|r| r.0.to_string() == liam_id)
+        .map(|r| (r.1, r.2))
+        .collect();
+    assert_eq!(
+        mine,
+        vec![(code.parse().unwrap(), 3), (testing.parse().unwrap(), 1)],
+        "the approved claim and the direct rating count; the pending one does not"
+    );
+    let incremental = current_rows(&app).await;
+    app::server::levels::rebuild(&app.db).await.unwrap();
+    assert_eq!(current_rows(&app).await, incremental);
+}

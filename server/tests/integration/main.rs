@@ -12,3 +12,4 @@ mod frameworks;
 mod ops;
 mod people;
 mod positions;
+mod reports;

@@ -1,0 +1,43 @@
+//! Team and organisation views: the live team heatmap (and the change counter it polls).
+
+use super::AppError;
+use crate::domain::heatmap::Heatmap;
+use crate::domain::PersonId;
+use leptos::prelude::*;
+
+/// The heatmap of a manager's team (the caller's by default): `all=1` for indirect reports
+/// too, optional `unit` and `position` filters, `sort=gap|name`.
+#[server(prefix = "/api", endpoint = "team/heatmap")]
+pub async fn team_heatmap(
+    #[server(default)] manager: Option<PersonId>,
+    #[server(default)] all: String,
+    #[server(default)] unit: String,
+    #[server(default)] position: String,
+    #[server(default)] sort: String,
+) -> Result<Heatmap, AppError> {
+    use crate::domain::heatmap::SortBy;
+    use crate::server::{ctx, reports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        let q = reports::TeamQuery {
+            manager,
+            all_levels: matches!(all.trim(), "1" | "true" | "on"),
+            unit: unit.trim().parse().ok(),
+            position: position.trim().parse().ok(),
+            sort: SortBy::parse(&sort),
+        };
+        reports::team_heatmap(&st.db, &me, q).await
+    })
+    .await
+}
+
+/// The change counter of current levels: open heatmaps poll it and reload when it moves.
+#[server(prefix = "/api", endpoint = "team/stamp")]
+pub async fn levels_stamp() -> Result<i64, AppError> {
+    use crate::server::{ctx, levels};
+    ctx::reply(async move {
+        let (st, _me) = ctx::user()?;
+        levels::stamp(&st.db).await
+    })
+    .await
+}

@@ -1,0 +1,228 @@
+//! Multi-person views read from the `current_level` aggregate: the team heatmap and talent
+//! search. Each request touches only the rows of the people and nodes it shows.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::levels::{effective, stamp};
+use super::now_ms;
+use super::people::{can_see, manages};
+use super::positions::id_list;
+use crate::api::AppError;
+use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
+use crate::domain::{CurrentUser, NodeId, PersonId};
+use std::collections::HashMap;
+
+/// Most people and columns a heatmap shows.
+pub const MAX_PEOPLE: usize = 1_000;
+pub const MAX_COLUMNS: usize = 40;
+
+/// What the heatmap shows.
+#[derive(Debug, Clone, Default)]
+pub struct TeamQuery {
+    /// Whose team (the caller's by default).
+    pub manager: Option<PersonId>,
+    /// Direct and indirect reports, not only direct ones.
+    pub all_levels: bool,
+    pub unit: Option<i64>,
+    pub position: Option<i64>,
+    pub sort: SortBy,
+}
+
+/// People of a manager's team: (id, name, position id, position title, unit name, direct).
+type Member = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// The team heatmap of `q.manager` (default: the caller). The caller must be that manager,
+/// manage them, or view everyone.
+pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Heatmap, AppError> {
+    let manager = q.manager.unwrap_or(me.id);
+    if manager != me.id && !me.caps().view_all && !manages(db, me.id, manager).await? {
+        return Err(if can_see(db, me, manager).await? {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound("That person".into())
+        });
+    }
+    let stamp = stamp(db).await?;
+    let manager_name: String = sqlx::query_scalar("select name from person where id = $1")
+        .bind(manager.0)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+    let team = if q.all_levels {
+        "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) \
+         select p.id, p.name, p.position_id, j.title, u.name, case when p.manager_id = $1 then 1 else 0 end \
+         from team t join person p on p.id = t.id \
+         left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+         where p.active = 1 order by p.name, p.id"
+    } else {
+        "select p.id, p.name, p.position_id, j.title, u.name, 1 from person p \
+         left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+         where p.manager_id = $1 and p.active = 1 order by p.name, p.id"
+    };
+    let members: Vec<Member> = sqlx::query_as(team)
+        .bind(manager.0)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    // Filters offered: the team's units and positions.
+    let mut units: Vec<(i64, String)> = Vec::new();
+    let mut positions: Vec<(i64, String)> = Vec::new();
+    let unit_of: HashMap<i64, i64> =
+        sqlx::query_as::<_, (i64, Option<i64>)>(sqlx::AssertSqlSafe(format!(
+            "select id, unit_id from person where id in ({})",
+            id_list(members.iter().map(|m| m.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|(p, u)| u.map(|u| (p, u)))
+        .collect();
+    for m in &members {
+        if let (Some(u), Some(name)) = (unit_of.get(&m.0), &m.4) {
+            if !units.iter().any(|x| x.0 == *u) {
+                units.push((*u, name.clone()));
+            }
+        }
+        if let (Some(p), Some(t)) = (m.2, &m.3) {
+            if !positions.iter().any(|x| x.0 == p) {
+                positions.push((p, t.clone()));
+            }
+        }
+    }
+    units.sort_by(|a, b| a.1.cmp(&b.1));
+    positions.sort_by(|a, b| a.1.cmp(&b.1));
+    let members: Vec<Member> = members
+        .into_iter()
+        .filter(|m| q.unit.is_none_or(|u| unit_of.get(&m.0) == Some(&u)))
+        .filter(|m| q.position.is_none_or(|p| m.2 == Some(p)))
+        .collect();
+    let truncated_people = members.len() > MAX_PEOPLE;
+    let members: Vec<Member> = members.into_iter().take(MAX_PEOPLE).collect();
+
+    // Requirements of their positions.
+    let position_ids: Vec<i64> = {
+        let mut v: Vec<i64> = members.iter().filter_map(|m| m.2).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let reqs: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select position_id, node_id, required from position_requirement where position_id in ({})",
+        id_list(position_ids.iter().copied())
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut required: HashMap<(i64, i64), u8> = HashMap::new();
+    for (p, n, r) in &reqs {
+        required.insert((*p, *n), u8::try_from(*r).unwrap_or(0));
+    }
+    let mut count: HashMap<i64, u32> = HashMap::new();
+    for m in &members {
+        if let Some(p) = m.2 {
+            for (rp, n, _) in &reqs {
+                if *rp == p {
+                    *count.entry(*n).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut nodes: Vec<(i64, u32)> = count.into_iter().collect();
+    nodes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let truncated_columns = nodes.len() > MAX_COLUMNS;
+    nodes.truncate(MAX_COLUMNS);
+    let titles: HashMap<i64, String> =
+        sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
+            "select id, title from framework_node where id in ({})",
+            id_list(nodes.iter().map(|n| n.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect();
+
+    // Their current levels on those nodes.
+    let levels: Vec<(i64, i64, i64, Option<i64>)> = if members.is_empty() || nodes.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select person_id, node_id, level, expires_at from current_level \
+             where person_id in ({}) and node_id in ({})",
+            id_list(members.iter().map(|m| m.0)),
+            id_list(nodes.iter().map(|n| n.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let now = now_ms();
+    let mut current: HashMap<(i64, i64), (u8, bool)> = HashMap::new();
+    for (p, n, level, expires) in levels {
+        current.insert((p, n), effective(level, expires, now));
+    }
+    let cells = members
+        .iter()
+        .map(|m| {
+            nodes
+                .iter()
+                .map(|(n, _)| {
+                    let have = current.get(&(m.0, *n)).copied();
+                    match m.2.and_then(|p| required.get(&(p, *n)).copied()) {
+                        None => Cell::NotRequired {
+                            current: have.filter(|h| !h.1).map(|h| h.0),
+                        },
+                        Some(required) => match have {
+                            None => Cell::Unrated { required },
+                            Some((_, true)) => Cell::Expired { required },
+                            Some((current, false)) => Cell::Rated { required, current },
+                        },
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut map = Heatmap {
+        manager: manager_name,
+        all_levels: q.all_levels,
+        people: members
+            .iter()
+            .map(|m| HeatPerson {
+                id: PersonId(m.0),
+                name: m.1.clone(),
+                position: m.3.clone().unwrap_or_default(),
+                unit: m.4.clone().unwrap_or_default(),
+                direct: m.5 == 1,
+            })
+            .collect(),
+        columns: nodes
+            .iter()
+            .map(|(n, c)| HeatColumn {
+                node: NodeId(*n),
+                title: titles.get(n).cloned().unwrap_or_default(),
+                required_by: *c,
+            })
+            .collect(),
+        cells,
+        units,
+        positions,
+        unit: q.unit,
+        position: q.position,
+        sort: q.sort,
+        truncated: truncated_people || truncated_columns,
+        stamp,
+    };
+    map.sort(q.sort);
+    Ok(map)
+}

@@ -1,0 +1,148 @@
+//! The team heatmap: who may see which team, cells against requirements, sorting, filters,
+//! and the change counter that keeps an open heatmap live.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+async fn heatmap(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
+    let res = app.call("/api/team/heatmap", form, Some(cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+fn names(h: &Value) -> Vec<String> {
+    h["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn cell<'a>(h: &'a Value, person: &str, node: &str) -> &'a Value {
+    let r = names(h).iter().position(|n| n == person).unwrap();
+    let c = h["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["title"] == node)
+        .unwrap();
+    &h["cells"][r][c]
+}
+
+#[tokio::test]
+async fn a_manager_sees_the_team_against_its_requirements_live() {
+    let app = TestApp::demo().await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let h = heatmap(&app, &grace, &[]).await;
+    assert_eq!(h["manager"], "Grace Okafor");
+    let people = names(&h);
+    assert_eq!(people.len(), 7, "{people:?}");
+    assert!(people
+        .windows(2)
+        .all(|w| w[0].to_lowercase() <= w[1].to_lowercase()));
+    assert!(h["columns"].as_array().unwrap().len() >= 10);
+    // The new joiner is unrated on everything his position requires.
+    assert_eq!(
+        cell(&h, "Liam Chen", "Code quality"),
+        &serde_json::json!({"Unrated": {"required": 3}})
+    );
+    // Demo history shows up: some cells are rated, some expired.
+    let cells = h["cells"].to_string();
+    assert!(cells.contains("Rated"), "{cells}");
+
+    // A rating approved elsewhere: the counter moves and the cell changes.
+    let stamp = app
+        .call("/api/team/stamp", &[], Some(&grace))
+        .await
+        .json()
+        .as_i64()
+        .unwrap();
+    let liam = app.person_id(EMPLOYEE).await.to_string();
+    let code: i64 =
+        sqlx::query_scalar("select id from framework_node where title = 'Code quality'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", liam.as_str()),
+                ("node", &code.to_string()),
+                ("level", "4"),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let after = app.call("/api/team/stamp", &[], Some(&grace)).await.json();
+    assert!(after.as_i64().unwrap() > stamp);
+    let h = heatmap(&app, &grace, &[]).await;
+    assert_eq!(
+        cell(&h, "Liam Chen", "Code quality"),
+        &serde_json::json!({"Rated": {"required": 3, "current": 4}})
+    );
+
+    // Largest gap first: the row gaps never increase down the list.
+    let h = heatmap(&app, &grace, &[("sort", "gap")]).await;
+    assert_eq!(h["sort"], "Gap");
+    let gaps: Vec<i64> = h["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(
+                    |c| match (c.get("Unrated"), c.get("Expired"), c.get("Rated")) {
+                        (Some(u), _, _) | (_, Some(u), _) => u["required"].as_i64().unwrap(),
+                        (_, _, Some(r)) => (r["required"].as_i64().unwrap()
+                            - r["current"].as_i64().unwrap())
+                        .max(0),
+                        _ => 0,
+                    },
+                )
+                .sum()
+        })
+        .collect();
+    assert!(gaps.windows(2).all(|w| w[0] >= w[1]), "{gaps:?}");
+
+    // Filter by position.
+    let se: i64 =
+        sqlx::query_scalar("select id from job_position where title = 'Software Engineer'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let h = heatmap(&app, &grace, &[("position", &se.to_string())]).await;
+    assert_eq!(names(&h), ["Liam Chen", "Mei Tanaka", "Owen Price"]);
+}
+
+#[tokio::test]
+async fn indirect_reports_and_who_may_see_a_team() {
+    let app = TestApp::demo().await;
+    let marcus = app.sign_in(SKIP_MANAGER, PW).await;
+    let direct = heatmap(&app, &marcus, &[]).await;
+    let all = heatmap(&app, &marcus, &[("all", "1")]).await;
+    assert!(names(&all).len() > names(&direct).len());
+    assert!(names(&all).contains(&"Liam Chen".to_string()));
+    let liam_row = names(&all).iter().position(|n| n == "Liam Chen").unwrap();
+    assert_eq!(all["people"][liam_row]["direct"], false);
+
+    // Someone else's team: their manager's manager and HR may look; a report may not.
+    let grace_id = app.person_id(MANAGER).await.to_string();
+    let form = [("manager", grace_id.as_str())];
+    assert_eq!(names(&heatmap(&app, &marcus, &form).await).len(), 7);
+    let hr = app.sign_in(HR, PW).await;
+    assert_eq!(names(&heatmap(&app, &hr, &form).await).len(), 7);
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let res = app.call("/api/team/heatmap", &form, Some(&liam)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    // Without reports: an empty heatmap, not an error.
+    assert!(names(&heatmap(&app, &liam, &[]).await).is_empty());
+    // Signed out: refused.
+    let res = app.call("/api/team/heatmap", &[], None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+}
