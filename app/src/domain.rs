@@ -14,6 +14,7 @@ pub mod positions;
 pub mod rating;
 pub mod recommend;
 pub mod scale;
+pub mod talent;
 pub mod tree;
 pub mod validate;
 pub mod versions;

@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("skills/history") ssr=SsrMode::Async view=pages::skills::HistoryPage/>
                     <Route path=path!("reviews") ssr=SsrMode::Async view=pages::skills::ReviewsPage/>
                     <Route path=path!("team") ssr=SsrMode::Async view=pages::team::TeamPage/>
+                    <Route path=path!("talent") ssr=SsrMode::Async view=pages::talent::TalentPage/>
                     <Route path=path!("inbox") ssr=SsrMode::Async view=pages::skills::InboxPage/>
                 </ParentRoute>
             </Routes>

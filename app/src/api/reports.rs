@@ -2,6 +2,7 @@
 
 use super::AppError;
 use crate::domain::heatmap::Heatmap;
+use crate::domain::talent::{TalentChoices, TalentResult};
 use crate::domain::PersonId;
 use leptos::prelude::*;
 
@@ -38,6 +39,43 @@ pub async fn levels_stamp() -> Result<i64, AppError> {
     ctx::reply(async move {
         let (st, _me) = ctx::user()?;
         levels::stamp(&st.db).await
+    })
+    .await
+}
+
+/// The talent search form's choices: (nodes, units).
+#[server(prefix = "/api", endpoint = "talent/options")]
+pub async fn talent_options() -> Result<TalentChoices, AppError> {
+    use crate::server::{ctx, reports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        let (nodes, units) = reports::talent_options(&st.db, &me).await?;
+        Ok(TalentChoices { nodes, units })
+    })
+    .await
+}
+
+/// People with the given levels: `criteria` is `node:min` pairs separated by commas (the
+/// form's rows in order; an empty row is `:`), `unit` an optional org unit.
+#[server(prefix = "/api", endpoint = "talent/search")]
+pub async fn search_talent(
+    criteria: String,
+    #[server(default)] unit: String,
+) -> Result<TalentResult, AppError> {
+    use crate::domain::talent::parse_criteria;
+    use crate::server::{ctx, reports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        let rows: Vec<(String, String)> = criteria
+            .split(',')
+            .map(|pair| {
+                let (n, m) = pair.split_once(':').unwrap_or((pair, ""));
+                (n.to_string(), m.to_string())
+            })
+            .collect();
+        let parsed = parse_criteria(&rows)?;
+        let unit = unit.trim().parse().ok();
+        reports::talent_search(&st.db, &me, &parsed, unit).await
     })
     .await
 }

@@ -367,6 +367,7 @@ pub const DOMAIN: &str = "northwind.example";
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
+        "delete from current_level",
         "delete from evidence",
         "delete from peer_request",
         "delete from rating",

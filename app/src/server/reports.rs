@@ -9,6 +9,7 @@ use super::people::{can_see, manages};
 use super::positions::id_list;
 use crate::api::AppError;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
+use crate::domain::talent::{rank, Candidate, Criterion, TalentResult};
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use std::collections::HashMap;
 
@@ -225,4 +226,209 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     };
     map.sort(q.sort);
     Ok(map)
+}
+
+/// Most candidates a talent search returns.
+pub const MAX_CANDIDATES: usize = 50;
+
+/// The choices of the talent search form: rateable nodes of non-archived frameworks
+/// (id, "title · framework") and org units (id, name).
+pub async fn talent_options(
+    db: &Db,
+    me: &CurrentUser,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+    may_search(me)?;
+    let nodes: Vec<(i64, String, String)> = sqlx::query_as(
+        "select n.id, n.title, f.name from framework_node n join framework f on f.id = n.framework_id \
+         where n.kind <> 'category' and f.status <> 'archived' order by f.name, n.title, n.id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let units: Vec<(i64, String)> =
+        sqlx::query_as("select id, name from org_unit order by name, id")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+    Ok((
+        nodes
+            .into_iter()
+            .map(|(id, t, f)| (id, format!("{t} · {f}")))
+            .collect(),
+        units,
+    ))
+}
+
+/// Admins and HR search everyone; managers search their direct and indirect reports.
+fn may_search(me: &CurrentUser) -> Result<(), AppError> {
+    let caps = me.caps();
+    if caps.view_all || caps.manage_team {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// People matching the criteria (current, unexpired levels), closest first; optionally only
+/// in `unit` and its sub-units.
+pub async fn talent_search(
+    db: &Db,
+    me: &CurrentUser,
+    criteria: &[Criterion],
+    unit: Option<i64>,
+) -> Result<TalentResult, AppError> {
+    may_search(me)?;
+    if criteria.is_empty() {
+        return Err(AppError::invalid(
+            "node1",
+            "Choose at least one skill or competency and the level needed.",
+        ));
+    }
+    let titles: HashMap<i64, (String, String)> =
+        sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(format!(
+            "select id, title, kind from framework_node where id in ({})",
+            id_list(criteria.iter().map(|c| c.node.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(id, t, k)| (id, (t, k)))
+        .collect();
+    for (i, c) in criteria.iter().enumerate() {
+        match titles.get(&c.node.0) {
+            Some((_, kind)) if kind != "category" => {}
+            Some(_) => {
+                return Err(AppError::invalid(
+                    &format!("node{}", i + 1),
+                    "Categories are not rated; choose a competency or skill.",
+                ))
+            }
+            None => {
+                return Err(AppError::invalid(
+                    &format!("node{}", i + 1),
+                    "That skill no longer exists.",
+                ))
+            }
+        }
+    }
+    // Who may be found: everyone, or the caller's reports; then the unit's subtree.
+    let mut with = Vec::new();
+    let mut scope = Vec::new();
+    if !me.caps().view_all {
+        with.push(format!(
+            "team(id) as (select id from person where manager_id = {me} \
+             union select p.id from person p join team t on p.manager_id = t.id)",
+            me = me.id.0
+        ));
+        scope.push("c.person_id in (select id from team)".to_string());
+    }
+    if let Some(u) = unit {
+        with.push(format!(
+            "units(id) as (select id from org_unit where id = {u} \
+             union select o.id from org_unit o join units s on o.parent_id = s.id)"
+        ));
+        scope.push("p.unit_id in (select id from units)".to_string());
+    }
+    let with = if with.is_empty() {
+        String::new()
+    } else {
+        format!("with recursive {} ", with.join(", "))
+    };
+    let any = criteria
+        .iter()
+        .map(|c| format!("(c.node_id = {} and c.level >= {})", c.node.0, c.min))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut filter =
+        format!("p.active = 1 and ({any}) and (c.expires_at is null or c.expires_at > $1)");
+    for s in &scope {
+        filter.push_str(" and ");
+        filter.push_str(s);
+    }
+    let now = now_ms();
+    // Every number in these statements comes from parsed integers: nothing to escape.
+    let top: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{with}select c.person_id, count(*) from current_level c join person p on p.id = c.person_id \
+         where {filter} group by c.person_id order by count(*) desc, sum(c.level) desc, c.person_id limit 200"
+    )))
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let full: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "{with}select count(*) from (select c.person_id from current_level c join person p on p.id = c.person_id \
+         where {filter} group by c.person_id having count(*) = {}) m",
+        criteria.len()
+    )))
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+    let levels: Vec<(i64, i64, i64, Option<i64>)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select person_id, node_id, level, expires_at from current_level \
+             where person_id in ({}) and node_id in ({})",
+            id_list(ids.iter().copied()),
+            id_list(criteria.iter().map(|c| c.node.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let mut level_of: HashMap<(i64, i64), u8> = HashMap::new();
+    for (p, n, l, e) in levels {
+        level_of.insert((p, n), effective(l, e, now).0);
+    }
+    let people: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        sqlx::AssertSqlSafe(format!(
+            "select p.id, p.name, j.title, u.name from person p \
+             left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+             where p.id in ({})",
+            id_list(ids.iter().copied())
+        )),
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut candidates: Vec<Candidate> = people
+        .into_iter()
+        .map(|(id, name, position, unit)| {
+            let levels: Vec<u8> = criteria
+                .iter()
+                .map(|c| level_of.get(&(id, c.node.0)).copied().unwrap_or(0))
+                .collect();
+            let (met, shortfall) = Candidate::score(criteria, &levels);
+            Candidate {
+                person: PersonId(id),
+                name,
+                position: position.unwrap_or_default(),
+                unit: unit.unwrap_or_default(),
+                levels,
+                met,
+                shortfall,
+            }
+        })
+        .collect();
+    rank(&mut candidates);
+    candidates.truncate(MAX_CANDIDATES);
+    Ok(TalentResult {
+        criteria: criteria
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    titles
+                        .get(&c.node.0)
+                        .map(|t| t.0.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        candidates,
+        full_matches: u32::try_from(full).unwrap_or(u32::MAX),
+    })
 }

@@ -11,6 +11,7 @@ pub mod positions;
 pub mod scale;
 pub mod sign_in;
 pub mod skills;
+pub mod talent;
 pub mod team;
 pub mod units;
 pub mod versions;

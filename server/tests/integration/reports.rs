@@ -146,3 +146,142 @@ async fn indirect_reports_and_who_may_see_a_team() {
     let res = app.call("/api/team/heatmap", &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
+
+async fn node(app: &TestApp, title: &str) -> i64 {
+    sqlx::query_scalar("select id from framework_node where title = $1 order by id")
+        .bind(title)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Gives `email` a validated manager rating through the API.
+async fn rate(app: &TestApp, by: &str, email: &str, node: i64, level: &str) {
+    let person = app.person_id(email).await.to_string();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", person.as_str()),
+                ("node", &node.to_string()),
+                ("level", level),
+            ],
+            Some(by),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}
+
+#[tokio::test]
+async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
+    let app = TestApp::demo_unrated().await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let code = node(&app, "Code quality").await;
+    let testing = node(&app, "Testing").await;
+    rate(&app, &grace, EMPLOYEE, code, "4").await;
+    rate(&app, &grace, EMPLOYEE, testing, "2").await;
+    rate(&app, &grace, "mei.tanaka@northwind.example", code, "3").await;
+    rate(&app, &grace, "amara.nwosu@northwind.example", code, "5").await;
+    rate(&app, &grace, "amara.nwosu@northwind.example", testing, "1").await;
+    let kenji_manager = app.sign_in("sofia.lindqvist@northwind.example", PW).await;
+    rate(
+        &app,
+        &kenji_manager,
+        "kenji.mori@northwind.example",
+        code,
+        "5",
+    )
+    .await;
+    rate(
+        &app,
+        &kenji_manager,
+        "kenji.mori@northwind.example",
+        testing,
+        "4",
+    )
+    .await;
+
+    let criteria = format!("{code}:3,{testing}:2,:");
+    let hr = app.sign_in(HR, PW).await;
+    let res = app
+        .call(
+            "/api/talent/search",
+            &[("criteria", criteria.as_str())],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let r = res.json();
+    let names: Vec<&str> = r["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    // Both met (higher levels first), then one met (closest first).
+    assert_eq!(
+        names,
+        ["Kenji Mori", "Liam Chen", "Amara Nwosu", "Mei Tanaka"]
+    );
+    assert_eq!(r["full_matches"], 2);
+    assert_eq!(r["candidates"][2]["levels"], serde_json::json!([5, 1]));
+    assert_eq!(r["candidates"][2]["shortfall"], 1);
+    assert_eq!(r["criteria"][0][1], "Code quality");
+
+    // A manager finds only their own reports; a unit filter narrows further.
+    let res = app
+        .call(
+            "/api/talent/search",
+            &[("criteria", criteria.as_str())],
+            Some(&grace),
+        )
+        .await;
+    let r = res.json();
+    assert!(r["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["name"] != "Kenji Mori"));
+    let product: i64 =
+        sqlx::query_scalar("select id from org_unit where name = 'Product Engineering'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let res = app
+        .call(
+            "/api/talent/search",
+            &[
+                ("criteria", criteria.as_str()),
+                ("unit", &product.to_string()),
+            ],
+            Some(&hr),
+        )
+        .await;
+    let r = res.json();
+    assert_eq!(r["candidates"].as_array().unwrap().len(), 1);
+    assert_eq!(r["candidates"][0]["name"], "Kenji Mori");
+
+    // Bad input names the row; employees may not search.
+    let res = app
+        .call(
+            "/api/talent/search",
+            &[("criteria", &format!("{code}:3,{code}:2"))],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("node2"), "{}", res.body);
+    let res = app
+        .call("/api/talent/search", &[("criteria", ":")], Some(&hr))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    let res = app
+        .call(
+            "/api/talent/search",
+            &[("criteria", criteria.as_str())],
+            Some(&noah),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,202 @@
+//! Talent search: "who has skill A at level 3 or more and skill B at 2 or more", ranked by
+//! closeness (criteria met, then the total shortfall on the others, then the sum of the
+//! matched levels), with each candidate's levels on the criteria shown.
+
+use super::ids::{NodeId, PersonId};
+use super::validate::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// Most criteria in one search.
+pub const MAX_CRITERIA: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub node: NodeId,
+    pub min: u8,
+}
+
+/// Reads criteria from form pairs (`node`, `min`) as typed; empty rows are skipped. The
+/// field named in an error is `nodeN` or `minN` (N counted from 1).
+pub fn parse_criteria(rows: &[(String, String)]) -> Result<Vec<Criterion>, FieldError> {
+    let mut out: Vec<Criterion> = Vec::new();
+    for (i, (node, min)) in rows.iter().enumerate() {
+        let n = i + 1;
+        if node.trim().is_empty() {
+            continue;
+        }
+        let node: NodeId = node
+            .trim()
+            .parse()
+            .map_err(|_| FieldError::new(&format!("node{n}"), "Choose a skill or competency."))?;
+        let min: u8 = min
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| (1..=10).contains(m))
+            .ok_or_else(|| FieldError::new(&format!("min{n}"), "Choose a level from 1 to 10."))?;
+        if out.iter().any(|c| c.node == node) {
+            return Err(FieldError::new(
+                &format!("node{n}"),
+                "This skill is already a criterion; change its level there instead.",
+            ));
+        }
+        out.push(Criterion { node, min });
+    }
+    if out.len() > MAX_CRITERIA {
+        return Err(FieldError::new(
+            "node1",
+            format!("Use at most {MAX_CRITERIA} criteria."),
+        ));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub person: PersonId,
+    pub name: String,
+    pub position: String,
+    pub unit: String,
+    /// The current level on each criterion, in criteria order (0 when unrated or expired).
+    pub levels: Vec<u8>,
+    /// How many criteria are met.
+    pub met: u32,
+    /// Levels missing on the criteria not met.
+    pub shortfall: u32,
+}
+
+impl Candidate {
+    /// Builds a candidate from their levels on `criteria`.
+    pub fn score(criteria: &[Criterion], levels: &[u8]) -> (u32, u32) {
+        let mut met = 0;
+        let mut short = 0;
+        for (c, l) in criteria.iter().zip(levels) {
+            if *l >= c.min {
+                met += 1;
+            } else {
+                short += u32::from(c.min - *l);
+            }
+        }
+        (met, short)
+    }
+}
+
+/// Orders candidates: all criteria met first, then more criteria met, smaller shortfall,
+/// higher levels in total, then name and id (deterministic).
+pub fn rank(candidates: &mut [Candidate]) {
+    candidates.sort_by(|a, b| {
+        b.met
+            .cmp(&a.met)
+            .then(a.shortfall.cmp(&b.shortfall))
+            .then_with(|| {
+                let sa: u32 = a.levels.iter().map(|l| u32::from(*l)).sum();
+                let sb: u32 = b.levels.iter().map(|l| u32::from(*l)).sum();
+                sb.cmp(&sa)
+            })
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then(a.person.cmp(&b.person))
+    });
+}
+
+/// A search's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TalentResult {
+    /// The criteria with their node titles.
+    pub criteria: Vec<(Criterion, String)>,
+    pub candidates: Vec<Candidate>,
+    /// People meeting every criterion (may exceed the candidates shown).
+    pub full_matches: u32,
+}
+
+/// Choices for the talent search form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TalentChoices {
+    /// Rateable nodes: (id, "title · framework").
+    pub nodes: Vec<(i64, String)>,
+    /// Org units: (id, name).
+    pub units: Vec<(i64, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: i64, name: &str, criteria: &[Criterion], levels: &[u8]) -> Candidate {
+        let (met, shortfall) = Candidate::score(criteria, levels);
+        Candidate {
+            person: PersonId(id),
+            name: name.into(),
+            position: String::new(),
+            unit: String::new(),
+            levels: levels.to_vec(),
+            met,
+            shortfall,
+        }
+    }
+
+    #[test]
+    fn criteria_are_read_row_by_row_naming_the_bad_field() {
+        let rows = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        let c = parse_criteria(&rows(&[("4", "3"), ("", ""), ("9", "2")])).unwrap();
+        assert_eq!(
+            c,
+            [
+                Criterion {
+                    node: NodeId(4),
+                    min: 3
+                },
+                Criterion {
+                    node: NodeId(9),
+                    min: 2
+                }
+            ]
+        );
+        assert_eq!(
+            parse_criteria(&rows(&[("4", "0")])).unwrap_err().field,
+            "min1"
+        );
+        assert_eq!(
+            parse_criteria(&rows(&[("4", "2"), ("x", "2")]))
+                .unwrap_err()
+                .field,
+            "node2"
+        );
+        assert_eq!(
+            parse_criteria(&rows(&[("4", "2"), ("4", "3")]))
+                .unwrap_err()
+                .field,
+            "node2"
+        );
+    }
+
+    #[test]
+    fn closer_candidates_come_first() {
+        let cr = [
+            Criterion {
+                node: NodeId(1),
+                min: 3,
+            },
+            Criterion {
+                node: NodeId(2),
+                min: 2,
+            },
+        ];
+        let mut v = vec![
+            cand(1, "Ann", &cr, &[2, 2]),
+            cand(2, "Bo", &cr, &[3, 2]),
+            cand(3, "Cy", &cr, &[5, 4]),
+            cand(4, "Di", &cr, &[0, 1]),
+            cand(5, "Ed", &cr, &[1, 2]),
+        ];
+        rank(&mut v);
+        let names: Vec<&str> = v.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Cy", "Bo", "Ann", "Ed", "Di"]);
+        assert_eq!((v[0].met, v[0].shortfall), (2, 0));
+        assert_eq!((v[3].met, v[3].shortfall), (1, 2));
+        assert_eq!((v[4].met, v[4].shortfall), (0, 4));
+    }
+}

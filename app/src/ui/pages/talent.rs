@@ -1,0 +1,246 @@
+//! `/talent`: talent search for admins, HR viewers and managers. A plain GET form (rows of
+//! skill + minimum level, an optional unit), so it works without JavaScript; the results
+//! are ranked by closeness with each candidate's levels on the criteria.
+
+use crate::api::reports::{search_talent, talent_options};
+use crate::api::AppError;
+use crate::domain::talent::{TalentChoices, TalentResult};
+use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+/// Rows the form shows at least.
+const MIN_ROWS: usize = 3;
+
+/// The form's rows from the address: (node, min) for `node1`/`min1`, `node2`/`min2`...
+fn rows_of(q: &leptos_router::params::ParamsMap) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    for i in 1..=crate::domain::talent::MAX_CRITERIA {
+        let node = q.get(&format!("node{i}")).unwrap_or_default();
+        let min = q.get(&format!("min{i}")).unwrap_or_default();
+        rows.push((node, min));
+    }
+    while rows.len() > MIN_ROWS && rows.last().is_some_and(|r| r.0.is_empty()) {
+        rows.pop();
+    }
+    let wanted: usize = q
+        .get("rows")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+        .min(crate::domain::talent::MAX_CRITERIA);
+    while rows.len() < wanted {
+        rows.push((String::new(), String::new()));
+    }
+    rows
+}
+
+#[component]
+pub fn TalentPage() -> impl IntoView {
+    let query = use_query_map();
+    let options = Resource::new(|| (), |_| talent_options());
+    let results = Resource::new(
+        move || {
+            let q = query.read();
+            let rows = rows_of(&q);
+            let criteria = rows
+                .iter()
+                .map(|(n, m)| format!("{n}:{m}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let any = rows.iter().any(|r| !r.0.is_empty());
+            (any, criteria, q.get("unit").unwrap_or_default())
+        },
+        |(any, criteria, unit)| async move {
+            if any {
+                search_talent(criteria, unit).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    view! {
+        <Title text="Talent search"/>
+        <PageHeader
+            title="Talent search"
+            subtitle="Find people by their validated levels: everyone who meets every criterion first, then the closest."
+        />
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let opts = options.await;
+                let found = results.await;
+                match opts {
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(o) => view! { <Search o found/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Search(o: TalentChoices, found: Result<Option<TalentResult>, AppError>) -> impl IntoView {
+    let query = use_query_map();
+    let rows = rows_of(&query.read_untracked());
+    let unit = query.read_untracked().get("unit").unwrap_or_default();
+    let error_field = found
+        .as_ref()
+        .err()
+        .and_then(|e| e.field().map(str::to_string));
+    let add_more = rows.len() < crate::domain::talent::MAX_CRITERIA;
+    let next_rows = rows.len() + 1;
+    let row_views = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (node, min))| {
+            let n = i + 1;
+            let bad = error_field.as_deref() == Some(format!("node{n}").as_str())
+                || error_field.as_deref() == Some(format!("min{n}").as_str());
+            let min = if min.is_empty() { "3".to_string() } else { min.clone() };
+            view! {
+                <div class="criterion" class:invalid=bad>
+                    <label>
+                        {format!("Skill {n}")}
+                        <select name=format!("node{n}") aria-label=format!("Skill {n}") aria-invalid=bad.then_some("true")>
+                            <option value="">"—"</option>
+                            {o.nodes.iter().map(|(id, label)| {
+                                let selected = node == &id.to_string();
+                                view! { <option value=id.to_string() selected=selected>{label.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        {format!("Level {n} or more")}
+                        <select name=format!("min{n}") aria-label=format!("Level {n} or more")>
+                            {(1..=5u8).map(|l| view! {
+                                <option value=l.to_string() selected=min == l.to_string()>{l.to_string()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+            }
+        })
+        .collect_view();
+    let more_href = {
+        let q = query.read_untracked();
+        let mut parts: Vec<String> = Vec::new();
+        for (i, (n, m)) in rows.iter().enumerate() {
+            if !n.is_empty() {
+                parts.push(format!("node{}={n}&min{}={m}", i + 1, i + 1));
+            }
+        }
+        if let Some(u) = q.get("unit").filter(|u| !u.is_empty()) {
+            parts.push(format!("unit={u}"));
+        }
+        parts.push(format!("rows={next_rows}"));
+        format!("/talent?{}", parts.join("&"))
+    };
+    view! {
+        <Form method="GET" action="/talent" attr:class="card talent-form" attr:aria-label="Search criteria">
+            {row_views}
+            {add_more.then(|| view! { <a class="small" href=more_href>"Add another skill"</a> })}
+            <div class="talent-bottom">
+                <label>
+                    "Only in unit "
+                    <select name="unit" aria-label="Only in unit">
+                        <option value="">"Whole organisation"</option>
+                        {o.units.iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=unit == id.to_string()>{name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button class="btn btn-primary" type="submit">"Search"</button>
+            </div>
+        </Form>
+        {match found {
+            Ok(None) => view! {
+                <EmptyState
+                    title="Choose what you are looking for"
+                    body="Pick one or more skills with the level needed, then Search. People are ranked by how many criteria they meet, then by how close they are on the others."
+                />
+            }.into_any(),
+            Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            Ok(Some(r)) => view! { <Results r/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Results(r: TalentResult) -> impl IntoView {
+    if r.candidates.is_empty() {
+        return view! {
+            <EmptyState
+                title="Nobody matches yet"
+                body="No one has a current validated level at or above any of these. Try lower levels or fewer skills."
+            />
+        }
+        .into_any();
+    }
+    let total = r.criteria.len();
+    let summary = format!(
+        "{} {} every criterion; showing the {} closest.",
+        r.full_matches,
+        if r.full_matches == 1 {
+            "person meets"
+        } else {
+            "people meet"
+        },
+        r.candidates.len()
+    );
+    let heads = r
+        .criteria
+        .iter()
+        .map(|(c, title)| view! { <th scope="col">{format!("{title} ≥ {}", c.min)}</th> })
+        .collect_view();
+    let criteria = r.criteria.clone();
+    let body = r
+        .candidates
+        .into_iter()
+        .map(|c| {
+            let cells = c
+                .levels
+                .iter()
+                .zip(&criteria)
+                .map(|(l, (cr, _))| {
+                    let ok = *l >= cr.min;
+                    view! {
+                        <td class=if ok { "lvl lvl-met" } else { "lvl lvl-short" }>
+                            {l.to_string()}
+                            <span class="sr-only">{if ok { " (meets)" } else { " (below)" }}</span>
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr data-testid="candidate">
+                    <th scope="row"><a href=format!("/skills?person={}", c.person)>{c.name.clone()}</a></th>
+                    <td>{c.position.clone()}</td>
+                    <td>{c.unit.clone()}</td>
+                    {cells}
+                    <td>{format!("{} of {total}", c.met)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <p class="muted" data-testid="talent-summary">{summary}</p>
+            <div class="table-scroll">
+                <table class="table talent-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Person"</th>
+                            <th scope="col">"Position"</th>
+                            <th scope="col">"Unit"</th>
+                            {heads}
+                            <th scope="col">"Met"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
