@@ -56,7 +56,7 @@ fn figure(name: &'static str, mut times: Vec<f64>, rows: usize) -> Figure {
 /// Generates a framework of about `nodes` nodes: 12 categories, 25 competencies in each,
 /// and the rest as skills spread evenly over the competencies. Returns its id and the ids
 /// of the first category, its first competency and the second category.
-async fn generate(db: &Db, nodes: usize) -> Result<(FrameworkId, [NodeId; 3]), String> {
+pub(crate) async fn generate(db: &Db, nodes: usize) -> Result<(FrameworkId, [NodeId; 3]), String> {
     let fw = frameworks::create(
         db,
         "Benchmark framework",

@@ -55,6 +55,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time the team heatmap, subtree heatmap, talent search and rating writes on a generated
+    /// organisation of N people (into a temporary SQLite database unless --database is given;
+    /// that database must be empty) and print the figures.
+    Bench {
+        /// People in the generated organisation.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(200..=1_000_000))]
+        people: u32,
+        /// Repetitions of each operation.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        rounds: u32,
+        /// Ratings per person and node (history; the latest counts).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=50))]
+        history: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
         /// Where to write the copy (must not exist yet).

@@ -44,6 +44,38 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             );
             Ok(())
         }
+        Some(Command::Bench {
+            people,
+            rounds,
+            history,
+            json,
+        }) => {
+            let temp = (url == server::cli::DEFAULT_DATABASE).then(|| {
+                std::env::temp_dir().join(format!("proficio-bench-{}", std::process::id()))
+            });
+            let url = match &temp {
+                Some(dir) => format!("sqlite://{}", dir.join("bench.db").display()),
+                None => url,
+            };
+            let db = Db::open(&url).await?;
+            if !db.is_empty().await? {
+                return Err("the benchmark needs an empty database".into());
+            }
+            let report =
+                server::bench_org::run(&db, people as usize, rounds as usize, history as usize)
+                    .await;
+            db.pool.close().await;
+            if let Some(dir) = temp {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::bench_org::table(&report));
+            }
+            Ok(())
+        }
         Some(Command::BenchEditor {
             nodes,
             rounds,

@@ -321,7 +321,7 @@ pub async fn talent_search(
              union select p.id from person p join team t on p.manager_id = t.id)",
             me = me.id.0
         ));
-        scope.push("c.person_id in (select id from team)".to_string());
+        scope.push("p.id in (select id from team)".to_string());
     }
     if let Some(u) = unit {
         with.push(format!(
@@ -335,30 +335,38 @@ pub async fn talent_search(
     } else {
         format!("with recursive {} ", with.join(", "))
     };
-    let any = criteria
+    // One index range scan per criterion (node, level >= min), then grouped per person.
+    let hits = criteria
         .iter()
-        .map(|c| format!("(c.node_id = {} and c.level >= {})", c.node.0, c.min))
+        .map(|c| {
+            format!(
+                "select person_id, level from current_level where node_id = {} and level >= {} \
+                 and (expires_at is null or expires_at > $1)",
+                c.node.0, c.min
+            )
+        })
         .collect::<Vec<_>>()
-        .join(" or ");
-    let mut filter =
-        format!("p.active = 1 and ({any}) and (c.expires_at is null or c.expires_at > $1)");
+        .join(" union all ");
+    let mut filter = String::from("p.active = 1");
     for s in &scope {
         filter.push_str(" and ");
         filter.push_str(s);
     }
+    let grouped = format!(
+        "select c.person_id, count(*) as met, sum(c.level) as total from ({hits}) c \
+         join person p on p.id = c.person_id where {filter} group by c.person_id"
+    );
     let now = now_ms();
     // Every number in these statements comes from parsed integers: nothing to escape.
     let top: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{with}select c.person_id, count(*) from current_level c join person p on p.id = c.person_id \
-         where {filter} group by c.person_id order by count(*) desc, sum(c.level) desc, c.person_id limit 200"
+        "{with}select person_id, met from ({grouped}) g order by met desc, total desc, person_id limit 200"
     )))
     .bind(now)
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
     let full: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "{with}select count(*) from (select c.person_id from current_level c join person p on p.id = c.person_id \
-         where {filter} group by c.person_id having count(*) = {}) m",
+        "{with}select count(*) from ({grouped}) g where met = {}",
         criteria.len()
     )))
     .bind(now)

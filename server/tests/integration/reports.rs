@@ -285,3 +285,57 @@ async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_benchmark_generates_an_organisation_and_reports_every_figure() {
+    let app = TestApp::empty().await;
+    let report = server::bench_org::run(&app.db, 300, 3, 2).await.unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["people"], 300);
+    let names: Vec<&str> = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "team_heatmap",
+            "subtree_heatmap",
+            "talent_search",
+            "rating_write"
+        ]
+    );
+    for r in json["results"].as_array().unwrap() {
+        assert!(r["p50_ms"].as_f64().unwrap() <= r["p99_ms"].as_f64().unwrap());
+    }
+    // Everyone is rated on every node of their position (two ratings each, the latest counts).
+    let people: i64 = sqlx::query_scalar("select count(*) from person")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 300);
+    assert_eq!(report.ratings, 2 * report.current_levels);
+    let unrated: i64 = sqlx::query_scalar(
+        "select count(*) from person p join position_requirement r on r.position_id = p.position_id \
+         where not exists (select 1 from current_level c where c.person_id = p.id and c.node_id = r.node_id)",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(unrated, 0);
+    // The aggregate agrees with the ratings, including the writes the benchmark made.
+    let before: Vec<(i64, i64, i64)> =
+        sqlx::query_as("select person_id, node_id, level from current_level order by 1, 2")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    app::server::levels::rebuild(&app.db).await.unwrap();
+    let after: Vec<(i64, i64, i64)> =
+        sqlx::query_as("select person_id, node_id, level from current_level order by 1, 2")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(before, after);
+}

@@ -1,0 +1,407 @@
+//! `proficio bench`: the multi-person views at organisation scale. It generates a synthetic
+//! organisation deterministically (N people in a unit tree with reporting lines, 300
+//! rateable nodes, 500 positions x 25 requirements, everyone rated on every node of their
+//! position plus a few others, with history), then times the views through the same
+//! service functions the pages call. Figures, not assertions: the README keeps them.
+
+use app::domain::heatmap::SortBy;
+use app::domain::talent::Criterion;
+use app::domain::{CurrentUser, NodeId, PersonId, Role};
+use app::server::reports::{talent_search, team_heatmap, TeamQuery};
+use app::server::{assess, Db};
+use std::time::Instant;
+
+/// One measured operation.
+#[derive(Debug, serde::Serialize)]
+pub struct Figure {
+    pub name: &'static str,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// The whole report (the JSON shape other tools read).
+#[derive(Debug, serde::Serialize)]
+pub struct Report {
+    pub backend: &'static str,
+    pub people: usize,
+    pub ratings: u64,
+    pub current_levels: u64,
+    pub generate_s: f64,
+    pub results: Vec<Figure>,
+}
+
+const NODES: usize = 300;
+const POSITIONS: usize = 500;
+const REQS: usize = 25;
+/// Reports of a team lead, and leads under each director.
+const TEAM: usize = 50;
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(b)
+        .wrapping_add(0x632B_E59B_D9B4_E019);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn figure(name: &'static str, mut times: Vec<f64>) -> Figure {
+    times.sort_by(|a, b| a.total_cmp(b));
+    Figure {
+        name,
+        p50_ms: percentile(&times, 0.5),
+        p95_ms: percentile(&times, 0.95),
+        p99_ms: percentile(&times, 0.99),
+    }
+}
+
+fn user(id: i64, role: Role, direct_reports: u32) -> CurrentUser {
+    CurrentUser {
+        id: PersonId(id),
+        name: format!("Person {id}"),
+        email: format!("p{id}@bench.example"),
+        role,
+        direct_reports,
+        unread: 0,
+    }
+}
+
+/// Runs `sql` rows in multi-row inserts of `chunk` rows.
+async fn bulk(
+    db: &Db,
+    head: &str,
+    rows: impl Iterator<Item = String>,
+    chunk: usize,
+) -> Result<u64, String> {
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut buf: Vec<String> = Vec::with_capacity(chunk);
+    let mut n = 0u64;
+    for r in rows {
+        buf.push(r);
+        if buf.len() == chunk {
+            let sql = format!("{head} values {}", buf.join(","));
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| e.to_string())?;
+            n += buf.len() as u64;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        let sql = format!("{head} values {}", buf.join(","));
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        n += buf.len() as u64;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(n)
+}
+
+/// The generated organisation's shape, for choosing whom to measure.
+struct Org {
+    leads: Vec<i64>,
+    directors: Vec<i64>,
+    admin: i64,
+    nodes: Vec<i64>,
+    ratings: u64,
+    current: u64,
+}
+
+/// People: 1 = chief executive (admin), 2..=11 vice presidents, then directors (one per
+/// ~1,000 people), team leads with 50 reports each, and the reports.
+async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String> {
+    let (fw, _) = crate::bench::generate(db, 12 + NODES).await?;
+    let nodes: Vec<i64> = sqlx::query_scalar(
+        "select id from framework_node where framework_id = $1 and kind = 'competency' order by id",
+    )
+    .bind(fw.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    let now = app::server::now_ms();
+    let day = 86_400_000i64;
+    // Units: the company, 10 divisions, one department per director.
+    let directors_n = people.div_ceil(1_000).max(1);
+    let units = 1 + 10 + directors_n;
+    bulk(
+        db,
+        "insert into org_unit (id, name, parent_id, created_at)",
+        (1..=units).map(|u| {
+            let parent = match u {
+                1 => "null".to_string(),
+                2..=11 => "1".to_string(),
+                _ => (2 + (u - 12) % 10).to_string(),
+            };
+            format!("({u}, 'Unit {u}', {parent}, {now})")
+        }),
+        500,
+    )
+    .await?;
+    // Positions with 25 requirements each over the 300 nodes.
+    bulk(
+        db,
+        "insert into job_position (id, title, track, rank, created_at, updated_at)",
+        (1..=POSITIONS)
+            .map(|p| format!("({p}, 'Position {p}', 'ic', {}, {now}, {now})", 1 + p % 6)),
+        500,
+    )
+    .await?;
+    let req = |p: usize, k: usize| -> (i64, u64) {
+        let node = nodes[(p * 7 + k * 13) % NODES];
+        (node, 1 + mix(p as u64, k as u64) % 5)
+    };
+    bulk(
+        db,
+        "insert into position_requirement (position_id, node_id, required, weight, mandatory, seq)",
+        (1..=POSITIONS).flat_map(|p| {
+            (0..REQS).map(move |k| {
+                let (node, level) = req(p, k);
+                format!(
+                    "({p}, {node}, {level}, {}, {}, {k})",
+                    1 + k % 3,
+                    (k % 4 == 0) as u8
+                )
+            })
+        }),
+        500,
+    )
+    .await?;
+    // People and reporting lines.
+    let leads_from = 12 + directors_n;
+    let leads_n = people.saturating_sub(leads_from - 1).div_ceil(TEAM + 1);
+    let first_report = leads_from + leads_n;
+    let manager_of = |i: usize| -> Option<usize> {
+        match i {
+            1 => None,
+            2..=11 => Some(1),
+            _ if i < leads_from => Some(2 + (i - 12) % 10),
+            _ if i < first_report => Some(12 + (i - leads_from) % directors_n),
+            _ => Some(leads_from + (i - first_report) / TEAM),
+        }
+    };
+    let unit_of = |i: usize| -> usize {
+        match i {
+            1 => 1,
+            2..=11 => i,
+            _ if i < leads_from => i,
+            _ if i < first_report => 12 + (i - leads_from) % directors_n,
+            _ => 12 + (leads_from + (i - first_report) / TEAM - leads_from) % directors_n,
+        }
+    };
+    let position_of = |i: usize| -> usize { 1 + (mix(i as u64, 7) % POSITIONS as u64) as usize };
+    bulk(
+        db,
+        "insert into person (id, email, name, role, unit_id, manager_id, active, created_at, updated_at, position_id)",
+        (1..=people).map(|i| {
+            format!(
+                "({i}, 'p{i}@bench.example', 'Person {i}', '{}', {}, {}, 1, {now}, {now}, {})",
+                if i == 1 { "admin" } else { "employee" },
+                unit_of(i),
+                manager_of(i).map_or("null".to_string(), |m| m.to_string()),
+                position_of(i)
+            )
+        }),
+        500,
+    )
+    .await?;
+    // Ratings: every requirement of the position plus five other nodes, `history` ratings
+    // each over the last two years (validated manager ratings), the latest one current.
+    let mut ratings = 0u64;
+    let mut current = 0u64;
+    let per_batch = 2_000usize;
+    let mut start = 1usize;
+    let mut next_rating = 1u64;
+    while start <= people {
+        let end = (start + per_batch - 1).min(people);
+        let mut rows = Vec::new();
+        let mut latest = Vec::new();
+        for i in start..=end {
+            let p = position_of(i);
+            let mut mine: Vec<i64> = (0..REQS).map(|k| req(p, k).0).collect();
+            for k in 0..5u64 {
+                let extra = nodes[(mix(i as u64, 100 + k) % NODES as u64) as usize];
+                if !mine.contains(&extra) {
+                    mine.push(extra);
+                }
+            }
+            for node in mine {
+                let mut level = 1 + mix(i as u64, node as u64) % 3;
+                let mut last = (0, 0, 0);
+                for h in 0..history {
+                    let at = now - day * (730 - (h as i64 * 700 / history.max(1) as i64));
+                    if h > 0 && mix(node as u64, (i * 31 + h) as u64).is_multiple_of(3) {
+                        level = (level + 1).min(5);
+                    }
+                    let id = next_rating;
+                    next_rating += 1;
+                    rows.push(format!(
+                        "({id}, {i}, {node}, {level}, 'manager', {}, {at})",
+                        manager_of(i).unwrap_or(1)
+                    ));
+                    last = (id, level, at);
+                }
+                latest.push(format!(
+                    "({i}, {node}, {}, {}, {}, null)",
+                    last.1, last.0, last.2
+                ));
+            }
+        }
+        ratings += bulk(
+            db,
+            "insert into rating (id, subject_id, node_id, level, source, given_by, created_at)",
+            rows.into_iter(),
+            1_000,
+        )
+        .await?;
+        current += bulk(
+            db,
+            "insert into current_level (person_id, node_id, level, rating_id, rated_at, expires_at)",
+            latest.into_iter(),
+            1_000,
+        )
+        .await?;
+        start = end + 1;
+    }
+    if db.backend == app::server::db::Backend::Postgres {
+        for t in ["rating", "person", "org_unit", "job_position"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "select setval(pg_get_serial_sequence('{t}', 'id'), (select max(id) from {t}))"
+            )))
+            .execute(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+        sqlx::query("analyze")
+            .execute(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    } else {
+        sqlx::query("analyze")
+            .execute(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(Org {
+        leads: (leads_from..first_report).map(|i| i as i64).collect(),
+        directors: (12..leads_from).map(|i| i as i64).collect(),
+        admin: 1,
+        nodes,
+        ratings,
+        current,
+    })
+}
+
+/// Generates the organisation into `db` (which must be empty) and measures.
+pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Result<Report, String> {
+    let started = Instant::now();
+    let org = generate(db, people, history).await?;
+    let generate_s = started.elapsed().as_secs_f64();
+    let pick = |list: &[i64], r: usize| list[(mix(r as u64, 3) % list.len() as u64) as usize];
+    let mut results = Vec::new();
+
+    let mut t = Vec::new();
+    for r in 0..rounds {
+        let lead = pick(&org.leads, r);
+        let me = user(lead, Role::Employee, TEAM as u32);
+        let s = Instant::now();
+        let h = team_heatmap(db, &me, TeamQuery::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(h);
+    }
+    results.push(figure("team_heatmap", t));
+
+    let mut t = Vec::new();
+    for r in 0..rounds {
+        let director = pick(&org.directors, r);
+        let me = user(director, Role::Employee, 20);
+        let q = TeamQuery {
+            all_levels: true,
+            sort: SortBy::Gap,
+            ..TeamQuery::default()
+        };
+        let s = Instant::now();
+        let h = team_heatmap(db, &me, q).await.map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(h);
+    }
+    results.push(figure("subtree_heatmap", t));
+
+    let admin = user(org.admin, Role::Admin, 10);
+    let mut t = Vec::new();
+    for r in 0..rounds {
+        let n = |k: u64| NodeId(org.nodes[(mix(r as u64, k) % NODES as u64) as usize]);
+        let mut criteria = vec![Criterion { node: n(1), min: 3 }];
+        for (k, min) in [(2u64, 2u8), (3, 2)] {
+            let node = n(k);
+            if !criteria.iter().any(|c| c.node == node) {
+                criteria.push(Criterion { node, min });
+            }
+        }
+        let s = Instant::now();
+        let found = talent_search(db, &admin, &criteria, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(found);
+    }
+    results.push(figure("talent_search", t));
+
+    let mut t = Vec::new();
+    for r in 0..rounds {
+        let lead = pick(&org.leads, r + 7);
+        let me = user(lead, Role::Employee, TEAM as u32);
+        let report: i64 =
+            sqlx::query_scalar("select id from person where manager_id = $1 order by id limit 1")
+                .bind(lead)
+                .fetch_one(&db.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+        let node = NodeId(org.nodes[r % NODES]);
+        let level = (1 + r % 5).to_string();
+        let s = Instant::now();
+        assess::rate(db, &me, PersonId(report), node, &level, "")
+            .await
+            .map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    results.push(figure("rating_write", t));
+
+    Ok(Report {
+        backend: db.backend.name(),
+        people,
+        ratings: org.ratings,
+        current_levels: org.current,
+        generate_s,
+        results,
+    })
+}
+
+/// The report as a table.
+pub fn table(r: &Report) -> String {
+    let mut out = format!(
+        "{} people, {} ratings, {} current levels on {} (generated in {:.1} s)\n{:<18} {:>9} {:>9} {:>9}\n",
+        r.people, r.ratings, r.current_levels, r.backend, r.generate_s, "operation", "p50 ms", "p95 ms", "p99 ms"
+    );
+    for f in &r.results {
+        out.push_str(&format!(
+            "{:<18} {:>9.2} {:>9.2} {:>9.2}\n",
+            f.name, f.p50_ms, f.p95_ms, f.p99_ms
+        ));
+    }
+    out
+}
