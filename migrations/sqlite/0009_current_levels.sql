@@ -13,7 +13,8 @@ create table current_level (
     expires_at bigint,
     primary key (person_id, node_id)
 );
-create index current_level_node on current_level(node_id, level);
+-- covering: talent search reads who and until when straight from the index
+create index current_level_node on current_level(node_id, level, person_id, expires_at);
 create index current_level_expiry on current_level(expires_at) where expires_at is not null;
 
 -- Counters that open pages poll to learn that something changed ("ratings": bumped with

@@ -3,7 +3,7 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::levels::{effective, stamp};
+use super::levels::effective;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::id_list;
@@ -29,7 +29,8 @@ pub struct TeamQuery {
     pub sort: SortBy,
 }
 
-/// People of a manager's team: (id, name, position id, position title, unit name, direct).
+/// People of a manager's team: (id, name, position id, position title, unit name, direct,
+/// unit id).
 type Member = (
     i64,
     String,
@@ -37,6 +38,7 @@ type Member = (
     Option<String>,
     Option<String>,
     i64,
+    Option<i64>,
 );
 
 /// The team heatmap of `q.manager` (default: the caller). The caller must be that manager,
@@ -50,23 +52,25 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
             AppError::NotFound("That person".into())
         });
     }
-    let stamp = stamp(db).await?;
-    let manager_name: String = sqlx::query_scalar("select name from person where id = $1")
-        .bind(manager.0)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+    // The manager's name and the change counter the page polls, in one round trip.
+    let (manager_name, stamp): (String, i64) = sqlx::query_as(
+        "select name, (select value from change_counter where name = 'ratings') from person where id = $1",
+    )
+    .bind(manager.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let team = if q.all_levels {
         "with recursive team(id) as ( \
            select id from person where manager_id = $1 \
            union select p.id from person p join team t on p.manager_id = t.id) \
-         select p.id, p.name, p.position_id, j.title, u.name, case when p.manager_id = $1 then 1 else 0 end \
+         select p.id, p.name, p.position_id, j.title, u.name, case when p.manager_id = $1 then 1 else 0 end, p.unit_id \
          from team t join person p on p.id = t.id \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.active = 1 order by p.name, p.id"
     } else {
-        "select p.id, p.name, p.position_id, j.title, u.name, 1 from person p \
+        "select p.id, p.name, p.position_id, j.title, u.name, 1, p.unit_id from person p \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.manager_id = $1 and p.active = 1 order by p.name, p.id"
     };
@@ -78,19 +82,8 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     // Filters offered: the team's units and positions.
     let mut units: Vec<(i64, String)> = Vec::new();
     let mut positions: Vec<(i64, String)> = Vec::new();
-    let unit_of: HashMap<i64, i64> =
-        sqlx::query_as::<_, (i64, Option<i64>)>(sqlx::AssertSqlSafe(format!(
-            "select id, unit_id from person where id in ({})",
-            id_list(members.iter().map(|m| m.0))
-        )))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter_map(|(p, u)| u.map(|u| (p, u)))
-        .collect();
     for m in &members {
-        if let (Some(u), Some(name)) = (unit_of.get(&m.0), &m.4) {
+        if let (Some(u), Some(name)) = (m.6.as_ref(), &m.4) {
             if !units.iter().any(|x| x.0 == *u) {
                 units.push((*u, name.clone()));
             }
@@ -105,7 +98,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     positions.sort_by(|a, b| a.1.cmp(&b.1));
     let members: Vec<Member> = members
         .into_iter()
-        .filter(|m| q.unit.is_none_or(|u| unit_of.get(&m.0) == Some(&u)))
+        .filter(|m| q.unit.is_none_or(|u| m.6 == Some(u)))
         .filter(|m| q.position.is_none_or(|p| m.2 == Some(p)))
         .collect();
     let truncated_people = members.len() > MAX_PEOPLE;
@@ -118,21 +111,24 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
         v.dedup();
         v
     };
-    let reqs: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select position_id, node_id, required from position_requirement where position_id in ({})",
+    let reqs: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select r.position_id, r.node_id, r.required, n.title from position_requirement r \
+         join framework_node n on n.id = r.node_id where r.position_id in ({})",
         id_list(position_ids.iter().copied())
     )))
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
     let mut required: HashMap<(i64, i64), u8> = HashMap::new();
-    for (p, n, r) in &reqs {
+    let mut titles: HashMap<i64, String> = HashMap::new();
+    for (p, n, r, t) in &reqs {
         required.insert((*p, *n), u8::try_from(*r).unwrap_or(0));
+        titles.entry(*n).or_insert_with(|| t.clone());
     }
     let mut count: HashMap<i64, u32> = HashMap::new();
     for m in &members {
         if let Some(p) = m.2 {
-            for (rp, n, _) in &reqs {
+            for (rp, n, _, _) in &reqs {
                 if *rp == p {
                     *count.entry(*n).or_default() += 1;
                 }
@@ -143,17 +139,6 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     nodes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let truncated_columns = nodes.len() > MAX_COLUMNS;
     nodes.truncate(MAX_COLUMNS);
-    let titles: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
-            "select id, title from framework_node where id in ({})",
-            id_list(nodes.iter().map(|n| n.0))
-        )))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .collect();
-
     // Their current levels on those nodes.
     let levels: Vec<(i64, i64, i64, Option<i64>)> = if members.is_empty() || nodes.is_empty() {
         Vec::new()
