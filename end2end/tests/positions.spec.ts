@@ -57,11 +57,16 @@ test('an admin builds a position with level sliders that describe each level', a
   const testing = reqs.filter({ hasText: 'Required level for Testing' });
   await testing.getByLabel('Weight of Testing').selectOption('5');
   await testing.getByLabel('Mandatory').check();
+  // Wait for the save itself: without JavaScript the click starts a form post, and reloading
+  // while it is in flight would race it.
+  const saved = page.waitForResponse((r) => r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Save Testing' }).click();
+  await saved;
   if (jsOn(info)) await expect(page.getByRole('button', { name: 'Save Testing' })).toBeEnabled();
+  else await page.waitForLoadState('load');
 
-  // Saved: a reload shows the new level, weight and the mandatory flag.
-  await page.reload();
+  // Saved: opening the page again shows the new level, weight and the mandatory flag.
+  await page.goto(page.url());
   await ready(page, info);
   await expect(page.getByRole('slider', { name: 'Required level for Testing' })).toHaveAttribute('aria-valuetext', 'Level 4: Advanced');
   await expect(page.getByTestId('requirement').filter({ hasText: 'Required level for Testing' }).getByText('Mandatory', { exact: true }).first()).toBeVisible();
