@@ -9,6 +9,7 @@ pub mod framework;
 pub mod heatmap;
 pub mod ids;
 pub mod org;
+pub mod orgreport;
 pub mod people;
 pub mod positions;
 pub mod rating;

@@ -14,12 +14,14 @@ pub mod framework_copies;
 pub mod frameworks;
 pub mod inbox;
 pub mod levels;
+pub mod orgreports;
 pub mod peers;
 pub mod people;
 pub mod positions;
 pub mod reports;
 pub mod session_store;
 pub mod state;
+pub mod stats;
 
 pub use db::{Backend, Db};
 pub use state::{AppState, Settings};

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_org;
 pub mod cli;
 pub mod evidence;
+pub mod exports;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;

@@ -48,6 +48,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", get(server_fns).post(server_fns))
         .merge(crate::evidence::routes())
+        .merge(crate::exports::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -2,6 +2,7 @@
 
 use super::AppError;
 use crate::domain::heatmap::Heatmap;
+use crate::domain::orgreport::{OrgReport, SupplyReport};
 use crate::domain::talent::{TalentChoices, TalentResult};
 use crate::domain::PersonId;
 use leptos::prelude::*;
@@ -76,6 +77,36 @@ pub async fn search_talent(
         let parsed = parse_criteria(&rows)?;
         let unit = unit.trim().parse().ok();
         reports::talent_search(&st.db, &me, &parsed, unit).await
+    })
+    .await
+}
+
+/// Competency status by org unit and node (admins and HR): the sub-units of `unit` (the
+/// top-level units when empty), columns limited to `framework`'s nodes when given.
+#[server(prefix = "/api", endpoint = "reports/org")]
+pub async fn get_org_report(
+    #[server(default)] unit: String,
+    #[server(default)] framework: String,
+) -> Result<OrgReport, AppError> {
+    use crate::server::{ctx, orgreports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        let unit = unit.trim().parse().ok().map(crate::domain::UnitId);
+        let framework = framework.trim().parse().ok();
+        orgreports::org_report(&st.db, &me, unit, framework).await
+    })
+    .await
+}
+
+/// Demand versus supply per node across the organisation (admins and HR).
+#[server(prefix = "/api", endpoint = "reports/supply")]
+pub async fn get_supply_report(
+    #[server(default)] framework: String,
+) -> Result<SupplyReport, AppError> {
+    use crate::server::{ctx, orgreports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        orgreports::supply(&st.db, &me, framework.trim().parse().ok()).await
     })
     .await
 }

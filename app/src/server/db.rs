@@ -149,6 +149,9 @@ impl Db {
         super::levels::backfill_if_needed(&db)
             .await
             .map_err(|e| e.to_string())?;
+        super::stats::backfill_if_needed(&db)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(db)
     }
 

@@ -368,6 +368,10 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
         "delete from current_level",
+        "delete from unit_node_stat",
+        "delete from unit_stat",
+        "delete from unit_trend",
+        "delete from node_level_stat",
         "delete from evidence",
         "delete from peer_request",
         "delete from rating",
@@ -401,6 +405,7 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
 pub async fn load(db: &Db, upload_dir: &std::path::Path) -> Result<usize, AppError> {
     let people = load_organisation(db).await?;
     super::demo_ratings::load(db, &people, upload_dir).await?;
+    super::stats::rebuild(db, true).await?;
     Ok(people.len())
 }
 
@@ -450,6 +455,7 @@ pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, Ap
         .map(crate::domain::PersonId);
     super::demo_frameworks::load(db, admin.unwrap_or(crate::domain::PersonId(0))).await?;
     super::demo_positions::load(db, &person_ids).await?;
+    super::stats::rebuild(db, false).await?;
     Ok(person_ids)
 }
 

@@ -172,7 +172,7 @@ async fn insert(tx: &mut Transaction<'_, Any>, r: Rating<'_>) -> Result<i64, App
     .map_err(internal)?;
     if r.source == "manager" || review == Some("approved") {
         let level = u8::try_from(r.level).unwrap_or(0);
-        super::levels::validated(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
+        super::levels::upsert(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
     }
     Ok(id)
 }

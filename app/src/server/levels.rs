@@ -11,10 +11,25 @@ use crate::domain::{NodeId, PersonId};
 use sqlx::{Any, AnyConnection};
 use std::collections::HashMap;
 
-/// Records a validated rating (given at `at_ms`) in the aggregate: it becomes the current
-/// level unless a later validated rating is already there. Call inside the transaction that
-/// writes or approves the rating.
+/// Records a validated rating (given at `at_ms`) in the aggregate and the org-report
+/// counters: it becomes the current level unless a later validated rating is already there.
+/// Call inside the transaction that writes or approves the rating.
 pub(crate) async fn validated(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    node: NodeId,
+    level: u8,
+    rating: i64,
+    at_ms: i64,
+) -> Result<(), AppError> {
+    let pending = super::stats::before(conn, vec![person.0], Some(vec![node.0])).await?;
+    upsert(conn, person, node, level, rating, at_ms).await?;
+    pending.after(conn).await?;
+    bump(conn).await
+}
+
+/// [`validated`] without the org-report counters, for bulk loads that rebuild them after.
+pub(crate) async fn upsert(
     conn: &mut AnyConnection,
     person: PersonId,
     node: NodeId,
@@ -50,7 +65,7 @@ pub(crate) async fn validated(
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
-    bump(conn).await
+    Ok(())
 }
 
 /// Tells open pages that current levels changed.
@@ -85,6 +100,8 @@ pub(crate) async fn refresh_expiry(
     if rows.is_empty() {
         return Ok(());
     }
+    let people: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let pending = super::stats::before(conn, people, Some(vec![node.0])).await?;
     for (person, at) in rows {
         let expires = validity_months
             .filter(|m| *m > 0)
@@ -99,6 +116,7 @@ pub(crate) async fn refresh_expiry(
         .await
         .map_err(internal)?;
     }
+    pending.after(conn).await?;
     bump(conn).await
 }
 

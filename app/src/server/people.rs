@@ -428,6 +428,7 @@ pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<Pe
         None => None,
     };
     let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
     let id: i64 = sqlx::query_scalar(
         "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
@@ -440,9 +441,11 @@ pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<Pe
     .bind(f.manager.map(|m| m.0))
     .bind(hash)
     .bind(now)
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(unique_to_field)?;
+    super::stats::added(&mut tx, vec![id]).await?;
+    tx.commit().await.map_err(internal)?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))
 }
@@ -529,6 +532,8 @@ pub async fn update(
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     sqlx::query(
         "update person set email = $1, name = $2, job_title = $3, role = $4, unit_id = $5, manager_id = $6, \
          password_hash = coalesce($7, password_hash), updated_at = $8 where id = $9",
@@ -542,9 +547,11 @@ pub async fn update(
     .bind(hash)
     .bind(now_ms())
     .bind(id.0)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(unique_to_field)?;
+    pending.after(&mut tx).await?;
+    tx.commit().await.map_err(internal)?;
     tracing::info!(person = id.0, "person updated");
     Ok(())
 }
@@ -568,6 +575,7 @@ pub async fn set_active(
         ));
     }
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
         sqlx::query::<Any>("update person set active = $1, updated_at = $2 where id = $3")
             .bind(i64::from(active))
@@ -581,6 +589,7 @@ pub async fn set_active(
             .await
             .map_err(internal)?;
     }
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id.0, active, "person activation changed");
     Ok(())
@@ -671,15 +680,19 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
             ),
         })?;
     }
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let people = super::stats::people_under(&mut tx, id.0).await?;
+    let pending = super::stats::before(&mut tx, people, None).await?;
     let done = sqlx::query("update org_unit set name = $1, parent_id = $2 where id = $3")
         .bind(&name)
         .bind(parent.map(|p| p.0))
         .bind(id.0)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await
         .map_err(internal)?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That unit".into()));
     }
-    Ok(())
+    pending.after(&mut tx).await?;
+    tx.commit().await.map_err(internal)
 }

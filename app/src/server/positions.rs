@@ -5,6 +5,7 @@
 use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
+use super::stats;
 use crate::api::AppError;
 use crate::domain::framework::{NodeRow, Track};
 use crate::domain::positions::{
@@ -166,6 +167,8 @@ pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<()
 /// but no longer hold a position.
 pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let holders = stats::holders_of(&mut tx, id.0).await?;
+    let pending = stats::before(&mut tx, holders, None).await?;
     for sql in [
         "update person set position_id = null where position_id = $1",
         "update person set target_position_id = null where target_position_id = $1",
@@ -186,6 +189,7 @@ pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
     if done.rows_affected() == 0 {
         return Err(not_found());
     }
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -557,8 +561,11 @@ pub async fn add_requirement(
     let existing = requirements(db, position).await?;
     let req = fields.to_requirement(&info.row, &existing)?;
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let holders = stats::holders_of(&mut tx, position.0).await?;
+    let pending = stats::before(&mut tx, holders, Some(vec![req.node.0])).await?;
     let seq = next_seq(&mut tx, position).await?;
     insert_requirement(&mut tx, position, &req, seq).await?;
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -604,6 +611,13 @@ pub async fn add_whole(
         ));
     }
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let holders = stats::holders_of(&mut tx, position.0).await?;
+    let pending = stats::before(
+        &mut tx,
+        holders,
+        Some(chosen.iter().map(|r| r.id.0).collect()),
+    )
+    .await?;
     let mut seq = next_seq(&mut tx, position).await?;
     for row in &chosen {
         let each = node_info(db, row.id).await?;
@@ -619,6 +633,7 @@ pub async fn add_whole(
         insert_requirement(&mut tx, position, &req, seq).await?;
         seq += 1;
     }
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)?;
     Ok(u32::try_from(chosen.len()).unwrap_or(u32::MAX))
 }
@@ -635,6 +650,9 @@ pub async fn update_requirement(
         .map_err(|_| AppError::invalid("node", "Choose a competency or skill."))?;
     let info = node_info(db, node).await?;
     let f = input.parse(info.top)?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let holders = stats::holders_of(&mut tx, position.0).await?;
+    let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done = sqlx::query(
         "update position_requirement set required = $1, weight = $2, mandatory = $3 \
          where position_id = $4 and node_id = $5",
@@ -644,13 +662,14 @@ pub async fn update_requirement(
     .bind(i64::from(f.mandatory))
     .bind(position.0)
     .bind(node.0)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
-    Ok(())
+    pending.after(&mut tx).await?;
+    tx.commit().await.map_err(internal)
 }
 
 /// Removes one requirement.
@@ -659,17 +678,21 @@ pub async fn remove_requirement(
     position: PositionId,
     node: NodeId,
 ) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let holders = stats::holders_of(&mut tx, position.0).await?;
+    let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done =
         sqlx::query("delete from position_requirement where position_id = $1 and node_id = $2")
             .bind(position.0)
             .bind(node.0)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
-    Ok(())
+    pending.after(&mut tx).await?;
+    tx.commit().await.map_err(internal)
 }
 
 /// The requirement picker: non-archived frameworks, and the chosen one's nodes matching
@@ -795,6 +818,7 @@ pub async fn set_position(
         self::position(db, p).await?;
     }
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let pending = stats::before(&mut tx, vec![person.0], None).await?;
     let done = sqlx::query("update person set position_id = $1, updated_at = $2 where id = $3")
         .bind(position.map(|p| p.0))
         .bind(now_ms())
@@ -812,6 +836,7 @@ pub async fn set_position(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 
@@ -841,6 +866,8 @@ pub async fn assign_unit(
         "select $2"
     };
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let people = stats::people_under(&mut tx, unit.0).await?;
+    let pending = stats::before(&mut tx, people, None).await?;
     let done = sqlx::query(sqlx::AssertSqlSafe(format!(
         "update person set position_id = $1, updated_at = $3 where active = 1 and unit_id in ({units})"
     )))
@@ -856,6 +883,7 @@ pub async fn assign_unit(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)?;
     Ok(u32::try_from(done.rows_affected()).unwrap_or(u32::MAX))
 }

@@ -10,6 +10,7 @@ mod evidence;
 mod framework_tools;
 mod frameworks;
 mod ops;
+mod orgreports;
 mod people;
 mod positions;
 mod reports;

@@ -1,0 +1,476 @@
+//! Org reports for admins and HR, read from the counters of [`super::stats`]: competency
+//! status by unit and node with drill-down, demand versus supply, and readiness over time.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::now_ms;
+use super::positions::id_list;
+use super::stats::{self, DAY_MS, ORG};
+use crate::api::AppError;
+use crate::domain::orgreport::{
+    readiness, sort_supply, Member, OrgColumn, OrgReport, OrgRow, Status, SupplyReport, SupplyRow,
+    TrendPoint,
+};
+use crate::domain::{CurrentUser, NodeId, PersonId, UnitId};
+use std::collections::HashMap;
+
+/// Most nodes the unit report shows as columns.
+pub const MAX_COLUMNS: usize = 30;
+/// Most people listed under a unit.
+pub const MAX_MEMBERS: usize = 200;
+/// Most nodes the demand and supply report lists.
+pub const MAX_SUPPLY_ROWS: usize = 150;
+
+/// Admins and HR only.
+fn may_report(me: &CurrentUser) -> Result<(), AppError> {
+    if me.caps().view_all {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn n32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+async fn frameworks(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
+    sqlx::query_as("select id, name from framework where status <> 'archived' order by name, id")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)
+}
+
+/// (people, need, met, weighted required, weighted gap) of units.
+type UnitTotals = (i64, i64, i64, i64, i64);
+
+/// Competency status for the sub-units of `unit` (the top-level units when `None`), with
+/// columns limited to `framework`'s nodes when given.
+pub async fn org_report(
+    db: &Db,
+    me: &CurrentUser,
+    unit: Option<UnitId>,
+    framework: Option<i64>,
+) -> Result<OrgReport, AppError> {
+    may_report(me)?;
+    stats::sweep(db).await?;
+    let (selected, crumbs) = match unit {
+        None => (None, Vec::new()),
+        Some(u) => {
+            let chain: Vec<(i64, String, i64)> = sqlx::query_as(
+                "with recursive up(id, name, parent_id, depth) as ( \
+                   select id, name, parent_id, 0 from org_unit where id = $1 \
+                   union all select o.id, o.name, o.parent_id, up.depth + 1 from org_unit o join up on o.id = up.parent_id) \
+                 select id, name, depth from up order by depth desc",
+            )
+            .bind(u.0)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+            let Some(last) = chain.last().cloned() else {
+                return Err(AppError::NotFound("That org unit".into()));
+            };
+            let crumbs = chain[..chain.len() - 1]
+                .iter()
+                .map(|(id, name, _)| (UnitId(*id), name.clone()))
+                .collect();
+            (Some((UnitId(last.0), last.1)), crumbs)
+        }
+    };
+    let children: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select u.id, u.name, (select count(*) from org_unit c where c.parent_id = u.id) \
+         from org_unit u where {} order by u.name, u.id",
+        match &selected {
+            Some((u, _)) => format!("u.parent_id = {}", u.0),
+            None => "u.parent_id is null".to_string(),
+        }
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let top = selected.as_ref().map_or(ORG, |s| s.0 .0);
+    let framework_filter = framework
+        .map(|f| {
+            format!(" and s.node_id in (select id from framework_node where framework_id = {f})")
+        })
+        .unwrap_or_default();
+    let columns: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select s.node_id, n.title from unit_node_stat s join framework_node n on n.id = s.node_id \
+         where s.unit_id = {top} and s.need > 0{framework_filter} \
+         order by s.need desc, n.title, s.node_id limit {}",
+        MAX_COLUMNS + 1
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let truncated = columns.len() > MAX_COLUMNS;
+    let columns: Vec<(i64, String)> = columns.into_iter().take(MAX_COLUMNS).collect();
+    let mut unit_ids: Vec<i64> = children.iter().map(|c| c.0).collect();
+    unit_ids.push(top);
+    let cells: Vec<(i64, i64, i64, i64, i64)> = if columns.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select unit_id, node_id, need, met, gap_sum from unit_node_stat \
+             where unit_id in ({}) and node_id in ({})",
+            id_list(unit_ids.iter().copied()),
+            id_list(columns.iter().map(|c| c.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let mut status: HashMap<(i64, i64), Status> = HashMap::new();
+    for (u, n, need, met, gap) in cells {
+        status.insert(
+            (u, n),
+            Status {
+                need: n32(need),
+                met: n32(met),
+                gap_sum: n32(gap),
+            },
+        );
+    }
+    let totals: HashMap<i64, UnitTotals> =
+        sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "select unit_id, people, need, met, wreq_sum, wgap_sum from unit_stat where unit_id in ({})",
+            id_list(unit_ids.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(u, p, n, m, r, g)| (u, (p, n, m, r, g)))
+        .collect();
+    let row_of = |unit: i64, name: String, has_children: bool, id: Option<UnitId>| {
+        let t = totals.get(&unit).copied().unwrap_or_default();
+        OrgRow {
+            unit: id,
+            name,
+            people: n32(t.0),
+            has_children,
+            readiness: readiness(t.3, t.4),
+            cells: columns
+                .iter()
+                .map(|(n, _)| status.get(&(unit, *n)).copied().unwrap_or_default())
+                .collect(),
+        }
+    };
+    let total_name = selected
+        .as_ref()
+        .map_or_else(|| "Whole organisation".to_string(), |s| s.1.clone());
+    let total = row_of(top, total_name, !children.is_empty(), None);
+    let mut rows: Vec<OrgRow> = children
+        .iter()
+        .map(|(id, name, kids)| row_of(*id, name.clone(), *kids > 0, Some(UnitId(*id))))
+        .collect();
+    // Whoever is in the selection but in none of its sub-units.
+    let mut rest = totals.get(&top).copied().unwrap_or_default();
+    for (id, _, _) in &children {
+        let t = totals.get(id).copied().unwrap_or_default();
+        rest = (
+            rest.0 - t.0,
+            rest.1 - t.1,
+            rest.2 - t.2,
+            rest.3 - t.3,
+            rest.4 - t.4,
+        );
+    }
+    if rest.0 > 0 && !children.is_empty() {
+        let cells = total
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, t)| rows.iter().fold(*t, |acc, r| acc.minus(&r.cells[i])))
+            .collect();
+        rows.push(OrgRow {
+            unit: None,
+            name: match &selected {
+                Some((_, name)) => format!("Directly in {name}"),
+                None => "Without an org unit".to_string(),
+            },
+            people: n32(rest.0),
+            has_children: false,
+            readiness: readiness(rest.3, rest.4),
+            cells,
+        });
+    }
+    let trend = trend(db, top).await?;
+    let members = match &selected {
+        Some((u, _)) => members(db, *u).await?,
+        None => Vec::new(),
+    };
+    Ok(OrgReport {
+        unit: selected,
+        crumbs,
+        total,
+        rows,
+        columns: columns
+            .into_iter()
+            .map(|(n, title)| OrgColumn {
+                node: NodeId(n),
+                title,
+            })
+            .collect(),
+        truncated,
+        frameworks: frameworks(db).await?,
+        framework,
+        trend,
+        members,
+        today: now_ms() / DAY_MS,
+    })
+}
+
+/// The report as CSV: one line per row and column.
+pub fn to_csv(r: &OrgReport) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "unit",
+        "people",
+        "readiness_percent",
+        "node_id",
+        "node",
+        "people_needing",
+        "people_meeting",
+        "share_percent",
+        "average_gap",
+    ]);
+    for row in std::iter::once(&r.total).chain(&r.rows) {
+        for (col, s) in r.columns.iter().zip(&row.cells) {
+            let _ = w.write_record([
+                row.name.clone(),
+                row.people.to_string(),
+                row.readiness.map(|p| p.to_string()).unwrap_or_default(),
+                col.node.to_string(),
+                col.title.clone(),
+                s.need.to_string(),
+                s.met.to_string(),
+                s.percent().map(|p| p.to_string()).unwrap_or_default(),
+                s.avg_gap().map(|g| format!("{g:.2}")).unwrap_or_default(),
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A unit's figures on every day they changed.
+async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "select day, people, need, met, wreq_sum, wgap_sum from unit_trend where unit_id = $1 \
+         order by day desc limit 400",
+    )
+    .bind(unit)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .rev()
+        .map(|(day, people, need, met, wreq, wgap)| TrendPoint {
+            day,
+            people: n32(people),
+            readiness: readiness(wreq, wgap),
+            met: Status {
+                need: n32(need),
+                met: n32(met),
+                gap_sum: 0,
+            }
+            .percent(),
+        })
+        .collect())
+}
+
+/// The people directly in `unit`, each with their readiness for their position.
+async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
+    let rows: Vec<(i64, String, Option<String>, Option<i64>, Option<i64>, Option<i64>)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select id, name, title, cast(sum(w * req) as bigint), \
+               cast(sum(w * case when req > lv then req - lv else 0 end) as bigint), \
+               cast(sum(case when req > lv then 1 else 0 end) as bigint) \
+             from (select p.id, p.name, j.title, r.weight as w, r.required as req, \
+                     case when c.level is null or (c.expires_at is not null and c.expires_at <= $2) then 0 \
+                          else c.level end as lv \
+                   from person p left join job_position j on j.id = p.position_id \
+                   left join position_requirement r on r.position_id = p.position_id \
+                   left join current_level c on c.person_id = p.id and c.node_id = r.node_id \
+                   where p.unit_id = $1 and p.active = 1) x \
+             group by id, name, title order by name, id limit {MAX_MEMBERS}"
+        )))
+        .bind(unit.0)
+        .bind(now_ms())
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, position, wreq, wgap, gaps)| Member {
+            id: PersonId(id),
+            name,
+            position: position.unwrap_or_default(),
+            readiness: readiness(wreq.unwrap_or(0), wgap.unwrap_or(0)),
+            gaps: n32(gaps.unwrap_or(0)),
+        })
+        .collect())
+}
+
+/// Demand versus supply per node across the organisation: people needing each level
+/// against people holding it.
+pub async fn supply(
+    db: &Db,
+    me: &CurrentUser,
+    framework: Option<i64>,
+) -> Result<SupplyReport, AppError> {
+    may_report(me)?;
+    stats::sweep(db).await?;
+    let framework_filter = framework
+        .map(|f| format!(" and n.framework_id = {f}"))
+        .unwrap_or_default();
+    let levels: Vec<(i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select s.node_id, s.level, s.have, s.need from node_level_stat s \
+         join framework_node n on n.id = s.node_id where (s.have > 0 or s.need > 0){framework_filter}"
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut by_node: HashMap<i64, (Vec<u32>, Vec<u32>)> = HashMap::new();
+    let mut top = 1usize;
+    for (node, level, have, need) in &levels {
+        let l = usize::try_from(*level).unwrap_or(0).clamp(1, 10);
+        top = top.max(l);
+        let e = by_node.entry(*node).or_default();
+        for v in [&mut e.0, &mut e.1] {
+            if v.len() < l {
+                v.resize(l, 0);
+            }
+        }
+        e.0[l - 1] += n32(*need);
+        e.1[l - 1] += n32(*have);
+    }
+    let ids: Vec<i64> = by_node.keys().copied().collect();
+    let info: Vec<(i64, String, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select n.id, n.title, f.name from framework_node n join framework f on f.id = n.framework_id \
+             where n.id in ({})",
+            id_list(ids.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let statuses: HashMap<i64, Status> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        sqlx::query_as::<_, (i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "select node_id, need, met, gap_sum from unit_node_stat where unit_id = {ORG} and node_id in ({})",
+            id_list(ids.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(n, need, met, gap)| {
+            (
+                n,
+                Status {
+                    need: n32(need),
+                    met: n32(met),
+                    gap_sum: n32(gap),
+                },
+            )
+        })
+        .collect()
+    };
+    let positions: HashMap<i64, i64> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "select node_id, count(*) from position_requirement where node_id in ({}) group by node_id",
+            id_list(ids.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect()
+    };
+    let mut rows: Vec<SupplyRow> = info
+        .into_iter()
+        .map(|(id, title, fw)| {
+            let (mut need, mut have) = by_node.remove(&id).unwrap_or_default();
+            need.resize(top, 0);
+            have.resize(top, 0);
+            SupplyRow {
+                node: NodeId(id),
+                title,
+                framework: fw,
+                positions: n32(positions.get(&id).copied().unwrap_or(0)),
+                need,
+                have,
+                status: statuses.get(&id).copied().unwrap_or_default(),
+            }
+        })
+        .collect();
+    sort_supply(&mut rows);
+    rows.truncate(MAX_SUPPLY_ROWS);
+    Ok(SupplyReport {
+        rows,
+        frameworks: frameworks(db).await?,
+        framework,
+        top,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(need: u32, met: u32, gap_sum: u32) -> Status {
+        Status { need, met, gap_sum }
+    }
+
+    #[test]
+    fn csv_has_a_line_per_row_and_column() {
+        let row = |name: &str| OrgRow {
+            unit: None,
+            name: name.into(),
+            people: 3,
+            has_children: false,
+            readiness: Some(80),
+            cells: vec![s(2, 1, 1), s(0, 0, 0)],
+        };
+        let r = OrgReport {
+            unit: None,
+            crumbs: vec![],
+            total: row("Everyone"),
+            rows: vec![row("Sales, \"EMEA\"")],
+            columns: vec![
+                OrgColumn {
+                    node: NodeId(7),
+                    title: "Negotiation".into(),
+                },
+                OrgColumn {
+                    node: NodeId(8),
+                    title: "Rust".into(),
+                },
+            ],
+            truncated: false,
+            frameworks: vec![],
+            framework: None,
+            trend: vec![],
+            members: vec![],
+            today: 0,
+        };
+        let text = to_csv(&r);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[1], "Everyone,3,80,7,Negotiation,2,1,50,0.50");
+        assert!(
+            lines[3].starts_with("\"Sales, \"\"EMEA\"\"\",3,80,7"),
+            "{}",
+            lines[3]
+        );
+        assert_eq!(lines[4], "\"Sales, \"\"EMEA\"\"\",3,80,8,Rust,0,0,,");
+    }
+}

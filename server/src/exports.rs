@@ -1,0 +1,67 @@
+//! Report downloads over plain HTTP (a link works without JavaScript). The report itself
+//! and its permission check live in `app::server::orgreports`.
+
+use app::api::AppError;
+use app::server::ctx::Caller;
+use app::server::{orgreports, AppState};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use serde::Deserialize;
+
+/// `GET /reports/org.csv?unit=&framework=`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/reports/org.csv", get(org_csv))
+}
+
+#[derive(Debug, Deserialize)]
+struct OrgParams {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    framework: String,
+}
+
+async fn org_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<OrgParams>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let unit = p.unit.trim().parse().ok().map(app::domain::UnitId);
+        let framework = p.framework.trim().parse().ok();
+        orgreports::org_report(&state.db, &me, unit, framework).await
+    }
+    .await;
+    match result {
+        Ok(report) => {
+            let name = match &report.unit {
+                Some((u, _)) => format!("competency-status-unit-{}.csv", u.0),
+                None => "competency-status.csv".to_string(),
+            };
+            let mut res = Response::new(Body::from(orgreports::to_csv(&report)));
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            res
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,403 @@
+//! Org reports and the counters behind them: the counters kept with each change equal a
+//! full recomputation after random sequences of ratings, approvals, declines, expiries and
+//! reassignments; the report, its drill-down, CSV download, demand and supply, and who may
+//! see them.
+
+use crate::helpers::*;
+use app::domain::assess::SelfAssessment;
+use app::domain::positions::RequirementInput;
+use app::domain::{CurrentUser, NodeId, PersonId, Role, UnitId};
+use app::server::{assess, people, positions, stats};
+use axum::http::StatusCode;
+
+/// A small deterministic generator (no dependency, same sequence on every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[(self.next() % v.len() as u64) as usize]
+    }
+}
+
+fn user(id: i64, role: Role) -> CurrentUser {
+    CurrentUser {
+        id: PersonId(id),
+        name: format!("Person {id}"),
+        email: format!("p{id}@northwind.example"),
+        role,
+        direct_reports: 1,
+        unread: 0,
+    }
+}
+
+async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn assert_counters_match_a_rebuild(app: &TestApp, at: i64, what: &str) {
+    let kept = stats::snapshot(&app.db).await.unwrap();
+    stats::rebuild_at(&app.db, at, false).await.unwrap();
+    let rebuilt = stats::snapshot(&app.db).await.unwrap();
+    assert!(!rebuilt.unit.is_empty());
+    for (k, v) in &rebuilt.unit_node {
+        assert_eq!(kept.unit_node.get(k), Some(v), "{what}: unit/node {k:?}");
+    }
+    for (k, v) in &rebuilt.unit {
+        assert_eq!(kept.unit.get(k), Some(v), "{what}: unit {k:?}");
+    }
+    for (k, v) in &rebuilt.node_level {
+        assert_eq!(kept.node_level.get(k), Some(v), "{what}: node/level {k:?}");
+    }
+    assert_eq!(kept, rebuilt, "{what}");
+}
+
+#[tokio::test]
+async fn counters_equal_a_full_recomputation_after_random_changes() {
+    let app = TestApp::demo().await;
+    let admin = app.person_id(ADMIN).await;
+    let reports: Vec<(i64, i64)> = sqlx::query_as(
+        "select id, manager_id from person where manager_id is not null order by id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let position_ids = ids(&app, "select id from job_position order by id").await;
+    let units = ids(&app, "select id from org_unit order by id").await;
+    let required: Vec<(i64, i64)> =
+        sqlx::query_as("select position_id, node_id from position_requirement order by 1, 2")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let nodes: Vec<i64> = {
+        let mut n: Vec<i64> = required.iter().map(|r| r.1).collect();
+        n.sort_unstable();
+        n.dedup();
+        n
+    };
+    let mut rng = Lcg(20_261_124);
+    let mut done = [0u32; 7];
+    for step in 0..60 {
+        let (person, manager) = rng.pick(&reports);
+        let node = rng.pick(&nodes);
+        let level = (rng.next() % 5).to_string();
+        let op = rng.next() % 7;
+        let ok = match op {
+            // A manager's direct rating.
+            0 => assess::rate(
+                &app.db,
+                &user(manager, Role::Employee),
+                PersonId(person),
+                NodeId(node),
+                &level,
+                "",
+            )
+            .await
+            .is_ok(),
+            // A self-assessment, approved or declined by the manager.
+            1 | 2 => {
+                let mut form = SelfAssessment::default();
+                form.levels.insert(node.to_string(), level.clone());
+                if assess::submit(&app.db, &user(person, Role::Employee), &form)
+                    .await
+                    .is_err()
+                {
+                    false
+                } else {
+                    let pending = ids(
+                        &app,
+                        &format!("select id from rating where subject_id = {person} and review = 'pending'"),
+                    )
+                    .await;
+                    let (decision, comment) = if op == 1 {
+                        ("approve", "")
+                    } else {
+                        ("decline", "Not yet")
+                    };
+                    assess::decide(
+                        &app.db,
+                        &user(manager, Role::Employee),
+                        &pending,
+                        decision,
+                        comment,
+                    )
+                    .await
+                    .is_ok()
+                }
+            }
+            // Someone takes another position (or none).
+            3 => {
+                let to = if rng.next() % 6 == 0 {
+                    None
+                } else {
+                    Some(app::domain::positions::PositionId(rng.pick(&position_ids)))
+                };
+                positions::set_position(&app.db, PersonId(person), to)
+                    .await
+                    .is_ok()
+            }
+            // A unit moves under another (refused when that makes a loop).
+            4 => {
+                let unit = rng.pick(&units);
+                let parent = rng.pick(&units);
+                let name: String = sqlx::query_scalar("select name from org_unit where id = $1")
+                    .bind(unit)
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap();
+                people::update_unit(&app.db, UnitId(unit), &name, &parent.to_string())
+                    .await
+                    .is_ok()
+            }
+            // Someone leaves or comes back.
+            5 => {
+                let active: i64 = sqlx::query_scalar("select active from person where id = $1")
+                    .bind(person)
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap();
+                people::set_active(
+                    &app.db,
+                    &user(admin, Role::Admin),
+                    PersonId(person),
+                    active == 0,
+                )
+                .await
+                .is_ok()
+            }
+            // A position's requirement changes level, or goes.
+            _ => {
+                let (position, node) = rng.pick(&required);
+                let position = app::domain::positions::PositionId(position);
+                if rng.next() % 4 == 0 {
+                    positions::remove_requirement(&app.db, position, NodeId(node))
+                        .await
+                        .is_ok()
+                } else {
+                    let input = RequirementInput {
+                        node: node.to_string(),
+                        level: (1 + rng.next() % 3).to_string(),
+                        weight: (1 + rng.next() % 5).to_string(),
+                        mandatory: None,
+                    };
+                    positions::update_requirement(&app.db, position, &input)
+                        .await
+                        .is_ok()
+                }
+            }
+        };
+        if ok {
+            done[op as usize] += 1;
+        }
+        if step % 20 == 19 {
+            let at: i64 =
+                sqlx::query_scalar("select value from change_counter where name = 'expiry_swept'")
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap();
+            assert_counters_match_a_rebuild(&app, at, &format!("after step {step}")).await;
+        }
+    }
+    assert!(
+        done.iter().filter(|n| **n > 0).count() >= 5,
+        "too few kinds of change succeeded: {done:?}"
+    );
+    // Expiry: a year and a half later, every 12-month level has expired.
+    let later = app::server::now_ms() + 550 * 86_400_000;
+    let expiring: i64 = sqlx::query_scalar(
+        "select count(*) from current_level where expires_at > $1 and expires_at <= $2",
+    )
+    .bind(app::server::now_ms())
+    .bind(later)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(expiring > 0, "the demo has levels that will expire");
+    stats::sweep_until(&app.db, later).await.unwrap();
+    assert_counters_match_a_rebuild(&app, later, "after the expiry sweep").await;
+}
+
+async fn org(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let res = app.call("/api/reports/org", form, Some(cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    res.json()
+}
+
+fn column(r: &serde_json::Value, title: &str) -> usize {
+    r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["title"] == title)
+        .unwrap_or_else(|| panic!("no column {title}: {}", r["columns"]))
+}
+
+#[tokio::test]
+async fn hr_sees_status_by_unit_drills_down_and_downloads_csv() {
+    let app = TestApp::demo().await;
+    let hr = app.sign_in(HR, PW).await;
+    let r = org(&app, &hr, &[]).await;
+    let active: i64 = sqlx::query_scalar("select count(*) from person where active = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(r["total"]["name"], "Whole organisation");
+    assert_eq!(r["total"]["people"], active);
+    let rows = r["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let sum: i64 = rows.iter().map(|x| x["people"].as_i64().unwrap()).sum();
+    assert_eq!(sum, active, "sub-units and the rest add up to everyone");
+    assert!(!r["columns"].as_array().unwrap().is_empty());
+    let share = r["total"]["readiness"].as_i64().unwrap();
+    assert!((1..100).contains(&share), "readiness {share}");
+    assert!(
+        r["trend"].as_array().unwrap().len() >= 10,
+        "weekly points from the rating history: {}",
+        r["trend"]
+    );
+    // Drill into a unit with sub-units, then into a sub-unit and see its people.
+    let parent = rows
+        .iter()
+        .find(|x| x["has_children"] == true)
+        .expect("a unit with sub-units");
+    let unit = parent["unit"].as_i64().unwrap().to_string();
+    let d = org(&app, &hr, &[("unit", &unit)]).await;
+    assert_eq!(d["total"]["name"], parent["name"]);
+    assert_eq!(d["total"]["people"], parent["people"]);
+    let child = d["rows"][0]["unit"].as_i64().unwrap().to_string();
+    let leaf = org(&app, &hr, &[("unit", &child)]).await;
+    assert_eq!(leaf["crumbs"].as_array().unwrap().len(), 1);
+    assert!(!leaf["members"].as_array().unwrap().is_empty());
+    // CSV: a header and one line per row and column.
+    let res = app
+        .get(&format!("/reports/org.csv?unit={unit}"), Some(&hr))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers[axum::http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let lines: Vec<&str> = res.body.lines().collect();
+    assert!(lines[0].starts_with("unit,people,readiness_percent,node_id,node"));
+    let cols = d["columns"].as_array().unwrap().len();
+    assert_eq!(
+        lines.len(),
+        1 + cols * (1 + d["rows"].as_array().unwrap().len())
+    );
+}
+
+#[tokio::test]
+async fn a_rating_moves_the_org_report_at_once() {
+    let app = TestApp::demo().await;
+    let hr = app.sign_in(HR, PW).await;
+    let before = org(&app, &hr, &[]).await;
+    let c = column(&before, "Code quality");
+    let met = before["total"]["cells"][c]["met"].as_i64().unwrap();
+    let grace = app.sign_in(MANAGER, PW).await;
+    let node: i64 =
+        sqlx::query_scalar("select id from framework_node where title = 'Code quality'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let liam = app.person_id(EMPLOYEE).await;
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", &liam.to_string()),
+                ("node", &node.to_string()),
+                ("level", "5"),
+                ("comment", ""),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let after = org(&app, &hr, &[]).await;
+    assert_eq!(after["total"]["cells"][c]["met"].as_i64().unwrap(), met + 1);
+    assert!(after["total"]["readiness"].as_i64() >= before["total"]["readiness"].as_i64());
+}
+
+#[tokio::test]
+async fn only_admins_and_hr_see_org_reports() {
+    let app = TestApp::demo().await;
+    for who in [MANAGER, EMPLOYEE] {
+        let cookie = app.sign_in(who, PW).await;
+        let res = app.call("/api/reports/org", &[], Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        let res = app.call("/api/reports/supply", &[], Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        let res = app.get("/reports/org.csv", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let res = app.get("/reports/org.csv", None).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "signed out: to the sign-in page");
+    assert!(res.location().unwrap().starts_with("/sign-in"));
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app.call("/api/reports/org", &[], Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn demand_and_supply_add_up() {
+    let app = TestApp::demo().await;
+    let hr = app.sign_in(HR, PW).await;
+    let res = app.call("/api/reports/supply", &[], Some(&hr)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let r = res.json();
+    let rows = r["rows"].as_array().unwrap();
+    assert!(rows.len() >= 10);
+    for row in rows {
+        let need: i64 = row["need"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            need,
+            row["status"]["need"].as_i64().unwrap(),
+            "{}",
+            row["title"]
+        );
+        assert!(row["positions"].as_i64().unwrap() > 0 || need == 0);
+    }
+    // Largest shortfall first.
+    let shortfall = |x: &serde_json::Value| {
+        x["status"]["need"].as_i64().unwrap() - x["status"]["met"].as_i64().unwrap()
+    };
+    assert!(rows
+        .windows(2)
+        .all(|w| shortfall(&w[0]) >= shortfall(&w[1])));
+    // Supply of a node equals the people holding an unexpired level on it.
+    let node = rows[0]["node"].as_i64().unwrap();
+    let held: i64 = sqlx::query_scalar(
+        "select count(*) from current_level c join person p on p.id = c.person_id \
+         where c.node_id = $1 and p.active = 1 and c.level > 0 and (c.expires_at is null or c.expires_at > $2)",
+    )
+    .bind(node)
+    .bind(app::server::now_ms())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let have: i64 = rows[0]["have"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(have, held);
+}
