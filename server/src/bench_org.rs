@@ -4,11 +4,12 @@
 //! position plus a few others, with history), then times the views through the same
 //! service functions the pages call. Figures, not assertions: the README keeps them.
 
+use crate::bench::percentile;
 use app::domain::heatmap::SortBy;
 use app::domain::talent::Criterion;
 use app::domain::{CurrentUser, NodeId, PersonId, Role};
 use app::server::reports::{talent_search, team_heatmap, TeamQuery};
-use app::server::{assess, Db};
+use app::server::{assess, orgreports, stats, Db};
 use std::time::Instant;
 
 /// One measured operation.
@@ -28,6 +29,8 @@ pub struct Report {
     pub ratings: u64,
     pub current_levels: u64,
     pub generate_s: f64,
+    /// Seconds to build the org-report counters from scratch after generating.
+    pub counters_s: f64,
     pub results: Vec<Figure>,
 }
 
@@ -45,14 +48,6 @@ fn mix(a: u64, b: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn figure(name: &'static str, mut times: Vec<f64>) -> Figure {
@@ -304,13 +299,48 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
     })
 }
 
+/// The company report without counters (see `org_report_bare_sql`).
+pub const BARE_ORG_REPORT: &str = "with recursive below(id, division) as ( \
+       select id, id from org_unit where parent_id = 1 \
+       union all select u.id, b.division from org_unit u join below b on u.parent_id = b.id) \
+     select b.division, r.node_id, count(*), \
+       sum(case when coalesce(c.lv, 0) >= r.required then 1 else 0 end), \
+       sum(case when r.required > coalesce(c.lv, 0) then r.required - coalesce(c.lv, 0) else 0 end) \
+     from person p join below b on b.id = p.unit_id \
+     join position_requirement r on r.position_id = p.position_id \
+     left join (select person_id, node_id, \
+                  case when expires_at is not null and expires_at <= $1 then 0 else level end as lv \
+                from current_level) c on c.person_id = p.id and c.node_id = r.node_id \
+     where p.active = 1 group by b.division, r.node_id";
+
 /// Generates the organisation into `db` (which must be empty) and measures.
 pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Result<Report, String> {
     let started = Instant::now();
     let org = generate(db, people, history).await?;
     let generate_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    stats::rebuild(db, false).await.map_err(|e| e.to_string())?;
+    let counters_s = started.elapsed().as_secs_f64();
     let pick = |list: &[i64], r: usize| list[(mix(r as u64, 3) % list.len() as u64) as usize];
     let mut results = Vec::new();
+
+    // The org report: the company's divisions, then a division's departments, in turn.
+    let admin = user(org.admin, Role::Admin, 10);
+    let mut t = Vec::new();
+    for r in 0..rounds {
+        let unit = if r % 2 == 0 {
+            1
+        } else {
+            2 + (r as i64 / 2) % 10
+        };
+        let s = Instant::now();
+        let report = orgreports::org_report(db, &admin, Some(app::domain::UnitId(unit)), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(report);
+    }
+    results.push(figure("org_report", t));
 
     let mut t = Vec::new();
     for r in 0..rounds {
@@ -341,7 +371,6 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
     }
     results.push(figure("subtree_heatmap", t));
 
-    let admin = user(org.admin, Role::Admin, 10);
     let mut t = Vec::new();
     for r in 0..rounds {
         let n = |k: u64| NodeId(org.nodes[(mix(r as u64, k) % NODES as u64) as usize]);
@@ -381,12 +410,29 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
     }
     results.push(figure("rating_write", t));
 
+    // The floor: the company report (divisions x nodes: need, met, gap sum) as one SQL
+    // statement over the people, their positions' requirements and their current levels,
+    // without the counters. Fewer rounds: it reads every person's every requirement.
+    let mut t = Vec::new();
+    for _ in 0..rounds.clamp(1, 5) {
+        let s = Instant::now();
+        let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(BARE_ORG_REPORT)
+            .bind(app::server::now_ms())
+            .fetch_all(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(rows);
+    }
+    results.push(figure("org_report_bare_sql", t));
+
     Ok(Report {
         backend: db.backend.name(),
         people,
         ratings: org.ratings,
         current_levels: org.current,
         generate_s,
+        counters_s,
         results,
     })
 }
@@ -394,12 +440,12 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
 /// The report as a table.
 pub fn table(r: &Report) -> String {
     let mut out = format!(
-        "{} people, {} ratings, {} current levels on {} (generated in {:.1} s)\n{:<18} {:>9} {:>9} {:>9}\n",
-        r.people, r.ratings, r.current_levels, r.backend, r.generate_s, "operation", "p50 ms", "p95 ms", "p99 ms"
+        "{} people, {} ratings, {} current levels on {} (generated in {:.1} s, counters built in {:.1} s)\n{:<20} {:>9} {:>9} {:>9}\n",
+        r.people, r.ratings, r.current_levels, r.backend, r.generate_s, r.counters_s, "operation", "p50 ms", "p95 ms", "p99 ms"
     );
     for f in &r.results {
         out.push_str(&format!(
-            "{:<18} {:>9.2} {:>9.2} {:>9.2}\n",
+            "{:<20} {:>9.2} {:>9.2} {:>9.2}\n",
             f.name, f.p50_ms, f.p95_ms, f.p99_ms
         ));
     }

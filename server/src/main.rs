@@ -50,24 +50,15 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             history,
             json,
         }) => {
-            let temp = (url == server::cli::DEFAULT_DATABASE).then(|| {
-                std::env::temp_dir().join(format!("proficio-bench-{}", std::process::id()))
-            });
-            let url = match &temp {
-                Some(dir) => format!("sqlite://{}", dir.join("bench.db").display()),
-                None => url,
-            };
-            let db = Db::open(&url).await?;
+            let (db, temp) = bench_db(url).await?;
             if !db.is_empty().await? {
+                close_bench_db(db, temp).await;
                 return Err("the benchmark needs an empty database".into());
             }
             let report =
                 server::bench_org::run(&db, people as usize, rounds as usize, history as usize)
                     .await;
-            db.pool.close().await;
-            if let Some(dir) = temp {
-                let _ = std::fs::remove_dir_all(dir);
-            }
+            close_bench_db(db, temp).await;
             let report = report?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -81,20 +72,9 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             rounds,
             json,
         }) => {
-            // A temporary database unless one was named: a benchmark never fills real data.
-            let temp = (url == server::cli::DEFAULT_DATABASE).then(|| {
-                std::env::temp_dir().join(format!("proficio-bench-{}", std::process::id()))
-            });
-            let url = match &temp {
-                Some(dir) => format!("sqlite://{}", dir.join("bench.db").display()),
-                None => url,
-            };
-            let db = Db::open(&url).await?;
+            let (db, temp) = bench_db(url).await?;
             let report = server::bench::run(&db, nodes as usize, rounds as usize).await;
-            db.pool.close().await;
-            if let Some(dir) = temp {
-                let _ = std::fs::remove_dir_all(dir);
-            }
+            close_bench_db(db, temp).await;
             let report = report?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -109,6 +89,26 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("backup written to {}", file.display());
             Ok(())
         }
+    }
+}
+
+/// The database a benchmark runs on: a temporary SQLite file unless one was named, so a
+/// benchmark never fills real data.
+async fn bench_db(url: String) -> Result<(Db, Option<std::path::PathBuf>), BoxError> {
+    let temp = (url == server::cli::DEFAULT_DATABASE)
+        .then(|| std::env::temp_dir().join(format!("proficio-bench-{}", std::process::id())));
+    let url = match &temp {
+        Some(dir) => format!("sqlite://{}", dir.join("bench.db").display()),
+        None => url,
+    };
+    Ok((Db::open(&url).await?, temp))
+}
+
+/// Closes a benchmark's database and deletes it when it was temporary.
+async fn close_bench_db(db: Db, temp: Option<std::path::PathBuf>) {
+    db.pool.close().await;
+    if let Some(dir) = temp {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 

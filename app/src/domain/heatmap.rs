@@ -6,6 +6,10 @@
 use super::ids::{NodeId, PersonId};
 use serde::{Deserialize, Serialize};
 
+/// Most people and columns a heatmap shows.
+pub const MAX_PEOPLE: usize = 1_000;
+pub const MAX_COLUMNS: usize = 40;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cell {
     /// The person's position does not require this node (their level is shown if rated).

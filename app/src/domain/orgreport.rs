@@ -74,6 +74,15 @@ pub fn readiness(wreq_sum: i64, wgap_sum: i64) -> Option<u8> {
     (wreq_sum > 0).then(|| percent(1.0 - wgap_sum as f64 / wreq_sum as f64))
 }
 
+/// A day number as a short date: "24 Nov 2026".
+pub fn day_label(day: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = super::rating::civil_from_days(day);
+    format!("{d} {} {y}", MONTHS[(m as usize + 11) % 12])
+}
+
 /// One row of the report: a unit with its sub-units, or the people directly in the unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgRow {
@@ -231,6 +240,12 @@ mod tests {
         assert_eq!(readiness(20, 5), Some(75));
         assert_eq!(readiness(20, 0), Some(100));
         assert_eq!(readiness(20, 20), Some(0));
+    }
+
+    #[test]
+    fn day_labels() {
+        assert_eq!(day_label(0), "1 Jan 1970");
+        assert_eq!(day_label(20_781), "24 Nov 2026");
     }
 
     #[test]

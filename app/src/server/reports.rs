@@ -13,9 +13,7 @@ use crate::domain::talent::{rank, Candidate, Criterion, TalentResult};
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use std::collections::HashMap;
 
-/// Most people and columns a heatmap shows.
-pub const MAX_PEOPLE: usize = 1_000;
-pub const MAX_COLUMNS: usize = 40;
+pub use crate::domain::heatmap::{MAX_COLUMNS, MAX_PEOPLE};
 
 /// What the heatmap shows.
 #[derive(Debug, Clone, Default)]
@@ -342,22 +340,18 @@ pub async fn talent_search(
          join person p on p.id = c.person_id where {filter} group by c.person_id"
     );
     let now = now_ms();
-    // Every number in these statements comes from parsed integers: nothing to escape.
-    let top: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{with}select person_id, met from ({grouped}) g order by met desc, total desc, person_id limit 200"
+    // Every number in this statement comes from parsed integers: nothing to escape. The hits
+    // are grouped once; a window counts the full matches over all of them.
+    let top: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{with}select person_id, met, cast(sum(case when met = {n} then 1 else 0 end) over () as bigint) \
+         from ({grouped}) g order by met desc, total desc, person_id limit 200",
+        n = criteria.len()
     )))
     .bind(now)
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let full: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "{with}select count(*) from ({grouped}) g where met = {}",
-        criteria.len()
-    )))
-    .bind(now)
-    .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    let full = top.first().map_or(0, |t| t.2);
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
     let levels: Vec<(i64, i64, i64, Option<i64>)> = if ids.is_empty() {
         Vec::new()

@@ -8,6 +8,7 @@ pub mod home;
 pub mod not_found;
 pub mod people;
 pub mod positions;
+pub mod reports;
 pub mod scale;
 pub mod sign_in;
 pub mod skills;

@@ -135,12 +135,15 @@ impl TestApp {
 
     /// Sends a request and reads the whole response.
     pub async fn send(&self, req: Request<Body>) -> Res {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("router answers");
+        // A request that never answers fails its test instead of stalling the whole suite.
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 120 s"))
+        .expect("router answers");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
@@ -260,5 +263,17 @@ impl Drop for TestApp {
             })
             .join();
         }
+    }
+}
+
+/// A caller for tests that use the services directly.
+pub fn as_user(id: i64, role: app::domain::Role) -> app::domain::CurrentUser {
+    app::domain::CurrentUser {
+        id: app::domain::PersonId(id),
+        name: format!("Person {id}"),
+        email: format!("p{id}@northwind.example"),
+        role,
+        direct_reports: 1,
+        unread: 0,
     }
 }

@@ -6,7 +6,7 @@
 use crate::helpers::*;
 use app::domain::assess::SelfAssessment;
 use app::domain::positions::RequirementInput;
-use app::domain::{CurrentUser, NodeId, PersonId, Role, UnitId};
+use app::domain::{NodeId, PersonId, Role, UnitId};
 use app::server::{assess, people, positions, stats};
 use axum::http::StatusCode;
 
@@ -23,17 +23,6 @@ impl Lcg {
     }
     fn pick<T: Copy>(&mut self, v: &[T]) -> T {
         v[(self.next() % v.len() as u64) as usize]
-    }
-}
-
-fn user(id: i64, role: Role) -> CurrentUser {
-    CurrentUser {
-        id: PersonId(id),
-        name: format!("Person {id}"),
-        email: format!("p{id}@northwind.example"),
-        role,
-        direct_reports: 1,
-        unread: 0,
     }
 }
 
@@ -95,7 +84,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
             // A manager's direct rating.
             0 => assess::rate(
                 &app.db,
-                &user(manager, Role::Employee),
+                &as_user(manager, Role::Employee),
                 PersonId(person),
                 NodeId(node),
                 &level,
@@ -107,7 +96,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
             1 | 2 => {
                 let mut form = SelfAssessment::default();
                 form.levels.insert(node.to_string(), level.clone());
-                if assess::submit(&app.db, &user(person, Role::Employee), &form)
+                if assess::submit(&app.db, &as_user(person, Role::Employee), &form)
                     .await
                     .is_err()
                 {
@@ -125,7 +114,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
                     };
                     assess::decide(
                         &app.db,
-                        &user(manager, Role::Employee),
+                        &as_user(manager, Role::Employee),
                         &pending,
                         decision,
                         comment,
@@ -167,7 +156,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
                     .unwrap();
                 people::set_active(
                     &app.db,
-                    &user(admin, Role::Admin),
+                    &as_user(admin, Role::Admin),
                     PersonId(person),
                     active == 0,
                 )
@@ -344,7 +333,11 @@ async fn only_admins_and_hr_see_org_reports() {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
     }
     let res = app.get("/reports/org.csv", None).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "signed out: to the sign-in page");
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "signed out: to the sign-in page"
+    );
     assert!(res.location().unwrap().starts_with("/sign-in"));
     let admin = app.sign_in(ADMIN, PW).await;
     let res = app.call("/api/reports/org", &[], Some(&admin)).await;

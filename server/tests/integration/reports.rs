@@ -301,10 +301,12 @@ async fn the_benchmark_generates_an_organisation_and_reports_every_figure() {
     assert_eq!(
         names,
         [
+            "org_report",
             "team_heatmap",
             "subtree_heatmap",
             "talent_search",
-            "rating_write"
+            "rating_write",
+            "org_report_bare_sql"
         ]
     );
     for r in json["results"].as_array().unwrap() {
@@ -338,4 +340,40 @@ async fn the_benchmark_generates_an_organisation_and_reports_every_figure() {
             .await
             .unwrap();
     assert_eq!(before, after);
+    // So do the org-report counters, after the benchmark's rating writes.
+    app::server::stats::sweep(&app.db).await.unwrap();
+    let kept = app::server::stats::snapshot(&app.db).await.unwrap();
+    app::server::stats::rebuild(&app.db, false).await.unwrap();
+    assert_eq!(kept, app::server::stats::snapshot(&app.db).await.unwrap());
+    // The org report through the counters equals the bare SQL floor.
+    let hr = as_user(1, app::domain::Role::Admin);
+    let r = app::server::orgreports::org_report(&app.db, &hr, Some(app::domain::UnitId(1)), None)
+        .await
+        .unwrap();
+    let bare: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(server::bench_org::BARE_ORG_REPORT)
+        .bind(app::server::now_ms())
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let mut compared = 0;
+    for row in &r.rows {
+        let Some(unit) = row.unit else { continue };
+        for (col, cell) in r.columns.iter().zip(&row.cells) {
+            let found = bare.iter().find(|b| b.0 == unit.0 && b.1 == col.node.0);
+            let want = found.map_or((0, 0, 0), |b| (b.2, b.3, b.4));
+            assert_eq!(
+                (
+                    i64::from(cell.need),
+                    i64::from(cell.met),
+                    i64::from(cell.gap_sum)
+                ),
+                want,
+                "unit {} node {}",
+                unit.0,
+                col.node.0
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "{compared}");
 }

@@ -53,6 +53,34 @@ pub fn EmptyState(
     }
 }
 
+/// A counter that moves whenever a current level changes anywhere: pages that show levels
+/// put it in their resource's source so they redraw within a second, without a reload. It
+/// polls the change counter once a second in the browser (nothing runs on the server).
+pub fn live_refresh() -> ReadSignal<u32> {
+    let (refresh, set_refresh) = signal(0u32);
+    let seen = StoredValue::new(None::<i64>);
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(now) = crate::api::reports::levels_stamp().await {
+                        let before = seen.get_value();
+                        seen.set_value(Some(now));
+                        if before.is_some_and(|b| b != now) {
+                            set_refresh.update(|r| *r += 1);
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(1000),
+        );
+        if let Ok(h) = handle {
+            on_cleanup(move || h.clear());
+        }
+    });
+    refresh
+}
+
 /// A figure with its label.
 #[component]
 pub fn Stat(

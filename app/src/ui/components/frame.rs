@@ -96,6 +96,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                 {caps.manage_team.then(|| view! { <li><A href="/reviews">"Reviews"</A></li> })}
                 {caps.manage_team.then(|| view! { <li><A href="/team">"Heatmap"</A></li> })}
                 {(caps.view_all || caps.manage_team).then(|| view! { <li><A href="/talent">"Talent"</A></li> })}
+                {caps.view_all.then(|| view! { <li><A href="/reports">"Reports"</A></li> })}
                 <li><A href="/frameworks">"Frameworks"</A></li>
                 {caps.administer.then(|| view! { <li><A href="/positions">"Positions"</A></li> })}
                 <li><A href="/careers">"Careers"</A></li>

@@ -3,10 +3,10 @@
 //! JavaScript the page polls the change counter every second and redraws when a rating
 //! anywhere changes.
 
-use crate::api::reports::{levels_stamp, team_heatmap};
-use crate::domain::heatmap::{Heatmap, SortBy, LEGEND};
+use crate::api::reports::team_heatmap;
+use crate::domain::heatmap::{Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{live_refresh, EmptyState, ErrorPanel, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -20,8 +20,8 @@ const CELL_H: i32 = 30;
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let query = use_query_map();
-    // Bumped when the change counter moves: the heatmap reloads without a page reload.
-    let (refresh, set_refresh) = signal(0u32);
+    // Moves when any current level changes: the heatmap reloads without a page reload.
+    let refresh = live_refresh();
     let data = Resource::new(
         move || {
             let q = query.read();
@@ -36,26 +36,6 @@ pub fn TeamPage() -> impl IntoView {
         },
         |(manager, all, unit, position, sort, _)| team_heatmap(manager, all, unit, position, sort),
     );
-    let seen = StoredValue::new(None::<i64>);
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    if let Ok(now) = levels_stamp().await {
-                        let before = seen.get_value();
-                        seen.set_value(Some(now));
-                        if before.is_some_and(|b| b != now) {
-                            set_refresh.update(|r| *r += 1);
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(1000),
-        );
-        if let Ok(h) = handle {
-            on_cleanup(move || h.clear());
-        }
-    });
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -222,8 +202,21 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
                 </svg>
             </div>
             {truncated.then(|| view! {
-                <p class="muted small">"Showing the first 1,000 people and the 40 most common requirements; filter by unit or position to see the rest."</p>
+                <p class="muted small">{format!("Showing the first {} people and the {} most common requirements; filter by unit or position to see the rest.", thousands(MAX_PEOPLE), MAX_COLUMNS)}</p>
             })}
         </section>
     }
+}
+
+/// 1000 → "1,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
