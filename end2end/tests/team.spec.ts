@@ -56,3 +56,48 @@ test('an open heatmap shows a rating given elsewhere without a reload', async ({
   await expect(page.getByRole('link', { name: new RegExp(`^Jonas Keller on ${escaped}: level ${level} of`) })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
 });
+
+test("an open heatmap shows an employee's rating once it is approved elsewhere", async ({ page, browser }, info) => {
+  test.skip(!jsOn(info), 'live updates need JavaScript');
+  await signIn(page, info, MANAGER);
+  await page.goto('/team');
+  await ready(page, info);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+  const cell = page.getByRole('link', { name: /^Amara Nwosu on / }).nth(1);
+  const label = (await cell.getAttribute('aria-label')) ?? '';
+  const node = label.replace(/^Amara Nwosu on /, '').replace(/: .*$/, '');
+  const params = new URL((await cell.getAttribute('href')) ?? '', 'http://x').searchParams;
+  const level = label.includes(': level 4 of') ? '2' : '4';
+
+  // Amara claims the level in her browser...
+  const hers = await browser.newContext();
+  const p2 = await hers.newPage();
+  await signIn(p2, info, 'amara.nwosu@northwind.example');
+  const submitted = await p2.request.post('/api/skills/submit', {
+    form: { [`input[levels][${params.get('node')}]`]: level, 'input[comment]': 'Led the migration' },
+  });
+  expect(submitted.ok()).toBeTruthy();
+  await hers.close();
+  // ...the heatmap does not change while the claim is pending...
+  await page.waitForTimeout(1500);
+  const escaped = node.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const updated = page.getByRole('link', { name: new RegExp(`^Amara Nwosu on ${escaped}: level ${level} of`) });
+  await expect(updated).toHaveCount(0);
+
+  // ...and Grace approves it in another browser.
+  const second = await browser.newContext();
+  const p3 = await second.newPage();
+  await signIn(p3, info, MANAGER);
+  const queue = await (await p3.request.post('/api/reviews/queue', { form: {} })).json();
+  const item = queue.find(
+    (q: { subject: number; node: number; level: number }) =>
+      String(q.subject) === params.get('person') && String(q.node) === params.get('node') && String(q.level) === level,
+  );
+  expect(item).toBeTruthy();
+  const decided = await p3.request.post('/api/reviews/decide', { form: { decision: 'approve', rating: String(item.rating) } });
+  expect(decided.ok()).toBeTruthy();
+  await second.close();
+
+  await expect(updated).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
+});

@@ -133,11 +133,13 @@ fn Report(r: OrgReport) -> impl IntoView {
         </div>
         <Form method="GET" action="/reports" attr:class="filters card" attr:aria-label="Report filters">
             {unit.map(|u| view! { <input type="hidden" name="unit" value=u.to_string()/> })}
-            <label for="report-framework">"Framework "</label>
-            <select id="report-framework" name="framework" aria-label="Framework">
-                <option value="">"All frameworks"</option>
-                {options}
-            </select>
+            <label>
+                "Framework "
+                <select name="framework" aria-label="Framework">
+                    <option value="">"All frameworks"</option>
+                    {options}
+                </select>
+            </label>
             <button class="btn" type="submit">"Show"</button>
         </Form>
         {if empty {
@@ -314,7 +316,7 @@ fn TrendChart(points: Vec<TrendPoint>, today: i64) -> impl IntoView {
             <text x=format!("{:.1}", w - 10.0) y=format!("{:.1}", h - 8.0) text-anchor="end" class="chart-label">"Today"</text>
         </svg>
         <p class="legend small">
-            <span class="swatch swatch-ready"></span>" readiness (weighted, as in DESIGN) "
+            <span class="swatch swatch-ready"></span>" readiness (weighted by requirement) "
             <span class="swatch swatch-met"></span>" requirements met"
         </p>
     }
@@ -397,11 +399,13 @@ fn Supply(r: SupplyReport) -> impl IntoView {
         <PageHeader title="Demand and supply" subtitle="For each competency and skill: how many people their positions need at each level, against how many hold it. Largest shortfall first."/>
         <Tabs/>
         <Form method="GET" action="/reports/supply" attr:class="filters card" attr:aria-label="Report filters">
-            <label for="supply-framework">"Framework "</label>
-            <select id="supply-framework" name="framework" aria-label="Framework">
-                <option value="">"All frameworks"</option>
-                {framework_options(&r.frameworks, framework)}
-            </select>
+            <label>
+                "Framework "
+                <select name="framework" aria-label="Framework">
+                    <option value="">"All frameworks"</option>
+                    {framework_options(&r.frameworks, framework)}
+                </select>
+            </label>
             <button class="btn" type="submit">"Show"</button>
         </Form>
         {if empty {
@@ -444,7 +448,7 @@ fn SupplyLine(row: SupplyRow, top: usize) -> impl IntoView {
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let (bw, gap, half) = (14.0_f64, 6.0_f64, 18.0_f64);
+    let (bw, gap, half) = (22.0_f64, 8.0_f64, 22.0_f64);
     let width = top as f64 * (bw + gap);
     let bars = (0..top)
         .map(|i| {
