@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reviews") ssr=SsrMode::Async view=pages::skills::ReviewsPage/>
                     <Route path=path!("team") ssr=SsrMode::Async view=pages::team::TeamPage/>
                     <Route path=path!("talent") ssr=SsrMode::Async view=pages::talent::TalentPage/>
+                    <Route path=path!("talent/succession") ssr=SsrMode::Async view=pages::talent::SuccessionPage/>
                     <Route path=path!("reports") ssr=SsrMode::Async view=pages::reports::OrgReportPage/>
                     <Route path=path!("reports/supply") ssr=SsrMode::Async view=pages::reports::SupplyPage/>
                     <Route path=path!("inbox") ssr=SsrMode::Async view=pages::skills::InboxPage/>

@@ -28,3 +28,21 @@ test('HR finds people with two skills at given levels, closest first', async ({ 
   await expect(rows.first()).toContainText('Product Engineering');
   for (const text of await rows.allTextContents()) expect(text).toContain('Product Engineering');
 });
+
+test('HR lists succession candidates for a position, readiest first', async ({ page }, info) => {
+  await signIn(page, info, HR);
+  await page.goto('/talent');
+  await ready(page, info);
+  await page.getByRole('link', { name: 'Succession' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Succession candidates' })).toBeVisible();
+  await expect(page.getByText('Choose a position')).toBeVisible();
+  await page.getByLabel('Position').selectOption({ label: 'Senior Software Engineer' });
+  await page.getByRole('button', { name: 'Show candidates' }).click();
+  await expect(page).toHaveURL(/position=\d+/);
+  await expect(page.getByRole('heading', { name: 'Readiest for Senior Software Engineer' })).toBeVisible();
+  const rows = page.getByTestId('successor');
+  expect(await rows.count()).toBeGreaterThan(3);
+  const ready_ = (await rows.getByRole('img').evaluateAll((els) => els.map((e) => parseInt(e.getAttribute('aria-label') ?? '0', 10))));
+  for (let i = 1; i < ready_.length; i++) expect(ready_[i - 1]).toBeGreaterThanOrEqual(ready_[i]);
+  for (const text of await rows.allTextContents()) expect(text).not.toContain('Amara Nwosu');
+});

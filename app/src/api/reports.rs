@@ -3,7 +3,7 @@
 use super::AppError;
 use crate::domain::heatmap::Heatmap;
 use crate::domain::orgreport::{OrgReport, SupplyReport};
-use crate::domain::talent::{TalentChoices, TalentResult};
+use crate::domain::talent::{Succession, TalentChoices, TalentResult};
 use crate::domain::PersonId;
 use leptos::prelude::*;
 
@@ -107,6 +107,20 @@ pub async fn get_supply_report(
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         orgreports::supply(&st.db, &me, framework.trim().parse().ok()).await
+    })
+    .await
+}
+
+/// Succession candidates for `position`: everyone the caller may search who does not hold
+/// it, readiest first (without a position: just the positions to choose from).
+#[server(prefix = "/api", endpoint = "talent/succession")]
+pub async fn succession_candidates(
+    #[server(default)] position: String,
+) -> Result<Succession, AppError> {
+    use crate::server::{ctx, reports};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        reports::succession(&st.db, &me, position.trim().parse().ok()).await
     })
     .await
 }

@@ -117,9 +117,74 @@ pub struct TalentChoices {
     pub units: Vec<(i64, String)>,
 }
 
+/// A succession candidate for a position: someone who does not hold it, with their
+/// readiness for it (the rule of DESIGN.md) and the gaps left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Successor {
+    pub person: PersonId,
+    pub name: String,
+    /// The position they hold now.
+    pub position: String,
+    pub unit: String,
+    pub readiness: u8,
+    /// Requirements of the position they are below.
+    pub gaps: u32,
+    /// Of those, mandatory ones.
+    pub mandatory_gaps: u32,
+}
+
+/// Readiest first; among equals, fewer mandatory gaps, fewer gaps, then by name.
+pub fn rank_successors(list: &mut [Successor]) {
+    list.sort_by(|a, b| {
+        b.readiness
+            .cmp(&a.readiness)
+            .then(a.mandatory_gaps.cmp(&b.mandatory_gaps))
+            .then(a.gaps.cmp(&b.gaps))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then(a.person.0.cmp(&b.person.0))
+    });
+}
+
+/// Succession candidates for a position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Succession {
+    /// Positions to choose from: (id, title).
+    pub positions: Vec<(i64, String)>,
+    /// The chosen one.
+    pub position: Option<(i64, String)>,
+    /// Its requirements.
+    pub requirements: u32,
+    pub candidates: Vec<Successor>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn successor(id: i64, name: &str, readiness: u8, mandatory_gaps: u32, gaps: u32) -> Successor {
+        Successor {
+            person: PersonId(id),
+            name: name.into(),
+            position: String::new(),
+            unit: String::new(),
+            readiness,
+            gaps,
+            mandatory_gaps,
+        }
+    }
+
+    #[test]
+    fn successors_rank_by_readiness_then_mandatory_gaps() {
+        let mut v = vec![
+            successor(1, "Ana", 70, 1, 3),
+            successor(2, "Ben", 90, 2, 2),
+            successor(3, "Cy", 70, 0, 4),
+            successor(4, "Di", 70, 0, 2),
+        ];
+        rank_successors(&mut v);
+        let order: Vec<i64> = v.iter().map(|s| s.person.0).collect();
+        assert_eq!(order, [2, 4, 3, 1]);
+    }
 
     fn cand(id: i64, name: &str, criteria: &[Criterion], levels: &[u8]) -> Candidate {
         let (met, shortfall) = Candidate::score(criteria, levels);

@@ -9,7 +9,10 @@ use super::people::{can_see, manages};
 use super::positions::id_list;
 use crate::api::AppError;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
-use crate::domain::talent::{rank, Candidate, Criterion, TalentResult};
+use crate::domain::rating::readiness_percent;
+use crate::domain::talent::{
+    rank, rank_successors, Candidate, Criterion, Succession, Successor, TalentResult,
+};
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use std::collections::HashMap;
 
@@ -417,5 +420,147 @@ pub async fn talent_search(
             .collect(),
         candidates,
         full_matches: u32::try_from(full).unwrap_or(u32::MAX),
+    })
+}
+
+/// Most succession candidates listed.
+pub const MAX_SUCCESSORS: usize = 50;
+
+/// Everyone who may be found (everyone for admins and HR, their reports for managers),
+/// except the position's holders, ranked by readiness for `position`.
+pub async fn succession(
+    db: &Db,
+    me: &CurrentUser,
+    position: Option<i64>,
+) -> Result<Succession, AppError> {
+    may_search(me)?;
+    let positions: Vec<(i64, String)> =
+        sqlx::query_as("select id, title from job_position order by title, id")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+    let Some(position) = position else {
+        return Ok(Succession {
+            positions,
+            position: None,
+            requirements: 0,
+            candidates: Vec::new(),
+        });
+    };
+    let Some(chosen) = positions.iter().find(|p| p.0 == position).cloned() else {
+        return Err(AppError::invalid(
+            "position",
+            "That position no longer exists; choose another.",
+        ));
+    };
+    // (node, required, weight, mandatory)
+    let reqs: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "select node_id, required, weight, mandatory from position_requirement where position_id = $1",
+    )
+    .bind(position)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let now = now_ms();
+    let scope = if me.caps().view_all {
+        String::new()
+    } else {
+        format!(
+            "with recursive team(id) as (select id from person where manager_id = {me} \
+             union select p.id from person p join team t on p.manager_id = t.id) ",
+            me = me.id.0
+        )
+    };
+    let in_scope = if me.caps().view_all {
+        ""
+    } else {
+        " and p.id in (select id from team)"
+    };
+    // Readiness is 1 - sum(w * gap) / sum(w * required), and sum(w * required) is the
+    // position's: the readiest have the largest sum(w * min(level, required)). Only people
+    // with some level on the requirements can score; the rest follow at 0%.
+    let ranked: Vec<(i64, i64)> = if reqs.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{scope}select c.person_id, cast(sum(r.weight * case when c.level >= r.required then r.required else c.level end) as bigint) as score \
+             from position_requirement r join current_level c on c.node_id = r.node_id \
+             join person p on p.id = c.person_id \
+             where r.position_id = $1 and (c.expires_at is null or c.expires_at > $2) \
+               and p.active = 1 and (p.position_id is null or p.position_id <> $1){in_scope} \
+             group by c.person_id order by score desc, c.person_id limit {}",
+            MAX_SUCCESSORS * 2
+        )))
+        .bind(position)
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
+    let levels: Vec<(i64, i64, i64, Option<i64>)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select person_id, node_id, level, expires_at from current_level \
+             where person_id in ({}) and node_id in ({})",
+            id_list(ids.iter().copied()),
+            id_list(reqs.iter().map(|r| r.0))
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let mut level_of: HashMap<(i64, i64), u8> = HashMap::new();
+    for (p, n, l, e) in levels {
+        level_of.insert((p, n), effective(l, e, now).0);
+    }
+    let people: Vec<(i64, String, Option<String>, Option<String>)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select p.id, p.name, j.title, u.name from person p \
+             left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+             where p.id in ({})",
+            id_list(ids.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+    };
+    let mut candidates: Vec<Successor> = people
+        .into_iter()
+        .map(|(id, name, held, unit)| {
+            let parts: Vec<(u8, u32, u8)> = reqs
+                .iter()
+                .map(|(n, req, w, _)| {
+                    (
+                        u8::try_from(*req).unwrap_or(0),
+                        u32::try_from(*w).unwrap_or(1),
+                        level_of.get(&(id, *n)).copied().unwrap_or(0),
+                    )
+                })
+                .collect();
+            let below = |(n, req, _, _): &&(i64, i64, i64, i64)| {
+                i64::from(level_of.get(&(id, *n)).copied().unwrap_or(0)) < *req
+            };
+            Successor {
+                person: PersonId(id),
+                name,
+                position: held.unwrap_or_default(),
+                unit: unit.unwrap_or_default(),
+                readiness: readiness_percent(&parts),
+                gaps: reqs.iter().filter(below).count() as u32,
+                mandatory_gaps: reqs.iter().filter(below).filter(|r| r.3 == 1).count() as u32,
+            }
+        })
+        .collect();
+    rank_successors(&mut candidates);
+    candidates.truncate(MAX_SUCCESSORS);
+    Ok(Succession {
+        positions,
+        position: Some(chosen),
+        requirements: u32::try_from(reqs.len()).unwrap_or(u32::MAX),
+        candidates,
     })
 }

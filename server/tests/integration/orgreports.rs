@@ -394,3 +394,71 @@ async fn demand_and_supply_add_up() {
         .sum();
     assert_eq!(have, held);
 }
+
+#[tokio::test]
+async fn succession_ranks_people_by_readiness_within_what_the_caller_may_search() {
+    let app = TestApp::demo().await;
+    let (position, title): (i64, String) = sqlx::query_as(
+        "select j.id, j.title from job_position j join person p on p.position_id = j.id \
+                        where p.email = 'amara.nwosu@northwind.example'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let hr = app.sign_in(HR, PW).await;
+    let res = app
+        .call(
+            "/api/talent/succession",
+            &[("position", &position.to_string())],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let s = res.json();
+    assert_eq!(s["position"][1], title.as_str());
+    let list = s["candidates"].as_array().unwrap();
+    assert!(list.len() >= 5, "{list:?}");
+    let ready: Vec<i64> = list
+        .iter()
+        .map(|c| c["readiness"].as_i64().unwrap())
+        .collect();
+    assert!(ready.windows(2).all(|w| w[0] >= w[1]), "{ready:?}");
+    assert!(
+        list.iter().all(|c| c["name"] != "Amara Nwosu"),
+        "holders are left out"
+    );
+    assert!(ready[0] > 0);
+    // A manager finds only their own reports.
+    let grace = app.sign_in(MANAGER, PW).await;
+    let mine = app
+        .call(
+            "/api/talent/succession",
+            &[("position", &position.to_string())],
+            Some(&grace),
+        )
+        .await
+        .json();
+    let grace_id = app.person_id(MANAGER).await;
+    for c in mine["candidates"].as_array().unwrap() {
+        let id = c["person"].as_i64().unwrap();
+        let manages = app::server::people::manages(&app.db, PersonId(grace_id), PersonId(id))
+            .await
+            .unwrap();
+        assert!(manages, "{} is not in Grace's team", c["name"]);
+    }
+    // Employees may not search; an unknown position is named.
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let res = app
+        .call("/api/talent/succession", &[("position", "1")], Some(&liam))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .call(
+            "/api/talent/succession",
+            &[("position", "99999")],
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("position"), "{}", res.body);
+}

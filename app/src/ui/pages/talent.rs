@@ -2,9 +2,9 @@
 //! skill + minimum level, an optional unit), so it works without JavaScript; the results
 //! are ranked by closeness with each candidate's levels on the criteria.
 
-use crate::api::reports::{search_talent, talent_options};
+use crate::api::reports::{search_talent, succession_candidates, talent_options};
 use crate::api::AppError;
-use crate::domain::talent::{TalentChoices, TalentResult};
+use crate::domain::talent::{Succession, TalentChoices, TalentResult};
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,6 +66,7 @@ pub fn TalentPage() -> impl IntoView {
             title="Talent search"
             subtitle="Find people by their validated levels: everyone who meets every criterion first, then the closest."
         />
+        <TalentTabs/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let opts = options.await;
@@ -243,4 +244,119 @@ fn Results(r: TalentResult) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+#[component]
+fn TalentTabs() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Talent">
+            <leptos_router::components::A href="/talent" exact=true>"Skills search"</leptos_router::components::A>
+            <leptos_router::components::A href="/talent/succession" exact=true>"Succession"</leptos_router::components::A>
+        </nav>
+    }
+}
+
+/// `/talent/succession`: for a position, everyone who may be found ranked by readiness.
+#[component]
+pub fn SuccessionPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.read().get("position").unwrap_or_default(),
+        succession_candidates,
+    );
+    view! {
+        <Title text="Succession candidates"/>
+        <PageHeader
+            title="Succession candidates"
+            subtitle="For a position, the people closest to its requirements by their validated levels: readiness as on everyone's gap chart, mandatory gaps first."
+        />
+        <TalentTabs/>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(s) => view! { <Successors s/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Successors(s: Succession) -> impl IntoView {
+    let chosen = s.position.as_ref().map(|p| p.0);
+    let options = s
+        .positions
+        .iter()
+        .map(|(id, title)| view! { <option value=id.to_string() selected=chosen == Some(*id)>{title.clone()}</option> })
+        .collect_view();
+    let body = match &s.position {
+        None => view! {
+            <EmptyState title="Choose a position" body="Pick a position to see who is readiest to step into it."/>
+        }
+        .into_any(),
+        Some(_) if s.candidates.is_empty() => view! {
+            <EmptyState title="Nobody to suggest yet"
+                body="No one you may search has a validated level on this position's requirements. Approve people's levels or add requirements to the position."/>
+        }
+        .into_any(),
+        Some((_, title)) => {
+            let rows = s
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let p = c.readiness;
+                    view! {
+                        <tr data-testid="successor">
+                            <td class="num">{i + 1}</td>
+                            <th scope="row"><a href=format!("/skills?person={}", c.person)>{c.name.clone()}</a></th>
+                            <td>{c.position.clone()}<span class="muted small">{(!c.unit.is_empty()).then(|| format!(" · {}", c.unit))}</span></td>
+                            <td class="num">
+                                <span class="meter" role="img" aria-label=format!("{p}% ready")>
+                                    <span class="meter-fill" style=format!("width:{p}%")></span>
+                                </span>
+                                " " {format!("{p}%")}
+                            </td>
+                            <td class="num">{c.gaps}</td>
+                            <td class="num">
+                                {if c.mandatory_gaps > 0 {
+                                    view! { <span class="badge badge-warn">{c.mandatory_gaps}</span> }.into_any()
+                                } else {
+                                    view! { <span class="muted">"0"</span> }.into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="card">
+                    <h2>{format!("Readiest for {title}")}</h2>
+                    <p class="muted small">{format!("Against its {} requirements. People who hold it already are left out.", s.requirements)}</p>
+                    <table class="table" data-testid="successors">
+                        <thead><tr>
+                            <th class="num">"#"</th><th>"Name"</th><th>"Now"</th>
+                            <th class="num">"Ready"</th><th class="num">"Gaps"</th><th class="num">"Mandatory gaps"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Form method="GET" action="/talent/succession" attr:class="filters card" attr:aria-label="Succession">
+            <label>
+                "Position "
+                <select name="position" aria-label="Position">
+                    <option value="">"Choose a position"</option>
+                    {options}
+                </select>
+            </label>
+            <button class="btn btn-primary" type="submit">"Show candidates"</button>
+        </Form>
+        {body}
+    }
 }
