@@ -11,6 +11,7 @@ pub mod ids;
 pub mod org;
 pub mod people;
 pub mod positions;
+pub mod radar;
 pub mod rating;
 pub mod recommend;
 pub mod scale;
