@@ -11,5 +11,6 @@ mod framework_tools;
 mod frameworks;
 mod ops;
 mod people;
+mod personal_view;
 mod positions;
 mod reports;
