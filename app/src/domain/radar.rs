@@ -225,14 +225,21 @@ pub fn points_attr(points: &[Point]) -> String {
         .join(" ")
 }
 
-/// `title` cut to `max` characters with an ellipsis, for an axis label.
+/// `title` cut to at most `max` characters with an ellipsis, for an axis label; the cut
+/// falls between words where a word boundary lies in the second half.
 pub fn short_title(title: &str, max: usize) -> String {
-    if title.chars().count() > max {
-        let kept: String = title.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", kept.trim_end())
-    } else {
-        title.to_string()
+    let title = title.trim();
+    if title.chars().count() <= max {
+        return title.to_string();
     }
+    let kept: String = title.chars().take(max.saturating_sub(1)).collect();
+    let next_is_space = title.chars().nth(kept.chars().count()) == Some(' ');
+    let cut = match kept.rfind(' ') {
+        _ if next_is_space => kept.as_str(),
+        Some(i) if kept[..i].chars().count() * 2 >= max => &kept[..i],
+        _ => kept.as_str(),
+    };
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]
@@ -346,8 +353,16 @@ mod tests {
         let p = [Point { x: 1.0, y: 2.26 }, Point { x: 140.04, y: 10.0 }];
         assert_eq!(points_attr(&p), "1.0,2.3 140.0,10.0");
         assert_eq!(short_title("Testing", 10), "Testing");
-        assert_eq!(short_title("Software design and", 10), "Software…");
+        assert_eq!(short_title("Software design", 15), "Software design");
+        assert_eq!(short_title("Automated testing", 15), "Automated…");
+        assert_eq!(
+            short_title("Operations and reliability", 15),
+            "Operations and…"
+        );
         assert_eq!(short_title("Stakeholder management", 12), "Stakeholder…");
+        // No boundary in the second half: cut inside the word.
+        assert_eq!(short_title("Internationalisation", 10), "Internati…");
+        assert_eq!(short_title("A verylongwordindeed", 10), "A verylon…");
     }
 
     #[test]

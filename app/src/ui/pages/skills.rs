@@ -13,7 +13,7 @@ use crate::domain::assess::{
     PositionReadiness, ReviewItem, Scope, SkillRow, SkillsPage,
 };
 use crate::domain::positions::level_text;
-use crate::domain::radar::{self, points_attr, short_title, Frame, Point};
+use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
@@ -147,7 +147,9 @@ fn Skills(
             <ReadinessCards current=d.current_readiness.clone() target=d.target_readiness.clone() person/>
         }
     });
-    let gaps = (!d.rows.is_empty()).then(|| view! { <GapList rows=d.rows.clone() is_me=d.is_me/> });
+    let gaps = (!d.rows.is_empty()).then(|| {
+        view! { <GapList rows=d.rows.clone() is_me=d.is_me position=d.position_title.clone().unwrap_or_default()/> }
+    });
     view! {
         <Title text=title.clone()/>
         <PageHeader title=title subtitle=subtitle/>
@@ -202,7 +204,7 @@ fn ReadinessCards(
 /// "Your gaps": the requirements not yet met at the validated level, mandatory ones first,
 /// then the largest weighted gap.
 #[component]
-fn GapList(rows: Vec<SkillRow>, is_me: bool) -> impl IntoView {
+fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String) -> impl IntoView {
     let (bars, _) = gap_chart(&rows, &validated_levels(&rows));
     let gaps = ordered_gaps(&bars);
     let heading = if is_me { "Your gaps" } else { "Gaps" };
@@ -235,7 +237,10 @@ fn GapList(rows: Vec<SkillRow>, is_me: bool) -> impl IntoView {
     view! {
         <section class="card gap-list-card" aria-labelledby="gaps-h">
             <h2 id="gaps-h">{heading}</h2>
-            <p class="small muted">"Mandatory requirements first, then the gaps that cost the most readiness (weight × levels missing)."</p>
+            <p class="small muted">
+                {format!("For {position}, at validated levels. ")}
+                "Mandatory requirements first, then the gaps that cost the most readiness (weight × levels missing)."
+            </p>
             {body}
         </section>
     }
@@ -455,10 +460,11 @@ fn gap_title(b: &GapBar) -> String {
 /// dashed outline and the shown levels filled.
 #[component]
 fn RadarChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
-    let radius = 88.0;
-    let label_gap = 8.0;
-    let side = 104.0;
-    let head = 22.0;
+    // Near one SVG unit per CSS pixel in the 380 px side column, so the labels stay legible.
+    let radius = 84.0;
+    let label_gap = 7.0;
+    let side = 88.0;
+    let head = 34.0;
     let width = 2.0 * (radius + label_gap + side);
     let height = 2.0 * (radius + label_gap + head);
     let frame = Frame {
@@ -492,14 +498,23 @@ fn RadarChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
             let b = &a.bar;
             let (gap_text, class) = gap_mark(b);
             let flag = if b.gap > 0 && b.mandatory { "! " } else { "" };
-            let label = format!("{flag}{} {gap_text}", short_title(&b.title, 14));
+            let name = format!("{flag}{}", short_title(&b.title, 15));
+            // Two lines, the title then the gap, placed away from the rim.
+            let first_dy = match a.baseline {
+                Baseline::Above => "-1.2em",
+                Baseline::Middle => "-0.2em",
+                Baseline::Below => "0.8em",
+            };
+            let lx = a.label.x;
             view! {
                 <g data-testid="gap-axis" role="img" class=format!("radar-axis-group {class}")>
                     <title>{gap_title(b)}</title>
                     <line x1=f(c.x) y1=f(c.y) x2=f(a.end.x) y2=f(a.end.y) class="radar-axis"/>
                     <circle cx=f(dot.x) cy=f(dot.y) r="3" class="radar-dot"/>
-                    <text x=f(a.label.x) y=f(a.label.y) text-anchor=a.anchor.as_str()
-                        dominant-baseline=a.baseline.as_str() class=format!("chart-label radar-label {class}")>{label}</text>
+                    <text x=f(lx) y=f(a.label.y) text-anchor=a.anchor.as_str() class=format!("chart-label radar-label {class}")>
+                        <tspan x=f(lx) dy=first_dy>{name}</tspan>
+                        <tspan x=f(lx) dy="1.15em" class="radar-gap">{gap_text}</tspan>
+                    </text>
                 </g>
             }
         })
@@ -514,11 +529,11 @@ fn RadarChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
             </g>
             <g>{axes}</g>
         </svg>
-        <p class="legend small">
-            <span class="swatch swatch-current"></span>" your level  "
-            <span class="swatch swatch-outline"></span>" required  "
-            <strong class="gap-mandatory">"!"</strong>" mandatory gap"
-        </p>
+        <ul class="legend">
+            <li><span class="swatch swatch-current"></span>"your level"</li>
+            <li><span class="swatch swatch-outline"></span>"required"</li>
+            <li><strong class="gap-mandatory">"!"</strong>"mandatory gap"</li>
+        </ul>
     }
 }
 
@@ -567,7 +582,10 @@ fn BarChart(bars: Vec<GapBar>, pct: u8) -> impl IntoView {
             aria-label=format!("Gap chart: {pct}% ready")>
             {rows}
         </svg>
-        <p class="legend small"><span class="swatch swatch-level"></span>" your level  "<span class="swatch swatch-required"></span>" required"</p>
+        <ul class="legend">
+            <li><span class="swatch swatch-level"></span>"your level"</li>
+            <li><span class="swatch swatch-required"></span>"required"</li>
+        </ul>
     }
 }
 
