@@ -12,6 +12,7 @@ pub mod org;
 pub mod orgreport;
 pub mod people;
 pub mod positions;
+pub mod radar;
 pub mod rating;
 pub mod recommend;
 pub mod scale;

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { jsOn, ready, signIn } from './helpers';
+import { EMPLOYEE, jsOn, ready, signIn } from './helpers';
 
 // Each project uses its own employee and manager, so the two runs do not see each other's ratings.
 const people = (js: boolean) =>
@@ -30,8 +30,9 @@ test('an employee assesses a skill, the manager approves it, and it shows as val
     await expect(item.getByTestId('level-text')).toContainText('Level 2: Basic');
     await expect(item.getByTestId('level-text')).toContainText('Applies testing on well-defined tasks');
     await expect(readiness).not.toContainText(/^0%/);
-    const bar = page.getByTestId('gap-bar').filter({ hasText: /^Testing: level 2 of required 3/ });
-    await expect(bar).toContainText('\u22121');
+    // Eleven requirements: the chart is a radar, one axis per requirement.
+    const axis = page.getByTestId('gap-axis').filter({ hasText: /^Testing: level 2 of required 3/ });
+    await expect(axis).toContainText('\u22121');
   } else {
     await slider.fill('2');
   }
@@ -107,4 +108,50 @@ test('a colleague is asked for their view and answers from the home page', async
   await request.getByLabel(`Your view of ${askerName} on Code quality`, { exact: true }).selectOption('3');
   await request.getByRole('button', { name: `Give your view of ${askerName} on Code quality` }).click();
   await expect(page.getByTestId('peer-request').filter({ hasText: askerName })).toHaveCount(0);
+});
+
+test('the personal view: readiness for both positions, a live radar and the gaps in order', async ({ page }, info) => {
+  // Liam holds Software Engineer (11 requirements) and aims at Senior Software Engineer.
+  await signIn(page, info, EMPLOYEE);
+  await page.goto('/skills');
+  await ready(page, info);
+  const current = page.getByTestId('readiness-current');
+  const target = page.getByTestId('readiness-target');
+  await expect(current).toContainText('Current position');
+  await expect(current).toContainText('Software Engineer');
+  await expect(current).toContainText(/\d+% ready/);
+  await expect(target).toContainText('Senior Software Engineer');
+  await expect(target).toContainText(/\d+% ready/);
+  await expect(target.getByRole('link', { name: 'What is needed for the target position' })).toHaveAttribute(
+    'href',
+    /^\/careers\/compare\?position=\d+$/,
+  );
+
+  const radar = page.getByTestId('radar');
+  await expect(radar).toBeVisible();
+  await expect(radar.getByTestId('gap-axis')).toHaveCount(11);
+  await expect(page.getByTestId('gap-bar')).toHaveCount(0);
+
+  const gaps = page.getByTestId('gap-item');
+  await expect(page.getByRole('heading', { level: 2, name: 'Your gaps' })).toBeVisible();
+  await expect(gaps.first()).toContainText('Mandatory');
+
+  if (jsOn(info)) {
+    // The radar is computed in the browser: moving a slider reshapes the current-level
+    // polygon at once, before anything is saved.
+    const shape = page.getByTestId('radar-current');
+    const before = await shape.getAttribute('points');
+    const readiness = await page.getByTestId('live-readiness').textContent();
+    const slider = page.getByRole('slider', { name: 'My level in Collaboration' });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(shape).not.toHaveAttribute('points', before ?? '');
+    await expect(page.getByTestId('live-readiness')).not.toHaveText(readiness ?? '');
+    await expect(radar.getByTestId('gap-axis').filter({ hasText: /^Collaboration: level 2 of required/ })).toHaveCount(1);
+    if (process.env.PROFICIO_SCREENSHOT) {
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.screenshot({ path: process.env.PROFICIO_SCREENSHOT, fullPage: true });
+    }
+  }
 });

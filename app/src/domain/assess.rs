@@ -4,6 +4,7 @@
 
 use super::ids::{NodeId, PersonId};
 use super::positions::LevelText;
+use super::positions::PositionId;
 use super::rating::{gap, readiness_percent, Current, Review, Source};
 use super::tree::NodeKind;
 use super::validate::FieldError;
@@ -92,6 +93,10 @@ pub struct SkillsPage {
     pub position_title: Option<String>,
     /// Whether the person has a target position.
     pub has_target: bool,
+    /// Readiness for the position the person holds, if any.
+    pub current_readiness: Option<PositionReadiness>,
+    /// Readiness for their target position, if any.
+    pub target_readiness: Option<PositionReadiness>,
     /// Rows in requirement order.
     pub rows: Vec<SkillRow>,
     /// "Now" on the server, epoch ms (for "expires in N days").
@@ -111,8 +116,17 @@ pub struct GapBar {
     pub level: u8,
     /// `max(0, required - level)`.
     pub gap: u8,
+    /// Requirement weight.
+    pub weight: u8,
     /// Mandatory.
     pub mandatory: bool,
+}
+
+impl GapBar {
+    /// `weight * gap`, what the gap costs in readiness.
+    pub fn weighted_gap(&self) -> u32 {
+        u32::from(self.weight) * u32::from(self.gap)
+    }
 }
 
 /// The gap chart for `rows`, each at the level in `levels` (default: its own level), and
@@ -131,6 +145,7 @@ pub fn gap_chart(rows: &[SkillRow], levels: &HashMap<NodeId, u8>) -> (Vec<GapBar
                 required: r.required,
                 level,
                 gap: gap(r.required, level),
+                weight: r.weight,
                 mandatory: r.mandatory,
             }
         })
@@ -141,6 +156,71 @@ pub fn gap_chart(rows: &[SkillRow], levels: &HashMap<NodeId, u8>) -> (Vec<GapBar
         .map(|(r, b)| (r.required, u32::from(r.weight), b.level))
         .collect();
     (bars, readiness_percent(&parts))
+}
+
+/// Each row's validated current level (pending self-ratings left out; an expired level
+/// counts as 0), to give [`gap_chart`] the levels that count.
+pub fn validated_levels(rows: &[SkillRow]) -> HashMap<NodeId, u8> {
+    rows.iter().map(|r| (r.node, r.current.level)).collect()
+}
+
+/// The gaps to close: bars with a gap, mandatory ones first, then the largest weighted
+/// gap, then the largest gap, then by title (stable for equal titles).
+pub fn ordered_gaps(bars: &[GapBar]) -> Vec<GapBar> {
+    let mut out: Vec<GapBar> = bars.iter().filter(|b| b.gap > 0).cloned().collect();
+    out.sort_by(|a, b| {
+        b.mandatory
+            .cmp(&a.mandatory)
+            .then(b.weighted_gap().cmp(&a.weighted_gap()))
+            .then(b.gap.cmp(&a.gap))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    out
+}
+
+/// The scale maximum across `rows` (the highest level any of their scales defines), at
+/// least 1: the rim of the radar chart.
+pub fn scale_top(rows: &[SkillRow]) -> u8 {
+    rows.iter()
+        .flat_map(|r| r.levels.iter().map(|l| l.level))
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// A person's readiness for one position, computed on the server from validated levels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionReadiness {
+    /// The position.
+    pub position: PositionId,
+    /// Its title.
+    pub title: String,
+    /// Readiness in whole percent (rounded down; 100 only without any gap).
+    pub percent: u8,
+    /// Requirements with a gap.
+    pub gaps: u32,
+    /// Mandatory requirements with a gap.
+    pub mandatory_gaps: u32,
+}
+
+impl PositionReadiness {
+    /// Readiness for `position` from its requirements as `(required, weight, mandatory,
+    /// current)` (the rule in [`readiness_percent`]).
+    pub fn new(position: PositionId, title: String, reqs: &[(u8, u8, bool, u8)]) -> Self {
+        let parts: Vec<(u8, u32, u8)> = reqs
+            .iter()
+            .map(|&(req, w, _, cur)| (req, u32::from(w), cur))
+            .collect();
+        let open = || reqs.iter().filter(|r| gap(r.0, r.3) > 0);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        PositionReadiness {
+            position,
+            title,
+            percent: readiness_percent(&parts),
+            gaps: count(open().count()),
+            mandatory_gaps: count(open().filter(|r| r.2).count()),
+        }
+    }
 }
 
 /// The self-assessment form: a level per node (`levels[ID]`) and one comment.
@@ -520,6 +600,68 @@ mod tests {
         assert_eq!(pct, 86);
         let all = HashMap::from([(NodeId(1), 5), (NodeId(2), 4)]);
         assert_eq!(gap_chart(&rows, &all).1, 100);
+    }
+
+    #[test]
+    fn gaps_list_mandatory_first_then_the_largest_weighted_gap() {
+        let mut rows = vec![
+            row(1, 3, 1, 0, None),    // gap 3, weighted 3
+            row(2, 4, 3, 2, None),    // gap 2, weighted 6
+            row(3, 2, 5, 1, None),    // mandatory, gap 1, weighted 5
+            row(4, 2, 5, 2, None),    // met
+            row(5, 3, 2, 0, Some(3)), // gap 3 (the pending 3 does not count), weighted 6
+            row(6, 5, 5, 3, None),    // mandatory, gap 2, weighted 10
+        ];
+        rows[2].mandatory = true;
+        rows[3].mandatory = true;
+        rows[5].mandatory = true;
+        let (bars, _) = gap_chart(&rows, &validated_levels(&rows));
+        let order: Vec<(NodeId, u8, u8)> = ordered_gaps(&bars)
+            .iter()
+            .map(|b| (b.node, b.required, b.level))
+            .collect();
+        // Equal weighted gaps (N2, N5): the larger gap first.
+        assert_eq!(
+            order,
+            [
+                (NodeId(6), 5, 3),
+                (NodeId(3), 2, 1),
+                (NodeId(5), 3, 0),
+                (NodeId(2), 4, 2),
+                (NodeId(1), 3, 0),
+            ]
+        );
+        // With the sliders' own levels the pending 3 closes N5's gap.
+        let (own, _) = gap_chart(&rows, &HashMap::new());
+        assert!(ordered_gaps(&own).iter().all(|b| b.node != NodeId(5)));
+        assert!(ordered_gaps(&[]).is_empty());
+    }
+
+    #[test]
+    fn readiness_for_a_position_follows_the_design_rule() {
+        // 1 - (1*2 + 3*0 + 5*1) / (1*3 + 3*2 + 5*4) = 1 - 7/29 = 75.8%
+        let r = PositionReadiness::new(
+            PositionId(7),
+            "Senior".into(),
+            &[(3, 1, false, 1), (2, 3, true, 2), (4, 5, true, 3)],
+        );
+        assert_eq!((r.percent, r.gaps, r.mandatory_gaps), (75, 2, 1));
+        let none = PositionReadiness::new(PositionId(7), "Empty".into(), &[]);
+        assert_eq!((none.percent, none.gaps), (100, 0));
+        let levels = |top: u8| {
+            (1..=top)
+                .map(|level| LevelText {
+                    level,
+                    name: String::new(),
+                    description: String::new(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut rows = vec![row(1, 3, 1, 0, None), row(2, 3, 1, 0, None)];
+        assert_eq!(scale_top(&rows), 1);
+        rows[0].levels = levels(4);
+        rows[1].levels = levels(6);
+        assert_eq!(scale_top(&rows), 6);
     }
 
     #[test]

@@ -11,8 +11,8 @@ use super::people::{can_see, manages};
 use super::positions::{self, held};
 use crate::api::AppError;
 use crate::domain::assess::{
-    check_comment, Decision, HistoryEntry, NodeHistory, ReviewItem, Scope, SelfAssessment,
-    SkillRow, SkillsPage,
+    check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
+    SelfAssessment, SkillRow, SkillsPage,
 };
 use crate::domain::framework::Track;
 use crate::domain::positions::{level_text, PositionId};
@@ -37,6 +37,27 @@ async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Track, AppErr
         Some(p) => positions::position(db, p).await?.track,
         None => Track::Ic,
     })
+}
+
+/// A person's readiness for `position` from their validated levels (never-rated and
+/// expired levels count as 0), by the rule the comparison page uses.
+pub async fn position_readiness(
+    db: &Db,
+    person: PersonId,
+    position: PositionId,
+) -> Result<PositionReadiness, AppError> {
+    let title = positions::position(db, position).await?.title;
+    let reqs = positions::requirements(db, position).await?;
+    let nodes: Vec<NodeId> = reqs.iter().map(|r| r.node).collect();
+    let levels = positions::current(db, person, &nodes).await?;
+    let parts: Vec<(u8, u8, bool, u8)> = reqs
+        .iter()
+        .map(|r| {
+            let cur = levels.get(&r.node).copied().flatten().unwrap_or(0);
+            (r.required, r.weight, r.mandatory, cur)
+        })
+        .collect();
+    Ok(PositionReadiness::new(position, title, &parts))
 }
 
 /// A person's skills for a scope, for themself, their managers, or admins and HR viewers.
@@ -100,6 +121,14 @@ pub async fn skills(
         scope,
         position_title,
         has_target: aims.is_some(),
+        current_readiness: match holds {
+            Some(p) => Some(position_readiness(db, person, p).await?),
+            None => None,
+        },
+        target_readiness: match aims {
+            Some(p) => Some(position_readiness(db, person, p).await?),
+            None => None,
+        },
         rows,
         now_ms: now_ms(),
     })

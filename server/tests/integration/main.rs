@@ -12,5 +12,6 @@ mod frameworks;
 mod ops;
 mod orgreports;
 mod people;
+mod personal_view;
 mod positions;
 mod reports;

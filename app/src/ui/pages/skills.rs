@@ -9,9 +9,11 @@ use crate::api::assess::{
 };
 use crate::api::AppError;
 use crate::domain::assess::{
-    gap_chart, EvidenceView, NodeHistory, ReviewItem, Scope, SkillRow, SkillsPage,
+    gap_chart, ordered_gaps, scale_top, validated_levels, EvidenceView, GapBar, NodeHistory,
+    PositionReadiness, ReviewItem, Scope, SkillRow, SkillsPage,
 };
 use crate::domain::positions::level_text;
+use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
@@ -139,12 +141,108 @@ fn Skills(
     };
     let ask =
         (!d.rows.is_empty() && (d.is_me || d.can_rate)).then(|| view! { <AskPeers d=d.clone()/> });
+    let cards = (d.current_readiness.is_some() || d.target_readiness.is_some()).then(|| {
+        let person = (!d.is_me).then_some(d.person);
+        view! {
+            <ReadinessCards current=d.current_readiness.clone() target=d.target_readiness.clone() person/>
+        }
+    });
+    let gaps = (!d.rows.is_empty()).then(|| {
+        view! { <GapList rows=d.rows.clone() is_me=d.is_me position=d.position_title.clone().unwrap_or_default()/> }
+    });
     view! {
         <Title text=title.clone()/>
         <PageHeader title=title subtitle=subtitle/>
+        {cards}
         {tabs}
         {body}
+        {gaps}
         {ask}
+    }
+}
+
+/// Readiness for the position held and the target position, from validated levels
+/// (computed on the server by the rule the comparison page uses).
+#[component]
+fn ReadinessCards(
+    current: Option<PositionReadiness>,
+    target: Option<PositionReadiness>,
+    person: Option<PersonId>,
+) -> impl IntoView {
+    let card = move |kind: &'static str, testid: &'static str, r: PositionReadiness, link: bool| {
+        let pct = r.percent;
+        let gaps = match (r.gaps, r.mandatory_gaps) {
+            (0, _) => "No gaps: every requirement met".to_string(),
+            (g, 0) => format!("{g} gap{}", if g == 1 { "" } else { "s" }),
+            (g, m) => format!("{g} gap{}, {m} mandatory", if g == 1 { "" } else { "s" }),
+        };
+        let href = format!(
+            "/careers/compare?position={}{}",
+            r.position,
+            person.map(|p| format!("&person={p}")).unwrap_or_default()
+        );
+        view! {
+            <div class="card readiness-card" data-testid=testid>
+                <h2 class="readiness-kind">{kind}</h2>
+                <p class="readiness-position">{r.title.clone()}</p>
+                <p class="readiness-figure"><span class="big">{format!("{pct}%")}</span>" ready"</p>
+                <span class="meter" aria-hidden="true"><span class="meter-fill" style=format!("width: {pct}%")></span></span>
+                <p class="small muted">{gaps}</p>
+                {link.then(|| view! { <a class="small" href=href>"What is needed for the target position"</a> })}
+            </div>
+        }
+    };
+    view! {
+        <section class="readiness-cards" aria-label="Readiness">
+            {current.map(|r| card("Current position", "readiness-current", r, false))}
+            {target.map(|r| card("Target position", "readiness-target", r, true))}
+        </section>
+        <p class="hint readiness-hint">"From validated levels: pending self-ratings count once approved."</p>
+    }
+}
+
+/// "Your gaps": the requirements not yet met at the validated level, mandatory ones first,
+/// then the largest weighted gap.
+#[component]
+fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String) -> impl IntoView {
+    let (bars, _) = gap_chart(&rows, &validated_levels(&rows));
+    let gaps = ordered_gaps(&bars);
+    let heading = if is_me { "Your gaps" } else { "Gaps" };
+    let body = if gaps.is_empty() {
+        view! { <p class="muted">"No gaps: every requirement is met at its required level."</p> }
+            .into_any()
+    } else {
+        let items = gaps
+            .into_iter()
+            .map(|b| {
+                let row = rows.iter().find(|r| r.node == b.node);
+                let name = |l: u8| row.map(|r| level_name(r, l)).unwrap_or_else(|| format!("Level {l}"));
+                let class = if b.mandatory { "gap gap-mandatory" } else { "gap gap-open" };
+                view! {
+                    <li class="gap-item" class:gap-item-mandatory=b.mandatory data-testid="gap-item">
+                        <span class=class>{format!("\u{2212}{}", b.gap)}</span>
+                        <div>
+                            <p class="gap-item-title">
+                                <strong>{b.title.clone()}</strong>
+                                {b.mandatory.then(|| view! { " " <span class="badge badge-warn">"Mandatory"</span> })}
+                            </p>
+                            <p class="small muted">{format!("Required: {} · current: {}", name(b.required), name(b.level))}</p>
+                        </div>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="gap-list">{items}</ol> }.into_any()
+    };
+    view! {
+        <section class="card gap-list-card" aria-labelledby="gaps-h">
+            <h2 id="gaps-h">{heading}</h2>
+            <p class="small muted">
+                {format!("For {position}, at validated levels. ")}
+                "Mandatory requirements first, then the gaps that cost the most readiness (weight × levels missing)."
+            </p>
+            {body}
+        </section>
     }
 }
 
@@ -255,6 +353,7 @@ fn SelfAssessmentForm(d: SkillsPage, submit: ServerAction<SubmitSelfAssessment>)
     let fb = feedback(submit.value());
     let levels = RwSignal::new(HashMap::<NodeId, u8>::new());
     let rows = StoredValue::new(d.rows.clone());
+    let max = scale_top(&d.rows);
     let now = d.now_ms;
     let items = d
         .rows
@@ -310,7 +409,7 @@ fn SelfAssessmentForm(d: SkillsPage, submit: ServerAction<SubmitSelfAssessment>)
                     <h2>"Gap to the requirements"</h2>
                     {move || {
                         let (bars, pct) = rows.with_value(|rs| gap_chart(rs, &levels.get()));
-                        view! { <GapChart bars pct/> }
+                        view! { <GapChart bars pct max/> }
                     }}
                     <p class="hint">"Updates as you move the sliders; nothing is saved until you submit."</p>
                 </div>
@@ -319,10 +418,129 @@ fn SelfAssessmentForm(d: SkillsPage, submit: ServerAction<SubmitSelfAssessment>)
     }
 }
 
-/// The gap chart: one row per requirement, the level as a bar, the required level as a
+/// The gap chart with the readiness the shown levels give: a radar for 3 to 12
+/// requirements, bars otherwise. `max` is the scale maximum (the radar's rim).
+#[component]
+fn GapChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
+    let chart = if radar::fits(bars.len()) {
+        view! { <RadarChart bars pct max/> }.into_any()
+    } else {
+        view! { <BarChart bars pct/> }.into_any()
+    };
+    view! {
+        <p class="readiness-figure" data-testid="live-readiness"><span class="big">{format!("{pct}%")}</span>" ready"</p>
+        {chart}
+    }
+}
+
+/// The gap text of a bar or axis: a tick when met, else the levels missing.
+fn gap_mark(b: &GapBar) -> (String, &'static str) {
+    if b.gap == 0 {
+        ("\u{2713}".to_string(), "gap-met")
+    } else if b.mandatory {
+        (format!("\u{2212}{}", b.gap), "gap-mandatory")
+    } else {
+        (format!("\u{2212}{}", b.gap), "gap-open")
+    }
+}
+
+/// The accessible text of a bar or axis.
+fn gap_title(b: &GapBar) -> String {
+    let mut t = format!("{}: level {} of required {}", b.title, b.level, b.required);
+    match (b.gap, b.mandatory) {
+        (0, _) => t.push_str(", met"),
+        (g, true) => t.push_str(&format!(", gap {g}, mandatory")),
+        (g, false) => t.push_str(&format!(", gap {g}")),
+    }
+    t
+}
+
+/// The radar: level rings with their numbers, one axis per requirement (labelled with its
+/// shortened title and its gap; mandatory gaps marked with "!"), the required levels as a
+/// dashed outline and the shown levels filled.
+#[component]
+fn RadarChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
+    // Near one SVG unit per CSS pixel in the 380 px side column, so the labels stay legible.
+    let radius = 84.0;
+    let label_gap = 7.0;
+    let side = 88.0;
+    let head = 34.0;
+    let width = 2.0 * (radius + label_gap + side);
+    let height = 2.0 * (radius + label_gap + head);
+    let frame = Frame {
+        centre: Point {
+            x: width / 2.0,
+            y: height / 2.0,
+        },
+        radius,
+        label_gap,
+    };
+    let r = radar::radar(&bars, max, frame);
+    let c = r.centre;
+    let f = |v: f64| format!("{v:.1}");
+    let rings = r
+        .rings
+        .iter()
+        .map(|g| {
+            view! {
+                <g class="radar-ring-group">
+                    <polygon points=points_attr(&g.points) class="radar-ring"/>
+                    <text x=f(g.label.x) y=f(g.label.y) class="radar-ring-label" dominant-baseline="central">{g.level.to_string()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let axes = r
+        .axes
+        .iter()
+        .zip(&r.current)
+        .map(|(a, dot)| {
+            let b = &a.bar;
+            let (gap_text, class) = gap_mark(b);
+            let flag = if b.gap > 0 && b.mandatory { "! " } else { "" };
+            let name = format!("{flag}{}", short_title(&b.title, 15));
+            // Two lines, the title then the gap, placed away from the rim.
+            let first_dy = match a.baseline {
+                Baseline::Above => "-1.2em",
+                Baseline::Middle => "-0.2em",
+                Baseline::Below => "0.8em",
+            };
+            let lx = a.label.x;
+            view! {
+                <g data-testid="gap-axis" role="img" class=format!("radar-axis-group {class}")>
+                    <title>{gap_title(b)}</title>
+                    <line x1=f(c.x) y1=f(c.y) x2=f(a.end.x) y2=f(a.end.y) class="radar-axis"/>
+                    <circle cx=f(dot.x) cy=f(dot.y) r="3" class="radar-dot"/>
+                    <text x=f(lx) y=f(a.label.y) text-anchor=a.anchor.as_str() class=format!("chart-label radar-label {class}")>
+                        <tspan x=f(lx) dy=first_dy>{name}</tspan>
+                        <tspan x=f(lx) dy="1.15em" class="radar-gap">{gap_text}</tspan>
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="gap-chart radar-chart" data-testid="radar" viewBox=format!("0 0 {width:.0} {height:.0}") role="group"
+            aria-label=format!("Radar gap chart: {pct}% ready")>
+            <g aria-hidden="true">{rings}</g>
+            <g aria-hidden="true">
+                <polygon points=points_attr(&r.current) class="radar-current" data-testid="radar-current"/>
+                <polygon points=points_attr(&r.required) class="radar-required" data-testid="radar-required"/>
+            </g>
+            <g>{axes}</g>
+        </svg>
+        <ul class="legend">
+            <li><span class="swatch swatch-current"></span>"your level"</li>
+            <li><span class="swatch swatch-outline"></span>"required"</li>
+            <li><strong class="gap-mandatory">"!"</strong>"mandatory gap"</li>
+        </ul>
+    }
+}
+
+/// The bar chart: one row per requirement, the level as a bar, the required level as a
 /// marker, the gap as a signed number (colour never alone).
 #[component]
-fn GapChart(bars: Vec<crate::domain::assess::GapBar>, pct: u8) -> impl IntoView {
+fn BarChart(bars: Vec<GapBar>, pct: u8) -> impl IntoView {
     let top = bars
         .iter()
         .map(|b| b.required.max(b.level))
@@ -346,16 +564,10 @@ fn GapChart(bars: Vec<crate::domain::assess::GapBar>, pct: u8) -> impl IntoView 
             } else {
                 b.title.clone()
             };
-            let (gap_text, class) = if b.gap == 0 {
-                ("\u{2713}".to_string(), "gap-met")
-            } else if b.mandatory {
-                (format!("\u{2212}{}", b.gap), "gap-mandatory")
-            } else {
-                (format!("\u{2212}{}", b.gap), "gap-open")
-            };
+            let (gap_text, class) = gap_mark(&b);
             view! {
                 <g data-testid="gap-bar">
-                    <title>{format!("{}: level {} of required {}", b.title, b.level, b.required)}</title>
+                    <title>{gap_title(&b)}</title>
                     <text x=format!("{:.1}", label_w - 8.0) y=format!("{:.1}", y + 14.0) text-anchor="end" class="chart-label">{title}</text>
                     <rect x=format!("{label_w:.1}") y=format!("{:.1}", y + 3.0) width=format!("{chart_w:.1}") height="14" rx="3" class="gap-track"/>
                     <rect x=format!("{label_w:.1}") y=format!("{:.1}", y + 3.0) width=format!("{w:.1}") height="14" rx="3" class=format!("gap-level {class}")/>
@@ -366,12 +578,14 @@ fn GapChart(bars: Vec<crate::domain::assess::GapBar>, pct: u8) -> impl IntoView 
         })
         .collect_view();
     view! {
-        <p class="readiness-figure" data-testid="live-readiness"><span class="big">{format!("{pct}%")}</span>" ready"</p>
         <svg class="gap-chart" viewBox=format!("0 0 {:.0} {height:.0}", label_w + chart_w + 30.0) role="img"
             aria-label=format!("Gap chart: {pct}% ready")>
             {rows}
         </svg>
-        <p class="legend small"><span class="swatch swatch-level"></span>" your level  "<span class="swatch swatch-required"></span>" required"</p>
+        <ul class="legend">
+            <li><span class="swatch swatch-level"></span>"your level"</li>
+            <li><span class="swatch swatch-required"></span>"required"</li>
+        </ul>
     }
 }
 
