@@ -121,7 +121,7 @@ pub(crate) async fn refresh_expiry(
 }
 
 /// (id, subject, node, level, source, review, created_at).
-type RatingRow = (i64, i64, i64, i64, String, Option<String>, i64);
+pub(crate) type RatingRow = (i64, i64, i64, i64, String, Option<String>, i64);
 
 /// Rebuilds the whole aggregate from the ratings (after the migration that introduced it,
 /// and to check it). Returns the number of rows.

@@ -280,9 +280,19 @@ async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
         .collect())
 }
 
+/// (id, name, position, weighted required sum, weighted gap sum, gaps).
+type MemberRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// The people directly in `unit`, each with their readiness for their position.
 async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
-    let rows: Vec<(i64, String, Option<String>, Option<i64>, Option<i64>, Option<i64>)> =
+    let rows: Vec<MemberRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select id, name, title, cast(sum(w * req) as bigint), \
                cast(sum(w * case when req > lv then req - lv else 0 end) as bigint), \

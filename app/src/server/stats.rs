@@ -543,7 +543,7 @@ async fn trend_history(
     facts: &mut Facts,
     now: i64,
 ) -> Result<(), AppError> {
-    let rows: Vec<(i64, i64, i64, i64, String, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<super::levels::RatingRow> = sqlx::query_as(
         "select id, subject_id, node_id, level, source, review, created_at from rating \
          where source in ('manager', 'course', 'import') or (source = 'self' and review = 'approved') \
          order by created_at, id",
@@ -669,9 +669,11 @@ mod tests {
     use super::*;
 
     fn facts() -> Facts {
-        let mut f = Facts::default();
         // unit 2 inside unit 1; person 10 in unit 2 holds position 5; person 11 has no unit.
-        f.people = vec![(10, Some(2), Some(5)), (11, None, Some(5))];
+        let mut f = Facts {
+            people: vec![(10, Some(2), Some(5)), (11, None, Some(5))],
+            ..Facts::default()
+        };
         f.ancestors.insert(2, vec![2, 1]);
         f.reqs.insert(5, vec![(100, 3, 2), (101, 2, 1)]);
         f.levels

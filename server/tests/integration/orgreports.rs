@@ -125,7 +125,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
             }
             // Someone takes another position (or none).
             3 => {
-                let to = if rng.next() % 6 == 0 {
+                let to = if rng.next().is_multiple_of(6) {
                     None
                 } else {
                     Some(app::domain::positions::PositionId(rng.pick(&position_ids)))
@@ -167,7 +167,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
             _ => {
                 let (position, node) = rng.pick(&required);
                 let position = app::domain::positions::PositionId(position);
-                if rng.next() % 4 == 0 {
+                if rng.next().is_multiple_of(4) {
                     positions::remove_requirement(&app.db, position, NodeId(node))
                         .await
                         .is_ok()
