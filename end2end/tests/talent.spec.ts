@@ -35,7 +35,7 @@ test('HR lists succession candidates for a position, readiest first', async ({ p
   await ready(page, info);
   await page.getByRole('link', { name: 'Succession' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Succession candidates' })).toBeVisible();
-  await expect(page.getByText('Choose a position')).toBeVisible();
+  await expect(page.getByText('Pick a position to see who is readiest to step into it.')).toBeVisible();
   await page.getByLabel('Position').selectOption({ label: 'Senior Software Engineer' });
   await page.getByRole('button', { name: 'Show candidates' }).click();
   await expect(page).toHaveURL(/position=\d+/);
