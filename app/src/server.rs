@@ -12,6 +12,7 @@ pub mod drafting;
 pub mod evidence;
 pub mod framework_copies;
 pub mod frameworks;
+pub mod imports;
 pub mod inbox;
 pub mod levels;
 pub mod orgreports;

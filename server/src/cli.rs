@@ -77,6 +77,24 @@ pub enum Command {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
     },
+    /// Import a file as a new draft framework, all or nothing; prints the new framework's
+    /// id alone on the last line.
+    Import {
+        /// The file's format.
+        format: ImportFormat,
+        /// The file.
+        file: PathBuf,
+        /// Import the valid rows of a file with problems (each left-out row is printed).
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+/// Formats `proficio import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Moodle's competency-framework CSV (tool_lpimportcsv, 12 or 14 columns).
+    MoodleCsv,
 }
 
 /// Options of `serve`.

@@ -83,6 +83,27 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             Ok(())
         }
+        Some(Command::Import {
+            format,
+            file,
+            skip_bad_rows,
+        }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let db = Db::open(&url).await?;
+            let done = match format {
+                server::cli::ImportFormat::MoodleCsv => {
+                    app::server::imports::import_moodle(&db, &bytes, skip_bad_rows).await
+                }
+            }
+            .map_err(|e| e.to_string())?;
+            for p in &done.skipped {
+                eprintln!("left out: {p}");
+            }
+            eprintln!("imported {} nodes from {}", done.nodes, file.display());
+            println!("{}", done.framework.0);
+            Ok(())
+        }
         Some(Command::Backup { file }) => {
             let db = Db::open(&url).await?;
             backup::run(&db, &file).await?;

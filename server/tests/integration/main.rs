@@ -9,6 +9,7 @@ mod auth;
 mod evidence;
 mod framework_tools;
 mod frameworks;
+mod imports;
 mod ops;
 mod orgreports;
 mod people;

@@ -1,0 +1,484 @@
+//! Moodle's competency-framework CSV (tool_lpimportcsv): the 14-column format of Moodle
+//! 3.1+ and the older 12-column one. One row is the framework ("Is framework" set); every
+//! other row is a competency under its "Parent id number". Where Moodle silently skips a
+//! row (an empty id number or short name, an unknown parent, a duplicate id number) and
+//! everything under it, this plan reports it with its line number and the reason, so the
+//! admin imports nothing or chooses to import the valid rows.
+
+use super::tree::NodeKind;
+use std::collections::HashMap;
+
+/// A problem with one line of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line of the file where the row starts (the header is line 1).
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// A competency to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedNode {
+    pub line: usize,
+    pub id_number: String,
+    pub title: String,
+    /// Plain text from the row's HTML description.
+    pub definition: String,
+    /// Index of the parent in [`MoodlePlan::nodes`] (parents come first).
+    pub parent: Option<usize>,
+    pub kind: NodeKind,
+}
+
+/// What the file would create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoodlePlan {
+    pub id_number: String,
+    pub name: String,
+    pub description: String,
+    /// The framework's scale, lowest first.
+    pub scale: Vec<String>,
+    /// 1-based level from which someone is proficient.
+    pub threshold: u8,
+    /// Parents before children, siblings in file order.
+    pub nodes: Vec<PlannedNode>,
+    /// Rows left out, each with why.
+    pub problems: Vec<Problem>,
+}
+
+const PARENT: &str = "parent id number";
+const ID: &str = "id number";
+const SHORTNAME: &str = "shortname";
+const DESCRIPTION: &str = "description";
+const SCALE_VALUES: &str = "scale values";
+const SCALE_CONFIG: &str = "scale configuration";
+const IS_FRAMEWORK: &str = "is framework";
+const TAXONOMY: &str = "taxonomy";
+
+/// Moodle keeps id numbers and short names to 100 characters.
+const MAX_TEXT: usize = 100;
+
+fn clean(s: &str) -> String {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    t.chars().take(MAX_TEXT).collect()
+}
+
+/// The text of an HTML description: tags dropped (paragraphs and line breaks become new
+/// lines), the common entities decoded, blank lines collapsed.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+        if tag.starts_with("br")
+            || tag.starts_with("/p")
+            || tag.starts_with("/li")
+            || tag.starts_with("/div")
+        {
+            out.push('\n');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The taxonomy terms per depth: a comma list ("competency,behaviour") or, in the older
+/// format, a JSON object by depth ({"1":"domain","2":"competency"}).
+fn taxonomy(raw: &str) -> Vec<String> {
+    if let Ok(map) = serde_json::from_str::<HashMap<String, String>>(raw) {
+        let mut v: Vec<(usize, String)> = map
+            .into_iter()
+            .filter_map(|(k, t)| k.parse().ok().map(|k| (k, t.to_lowercase())))
+            .collect();
+        v.sort();
+        return v.into_iter().map(|x| x.1).collect();
+    }
+    raw.split(',').map(|t| t.trim().to_lowercase()).collect()
+}
+
+/// The proficient level (1-based) from Moodle's scale configuration JSON; the top level
+/// when none is marked.
+fn threshold(config: &str, levels: usize) -> u8 {
+    let parsed: Vec<serde_json::Value> = serde_json::from_str(config).unwrap_or_default();
+    let mut marked: Vec<usize> = parsed
+        .iter()
+        .filter(|v| {
+            v.get("proficient")
+                .and_then(|p| p.as_i64().or_else(|| p.as_str()?.parse().ok()))
+                == Some(1)
+        })
+        .filter_map(|v| {
+            v.get("id")
+                .and_then(|i| i.as_u64().or_else(|| i.as_str()?.parse().ok()))
+        })
+        .map(|i| i as usize)
+        .filter(|i| (1..=levels).contains(i))
+        .collect();
+    marked.sort_unstable();
+    u8::try_from(marked.first().copied().unwrap_or(levels).max(1)).unwrap_or(1)
+}
+
+/// Plans the import of a file already split into records: `header` is line 1, each row
+/// comes with the line it starts on. A file that cannot be a framework at all is an error;
+/// rows that cannot be imported are listed in the plan's problems.
+pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePlan, Problem> {
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let col = |name: &str| names.iter().position(|n| n == name);
+    let mut missing = Vec::new();
+    for required in [PARENT, ID, SHORTNAME, DESCRIPTION, IS_FRAMEWORK] {
+        if col(required).is_none() {
+            missing.push(required);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Problem {
+            line: 1,
+            message: format!(
+                "This is not a Moodle competency framework CSV: the header has no {} column.",
+                missing
+                    .iter()
+                    .map(|m| format!("\u{201c}{m}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let get = |row: &[String], name: &str| -> String {
+        col(name)
+            .and_then(|i| row.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut problems = Vec::new();
+    let mut framework: Option<(usize, Vec<String>)> = None;
+    let mut competencies: Vec<(usize, &Vec<String>)> = Vec::new();
+    for (line, row) in rows {
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if !get(row, IS_FRAMEWORK).trim().is_empty() {
+            match &framework {
+                None => framework = Some((*line, row.clone())),
+                Some((first, _)) => problems.push(Problem {
+                    line: *line,
+                    message: format!(
+                        "A second framework row (the first is on line {first}); it is left out."
+                    ),
+                }),
+            }
+        } else {
+            competencies.push((*line, row));
+        }
+    }
+    let Some((fw_line, fw)) = framework else {
+        return Err(Problem {
+            line: 1,
+            message: "No row has \u{201c}Is framework\u{201d} set, so the file has no framework to import.".into(),
+        });
+    };
+    let name = clean(&get(&fw, SHORTNAME));
+    if name.is_empty() {
+        return Err(Problem {
+            line: fw_line,
+            message: "The framework row has no Shortname.".into(),
+        });
+    }
+    let scale: Vec<String> = get(&fw, SCALE_VALUES)
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let scale = if scale.len() >= 2 {
+        scale
+    } else {
+        vec!["Not yet competent".into(), "Competent".into()]
+    };
+    let threshold = threshold(&get(&fw, SCALE_CONFIG), scale.len());
+    let terms = taxonomy(&get(&fw, TAXONOMY));
+
+    // Rows that can stand on their own: an id number, a short name, and one row per id.
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut ok: Vec<bool> = vec![true; competencies.len()];
+    for (i, (line, row)) in competencies.iter().enumerate() {
+        let id = clean(&get(row, ID));
+        if id.is_empty() {
+            problems.push(Problem {
+                line: *line,
+                message: "The Id number is empty; this row and everything under it are left out."
+                    .into(),
+            });
+            ok[i] = false;
+        } else if clean(&get(row, SHORTNAME)).is_empty() {
+            problems.push(Problem { line: *line, message: format!("\u{201c}{id}\u{201d} has no Shortname; it and everything under it are left out.") });
+            ok[i] = false;
+        }
+        if !id.is_empty() {
+            if let Some(first) = by_id.get(&id) {
+                problems.push(Problem {
+                    line: *line,
+                    message: format!("The Id number \u{201c}{id}\u{201d} is already used on line {}; this row and everything under it are left out.", competencies[*first].0),
+                });
+                ok[i] = false;
+            } else {
+                by_id.insert(id, i);
+            }
+        }
+    }
+    // Parents: known, imported, and no loops. A row whose parent is left out is left out.
+    let parent_of: Vec<Option<Result<usize, String>>> = competencies
+        .iter()
+        .map(|(_, row)| {
+            let p = clean(&get(row, PARENT));
+            (!p.is_empty()).then(|| by_id.get(&p).copied().ok_or(p))
+        })
+        .collect();
+    let mut state: Vec<Option<bool>> = vec![None; competencies.len()];
+    for start in 0..competencies.len() {
+        let mut chain = Vec::new();
+        let mut cur = start;
+        let verdict = loop {
+            if let Some(v) = state[cur] {
+                break v;
+            }
+            if chain.contains(&cur) {
+                problems.push(Problem {
+                    line: competencies[cur].0,
+                    message: "Its Parent id numbers go round in a loop; the rows of the loop are left out.".into(),
+                });
+                break false;
+            }
+            chain.push(cur);
+            if !ok[cur] {
+                break false;
+            }
+            match &parent_of[cur] {
+                None => break true,
+                Some(Err(p)) => {
+                    problems.push(Problem {
+                        line: competencies[cur].0,
+                        message: format!("Its Parent id number \u{201c}{p}\u{201d} is not in the file; this row and everything under it are left out."),
+                    });
+                    break false;
+                }
+                Some(Ok(p)) => cur = *p,
+            }
+        };
+        for c in &chain {
+            if state[*c].is_none() {
+                state[*c] = Some(verdict);
+            }
+        }
+    }
+    for (i, (line, _)) in competencies.iter().enumerate() {
+        let descends_from_bad =
+            state[i] == Some(false) && ok[i] && !problems.iter().any(|p| p.line == *line);
+        if descends_from_bad {
+            problems.push(Problem {
+                line: *line,
+                message: "A row above it is left out, so this one is too.".into(),
+            });
+        }
+    }
+    // Order: parents before children, siblings in file order.
+    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
+    for i in 0..competencies.len() {
+        if state[i] == Some(true) {
+            let p = parent_of[i].as_ref().and_then(|r| r.as_ref().ok().copied());
+            children.entry(p).or_default().push(i);
+        }
+    }
+    let mut nodes: Vec<PlannedNode> = Vec::new();
+    let mut stack: Vec<(usize, Option<usize>, usize)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|i| (*i, None, 0)).collect())
+        .unwrap_or_default();
+    while let Some((i, parent, depth)) = stack.pop() {
+        let (line, row) = competencies[i];
+        let kids = children.get(&Some(i)).cloned().unwrap_or_default();
+        let term = terms.get(depth).map(String::as_str).unwrap_or("competency");
+        let kind = if kids.is_empty()
+            && matches!(term, "behaviour" | "indicator" | "skill" | "practice")
+        {
+            NodeKind::Skill
+        } else {
+            NodeKind::Competency
+        };
+        let index = nodes.len();
+        nodes.push(PlannedNode {
+            line,
+            id_number: clean(&get(row, ID)),
+            title: clean(&get(row, SHORTNAME)),
+            definition: html_to_text(&get(row, DESCRIPTION)),
+            parent,
+            kind,
+        });
+        for k in kids.iter().rev() {
+            stack.push((*k, Some(index), depth + 1));
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(MoodlePlan {
+        id_number: clean(&get(&fw, ID)),
+        name,
+        description: html_to_text(&get(&fw, DESCRIPTION)),
+        scale,
+        threshold,
+        nodes,
+        problems,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Vec<String> {
+        [
+            "Parent id number",
+            "Id number",
+            "Shortname",
+            "Description",
+            "Description format",
+            "Scale values",
+            "Scale configuration",
+            "Rule type (optional)",
+            "Rule outcome (optional)",
+            "Rule config (optional)",
+            "Cross referenced competency id numbers",
+            "Exported id (optional)",
+            "Is framework",
+            "Taxonomy",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    fn row(parent: &str, id: &str, name: &str, framework: bool) -> Vec<String> {
+        let mut r = vec![String::new(); 14];
+        r[0] = parent.into();
+        r[1] = id.into();
+        r[2] = name.into();
+        r[3] = format!("<p>About {name}</p>");
+        if framework {
+            r[5] = "Not yet competent,Competent".into();
+            r[6] = r#"[{"scaleid":"2"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]"#.into();
+            r[12] = "1".into();
+            r[13] = "competency,behaviour".into();
+        }
+        r
+    }
+
+    fn rows(list: &[Vec<String>]) -> Vec<(usize, Vec<String>)> {
+        list.iter()
+            .enumerate()
+            .map(|(i, r)| (i + 2, r.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_file_plans_every_row_parents_first() {
+        let p = plan(
+            &header(),
+            &rows(&[
+                row("", "F", "Frame", true),
+                row("A", "A1", "Child", false),
+                row("", "A", "Root", false),
+            ]),
+        )
+        .unwrap();
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.name, "Frame");
+        assert_eq!(p.scale, ["Not yet competent", "Competent"]);
+        assert_eq!(p.threshold, 2);
+        let titles: Vec<&str> = p.nodes.iter().map(|n| n.title.as_str()).collect();
+        assert_eq!(titles, ["Root", "Child"]);
+        assert_eq!(p.nodes[1].parent, Some(0));
+        assert_eq!(p.nodes[1].kind, NodeKind::Skill);
+        assert_eq!(p.nodes[0].kind, NodeKind::Competency);
+        assert_eq!(p.nodes[0].definition, "About Root");
+    }
+
+    #[test]
+    fn skipped_rows_are_named_with_their_lines_and_take_their_subtree() {
+        let p = plan(
+            &header(),
+            &rows(&[
+                row("", "F", "Frame", true),           // 2
+                row("", "", "No id", false),           // 3
+                row("", "B", "B", false),              // 4
+                row("B", "B1", "B1", false),           // 5
+                row("", "B", "B again", false),        // 6
+                row("X", "C", "Orphan", false),        // 7
+                row("C", "C1", "Under orphan", false), // 8
+                row("", "D", "", false),               // 9
+            ]),
+        )
+        .unwrap();
+        let lines: Vec<usize> = p.problems.iter().map(|x| x.line).collect();
+        assert_eq!(lines, [3, 6, 7, 8, 9], "{:?}", p.problems);
+        assert!(p.problems[1].message.contains("line 4"));
+        assert!(p.problems[2].message.contains("\u{201c}X\u{201d}"));
+        assert_eq!(p.nodes.len(), 2);
+    }
+
+    #[test]
+    fn loops_and_missing_columns_and_frameworks() {
+        let p = plan(
+            &header(),
+            &rows(&[
+                row("", "F", "Frame", true),
+                row("B", "A", "A", false),
+                row("A", "B", "B", false),
+            ]),
+        )
+        .unwrap();
+        assert!(p.nodes.is_empty());
+        assert!(
+            p.problems.iter().any(|x| x.message.contains("loop")),
+            "{:?}",
+            p.problems
+        );
+        let err = plan(&header()[1..], &[]).unwrap_err();
+        assert!(err.message.contains("parent id number"), "{err}");
+        let err = plan(&header(), &rows(&[row("", "A", "A", false)])).unwrap_err();
+        assert!(err.message.contains("Is framework"), "{err}");
+    }
+
+    #[test]
+    fn descriptions_become_text_and_old_taxonomies_parse() {
+        assert_eq!(
+            html_to_text("<p>One &amp; two</p><p>Three<br>four</p>"),
+            "One & two\nThree\nfour"
+        );
+        assert_eq!(
+            taxonomy(r#"{"2":"competency","1":"domain"}"#),
+            ["domain", "competency"]
+        );
+        assert_eq!(threshold("not json", 3), 3);
+    }
+}

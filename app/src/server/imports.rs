@@ -1,0 +1,158 @@
+//! Imports that create a framework from a file, all or nothing: the file is read and
+//! planned first (every problem listed with its line), then written in one transaction.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::frameworks::{insert_framework, insert_scale};
+use super::now_ms;
+use crate::api::AppError;
+use crate::domain::moodle::{plan, MoodlePlan, Problem};
+use crate::domain::scale::{Scale, ScaleLevel};
+use crate::domain::FrameworkId;
+
+/// Largest import file.
+pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
+/// Problems quoted in an error message (the preview lists them all).
+const QUOTED: usize = 20;
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub framework: FrameworkId,
+    pub nodes: usize,
+    /// Rows left out (only when the admin chose to import the valid rows).
+    pub skipped: Vec<Problem>,
+}
+
+fn file_error(message: String) -> AppError {
+    AppError::invalid("file", message)
+}
+
+/// A CSV record with the line it starts on.
+pub type Record = (usize, Vec<String>);
+
+/// Splits a Moodle CSV file into its header and rows, each row with the line it starts on.
+pub fn read_moodle_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppError> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(file_error(format!(
+            "The file is larger than {} MB.",
+            MAX_IMPORT_BYTES / 1024 / 1024
+        )));
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        return Err(file_error(format!(
+            "line {line}: the file is not UTF-8 text; save it as CSV UTF-8 and try again."
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut header: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            file_error(format!("line {line}: this is not valid CSV ({e})."))
+        })?;
+        let line = record.position().map_or(0, |p| p.line()) as usize;
+        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        if header.is_none() {
+            header = Some(fields);
+        } else {
+            rows.push((line, fields));
+        }
+    }
+    let header = header.ok_or_else(|| file_error("The file is empty.".into()))?;
+    Ok((header, rows))
+}
+
+/// Plans a Moodle CSV import without writing anything (the preview).
+pub fn plan_moodle(bytes: &[u8]) -> Result<MoodlePlan, AppError> {
+    let (header, rows) = read_moodle_csv(bytes)?;
+    plan(&header, &rows).map_err(|p| file_error(p.to_string()))
+}
+
+/// Imports a Moodle competency-framework CSV as a new draft framework. A file with any
+/// problem changes nothing unless `skip_bad_rows`, which imports the valid rows.
+pub async fn import_moodle(
+    db: &Db,
+    bytes: &[u8],
+    skip_bad_rows: bool,
+) -> Result<Imported, AppError> {
+    let p = plan_moodle(bytes)?;
+    if !p.problems.is_empty() && !skip_bad_rows {
+        let mut text: Vec<String> = p
+            .problems
+            .iter()
+            .take(QUOTED)
+            .map(Problem::to_string)
+            .collect();
+        if p.problems.len() > QUOTED {
+            text.push(format!("and {} more", p.problems.len() - QUOTED));
+        }
+        return Err(file_error(format!(
+            "Nothing was imported: {} row{} cannot be imported ({}). Fix the file, or choose to import only the valid rows.",
+            p.problems.len(),
+            if p.problems.len() == 1 { "" } else { "s" },
+            text.join("; ")
+        )));
+    }
+    let levels: Vec<ScaleLevel> = p
+        .scale
+        .iter()
+        .map(|name| ScaleLevel {
+            name: name.chars().take(60).collect(),
+            description: String::new(),
+        })
+        .collect();
+    let scale = Scale::new(levels, p.threshold)
+        .map_err(|e| file_error(format!("The framework's scale: {}", e.message)))?;
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let scale_id = insert_scale(&mut tx, &scale, &format!("Competency scale: {}", p.name)).await?;
+    let framework =
+        insert_framework(&mut tx, &p.name, &p.description, scale_id, "moodle-csv").await?;
+    let now = now_ms();
+    let mut ids: Vec<i64> = Vec::with_capacity(p.nodes.len());
+    let mut next_position: std::collections::HashMap<Option<usize>, i64> = Default::default();
+    for n in &p.nodes {
+        let position = next_position.entry(n.parent).or_insert(0);
+        let id: i64 = sqlx::query_scalar(
+            "insert into framework_node (framework_id, parent_id, kind, position, title, short_code, definition, \
+             key_behaviours, validity_months, external_id, scale_id, updated_at, alt_labels) \
+             values ($1, $2, $3, $4, $5, $6, $7, '[]', null, $8, null, $9, '[]') returning id",
+        )
+        .bind(framework.0)
+        .bind(n.parent.map(|i| ids[i]))
+        .bind(n.kind.as_str())
+        .bind(*position)
+        .bind(&n.title)
+        .bind(&n.id_number)
+        .bind(&n.definition)
+        .bind(&n.id_number)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        *position += 1;
+        ids.push(id);
+    }
+    tx.commit().await.map_err(internal)?;
+    tracing::info!(
+        framework = framework.0,
+        nodes = ids.len(),
+        skipped = p.problems.len(),
+        "Moodle CSV imported"
+    );
+    Ok(Imported {
+        framework,
+        nodes: ids.len(),
+        skipped: p.problems,
+    })
+}

@@ -1,0 +1,204 @@
+//! Imports: Moodle's competency-framework CSV, all or nothing, every problem named with its
+//! line; the CLI prints the new framework's id on its last line.
+
+use crate::helpers::*;
+
+fn oecd() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/moodle/oecd-core-competencies.csv"
+    );
+    std::fs::read_to_string(path).expect("the Moodle fixture is in ../shared/data")
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_oecd_moodle_framework_imports_whole() {
+    let app = TestApp::empty().await;
+    let done = app::server::imports::import_moodle(&app.db, oecd().as_bytes(), false)
+        .await
+        .unwrap();
+    assert!(done.skipped.is_empty());
+    assert_eq!(done.nodes, 64, "Moodle's own test counts 64 competencies");
+    let f = done.framework.0;
+    let (name, origin): (String, String) =
+        sqlx::query_as("select name, origin from framework where id = $1")
+            .bind(f)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "OECD");
+    assert_eq!(origin, "moodle-csv");
+    assert_eq!(
+        count(
+            &app,
+            &format!("select count(*) from framework_node where framework_id = {f}")
+        )
+        .await,
+        64
+    );
+    // The tree: every parent is in the framework; the roots are the file's top rows.
+    let roots = count(
+        &app,
+        &format!(
+            "select count(*) from framework_node where framework_id = {f} and parent_id is null"
+        ),
+    )
+    .await;
+    assert!((1..64).contains(&roots), "{roots}");
+    let orphans = count(
+        &app,
+        &format!("select count(*) from framework_node n left join framework_node p on p.id = n.parent_id \
+                  where n.framework_id = {f} and n.parent_id is not null and p.id is null"),
+    )
+    .await;
+    assert_eq!(orphans, 0);
+    // Id numbers become identifiers; the two-value scale is kept with Competent as proficient.
+    let ids = count(
+        &app,
+        &format!("select count(distinct external_id) from framework_node where framework_id = {f}"),
+    )
+    .await;
+    assert_eq!(ids, 64);
+    let levels: Vec<String> = sqlx::query_scalar(
+        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
+    )
+    .bind(f)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(levels, ["Not yet competent", "Competent"]);
+    // Siblings keep the file's order.
+    let first: String = sqlx::query_scalar(
+        "select title from framework_node where framework_id = $1 and parent_id is null order by position limit 1",
+    )
+    .bind(f)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(!first.is_empty());
+}
+
+/// The OECD file with one change to the first competency row (line 2 of the data is the
+/// framework; records may span lines, so the change is made on parsed records).
+fn broken(change: impl Fn(&mut Vec<Vec<String>>)) -> Vec<u8> {
+    let text = oecd();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    change(&mut records);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in &records {
+        w.write_record(r).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+#[tokio::test]
+async fn a_file_with_problems_changes_nothing_and_names_each_line() {
+    let app = TestApp::empty().await;
+    let before = count(&app, "select count(*) from framework_node").await;
+    // The last competency loses its id number; another points at an unknown parent.
+    let file = broken(|r| {
+        let n = r.len();
+        r[n - 1][1] = String::new();
+        r[n - 2][0] = "NO-SUCH-PARENT".into();
+    });
+    let err = app::server::imports::import_moodle(&app.db, &file, false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Nothing was imported"), "{err}");
+    assert!(err.contains("The Id number is empty"), "{err}");
+    assert!(err.contains("\u{201c}NO-SUCH-PARENT\u{201d}"), "{err}");
+    assert!(err.contains("line "), "{err}");
+    assert_eq!(
+        count(&app, "select count(*) from framework_node").await,
+        before
+    );
+    assert_eq!(count(&app, "select count(*) from framework").await, 0);
+    // The admin may import the valid rows instead.
+    let done = app::server::imports::import_moodle(&app.db, &file, true)
+        .await
+        .unwrap();
+    assert_eq!(done.skipped.len(), 2);
+    assert_eq!(done.nodes, 62);
+
+    // Files that are not a framework at all.
+    let no_column = broken(|r| r[0][12] = "Framework?".into());
+    let err = app::server::imports::import_moodle(&app.db, &no_column, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 1") && err.contains("is framework"),
+        "{err}"
+    );
+    let no_framework = broken(|r| r[1][12] = String::new());
+    let err = app::server::imports::import_moodle(&app.db, &no_framework, true)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Is framework"), "{err}");
+    let err = app::server::imports::import_moodle(
+        &app.db,
+        b"Parent id number,Id number\n\xff\xfe,x\n",
+        false,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("line 2") && err.contains("UTF-8"), "{err}");
+    let err = app::server::imports::import_moodle(&app.db, b"", false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("empty"), "{err}");
+    assert_eq!(count(&app, "select count(*) from framework").await, 1);
+}
+
+#[test]
+fn the_cli_prints_the_new_framework_id_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("oecd.csv");
+    std::fs::write(&file, oecd()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
+        .args(["import", "moodle-csv"])
+        .arg(&file)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.trim().lines().last().unwrap();
+    assert!(last.parse::<i64>().unwrap() > 0, "{stdout}");
+    // A bad file: a clear message and a failing exit code, nothing printed as an id.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "not,a,framework\n1,2,3\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
+        .args(["import", "moodle-csv"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+}
