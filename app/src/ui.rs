@@ -92,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("units") ssr=SsrMode::Async view=UnitsPage/>
                     <Route path=path!("frameworks") ssr=SsrMode::Async view=frameworks::FrameworksPage/>
                     <Route path=path!("frameworks/blend") ssr=SsrMode::Async view=pages::blend::BlendPage/>
+                    <Route path=path!("frameworks/import") ssr=SsrMode::Async view=pages::imports::ImportPage/>
+                    <Route path=path!("frameworks/import/:id") ssr=SsrMode::Async view=pages::imports::ImportPreviewPage/>
                     <Route path=path!("frameworks/:id") ssr=SsrMode::Async view=frameworks::FrameworkEditorPage/>
                     <Route path=path!("frameworks/:id/scale") ssr=SsrMode::Async view=pages::scale::ScalePage/>
                     <Route path=path!("frameworks/:id/view") ssr=SsrMode::Async view=pages::browse::BrowsePage/>

@@ -2,7 +2,7 @@
 //! JavaScript) and the download, served as an attachment with `nosniff`. The rules live in
 //! `app::server::evidence`; these handlers translate HTTP.
 
-use crate::middleware::{encode, local_part, strip_feedback};
+use crate::middleware::{back_to_form, json_answer, read_upload, wants_html};
 use app::api::AppError;
 use app::server::ctx::Caller;
 use app::server::{evidence, AppState};
@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 
 /// `POST /evidence/upload` and `GET /evidence/{id}`.
 pub fn routes() -> Router<AppState> {
@@ -20,45 +20,13 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}", get(download))
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
 /// A browser goes back to the form's page (with `?error=&field=` on failure); an API
 /// client gets JSON and the status.
 fn answer(headers: &HeaderMap, result: Result<i64, AppError>) -> Response {
-    let referer = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .map(|r| strip_feedback(&local_part(r)));
-    match (wants_html(headers), referer) {
-        (true, Some(back)) => {
-            let mut location = back;
-            if let Err(e) = &result {
-                location.push(if location.contains('?') { '&' } else { '?' });
-                location.push_str(&format!("error={}", encode(&e.to_string())));
-                if let Some(f) = e.field() {
-                    location.push_str(&format!("&field={}", encode(f)));
-                }
-            }
-            let mut res = Response::new(Body::empty());
-            *res.status_mut() = StatusCode::SEE_OTHER;
-            if let Ok(v) = HeaderValue::from_str(&location) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            res
-        }
-        _ => match result {
-            Ok(id) => Json(id).into_response(),
-            Err(e) => (
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                Json(e),
-            )
-                .into_response(),
-        },
+    if wants_html(headers) && headers.contains_key(header::REFERER) {
+        back_to_form(headers, result.as_ref().err(), "/")
+    } else {
+        json_answer(result)
     }
 }
 
@@ -70,33 +38,9 @@ async fn upload(
 ) -> Response {
     let result = async {
         let me = caller.0.ok_or(AppError::Unauthenticated)?;
-        let mut multipart = multipart.map_err(|_| {
-            AppError::invalid("file", "The upload form is damaged; reload the page.")
-        })?;
-        let mut rating: Option<i64> = None;
-        let mut file: Option<(String, Vec<u8>)> = None;
-        while let Some(field) = multipart.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::invalid("file", "The file is larger than this server accepts.")
-            } else {
-                AppError::invalid("file", "The upload was interrupted; try again.")
-            }
-        })? {
-            match field.name() {
-                Some("rating") => {
-                    let text = field.text().await.unwrap_or_default();
-                    rating = text.trim().parse().ok();
-                }
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("").to_string();
-                    let bytes = field.bytes().await.map_err(|_| {
-                        AppError::invalid("file", "The file is larger than this server accepts.")
-                    })?;
-                    file = Some((name, bytes.to_vec()));
-                }
-                _ => {}
-            }
-        }
+        let up = read_upload(multipart).await?;
+        let rating: Option<i64> = up.fields.get("rating").and_then(|r| r.trim().parse().ok());
+        let file = up.file;
         let rating = rating
             .ok_or_else(|| AppError::invalid("rating", "The form is damaged; reload the page."))?;
         let (name, bytes) =

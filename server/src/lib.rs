@@ -8,6 +8,7 @@ pub mod bench_org;
 pub mod cli;
 pub mod evidence;
 pub mod exports;
+pub mod imports;
 pub mod middleware;
 pub mod startup;
 pub mod telemetry;

@@ -186,6 +186,96 @@ pub fn encode(s: &str) -> String {
     out
 }
 
+/// A browser (not a script) made the request: it accepts HTML.
+pub fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// A 303 to `location`.
+pub fn see_other(location: &str) -> Response {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// Back to the form's page (the referer, else `fallback`), with `?error=&field=` when the
+/// plain form post failed.
+pub fn back_to_form(
+    headers: &axum::http::HeaderMap,
+    error: Option<&AppError>,
+    fallback: &str,
+) -> Response {
+    let mut location = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(|r| strip_feedback(&local_part(r)))
+        .unwrap_or_else(|| fallback.to_string());
+    if let Some(e) = error {
+        location.push(if location.contains('?') { '&' } else { '?' });
+        location.push_str(&format!("error={}", encode(&e.to_string())));
+        if let Some(f) = e.field() {
+            location.push_str(&format!("&field={}", encode(f)));
+        }
+    }
+    see_other(&location)
+}
+
+/// A script's answer: the value as JSON, or the error with its status.
+pub fn json_answer<T: serde::Serialize>(result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(v) => axum::Json(v).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            axum::Json(e),
+        )
+            .into_response(),
+    }
+}
+
+/// A multipart form read whole: its text fields and its `file` field (name and bytes).
+pub struct Upload {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Reads a multipart form (the body limit applies); a damaged or too large upload is an
+/// error on the `file` field.
+pub async fn read_upload(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Upload, AppError> {
+    let mut multipart = multipart
+        .map_err(|_| AppError::invalid("file", "The upload form is damaged; reload the page."))?;
+    let mut up = Upload {
+        fields: Default::default(),
+        file: None,
+    };
+    let too_large = || AppError::invalid("file", "The file is larger than this server accepts.");
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::invalid("file", "The upload was interrupted; try again.")
+        }
+    })? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|_| too_large())?;
+            up.file = Some((file_name, bytes.to_vec()));
+        } else {
+            up.fields
+                .insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    Ok(up)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,6 +49,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         .route("/api/{*fn_name}", get(server_fns).post(server_fns))
         .merge(crate::evidence::routes())
         .merge(crate::exports::routes())
+        .merge(crate::imports::routes())
         .leptos_routes_with_context(
             &state,
             routes,

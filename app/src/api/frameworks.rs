@@ -314,3 +314,32 @@ pub async fn published_framework(
     })
     .await
 }
+
+/// What a staged import file would create, with every problem by line (admins only).
+#[server(prefix = "/api", endpoint = "imports/preview")]
+pub async fn import_preview(id: i64) -> Result<crate::domain::moodle::ImportPreview, AppError> {
+    use crate::server::{ctx, imports};
+    ctx::reply(async move {
+        let (st, me) = ctx::admin()?;
+        imports::preview(&st.db, &me, id).await
+    })
+    .await
+}
+
+/// Imports a staged file as a new draft framework, then opens it; `skip_bad_rows` (a
+/// checkbox or button value) imports only the valid rows of a file with problems.
+#[server(prefix = "/api", endpoint = "imports/confirm")]
+pub async fn confirm_import(
+    id: i64,
+    #[server(default)] skip_bad_rows: Option<String>,
+) -> Result<FrameworkId, AppError> {
+    use crate::server::{ctx, imports};
+    ctx::reply(async move {
+        let (st, me) = ctx::admin()?;
+        let skip = skip_bad_rows.is_some_and(|v| !v.is_empty() && v != "0");
+        let framework = imports::confirm(&st.db, &me, id, skip).await?;
+        leptos_axum::redirect(&format!("/frameworks/{framework}"));
+        Ok(framework)
+    })
+    .await
+}

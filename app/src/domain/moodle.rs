@@ -352,6 +352,53 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
     })
 }
 
+/// What an uploaded file would create, shown before the admin confirms.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportPreview {
+    /// The staged upload.
+    pub id: i64,
+    pub file_name: String,
+    /// "Moodle competency CSV".
+    pub format: String,
+    pub name: String,
+    pub scale: Vec<String>,
+    pub competencies: u32,
+    pub skills: u32,
+    /// Top-level nodes.
+    pub roots: u32,
+    /// Deepest level of nesting (1: only top-level nodes).
+    pub depth: u32,
+    /// Rows that cannot be imported: (line, why).
+    pub problems: Vec<(usize, String)>,
+}
+
+impl ImportPreview {
+    /// The preview of a plan.
+    pub fn of(id: i64, file_name: &str, p: &MoodlePlan) -> ImportPreview {
+        let mut depth = vec![0u32; p.nodes.len()];
+        for (i, n) in p.nodes.iter().enumerate() {
+            depth[i] = n.parent.map_or(1, |q| depth[q] + 1);
+        }
+        let count = |k: NodeKind| p.nodes.iter().filter(|n| n.kind == k).count() as u32;
+        ImportPreview {
+            id,
+            file_name: file_name.to_string(),
+            format: "Moodle competency CSV".into(),
+            name: p.name.clone(),
+            scale: p.scale.clone(),
+            competencies: count(NodeKind::Competency),
+            skills: count(NodeKind::Skill),
+            roots: p.nodes.iter().filter(|n| n.parent.is_none()).count() as u32,
+            depth: depth.iter().copied().max().unwrap_or(0),
+            problems: p
+                .problems
+                .iter()
+                .map(|x| (x.line, x.message.clone()))
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +468,8 @@ mod tests {
         assert_eq!(p.nodes[1].kind, NodeKind::Skill);
         assert_eq!(p.nodes[0].kind, NodeKind::Competency);
         assert_eq!(p.nodes[0].definition, "About Root");
+        let v = ImportPreview::of(7, "f.csv", &p);
+        assert_eq!((v.competencies, v.skills, v.roots, v.depth), (1, 1, 1, 2));
     }
 
     #[test]

@@ -6,8 +6,9 @@ use super::db::Db;
 use super::frameworks::{insert_framework, insert_scale};
 use super::now_ms;
 use crate::api::AppError;
-use crate::domain::moodle::{plan, MoodlePlan, Problem};
+use crate::domain::moodle::{plan, ImportPreview, MoodlePlan, Problem};
 use crate::domain::scale::{Scale, ScaleLevel};
+use crate::domain::CurrentUser;
 use crate::domain::FrameworkId;
 
 /// Largest import file.
@@ -155,4 +156,98 @@ pub async fn import_moodle(
         nodes: ids.len(),
         skipped: p.problems,
     })
+}
+
+/// Formats an upload may have.
+pub const FORMATS: &[(&str, &str)] = &[("moodle-csv", "Moodle competency CSV")];
+
+/// How long an unconfirmed upload is kept.
+const STAGED_FOR_MS: i64 = 24 * 3_600_000;
+
+fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
+    if me.caps().administer {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Keeps an uploaded file for its preview; a file that cannot be read as the format at
+/// all is refused at once. Returns the staged upload's id.
+pub async fn stage(
+    db: &Db,
+    me: &CurrentUser,
+    format: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<i64, AppError> {
+    admin_only(me)?;
+    if !FORMATS.iter().any(|f| f.0 == format) {
+        return Err(AppError::invalid("format", "Choose the file's format."));
+    }
+    if bytes.is_empty() {
+        return Err(file_error("Choose a file to import.".into()));
+    }
+    plan_moodle(bytes)?;
+    let content =
+        String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)).into_owned();
+    let now = now_ms();
+    sqlx::query("delete from pending_import where created_at < $1")
+        .bind(now - STAGED_FOR_MS)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    let name: String = file_name.chars().take(200).collect();
+    sqlx::query_scalar(
+        "insert into pending_import (person_id, format, file_name, content, created_at) \
+         values ($1, $2, $3, $4, $5) returning id",
+    )
+    .bind(me.id.0)
+    .bind(format)
+    .bind(name)
+    .bind(content)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)
+}
+
+async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<(String, String), AppError> {
+    admin_only(me)?;
+    sqlx::query_as("select file_name, content from pending_import where id = $1 and person_id = $2")
+        .bind(id)
+        .bind(me.id.0)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            AppError::NotFound("That upload (it may have been imported already, or expired)".into())
+        })
+}
+
+/// What a staged upload would create, with every problem.
+pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview, AppError> {
+    let (name, content) = staged(db, me, id).await?;
+    Ok(ImportPreview::of(
+        id,
+        &name,
+        &plan_moodle(content.as_bytes())?,
+    ))
+}
+
+/// Imports a staged upload (all or nothing, or only its valid rows) and forgets it.
+pub async fn confirm(
+    db: &Db,
+    me: &CurrentUser,
+    id: i64,
+    skip_bad_rows: bool,
+) -> Result<FrameworkId, AppError> {
+    let (_, content) = staged(db, me, id).await?;
+    let done = import_moodle(db, content.as_bytes(), skip_bad_rows).await?;
+    sqlx::query("delete from pending_import where id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    Ok(done.framework)
 }

@@ -5,6 +5,7 @@ pub mod browse;
 pub mod careers;
 pub mod frameworks;
 pub mod home;
+pub mod imports;
 pub mod not_found;
 pub mod people;
 pub mod positions;

@@ -3,8 +3,7 @@
 
 use crate::helpers::*;
 use app::server::Settings;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -35,46 +34,15 @@ async fn upload(
     bytes: &[u8],
     html: bool,
 ) -> Res {
-    let boundary = "----proficio-test-boundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"rating\"\r\n\r\n{rating}\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let mut b = Request::post("/evidence/upload")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::CONTENT_LENGTH, body.len())
-        .header(header::HOST, "localhost:3000")
-        .header(header::ORIGIN, "http://localhost:3000")
-        .header(
-            header::ACCEPT,
-            if html {
-                "text/html,*/*;q=0.8"
-            } else {
-                "application/json"
-            },
-        )
-        .header(
-            header::REFERER,
-            "http://localhost:3000/skills/history?node=1",
-        );
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    app.send(b.body(Body::from(body)).unwrap()).await
+    app.post_multipart(
+        "/evidence/upload",
+        &[("rating", rating)],
+        (name, bytes),
+        html,
+        "/skills/history?node=1",
+        cookie,
+    )
+    .await
 }
 
 /// Liam's pending self-rating on Testing, as a rating id.

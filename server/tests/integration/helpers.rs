@@ -277,3 +277,58 @@ pub fn as_user(id: i64, role: app::domain::Role) -> app::domain::CurrentUser {
         unread: 0,
     }
 }
+
+impl TestApp {
+    /// POST a multipart form with text `fields` and one file (`name`, `bytes`) the way a
+    /// browser does (`html`: it wants HTML back) or a script does.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        html: bool,
+        referer: &str,
+        cookie: Option<&str>,
+    ) -> Res {
+        let boundary = "----proficio-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut b = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::HOST, "localhost:3000")
+            .header(header::ORIGIN, "http://localhost:3000")
+            .header(
+                header::ACCEPT,
+                if html {
+                    "text/html,*/*;q=0.8"
+                } else {
+                    "application/json"
+                },
+            )
+            .header(header::REFERER, format!("http://localhost:3000{referer}"));
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+}

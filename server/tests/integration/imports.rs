@@ -2,6 +2,7 @@
 //! line; the CLI prints the new framework's id on its last line.
 
 use crate::helpers::*;
+use axum::http::StatusCode;
 
 fn oecd() -> String {
     let path = concat!(
@@ -201,4 +202,93 @@ fn the_cli_prints_the_new_framework_id_last() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+}
+
+#[tokio::test]
+async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
+    let app = TestApp::demo_unrated().await;
+    let before: i64 = count(&app, "select count(*) from framework").await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    // A browser's upload goes to the preview; nothing is imported yet.
+    let file = oecd();
+    let res = app
+        .post_multipart(
+            "/frameworks/import",
+            &[("format", "moodle-csv")],
+            ("oecd.csv", file.as_bytes()),
+            true,
+            "/frameworks/import",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let location = res.location().unwrap();
+    let id = location
+        .strip_prefix("/frameworks/import/")
+        .expect("to the preview")
+        .to_string();
+    assert_eq!(count(&app, "select count(*) from framework").await, before);
+    let page = app.get(&location, Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Import \u{201c}OECD\u{201d}"),
+        "the preview names the framework"
+    );
+    let preview = app
+        .call("/api/imports/preview", &[("id", &id)], Some(&admin))
+        .await
+        .json();
+    assert_eq!(
+        preview["competencies"].as_i64().unwrap() + preview["skills"].as_i64().unwrap(),
+        64
+    );
+    assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
+    // Confirming imports it once; the staged file is gone afterwards.
+    let res = app
+        .call("/api/imports/confirm", &[("id", &id)], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        count(&app, "select count(*) from framework").await,
+        before + 1
+    );
+    let again = app
+        .call("/api/imports/confirm", &[("id", &id)], Some(&admin))
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    // A broken file goes back to the form with the reason, staged nothing.
+    let res = app
+        .post_multipart(
+            "/frameworks/import",
+            &[("format", "moodle-csv")],
+            ("x.csv", b"a,b\n1,2\n"),
+            true,
+            "/frameworks/import",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let back = res.location().unwrap();
+    assert!(
+        back.starts_with("/frameworks/import?error=") && back.contains("field=file"),
+        "{back}"
+    );
+    // Only admins may import; another admin's staged file is not found for HR either.
+    let hr = app.sign_in(HR, PW).await;
+    let res = app
+        .post_multipart(
+            "/frameworks/import",
+            &[("format", "moodle-csv")],
+            ("oecd.csv", file.as_bytes()),
+            false,
+            "/frameworks/import",
+            Some(&hr),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .call("/api/imports/preview", &[("id", &id)], Some(&hr))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
 }

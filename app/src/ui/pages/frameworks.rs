@@ -85,7 +85,9 @@ pub fn FrameworksPage() -> impl IntoView {
                 <p class="muted">
                     "Or build one from parts of existing frameworks: "
                     <a href="/frameworks/blend">"Blend frameworks"</a>
-                    "."
+                    "; or "
+                    <a href="/frameworks/import">"import a framework file"</a>
+                    " (Moodle competency CSV)."
                 </p>
                 <section class="card" aria-labelledby="new-fw-h">
                     <h2 id="new-fw-h">"New framework"</h2>

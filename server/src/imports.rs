@@ -1,0 +1,41 @@
+//! The import upload over plain HTTP (a multipart form works without JavaScript): the
+//! file is staged and the browser goes to its preview. The rules live in
+//! `app::server::imports`.
+
+use crate::middleware::{back_to_form, json_answer, read_upload, see_other, wants_html};
+use app::api::AppError;
+use app::server::ctx::Caller;
+use app::server::{imports, AppState};
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Extension, Router};
+
+/// `POST /frameworks/import`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/frameworks/import", post(upload))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let up = read_upload(multipart).await?;
+        let format = up.fields.get("format").cloned().unwrap_or_default();
+        let file = up.file;
+        let (name, bytes) =
+            file.ok_or_else(|| AppError::invalid("file", "Choose a file to import."))?;
+        imports::stage(&state.db, &me, format.trim(), &name, &bytes).await
+    }
+    .await;
+    match result {
+        Ok(id) if wants_html(&headers) => see_other(&format!("/frameworks/import/{id}")),
+        Err(e) if wants_html(&headers) => back_to_form(&headers, Some(&e), "/frameworks/import"),
+        other => json_answer(other),
+    }
+}
