@@ -26,6 +26,12 @@ test('an admin uploads a Moodle CSV, sees the preview, confirms and browses the 
   await expect(page).toHaveURL(/\/frameworks\/\d+$/);
   await expect(page.getByRole('heading', { level: 1, name: 'OECD' })).toBeVisible();
   await expect(page.getByRole('treeitem').first()).toBeVisible();
+
+  // And back out as Moodle CSV.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export Moodle CSV' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('oecd-moodle.csv');
 });
 
 test('a file with problems is refused at once with the reason', async ({ page }, info) => {

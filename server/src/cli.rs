@@ -88,6 +88,23 @@ pub enum Command {
         #[arg(long)]
         skip_bad_rows: bool,
     },
+    /// Write a framework in a format other tools read (to standard output unless -o).
+    Export {
+        /// The format.
+        format: ExportFormat,
+        /// The framework's id.
+        framework: i64,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Formats `proficio export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Moodle's competency-framework CSV (14 columns).
+    MoodleCsv,
 }
 
 /// Formats `proficio import` reads.

@@ -12,9 +12,55 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use serde::Deserialize;
 
-/// `GET /reports/org.csv?unit=&framework=`.
+/// `GET /reports/org.csv?unit=&framework=` and `GET /frameworks/{id}/moodle.csv`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/reports/org.csv", get(org_csv))
+    Router::new()
+        .route("/reports/org.csv", get(org_csv))
+        .route("/frameworks/{id}/moodle.csv", get(moodle_csv))
+}
+
+/// A CSV attachment, or the error as text with its status.
+fn csv_download(result: Result<(String, String), AppError>) -> Response {
+    match result {
+        Ok((name, text)) => {
+            let mut res = Response::new(Body::from(text));
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            res
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
+    }
+}
+
+async fn moodle_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    csv_download(
+        async {
+            let me = caller.0.ok_or(AppError::Unauthenticated)?;
+            let id: i64 = id
+                .parse()
+                .map_err(|_| AppError::NotFound("That framework".into()))?;
+            app::server::imports::export_moodle(&state.db, &me, app::domain::FrameworkId(id)).await
+        }
+        .await,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,31 +83,11 @@ async fn org_csv(
         orgreports::org_report(&state.db, &me, unit, framework).await
     }
     .await;
-    match result {
-        Ok(report) => {
-            let name = match &report.unit {
-                Some((u, _)) => format!("competency-status-unit-{}.csv", u.0),
-                None => "competency-status.csv".to_string(),
-            };
-            let mut res = Response::new(Body::from(orgreports::to_csv(&report)));
-            let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            res
-        }
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            e.to_string(),
-        )
-            .into_response(),
-    }
+    csv_download(result.map(|report| {
+        let name = match &report.unit {
+            Some((u, _)) => format!("competency-status-unit-{}.csv", u.0),
+            None => "competency-status.csv".to_string(),
+        };
+        (name, orgreports::to_csv(&report))
+    }))
 }

@@ -104,6 +104,39 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("{}", done.framework.0);
             Ok(())
         }
+        Some(Command::Export {
+            format,
+            framework,
+            output,
+        }) => {
+            let db = Db::open(&url).await?;
+            // The command line is trusted like an admin.
+            let admin = app::domain::CurrentUser {
+                id: app::domain::PersonId(0),
+                name: "proficio export".into(),
+                email: String::new(),
+                role: app::domain::Role::Admin,
+                direct_reports: 0,
+                unread: 0,
+            };
+            let (_, text) = match format {
+                server::cli::ExportFormat::MoodleCsv => {
+                    app::server::imports::export_moodle(
+                        &db,
+                        &admin,
+                        app::domain::FrameworkId(framework),
+                    )
+                    .await
+                }
+            }
+            .map_err(|e| e.to_string())?;
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         Some(Command::Backup { file }) => {
             let db = Db::open(&url).await?;
             backup::run(&db, &file).await?;

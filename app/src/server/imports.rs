@@ -251,3 +251,163 @@ pub async fn confirm(
         .map_err(internal)?;
     Ok(done.framework)
 }
+
+fn html_paragraph(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<p>{}</p>",
+        escaped.lines().collect::<Vec<_>>().join("<br>")
+    )
+}
+
+/// A framework as Moodle's 14-column competency-framework CSV: the framework row with its
+/// scale, then every node, parents first, identified by its identifier. Returns the file
+/// name and the text. Admins only.
+pub async fn export_moodle(
+    db: &Db,
+    me: &CurrentUser,
+    id: FrameworkId,
+) -> Result<(String, String), AppError> {
+    admin_only(me)?;
+    let tree = super::frameworks::tree(db, id).await?;
+    let fw_ident: String = sqlx::query_scalar("select external_id from framework where id = $1")
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let details: std::collections::HashMap<i64, (String, String)> =
+        sqlx::query_as::<_, (i64, String, String)>(
+            "select id, external_id, definition from framework_node where framework_id = $1",
+        )
+        .bind(id.0)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(n, e, d)| (n, (e, d)))
+        .collect();
+    let levels = tree.scale.levels();
+    let threshold = usize::from(tree.scale.threshold().get());
+    let mut config = vec![serde_json::json!({"scaleid": "0"})];
+    for i in 1..=levels.len() {
+        config.push(serde_json::json!({
+            "id": i, "scaledefault": i32::from(i == 1), "proficient": i32::from(i >= threshold)
+        }));
+    }
+    let depth = tree
+        .nodes
+        .iter()
+        .map(|n| n.depth)
+        .max()
+        .map_or(0, |d| d + 1);
+    let taxonomy: Vec<&str> = (0..depth)
+        .map(
+            |d| match tree.nodes.iter().find(|n| n.depth == d).map(|n| n.kind) {
+                Some(crate::domain::tree::NodeKind::Category) => "domain",
+                Some(crate::domain::tree::NodeKind::Skill) => "behaviour",
+                _ => "competency",
+            },
+        )
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]| {
+        w.write_record(r).map_err(|e| {
+            tracing::error!(error = %e, "CSV export");
+            AppError::Internal
+        })
+    };
+    write(
+        &mut w,
+        [
+            "Parent id number",
+            "Id number",
+            "Shortname",
+            "Description",
+            "Description format",
+            "Scale values",
+            "Scale configuration",
+            "Rule type (optional)",
+            "Rule outcome (optional)",
+            "Rule config (optional)",
+            "Cross referenced competency id numbers",
+            "Exported id (optional)",
+            "Is framework",
+            "Taxonomy",
+        ],
+    )?;
+    let scale_values = levels
+        .iter()
+        .map(|l| l.name.replace(',', " "))
+        .collect::<Vec<_>>()
+        .join(",");
+    let config = serde_json::Value::Array(config).to_string();
+    let description = html_paragraph(&tree.framework.description);
+    let taxonomy = taxonomy.join(",");
+    let fw_id = tree.framework.id.0.to_string();
+    write(
+        &mut w,
+        [
+            "",
+            &fw_ident,
+            &tree.framework.name,
+            &description,
+            "1",
+            &scale_values,
+            &config,
+            "",
+            "",
+            "",
+            "",
+            &fw_id,
+            "1",
+            &taxonomy,
+        ],
+    )?;
+    let ident =
+        |n: crate::domain::NodeId| details.get(&n.0).map(|d| d.0.clone()).unwrap_or_default();
+    for n in &tree.nodes {
+        let parent = n.parent.map(ident).unwrap_or_default();
+        let own = ident(n.id);
+        let definition = html_paragraph(details.get(&n.id.0).map_or("", |d| d.1.as_str()));
+        let node_id = n.id.0.to_string();
+        write(
+            &mut w,
+            [
+                &parent,
+                &own,
+                &n.title,
+                &definition,
+                "1",
+                "",
+                "",
+                "",
+                "0",
+                "null",
+                "",
+                &node_id,
+                "",
+                "",
+            ],
+        )?;
+    }
+    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
+    let slug: String = tree
+        .framework
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok((
+        format!("{}-moodle.csv", slug.trim_matches('-')),
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)?,
+    ))
+}

@@ -190,6 +190,25 @@ fn the_cli_prints_the_new_framework_id_last() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let last = stdout.trim().lines().last().unwrap();
     assert!(last.parse::<i64>().unwrap() > 0, "{stdout}");
+    // ...and exports it again, to standard output or a file.
+    let exported = dir.path().join("out.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
+        .args(["export", "moodle-csv", last, "-o"])
+        .arg(&exported)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        shape(&std::fs::read_to_string(&exported).unwrap()),
+        shape(&oecd())
+    );
     // A bad file: a clear message and a failing exit code, nothing printed as an id.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "not,a,framework\n1,2,3\n").unwrap();
@@ -289,6 +308,77 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = app
         .call("/api/imports/preview", &[("id", &id)], Some(&hr))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+/// (id number, title, definition, parent's id number) of every node, in file order.
+type Shape = Vec<(String, String, String, String)>;
+
+fn shape(text: &str) -> Shape {
+    let (header, rows) = app::server::imports::read_moodle_csv(text.as_bytes()).unwrap();
+    let plan = app::domain::moodle::plan(&header, &rows).unwrap();
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    plan.nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id_number.clone(),
+                n.title.clone(),
+                n.definition.clone(),
+                n.parent
+                    .map(|p| plan.nodes[p].id_number.clone())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_moodle_framework_round_trips_through_export() {
+    let app = TestApp::demo_unrated().await;
+    let done = app::server::imports::import_moodle(&app.db, oecd().as_bytes(), false)
+        .await
+        .unwrap();
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app
+        .get(
+            &format!("/frameworks/{}/moodle.csv", done.framework.0),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("oecd-moodle.csv"));
+    // Same identifiers, titles, texts, hierarchy and order as the file imported.
+    assert_eq!(shape(&res.body), shape(&oecd()));
+    let again = app::server::imports::import_moodle(&app.db, res.body.as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!(again.nodes, 64);
+    let levels: Vec<String> = sqlx::query_scalar(
+        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
+    )
+    .bind(again.framework.0)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(levels, ["Not yet competent", "Competent"]);
+    // A demo framework exports too; only admins may export.
+    let demo: i64 = sqlx::query_scalar("select min(id) from framework")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = app
+        .get(&format!("/frameworks/{demo}/moodle.csv"), Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!shape(&res.body).is_empty());
+    let hr = app.sign_in(HR, PW).await;
+    let res = app
+        .get(&format!("/frameworks/{demo}/moodle.csv"), Some(&hr))
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
