@@ -51,6 +51,24 @@ pub struct MoodlePlan {
     pub problems: Vec<Problem>,
 }
 
+/// The 14 columns of Moodle 3.1+, in order.
+pub const COLUMNS: [&str; 14] = [
+    "Parent id number",
+    "Id number",
+    "Shortname",
+    "Description",
+    "Description format",
+    "Scale values",
+    "Scale configuration",
+    "Rule type (optional)",
+    "Rule outcome (optional)",
+    "Rule config (optional)",
+    "Cross referenced competency id numbers",
+    "Exported id (optional)",
+    "Is framework",
+    "Taxonomy",
+];
+
 const PARENT: &str = "parent id number";
 const ID: &str = "id number";
 const SHORTNAME: &str = "shortname";
@@ -404,25 +422,7 @@ mod tests {
     use super::*;
 
     fn header() -> Vec<String> {
-        [
-            "Parent id number",
-            "Id number",
-            "Shortname",
-            "Description",
-            "Description format",
-            "Scale values",
-            "Scale configuration",
-            "Rule type (optional)",
-            "Rule outcome (optional)",
-            "Rule config (optional)",
-            "Cross referenced competency id numbers",
-            "Exported id (optional)",
-            "Is framework",
-            "Taxonomy",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+        COLUMNS.iter().map(|s| s.to_string()).collect()
     }
 
     fn row(parent: &str, id: &str, name: &str, framework: bool) -> Vec<String> {

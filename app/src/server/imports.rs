@@ -319,25 +319,7 @@ pub async fn export_moodle(
             AppError::Internal
         })
     };
-    write(
-        &mut w,
-        [
-            "Parent id number",
-            "Id number",
-            "Shortname",
-            "Description",
-            "Description format",
-            "Scale values",
-            "Scale configuration",
-            "Rule type (optional)",
-            "Rule outcome (optional)",
-            "Rule config (optional)",
-            "Cross referenced competency id numbers",
-            "Exported id (optional)",
-            "Is framework",
-            "Taxonomy",
-        ],
-    )?;
+    write(&mut w, crate::domain::moodle::COLUMNS)?;
     let scale_values = levels
         .iter()
         .map(|l| l.name.replace(',', " "))

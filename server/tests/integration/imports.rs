@@ -19,6 +19,17 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// The names of a framework's scale levels, lowest first.
+async fn scale_names(app: &TestApp, framework: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
+    )
+    .bind(framework)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn the_oecd_moodle_framework_imports_whole() {
     let app = TestApp::empty().await;
@@ -67,14 +78,10 @@ async fn the_oecd_moodle_framework_imports_whole() {
     )
     .await;
     assert_eq!(ids, 64);
-    let levels: Vec<String> = sqlx::query_scalar(
-        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
-    )
-    .bind(f)
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(levels, ["Not yet competent", "Competent"]);
+    assert_eq!(
+        scale_names(&app, f).await,
+        ["Not yet competent", "Competent"]
+    );
     // Siblings keep the file's order.
     let first: String = sqlx::query_scalar(
         "select title from framework_node where framework_id = $1 and parent_id is null order by position limit 1",
@@ -358,14 +365,10 @@ async fn a_moodle_framework_round_trips_through_export() {
         .await
         .unwrap();
     assert_eq!(again.nodes, 64);
-    let levels: Vec<String> = sqlx::query_scalar(
-        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
-    )
-    .bind(again.framework.0)
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(levels, ["Not yet competent", "Competent"]);
+    assert_eq!(
+        scale_names(&app, again.framework.0).await,
+        ["Not yet competent", "Competent"]
+    );
     // A demo framework exports too; only admins may export.
     let demo: i64 = sqlx::query_scalar("select min(id) from framework")
         .fetch_one(&app.db.pool)
