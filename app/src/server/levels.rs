@@ -44,10 +44,7 @@ pub(crate) async fn upsert(
             .await
             .map_err(internal)?
             .flatten();
-    let expires = validity
-        .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| *m > 0)
-        .and_then(|m| add_months(at_ms, m));
+    let expires = expiry(validity, at_ms);
     sqlx::query(
         "insert into current_level (person_id, node_id, level, rating_id, rated_at, expires_at) \
          values ($1, $2, $3, $4, $5, $6) \
@@ -66,6 +63,34 @@ pub(crate) async fn upsert(
     .await
     .map_err(internal)?;
     Ok(())
+}
+
+/// When a level validated at `at_ms` expires, for a node valid for `validity_months`.
+pub(crate) fn expiry(validity_months: Option<i64>, at_ms: i64) -> Option<i64> {
+    validity_months
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| *m > 0)
+        .and_then(|m| add_months(at_ms, m))
+}
+
+/// Whether a stored rating validates (the rule of [`RatingRecord::is_validated`]).
+pub(crate) fn counts(
+    id: i64,
+    node: i64,
+    level: i64,
+    source: &str,
+    review: Option<&str>,
+    at_ms: i64,
+) -> bool {
+    RatingRecord {
+        id,
+        node: NodeId(node),
+        level: u8::try_from(level).unwrap_or(0),
+        source: Source::parse(source).unwrap_or(Source::Peer),
+        review: review.and_then(Review::parse),
+        at_ms,
+    }
+    .is_validated()
 }
 
 /// Tells open pages that current levels changed.
@@ -135,15 +160,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
     .map_err(internal)?;
     let mut latest: HashMap<(i64, i64), (i64, i64, i64)> = HashMap::new();
     for (id, person, node, level, source, review, at) in rows {
-        let r = RatingRecord {
-            id,
-            node: NodeId(node),
-            level: u8::try_from(level).unwrap_or(0),
-            source: Source::parse(&source).unwrap_or(Source::Peer),
-            review: review.as_deref().and_then(Review::parse),
-            at_ms: at,
-        };
-        if !r.is_validated() {
+        if !counts(id, node, level, &source, review.as_deref(), at) {
             continue;
         }
         let slot = latest.entry((person, node)).or_insert((at, id, level));
@@ -170,13 +187,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
             "insert into current_level (person_id, node_id, level, rating_id, rated_at, expires_at) values ",
         );
         for (i, ((person, node), (at, id, level))) in chunk.iter().enumerate() {
-            let expires = validity
-                .get(node)
-                .copied()
-                .flatten()
-                .and_then(|m| u32::try_from(m).ok())
-                .filter(|m| *m > 0)
-                .and_then(|m| add_months(*at, m));
+            let expires = expiry(validity.get(node).copied().flatten(), *at);
             if i > 0 {
                 sql.push(',');
             }

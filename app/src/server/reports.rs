@@ -214,6 +214,59 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     Ok(map)
 }
 
+/// Levels that count at `now` of `people` on `nodes`, by (person, node).
+async fn current_levels_of(
+    db: &Db,
+    people: &[i64],
+    nodes: impl Iterator<Item = i64>,
+    now: i64,
+) -> Result<HashMap<(i64, i64), u8>, AppError> {
+    if people.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select person_id, node_id, level, expires_at from current_level \
+         where person_id in ({}) and node_id in ({})",
+        id_list(people.iter().copied()),
+        id_list(nodes)
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, n, l, e)| ((p, n), effective(l, e, now).0))
+        .collect())
+}
+
+/// (id, name, position title, unit name) of people.
+type PersonRow = (i64, String, Option<String>, Option<String>);
+
+/// Who `people` are, for result lists.
+async fn people_rows(db: &Db, people: &[i64]) -> Result<Vec<PersonRow>, AppError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select p.id, p.name, j.title, u.name from person p \
+         left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+         where p.id in ({})",
+        id_list(people.iter().copied())
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)
+}
+
+/// The recursive CTE `team(id)` of `me`'s direct and indirect reports.
+fn team_cte(me: &CurrentUser) -> String {
+    format!(
+        "team(id) as (select id from person where manager_id = {me} \
+         union select p.id from person p join team t on p.manager_id = t.id)",
+        me = me.id.0
+    )
+}
+
 /// Most candidates a talent search returns.
 pub const MAX_CANDIDATES: usize = 50;
 
@@ -302,11 +355,7 @@ pub async fn talent_search(
     let mut with = Vec::new();
     let mut scope = Vec::new();
     if !me.caps().view_all {
-        with.push(format!(
-            "team(id) as (select id from person where manager_id = {me} \
-             union select p.id from person p join team t on p.manager_id = t.id)",
-            me = me.id.0
-        ));
+        with.push(team_cte(me));
         scope.push("p.id in (select id from team)".to_string());
     }
     if let Some(u) = unit {
@@ -356,34 +405,8 @@ pub async fn talent_search(
     .map_err(internal)?;
     let full = top.first().map_or(0, |t| t.2);
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-    let levels: Vec<(i64, i64, i64, Option<i64>)> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select person_id, node_id, level, expires_at from current_level \
-             where person_id in ({}) and node_id in ({})",
-            id_list(ids.iter().copied()),
-            id_list(criteria.iter().map(|c| c.node.0))
-        )))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-    };
-    let mut level_of: HashMap<(i64, i64), u8> = HashMap::new();
-    for (p, n, l, e) in levels {
-        level_of.insert((p, n), effective(l, e, now).0);
-    }
-    let people: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-        sqlx::AssertSqlSafe(format!(
-            "select p.id, p.name, j.title, u.name from person p \
-             left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
-             where p.id in ({})",
-            id_list(ids.iter().copied())
-        )),
-    )
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    let level_of = current_levels_of(db, &ids, criteria.iter().map(|c| c.node.0), now).await?;
+    let people = people_rows(db, &ids).await?;
     let mut candidates: Vec<Candidate> = people
         .into_iter()
         .map(|(id, name, position, unit)| {
@@ -465,11 +488,7 @@ pub async fn succession(
     let scope = if me.caps().view_all {
         String::new()
     } else {
-        format!(
-            "with recursive team(id) as (select id from person where manager_id = {me} \
-             union select p.id from person p join team t on p.manager_id = t.id) ",
-            me = me.id.0
-        )
+        format!("with recursive {} ", team_cte(me))
     };
     let in_scope = if me.caps().view_all {
         ""
@@ -498,36 +517,8 @@ pub async fn succession(
         .map_err(internal)?
     };
     let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
-    let levels: Vec<(i64, i64, i64, Option<i64>)> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select person_id, node_id, level, expires_at from current_level \
-             where person_id in ({}) and node_id in ({})",
-            id_list(ids.iter().copied()),
-            id_list(reqs.iter().map(|r| r.0))
-        )))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-    };
-    let mut level_of: HashMap<(i64, i64), u8> = HashMap::new();
-    for (p, n, l, e) in levels {
-        level_of.insert((p, n), effective(l, e, now).0);
-    }
-    let people: Vec<(i64, String, Option<String>, Option<String>)> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select p.id, p.name, j.title, u.name from person p \
-             left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
-             where p.id in ({})",
-            id_list(ids.iter().copied())
-        )))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-    };
+    let level_of = current_levels_of(db, &ids, reqs.iter().map(|r| r.0), now).await?;
+    let people = people_rows(db, &ids).await?;
     let mut candidates: Vec<Successor> = people
         .into_iter()
         .map(|(id, name, held, unit)| {

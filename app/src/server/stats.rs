@@ -12,8 +12,6 @@ use super::levels::{bump, effective};
 use super::now_ms;
 use super::positions::id_list;
 use crate::api::AppError;
-use crate::domain::rating::{add_months, RatingRecord, Review, Source};
-use crate::domain::NodeId;
 use sqlx::AnyConnection;
 use std::collections::{BTreeMap, HashMap};
 
@@ -568,24 +566,10 @@ async fn trend_history(
         while next < rows.len() && rows[next].6 < end {
             let (id, person, node, level, source, review, at) = &rows[next];
             next += 1;
-            let r = RatingRecord {
-                id: *id,
-                node: NodeId(*node),
-                level: u8::try_from(*level).unwrap_or(0),
-                source: Source::parse(source).unwrap_or(Source::Peer),
-                review: review.as_deref().and_then(Review::parse),
-                at_ms: *at,
-            };
-            if !r.is_validated() {
+            if !super::levels::counts(*id, *node, *level, source, review.as_deref(), *at) {
                 continue;
             }
-            let expires = validity
-                .get(node)
-                .copied()
-                .flatten()
-                .and_then(|m| u32::try_from(m).ok())
-                .filter(|m| *m > 0)
-                .and_then(|m| add_months(*at, m));
+            let expires = super::levels::expiry(validity.get(node).copied().flatten(), *at);
             state.insert((*person, *node), (*level, expires));
         }
         if next == 0 {
