@@ -8,6 +8,7 @@ pub mod editor;
 pub mod framework;
 pub mod heatmap;
 pub mod ids;
+pub mod imports;
 pub mod moodle;
 pub mod org;
 pub mod orgreport;

@@ -10,6 +10,7 @@ pub mod demo_positions;
 pub mod demo_ratings;
 pub mod drafting;
 pub mod evidence;
+pub mod exports;
 pub mod framework_copies;
 pub mod frameworks;
 pub mod imports;

@@ -77,8 +77,8 @@ pub enum Command {
         /// Where to write the copy (must not exist yet).
         file: PathBuf,
     },
-    /// Import a file as a new draft framework, all or nothing; prints the new framework's
-    /// id alone on the last line.
+    /// Import a file, all or nothing: a framework format makes a new draft framework and
+    /// prints its id alone on the last line; other formats print how many they wrote.
     Import {
         /// The file's format.
         format: ImportFormat,
@@ -97,12 +97,24 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// Which version: "draft" (the framework as it is now) or a published number.
+        #[arg(long, default_value = "draft")]
+        version: String,
+        /// The address people reach Proficio at (CASE URIs are made under it).
+        #[arg(
+            long,
+            env = "PROFICIO_PUBLIC_URL",
+            default_value = "http://localhost:3000"
+        )]
+        public_url: String,
     },
 }
 
 /// Formats `proficio export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
+    /// A CASE 1.1 CFPackage (JSON).
+    Case,
     /// Moodle's competency-framework CSV (14 columns).
     MoodleCsv,
 }
@@ -110,8 +122,20 @@ pub enum ExportFormat {
 /// Formats `proficio import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportFormat {
+    /// A CASE 1.1 or 1.0 CFPackage (JSON).
+    Case,
     /// Moodle's competency-framework CSV (tool_lpimportcsv, 12 or 14 columns).
     MoodleCsv,
+}
+
+impl ImportFormat {
+    /// The key `app::server::imports` uses.
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportFormat::Case => "case",
+            ImportFormat::MoodleCsv => "moodle-csv",
+        }
+    }
 }
 
 /// Options of `serve`.
@@ -128,6 +152,14 @@ pub struct ServeArgs {
     /// Hours a session lasts after sign-in.
     #[arg(long, env = "PROFICIO_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=24 * 90))]
     pub session_hours: i64,
+
+    /// The address people reach Proficio at (CASE exports make URIs under it).
+    #[arg(
+        long,
+        env = "PROFICIO_PUBLIC_URL",
+        default_value = "http://localhost:3000"
+    )]
+    pub public_url: String,
 
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PROFICIO_BODY_LIMIT", default_value_t = 12 * 1024 * 1024)]
@@ -174,6 +206,7 @@ impl ServeArgs {
                 .collect(),
             upload_dir: self.upload_dir.clone(),
             upload_max_bytes: self.upload_max_bytes,
+            public_url: self.public_url.clone(),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Report downloads over plain HTTP (a link works without JavaScript). The report itself
-//! and its permission check live in `app::server::orgreports`.
+//! Downloads over plain HTTP (a link works without JavaScript): the org report as CSV and
+//! framework exports (CASE JSON, Moodle CSV). The content and the permission checks live in
+//! `app::server::orgreports` and `app::server::exports`.
 
 use app::api::AppError;
 use app::server::ctx::Caller;
@@ -12,23 +13,27 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use serde::Deserialize;
 
-/// `GET /reports/org.csv?unit=&framework=` and `GET /frameworks/{id}/moodle.csv`.
+/// `GET /reports/org.csv?unit=&framework=`, `GET /frameworks/{id}/moodle.csv` and
+/// `GET /frameworks/{id}/case.json?version=draft|N`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports/org.csv", get(org_csv))
         .route("/frameworks/{id}/moodle.csv", get(moodle_csv))
+        .route("/frameworks/{id}/case.json", get(case_json))
 }
 
 /// A CSV attachment, or the error as text with its status.
 fn csv_download(result: Result<(String, String), AppError>) -> Response {
+    download(result, "text/csv; charset=utf-8")
+}
+
+/// An attachment of `content_type`, or the error as text with its status.
+fn download(result: Result<(String, String), AppError>, content_type: &'static str) -> Response {
     match result {
         Ok((name, text)) => {
             let mut res = Response::new(Body::from(text));
             let h = res.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
@@ -57,10 +62,45 @@ async fn moodle_csv(
             let id: i64 = id
                 .parse()
                 .map_err(|_| AppError::NotFound("That framework".into()))?;
-            app::server::imports::export_moodle(&state.db, &me, app::domain::FrameworkId(id)).await
+            app::server::exports::export_moodle(&state.db, &me, app::domain::FrameworkId(id)).await
         }
         .await,
     )
+}
+
+#[derive(Debug, Deserialize)]
+struct CaseParams {
+    #[serde(default)]
+    version: String,
+}
+
+async fn case_json(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(p): Query<CaseParams>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let id: i64 = id
+            .parse()
+            .map_err(|_| AppError::NotFound("That framework".into()))?;
+        let which = if p.version.trim().is_empty() {
+            "draft"
+        } else {
+            p.version.trim()
+        };
+        app::server::exports::export_case(
+            &state.db,
+            &me,
+            app::domain::FrameworkId(id),
+            which,
+            &state.settings.case_base_uri(),
+        )
+        .await
+    }
+    .await;
+    download(result, "application/json")
 }
 
 #[derive(Debug, Deserialize)]

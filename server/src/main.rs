@@ -91,23 +91,35 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let db = Db::open(&url).await?;
-            let done = match format {
-                server::cli::ImportFormat::MoodleCsv => {
-                    app::server::imports::import_moodle(&db, &bytes, skip_bad_rows).await
-                }
-            }
-            .map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let done = app::server::imports::import(&db, format.key(), &bytes, skip_bad_rows)
+                .await
+                .map_err(|e| e.to_string())?;
             for p in &done.skipped {
                 eprintln!("left out: {p}");
             }
-            eprintln!("imported {} nodes from {}", done.nodes, file.display());
-            println!("{}", done.framework.0);
+            for w in &done.warnings {
+                eprintln!("note: {w}");
+            }
+            eprintln!(
+                "imported {} {} from {} in {} ms",
+                done.written,
+                done.noun,
+                file.display(),
+                started.elapsed().as_millis()
+            );
+            match done.framework {
+                Some(f) => println!("{}", f.0),
+                None => println!("{}", done.written),
+            }
             Ok(())
         }
         Some(Command::Export {
             format,
             framework,
             output,
+            version,
+            public_url,
         }) => {
             let db = Db::open(&url).await?;
             // The command line is trusted like an admin.
@@ -119,14 +131,14 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
                 direct_reports: 0,
                 unread: 0,
             };
+            let id = app::domain::FrameworkId(framework);
             let (_, text) = match format {
                 server::cli::ExportFormat::MoodleCsv => {
-                    app::server::imports::export_moodle(
-                        &db,
-                        &admin,
-                        app::domain::FrameworkId(framework),
-                    )
-                    .await
+                    app::server::exports::export_moodle(&db, &admin, id).await
+                }
+                server::cli::ExportFormat::Case => {
+                    let base = format!("{}/case", public_url.trim_end_matches('/'));
+                    app::server::exports::export_case(&db, &admin, id, &version, &base).await
                 }
             }
             .map_err(|e| e.to_string())?;

@@ -317,7 +317,7 @@ pub async fn published_framework(
 
 /// What a staged import file would create, with every problem by line (admins only).
 #[server(prefix = "/api", endpoint = "imports/preview")]
-pub async fn import_preview(id: i64) -> Result<crate::domain::moodle::ImportPreview, AppError> {
+pub async fn import_preview(id: i64) -> Result<crate::domain::imports::ImportPreview, AppError> {
     use crate::server::{ctx, imports};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
@@ -326,20 +326,21 @@ pub async fn import_preview(id: i64) -> Result<crate::domain::moodle::ImportPrev
     .await
 }
 
-/// Imports a staged file as a new draft framework, then opens it; `skip_bad_rows` (a
-/// checkbox or button value) imports only the valid rows of a file with problems.
+/// Imports a staged file, then opens what it made (the new framework, the positions or
+/// the people); `skip_bad_rows` (a checkbox or button value) imports only the valid part
+/// of a file with problems. Returns that page's path.
 #[server(prefix = "/api", endpoint = "imports/confirm")]
 pub async fn confirm_import(
     id: i64,
     #[server(default)] skip_bad_rows: Option<String>,
-) -> Result<FrameworkId, AppError> {
+) -> Result<String, AppError> {
     use crate::server::{ctx, imports};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let skip = skip_bad_rows.is_some_and(|v| !v.is_empty() && v != "0");
-        let framework = imports::confirm(&st.db, &me, id, skip).await?;
-        leptos_axum::redirect(&format!("/frameworks/{framework}"));
-        Ok(framework)
+        let done = imports::confirm(&st.db, &me, id, skip).await?;
+        leptos_axum::redirect(&done.path);
+        Ok(done.path)
     })
     .await
 }

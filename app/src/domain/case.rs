@@ -860,6 +860,9 @@ pub struct ImportedNode {
     pub extra: Extra,
     /// The `isChildOf` association that placed the node, as read.
     pub child_of: Option<Extra>,
+    /// Other names for it (ESCO's alternative labels), searched when drafting requirements.
+    #[serde(default)]
+    pub alt_labels: Vec<String>,
 }
 
 /// Level names suggested by the file's rubrics.
@@ -1536,6 +1539,7 @@ pub fn import_package(
                 level_descriptions,
                 extra,
                 child_of: tree_assoc[i].map(|ai| to_map(&assocs[ai])),
+                alt_labels: Vec::new(),
             }
         })
         .collect();
@@ -2648,6 +2652,46 @@ pub fn export_case_string(imported: &Imported, o: &ExportOptions) -> String {
     serde_json::to_string_pretty(&export_case(imported, o)).unwrap_or_default()
 }
 
+/// Whether every member of `orig` is in `out` at the same place (lists of identified
+/// objects matched by identifier) or verbatim in that object's `extensions`: what a round
+/// trip through Proficio must keep. The error names the first member lost or changed.
+pub fn covers(orig: &Value, out: &Value, at: &str) -> Result<(), String> {
+    match (orig, out) {
+        (Value::Object(o), Value::Object(n)) => {
+            for (k, v) in o {
+                let here = n.get(k).map(|x| covers(v, x, &format!("{at}.{k}")));
+                if here == Some(Ok(())) {
+                    continue;
+                }
+                let in_ext = match n.get("extensions") {
+                    Some(Value::Object(e)) => e.get(k) == Some(v),
+                    Some(Value::Array(a)) => a.iter().any(|e| e.get(k) == Some(v)),
+                    _ => false,
+                };
+                if !in_ext {
+                    return Err(here
+                        .and_then(Result::err)
+                        .unwrap_or_else(|| format!("{at}.{k} = {v} was not written back")));
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(a), Value::Array(b)) if a.iter().all(|x| x.get("identifier").is_some()) => {
+            for x in a {
+                let id = &x["identifier"];
+                let y = b
+                    .iter()
+                    .find(|y| y.get("identifier") == Some(id))
+                    .ok_or_else(|| format!("{at}: {id} is missing"))?;
+                covers(x, y, &format!("{at}[{id}]"))?;
+            }
+            Ok(())
+        }
+        _ if orig == out => Ok(()),
+        _ => Err(format!("{at}: {orig} became {out}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2709,47 +2753,6 @@ mod tests {
         match import_case(&v.to_string(), &KindMapping::default()) {
             Ok(_) => panic!("accepted a broken package"),
             Err(p) => p.iter().map(ToString::to_string).collect(),
-        }
-    }
-
-    /// Whether every member of `orig` is in `out` at the same place (lists of identified
-    /// objects matched by identifier) or verbatim in that object's `extensions`.
-    fn covers(orig: &Value, out: &Value, at: &str) -> Result<(), String> {
-        match (orig, out) {
-            (Value::Object(o), Value::Object(n)) => {
-                for (k, v) in o {
-                    let here = n.get(k).map(|x| covers(v, x, &format!("{at}.{k}")));
-                    if here == Some(Ok(())) {
-                        continue;
-                    }
-                    let in_ext = match n.get("extensions") {
-                        Some(Value::Object(e)) => e.get(k) == Some(v),
-                        Some(Value::Array(a)) => a.iter().any(|e| e.get(k) == Some(v)),
-                        _ => false,
-                    };
-                    if !in_ext {
-                        return Err(here
-                            .and_then(Result::err)
-                            .unwrap_or_else(|| format!("{at}.{k} = {v} was not written back")));
-                    }
-                }
-                Ok(())
-            }
-            (Value::Array(a), Value::Array(b))
-                if a.iter().all(|x| x.get("identifier").is_some()) =>
-            {
-                for x in a {
-                    let id = &x["identifier"];
-                    let y = b
-                        .iter()
-                        .find(|y| y.get("identifier") == Some(id))
-                        .ok_or_else(|| format!("{at}: {id} is missing"))?;
-                    covers(x, y, &format!("{at}[{id}]"))?;
-                }
-                Ok(())
-            }
-            _ if orig == out => Ok(()),
-            _ => Err(format!("{at}: {orig} became {out}")),
         }
     }
 
@@ -3043,6 +3046,7 @@ mod tests {
                 level_descriptions: Vec::new(),
                 extra: Extra::new(),
                 child_of: None,
+                alt_labels: Vec::new(),
             };
         let mut skill = node(
             "http://data.europa.eu/esco/skill/abc",

@@ -5,6 +5,8 @@
 //! everything under it, this plan reports it with its line number and the reason, so the
 //! admin imports nothing or chooses to import the valid rows.
 
+use super::case::{Imported, ImportedNode, Issue, LinkKind};
+use super::imports;
 use super::tree::NodeKind;
 use std::collections::HashMap;
 
@@ -33,6 +35,8 @@ pub struct PlannedNode {
     /// Index of the parent in [`MoodlePlan::nodes`] (parents come first).
     pub parent: Option<usize>,
     pub kind: NodeKind,
+    /// Cross-referenced id numbers, as the row lists them.
+    pub related: Vec<String>,
 }
 
 /// What the file would create.
@@ -77,6 +81,7 @@ const SCALE_VALUES: &str = "scale values";
 const SCALE_CONFIG: &str = "scale configuration";
 const IS_FRAMEWORK: &str = "is framework";
 const TAXONOMY: &str = "taxonomy";
+const RELATED: &str = "cross referenced competency id numbers";
 
 /// Moodle keeps id numbers and short names to 100 characters.
 const MAX_TEXT: usize = 100;
@@ -353,6 +358,11 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             definition: html_to_text(&get(row, DESCRIPTION)),
             parent,
             kind,
+            related: get(row, RELATED)
+                .split(',')
+                .map(|r| clean(&r.replace("%2C", ",")))
+                .filter(|r| !r.is_empty())
+                .collect(),
         });
         for k in kids.iter().rev() {
             stack.push((*k, Some(index), depth + 1));
@@ -370,51 +380,66 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
     })
 }
 
-/// What an uploaded file would create, shown before the admin confirms.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ImportPreview {
-    /// The staged upload.
-    pub id: i64,
-    pub file_name: String,
-    /// "Moodle competency CSV".
-    pub format: String,
-    pub name: String,
-    pub scale: Vec<String>,
-    pub competencies: u32,
-    pub skills: u32,
-    /// Top-level nodes.
-    pub roots: u32,
-    /// Deepest level of nesting (1: only top-level nodes).
-    pub depth: u32,
-    /// Rows that cannot be imported: (line, why).
-    pub problems: Vec<(usize, String)>,
-}
-
-impl ImportPreview {
-    /// The preview of a plan.
-    pub fn of(id: i64, file_name: &str, p: &MoodlePlan) -> ImportPreview {
-        let mut depth = vec![0u32; p.nodes.len()];
-        for (i, n) in p.nodes.iter().enumerate() {
-            depth[i] = n.parent.map_or(1, |q| depth[q] + 1);
-        }
-        let count = |k: NodeKind| p.nodes.iter().filter(|n| n.kind == k).count() as u32;
-        ImportPreview {
-            id,
-            file_name: file_name.to_string(),
-            format: "Moodle competency CSV".into(),
-            name: p.name.clone(),
-            scale: p.scale.clone(),
-            competencies: count(NodeKind::Competency),
-            skills: count(NodeKind::Skill),
-            roots: p.nodes.iter().filter(|n| n.parent.is_none()).count() as u32,
-            depth: depth.iter().copied().max().unwrap_or(0),
-            problems: p
-                .problems
-                .iter()
-                .map(|x| (x.line, x.message.clone()))
-                .collect(),
+/// The plan as the neutral structure every import stores: id numbers become identifiers
+/// and short codes, and cross references become `isRelatedTo` links (one per pair; a
+/// reference to an id number not in the plan is a warning, as Moodle ignores it).
+pub fn to_imported(p: &MoodlePlan) -> (Imported, Vec<Issue>) {
+    let nodes: Vec<ImportedNode> = p
+        .nodes
+        .iter()
+        .map(|n| {
+            let mut x = imports::node(
+                &n.id_number,
+                n.parent.map(|q| p.nodes[q].id_number.as_str()),
+                n.kind,
+                &n.title,
+            );
+            x.short_code = n.id_number.clone();
+            x.definition = n.definition.clone();
+            x
+        })
+        .collect();
+    let index: HashMap<&str, usize> = p
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id_number.as_str(), i))
+        .collect();
+    let mut links = Vec::new();
+    let mut warnings = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, n) in p.nodes.iter().enumerate() {
+        for r in &n.related {
+            match index.get(r.as_str()) {
+                Some(&j) if j != i => {
+                    if seen.insert((i.min(j), i.max(j))) {
+                        links.push(imports::node_link(
+                            LinkKind::IsRelatedTo,
+                            &nodes[i],
+                            &nodes[j],
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None => warnings.push(Issue::new(
+                    format!("line {}", n.line),
+                    format!("the cross-referenced id number \u{201c}{r}\u{201d} is not in the file; that reference is left out."),
+                )),
+            }
         }
     }
+    (
+        imports::framework(&p.name, &p.description, &p.id_number, nodes, links),
+        warnings,
+    )
+}
+
+/// The plan's problems in the form every import reports them.
+pub fn issues(problems: &[Problem]) -> Vec<Issue> {
+    problems
+        .iter()
+        .map(|p| Issue::new(format!("line {}", p.line), p.message.clone()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -468,8 +493,13 @@ mod tests {
         assert_eq!(p.nodes[1].kind, NodeKind::Skill);
         assert_eq!(p.nodes[0].kind, NodeKind::Competency);
         assert_eq!(p.nodes[0].definition, "About Root");
-        let v = ImportPreview::of(7, "f.csv", &p);
-        assert_eq!((v.competencies, v.skills, v.roots, v.depth), (1, 1, 1, 2));
+        let (i, warnings) = to_imported(&p);
+        assert!(warnings.is_empty());
+        assert_eq!(
+            i.nodes[1].parent.as_deref(),
+            Some(i.nodes[0].external_id.as_str())
+        );
+        assert_eq!(i.nodes[1].short_code, i.nodes[1].external_id);
     }
 
     #[test]

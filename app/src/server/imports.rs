@@ -1,15 +1,19 @@
-//! Imports that create a framework from a file, all or nothing: the file is read and
-//! planned first (every problem listed with its line), then written in one transaction.
+//! Imports, all or nothing: a file is read and planned first (every problem listed with
+//! where it is), then written in one transaction. Every framework format becomes the same
+//! neutral structure ([`Imported`]) and is stored by one function.
 
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::{insert_framework, insert_scale};
+use super::frameworks::{default_scale, insert_framework, insert_scale};
 use super::now_ms;
 use crate::api::AppError;
-use crate::domain::moodle::{plan, ImportPreview, MoodlePlan, Problem};
+use crate::domain::case::{self, Imported, Issue, KindMapping};
+use crate::domain::imports::{default_threshold, format_label, ImportPreview};
+use crate::domain::moodle::{self, plan, MoodlePlan};
 use crate::domain::scale::{Scale, ScaleLevel};
 use crate::domain::CurrentUser;
 use crate::domain::FrameworkId;
+use std::collections::{HashMap, HashSet};
 
 /// Largest import file.
 pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
@@ -18,22 +22,27 @@ const QUOTED: usize = 20;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Imported {
-    pub framework: FrameworkId,
-    pub nodes: usize,
-    /// Rows left out (only when the admin chose to import the valid rows).
-    pub skipped: Vec<Problem>,
+pub struct Done {
+    /// The new framework, for formats that make one.
+    pub framework: Option<FrameworkId>,
+    /// How many things were written, and what they are ("nodes", "positions", "people").
+    pub written: usize,
+    pub noun: &'static str,
+    /// What was left out (only when the admin chose to import the valid part).
+    pub skipped: Vec<Issue>,
+    /// What the importer decided on the admin's behalf.
+    pub warnings: Vec<Issue>,
+    /// The page that shows the result.
+    pub path: String,
 }
 
-fn file_error(message: String) -> AppError {
+pub(crate) fn file_error(message: String) -> AppError {
     AppError::invalid("file", message)
 }
 
-/// A CSV record with the line it starts on.
-pub type Record = (usize, Vec<String>);
-
-/// Splits a Moodle CSV file into its header and rows, each row with the line it starts on.
-pub fn read_moodle_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppError> {
+/// The file as UTF-8 text (a leading byte-order mark dropped), or a message naming the
+/// line where it stops being UTF-8.
+pub fn text_of(bytes: &[u8]) -> Result<&str, AppError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(file_error(format!(
             "The file is larger than {} MB.",
@@ -41,20 +50,28 @@ pub fn read_moodle_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppEr
         )));
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Err(e) = std::str::from_utf8(bytes) {
+    std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|b| **b == b'\n')
             .count()
             + 1;
-        return Err(file_error(format!(
-            "line {line}: the file is not UTF-8 text; save it as CSV UTF-8 and try again."
-        )));
-    }
+        file_error(format!(
+            "line {line}: the file is not UTF-8 text; save it as UTF-8 and try again."
+        ))
+    })
+}
+
+/// A CSV record with the line it starts on.
+pub type Record = (usize, Vec<String>);
+
+/// Splits a CSV file into its header and rows, each row with the line it starts on.
+pub fn read_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppError> {
+    let text = text_of(bytes)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -74,92 +91,405 @@ pub fn read_moodle_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppEr
     Ok((header, rows))
 }
 
-/// Plans a Moodle CSV import without writing anything (the preview).
+/// Plans a Moodle CSV import without writing anything.
 pub fn plan_moodle(bytes: &[u8]) -> Result<MoodlePlan, AppError> {
-    let (header, rows) = read_moodle_csv(bytes)?;
+    let (header, rows) = read_csv(bytes)?;
     plan(&header, &rows).map_err(|p| file_error(p.to_string()))
 }
 
-/// Imports a Moodle competency-framework CSV as a new draft framework. A file with any
-/// problem changes nothing unless `skip_bad_rows`, which imports the valid rows.
-pub async fn import_moodle(
-    db: &Db,
-    bytes: &[u8],
-    skip_bad_rows: bool,
-) -> Result<Imported, AppError> {
-    let p = plan_moodle(bytes)?;
-    if !p.problems.is_empty() && !skip_bad_rows {
-        let mut text: Vec<String> = p
-            .problems
-            .iter()
-            .take(QUOTED)
-            .map(Problem::to_string)
-            .collect();
-        if p.problems.len() > QUOTED {
-            text.push(format!("and {} more", p.problems.len() - QUOTED));
+/// A framework a file would create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameworkPlan {
+    /// The format's key ("case"), kept as the framework's origin.
+    pub format: &'static str,
+    pub imported: Imported,
+    pub scale: Scale,
+    /// What stops the import (or, if `skippable`, what is left out when the admin
+    /// imports the valid part; `imported` then holds only the valid part).
+    pub problems: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+    pub skippable: bool,
+    /// Keep the file's document identifier as the framework's (CASE).
+    pub keep_document_id: bool,
+    /// A remark for the preview.
+    pub note: String,
+}
+
+/// What a file would do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Create a framework.
+    Framework(FrameworkPlan),
+}
+
+impl Plan {
+    fn problems(&self) -> (&[Issue], bool) {
+        match self {
+            Plan::Framework(f) => (&f.problems, f.skippable),
         }
-        return Err(file_error(format!(
-            "Nothing was imported: {} row{} cannot be imported ({}). Fix the file, or choose to import only the valid rows.",
-            p.problems.len(),
-            if p.problems.len() == 1 { "" } else { "s" },
-            text.join("; ")
-        )));
     }
-    let levels: Vec<ScaleLevel> = p
-        .scale
+
+    /// The preview of this plan for staged upload `id`.
+    pub fn preview(&self, id: i64, file_name: &str) -> ImportPreview {
+        match self {
+            Plan::Framework(f) => {
+                let mut p = ImportPreview::framework(
+                    id,
+                    file_name,
+                    format_label(f.format),
+                    &f.imported,
+                    f.scale.levels().iter().map(|l| l.name.clone()).collect(),
+                    &f.problems,
+                    &f.warnings,
+                    f.skippable,
+                );
+                p.note = f.note.clone();
+                p
+            }
+        }
+    }
+}
+
+/// A scale from level names read from a file (names cut to 60 characters), with the
+/// level from which someone is proficient; the default scale when the file has none.
+pub fn scale_from(names: &[String], threshold: Option<u8>) -> Result<Scale, AppError> {
+    if names.is_empty() {
+        return Ok(default_scale());
+    }
+    let levels: Vec<ScaleLevel> = names
         .iter()
         .map(|name| ScaleLevel {
             name: name.chars().take(60).collect(),
             description: String::new(),
         })
         .collect();
-    let scale = Scale::new(levels, p.threshold)
-        .map_err(|e| file_error(format!("The framework's scale: {}", e.message)))?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
-    let scale_id = insert_scale(&mut tx, &scale, &format!("Competency scale: {}", p.name)).await?;
-    let framework =
-        insert_framework(&mut tx, &p.name, &p.description, scale_id, "moodle-csv").await?;
-    let now = now_ms();
-    let mut ids: Vec<i64> = Vec::with_capacity(p.nodes.len());
-    let mut next_position: std::collections::HashMap<Option<usize>, i64> = Default::default();
-    for n in &p.nodes {
-        let position = next_position.entry(n.parent).or_insert(0);
-        let id: i64 = sqlx::query_scalar(
-            "insert into framework_node (framework_id, parent_id, kind, position, title, short_code, definition, \
-             key_behaviours, validity_months, external_id, scale_id, updated_at, alt_labels) \
-             values ($1, $2, $3, $4, $5, $6, $7, '[]', null, $8, null, $9, '[]') returning id",
-        )
-        .bind(framework.0)
-        .bind(n.parent.map(|i| ids[i]))
-        .bind(n.kind.as_str())
-        .bind(*position)
-        .bind(&n.title)
-        .bind(&n.id_number)
-        .bind(&n.definition)
-        .bind(&n.id_number)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
-        *position += 1;
-        ids.push(id);
-    }
-    tx.commit().await.map_err(internal)?;
-    tracing::info!(
-        framework = framework.0,
-        nodes = ids.len(),
-        skipped = p.problems.len(),
-        "Moodle CSV imported"
-    );
-    Ok(Imported {
-        framework,
-        nodes: ids.len(),
-        skipped: p.problems,
-    })
+    let threshold = threshold.unwrap_or_else(|| default_threshold(names.len()));
+    Scale::new(levels, threshold)
+        .map_err(|e| file_error(format!("The framework's scale: {}", e.message)))
 }
 
-/// Formats an upload may have.
-pub const FORMATS: &[(&str, &str)] = &[("moodle-csv", "Moodle competency CSV")];
+fn plan_moodle_framework(bytes: &[u8]) -> Result<Plan, AppError> {
+    let p = plan_moodle(bytes)?;
+    let (imported, warnings) = moodle::to_imported(&p);
+    Ok(Plan::Framework(FrameworkPlan {
+        format: "moodle-csv",
+        imported,
+        scale: scale_from(&p.scale, Some(p.threshold))?,
+        problems: moodle::issues(&p.problems),
+        warnings,
+        skippable: true,
+        keep_document_id: false,
+        note: String::new(),
+    }))
+}
+
+fn plan_case(bytes: &[u8]) -> Result<Plan, AppError> {
+    let text = text_of(bytes)?;
+    let (imported, problems, warnings) = match case::import_case(text, &KindMapping::default()) {
+        Ok((i, w)) => (i, Vec::new(), w),
+        Err(p) => (
+            crate::domain::imports::framework("(not importable)", "", "", Vec::new(), Vec::new()),
+            p,
+            Vec::new(),
+        ),
+    };
+    let names = imported
+        .scale_hint
+        .as_ref()
+        .map(|h| h.levels.clone())
+        .unwrap_or_default();
+    Ok(Plan::Framework(FrameworkPlan {
+        format: "case",
+        imported,
+        scale: scale_from(&names, None)?,
+        problems,
+        warnings,
+        skippable: false,
+        keep_document_id: true,
+        note: "CFItem types map to kinds (domain, strand, cluster: category; standard, competency: competency; skill, indicator, element: skill), else the place in the tree decides. Associations other than the tree are kept as typed links; members Proficio does not show are kept and written back on export.".into(),
+    }))
+}
+
+/// Reads a file of `format` and plans its import, writing nothing. A file that cannot be
+/// read as the format at all is an error; everything else is in the plan.
+pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppError> {
+    if bytes.is_empty() {
+        return Err(file_error("Choose a file to import.".into()));
+    }
+    match format {
+        "case" => {
+            let mut plan = plan_case(bytes)?;
+            let Plan::Framework(f) = &mut plan;
+            keep_document_id_if_free(db, f).await?;
+            Ok(plan)
+        }
+        "moodle-csv" => plan_moodle_framework(bytes),
+        _ => Err(AppError::invalid("format", "Choose the file's format.")),
+    }
+}
+
+fn refusal(problems: &[Issue], skippable: bool) -> AppError {
+    let mut text: Vec<String> = problems.iter().take(QUOTED).map(Issue::to_string).collect();
+    if problems.len() > QUOTED {
+        text.push(format!("and {} more", problems.len() - QUOTED));
+    }
+    let n = problems.len();
+    file_error(format!(
+        "Nothing was imported: the file has {n} problem{} ({}). {}",
+        if n == 1 { "" } else { "s" },
+        text.join("; "),
+        if skippable {
+            "Fix the file, or choose to import only the valid rows."
+        } else {
+            "Fix the file and try again."
+        }
+    ))
+}
+
+/// Imports a file of `format`, all or nothing: a file with any problem changes nothing
+/// unless `skip_bad_rows` and the format allows leaving rows out.
+pub async fn import(
+    db: &Db,
+    format: &str,
+    bytes: &[u8],
+    skip_bad_rows: bool,
+) -> Result<Done, AppError> {
+    let plan = plan_file(db, format, bytes).await?;
+    let (problems, skippable) = plan.problems();
+    if !problems.is_empty() && !(skip_bad_rows && skippable) {
+        return Err(refusal(problems, skippable));
+    }
+    match plan {
+        Plan::Framework(f) => {
+            let (framework, written) = store_framework(db, &f).await?;
+            tracing::info!(
+                framework = framework.0,
+                nodes = written,
+                format,
+                "framework imported"
+            );
+            Ok(Done {
+                framework: Some(framework),
+                written,
+                noun: "nodes",
+                skipped: f.problems,
+                warnings: f.warnings,
+                path: format!("/frameworks/{framework}"),
+            })
+        }
+    }
+}
+
+/// A CASE document identifier already used by a framework here is not taken again: the
+/// import gets an identifier of its own, and the preview says so.
+async fn keep_document_id_if_free(db: &Db, f: &mut FrameworkPlan) -> Result<(), AppError> {
+    let id = &f.imported.external_id;
+    if id.is_empty() {
+        f.keep_document_id = false;
+        return Ok(());
+    }
+    let existing: Option<(i64, String)> =
+        sqlx::query_as("select id, name from framework where external_id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?;
+    if let Some((other, name)) = existing {
+        f.keep_document_id = false;
+        f.warnings.push(Issue::new(
+            "CFDocument",
+            format!("the identifier {id} is already used by \u{201c}{name}\u{201d} (framework {other}), so this import gets an identifier of its own; exports of it carry the new one."),
+        ));
+    }
+    Ok(())
+}
+
+/// How many rows one multi-row insert writes.
+const BATCH: usize = 200;
+
+/// `($1, $2, …), (…)` for `rows` rows of `cols` values.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let v: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", v.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn json_text(v: serde_json::Value) -> String {
+    v.to_string()
+}
+
+/// Stores a planned framework as a new draft, in one transaction: the scale, the
+/// framework, its nodes (a layer of the tree at a time, in batches), their level
+/// descriptions and the links. Returns the framework and its node count.
+pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId, usize), AppError> {
+    let i = &f.imported;
+    let mut seen = HashSet::new();
+    for n in &i.nodes {
+        if !seen.insert(n.external_id.as_str()) {
+            return Err(file_error(format!(
+                "The identifier \u{201c}{}\u{201d} is used by more than one node.",
+                n.external_id
+            )));
+        }
+    }
+    let name: String = i.name.trim().chars().take(200).collect();
+    let name = if name.is_empty() {
+        "Imported framework".to_string()
+    } else {
+        name
+    };
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let scale_id = insert_scale(&mut tx, &f.scale, &format!("{name} scale")).await?;
+    let description: String = i.description.chars().take(5000).collect();
+    let framework = insert_framework(&mut tx, &name, &description, scale_id, f.format).await?;
+    let mut case_extra = serde_json::Map::new();
+    if !i.doc_extra.is_empty() {
+        case_extra.insert("doc".into(), i.doc_extra.clone().into());
+    }
+    if !i.package_extra.is_empty() {
+        case_extra.insert("package".into(), i.package_extra.clone().into());
+    }
+    let external = if f.keep_document_id && !i.external_id.is_empty() {
+        Some(i.external_id.clone())
+    } else {
+        None
+    };
+    sqlx::query(
+        "update framework set case_extra = $1, external_id = coalesce($2, external_id) where id = $3",
+    )
+    .bind(json_text(case_extra.into()))
+    .bind(external)
+    .bind(framework.0)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+
+    // Nodes, one layer of the tree at a time so every parent has its id.
+    let now = now_ms();
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let mut layers: Vec<Vec<usize>> = Vec::new();
+    for (k, n) in i.nodes.iter().enumerate() {
+        let d = match n.parent.as_deref() {
+            None => 0,
+            Some(p) => depth.get(p).map(|d| d + 1).ok_or_else(|| {
+                file_error(format!(
+                    "The node \u{201c}{}\u{201d} comes before its parent \u{201c}{p}\u{201d}.",
+                    n.external_id
+                ))
+            })?,
+        };
+        depth.insert(&n.external_id, d);
+        if layers.len() <= d {
+            layers.resize_with(d + 1, Vec::new);
+        }
+        layers[d].push(k);
+    }
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for layer in &layers {
+        for chunk in layer.chunks(BATCH) {
+            let sql = format!(
+                "insert into framework_node (framework_id, parent_id, kind, position, title, short_code, definition, \
+                 key_behaviours, validity_months, external_id, scale_id, updated_at, alt_labels, case_extra) values {}",
+                placeholders(chunk.len(), 14)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for &k in chunk {
+                let n = &i.nodes[k];
+                let mut extra = serde_json::Map::new();
+                if !n.extra.is_empty() {
+                    extra.insert("item".into(), n.extra.clone().into());
+                }
+                if let Some(c) = &n.child_of {
+                    extra.insert("childOf".into(), c.clone().into());
+                }
+                let title: String = n.title.chars().take(200).collect();
+                let title = if title.trim().is_empty() {
+                    n.external_id.chars().take(200).collect()
+                } else {
+                    title
+                };
+                q = q
+                    .bind(framework.0)
+                    .bind(n.parent.as_ref().and_then(|p| ids.get(p)).copied())
+                    .bind(n.kind.as_str())
+                    .bind(i64::from(n.position))
+                    .bind(title)
+                    .bind(n.short_code.chars().take(100).collect::<String>())
+                    .bind(n.definition.clone())
+                    .bind("[]")
+                    .bind(None::<i64>)
+                    .bind(n.external_id.clone())
+                    .bind(None::<i64>)
+                    .bind(now)
+                    .bind(json_text(serde_json::json!(n.alt_labels)))
+                    .bind(json_text(extra.into()));
+            }
+            q.execute(&mut *tx).await.map_err(internal)?;
+        }
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("select id, external_id from framework_node where framework_id = $1")
+                .bind(framework.0)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(internal)?;
+        ids = rows.into_iter().map(|(id, e)| (e, id)).collect();
+    }
+
+    // Level descriptions the scale has room for.
+    let top = f.scale.levels().len();
+    let descriptions: Vec<(i64, &str, i64, &str)> = i
+        .nodes
+        .iter()
+        .flat_map(|n| {
+            let id = ids[&n.external_id];
+            n.level_descriptions
+                .iter()
+                .filter(move |(_, l, t)| {
+                    (1..=top).contains(&usize::from(*l)) && !t.trim().is_empty()
+                })
+                .map(move |(track, l, t)| (id, track.as_str(), i64::from(*l), t.as_str()))
+        })
+        .collect();
+    for chunk in descriptions.chunks(BATCH) {
+        let sql = format!(
+            "insert into node_level_description (node_id, track, level, description) values {}",
+            placeholders(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, track, level, text) in chunk {
+            q = q.bind(*id).bind(*track).bind(*level).bind(*text);
+        }
+        q.execute(&mut *tx).await.map_err(internal)?;
+    }
+
+    // Links, in file order.
+    let links: Vec<(usize, &case::ImportedLink)> = i.links.iter().enumerate().collect();
+    for chunk in links.chunks(BATCH) {
+        let sql = format!(
+            "insert into framework_link (framework_id, kind, origin, destination, body, seq) values {}",
+            placeholders(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (seq, l) in chunk {
+            q = q
+                .bind(framework.0)
+                .bind(l.kind.as_str().to_string())
+                .bind(l.origin.identifier.clone())
+                .bind(l.destination.identifier.clone())
+                .bind(json_text(
+                    serde_json::to_value(l).map_err(|_| AppError::Internal)?,
+                ))
+                .bind(*seq as i64);
+        }
+        q.execute(&mut *tx).await.map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok((framework, i.nodes.len()))
+}
 
 /// How long an unconfirmed upload is kept.
 const STAGED_FOR_MS: i64 = 24 * 3_600_000;
@@ -182,15 +512,8 @@ pub async fn stage(
     bytes: &[u8],
 ) -> Result<i64, AppError> {
     admin_only(me)?;
-    if !FORMATS.iter().any(|f| f.0 == format) {
-        return Err(AppError::invalid("format", "Choose the file's format."));
-    }
-    if bytes.is_empty() {
-        return Err(file_error("Choose a file to import.".into()));
-    }
-    plan_moodle(bytes)?;
-    let content =
-        String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)).into_owned();
+    plan_file(db, format, bytes).await?;
+    let content = text_of(bytes)?.to_string();
     let now = now_ms();
     sqlx::query("delete from pending_import where created_at < $1")
         .bind(now - STAGED_FOR_MS)
@@ -212,184 +535,43 @@ pub async fn stage(
     .map_err(internal)
 }
 
-async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<(String, String), AppError> {
+async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<(String, String, String), AppError> {
     admin_only(me)?;
-    sqlx::query_as("select file_name, content from pending_import where id = $1 and person_id = $2")
-        .bind(id)
-        .bind(me.id.0)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| {
-            AppError::NotFound("That upload (it may have been imported already, or expired)".into())
-        })
+    sqlx::query_as(
+        "select format, file_name, content from pending_import where id = $1 and person_id = $2",
+    )
+    .bind(id)
+    .bind(me.id.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| {
+        AppError::NotFound("That upload (it may have been imported already, or expired)".into())
+    })
 }
 
-/// What a staged upload would create, with every problem.
+/// What a staged upload would do, with every problem.
 pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview, AppError> {
-    let (name, content) = staged(db, me, id).await?;
-    Ok(ImportPreview::of(
-        id,
-        &name,
-        &plan_moodle(content.as_bytes())?,
-    ))
+    let (format, name, content) = staged(db, me, id).await?;
+    Ok(plan_file(db, &format, content.as_bytes())
+        .await?
+        .preview(id, &name))
 }
 
 /// Imports a staged upload (all or nothing, or only its valid rows) and forgets it.
+/// Returns the page that shows the result.
 pub async fn confirm(
     db: &Db,
     me: &CurrentUser,
     id: i64,
     skip_bad_rows: bool,
-) -> Result<FrameworkId, AppError> {
-    let (_, content) = staged(db, me, id).await?;
-    let done = import_moodle(db, content.as_bytes(), skip_bad_rows).await?;
+) -> Result<Done, AppError> {
+    let (format, _, content) = staged(db, me, id).await?;
+    let done = import(db, &format, content.as_bytes(), skip_bad_rows).await?;
     sqlx::query("delete from pending_import where id = $1")
         .bind(id)
         .execute(&db.pool)
         .await
         .map_err(internal)?;
-    Ok(done.framework)
-}
-
-fn html_paragraph(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    format!(
-        "<p>{}</p>",
-        escaped.lines().collect::<Vec<_>>().join("<br>")
-    )
-}
-
-/// A framework as Moodle's 14-column competency-framework CSV: the framework row with its
-/// scale, then every node, parents first, identified by its identifier. Returns the file
-/// name and the text. Admins only.
-pub async fn export_moodle(
-    db: &Db,
-    me: &CurrentUser,
-    id: FrameworkId,
-) -> Result<(String, String), AppError> {
-    admin_only(me)?;
-    let tree = super::frameworks::tree(db, id).await?;
-    let fw_ident: String = sqlx::query_scalar("select external_id from framework where id = $1")
-        .bind(id.0)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
-    let details: std::collections::HashMap<i64, (String, String)> =
-        sqlx::query_as::<_, (i64, String, String)>(
-            "select id, external_id, definition from framework_node where framework_id = $1",
-        )
-        .bind(id.0)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|(n, e, d)| (n, (e, d)))
-        .collect();
-    let levels = tree.scale.levels();
-    let threshold = usize::from(tree.scale.threshold().get());
-    let mut config = vec![serde_json::json!({"scaleid": "0"})];
-    for i in 1..=levels.len() {
-        config.push(serde_json::json!({
-            "id": i, "scaledefault": i32::from(i == 1), "proficient": i32::from(i >= threshold)
-        }));
-    }
-    let depth = tree
-        .nodes
-        .iter()
-        .map(|n| n.depth)
-        .max()
-        .map_or(0, |d| d + 1);
-    let taxonomy: Vec<&str> = (0..depth)
-        .map(
-            |d| match tree.nodes.iter().find(|n| n.depth == d).map(|n| n.kind) {
-                Some(crate::domain::tree::NodeKind::Category) => "domain",
-                Some(crate::domain::tree::NodeKind::Skill) => "behaviour",
-                _ => "competency",
-            },
-        )
-        .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]| {
-        w.write_record(r).map_err(|e| {
-            tracing::error!(error = %e, "CSV export");
-            AppError::Internal
-        })
-    };
-    write(&mut w, crate::domain::moodle::COLUMNS)?;
-    let scale_values = levels
-        .iter()
-        .map(|l| l.name.replace(',', " "))
-        .collect::<Vec<_>>()
-        .join(",");
-    let config = serde_json::Value::Array(config).to_string();
-    let description = html_paragraph(&tree.framework.description);
-    let taxonomy = taxonomy.join(",");
-    let fw_id = tree.framework.id.0.to_string();
-    write(
-        &mut w,
-        [
-            "",
-            &fw_ident,
-            &tree.framework.name,
-            &description,
-            "1",
-            &scale_values,
-            &config,
-            "",
-            "",
-            "",
-            "",
-            &fw_id,
-            "1",
-            &taxonomy,
-        ],
-    )?;
-    let ident =
-        |n: crate::domain::NodeId| details.get(&n.0).map(|d| d.0.clone()).unwrap_or_default();
-    for n in &tree.nodes {
-        let parent = n.parent.map(ident).unwrap_or_default();
-        let own = ident(n.id);
-        let definition = html_paragraph(details.get(&n.id.0).map_or("", |d| d.1.as_str()));
-        let node_id = n.id.0.to_string();
-        write(
-            &mut w,
-            [
-                &parent,
-                &own,
-                &n.title,
-                &definition,
-                "1",
-                "",
-                "",
-                "",
-                "0",
-                "null",
-                "",
-                &node_id,
-                "",
-                "",
-            ],
-        )?;
-    }
-    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
-    let slug: String = tree
-        .framework
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok((
-        format!("{}-moodle.csv", slug.trim_matches('-')),
-        String::from_utf8(bytes).map_err(|_| AppError::Internal)?,
-    ))
+    Ok(done)
 }

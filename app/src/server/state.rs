@@ -23,6 +23,15 @@ pub struct Settings {
     pub upload_dir: std::path::PathBuf,
     /// Largest evidence file, in bytes.
     pub upload_max_bytes: u64,
+    /// The address people reach Proficio at; CASE exports make URIs under it.
+    pub public_url: String,
+}
+
+impl Settings {
+    /// The base of the URIs a CASE export makes for objects Proficio created.
+    pub fn case_base_uri(&self) -> String {
+        format!("{}/case", self.public_url.trim_end_matches('/'))
+    }
 }
 
 impl Default for Settings {
@@ -35,6 +44,7 @@ impl Default for Settings {
             allowed_origins: Vec::new(),
             upload_dir: std::env::temp_dir().join("proficio-uploads"),
             upload_max_bytes: 10 * 1024 * 1024,
+            public_url: "http://localhost:3000".into(),
         }
     }
 }

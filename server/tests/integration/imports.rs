@@ -30,15 +30,33 @@ async fn scale_names(app: &TestApp, framework: i64) -> Vec<String> {
     .unwrap()
 }
 
+/// A figure of an import preview by its label.
+pub fn stat(preview: &serde_json::Value, label: &str) -> i64 {
+    preview["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == label)
+        .unwrap_or_else(|| panic!("no {label} in {preview}"))[1]
+        .as_i64()
+        .unwrap()
+}
+
+async fn moodle(
+    app: &TestApp,
+    bytes: &[u8],
+    skip_bad_rows: bool,
+) -> Result<app::server::imports::Done, app::api::AppError> {
+    app::server::imports::import(&app.db, "moodle-csv", bytes, skip_bad_rows).await
+}
+
 #[tokio::test]
 async fn the_oecd_moodle_framework_imports_whole() {
     let app = TestApp::empty().await;
-    let done = app::server::imports::import_moodle(&app.db, oecd().as_bytes(), false)
-        .await
-        .unwrap();
+    let done = moodle(&app, oecd().as_bytes(), false).await.unwrap();
     assert!(done.skipped.is_empty());
-    assert_eq!(done.nodes, 64, "Moodle's own test counts 64 competencies");
-    let f = done.framework.0;
+    assert_eq!(done.written, 64, "Moodle's own test counts 64 competencies");
+    let f = done.framework.unwrap().0;
     let (name, origin): (String, String) =
         sqlx::query_as("select name, origin from framework where id = $1")
             .bind(f)
@@ -123,10 +141,7 @@ async fn a_file_with_problems_changes_nothing_and_names_each_line() {
         r[n - 1][1] = String::new();
         r[n - 2][0] = "NO-SUCH-PARENT".into();
     });
-    let err = app::server::imports::import_moodle(&app.db, &file, false)
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = moodle(&app, &file, false).await.unwrap_err().to_string();
     assert!(err.contains("Nothing was imported"), "{err}");
     assert!(err.contains("The Id number is empty"), "{err}");
     assert!(err.contains("\u{201c}NO-SUCH-PARENT\u{201d}"), "{err}");
@@ -137,15 +152,13 @@ async fn a_file_with_problems_changes_nothing_and_names_each_line() {
     );
     assert_eq!(count(&app, "select count(*) from framework").await, 0);
     // The admin may import the valid rows instead.
-    let done = app::server::imports::import_moodle(&app.db, &file, true)
-        .await
-        .unwrap();
+    let done = moodle(&app, &file, true).await.unwrap();
     assert_eq!(done.skipped.len(), 2);
-    assert_eq!(done.nodes, 62);
+    assert_eq!(done.written, 62);
 
     // Files that are not a framework at all.
     let no_column = broken(|r| r[0][12] = "Framework?".into());
-    let err = app::server::imports::import_moodle(&app.db, &no_column, true)
+    let err = moodle(&app, &no_column, true)
         .await
         .unwrap_err()
         .to_string();
@@ -154,25 +167,18 @@ async fn a_file_with_problems_changes_nothing_and_names_each_line() {
         "{err}"
     );
     let no_framework = broken(|r| r[1][12] = String::new());
-    let err = app::server::imports::import_moodle(&app.db, &no_framework, true)
+    let err = moodle(&app, &no_framework, true)
         .await
         .unwrap_err()
         .to_string();
     assert!(err.contains("Is framework"), "{err}");
-    let err = app::server::imports::import_moodle(
-        &app.db,
-        b"Parent id number,Id number\n\xff\xfe,x\n",
-        false,
-    )
-    .await
-    .unwrap_err()
-    .to_string();
-    assert!(err.contains("line 2") && err.contains("UTF-8"), "{err}");
-    let err = app::server::imports::import_moodle(&app.db, b"", false)
+    let err = moodle(&app, b"Parent id number,Id number\n\xff\xfe,x\n", false)
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("empty"), "{err}");
+    assert!(err.contains("line 2") && err.contains("UTF-8"), "{err}");
+    let err = moodle(&app, b"", false).await.unwrap_err().to_string();
+    assert!(err.contains("Choose a file"), "{err}");
     assert_eq!(count(&app, "select count(*) from framework").await, 1);
 }
 
@@ -265,7 +271,7 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
         .await
         .json();
     assert_eq!(
-        preview["competencies"].as_i64().unwrap() + preview["skills"].as_i64().unwrap(),
+        stat(&preview, "competencies") + stat(&preview, "skills"),
         64
     );
     assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
@@ -323,7 +329,7 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
 type Shape = Vec<(String, String, String, String)>;
 
 fn shape(text: &str) -> Shape {
-    let (header, rows) = app::server::imports::read_moodle_csv(text.as_bytes()).unwrap();
+    let (header, rows) = app::server::imports::read_csv(text.as_bytes()).unwrap();
     let plan = app::domain::moodle::plan(&header, &rows).unwrap();
     assert!(plan.problems.is_empty(), "{:?}", plan.problems);
     plan.nodes
@@ -344,13 +350,11 @@ fn shape(text: &str) -> Shape {
 #[tokio::test]
 async fn a_moodle_framework_round_trips_through_export() {
     let app = TestApp::demo_unrated().await;
-    let done = app::server::imports::import_moodle(&app.db, oecd().as_bytes(), false)
-        .await
-        .unwrap();
+    let done = moodle(&app, oecd().as_bytes(), false).await.unwrap();
     let admin = app.sign_in(ADMIN, PW).await;
     let res = app
         .get(
-            &format!("/frameworks/{}/moodle.csv", done.framework.0),
+            &format!("/frameworks/{}/moodle.csv", done.framework.unwrap().0),
             Some(&admin),
         )
         .await;
@@ -361,14 +365,25 @@ async fn a_moodle_framework_round_trips_through_export() {
         .contains("oecd-moodle.csv"));
     // Same identifiers, titles, texts, hierarchy and order as the file imported.
     assert_eq!(shape(&res.body), shape(&oecd()));
-    let again = app::server::imports::import_moodle(&app.db, res.body.as_bytes(), false)
-        .await
-        .unwrap();
-    assert_eq!(again.nodes, 64);
+    let again = moodle(&app, res.body.as_bytes(), false).await.unwrap();
+    assert_eq!(again.written, 64);
+    let (first, second) = (done.framework.unwrap().0, again.framework.unwrap().0);
     assert_eq!(
-        scale_names(&app, again.framework.0).await,
+        scale_names(&app, second).await,
         ["Not yet competent", "Competent"]
     );
+    // Cross references are kept as related links and written back.
+    let links = |f: i64| {
+        format!(
+            "select count(*) from framework_link where framework_id = {f} and kind = 'isRelatedTo'"
+        )
+    };
+    let kept = count(&app, &links(first)).await;
+    assert!(
+        kept >= 39,
+        "the OECD file cross-references 39 behaviours: {kept}"
+    );
+    assert_eq!(count(&app, &links(second)).await, kept);
     // A demo framework exports too; only admins may export.
     let demo: i64 = sqlx::query_scalar("select min(id) from framework")
         .fetch_one(&app.db.pool)

@@ -6,6 +6,7 @@ mod helpers;
 
 mod assess;
 mod auth;
+mod case;
 mod evidence;
 mod framework_tools;
 mod frameworks;

@@ -484,6 +484,7 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
             <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
             <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
             <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
+            <a class="btn" href=format!("/frameworks/{}/case.json", f.id) download rel="external" title="A CASE 1.1 package of the framework as it is now">"Export CASE"</a>
             <a class="btn" href=format!("/frameworks/{}/moodle.csv", f.id) download rel="external">"Export Moodle CSV"</a>
             <ActionForm action=actions.clone>
                 <input type="hidden" name="framework" value=f.id.to_string()/>

@@ -1,10 +1,11 @@
-//! `/frameworks/import`: an admin uploads a framework file (a plain multipart form, so it
-//! works without JavaScript), sees what it would create with every problem by line, and
-//! confirms; nothing is written before that.
+//! `/frameworks/import`: an admin uploads a file (a plain multipart form, so it works
+//! without JavaScript; with JavaScript a bar shows the upload's progress), sees what it
+//! would create with every problem and where it is, and confirms; nothing is written
+//! before that.
 
 use crate::api::frameworks::{import_preview, ConfirmImport};
 use crate::api::AppError;
-use crate::domain::moodle::ImportPreview;
+use crate::domain::imports::{ImportPreview, FORMATS};
 use crate::ui::components::common::{ErrorPanel, PageHeader, Stat};
 use crate::ui::forms::{feedback, FormAlert};
 use leptos::prelude::*;
@@ -28,10 +29,6 @@ pub fn ImportPage() -> impl IntoView {
 #[component]
 fn UploadForm() -> impl IntoView {
     let fb = feedback(Signal::derive(|| None::<Result<i64, AppError>>));
-    let formats = [(
-        "moodle-csv",
-        "Moodle competency CSV (tool_lpimportcsv, 12 or 14 columns)",
-    )];
     view! {
         <PageHeader title="Import a framework" subtitle="Upload a file; you will see what it creates, and every problem by line, before anything is saved."/>
         <section class="card">
@@ -40,12 +37,12 @@ fn UploadForm() -> impl IntoView {
                 <div class="field">
                     <label for="import-format">"Format"</label>
                     <select id="import-format" name="format">
-                        {formats.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                        {FORMATS.iter().map(|(v, l, _)| view! { <option value=*v>{*l}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="import-file">"File"</label>
-                    <input type="file" id="import-file" name="file" accept=".csv,text/csv" required/>
+                    <input type="file" id="import-file" name="file" accept=".json,.csv,.yml,.yaml,application/json,text/csv" required/>
                     <p class="hint">"Up to 50 MB. The file is checked as a whole: a file with problems imports nothing unless you choose to import only its valid rows."</p>
                 </div>
                 <div class="form-actions"><button type="submit" class="btn btn-primary">"Upload and preview"</button></div>
@@ -85,30 +82,55 @@ fn Preview(p: ImportPreview) -> impl IntoView {
     let confirm = ServerAction::<ConfirmImport>::new();
     let fb = feedback(confirm.value());
     let problems = p.problems.len();
-    let importable = p.competencies + p.skills;
-    let list = p
-        .problems
-        .iter()
-        .map(|(line, why)| view! { <li data-testid="problem"><strong>{format!("Line {line}: ")}</strong>{why.clone()}</li> })
-        .collect_view();
+    let warnings = p.warnings.len();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    let issue_list = |items: &[(String, String)], testid: &'static str| {
+        items
+            .iter()
+            .map(|(at, why)| {
+                let mut c = at.chars();
+                let at = match c.next() {
+                    Some(first) => format!("{}{}: ", first.to_uppercase(), c.as_str()),
+                    None => String::new(),
+                };
+                view! { <li data-testid=testid><strong>{at}</strong>{why.clone()}</li> }
+            })
+            .collect_view()
+    };
+    let problem_list = issue_list(&p.problems, "problem");
+    let warning_list = issue_list(&p.warnings, "warning");
+    let importable = p.importable;
+    let noun = p.noun.clone();
     view! {
         <PageHeader title=format!("Import \u{201c}{}\u{201d}", p.name) subtitle=format!("{} · {}", p.file_name, p.format)/>
         <div class="stats" data-testid="import-counts">
-            <Stat label="competencies" value=p.competencies.to_string()/>
-            <Stat label="skills" value=p.skills.to_string()/>
-            <Stat label="top-level nodes" value=p.roots.to_string()/>
-            <Stat label="levels deep" value=p.depth.to_string()/>
-            <Stat label="rows with problems" value=problems.to_string()/>
+            {p.counts.iter().map(|(label, value)| view! { <Stat label=label.clone() value=value.to_string()/> }).collect_view()}
+            <Stat label="problems" value=problems.to_string()/>
         </div>
-        <section class="card">
-            <h2>"Scale"</h2>
-            <p>{p.scale.join(" → ")}</p>
-        </section>
+        {(!p.scale.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>"Scale"</h2>
+                <p>{p.scale.join(" \u{2192} ")}</p>
+            </section>
+        })}
+        {(!p.note.is_empty()).then(|| view! { <p class="hint">{p.note.clone()}</p> })}
         {(problems > 0).then(|| view! {
             <section class="card">
-                <h2>{format!("{problems} row{} cannot be imported", if problems == 1 { "" } else { "s" })}</h2>
-                <ul class="problems">{list}</ul>
+                <h2>{format!("{problems} {}", plural(problems, "problem", "problems"))}</h2>
+                <ul class="problems">{problem_list}</ul>
             </section>
+        })}
+        {(warnings > 0).then(|| view! {
+            <details class="card">
+                <summary>{format!("{warnings} {} (the import goes ahead)", plural(warnings, "note", "notes"))}</summary>
+                <ul class="problems">{warning_list}</ul>
+            </details>
         })}
         <section class="card">
             <ActionForm action=confirm attr:class="form">
@@ -116,19 +138,25 @@ fn Preview(p: ImportPreview) -> impl IntoView {
                 <input type="hidden" name="id" value=p.id.to_string()/>
                 {if problems == 0 {
                     view! {
-                        <p>{format!("Everything in the file can be imported: {importable} nodes into a new draft framework.")}</p>
+                        <p>{format!("Everything in the file can be imported: {importable} {noun}.")}</p>
                         <div class="form-actions"><button type="submit" class="btn btn-primary">"Import"</button></div>
+                    }
+                    .into_any()
+                } else if p.skippable {
+                    view! {
+                        <p>"Fix the file and upload it again, or import only the valid part."</p>
+                        <div class="form-actions">
+                            <a class="btn" href="/frameworks/import">"Upload another file"</a>
+                            <button type="submit" class="btn btn-primary" name="skip_bad_rows" value="1">
+                                {format!("Import the {importable} valid {noun}")}
+                            </button>
+                        </div>
                     }
                     .into_any()
                 } else {
                     view! {
-                        <p>"Fix the file and upload it again, or import only the valid rows into a new draft framework."</p>
-                        <div class="form-actions">
-                            <a class="btn" href="/frameworks/import">"Upload another file"</a>
-                            <button type="submit" class="btn btn-primary" name="skip_bad_rows" value="1">
-                                {format!("Import the {importable} valid nodes")}
-                            </button>
-                        </div>
+                        <p>"This file cannot be imported until the problems are fixed; nothing has been saved."</p>
+                        <div class="form-actions"><a class="btn btn-primary" href="/frameworks/import">"Upload another file"</a></div>
                     }
                     .into_any()
                 }}

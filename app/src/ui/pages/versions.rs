@@ -67,7 +67,7 @@ pub fn VersionsPage() -> impl IntoView {
                                 view! {
                                     <div class="table-wrap">
                                         <table class="table">
-                                            <thead><tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Nodes"</th></tr></thead>
+                                            <thead><tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Nodes"</th><th scope="col">"Export"</th></tr></thead>
                                             <tbody>
                                                 {versions.iter().map(|v| view! {
                                                     <tr>
@@ -75,6 +75,7 @@ pub fn VersionsPage() -> impl IntoView {
                                                         <td>{v.published_at.clone()}</td>
                                                         <td>{v.published_by.clone()}</td>
                                                         <td>{v.nodes.to_string()}</td>
+                                                        <td><a href=format!("/frameworks/{}/case.json?version={}", f.id, v.number) download rel="external">"CASE JSON"</a></td>
                                                     </tr>
                                                 }).collect_view()}
                                             </tbody>

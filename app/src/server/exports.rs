@@ -1,0 +1,324 @@
+//! Exports of a framework in formats other tools read: CASE 1.1 packages (with what an
+//! import kept written back) and Moodle's competency-framework CSV.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::frameworks::version_snapshot;
+use crate::api::AppError;
+use crate::domain::case::{
+    self, ExportOptions, Extra, Imported, ImportedLink, ImportedNode, LinkKind, LinkTarget,
+    ScaleHint,
+};
+use crate::domain::CurrentUser;
+use crate::domain::FrameworkId;
+use std::collections::{HashMap, HashSet};
+
+fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
+    if me.caps().administer {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn object(text: &str) -> Extra {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => Extra::new(),
+    }
+}
+
+fn member(m: &Extra, key: &str) -> Extra {
+    match m.get(key) {
+        Some(serde_json::Value::Object(o)) => o.clone(),
+        _ => Extra::new(),
+    }
+}
+
+/// The framework's links in file order, kept only where every node end is still there.
+async fn links(
+    db: &Db,
+    id: FrameworkId,
+    nodes: &HashSet<String>,
+) -> Result<Vec<ImportedLink>, AppError> {
+    let bodies: Vec<String> =
+        sqlx::query_scalar("select body from framework_link where framework_id = $1 order by seq")
+            .bind(id.0)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+    let present = |t: &LinkTarget| match t {
+        LinkTarget::Node(n) => nodes.contains(n),
+        _ => true,
+    };
+    Ok(bodies
+        .iter()
+        .filter_map(|b| serde_json::from_str::<ImportedLink>(b).ok())
+        .filter(|l| present(&l.origin.target) && present(&l.destination.target))
+        .collect())
+}
+
+/// A framework version (`which`: "draft" or a version number) in the neutral structure,
+/// with what its import kept: CASE members, the isChildOf associations and the links.
+pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, AppError> {
+    let snap = version_snapshot(db, id, which, "version").await?;
+    let (external_id, extra): (String, String) =
+        sqlx::query_as("select external_id, case_extra from framework where id = $1")
+            .bind(id.0)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("That framework".into()))?;
+    let extra = object(&extra);
+    let kept: HashMap<String, Extra> = sqlx::query_as::<_, (String, String)>(
+        "select external_id, case_extra from framework_node where framework_id = $1 and case_extra <> '{}'",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .into_iter()
+    .map(|(e, x)| (e, object(&x)))
+    .collect();
+    let ids: HashSet<String> = snap.nodes.iter().map(|n| n.external_id.clone()).collect();
+    let nodes = snap
+        .nodes
+        .into_iter()
+        .map(|n| {
+            let k = kept.get(&n.external_id);
+            ImportedNode {
+                child_of: k.and_then(|k| match k.get("childOf") {
+                    Some(serde_json::Value::Object(o)) => Some(o.clone()),
+                    _ => None,
+                }),
+                extra: k.map(|k| member(k, "item")).unwrap_or_default(),
+                external_id: n.external_id,
+                parent: n.parent,
+                kind: n.kind,
+                title: n.title,
+                short_code: n.short_code,
+                definition: n.definition,
+                position: n.position,
+                level_descriptions: n.level_descriptions,
+                alt_labels: n.alt_labels,
+            }
+        })
+        .collect();
+    Ok(Imported {
+        name: snap.name,
+        description: snap.description,
+        external_id,
+        nodes,
+        links: links(db, id, &ids).await?,
+        scale_hint: Some(ScaleHint {
+            levels: snap.scale.levels().iter().map(|l| l.name.clone()).collect(),
+        }),
+        doc_extra: member(&extra, "doc"),
+        package_extra: member(&extra, "package"),
+    })
+}
+
+/// Now as RFC 3339 in UTC, to the second.
+fn now_rfc3339() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// A file name from a framework's name: `{slug}{suffix}`.
+fn file_name(name: &str, suffix: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!(
+        "{}{suffix}",
+        if slug.is_empty() { "framework" } else { &slug }
+    )
+}
+
+/// A framework version as a CASE 1.1 CFPackage (JSON text) that validates against the
+/// official schema; URIs Proficio makes start with `base_uri`. Returns the file name and
+/// the text. Admins only.
+pub async fn export_case(
+    db: &Db,
+    me: &CurrentUser,
+    id: FrameworkId,
+    which: &str,
+    base_uri: &str,
+) -> Result<(String, String), AppError> {
+    admin_only(me)?;
+    let imported = load(db, id, which).await?;
+    let text = case::export_case_string(&imported, &ExportOptions::new(base_uri, &now_rfc3339()));
+    let version = if which == "draft" {
+        String::new()
+    } else {
+        format!("-v{which}")
+    };
+    Ok((
+        file_name(&imported.name, &format!("{version}-case.json")),
+        text,
+    ))
+}
+
+fn html_paragraph(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<p>{}</p>",
+        escaped.lines().collect::<Vec<_>>().join("<br>")
+    )
+}
+
+/// A framework as Moodle's 14-column competency-framework CSV: the framework row with its
+/// scale, then every node, parents first, identified by its identifier. Returns the file
+/// name and the text. Admins only.
+pub async fn export_moodle(
+    db: &Db,
+    me: &CurrentUser,
+    id: FrameworkId,
+) -> Result<(String, String), AppError> {
+    admin_only(me)?;
+    let tree = super::frameworks::tree(db, id).await?;
+    let fw_ident: String = sqlx::query_scalar("select external_id from framework where id = $1")
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let details: std::collections::HashMap<i64, (String, String)> =
+        sqlx::query_as::<_, (i64, String, String)>(
+            "select id, external_id, definition from framework_node where framework_id = $1",
+        )
+        .bind(id.0)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(n, e, d)| (n, (e, d)))
+        .collect();
+    let levels = tree.scale.levels();
+    let threshold = usize::from(tree.scale.threshold().get());
+    let mut config = vec![serde_json::json!({"scaleid": "0"})];
+    for i in 1..=levels.len() {
+        config.push(serde_json::json!({
+            "id": i, "scaledefault": i32::from(i == 1), "proficient": i32::from(i >= threshold)
+        }));
+    }
+    let depth = tree
+        .nodes
+        .iter()
+        .map(|n| n.depth)
+        .max()
+        .map_or(0, |d| d + 1);
+    let taxonomy: Vec<&str> = (0..depth)
+        .map(
+            |d| match tree.nodes.iter().find(|n| n.depth == d).map(|n| n.kind) {
+                Some(crate::domain::tree::NodeKind::Category) => "domain",
+                Some(crate::domain::tree::NodeKind::Skill) => "behaviour",
+                _ => "competency",
+            },
+        )
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]| {
+        w.write_record(r).map_err(|e| {
+            tracing::error!(error = %e, "CSV export");
+            AppError::Internal
+        })
+    };
+    write(&mut w, crate::domain::moodle::COLUMNS)?;
+    let scale_values = levels
+        .iter()
+        .map(|l| l.name.replace(',', " "))
+        .collect::<Vec<_>>()
+        .join(",");
+    let config = serde_json::Value::Array(config).to_string();
+    let description = html_paragraph(&tree.framework.description);
+    let taxonomy = taxonomy.join(",");
+    let fw_id = tree.framework.id.0.to_string();
+    write(
+        &mut w,
+        [
+            "",
+            &fw_ident,
+            &tree.framework.name,
+            &description,
+            "1",
+            &scale_values,
+            &config,
+            "",
+            "",
+            "",
+            "",
+            &fw_id,
+            "1",
+            &taxonomy,
+        ],
+    )?;
+    let ident =
+        |n: crate::domain::NodeId| details.get(&n.0).map(|d| d.0.clone()).unwrap_or_default();
+    // Cross references: related links between two nodes, written on the origin's row.
+    let present: HashSet<String> = details.values().map(|d| d.0.clone()).collect();
+    let mut related: HashMap<String, Vec<String>> = HashMap::new();
+    for l in links(db, id, &present).await? {
+        if let (LinkKind::IsRelatedTo, LinkTarget::Node(a), LinkTarget::Node(b)) =
+            (&l.kind, &l.origin.target, &l.destination.target)
+        {
+            related
+                .entry(a.clone())
+                .or_default()
+                .push(b.replace(',', "%2C"));
+        }
+    }
+    for n in &tree.nodes {
+        let parent = n.parent.map(ident).unwrap_or_default();
+        let own = ident(n.id);
+        let definition = html_paragraph(details.get(&n.id.0).map_or("", |d| d.1.as_str()));
+        let node_id = n.id.0.to_string();
+        let cross = related.get(&own).map(|r| r.join(",")).unwrap_or_default();
+        write(
+            &mut w,
+            [
+                &parent,
+                &own,
+                &n.title,
+                &definition,
+                "1",
+                "",
+                "",
+                "",
+                "0",
+                "null",
+                &cross,
+                &node_id,
+                "",
+                "",
+            ],
+        )?;
+    }
+    let bytes = w.into_inner().map_err(|_| AppError::Internal)?;
+    Ok((
+        file_name(&tree.framework.name, "-moodle.csv"),
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)?,
+    ))
+}

@@ -1,0 +1,24 @@
+-- What an imported file said that Proficio does not model, kept so an export gives it back,
+-- and the typed links between nodes (CASE associations other than the tree, Moodle cross
+-- references), whose ends may lie outside the framework.
+
+-- JSON: {"doc": CFDocument members, "package": CFPackage members} ('{}' if none).
+alter table framework add column case_extra text not null default '{}';
+-- JSON: {"item": CFItem members, "childOf": the isChildOf association} ('{}' if none).
+alter table framework_node add column case_extra text not null default '{}';
+
+create table framework_link (
+    id integer primary key,
+    framework_id integer not null references framework(id) on delete cascade,
+    -- CASE associationType: isRelatedTo, exactMatchOf, precedes, ...
+    kind text not null,
+    -- the ends' identifiers (a node's external_id, the framework's, or one outside)
+    origin text not null,
+    destination text not null,
+    -- the whole link (ends with URIs and titles, the association's JSON)
+    body text not null,
+    -- order in the file
+    seq bigint not null
+);
+create index framework_link_framework on framework_link(framework_id, seq);
+create index framework_link_origin on framework_link(framework_id, origin);
