@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod case;
+pub mod esco;
 pub mod directory;
 pub mod editor;
 pub mod framework;

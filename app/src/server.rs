@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod exports;
 pub mod framework_copies;
 pub mod frameworks;
+pub mod import_esco;
 pub mod imports;
 pub mod inbox;
 pub mod levels;

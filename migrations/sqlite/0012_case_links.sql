@@ -22,3 +22,8 @@ create table framework_link (
 );
 create index framework_link_framework on framework_link(framework_id, seq);
 create index framework_link_origin on framework_link(framework_id, origin);
+
+-- Where an imported position came from (an ESCO occupation URI), so a second import of the
+-- same file leaves it alone.
+alter table job_position add column external_id text;
+create index job_position_external on job_position(external_id);

@@ -126,6 +126,10 @@ pub enum ImportFormat {
     Case,
     /// Moodle's competency-framework CSV (tool_lpimportcsv, 12 or 14 columns).
     MoodleCsv,
+    /// ESCO skills: the JSON list (ict_skills.json) or the two-column skills.csv.
+    EscoSkills,
+    /// ESCO occupations (JSON) as positions; import the ESCO skills first.
+    EscoOccupations,
 }
 
 impl ImportFormat {
@@ -134,6 +138,8 @@ impl ImportFormat {
         match self {
             ImportFormat::Case => "case",
             ImportFormat::MoodleCsv => "moodle-csv",
+            ImportFormat::EscoSkills => "esco-skills",
+            ImportFormat::EscoOccupations => "esco-occupations",
         }
     }
 }

@@ -120,12 +120,15 @@ pub struct FrameworkPlan {
 pub enum Plan {
     /// Create a framework.
     Framework(FrameworkPlan),
+    /// Create positions (ESCO occupations).
+    Positions(super::import_esco::PositionsPlan),
 }
 
 impl Plan {
     fn problems(&self) -> (&[Issue], bool) {
         match self {
             Plan::Framework(f) => (&f.problems, f.skippable),
+            Plan::Positions(p) => (&p.problems, true),
         }
     }
 
@@ -145,6 +148,26 @@ impl Plan {
                 );
                 p.note = f.note.clone();
                 p
+            }
+            Plan::Positions(p) => {
+                let requirements: usize = p.positions.iter().map(|x| x.requires.len()).sum();
+                let mut v = ImportPreview::other(
+                    id,
+                    file_name,
+                    format_label("esco-occupations"),
+                    &format!("{} ESCO occupations", p.positions.len()),
+                    vec![
+                        ("positions".into(), p.positions.len() as u32),
+                        ("requirements".into(), requirements as u32),
+                        ("skill labels found".into(), p.resolved),
+                        ("skill labels not found".into(), p.unresolved),
+                    ],
+                    (p.positions.len() as u32, "positions"),
+                    &p.problems,
+                    &p.warnings,
+                );
+                v.note = "Each occupation becomes a position requiring its essential skills and knowledge, found by label among the ESCO skills here, at their scale's proficiency level and marked mandatory.".into();
+                v
             }
         }
     }
@@ -219,11 +242,14 @@ pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppE
     match format {
         "case" => {
             let mut plan = plan_case(bytes)?;
-            let Plan::Framework(f) = &mut plan;
-            keep_document_id_if_free(db, f).await?;
+            if let Plan::Framework(f) = &mut plan {
+                keep_document_id_if_free(db, f).await?;
+            }
             Ok(plan)
         }
         "moodle-csv" => plan_moodle_framework(bytes),
+        "esco-skills" => super::import_esco::plan_skills(bytes),
+        "esco-occupations" => super::import_esco::plan_occupations(db, bytes).await,
         _ => Err(AppError::invalid("format", "Choose the file's format.")),
     }
 }
@@ -275,6 +301,18 @@ pub async fn import(
                 skipped: f.problems,
                 warnings: f.warnings,
                 path: format!("/frameworks/{framework}"),
+            })
+        }
+        Plan::Positions(p) => {
+            let written = super::import_esco::store_positions(db, &p).await?;
+            tracing::info!(positions = written, format, "positions imported");
+            Ok(Done {
+                framework: None,
+                written,
+                noun: "positions",
+                skipped: p.problems,
+                warnings: p.warnings,
+                path: "/positions".into(),
             })
         }
     }
