@@ -3,9 +3,9 @@
 
 pub mod assess;
 pub mod case;
-pub mod esco;
 pub mod directory;
 pub mod editor;
+pub mod esco;
 pub mod framework;
 pub mod heatmap;
 pub mod ids;
@@ -15,6 +15,7 @@ pub mod org;
 pub mod orgreport;
 pub mod people;
 pub mod positions;
+pub mod progression;
 pub mod radar;
 pub mod rating;
 pub mod recommend;

@@ -130,6 +130,8 @@ pub enum ImportFormat {
     EscoSkills,
     /// ESCO occupations (JSON) as positions; import the ESCO skills first.
     EscoOccupations,
+    /// A career progression in the Financial Times YAML format.
+    ProgressionYaml,
 }
 
 impl ImportFormat {
@@ -140,6 +142,7 @@ impl ImportFormat {
             ImportFormat::MoodleCsv => "moodle-csv",
             ImportFormat::EscoSkills => "esco-skills",
             ImportFormat::EscoOccupations => "esco-occupations",
+            ImportFormat::ProgressionYaml => "progression-yaml",
         }
     }
 }

@@ -62,7 +62,9 @@ fn cut(s: &str) -> String {
 fn is_uri(s: &str) -> bool {
     let scheme = s.split_once(':').map_or("", |(a, _)| a);
     !scheme.is_empty()
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         && s.len() > scheme.len() + 1
         && !s.contains(char::is_whitespace)
 }
@@ -206,7 +208,10 @@ pub fn plan_csv(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Skil
         }
         let (title, definition) = split_labels(get(text));
         if title.is_empty() {
-            problems.push(Issue::new(at, "the description is empty; the row is left out."));
+            problems.push(Issue::new(
+                at,
+                "the description is empty; the row is left out.",
+            ));
             continue;
         }
         if let Some(first) = seen.get(uri) {
@@ -243,11 +248,18 @@ pub fn plan_csv(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Skil
             let l = letters[*g];
             (
                 format!("urn:proficio:esco:letter:{l}"),
-                if l == '#' { "Other".to_string() } else { l.to_string() },
+                if l == '#' {
+                    "Other".to_string()
+                } else {
+                    l.to_string()
+                },
             )
         })
         .collect();
-    let mut sorted: Vec<Vec<ImportedNode>> = order.into_iter().map(|g| std::mem::take(&mut groups[g])).collect();
+    let mut sorted: Vec<Vec<ImportedNode>> = order
+        .into_iter()
+        .map(|g| std::mem::take(&mut groups[g]))
+        .collect();
     for g in &mut sorted {
         g.sort_by_key(|n| n.title.to_lowercase());
     }
@@ -259,7 +271,11 @@ pub fn plan_csv(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Skil
 }
 
 /// A framework of one category per non-empty group, the group's items under it.
-fn grouped(name: &str, categories: Vec<(String, String)>, groups: Vec<Vec<ImportedNode>>) -> Imported {
+fn grouped(
+    name: &str,
+    categories: Vec<(String, String)>,
+    groups: Vec<Vec<ImportedNode>>,
+) -> Imported {
     let mut nodes = Vec::new();
     for ((id, title), items) in categories.into_iter().zip(groups) {
         if items.is_empty() {
@@ -301,7 +317,11 @@ impl Occupation {
     /// Essential skills then knowledge, each label once, in file order.
     pub fn essentials(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for l in self.essential_skills.iter().chain(&self.essential_knowledge) {
+        for l in self
+            .essential_skills
+            .iter()
+            .chain(&self.essential_knowledge)
+        {
             let l = squash(l);
             if !l.is_empty() && !out.contains(&l) {
                 out.push(l);
@@ -333,16 +353,25 @@ pub fn read_occupations(text: &str) -> Result<(Vec<Occupation>, Vec<Issue>), Iss
         let o: Occupation = match serde_json::from_value(item) {
             Ok(o) => o,
             Err(e) => {
-                problems.push(Issue::new(at, format!("cannot be read ({e}); it is left out.")));
+                problems.push(Issue::new(
+                    at,
+                    format!("cannot be read ({e}); it is left out."),
+                ));
                 continue;
             }
         };
         if !is_uri(o.uri.trim()) {
             problems.push(Issue::new(at, "has no uri; it is left out."));
         } else if squash(&o.label).is_empty() {
-            problems.push(Issue::new(format!("{at} ({})", o.uri), "has no label; it is left out."));
+            problems.push(Issue::new(
+                format!("{at} ({})", o.uri),
+                "has no label; it is left out.",
+            ));
         } else if out.iter().any(|p| p.uri == o.uri) {
-            problems.push(Issue::new(format!("{at} ({})", o.uri), "appears twice; the later one is left out."));
+            problems.push(Issue::new(
+                format!("{at} ({})", o.uri),
+                "appears twice; the later one is left out.",
+            ));
         } else {
             out.push(o);
         }
@@ -388,7 +417,9 @@ impl LabelIndex {
             return Some(*id);
         }
         let prefix = format!("{l} ");
-        let start = self.titles.partition_point(|(t, _)| t.as_str() < prefix.as_str());
+        let start = self
+            .titles
+            .partition_point(|(t, _)| t.as_str() < prefix.as_str());
         self.titles[start..]
             .iter()
             .take_while(|(t, _)| t.starts_with(&prefix))
@@ -403,7 +434,9 @@ mod tests {
 
     #[test]
     fn labels_and_definition_are_split_at_the_first_sentence() {
-        let (t, d) = split_labels("manage musical staff manage staff of music Assign and manage staff tasks.");
+        let (t, d) = split_labels(
+            "manage musical staff manage staff of music Assign and manage staff tasks.",
+        );
         assert_eq!(t, "manage musical staff manage staff of music");
         assert_eq!(d, "Assign and manage staff tasks.");
         let (t, d) = split_labels("use ICT tools use JavaScript Use the tools to write.");
@@ -424,9 +457,20 @@ mod tests {
         ]"#;
         let p = plan_json(text).unwrap();
         let titles: Vec<&str> = p.imported.nodes.iter().map(|n| n.title.as_str()).collect();
-        assert_eq!(titles, ["Skills and competences", "debug software", "Knowledge", "Haskell"]);
+        assert_eq!(
+            titles,
+            [
+                "Skills and competences",
+                "debug software",
+                "Knowledge",
+                "Haskell"
+            ]
+        );
         assert_eq!(p.imported.nodes[3].alt_labels, ["Haskell lang"]);
-        assert_eq!(p.imported.nodes[3].parent.as_deref(), Some(SKILL_TYPES[1].1));
+        assert_eq!(
+            p.imported.nodes[3].parent.as_deref(),
+            Some(SKILL_TYPES[1].1)
+        );
         let at: Vec<&str> = p.problems.iter().map(|i| i.at.as_str()).collect();
         assert_eq!(at.len(), 4, "{:?}", p.problems);
         assert!(at[0].starts_with("item 3"));
@@ -441,9 +485,21 @@ mod tests {
         let p = plan_csv(
             &header,
             &[
-                row(2, "http://data.europa.eu/esco/skill/2", "build walls erect walls Put bricks on bricks."),
-                row(3, "http://data.europa.eu/esco/skill/1", "apply paint Put paint on walls."),
-                row(4, "http://data.europa.eu/esco/skill/3", "assess risk Look at what could go wrong."),
+                row(
+                    2,
+                    "http://data.europa.eu/esco/skill/2",
+                    "build walls erect walls Put bricks on bricks.",
+                ),
+                row(
+                    3,
+                    "http://data.europa.eu/esco/skill/1",
+                    "apply paint Put paint on walls.",
+                ),
+                row(
+                    4,
+                    "http://data.europa.eu/esco/skill/3",
+                    "assess risk Look at what could go wrong.",
+                ),
                 row(5, "http://data.europa.eu/esco/skill/1", "duplicate Again."),
                 row(6, "nope", "x Y z."),
                 row(7, "urn:x:1", "9 lives Nine of them."),
@@ -453,7 +509,15 @@ mod tests {
         let titles: Vec<&str> = p.imported.nodes.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(
             titles,
-            ["A", "apply paint", "assess risk", "B", "build walls erect walls", "Other", "9 lives"]
+            [
+                "A",
+                "apply paint",
+                "assess risk",
+                "B",
+                "build walls erect walls",
+                "Other",
+                "9 lives"
+            ]
         );
         assert_eq!(p.imported.nodes[1].definition, "Put paint on walls.");
         let lines: Vec<&str> = p.problems.iter().map(|i| i.at.as_str()).collect();
@@ -464,9 +528,17 @@ mod tests {
     #[test]
     fn labels_resolve_exactly_then_by_prefix() {
         let ix = LabelIndex::new(vec![
-            (1, "Haskell".to_string(), vec!["Haskell programming".to_string()]),
+            (
+                1,
+                "Haskell".to_string(),
+                vec!["Haskell programming".to_string()],
+            ),
             (2, "manage staff manage people".to_string(), vec![]),
-            (3, "manage staff of music direct music staff".to_string(), vec![]),
+            (
+                3,
+                "manage staff of music direct music staff".to_string(),
+                vec![],
+            ),
             (4, "manage".to_string(), vec![]),
         ]);
         assert_eq!(ix.find("haskell"), Some(1));

@@ -58,7 +58,8 @@ pub struct PositionsPlan {
 }
 
 /// The nodes of frameworks imported from ESCO (skills, not their groups).
-const ESCO_NODES: &str = "select n.id from framework_node n join framework f on f.id = n.framework_id \
+const ESCO_NODES: &str =
+    "select n.id from framework_node n join framework f on f.id = n.framework_id \
      where f.origin = 'esco-skills' and n.parent_id is not null";
 
 /// Every ESCO skill here, newest framework first.
@@ -108,7 +109,13 @@ pub async fn plan_occupations(db: &Db, bytes: &[u8]) -> Result<Plan, AppError> {
             ));
             continue;
         }
-        positions.push(resolve(o, &index, &mut missing, &mut resolved, &mut unresolved));
+        positions.push(resolve(
+            o,
+            &index,
+            &mut missing,
+            &mut resolved,
+            &mut unresolved,
+        ));
     }
     for (label, by) in missing {
         let more = if by.len() > 3 {
@@ -171,16 +178,17 @@ fn resolve(
 /// scale's proficiency level, mandatory, weight 3), in one transaction. New positions
 /// have no holders, so no report counter moves.
 pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppError> {
-    let thresholds: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(format!(
-        "select n.id, coalesce(ns.threshold, fs.threshold) from framework_node n \
+    let thresholds: HashMap<i64, i64> =
+        sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "select n.id, coalesce(ns.threshold, fs.threshold) from framework_node n \
          join framework f on f.id = n.framework_id join scale fs on fs.id = f.scale_id \
          left join scale ns on ns.id = n.scale_id where n.id in ({ESCO_NODES})"
-    )))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?
-    .into_iter()
-    .collect();
+        )))
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect();
     let now = now_ms();
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for pos in &p.positions {

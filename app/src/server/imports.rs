@@ -233,6 +233,34 @@ fn plan_case(bytes: &[u8]) -> Result<Plan, AppError> {
     }))
 }
 
+/// Reads YAML (or JSON, which YAML includes) to a value; errors name their line.
+pub fn read_yaml(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
+    let text = text_of(bytes)?;
+    serde_saphyr::from_str::<serde_json::Value>(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!("line {}, column {}: ", l.line(), l.column()))
+            .unwrap_or_default();
+        let first = e.to_string().lines().next().unwrap_or("").to_string();
+        file_error(format!("{at}this is not valid YAML ({first})."))
+    })
+}
+
+fn plan_progression(bytes: &[u8]) -> Result<Plan, AppError> {
+    let p = crate::domain::progression::plan(&read_yaml(bytes)?)
+        .map_err(|i| file_error(i.to_string()))?;
+    Ok(Plan::Framework(FrameworkPlan {
+        format: "progression-yaml",
+        imported: p.imported,
+        scale: scale_from(&p.levels, None)?,
+        problems: p.problems,
+        warnings: Vec::new(),
+        skippable: true,
+        keep_document_id: false,
+        note: "Levels become the scale, themes the competencies, and each statement the description of its theme at its level (statements for the same theme and level are joined). Check the proficiency level on the scale page.".into(),
+    }))
+}
+
 /// Reads a file of `format` and plans its import, writing nothing. A file that cannot be
 /// read as the format at all is an error; everything else is in the plan.
 pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppError> {
@@ -249,6 +277,7 @@ pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppE
         }
         "moodle-csv" => plan_moodle_framework(bytes),
         "esco-skills" => super::import_esco::plan_skills(bytes),
+        "progression-yaml" => plan_progression(bytes),
         "esco-occupations" => super::import_esco::plan_occupations(db, bytes).await,
         _ => Err(AppError::invalid("format", "Choose the file's format.")),
     }

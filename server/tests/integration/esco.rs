@@ -53,7 +53,10 @@ async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
     .unwrap();
     assert_eq!(title, "Haskell");
     assert!(definition.starts_with("The techniques and principles"));
-    assert_eq!(alt, "[]", "an alternative label equal to the label is not repeated");
+    assert_eq!(
+        alt, "[]",
+        "an alternative label equal to the label is not repeated"
+    );
     let uris = count(
         &app,
         format!("select count(*) from framework_node where framework_id = {f} and external_id like 'http://data.europa.eu/esco/skill/%'"),
@@ -66,23 +69,40 @@ async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
 async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     let app = TestApp::empty().await;
     // Occupations need the skills first; nothing is written without them.
-    let err = import(&app.db, "esco-occupations", &data("ict_occupations.json"), false)
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = import(
+        &app.db,
+        "esco-occupations",
+        &data("ict_occupations.json"),
+        false,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("import the ESCO skills"), "{err}");
-    assert_eq!(count(&app, "select count(*) from job_position".into()).await, 0);
+    assert_eq!(
+        count(&app, "select count(*) from job_position".into()).await,
+        0
+    );
 
     let started = std::time::Instant::now();
     let done = import(&app.db, "esco-skills", &data("skills.csv"), false)
         .await
         .unwrap();
-    eprintln!("13,939 ESCO skills imported in {} ms", started.elapsed().as_millis());
-    assert!(done.skipped.is_empty(), "{:?}", &done.skipped[..done.skipped.len().min(5)]);
+    eprintln!(
+        "13,939 ESCO skills imported in {} ms",
+        started.elapsed().as_millis()
+    );
+    assert!(
+        done.skipped.is_empty(),
+        "{:?}",
+        &done.skipped[..done.skipped.len().min(5)]
+    );
     let f = done.framework.unwrap().0;
     let skills = count(
         &app,
-        format!("select count(*) from framework_node where framework_id = {f} and kind = 'competency'"),
+        format!(
+            "select count(*) from framework_node where framework_id = {f} and kind = 'competency'"
+        ),
     )
     .await;
     assert_eq!(skills, 13_939);
@@ -106,9 +126,14 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     assert!(letters.len() >= 20, "{letters:?}");
 
     // Now the occupations: every one becomes a position; its essential labels are found.
-    let done = import(&app.db, "esco-occupations", &data("ict_occupations.json"), false)
-        .await
-        .unwrap();
+    let done = import(
+        &app.db,
+        "esco-occupations",
+        &data("ict_occupations.json"),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!((done.written, done.noun), (91, "positions"));
     assert!(done.skipped.is_empty());
     // The file's README: 701 of the 723 distinct labels match a skills.csv row.
@@ -117,7 +142,10 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
         .iter()
         .filter(|w| w.message.contains("matches no ESCO skill"))
         .count();
-    assert!((1..=40).contains(&not_found), "{not_found} labels not found");
+    assert!(
+        (1..=40).contains(&not_found),
+        "{not_found} labels not found"
+    );
     let requirements = count(&app, "select count(*) from position_requirement".into()).await;
     assert!(requirements > 91 * 5, "{requirements}");
     let (title, mandatory, required): (String, i64, i64) = sqlx::query_as(
@@ -129,13 +157,25 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     .await
     .unwrap();
     assert_eq!(title, "ICT security administrator");
-    assert_eq!((mandatory, required), (1, 3), "mandatory, at the default scale's proficiency level");
+    assert_eq!(
+        (mandatory, required),
+        (1, 3),
+        "mandatory, at the default scale's proficiency level"
+    );
     // Importing the file again leaves the positions alone.
-    let again = import(&app.db, "esco-occupations", &data("ict_occupations.json"), false)
-        .await
-        .unwrap();
+    let again = import(
+        &app.db,
+        "esco-occupations",
+        &data("ict_occupations.json"),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(again.written, 0);
-    assert_eq!(count(&app, "select count(*) from job_position".into()).await, 91);
+    assert_eq!(
+        count(&app, "select count(*) from job_position".into()).await,
+        91
+    );
 }
 
 #[tokio::test]
@@ -144,8 +184,18 @@ async fn broken_esco_files_are_refused_and_change_nothing() {
     let cases: [(&str, &str, &[u8], &str); 5] = [
         ("esco-skills", "bad JSON", b"[{\"uri\": ", "line 1"),
         ("esco-skills", "an object", b"{\"uri\": 1}", "JSON list"),
-        ("esco-skills", "missing columns", b"uri,label\nx,y\n", "\u{201c}id\u{201d}"),
-        ("esco-skills", "not UTF-8", b"id,description\n\xff,x\n", "UTF-8"),
+        (
+            "esco-skills",
+            "missing columns",
+            b"uri,label\nx,y\n",
+            "\u{201c}id\u{201d}",
+        ),
+        (
+            "esco-skills",
+            "not UTF-8",
+            b"id,description\n\xff,x\n",
+            "UTF-8",
+        ),
         ("esco-occupations", "bad JSON", b"[", "line 1"),
     ];
     for (format, what, bytes, expected) in cases {
@@ -161,9 +211,18 @@ async fn broken_esco_files_are_refused_and_change_nothing() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("line 3") && err.contains("must be a URI"), "{err}");
-    assert_eq!(count(&app, "select count(*) from framework".into()).await, 0);
-    assert_eq!(count(&app, "select count(*) from framework_node".into()).await, 0);
+    assert!(
+        err.contains("line 3") && err.contains("must be a URI"),
+        "{err}"
+    );
+    assert_eq!(
+        count(&app, "select count(*) from framework".into()).await,
+        0
+    );
+    assert_eq!(
+        count(&app, "select count(*) from framework_node".into()).await,
+        0
+    );
     let done = import(&app.db, "esco-skills", file, true).await.unwrap();
     assert_eq!((done.written, done.skipped.len()), (2, 1));
 }

@@ -17,4 +17,5 @@ mod orgreports;
 mod people;
 mod personal_view;
 mod positions;
+mod progression;
 mod reports;
