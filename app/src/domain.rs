@@ -14,6 +14,7 @@ pub mod moodle;
 pub mod org;
 pub mod orgreport;
 pub mod people;
+pub mod people_csv;
 pub mod positions;
 pub mod progression;
 pub mod radar;

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod framework_copies;
 pub mod frameworks;
 pub mod import_esco;
+pub mod import_people;
 pub mod imports;
 pub mod inbox;
 pub mod levels;

@@ -132,6 +132,8 @@ pub enum ImportFormat {
     EscoOccupations,
     /// A career progression in the Financial Times YAML format.
     ProgressionYaml,
+    /// People (email, name, job title, role, unit, manager, position); updates by e-mail.
+    PeopleCsv,
 }
 
 impl ImportFormat {
@@ -143,6 +145,7 @@ impl ImportFormat {
             ImportFormat::EscoSkills => "esco-skills",
             ImportFormat::EscoOccupations => "esco-occupations",
             ImportFormat::ProgressionYaml => "progression-yaml",
+            ImportFormat::PeopleCsv => "people-csv",
         }
     }
 }

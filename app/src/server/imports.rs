@@ -122,6 +122,8 @@ pub enum Plan {
     Framework(FrameworkPlan),
     /// Create positions (ESCO occupations).
     Positions(super::import_esco::PositionsPlan),
+    /// Create or update people.
+    People(super::import_people::PeoplePlan),
 }
 
 impl Plan {
@@ -129,6 +131,7 @@ impl Plan {
         match self {
             Plan::Framework(f) => (&f.problems, f.skippable),
             Plan::Positions(p) => (&p.problems, true),
+            Plan::People(p) => (&p.problems, true),
         }
     }
 
@@ -167,6 +170,25 @@ impl Plan {
                     &p.warnings,
                 );
                 v.note = "Each occupation becomes a position requiring its essential skills and knowledge, found by label among the ESCO skills here, at their scale's proficiency level and marked mandatory.".into();
+                v
+            }
+            Plan::People(p) => {
+                let (created, updated, units) = p.figures();
+                let mut v = ImportPreview::other(
+                    id,
+                    file_name,
+                    format_label("people-csv"),
+                    &format!("{} people", p.rows.len()),
+                    vec![
+                        ("people to add".into(), created),
+                        ("people to update".into(), updated),
+                        ("units to create".into(), units),
+                    ],
+                    (p.rows.len() as u32, "people"),
+                    &p.problems,
+                    &p.warnings,
+                );
+                v.note = "People are matched by e-mail: known ones are updated, new ones added (they sign in once an admin sets their password). An empty cell leaves that detail as it is.".into();
                 v
             }
         }
@@ -278,6 +300,7 @@ pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppE
         "moodle-csv" => plan_moodle_framework(bytes),
         "esco-skills" => super::import_esco::plan_skills(bytes),
         "progression-yaml" => plan_progression(bytes),
+        "people-csv" => Ok(Plan::People(super::import_people::plan(db, bytes).await?)),
         "esco-occupations" => super::import_esco::plan_occupations(db, bytes).await,
         _ => Err(AppError::invalid("format", "Choose the file's format.")),
     }
@@ -342,6 +365,18 @@ pub async fn import(
                 skipped: p.problems,
                 warnings: p.warnings,
                 path: "/positions".into(),
+            })
+        }
+        Plan::People(p) => {
+            let written = super::import_people::store(db, &p).await?;
+            tracing::info!(people = written, format, "people imported");
+            Ok(Done {
+                framework: None,
+                written,
+                noun: "people",
+                skipped: p.problems,
+                warnings: p.warnings,
+                path: "/people".into(),
             })
         }
     }

@@ -15,6 +15,7 @@ mod imports;
 mod ops;
 mod orgreports;
 mod people;
+mod people_import;
 mod personal_view;
 mod positions;
 mod progression;

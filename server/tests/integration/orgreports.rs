@@ -33,7 +33,7 @@ async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
         .unwrap()
 }
 
-async fn assert_counters_match_a_rebuild(app: &TestApp, at: i64, what: &str) {
+pub async fn assert_counters_match_a_rebuild(app: &TestApp, at: i64, what: &str) {
     let kept = stats::snapshot(&app.db).await.unwrap();
     stats::rebuild_at(&app.db, at, false).await.unwrap();
     let rebuilt = stats::snapshot(&app.db).await.unwrap();

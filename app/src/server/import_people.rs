@@ -1,0 +1,414 @@
+//! People CSV imports: new e-mails become people (who sign in once an admin sets their
+//! password), known e-mails are updated; units are found by name or path and created when
+//! missing, managers by e-mail (in the file or already here), positions by title. All in
+//! one transaction, with the report counters moved like any other change of people.
+
+use super::ctx::internal;
+use super::db::Db;
+use super::imports::{file_error, read_csv};
+use super::now_ms;
+use crate::api::AppError;
+use crate::domain::case::Issue;
+use crate::domain::people::Role;
+use crate::domain::people_csv::{self, PersonRow};
+use std::collections::{HashMap, HashSet};
+
+/// A unit a row names.
+#[derive(Debug, Clone, PartialEq)]
+enum UnitRef {
+    Existing(i64),
+    /// Index into [`PeoplePlan::new_units`].
+    New(usize),
+}
+
+/// A checked row with what it refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    row: PersonRow,
+    /// The person already here: id.
+    existing: Option<i64>,
+    unit: Option<UnitRef>,
+    position: Option<i64>,
+}
+
+/// What a people file would do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeoplePlan {
+    pub rows: Vec<Resolved>,
+    /// Units to create: (name, parent), parents first.
+    new_units: Vec<(String, Option<UnitRef>)>,
+    pub problems: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl PeoplePlan {
+    /// People created, people updated, units created.
+    pub fn figures(&self) -> (u32, u32, u32) {
+        let created = self.rows.iter().filter(|r| r.existing.is_none()).count() as u32;
+        (
+            created,
+            self.rows.len() as u32 - created,
+            self.new_units.len() as u32,
+        )
+    }
+}
+
+struct Here {
+    /// email → (id, role, active, manager email)
+    people: HashMap<String, (i64, Role, bool, Option<String>)>,
+    /// (id, lower-case name, parent)
+    units: Vec<(i64, String, Option<i64>)>,
+    /// lower-case title → ids
+    positions: HashMap<String, Vec<i64>>,
+}
+
+async fn here(db: &Db) -> Result<Here, AppError> {
+    let people: Vec<(String, i64, String, i64, Option<String>)> = sqlx::query_as(
+        "select p.email, p.id, p.role, p.active, m.email from person p left join person m on m.id = p.manager_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let units: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("select id, name, parent_id from org_unit order by id")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?;
+    let mut positions: HashMap<String, Vec<i64>> = HashMap::new();
+    for (id, title) in
+        sqlx::query_as::<_, (i64, String)>("select id, title from job_position order by id")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(internal)?
+    {
+        positions
+            .entry(title.trim().to_lowercase())
+            .or_default()
+            .push(id);
+    }
+    Ok(Here {
+        people: people
+            .into_iter()
+            .map(|(e, id, role, active, m)| {
+                (
+                    e,
+                    (
+                        id,
+                        Role::parse(&role).unwrap_or(Role::Employee),
+                        active == 1,
+                        m,
+                    ),
+                )
+            })
+            .collect(),
+        units: units
+            .into_iter()
+            .map(|(id, n, p)| (id, n.trim().to_lowercase(), p))
+            .collect(),
+        positions,
+    })
+}
+
+/// Finds (or plans) the unit at `path`: the first name is looked up anywhere (it must be
+/// unambiguous), each further name among the children of the one before; names not found
+/// are created.
+fn unit_for(
+    path: &[String],
+    here: &Here,
+    new_units: &mut Vec<(String, Option<UnitRef>)>,
+) -> Result<UnitRef, String> {
+    let mut at: Option<UnitRef> = None;
+    for (i, name) in path.iter().enumerate() {
+        let key = name.to_lowercase();
+        let found = match &at {
+            Some(UnitRef::New(_)) => None,
+            Some(UnitRef::Existing(p)) => here
+                .units
+                .iter()
+                .find(|u| u.1 == key && u.2 == Some(*p))
+                .map(|u| u.0),
+            None => {
+                let matches: Vec<&(i64, String, Option<i64>)> =
+                    here.units.iter().filter(|u| u.1 == key).collect();
+                if matches.len() > 1 && path.len() == 1 {
+                    return Err(format!("there are {} units named \u{201c}{name}\u{201d}; write the path, such as \u{201c}Parent / {name}\u{201d}", matches.len()));
+                }
+                matches
+                    .iter()
+                    .find(|u| u.2.is_none() || i + 1 < path.len() || matches.len() == 1)
+                    .map(|u| u.0)
+            }
+        };
+        at = Some(match found {
+            Some(id) => UnitRef::Existing(id),
+            None => {
+                let parent = at.clone();
+                match new_units
+                    .iter()
+                    .position(|(n, p)| n.to_lowercase() == key && *p == parent)
+                {
+                    Some(k) => UnitRef::New(k),
+                    None => {
+                        new_units.push((name.chars().take(120).collect(), parent));
+                        UnitRef::New(new_units.len() - 1)
+                    }
+                }
+            }
+        });
+    }
+    at.ok_or_else(|| "the unit is empty".to_string())
+}
+
+/// Plans a people CSV import without writing anything.
+pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
+    let (header, rows) = read_csv(bytes)?;
+    let (mut rows, mut problems) =
+        people_csv::parse(&header, &rows).map_err(|i| file_error(i.to_string()))?;
+    let here = here(db).await?;
+    // Rows are dropped until every remaining one holds together (a dropped row can take a
+    // row that named it as manager with it).
+    loop {
+        let in_file: HashSet<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+        let mut bad: Vec<(usize, String)> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let existing = here.people.get(&r.email);
+            let why = if existing.is_none() && r.name.is_none() {
+                Some(format!("{} is new here and needs a name", r.email))
+            } else if let Some(m) = r
+                .manager
+                .as_deref()
+                .filter(|m| !in_file.contains(m) && !here.people.get(*m).is_some_and(|p| p.2))
+            {
+                Some(format!(
+                    "the manager {m} is neither in the file nor an active person here"
+                ))
+            } else if let Some(p) = &r.position {
+                match here.positions.get(&p.to_lowercase()).map(Vec::len) {
+                    None => Some(format!("there is no position titled \u{201c}{p}\u{201d}")),
+                    Some(1) => None,
+                    Some(n) => Some(format!("{n} positions are titled \u{201c}{p}\u{201d}; rename them so each title is unique")),
+                }
+            } else {
+                None
+            };
+            if let Some(w) = why {
+                bad.push((i, w));
+            }
+        }
+        // Reporting loops in the final reporting lines.
+        if bad.is_empty() {
+            let mut manager_of: HashMap<&str, &str> = here
+                .people
+                .iter()
+                .filter_map(|(e, p)| p.3.as_deref().map(|m| (e.as_str(), m)))
+                .collect();
+            for r in &rows {
+                if let Some(m) = &r.manager {
+                    manager_of.insert(&r.email, m);
+                }
+            }
+            for (i, r) in rows.iter().enumerate() {
+                let mut chain = vec![r.email.as_str()];
+                let mut cur = r.email.as_str();
+                while let Some(m) = manager_of.get(cur) {
+                    if *m == r.email {
+                        chain.push(m);
+                        bad.push((
+                            i,
+                            format!(
+                                "the reporting lines would go round in a loop: {}",
+                                chain.join(" reports to ")
+                            ),
+                        ));
+                        break;
+                    }
+                    if chain.contains(m) {
+                        break;
+                    }
+                    chain.push(m);
+                    cur = m;
+                }
+            }
+        }
+        if bad.is_empty() {
+            break;
+        }
+        let drop: HashSet<usize> = bad.iter().map(|b| b.0).collect();
+        for (i, why) in bad {
+            problems.push(Issue::new(
+                format!("line {}", rows[i].line),
+                format!("{why}; the row is left out."),
+            ));
+        }
+        rows = rows
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, r)| r)
+            .collect();
+    }
+    // The last active admin keeps the role.
+    let admins: Vec<&String> = here
+        .people
+        .iter()
+        .filter(|(_, p)| p.1 == Role::Admin && p.2)
+        .map(|(e, _)| e)
+        .collect();
+    let demoted: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| admins.contains(&&r.email) && r.role.is_some_and(|x| x != Role::Admin))
+        .map(|(i, _)| i)
+        .collect();
+    let promoted = rows
+        .iter()
+        .any(|r| r.role == Some(Role::Admin) && !admins.contains(&&r.email));
+    if !admins.is_empty() && demoted.len() == admins.len() && !promoted {
+        let i = demoted[demoted.len() - 1];
+        problems.push(Issue::new(
+            format!("line {}", rows[i].line),
+            "this would leave no active admin; the row is left out.",
+        ));
+        rows.remove(i);
+    }
+    problems.sort_by_key(|p| {
+        p.at.trim_start_matches("line ")
+            .parse::<usize>()
+            .unwrap_or(0)
+    });
+    let mut new_units = Vec::new();
+    let mut resolved = Vec::new();
+    for r in rows {
+        let unit = match &r.unit {
+            Some(path) => match unit_for(path, &here, &mut new_units) {
+                Ok(u) => Some(u),
+                Err(why) => {
+                    problems.push(Issue::new(
+                        format!("line {}", r.line),
+                        format!("{why}; the row is left out."),
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let position = r
+            .position
+            .as_ref()
+            .and_then(|p| here.positions.get(&p.to_lowercase()))
+            .map(|ids| ids[0]);
+        resolved.push(Resolved {
+            existing: here.people.get(&r.email).map(|p| p.0),
+            row: r,
+            unit,
+            position,
+        });
+    }
+    let warnings = new_units
+        .iter()
+        .map(|(n, _)| {
+            Issue::new(
+                format!("unit \u{201c}{n}\u{201d}"),
+                "is not here yet and will be created.",
+            )
+        })
+        .collect();
+    Ok(PeoplePlan {
+        rows: resolved,
+        new_units,
+        problems,
+        warnings,
+    })
+}
+
+/// Writes a planned people import in one transaction. Returns how many people were
+/// created and updated.
+pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let updated: Vec<i64> = p.rows.iter().filter_map(|r| r.existing).collect();
+    let pending = super::stats::before(&mut tx, updated, None).await?;
+    let mut unit_ids: Vec<i64> = Vec::with_capacity(p.new_units.len());
+    let resolve = |u: &UnitRef, ids: &[i64]| match u {
+        UnitRef::Existing(id) => *id,
+        UnitRef::New(k) => ids[*k],
+    };
+    for (name, parent) in &p.new_units {
+        let parent = parent.as_ref().map(|u| resolve(u, &unit_ids));
+        let id: i64 = sqlx::query_scalar(
+            "insert into org_unit (name, parent_id, created_at) values ($1, $2, $3) returning id",
+        )
+        .bind(name)
+        .bind(parent)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        unit_ids.push(id);
+    }
+    let mut ids: HashMap<&str, i64> = HashMap::new();
+    let mut created = Vec::new();
+    for r in &p.rows {
+        let unit = r.unit.as_ref().map(|u| resolve(u, &unit_ids));
+        let id = match r.existing {
+            Some(id) => {
+                sqlx::query(
+                    "update person set name = coalesce($1, name), job_title = coalesce($2, job_title), \
+                     role = coalesce($3, role), unit_id = coalesce($4, unit_id), \
+                     position_id = coalesce($5, position_id), updated_at = $6 where id = $7",
+                )
+                .bind(r.row.name.clone())
+                .bind(r.row.job_title.clone())
+                .bind(r.row.role.map(|x| x.as_str().to_string()))
+                .bind(unit)
+                .bind(r.position)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+                id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, \
+                     created_at, updated_at, position_id) values ($1, $2, $3, $4, $5, null, 1, null, $6, $6, $7) returning id",
+                )
+                .bind(&r.row.email)
+                .bind(r.row.name.clone().unwrap_or_default())
+                .bind(r.row.job_title.clone().unwrap_or_default())
+                .bind(r.row.role.unwrap_or(Role::Employee).as_str())
+                .bind(unit)
+                .bind(now)
+                .bind(r.position)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?;
+                created.push(id);
+                id
+            }
+        };
+        ids.insert(&r.row.email, id);
+    }
+    for r in &p.rows {
+        let Some(m) = &r.row.manager else { continue };
+        let manager = match ids.get(m.as_str()) {
+            Some(id) => *id,
+            None => sqlx::query_scalar("select id from person where email = $1")
+                .bind(m)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?,
+        };
+        sqlx::query("update person set manager_id = $1 where id = $2")
+            .bind(manager)
+            .bind(ids[r.row.email.as_str()])
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    super::stats::added(&mut tx, created).await?;
+    pending.after(&mut tx).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(p.rows.len())
+}
