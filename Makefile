@@ -17,13 +17,15 @@ E2E_PORT ?= 3100
 PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PG_STATUS := target/postgres-tests.status
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
 	@echo "make test   formatting, clippy (server and WASM), unit, integration (SQLite + PostgreSQL) and browser tests"
 	@echo "make build  release build: target/release/proficio and target/site"
 	@echo "make dev    cargo leptos watch"
+	@echo "make fuzz   run every import parser's fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make bench-imports   time the CASE, ESCO and Moodle imports on both backends"
 
 ## ---- tools ---------------------------------------------------------------------------
 
@@ -111,3 +113,31 @@ e2e: test-tools
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	  curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null || { cat $$dir/server.log; exit 1; }; \
 	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) npx playwright test || { cat $$dir/server.log | tail -50; exit 1; }
+
+## ---- fuzzing and import benchmarks -------------------------------------------------------
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := case moodle_csv esco progression_yaml people_csv
+DATA := ../shared/data
+
+# libFuzzer needs nightly-only flags; RUSTC_BOOTSTRAP lets the one stable toolchain here
+# accept them. Seeds come from the real files in ../shared/data (not committed here).
+fuzz: tools
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	@mkdir -p fuzz/seeds/case fuzz/seeds/moodle_csv fuzz/seeds/esco fuzz/seeds/progression_yaml fuzz/seeds/people_csv
+	@cp $(DATA)/case/[A-Z]*.json fuzz/seeds/case/ && cp $(DATA)/case/what-standards-could-be.json fuzz/seeds/case/
+	@cp $(DATA)/moodle/*.csv fuzz/seeds/moodle_csv/
+	@head -c 3000 $(DATA)/esco/ict_skills.json > fuzz/seeds/esco/skills.json; head -n 20 $(DATA)/esco/skills.csv > fuzz/seeds/esco/skills.csv; head -c 3000 $(DATA)/esco/ict_occupations.json > fuzz/seeds/esco/occupations.json
+	@cp $(DATA)/progression/ft-engineering.yml fuzz/seeds/progression_yaml/
+	@printf 'email,name,job title,role,unit,manager,position\nada@example.org,Ada,Engineer,admin,Labs / Engineering,,Engineer\nbob@example.org,Bob,,,Labs,ada@example.org,\n' > fuzz/seeds/people_csv/people.csv
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit 1; \
+	done
+	@echo "make fuzz: every target ran $(FUZZ_SECONDS) s without a crash"
+
+# The import speed goals: a 1,189-item CASE package, the 13,939 ESCO skills, the OECD
+# Moodle file; release build, fresh database per run, both backends.
+bench-imports: tools
+	cargo build --release -p server --bin proficio
+	target/release/proficio bench-imports --data $(DATA)

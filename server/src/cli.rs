@@ -72,6 +72,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time every import (a generated 1,189-item CASE package, the ESCO, Moodle and
+    /// progression files) into a temporary SQLite database unless --database is given (that
+    /// database must be empty) and print the figures.
+    BenchImports {
+        /// The folder of real files (shared/data).
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Runs of each import.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rounds: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
         /// Where to write the copy (must not exist yet).

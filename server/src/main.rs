@@ -67,6 +67,22 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             Ok(())
         }
+        Some(Command::BenchImports { data, rounds, json }) => {
+            let (db, temp) = bench_db(url).await?;
+            if !db.is_empty().await? {
+                close_bench_db(db, temp).await;
+                return Err("the benchmark needs an empty database".into());
+            }
+            let report = server::bench_imports::run(&db, &data, rounds as usize).await;
+            close_bench_db(db, temp).await;
+            let report = report?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::bench_imports::table(&report));
+            }
+            Ok(())
+        }
         Some(Command::BenchEditor {
             nodes,
             rounds,

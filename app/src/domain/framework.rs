@@ -144,6 +144,53 @@ pub struct NodeDetails {
     pub external_id: String,
     /// Level descriptions: (track, level, text), sorted.
     pub level_descriptions: Vec<(Track, u8, String)>,
+    /// Typed links to other nodes, here or elsewhere (CASE associations, cross references).
+    #[serde(default)]
+    pub links: Vec<NodeLink>,
+}
+
+/// A typed link from or to a node, as the node's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeLink {
+    /// The CASE association type (`exactMatchOf`, `isRelatedTo`, …).
+    pub kind: String,
+    /// Whether this node is the link's origin.
+    pub outgoing: bool,
+    /// The other end's title, or its identifier when the file gave no title.
+    pub other: String,
+    /// The other end's identifier, and its URI when it has one.
+    pub other_identifier: String,
+    pub other_uri: String,
+    /// The other end, when it is a node of the same framework.
+    pub other_node: Option<NodeId>,
+}
+
+impl NodeLink {
+    /// The link read from this node: "exact match of", "is related to", "preceded by"…
+    pub fn phrase(&self) -> String {
+        let words = |s: &str| {
+            let mut out = String::new();
+            for c in s.trim_start_matches("ext:").chars() {
+                if c.is_uppercase() {
+                    out.push(' ');
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        match (self.kind.as_str(), self.outgoing) {
+            ("precedes", false) => "preceded by".into(),
+            ("isChildOf", false) => "has child".into(),
+            ("isPartOf", false) => "has part".into(),
+            ("replacedBy", false) => "replaces".into(),
+            ("exemplar", false) => "is an exemplar for".into(),
+            ("hasSkillLevel", false) => "is a skill level of".into(),
+            (k, true) => words(k),
+            (k, false) => format!("{} (incoming)", words(k)),
+        }
+    }
 }
 
 impl NodeDetails {

@@ -21,6 +21,26 @@ pub const FORMATS: &[(&str, &str, &str)] = &[
         "Moodle competency CSV (12 or 14 columns)",
         ".csv,text/csv",
     ),
+    (
+        "esco-skills",
+        "ESCO skills (JSON list or skills.csv)",
+        ".json,.csv,application/json,text/csv",
+    ),
+    (
+        "esco-occupations",
+        "ESCO occupations as positions (JSON)",
+        ".json,application/json",
+    ),
+    (
+        "progression-yaml",
+        "Progression YAML (Financial Times format)",
+        ".yml,.yaml",
+    ),
+    (
+        "people-csv",
+        "People CSV (email, name, job title, role, unit, manager, position)",
+        ".csv,text/csv",
+    ),
 ];
 
 /// A format's label.
@@ -250,6 +270,16 @@ mod tests {
         assert_eq!(counts["top-level nodes"], 2);
         assert_eq!(counts["levels deep"], 3);
         assert_eq!(counts["links"], 1);
+    }
+
+    #[test]
+    fn every_format_has_a_label() {
+        for (key, label, accept) in FORMATS {
+            assert_eq!(format_label(key), *label);
+            assert!(accept.starts_with('.'));
+        }
+        assert_eq!(FORMATS.len(), 6);
+        assert_eq!(format_label("nope"), "unknown format");
     }
 
     #[test]

@@ -515,12 +515,59 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
         key_behaviours: serde_json::from_str(&behaviours).unwrap_or_default(),
         alt_labels: serde_json::from_str(&alt_labels).unwrap_or_default(),
         validity_months: validity.and_then(|v| u32::try_from(v).ok()),
-        external_id,
         level_descriptions: levels
             .into_iter()
             .filter_map(|(t, l, d)| Some((Track::parse(&t)?, u8::try_from(l).ok()?, d)))
             .collect(),
+        links: node_links(db, framework, &external_id).await?,
+        external_id,
     })
+}
+
+/// The typed links that start or end at the node with `external_id`, in file order.
+async fn node_links(
+    db: &Db,
+    framework: FrameworkId,
+    external_id: &str,
+) -> Result<Vec<crate::domain::framework::NodeLink>, AppError> {
+    use crate::domain::case::ImportedLink;
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "select body from framework_link where framework_id = $1 and (origin = $2 or destination = $2) order by seq",
+    )
+    .bind(framework.0)
+    .bind(external_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let mut links = Vec::new();
+    for l in bodies
+        .iter()
+        .filter_map(|b| serde_json::from_str::<ImportedLink>(b).ok())
+    {
+        let outgoing = l.origin.identifier == external_id;
+        let other = if outgoing { &l.destination } else { &l.origin };
+        let other_node: Option<i64> = sqlx::query_scalar(
+            "select id from framework_node where framework_id = $1 and external_id = $2",
+        )
+        .bind(framework.0)
+        .bind(&other.identifier)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(internal)?;
+        links.push(crate::domain::framework::NodeLink {
+            kind: l.kind.as_str().to_string(),
+            outgoing,
+            other: if other.title.trim().is_empty() {
+                other.identifier.clone()
+            } else {
+                other.title.clone()
+            },
+            other_identifier: other.identifier.clone(),
+            other_uri: other.uri.clone(),
+            other_node: other_node.map(NodeId),
+        });
+    }
+    Ok(links)
 }
 
 /// Saves a node's details, based on `revision`. The external identifier stays unique within

@@ -158,7 +158,7 @@ impl Plan {
                     id,
                     file_name,
                     format_label("esco-occupations"),
-                    &format!("{} ESCO occupations", p.positions.len()),
+                    &plural(p.positions.len(), "ESCO occupation", "ESCO occupations"),
                     vec![
                         ("positions".into(), p.positions.len() as u32),
                         ("requirements".into(), requirements as u32),
@@ -178,7 +178,7 @@ impl Plan {
                     id,
                     file_name,
                     format_label("people-csv"),
-                    &format!("{} people", p.rows.len()),
+                    &plural(p.rows.len(), "person", "people"),
                     vec![
                         ("people to add".into(), created),
                         ("people to update".into(), updated),
@@ -193,6 +193,10 @@ impl Plan {
             }
         }
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A scale from level names read from a file (names cut to 60 characters), with the

@@ -843,6 +843,7 @@ fn NodeForm(
     let def_msg = crate::ui::forms::field_message(fb, "definition");
     let kb_msg = crate::ui::forms::field_message(fb, "key_behaviours");
     let alt_msg = crate::ui::forms::field_message(fb, "alt_labels");
+    let links = d.links.clone();
     view! {
         <h2 id="node-h">{d.title.clone()}</h2>
         <ActionForm action=save attr:class="form">
@@ -892,5 +893,26 @@ fn NodeForm(
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save node"</button>
             </div>
         </ActionForm>
+        {(!links.is_empty()).then(|| {
+            let here = Here { fid, q: String::new(), open: None, node: None, limit: 0 };
+            view! {
+                <section class="node-links" aria-labelledby="links-h">
+                    <h3 id="links-h">{format!("Links ({})", links.len())}</h3>
+                    <ul data-testid="node-links">
+                        {links.iter().map(|l| {
+                            let other = match l.other_node {
+                                Some(n) => view! { <a href=here.select(n)>{l.other.clone()}</a> }.into_any(),
+                                None => view! { <span title=l.other_uri.clone()>{l.other.clone()}</span> }.into_any(),
+                            };
+                            let outside = l.other_node.is_none().then(|| {
+                                let whence = if l.other_uri.is_empty() { l.other_identifier.clone() } else { l.other_uri.clone() };
+                                view! { <span class="muted small">" (outside this framework: "{whence}")"</span> }
+                            });
+                            view! { <li><span class="badge">{l.phrase()}</span>" "{other}{outside}</li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })}
     }
 }

@@ -17,7 +17,7 @@ pub fn ImportPage() -> impl IntoView {
     let auth = expect_context::<crate::ui::Auth>();
     let is_admin = move || auth.is_admin();
     view! {
-        <Title text="Import a framework"/>
+        <Title text="Import"/>
         <Transition fallback=|| ()>
             <Show when=is_admin fallback=|| view! { <ErrorPanel error=AppError::Forbidden/> }>
                 <UploadForm/>
@@ -28,26 +28,122 @@ pub fn ImportPage() -> impl IntoView {
 
 #[component]
 fn UploadForm() -> impl IntoView {
-    let fb = feedback(Signal::derive(|| None::<Result<i64, AppError>>));
+    // With JavaScript the file goes up by XMLHttpRequest, so a bar can show its progress;
+    // without it the form posts and the server answers with the preview or the form again.
+    let progress = RwSignal::new(None::<f64>);
+    let answer = RwSignal::new(None::<Result<i64, AppError>>);
+    let fb = feedback(answer);
+    let chosen = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("format");
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        upload_with_progress(&ev, progress, answer);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, progress, answer);
+    };
     view! {
-        <PageHeader title="Import a framework" subtitle="Upload a file; you will see what it creates, and every problem by line, before anything is saved."/>
+        <PageHeader title="Import" subtitle="A framework (CASE, Moodle, ESCO skills, progression YAML), ESCO occupations as positions, or people. You see what the file would do, with every problem and where it is, before anything is saved."/>
         <section class="card">
-            <form method="post" action="/frameworks/import" enctype="multipart/form-data" class="form" data-testid="import-form">
+            <form method="post" action="/frameworks/import" enctype="multipart/form-data" class="form" data-testid="import-form" on:submit=on_submit>
                 <FormAlert feedback=fb/>
                 <div class="field">
                     <label for="import-format">"Format"</label>
                     <select id="import-format" name="format">
-                        {FORMATS.iter().map(|(v, l, _)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                        {FORMATS.iter().map(|(v, l, _)| view! { <option value=*v selected=chosen.as_deref() == Some(*v)>{*l}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="import-file">"File"</label>
                     <input type="file" id="import-file" name="file" accept=".json,.csv,.yml,.yaml,application/json,text/csv" required/>
-                    <p class="hint">"Up to 50 MB. The file is checked as a whole: a file with problems imports nothing unless you choose to import only its valid rows."</p>
+                    <p class="hint">"The file is checked as a whole: a file with problems imports nothing unless you choose to import only its valid rows. Large files (ESCO's 6 MB skills list) take a few seconds."</p>
                 </div>
-                <div class="form-actions"><button type="submit" class="btn btn-primary">"Upload and preview"</button></div>
+                {move || progress.get().map(|p| {
+                    let pct = (p * 100.0).round();
+                    let label = if p >= 1.0 { "Uploaded; reading the file…".to_string() } else { format!("Uploading… {pct}%") };
+                    view! {
+                        <div class="upload-progress" data-testid="upload-progress" role="status">
+                            <progress max="100" value=pct.to_string() aria-label="Upload progress"></progress>
+                            <span class="muted small">{label}</span>
+                        </div>
+                    }
+                })}
+                <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=move || progress.get().is_some()>"Upload and preview"</button></div>
             </form>
         </section>
+    }
+}
+
+/// Sends the form by XMLHttpRequest, showing the upload's progress; on success opens the
+/// preview, on failure shows the reason above the form. Leaves the event alone (the form
+/// posts as usual) if the browser cannot.
+#[cfg(feature = "hydrate")]
+fn upload_with_progress(
+    ev: &leptos::ev::SubmitEvent,
+    progress: RwSignal<Option<f64>>,
+    answer: RwSignal<Option<Result<i64, AppError>>>,
+) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+    else {
+        return;
+    };
+    let (Ok(data), Ok(xhr)) = (
+        web_sys::FormData::new_with_form(&form),
+        web_sys::XmlHttpRequest::new(),
+    ) else {
+        return;
+    };
+    if xhr
+        .open_with_async("POST", "/frameworks/import", true)
+        .is_err()
+        || xhr
+            .set_request_header("Accept", "application/json")
+            .is_err()
+    {
+        return;
+    }
+    ev.prevent_default();
+    answer.set(None);
+    if let Ok(up) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress.set(Some(e.loaded() / e.total()));
+                }
+            });
+        up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let done = xhr.clone();
+    let on_end = Closure::<dyn FnMut()>::new(move || {
+        let status = done.status().unwrap_or(0);
+        let body = done.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            if let Ok(id) = serde_json::from_str::<i64>(&body) {
+                progress.set(Some(1.0));
+                let _ = window()
+                    .location()
+                    .set_href(&format!("/frameworks/import/{id}"));
+                return;
+            }
+        }
+        progress.set(None);
+        let error = serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| {
+            AppError::invalid(
+                "file",
+                format!("The upload failed (HTTP {status}); the file may be larger than the server accepts (PROFICIO_BODY_LIMIT)."),
+            )
+        });
+        answer.set(Some(Err(error)));
+    });
+    xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+    on_end.forget();
+    if xhr.send_with_opt_form_data(Some(&data)).is_ok() {
+        progress.set(Some(0.0));
     }
 }
 
@@ -106,9 +202,21 @@ fn Preview(p: ImportPreview) -> impl IntoView {
     let problem_list = issue_list(&p.problems, "problem");
     let warning_list = issue_list(&p.warnings, "warning");
     let importable = p.importable;
-    let noun = p.noun.clone();
+    let noun = if importable == 1 {
+        match p.noun.as_str() {
+            "people" => "person".to_string(),
+            n => n.trim_end_matches('s').to_string(),
+        }
+    } else {
+        p.noun.clone()
+    };
+    let title = if p.noun == "nodes" {
+        format!("Import \u{201c}{}\u{201d}", p.name)
+    } else {
+        format!("Import {}", p.name)
+    };
     view! {
-        <PageHeader title=format!("Import \u{201c}{}\u{201d}", p.name) subtitle=format!("{} · {}", p.file_name, p.format)/>
+        <PageHeader title=title subtitle=format!("{} · {}", p.file_name, p.format)/>
         <div class="stats" data-testid="import-counts">
             {p.counts.iter().map(|(label, value)| view! { <Stat label=label.clone() value=value.to_string()/> }).collect_view()}
             <Stat label="problems" value=problems.to_string()/>

@@ -49,6 +49,7 @@ pub fn PeopleListPage() -> impl IntoView {
         <PageHeader title="People" subtitle="Find anyone you may see: by name, e-mail or job title.">
             <Transition fallback=|| ()>
                 <Show when=is_admin>
+                    <a class="btn" href="/frameworks/import?format=people-csv">"Import people CSV"</a>
                     <a class="btn btn-primary" href="/people/new">"Add person"</a>
                 </Show>
             </Transition>
