@@ -27,3 +27,6 @@ create index framework_link_origin on framework_link(framework_id, origin);
 -- same file leaves it alone.
 alter table job_position add column external_id text;
 create index job_position_external on job_position(external_id);
+
+-- The choices made with an upload (JSON: {"kinds": "Item type = kind" rules for CASE}).
+alter table pending_import add column options text not null default '{}';

@@ -101,6 +101,10 @@ pub enum Command {
         /// Import the valid rows of a file with problems (each left-out row is printed).
         #[arg(long)]
         skip_bad_rows: bool,
+        /// CASE: map item types to node kinds over the defaults, `Item type = kind`
+        /// (category, competency or skill); repeat the flag or separate rules with `;`.
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
     },
     /// Write a framework in a format other tools read (to standard output unless -o).
     Export {

@@ -30,7 +30,10 @@ async fn upload(
         let file = up.file;
         let (name, bytes) =
             file.ok_or_else(|| AppError::invalid("file", "Choose a file to import."))?;
-        imports::stage(&state.db, &me, format.trim(), &name, &bytes).await
+        let options = imports::ImportOptions {
+            kinds: up.fields.get("kinds").cloned().unwrap_or_default(),
+        };
+        imports::stage(&state.db, &me, format.trim(), &name, &bytes, &options).await
     }
     .await;
     match result {

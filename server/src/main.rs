@@ -103,14 +103,24 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             format,
             file,
             skip_bad_rows,
+            kinds,
         }) => {
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let db = Db::open(&url).await?;
             let started = std::time::Instant::now();
-            let done = app::server::imports::import(&db, format.key(), &bytes, skip_bad_rows)
-                .await
-                .map_err(|e| e.to_string())?;
+            let options = app::server::imports::ImportOptions {
+                kinds: kinds.join("\n"),
+            };
+            let done = app::server::imports::import_with(
+                &db,
+                format.key(),
+                &bytes,
+                skip_bad_rows,
+                &options,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             for p in &done.skipped {
                 eprintln!("left out: {p}");
             }

@@ -965,6 +965,32 @@ impl KindMapping {
         self
     }
 
+    /// The default mapping with the admin's rules on top: one rule per line (or separated
+    /// by `;`), `Item type = kind`, kind being category, competency or skill. The error
+    /// names the rule that cannot be read.
+    pub fn with_rules(text: &str) -> Result<KindMapping, String> {
+        let mut m = KindMapping::default();
+        for rule in text
+            .split(['\n', ';'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            let Some((ty, kind)) = rule.split_once('=') else {
+                return Err(format!(
+                    "\u{201c}{rule}\u{201d} is not \u{201c}Item type = kind\u{201d}."
+                ));
+            };
+            let kind = NodeKind::parse(&kind.trim().to_lowercase()).ok_or_else(|| {
+                format!("\u{201c}{rule}\u{201d}: the kind must be category, competency or skill.")
+            })?;
+            if ty.trim().is_empty() {
+                return Err(format!("\u{201c}{rule}\u{201d} names no item type."));
+            }
+            m = m.with(ty, kind);
+        }
+        Ok(m)
+    }
+
     /// The kind for an item type title, if a rule names it.
     pub fn kind_for(&self, type_title: &str) -> Option<NodeKind> {
         let key = type_title.trim().to_lowercase();
@@ -3446,6 +3472,16 @@ mod tests {
         );
         assert_eq!(w, 8);
         assert_eq!(KindMapping::default().kind_for(" STRAND "), Some(Ca));
+        let ruled = KindMapping::with_rules("Cluster = skill;\n Standard=Category\n").unwrap();
+        assert_eq!(ruled.kind_for("cluster"), Some(Sk));
+        assert_eq!(ruled.kind_for("standard"), Some(Ca));
+        assert_eq!(ruled.kind_for("strand"), Some(Ca));
+        assert!(KindMapping::with_rules("Cluster")
+            .unwrap_err()
+            .contains("Item type = kind"));
+        assert!(KindMapping::with_rules("Cluster = team")
+            .unwrap_err()
+            .contains("category, competency or skill"));
         let (i, _) = import_case(&text, &KindMapping::default().with("Cluster", Sk)).unwrap();
         assert_eq!(
             i.nodes[0].kind, Co,

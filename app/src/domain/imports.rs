@@ -183,6 +183,7 @@ impl ImportPreview {
     }
 
     /// The preview of an import that writes other things than a framework.
+    #[allow(clippy::too_many_arguments)]
     pub fn other(
         id: i64,
         file_name: &str,

@@ -232,9 +232,19 @@ fn plan_moodle_framework(bytes: &[u8]) -> Result<Plan, AppError> {
     }))
 }
 
-fn plan_case(bytes: &[u8]) -> Result<Plan, AppError> {
+/// What the admin chose with an upload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportOptions {
+    /// CASE item types to node kinds, `Item type = kind` per line, over the defaults.
+    #[serde(default)]
+    pub kinds: String,
+}
+
+fn plan_case(bytes: &[u8], options: &ImportOptions) -> Result<Plan, AppError> {
+    let mapping =
+        KindMapping::with_rules(&options.kinds).map_err(|m| AppError::invalid("kinds", m))?;
     let text = text_of(bytes)?;
-    let (imported, problems, warnings) = match case::import_case(text, &KindMapping::default()) {
+    let (imported, problems, warnings) = match case::import_case(text, &mapping) {
         Ok((i, w)) => (i, Vec::new(), w),
         Err(p) => (
             crate::domain::imports::framework("(not importable)", "", "", Vec::new(), Vec::new()),
@@ -289,13 +299,18 @@ fn plan_progression(bytes: &[u8]) -> Result<Plan, AppError> {
 
 /// Reads a file of `format` and plans its import, writing nothing. A file that cannot be
 /// read as the format at all is an error; everything else is in the plan.
-pub async fn plan_file(db: &Db, format: &str, bytes: &[u8]) -> Result<Plan, AppError> {
+pub async fn plan_file(
+    db: &Db,
+    format: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<Plan, AppError> {
     if bytes.is_empty() {
         return Err(file_error("Choose a file to import.".into()));
     }
     match format {
         "case" => {
-            let mut plan = plan_case(bytes)?;
+            let mut plan = plan_case(bytes, options)?;
             if let Plan::Framework(f) = &mut plan {
                 keep_document_id_if_free(db, f).await?;
             }
@@ -336,7 +351,18 @@ pub async fn import(
     bytes: &[u8],
     skip_bad_rows: bool,
 ) -> Result<Done, AppError> {
-    let plan = plan_file(db, format, bytes).await?;
+    import_with(db, format, bytes, skip_bad_rows, &ImportOptions::default()).await
+}
+
+/// [`import`] with the admin's choices.
+pub async fn import_with(
+    db: &Db,
+    format: &str,
+    bytes: &[u8],
+    skip_bad_rows: bool,
+    options: &ImportOptions,
+) -> Result<Done, AppError> {
+    let plan = plan_file(db, format, bytes, options).await?;
     let (problems, skippable) = plan.problems();
     if !problems.is_empty() && !(skip_bad_rows && skippable) {
         return Err(refusal(problems, skippable));
@@ -472,7 +498,16 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
     .bind(framework.0)
     .execute(&mut *tx)
     .await
-    .map_err(internal)?;
+    .map_err(|e| {
+        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+            file_error(format!(
+                "A framework with the identifier {} was imported a moment ago; upload the file again to import it with an identifier of its own.",
+                i.external_id
+            ))
+        } else {
+            internal(e)
+        }
+    })?;
 
     // Nodes, one layer of the tree at a time so every parent has its id.
     let now = now_ms();
@@ -616,9 +651,10 @@ pub async fn stage(
     format: &str,
     file_name: &str,
     bytes: &[u8],
+    options: &ImportOptions,
 ) -> Result<i64, AppError> {
     admin_only(me)?;
-    plan_file(db, format, bytes).await?;
+    plan_file(db, format, bytes, options).await?;
     let content = text_of(bytes)?.to_string();
     let now = now_ms();
     sqlx::query("delete from pending_import where created_at < $1")
@@ -628,40 +664,59 @@ pub async fn stage(
         .map_err(internal)?;
     let name: String = file_name.chars().take(200).collect();
     sqlx::query_scalar(
-        "insert into pending_import (person_id, format, file_name, content, created_at) \
-         values ($1, $2, $3, $4, $5) returning id",
+        "insert into pending_import (person_id, format, file_name, content, created_at, options) \
+         values ($1, $2, $3, $4, $5, $6) returning id",
     )
     .bind(me.id.0)
     .bind(format)
     .bind(name)
     .bind(content)
     .bind(now)
+    .bind(serde_json::to_string(options).map_err(|_| AppError::Internal)?)
     .fetch_one(&db.pool)
     .await
     .map_err(internal)
 }
 
-async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<(String, String, String), AppError> {
+/// A staged upload: format, file name, content, options.
+type Staged = (String, String, String, ImportOptions);
+
+async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<Staged, AppError> {
     admin_only(me)?;
-    sqlx::query_as(
-        "select format, file_name, content from pending_import where id = $1 and person_id = $2",
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "select format, file_name, content, options from pending_import where id = $1 and person_id = $2",
     )
     .bind(id)
     .bind(me.id.0)
     .fetch_optional(&db.pool)
     .await
     .map_err(internal)?
-    .ok_or_else(|| {
+    ;
+    let (format, name, content, options) = row.ok_or_else(|| {
         AppError::NotFound("That upload (it may have been imported already, or expired)".into())
-    })
+    })?;
+    Ok((
+        format,
+        name,
+        content,
+        serde_json::from_str(&options).unwrap_or_default(),
+    ))
 }
 
 /// What a staged upload would do, with every problem.
 pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview, AppError> {
-    let (format, name, content) = staged(db, me, id).await?;
-    Ok(plan_file(db, &format, content.as_bytes())
+    let (format, name, content, options) = staged(db, me, id).await?;
+    let mut preview = plan_file(db, &format, content.as_bytes(), &options)
         .await?
-        .preview(id, &name))
+        .preview(id, &name);
+    if !options.kinds.trim().is_empty() {
+        preview.note = format!(
+            "Item types mapped as you chose: {}. {}",
+            options.kinds.trim().replace('\n', "; "),
+            preview.note
+        );
+    }
+    Ok(preview)
 }
 
 /// Imports a staged upload (all or nothing, or only its valid rows) and forgets it.
@@ -672,8 +727,8 @@ pub async fn confirm(
     id: i64,
     skip_bad_rows: bool,
 ) -> Result<Done, AppError> {
-    let (format, _, content) = staged(db, me, id).await?;
-    let done = import(db, &format, content.as_bytes(), skip_bad_rows).await?;
+    let (format, _, content, options) = staged(db, me, id).await?;
+    let done = import_with(db, &format, content.as_bytes(), skip_bad_rows, &options).await?;
     sqlx::query("delete from pending_import where id = $1")
         .bind(id)
         .execute(&db.pool)

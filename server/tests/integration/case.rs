@@ -462,3 +462,45 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_admin_maps_item_types_to_kinds() {
+    let app = TestApp::empty().await;
+    let text = file("ItemTypeTestFramework.json");
+    let kind = |f: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "select kind from framework_node where framework_id = $1",
+            )
+            .bind(f)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let f = import(&app, &text).await;
+    assert_eq!(
+        kind(f).await,
+        "competency",
+        "a Standard is a competency by default"
+    );
+    let options = app::server::imports::ImportOptions {
+        kinds: "Standard = category".into(),
+    };
+    let done = app::server::imports::import_with(&app.db, "case", text.as_bytes(), false, &options)
+        .await
+        .unwrap();
+    assert_eq!(kind(done.framework.unwrap().0).await, "category");
+    let bad = app::server::imports::ImportOptions {
+        kinds: "Standard = team".into(),
+    };
+    let err = app::server::imports::import_with(&app.db, "case", text.as_bytes(), false, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("kinds"));
+    assert!(
+        err.to_string().contains("category, competency or skill"),
+        "{err}"
+    );
+}

@@ -400,3 +400,68 @@ async fn a_moodle_framework_round_trips_through_export() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// Runs the binary on the SQLite file in `dir`; returns (success, stdout, stderr).
+fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
+        .arg("--database")
+        .arg(format!("sqlite://{}", dir.join("cli.db").display()))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_format_imports_from_the_cli_and_case_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
+    let last = |s: &str| s.trim().lines().last().unwrap_or("").to_string();
+    // Frameworks print their id last; occupations and people print how many they wrote.
+    for (format, file, kinds) in [
+        (
+            "case",
+            "case/what-standards-could-be.json",
+            "Cluster = competency",
+        ),
+        ("esco-skills", "esco/ict_skills.json", ""),
+        ("progression-yaml", "progression/ft-engineering.yml", ""),
+    ] {
+        let path = format!("{data}/{file}");
+        let mut args = vec!["import", format, path.as_str()];
+        if !kinds.is_empty() {
+            args.extend(["--kind", kinds]);
+        }
+        let (ok, out, err) = cli(dir.path(), &args);
+        assert!(ok, "{format}: {err}");
+        assert!(last(&out).parse::<i64>().unwrap() > 0, "{format}: {out}");
+    }
+    let occupations = format!("{data}/esco/ict_occupations.json");
+    let (ok, out, err) = cli(dir.path(), &["import", "esco-occupations", &occupations]);
+    assert!(ok, "{err}");
+    assert_eq!(last(&out), "91");
+    assert!(
+        err.contains("matches no ESCO skill"),
+        "unresolved labels are reported: {err}"
+    );
+    let people = dir.path().join("people.csv");
+    std::fs::write(&people, "email,name\nada@example.org,Ada Lovelace\n").unwrap();
+    let (ok, out, err) = cli(
+        dir.path(),
+        &["import", "people-csv", people.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(last(&out), "1");
+    // The CASE framework (id 1) exports as a package with all 16 items.
+    let (ok, out, err) = cli(dir.path(), &["export", "case", "1"]);
+    assert!(ok, "{err}");
+    let pkg: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(pkg["CFItems"].as_array().unwrap().len(), 16);
+    let (ok, _, err) = cli(dir.path(), &["export", "case", "1", "--version", "7"]);
+    assert!(!ok && err.contains("no version 7"), "{err}");
+}

@@ -58,6 +58,12 @@ fn UploadForm() -> impl IntoView {
                     <input type="file" id="import-file" name="file" accept=".json,.csv,.yml,.yaml,application/json,text/csv" required/>
                     <p class="hint">"The file is checked as a whole: a file with problems imports nothing unless you choose to import only its valid rows. Large files (ESCO's 6 MB skills list) take a few seconds."</p>
                 </div>
+                <details class="field">
+                    <summary>"CASE item types (optional)"</summary>
+                    <label for="import-kinds" class="sr-only">"CASE item types"</label>
+                    <textarea id="import-kinds" name="kinds" rows="3" placeholder="Standard = competency\nIndicator = skill" aria-describedby="kinds-hint"></textarea>
+                    <p class="hint" id="kinds-hint">"One rule per line, \u{201c}Item type = kind\u{201d} (category, competency or skill), over the defaults: domains, strands and clusters are categories; standards and competencies are competencies; skills, indicators and components are skills. Items of other types take their kind from their place in the tree."</p>
+                </details>
                 {move || progress.get().map(|p| {
                     let pct = (p * 100.0).round();
                     let label = if p >= 1.0 { "Uploaded; reading the file…".to_string() } else { format!("Uploading… {pct}%") };
