@@ -504,3 +504,47 @@ async fn the_admin_maps_item_types_to_kinds() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn rubrics_become_the_scale_and_level_descriptions_and_come_back() {
+    let app = TestApp::empty().await;
+    let mut raw: Value = serde_json::from_str(&file("SequenceNumberFramework.json")).unwrap();
+    let item = raw["CFItems"][0].clone();
+    let level = |n: i64, quality: &str, text: &str| {
+        json!({"identifier": format!("d0d0d0d0-0000-4000-8000-00000000000{n}"), "uri": format!("urn:level:{n}"),
+               "quality": quality, "description": text, "position": n, "score": n,
+               "lastChangeDateTime": "2021-03-04T05:06:07+00:00"})
+    };
+    raw["CFRubrics"] = json!([{
+        "identifier": "e0e0e0e0-0000-4000-8000-000000000000", "uri": "urn:rubric", "title": "Proficiency",
+        "lastChangeDateTime": "2021-03-04T05:06:07+00:00",
+        "CFRubricCriteria": [{
+            "identifier": "f0f0f0f0-0000-4000-8000-000000000000", "uri": "urn:criterion",
+            "lastChangeDateTime": "2021-03-04T05:06:07+00:00",
+            "CFItemURI": {"identifier": item["identifier"], "uri": item["uri"], "title": "item"},
+            "CFRubricCriterionLevels": [level(1, "Novice", "Follows the steps"), level(2, "Practitioner", "Works alone"), level(3, "Expert", "Teaches it")]
+        }]
+    }]);
+    let f = import(&app, &raw.to_string()).await;
+    let scale: Vec<String> = sqlx::query_scalar(
+        "select l.name from scale_level l join framework f on f.scale_id = l.scale_id where f.id = $1 order by l.level",
+    )
+    .bind(f)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(scale, ["Novice", "Practitioner", "Expert"]);
+    let texts: Vec<String> = sqlx::query_scalar(
+        "select d.description from node_level_description d join framework_node n on n.id = d.node_id \
+         where n.framework_id = $1 and n.external_id = $2 order by d.level",
+    )
+    .bind(f)
+    .bind(item["identifier"].as_str().unwrap())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(texts, ["Follows the steps", "Works alone", "Teaches it"]);
+    let out = export(&app, f).await;
+    assert!(schema_errors(&schema(), &out).is_empty());
+    covers(&raw, &out, "package").unwrap();
+}
