@@ -141,3 +141,8 @@ fuzz: tools
 bench-imports: tools
 	cargo build --release -p server --bin proficio
 	target/release/proficio bench-imports --data $(DATA)
+	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
+	  psql -q "$(PG_URL)" -c "drop database if exists proficio_bench_imports" -c "create database proficio_bench_imports" \
+	  && target/release/proficio --database "$$(echo "$(PG_URL)" | sed 's#/[^/]*$$#/proficio_bench_imports#')" bench-imports --data $(DATA); \
+	  status=$$?; psql -q "$(PG_URL)" -c "drop database if exists proficio_bench_imports"; exit $$status; \
+	else echo "PostgreSQL is not reachable at $(PG_URL): SQLite figures only"; fi

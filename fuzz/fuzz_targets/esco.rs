@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = app::domain::esco::plan_json(text);
     let _ = app::domain::esco::read_occupations(text);
     let _ = app::domain::esco::split_labels(text);

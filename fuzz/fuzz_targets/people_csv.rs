@@ -5,7 +5,9 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Some((header, rows)) = common::records(text) {
         let _ = app::domain::people_csv::parse(&header, &rows);
     }

@@ -109,8 +109,7 @@ pub fn case_package(items: usize, round: usize) -> Value {
             "lastChangeDateTime": t, "originNodeURI": node_ref(a, ac), "destinationNodeURI": node_ref(b, bc)
         }));
     }
-    for k in 0..200.min(standard_ids.len()) {
-        let (a, ac) = &standard_ids[k];
+    for (k, (a, ac)) in standard_ids.iter().take(200).enumerate() {
         let outside = case_uuid(&format!("outside-{k}"));
         assocs.push(json!({
             "identifier": id(format!("x{k}")), "uri": format!("https://bench.test/x/{k}"), "associationType": "exactMatchOf",

@@ -22,7 +22,7 @@ pub fn plan_skills(bytes: &[u8]) -> Result<Plan, AppError> {
         esco::plan_csv(&header, &rows)
     }
     .map_err(|i| file_error(i.to_string()))?;
-    Ok(Plan::Framework(FrameworkPlan {
+    Ok(Plan::Framework(Box::new(FrameworkPlan {
         format: "esco-skills",
         imported: plan.imported,
         scale: scale_from(&[], None)?,
@@ -31,7 +31,7 @@ pub fn plan_skills(bytes: &[u8]) -> Result<Plan, AppError> {
         skippable: true,
         keep_document_id: false,
         note: plan.note,
-    }))
+    })))
 }
 
 /// A position to create.

@@ -119,7 +119,7 @@ pub struct FrameworkPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Plan {
     /// Create a framework.
-    Framework(FrameworkPlan),
+    Framework(Box<FrameworkPlan>),
     /// Create positions (ESCO occupations).
     Positions(super::import_esco::PositionsPlan),
     /// Create or update people.
@@ -220,7 +220,7 @@ pub fn scale_from(names: &[String], threshold: Option<u8>) -> Result<Scale, AppE
 fn plan_moodle_framework(bytes: &[u8]) -> Result<Plan, AppError> {
     let p = plan_moodle(bytes)?;
     let (imported, warnings) = moodle::to_imported(&p);
-    Ok(Plan::Framework(FrameworkPlan {
+    Ok(Plan::Framework(Box::new(FrameworkPlan {
         format: "moodle-csv",
         imported,
         scale: scale_from(&p.scale, Some(p.threshold))?,
@@ -229,7 +229,7 @@ fn plan_moodle_framework(bytes: &[u8]) -> Result<Plan, AppError> {
         skippable: true,
         keep_document_id: false,
         note: String::new(),
-    }))
+    })))
 }
 
 /// What the admin chose with an upload.
@@ -257,7 +257,7 @@ fn plan_case(bytes: &[u8], options: &ImportOptions) -> Result<Plan, AppError> {
         .as_ref()
         .map(|h| h.levels.clone())
         .unwrap_or_default();
-    Ok(Plan::Framework(FrameworkPlan {
+    Ok(Plan::Framework(Box::new(FrameworkPlan {
         format: "case",
         imported,
         scale: scale_from(&names, None)?,
@@ -266,7 +266,7 @@ fn plan_case(bytes: &[u8], options: &ImportOptions) -> Result<Plan, AppError> {
         skippable: false,
         keep_document_id: true,
         note: "CFItem types map to kinds (domain, strand, cluster: category; standard, competency: competency; skill, indicator, element: skill), else the place in the tree decides. Associations other than the tree are kept as typed links; members Proficio does not show are kept and written back on export.".into(),
-    }))
+    })))
 }
 
 /// Reads YAML (or JSON, which YAML includes) to a value; errors name their line.
@@ -285,7 +285,7 @@ pub fn read_yaml(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
 fn plan_progression(bytes: &[u8]) -> Result<Plan, AppError> {
     let p = crate::domain::progression::plan(&read_yaml(bytes)?)
         .map_err(|i| file_error(i.to_string()))?;
-    Ok(Plan::Framework(FrameworkPlan {
+    Ok(Plan::Framework(Box::new(FrameworkPlan {
         format: "progression-yaml",
         imported: p.imported,
         scale: scale_from(&p.levels, None)?,
@@ -294,7 +294,7 @@ fn plan_progression(bytes: &[u8]) -> Result<Plan, AppError> {
         skippable: true,
         keep_document_id: false,
         note: "Levels become the scale, themes the competencies, and each statement the description of its theme at its level (statements for the same theme and level are joined). Check the proficiency level on the scale page.".into(),
-    }))
+    })))
 }
 
 /// Reads a file of `format` and plans its import, writing nothing. A file that cannot be
@@ -364,7 +364,8 @@ pub async fn import_with(
 ) -> Result<Done, AppError> {
     let plan = plan_file(db, format, bytes, options).await?;
     let (problems, skippable) = plan.problems();
-    if !problems.is_empty() && !(skip_bad_rows && skippable) {
+    let allowed = problems.is_empty() || (skip_bad_rows && skippable);
+    if !allowed {
         return Err(refusal(problems, skippable));
     }
     match plan {
