@@ -146,7 +146,8 @@ pub enum ImportFormat {
     MoodleCsv,
     /// ESCO skills: the JSON list (ict_skills.json) or the two-column skills.csv.
     EscoSkills,
-    /// ESCO occupations (JSON) as positions; import the ESCO skills first.
+    /// ESCO occupations as positions: the JSON list (import the ESCO skills first; essential
+    /// skills and knowledge become requirements) or occupations.csv (it lists no skills).
     EscoOccupations,
     /// A career progression in the Financial Times YAML format.
     ProgressionYaml,

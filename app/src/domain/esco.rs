@@ -379,6 +379,58 @@ pub fn read_occupations(text: &str) -> Result<(Vec<Occupation>, Vec<Issue>), Iss
     Ok((out, problems))
 }
 
+/// Reads the two-column occupations CSV (`occupations.csv`: `id`, `description`), already
+/// split into records with their lines. It lists no skills, so the occupations have no
+/// essentials; titles are the text before the definition, as for `skills.csv`.
+pub fn read_occupations_csv(
+    header: &[String],
+    rows: &[(usize, Vec<String>)],
+) -> Result<(Vec<Occupation>, Vec<Issue>), Issue> {
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let col = |n: &str| names.iter().position(|h| h == n);
+    let (Some(id), Some(text)) = (col("id"), col("description")) else {
+        return Err(Issue::new(
+            "line 1",
+            "an ESCO occupations CSV needs the columns \u{201c}id\u{201d} (the ESCO URI) and \u{201c}description\u{201d}.",
+        ));
+    };
+    let mut out: Vec<Occupation> = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in rows {
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let get = |i: usize| row.get(i).map_or("", |s| s.trim());
+        let at = format!("line {line}");
+        let uri = get(id);
+        let (label, description) = split_labels(get(text));
+        if !is_uri(uri) {
+            problems.push(Issue::new(at, "the id must be a URI; the row is left out."));
+        } else if label.is_empty() {
+            problems.push(Issue::new(
+                at,
+                "the description is empty; the row is left out.",
+            ));
+        } else if let Some(first) = seen.get(uri) {
+            problems.push(Issue::new(
+                at,
+                format!("the id {uri} is already on line {first}; this row is left out."),
+            ));
+        } else {
+            seen.insert(uri.to_string(), *line);
+            out.push(Occupation {
+                uri: uri.to_string(),
+                label,
+                description,
+                essential_skills: Vec::new(),
+                essential_knowledge: Vec::new(),
+            });
+        }
+    }
+    Ok((out, problems))
+}
+
 /// Finds ESCO nodes by label: an exact title or alternative label (ignoring case) first,
 /// else the shortest title that starts with the label and a space (titles read from
 /// `skills.csv` hold the labels one after another).
@@ -548,6 +600,31 @@ mod tests {
         assert_eq!(ix.find("Manage"), Some(4));
         assert_eq!(ix.find("lead"), None);
         assert_eq!(ix.find(""), None);
+    }
+
+    #[test]
+    fn the_occupations_csv_gives_titles_and_definitions() {
+        let header = vec!["id".to_string(), "description".to_string()];
+        let (o, problems) = read_occupations_csv(
+            &header,
+            &[
+                (
+                    2,
+                    vec![
+                        "http://data.europa.eu/esco/occupation/1".into(),
+                        "technical director head of technical Technical directors realise visions."
+                            .into(),
+                    ],
+                ),
+                (4, vec!["".into(), "x".into()]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(o[0].label, "technical director head of technical");
+        assert_eq!(o[0].description, "Technical directors realise visions.");
+        assert!(o[0].essentials().is_empty());
+        assert_eq!(problems[0].at, "line 4");
+        assert!(read_occupations_csv(&["uri".into()], &[]).is_err());
     }
 
     #[test]

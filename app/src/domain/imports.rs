@@ -28,8 +28,8 @@ pub const FORMATS: &[(&str, &str, &str)] = &[
     ),
     (
         "esco-occupations",
-        "ESCO occupations as positions (JSON)",
-        ".json,application/json",
+        "ESCO occupations as positions (JSON list or occupations.csv)",
+        ".json,.csv,application/json,text/csv",
     ),
     (
         "progression-yaml",

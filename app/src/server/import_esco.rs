@@ -55,6 +55,8 @@ pub struct PositionsPlan {
     /// How many essential labels were found and not found.
     pub resolved: u32,
     pub unresolved: u32,
+    /// Read from `occupations.csv`, which lists no skills.
+    pub from_csv: bool,
 }
 
 /// The nodes of frameworks imported from ESCO (skills, not their groups).
@@ -80,10 +82,22 @@ async fn esco_nodes(db: &Db) -> Result<Vec<(i64, String, Vec<String>)>, AppError
 /// Plans an ESCO occupations import: each occupation's essential skills and knowledge are
 /// found by label among the ESCO nodes here; labels that match none are listed.
 pub async fn plan_occupations(db: &Db, bytes: &[u8]) -> Result<Plan, AppError> {
-    let (occupations, problems) =
-        esco::read_occupations(text_of(bytes)?).map_err(|i| file_error(i.to_string()))?;
-    let nodes = esco_nodes(db).await?;
-    if nodes.is_empty() {
+    let text = text_of(bytes)?;
+    let from_csv = !text.trim_start().starts_with(['[', '{']);
+    let (occupations, problems) = if from_csv {
+        let (header, rows) = read_csv(bytes)?;
+        esco::read_occupations_csv(&header, &rows)
+    } else {
+        esco::read_occupations(text)
+    }
+    .map_err(|i| file_error(i.to_string()))?;
+    let needs_skills = occupations.iter().any(|o| !o.essentials().is_empty());
+    let nodes = if needs_skills {
+        esco_nodes(db).await?
+    } else {
+        Vec::new()
+    };
+    if needs_skills && nodes.is_empty() {
         return Err(file_error(
             "No ESCO skills are here yet: import the ESCO skills (skills.csv or ict_skills.json) first, so the occupations' skills can be found by label.".into(),
         ));
@@ -137,6 +151,7 @@ pub async fn plan_occupations(db: &Db, bytes: &[u8]) -> Result<Plan, AppError> {
         warnings,
         resolved,
         unresolved,
+        from_csv,
     }))
 }
 

@@ -169,7 +169,11 @@ impl Plan {
                     &p.problems,
                     &p.warnings,
                 );
-                v.note = "Each occupation becomes a position requiring its essential skills and knowledge, found by label among the ESCO skills here, at their scale's proficiency level and marked mandatory.".into();
+                v.note = if p.from_csv {
+                    "This file lists no skills, so the positions have no requirements yet. Titles are the text before the definition (they may hold alternative labels too; review them on each position's page).".into()
+                } else {
+                    "Each occupation becomes a position requiring its essential skills and knowledge, found by label among the ESCO skills here, at their scale's proficiency level and marked mandatory.".into()
+                };
                 v
             }
             Plan::People(p) => {

@@ -548,3 +548,45 @@ async fn rubrics_become_the_scale_and_level_descriptions_and_come_back() {
     assert!(schema_errors(&schema(), &out).is_empty());
     covers(&raw, &out, "package").unwrap();
 }
+
+#[tokio::test]
+async fn a_case_1_0_package_imports_and_exports_as_1_1() {
+    let app = TestApp::empty().await;
+    let v11: Value = serde_json::from_str(&file("what-standards-could-be.json")).unwrap();
+    // The 1.0 layout: lower-case lists and sourcedId for identifier.
+    let mut v10 = json!({});
+    for (new, old) in [
+        ("CFDocument", "document"),
+        ("CFItems", "items"),
+        ("CFAssociations", "associations"),
+    ] {
+        v10[old] = v11[new].clone();
+    }
+    let to_sourced = |o: &mut Value| {
+        let m = o.as_object_mut().unwrap();
+        let id = m.remove("identifier").unwrap();
+        m.insert("sourcedId".into(), id);
+    };
+    to_sourced(&mut v10["document"]);
+    for list in ["items", "associations"] {
+        for o in v10[list].as_array_mut().unwrap() {
+            to_sourced(o);
+        }
+    }
+    let done = app::server::imports::import(&app.db, "case", v10.to_string().as_bytes(), false)
+        .await
+        .unwrap();
+    assert_eq!(done.written, 16);
+    assert!(
+        done.warnings.iter().any(|w| w.message.contains("CASE 1.0")),
+        "{:?}",
+        done.warnings
+    );
+    let out = export(&app, done.framework.unwrap().0).await;
+    assert!(schema_errors(&schema(), &out).is_empty());
+    assert_eq!(
+        out["CFDocument"]["identifier"],
+        v11["CFDocument"]["identifier"]
+    );
+    assert_eq!(out["CFItems"].as_array().unwrap().len(), 16);
+}

@@ -226,3 +226,35 @@ async fn broken_esco_files_are_refused_and_change_nothing() {
     let done = import(&app.db, "esco-skills", file, true).await.unwrap();
     assert_eq!((done.written, done.skipped.len()), (2, 1));
 }
+
+#[tokio::test]
+async fn the_occupations_csv_becomes_positions_without_requirements() {
+    let app = TestApp::empty().await;
+    let done = import(&app.db, "esco-occupations", &data("occupations.csv"), false)
+        .await
+        .unwrap();
+    assert!(
+        done.skipped.is_empty(),
+        "{:?}",
+        &done.skipped[..done.skipped.len().min(3)]
+    );
+    assert_eq!(
+        done.written, 3_658,
+        "every record (descriptions span lines)"
+    );
+    assert_eq!(
+        count(&app, "select count(*) from position_requirement".into()).await,
+        0
+    );
+    let (title, description): (String, String) =
+        sqlx::query_as("select title, description from job_position where external_id = $1")
+            .bind("http://data.europa.eu/esco/occupation/0044c991-c26f-4261-a213-4bd1c0564a4c")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(title.starts_with("medical laboratory assistant"), "{title}");
+    assert!(
+        description.starts_with("Medical laboratory assistants work"),
+        "{description}"
+    );
+}
