@@ -146,6 +146,28 @@ pub async fn form_errors(req: Request, next: Next) -> Response {
     out
 }
 
+/// A plain HTML form post refused for its size (413, from the body limit) goes back to its
+/// page with a message on the file field, instead of a bare error page.
+pub async fn too_large(req: Request, next: Next, limit: usize) -> Response {
+    let html_post = req.method() == Method::POST && wants_html(req.headers());
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE
+        || !html_post
+        || !headers.contains_key(header::REFERER)
+    {
+        return res;
+    }
+    let error = AppError::invalid(
+        "file",
+        format!(
+            "The upload is larger than this server accepts ({:.1} MB). Ask the administrator to raise PROFICIO_BODY_LIMIT, or split the file.",
+            limit as f64 / 1024.0 / 1024.0
+        ),
+    );
+    back_to_form(&headers, Some(&error), "/")
+}
+
 /// The path and query of a URL (a Referer is absolute), so redirects stay on this site.
 pub fn local_part(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);

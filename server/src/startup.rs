@@ -85,6 +85,9 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            middleware::too_large(req, next, body_limit)
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

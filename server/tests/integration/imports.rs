@@ -465,3 +465,67 @@ fn every_format_imports_from_the_cli_and_case_exports() {
     let (ok, _, err) = cli(dir.path(), &["export", "case", "1", "--version", "7"]);
     assert!(!ok && err.contains("no version 7"), "{err}");
 }
+
+#[tokio::test]
+async fn a_huge_file_is_refused_with_its_size() {
+    let app = TestApp::empty().await;
+    let huge = vec![b' '; app::server::imports::MAX_IMPORT_BYTES + 1];
+    for format in [
+        "case",
+        "moodle-csv",
+        "esco-skills",
+        "progression-yaml",
+        "people-csv",
+    ] {
+        let err = app::server::imports::import(&app.db, format, &huge, true)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("larger than 50 MB"), "{format}: {err}");
+    }
+    let frameworks: i64 = sqlx::query_scalar("select count(*) from framework")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(frameworks, 0);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_body_limit_goes_back_to_the_form_with_the_reason() {
+    let app = TestApp::demo_unrated().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    // The test router accepts 2 MiB.
+    let big = vec![b'a'; 3 * 1024 * 1024];
+    let res = app
+        .post_multipart(
+            "/frameworks/import",
+            &[("format", "esco-skills")],
+            ("big.csv", &big),
+            true,
+            "/frameworks/import",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let location = res.location().unwrap();
+    assert!(
+        location.starts_with("/frameworks/import?error="),
+        "{location}"
+    );
+    assert!(
+        location.contains("PROFICIO_BODY_LIMIT") && location.contains("field=file"),
+        "{location}"
+    );
+    // A script gets the status itself.
+    let res = app
+        .post_multipart(
+            "/frameworks/import",
+            &[("format", "esco-skills")],
+            ("big.csv", &big),
+            false,
+            "/frameworks/import",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
