@@ -498,7 +498,11 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
                 </ActionForm>
             })}
         </PageHeader>
-        {(!f.origin.is_empty()).then(|| view! { <p class="muted small">{f.origin.clone()}</p> })}
+        {(!f.origin.is_empty()).then(|| {
+            let imported = crate::domain::imports::FORMATS.iter().find(|x| x.0 == f.origin);
+            let text = imported.map_or_else(|| f.origin.clone(), |x| format!("Imported from a file: {}", x.1));
+            view! { <p class="muted small" data-testid="framework-origin">{text}</p> }
+        })}
         <p class="muted small">
             "Scale: " {scale.levels().iter().map(|l| l.name.clone()).collect::<Vec<_>>().join(" → ")}
             {format!(" (proficient from {})", scale.name(scale.threshold()))}
