@@ -49,6 +49,32 @@ pub struct SkillsPlan {
     pub note: String,
 }
 
+/// The items of a JSON list; bad JSON is named by line and column, anything else than a
+/// list gets `not_a_list`.
+fn json_list(text: &str, not_a_list: &str) -> Result<Vec<Value>, Issue> {
+    match serde_json::from_str(text) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(_) => Err(Issue::new("file", not_a_list)),
+        Err(e) => Err(Issue::new(
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("this is not valid JSON ({e})."),
+        )),
+    }
+}
+
+/// The columns `id` and `description` of a two-column ESCO CSV, or what is missing.
+fn id_and_description(header: &[String], what: &str) -> Result<(usize, usize), Issue> {
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let col = |n: &str| names.iter().position(|h| h == n);
+    match (col("id"), col("description")) {
+        (Some(id), Some(text)) => Ok((id, text)),
+        _ => Err(Issue::new(
+            "line 1",
+            format!("an ESCO {what} CSV needs the columns \u{201c}id\u{201d} (the ESCO URI) and \u{201c}description\u{201d}."),
+        )),
+    }
+}
+
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -71,18 +97,10 @@ fn is_uri(s: &str) -> bool {
 
 /// Reads the JSON list of ESCO skills.
 pub fn plan_json(text: &str) -> Result<SkillsPlan, Issue> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Issue::new(
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("this is not valid JSON ({e})."),
-        )
-    })?;
-    let Value::Array(items) = value else {
-        return Err(Issue::new(
-            "file",
-            "an ESCO skills file is a JSON list of skills, each with uri, label and skillType.",
-        ));
-    };
+    let items = json_list(
+        text,
+        "an ESCO skills file is a JSON list of skills, each with uri, label and skillType.",
+    )?;
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Vec<ImportedNode>> = vec![Vec::new(); SKILL_TYPES.len() + 1];
@@ -180,14 +198,7 @@ pub fn split_labels(text: &str) -> (String, String) {
 /// Reads `skills.csv` (columns `id` and `description`), already split into records with
 /// their lines.
 pub fn plan_csv(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<SkillsPlan, Issue> {
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    let col = |n: &str| names.iter().position(|h| h == n);
-    let (Some(id), Some(text)) = (col("id"), col("description")) else {
-        return Err(Issue::new(
-            "line 1",
-            "an ESCO skills CSV needs the columns \u{201c}id\u{201d} (the ESCO URI) and \u{201c}description\u{201d}.",
-        ));
-    };
+    let (id, text) = id_and_description(header, "skills")?;
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut letters: Vec<char> = Vec::new();
@@ -334,18 +345,10 @@ impl Occupation {
 /// Reads the occupations JSON list: the occupations that can be imported, and the items
 /// that cannot, each with where and why.
 pub fn read_occupations(text: &str) -> Result<(Vec<Occupation>, Vec<Issue>), Issue> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Issue::new(
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("this is not valid JSON ({e})."),
-        )
-    })?;
-    let Value::Array(items) = value else {
-        return Err(Issue::new(
-            "file",
-            "an ESCO occupations file is a JSON list of occupations, each with uri, label, skill_ and knowledge_.",
-        ));
-    };
+    let items = json_list(
+        text,
+        "an ESCO occupations file is a JSON list of occupations, each with uri, label, skill_ and knowledge_.",
+    )?;
     let mut out: Vec<Occupation> = Vec::new();
     let mut problems = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
@@ -386,14 +389,7 @@ pub fn read_occupations_csv(
     header: &[String],
     rows: &[(usize, Vec<String>)],
 ) -> Result<(Vec<Occupation>, Vec<Issue>), Issue> {
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    let col = |n: &str| names.iter().position(|h| h == n);
-    let (Some(id), Some(text)) = (col("id"), col("description")) else {
-        return Err(Issue::new(
-            "line 1",
-            "an ESCO occupations CSV needs the columns \u{201c}id\u{201d} (the ESCO URI) and \u{201c}description\u{201d}.",
-        ));
-    };
+    let (id, text) = id_and_description(header, "occupations")?;
     let mut out: Vec<Occupation> = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();

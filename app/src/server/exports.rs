@@ -4,6 +4,7 @@
 use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::version_snapshot;
+use super::imports::admin_only;
 use crate::api::AppError;
 use crate::domain::case::{
     self, ExportOptions, Extra, Imported, ImportedLink, ImportedNode, LinkKind, LinkTarget,
@@ -12,14 +13,6 @@ use crate::domain::case::{
 use crate::domain::CurrentUser;
 use crate::domain::FrameworkId;
 use std::collections::{HashMap, HashSet};
-
-fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
-    if me.caps().administer {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 fn object(text: &str) -> Extra {
     match serde_json::from_str(text) {

@@ -539,6 +539,19 @@ async fn node_links(
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
+    // The other ends that are nodes of this framework, in one query.
+    let here: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "select n.external_id, n.id from framework_node n join framework_link l \
+         on l.framework_id = n.framework_id and (n.external_id = l.origin or n.external_id = l.destination) \
+         where l.framework_id = $1 and (l.origin = $2 or l.destination = $2)",
+    )
+    .bind(framework.0)
+    .bind(external_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?
+    .into_iter()
+    .collect();
     let mut links = Vec::new();
     for l in bodies
         .iter()
@@ -546,14 +559,7 @@ async fn node_links(
     {
         let outgoing = l.origin.identifier == external_id;
         let other = if outgoing { &l.destination } else { &l.origin };
-        let other_node: Option<i64> = sqlx::query_scalar(
-            "select id from framework_node where framework_id = $1 and external_id = $2",
-        )
-        .bind(framework.0)
-        .bind(&other.identifier)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        let other_node = here.get(&other.identifier).copied();
         links.push(crate::domain::framework::NodeLink {
             kind: l.kind.as_str().to_string(),
             outgoing,

@@ -640,7 +640,8 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
 /// How long an unconfirmed upload is kept.
 const STAGED_FOR_MS: i64 = 24 * 3_600_000;
 
-fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
+/// Imports and exports are for admins.
+pub(crate) fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
     if me.caps().administer {
         Ok(())
     } else {

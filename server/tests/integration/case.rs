@@ -42,13 +42,6 @@ fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn count(app: &TestApp, sql: String) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 /// The draft of framework `f` as a CASE package, as an admin exports it.
 async fn export(app: &TestApp, f: i64) -> Value {
     let (_, text) = app::server::exports::export_case(
@@ -96,10 +89,9 @@ async fn every_case_file_imports_with_its_counts_hierarchy_order_and_identifiers
         }
         assert_eq!(origin, "case");
         assert_eq!(
-            count(
-                &app,
-                format!("select count(*) from framework_node where framework_id = {f}")
-            )
+            app.count(format!(
+                "select count(*) from framework_node where framework_id = {f}"
+            ))
             .await,
             items,
             "{name}"
@@ -152,10 +144,9 @@ async fn every_case_file_imports_with_its_counts_hierarchy_order_and_identifiers
             .await
             .unwrap();
     assert_eq!(
-        count(
-            &app,
-            format!("select count(*) from framework_link where framework_id = {f}")
-        )
+        app.count(format!(
+            "select count(*) from framework_link where framework_id = {f}"
+        ))
         .await,
         23
     );
@@ -167,9 +158,7 @@ async fn every_case_file_imports_with_its_counts_hierarchy_order_and_identifiers
     .await
     .unwrap();
     assert!(kinds.contains(&"exactMatchOf".to_string()), "{kinds:?}");
-    let outside = count(
-        &app,
-        format!(
+    let outside = app.count(format!(
             "select count(*) from framework_link l where l.framework_id = {f} and not exists \
              (select 1 from framework_node n where n.framework_id = {f} and n.external_id = l.destination)"
         ),
@@ -260,11 +249,11 @@ async fn exports_validate_and_give_back_every_member_of_the_file() {
         let out: Value = serde_json::from_str(&res.body).unwrap();
         let errors = schema_errors(&validator, &out);
         assert!(errors.is_empty(), "framework {f}: {errors:?}");
-        let nodes = count(
-            &app,
-            format!("select count(*) from framework_node where framework_id = {f}"),
-        )
-        .await;
+        let nodes = app
+            .count(format!(
+                "select count(*) from framework_node where framework_id = {f}"
+            ))
+            .await;
         assert_eq!(out["CFItems"].as_array().unwrap().len() as i64, nodes);
     }
     let published: (i64, i64) =
@@ -397,15 +386,9 @@ async fn broken_packages_are_refused_and_change_nothing() {
             "{what}: {err}"
         );
     }
-    assert_eq!(
-        count(&app, "select count(*) from framework".into()).await,
-        0
-    );
-    assert_eq!(
-        count(&app, "select count(*) from framework_node".into()).await,
-        0
-    );
-    assert_eq!(count(&app, "select count(*) from scale".into()).await, 0);
+    assert_eq!(app.count("select count(*) from framework").await, 0);
+    assert_eq!(app.count("select count(*) from framework_node").await, 0);
+    assert_eq!(app.count("select count(*) from scale").await, 0);
 }
 
 #[tokio::test]
@@ -414,14 +397,7 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
     let admin = app.sign_in(ADMIN, PW).await;
     let text = file("what-standards-could-be.json");
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "case")],
-            ("wscb.json", text.as_bytes()),
-            true,
-            "/frameworks/import",
-            Some(&admin),
-        )
+        .upload_import("case", ("wscb.json", text.as_bytes()), true, Some(&admin))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let location = res.location().unwrap();
@@ -451,12 +427,10 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
     // Employees may not upload.
     let employee = app.sign_in(EMPLOYEE, PW).await;
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "case")],
+        .upload_import(
+            "case",
             ("wscb.json", text.as_bytes()),
             false,
-            "/frameworks/import",
             Some(&employee),
         )
         .await;

@@ -11,13 +11,6 @@ fn data(name: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{name}")).expect("the ESCO files are in ../shared/data")
 }
 
-async fn count(app: &TestApp, sql: String) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
     let app = TestApp::empty().await;
@@ -57,9 +50,7 @@ async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
         alt, "[]",
         "an alternative label equal to the label is not repeated"
     );
-    let uris = count(
-        &app,
-        format!("select count(*) from framework_node where framework_id = {f} and external_id like 'http://data.europa.eu/esco/skill/%'"),
+    let uris = app.count(format!("select count(*) from framework_node where framework_id = {f} and external_id like 'http://data.europa.eu/esco/skill/%'"),
     )
     .await;
     assert_eq!(uris, 876);
@@ -79,10 +70,7 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("import the ESCO skills"), "{err}");
-    assert_eq!(
-        count(&app, "select count(*) from job_position".into()).await,
-        0
-    );
+    assert_eq!(app.count("select count(*) from job_position").await, 0);
 
     let started = std::time::Instant::now();
     let done = import(&app.db, "esco-skills", &data("skills.csv"), false)
@@ -98,17 +86,13 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
         &done.skipped[..done.skipped.len().min(5)]
     );
     let f = done.framework.unwrap().0;
-    let skills = count(
-        &app,
-        format!(
+    let skills = app
+        .count(format!(
             "select count(*) from framework_node where framework_id = {f} and kind = 'competency'"
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert_eq!(skills, 13_939);
-    let uris = count(
-        &app,
-        format!("select count(distinct external_id) from framework_node where framework_id = {f} and parent_id is not null"),
+    let uris = app.count(format!("select count(distinct external_id) from framework_node where framework_id = {f} and parent_id is not null"),
     )
     .await;
     assert_eq!(uris, 13_939);
@@ -146,7 +130,7 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
         (1..=40).contains(&not_found),
         "{not_found} labels not found"
     );
-    let requirements = count(&app, "select count(*) from position_requirement".into()).await;
+    let requirements = app.count("select count(*) from position_requirement").await;
     assert!(requirements > 91 * 5, "{requirements}");
     let (title, mandatory, required): (String, i64, i64) = sqlx::query_as(
         "select p.title, min(r.mandatory), min(r.required) from job_position p join position_requirement r on r.position_id = p.id \
@@ -172,10 +156,7 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     .await
     .unwrap();
     assert_eq!(again.written, 0);
-    assert_eq!(
-        count(&app, "select count(*) from job_position".into()).await,
-        91
-    );
+    assert_eq!(app.count("select count(*) from job_position").await, 91);
 }
 
 #[tokio::test]
@@ -215,14 +196,8 @@ async fn broken_esco_files_are_refused_and_change_nothing() {
         err.contains("line 3") && err.contains("must be a URI"),
         "{err}"
     );
-    assert_eq!(
-        count(&app, "select count(*) from framework".into()).await,
-        0
-    );
-    assert_eq!(
-        count(&app, "select count(*) from framework_node".into()).await,
-        0
-    );
+    assert_eq!(app.count("select count(*) from framework").await, 0);
+    assert_eq!(app.count("select count(*) from framework_node").await, 0);
     let done = import(&app.db, "esco-skills", file, true).await.unwrap();
     assert_eq!((done.written, done.skipped.len()), (2, 1));
 }
@@ -243,7 +218,7 @@ async fn the_occupations_csv_becomes_positions_without_requirements() {
         "every record (descriptions span lines)"
     );
     assert_eq!(
-        count(&app, "select count(*) from position_requirement".into()).await,
+        app.count("select count(*) from position_requirement").await,
         0
     );
     let (title, description): (String, String) =

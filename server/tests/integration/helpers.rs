@@ -279,6 +279,34 @@ pub fn as_user(id: i64, role: app::domain::Role) -> app::domain::CurrentUser {
 }
 
 impl TestApp {
+    /// The single number a counting query returns.
+    pub async fn count(&self, sql: impl Into<String>) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.into()))
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Uploads `file` (name, bytes) to the import form as `format`, as a browser (`html`)
+    /// or a script would, from the import page.
+    pub async fn upload_import(
+        &self,
+        format: &str,
+        file: (&str, &[u8]),
+        html: bool,
+        cookie: Option<&str>,
+    ) -> Res {
+        self.post_multipart(
+            "/frameworks/import",
+            &[("format", format)],
+            file,
+            html,
+            "/frameworks/import",
+            cookie,
+        )
+        .await
+    }
+
     /// POST a multipart form with text `fields` and one file (`name`, `bytes`) the way a
     /// browser does (`html`: it wants HTML back) or a script does.
     pub async fn post_multipart(

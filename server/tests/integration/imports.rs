@@ -12,13 +12,6 @@ fn oecd() -> String {
     std::fs::read_to_string(path).expect("the Moodle fixture is in ../shared/data")
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 /// The names of a framework's scale levels, lowest first.
 async fn scale_names(app: &TestApp, framework: i64) -> Vec<String> {
     sqlx::query_scalar(
@@ -66,35 +59,30 @@ async fn the_oecd_moodle_framework_imports_whole() {
     assert_eq!(name, "OECD");
     assert_eq!(origin, "moodle-csv");
     assert_eq!(
-        count(
-            &app,
-            &format!("select count(*) from framework_node where framework_id = {f}")
-        )
+        app.count(&format!(
+            "select count(*) from framework_node where framework_id = {f}"
+        ))
         .await,
         64
     );
     // The tree: every parent is in the framework; the roots are the file's top rows.
-    let roots = count(
-        &app,
-        &format!(
+    let roots = app
+        .count(&format!(
             "select count(*) from framework_node where framework_id = {f} and parent_id is null"
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert!((1..64).contains(&roots), "{roots}");
-    let orphans = count(
-        &app,
-        &format!("select count(*) from framework_node n left join framework_node p on p.id = n.parent_id \
+    let orphans = app.count(&format!("select count(*) from framework_node n left join framework_node p on p.id = n.parent_id \
                   where n.framework_id = {f} and n.parent_id is not null and p.id is null"),
     )
     .await;
     assert_eq!(orphans, 0);
     // Id numbers become identifiers; the two-value scale is kept with Competent as proficient.
-    let ids = count(
-        &app,
-        &format!("select count(distinct external_id) from framework_node where framework_id = {f}"),
-    )
-    .await;
+    let ids = app
+        .count(&format!(
+            "select count(distinct external_id) from framework_node where framework_id = {f}"
+        ))
+        .await;
     assert_eq!(ids, 64);
     assert_eq!(
         scale_names(&app, f).await,
@@ -134,7 +122,7 @@ fn broken(change: impl Fn(&mut Vec<Vec<String>>)) -> Vec<u8> {
 #[tokio::test]
 async fn a_file_with_problems_changes_nothing_and_names_each_line() {
     let app = TestApp::empty().await;
-    let before = count(&app, "select count(*) from framework_node").await;
+    let before = app.count("select count(*) from framework_node").await;
     // The last competency loses its id number; another points at an unknown parent.
     let file = broken(|r| {
         let n = r.len();
@@ -147,10 +135,10 @@ async fn a_file_with_problems_changes_nothing_and_names_each_line() {
     assert!(err.contains("\u{201c}NO-SUCH-PARENT\u{201d}"), "{err}");
     assert!(err.contains("line "), "{err}");
     assert_eq!(
-        count(&app, "select count(*) from framework_node").await,
+        app.count("select count(*) from framework_node").await,
         before
     );
-    assert_eq!(count(&app, "select count(*) from framework").await, 0);
+    assert_eq!(app.count("select count(*) from framework").await, 0);
     // The admin may import the valid rows instead.
     let done = moodle(&app, &file, true).await.unwrap();
     assert_eq!(done.skipped.len(), 2);
@@ -179,7 +167,7 @@ async fn a_file_with_problems_changes_nothing_and_names_each_line() {
     assert!(err.contains("line 2") && err.contains("UTF-8"), "{err}");
     let err = moodle(&app, b"", false).await.unwrap_err().to_string();
     assert!(err.contains("Choose a file"), "{err}");
-    assert_eq!(count(&app, "select count(*) from framework").await, 1);
+    assert_eq!(app.count("select count(*) from framework").await, 1);
 }
 
 #[test]
@@ -239,17 +227,15 @@ fn the_cli_prints_the_new_framework_id_last() {
 #[tokio::test]
 async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
     let app = TestApp::demo_unrated().await;
-    let before: i64 = count(&app, "select count(*) from framework").await;
+    let before: i64 = app.count("select count(*) from framework").await;
     let admin = app.sign_in(ADMIN, PW).await;
     // A browser's upload goes to the preview; nothing is imported yet.
     let file = oecd();
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "moodle-csv")],
+        .upload_import(
+            "moodle-csv",
             ("oecd.csv", file.as_bytes()),
             true,
-            "/frameworks/import",
             Some(&admin),
         )
         .await;
@@ -259,7 +245,7 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
         .strip_prefix("/frameworks/import/")
         .expect("to the preview")
         .to_string();
-    assert_eq!(count(&app, "select count(*) from framework").await, before);
+    assert_eq!(app.count("select count(*) from framework").await, before);
     let page = app.get(&location, Some(&admin)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -281,7 +267,7 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(
-        count(&app, "select count(*) from framework").await,
+        app.count("select count(*) from framework").await,
         before + 1
     );
     let again = app
@@ -291,14 +277,7 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
 
     // A broken file goes back to the form with the reason, staged nothing.
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "moodle-csv")],
-            ("x.csv", b"a,b\n1,2\n"),
-            true,
-            "/frameworks/import",
-            Some(&admin),
-        )
+        .upload_import("moodle-csv", ("x.csv", b"a,b\n1,2\n"), true, Some(&admin))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let back = res.location().unwrap();
@@ -309,12 +288,10 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
     // Only admins may import; another admin's staged file is not found for HR either.
     let hr = app.sign_in(HR, PW).await;
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "moodle-csv")],
+        .upload_import(
+            "moodle-csv",
             ("oecd.csv", file.as_bytes()),
             false,
-            "/frameworks/import",
             Some(&hr),
         )
         .await;
@@ -378,12 +355,12 @@ async fn a_moodle_framework_round_trips_through_export() {
             "select count(*) from framework_link where framework_id = {f} and kind = 'isRelatedTo'"
         )
     };
-    let kept = count(&app, &links(first)).await;
+    let kept = app.count(&links(first)).await;
     assert!(
         kept >= 39,
         "the OECD file cross-references 39 behaviours: {kept}"
     );
-    assert_eq!(count(&app, &links(second)).await, kept);
+    assert_eq!(app.count(&links(second)).await, kept);
     // A demo framework exports too; only admins may export.
     let demo: i64 = sqlx::query_scalar("select min(id) from framework")
         .fetch_one(&app.db.pool)
@@ -497,14 +474,7 @@ async fn an_upload_over_the_body_limit_goes_back_to_the_form_with_the_reason() {
     // The test router accepts 2 MiB.
     let big = vec![b'a'; 3 * 1024 * 1024];
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "esco-skills")],
-            ("big.csv", &big),
-            true,
-            "/frameworks/import",
-            Some(&admin),
-        )
+        .upload_import("esco-skills", ("big.csv", &big), true, Some(&admin))
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let location = res.location().unwrap();
@@ -518,14 +488,7 @@ async fn an_upload_over_the_body_limit_goes_back_to_the_form_with_the_reason() {
     );
     // A script gets the status itself.
     let res = app
-        .post_multipart(
-            "/frameworks/import",
-            &[("format", "esco-skills")],
-            ("big.csv", &big),
-            false,
-            "/frameworks/import",
-            Some(&admin),
-        )
+        .upload_import("esco-skills", ("big.csv", &big), false, Some(&admin))
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -12,13 +12,6 @@ ben.new@northwind.example,Ben New,,employee,Northwind Labs / Engineering / Resea
 LIAM.CHEN@northwind.example,,Platform Engineer,,,,Site Reliability Engineer
 ";
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 async fn swept(app: &TestApp) -> i64 {
     sqlx::query_scalar("select value from change_counter where name = 'expiry_swept'")
         .fetch_one(&app.db.pool)
@@ -29,8 +22,8 @@ async fn swept(app: &TestApp) -> i64 {
 #[tokio::test]
 async fn people_are_added_and_updated_by_email() {
     let app = TestApp::demo().await;
-    let people = count(&app, "select count(*) from person").await;
-    let units = count(&app, "select count(*) from org_unit").await;
+    let people = app.count("select count(*) from person").await;
+    let units = app.count("select count(*) from org_unit").await;
     let done = import(&app.db, "people-csv", FILE.as_bytes(), false)
         .await
         .unwrap();
@@ -40,11 +33,8 @@ async fn people_are_added_and_updated_by_email() {
         "{:?}",
         done.warnings
     );
-    assert_eq!(count(&app, "select count(*) from person").await, people + 2);
-    assert_eq!(
-        count(&app, "select count(*) from org_unit").await,
-        units + 1
-    );
+    assert_eq!(app.count("select count(*) from person").await, people + 2);
+    assert_eq!(app.count("select count(*) from org_unit").await, units + 1);
     let (unit, parent, manager, position): (String, String, String, String) = sqlx::query_as(
         "select u.name, pu.name, m.email, j.title from person p join org_unit u on u.id = p.unit_id \
          join org_unit pu on pu.id = u.parent_id join person m on m.id = p.manager_id \
@@ -92,18 +82,15 @@ async fn people_are_added_and_updated_by_email() {
         "the unit exists now: {:?}",
         again.warnings
     );
-    assert_eq!(count(&app, "select count(*) from person").await, people + 2);
-    assert_eq!(
-        count(&app, "select count(*) from org_unit").await,
-        units + 1
-    );
+    assert_eq!(app.count("select count(*) from person").await, people + 2);
+    assert_eq!(app.count("select count(*) from org_unit").await, units + 1);
     assert_counters_match_a_rebuild(&app, swept(&app).await, "after the second import").await;
 }
 
 #[tokio::test]
 async fn rows_that_cannot_be_used_are_named_and_change_nothing() {
     let app = TestApp::demo_unrated().await;
-    let people = count(&app, "select count(*) from person").await;
+    let people = app.count("select count(*) from person").await;
     let file = "email,name,role,manager,position
 new.one@northwind.example,New One,,,Software Engineer
 not-an-email,Nobody,,,
@@ -127,13 +114,13 @@ grace.okafor@northwind.example,,,liam.chen@northwind.example,
     ] {
         assert!(err.contains(expected), "{expected} in {err}");
     }
-    assert_eq!(count(&app, "select count(*) from person").await, people);
+    assert_eq!(app.count("select count(*) from person").await, people);
     // Importing the valid rows adds the one good person only.
     let done = import(&app.db, "people-csv", file.as_bytes(), true)
         .await
         .unwrap();
     assert_eq!((done.written, done.skipped.len()), (1, 6));
-    assert_eq!(count(&app, "select count(*) from person").await, people + 1);
+    assert_eq!(app.count("select count(*) from person").await, people + 1);
     // A file without an e-mail column is refused as a whole.
     let err = import(&app.db, "people-csv", b"name\nSomeone\n", true)
         .await

@@ -9,13 +9,6 @@ const FILE: &str = concat!(
     "/../../shared/data/progression/ft-engineering.yml"
 );
 
-async fn count(app: &TestApp, sql: String) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_ft_engineering_progression_imports_whole() {
     let app = TestApp::empty().await;
@@ -71,9 +64,7 @@ async fn the_ft_engineering_progression_imports_whole() {
     );
     assert_eq!(themes.len(), 9);
     // 72 statements, one per theme and level.
-    let descriptions = count(
-        &app,
-        format!("select count(*) from node_level_description d join framework_node n on n.id = d.node_id where n.framework_id = {f}"),
+    let descriptions = app.count(format!("select count(*) from node_level_description d join framework_node n on n.id = d.node_id where n.framework_id = {f}"),
     )
     .await;
     assert_eq!(descriptions, 72);
@@ -117,10 +108,7 @@ async fn broken_progression_files_are_refused_and_change_nothing() {
             .to_string();
         assert!(err.contains(expected), "{what}: {err}");
     }
-    assert_eq!(
-        count(&app, "select count(*) from framework".into()).await,
-        0
-    );
+    assert_eq!(app.count("select count(*) from framework").await, 0);
     // The admin may import the rest of a file with an unplaceable statement.
     let one_bad = good.replacen("level: junior", "level: intern", 1);
     let done = import(&app.db, "progression-yaml", one_bad.as_bytes(), true)
