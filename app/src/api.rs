@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod auth;
+pub mod develop;
 pub mod error;
 pub mod frameworks;
 pub mod people;

@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod case;
+pub mod develop;
 pub mod directory;
 pub mod editor;
 pub mod esco;
@@ -19,6 +20,7 @@ pub mod positions;
 pub mod progression;
 pub mod radar;
 pub mod rating;
+pub mod recognition;
 pub mod recommend;
 pub mod scale;
 pub mod talent;

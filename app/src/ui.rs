@@ -111,6 +111,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reports") ssr=SsrMode::Async view=pages::reports::OrgReportPage/>
                     <Route path=path!("reports/supply") ssr=SsrMode::Async view=pages::reports::SupplyPage/>
                     <Route path=path!("inbox") ssr=SsrMode::Async view=pages::skills::InboxPage/>
+                    <Route path=path!("plan") ssr=SsrMode::Async view=pages::plan::PlanRoute/>
+                    <Route path=path!("plan/checks") ssr=SsrMode::Async view=pages::plan::ChecksPage/>
+                    <Route path=path!("learning") ssr=SsrMode::Async view=pages::learning::CataloguePage/>
+                    <Route path=path!("learning/close-gap") ssr=SsrMode::Async view=pages::learning::CloseGapPage/>
+                    <Route path=path!("learning/:id") ssr=SsrMode::Async view=pages::learning::ActivityPage/>
+                    <Route path=path!("recognition") ssr=SsrMode::Async view=pages::recognition::RecognitionRoute/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -86,6 +86,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time "close my gap" over a generated learning catalogue and print the figures.
+    BenchLearning {
+        /// Activities in the generated catalogue.
+        #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+        activities: u32,
+        /// Repetitions of each case.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        rounds: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
         /// Where to write the copy (must not exist yet).
@@ -153,6 +165,8 @@ pub enum ImportFormat {
     ProgressionYaml,
     /// People (email, name, job title, role, unit, manager, position); updates by e-mail.
     PeopleCsv,
+    /// Learning activities (CSV: title, kind, provider, url, duration, cost, id, provides).
+    LearningCsv,
 }
 
 impl ImportFormat {
@@ -165,6 +179,7 @@ impl ImportFormat {
             ImportFormat::EscoOccupations => "esco-occupations",
             ImportFormat::ProgressionYaml => "progression-yaml",
             ImportFormat::PeopleCsv => "people-csv",
+            ImportFormat::LearningCsv => "learning-csv",
         }
     }
 }

@@ -13,13 +13,44 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use serde::Deserialize;
 
-/// `GET /reports/org.csv?unit=&framework=`, `GET /frameworks/{id}/moodle.csv` and
-/// `GET /frameworks/{id}/case.json?version=draft|N`.
+/// `GET /reports/org.csv?unit=&framework=`, `GET /frameworks/{id}/moodle.csv`,
+/// `GET /frameworks/{id}/case.json?version=draft|N` and `GET /credentials/{person}/{node}.json`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports/org.csv", get(org_csv))
         .route("/frameworks/{id}/moodle.csv", get(moodle_csv))
         .route("/frameworks/{id}/case.json", get(case_json))
+        .route("/credentials/{person}/{file}", get(credential_json))
+}
+
+/// `GET /credentials/{person}/{node}.json`: an awarded competency as an Open Badges 3.0
+/// credential (JSON-LD), for the person, their managers, admins and HR viewers.
+async fn credential_json(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Path((person, file)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let me = caller.0.ok_or(AppError::Unauthenticated)?;
+        let missing = || AppError::NotFound("That credential".into());
+        let person: i64 = person.parse().map_err(|_| missing())?;
+        let node: i64 = file
+            .strip_suffix(".json")
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(missing)?;
+        let v = app::server::recognition::credential(
+            &state.db,
+            &me,
+            app::domain::PersonId(person),
+            app::domain::NodeId(node),
+            &state.settings.public_url,
+        )
+        .await?;
+        let text = serde_json::to_string_pretty(&v).map_err(|_| AppError::Internal)?;
+        Ok((format!("credential-{person}-{node}.json"), text))
+    }
+    .await;
+    download(result, "application/ld+json")
 }
 
 /// A CSV attachment, or the error as text with its status.

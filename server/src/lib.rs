@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod bench;
 pub mod bench_imports;
+pub mod bench_learning;
 pub mod bench_org;
 pub mod cli;
 pub mod evidence;

@@ -67,6 +67,19 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             Ok(())
         }
+        Some(Command::BenchLearning {
+            activities,
+            rounds,
+            json,
+        }) => {
+            let report = server::bench_learning::run(activities as usize, rounds as usize);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::bench_learning::table(&report));
+            }
+            Ok(())
+        }
         Some(Command::BenchImports { data, rounds, json }) => {
             let (db, temp) = bench_db(url).await?;
             if !db.is_empty().await? {

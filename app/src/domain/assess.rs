@@ -491,6 +491,10 @@ pub enum InboxKind {
     PeerRequest,
     /// One of your levels expires soon (or has expired).
     Expiry,
+    /// Plans to approve, completions to confirm, on-the-job tasks to sign off.
+    Development,
+    /// A goal due soon, or a plan not updated for a long time.
+    Reminder,
 }
 
 /// One line of the inbox.

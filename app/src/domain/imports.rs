@@ -41,6 +41,11 @@ pub const FORMATS: &[(&str, &str, &str)] = &[
         "People CSV (email, name, job title, role, unit, manager, position)",
         ".csv,text/csv",
     ),
+    (
+        "learning-csv",
+        "Learning activities CSV (title, kind, provider, url, duration, cost, id, provides)",
+        ".csv,text/csv",
+    ),
 ];
 
 /// A format's label.

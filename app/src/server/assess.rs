@@ -19,10 +19,11 @@ use crate::domain::positions::{level_text, PositionId};
 use crate::domain::rating::{
     current_level, current_levels, disagreement, latest_by_source, RatingRecord, Review, Source,
 };
+use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use std::collections::HashMap;
 
-async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
+pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
     sqlx::query_scalar("select name from person where id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
@@ -32,7 +33,7 @@ async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
 }
 
 /// The track whose level descriptions apply to a person: their position's.
-async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Track, AppError> {
+pub(crate) async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Track, AppError> {
     Ok(match position {
         Some(p) => positions::position(db, p).await?.track,
         None => Track::Ic,
@@ -182,6 +183,7 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
         .await
         .map_err(internal)?;
     }
+    super::recognition::award_badge(&mut tx, me.id, Badge::FirstSelfAssessment, now).await?;
     tx.commit().await.map_err(internal)?;
     Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
 }

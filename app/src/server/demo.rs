@@ -367,6 +367,14 @@ pub const DOMAIN: &str = "northwind.example";
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     for sql in [
+        "delete from plan_comment",
+        "delete from plan_action",
+        "delete from plan_goal",
+        "delete from dev_plan",
+        "delete from xp_event",
+        "delete from badge_award",
+        "delete from activity_level",
+        "delete from activity",
         "delete from current_level",
         "delete from unit_node_stat",
         "delete from unit_stat",
@@ -406,6 +414,8 @@ pub async fn load(db: &Db, upload_dir: &std::path::Path) -> Result<usize, AppErr
     let people = load_organisation(db).await?;
     super::demo_ratings::load(db, &people, upload_dir).await?;
     super::stats::rebuild(db, true).await?;
+    super::recognition::backfill(db).await?;
+    super::demo_learning::load(db, &people).await?;
     Ok(people.len())
 }
 

@@ -124,6 +124,8 @@ pub enum Plan {
     Positions(super::import_esco::PositionsPlan),
     /// Create or update people.
     People(super::import_people::PeoplePlan),
+    /// Create or update learning activities.
+    Learning(super::import_learning::LearningPlan),
 }
 
 impl Plan {
@@ -132,6 +134,7 @@ impl Plan {
             Plan::Framework(f) => (&f.problems, f.skippable),
             Plan::Positions(p) => (&p.problems, true),
             Plan::People(p) => (&p.problems, true),
+            Plan::Learning(p) => (&p.problems, true),
         }
     }
 
@@ -193,6 +196,25 @@ impl Plan {
                     &p.warnings,
                 );
                 v.note = "People are matched by e-mail: known ones are updated, new ones added (they sign in once an admin sets their password). An empty cell leaves that detail as it is.".into();
+                v
+            }
+            Plan::Learning(p) => {
+                let (added, updated, levels) = p.figures();
+                let mut v = ImportPreview::other(
+                    id,
+                    file_name,
+                    format_label("learning-csv"),
+                    &plural(p.rows.len(), "learning activity", "learning activities"),
+                    vec![
+                        ("activities to add".into(), added),
+                        ("activities to update".into(), updated),
+                        ("levels awarded".into(), levels),
+                    ],
+                    (p.rows.len() as u32, "activities"),
+                    &p.problems,
+                    &p.warnings,
+                );
+                v.note = "Activities are matched by their id: known ones are updated (their levels replaced when the row lists any), new ones added. Competencies and skills are found by identifier, else by exact title.".into();
                 v
             }
         }
@@ -324,6 +346,9 @@ pub async fn plan_file(
         "esco-skills" => super::import_esco::plan_skills(bytes),
         "progression-yaml" => plan_progression(bytes),
         "people-csv" => Ok(Plan::People(super::import_people::plan(db, bytes).await?)),
+        "learning-csv" => Ok(Plan::Learning(
+            super::import_learning::plan(db, bytes).await?,
+        )),
         "esco-occupations" => super::import_esco::plan_occupations(db, bytes).await,
         _ => Err(AppError::invalid("format", "Choose the file's format.")),
     }
@@ -412,6 +437,18 @@ pub async fn import_with(
                 skipped: p.problems,
                 warnings: p.warnings,
                 path: "/people".into(),
+            })
+        }
+        Plan::Learning(p) => {
+            let written = super::import_learning::store(db, &p).await?;
+            tracing::info!(activities = written, format, "learning activities imported");
+            Ok(Done {
+                framework: None,
+                written,
+                noun: "activities",
+                skipped: p.problems,
+                warnings: p.warnings,
+                path: "/learning".into(),
             })
         }
     }

@@ -87,6 +87,29 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
             });
         }
     }
+    // Development: plans to approve, completions to confirm, tasks to sign off; reminders.
+    let checks = super::plans::checks(db, me).await?;
+    if !checks.is_empty() {
+        let n = checks.len();
+        out.push(InboxItem {
+            kind: InboxKind::Development,
+            text: format!(
+                "{n} development item{} wait{} for you: plans to approve, completed learning to confirm.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" }
+            ),
+            href: "/plan/checks".into(),
+            unread: true,
+        });
+    }
+    for text in super::plans::reminders_for(db, me).await? {
+        out.push(InboxItem {
+            kind: InboxKind::Reminder,
+            text,
+            href: "/plan".into(),
+            unread: true,
+        });
+    }
     // Decisions on the caller's self-ratings in the last 90 days.
     let seen: i64 = sqlx::query_scalar("select inbox_seen_at from person where id = $1")
         .bind(me.0)

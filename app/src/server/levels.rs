@@ -23,8 +23,28 @@ pub(crate) async fn validated(
     at_ms: i64,
 ) -> Result<(), AppError> {
     let pending = super::stats::before(conn, vec![person.0], Some(vec![node.0])).await?;
+    let before: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "select level, expires_at from current_level where person_id = $1 and node_id = $2",
+    )
+    .bind(person.0)
+    .bind(node.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
     upsert(conn, person, node, level, rating, at_ms).await?;
     pending.after(conn).await?;
+    let now_current: Option<i64> = sqlx::query_scalar(
+        "select rating_id from current_level where person_id = $1 and node_id = $2",
+    )
+    .bind(person.0)
+    .bind(node.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
+    if now_current == Some(rating) {
+        let before = before.map(|(l, e)| (u8::try_from(l).unwrap_or(0), e));
+        super::recognition::after_validated(conn, person, node, before, level, at_ms).await?;
+    }
     bump(conn).await
 }
 

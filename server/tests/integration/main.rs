@@ -7,6 +7,7 @@ mod helpers;
 mod assess;
 mod auth;
 mod case;
+mod develop;
 mod esco;
 mod evidence;
 mod framework_tools;

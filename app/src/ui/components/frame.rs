@@ -93,6 +93,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                 })}
                 {caps.view_all.then(|| view! { <li><A href="/units">"Org units"</A></li> })}
                 <li><A href="/skills">"My skills"</A></li>
+                <li><A href="/plan">"My plan"</A></li>
                 {caps.manage_team.then(|| view! { <li><A href="/reviews">"Reviews"</A></li> })}
                 {caps.manage_team.then(|| view! { <li><A href="/team">"Heatmap"</A></li> })}
                 {(caps.view_all || caps.manage_team).then(|| view! { <li><A href="/talent">"Talent"</A></li> })}
@@ -100,6 +101,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                 <li><A href="/frameworks">"Frameworks"</A></li>
                 {caps.administer.then(|| view! { <li><A href="/positions">"Positions"</A></li> })}
                 <li><A href="/careers">"Careers"</A></li>
+                <li><A href="/learning">"Learning"</A></li>
             </ul>
             <div class="nav-user">
                 <InboxLink n=user.unread/>

@@ -148,7 +148,8 @@ fn Skills(
         }
     });
     let gaps = (!d.rows.is_empty()).then(|| {
-        view! { <GapList rows=d.rows.clone() is_me=d.is_me position=d.position_title.clone().unwrap_or_default()/> }
+        let close = format!("/learning/close-gap?{person_q}scope={}", d.scope.as_str());
+        view! { <GapList rows=d.rows.clone() is_me=d.is_me position=d.position_title.clone().unwrap_or_default() close/> }
     });
     view! {
         <Title text=title.clone()/>
@@ -204,10 +205,11 @@ fn ReadinessCards(
 /// "Your gaps": the requirements not yet met at the validated level, mandatory ones first,
 /// then the largest weighted gap.
 #[component]
-fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String) -> impl IntoView {
+fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String, close: String) -> impl IntoView {
     let (bars, _) = gap_chart(&rows, &validated_levels(&rows));
     let gaps = ordered_gaps(&bars);
     let heading = if is_me { "Your gaps" } else { "Gaps" };
+    let has_gaps = !gaps.is_empty();
     let body = if gaps.is_empty() {
         view! { <p class="muted">"No gaps: every requirement is met at its required level."</p> }
             .into_any()
@@ -236,7 +238,10 @@ fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String) -> impl IntoView 
     };
     view! {
         <section class="card gap-list-card" aria-labelledby="gaps-h">
-            <h2 id="gaps-h">{heading}</h2>
+            <div class="section-head">
+                <h2 id="gaps-h">{heading}</h2>
+                {has_gaps.then(|| view! { <a class="btn btn-primary" href=close data-testid="close-my-gap">"Close my gap"</a> })}
+            </div>
             <p class="small muted">
                 {format!("For {position}, at validated levels. ")}
                 "Mandatory requirements first, then the gaps that cost the most readiness (weight × levels missing)."
@@ -966,6 +971,8 @@ pub fn InboxPage() -> impl IntoView {
                                     crate::domain::assess::InboxKind::Decision => "Decision",
                                     crate::domain::assess::InboxKind::PeerRequest => "Peer request",
                                     crate::domain::assess::InboxKind::Expiry => "Expiry",
+                                    crate::domain::assess::InboxKind::Development => "Development",
+                                    crate::domain::assess::InboxKind::Reminder => "Reminder",
                                 };
                                 view! {
                                     <li class="inbox-item" class:unread=i.unread data-testid="inbox-item">
