@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { ADMIN, EMPLOYEE, HR, MANAGER, PASSWORD, jsOn, ready, signIn } from './helpers';
 
 const homes = [
-  { who: 'admin', email: ADMIN, name: 'Priya', subtitle: 'Administration', nav: ['Home', 'People', 'Org units', 'My skills', 'Reviews', 'Heatmap', 'Talent', 'Reports', 'Frameworks', 'Positions', 'Careers'] },
-  { who: 'HR viewer', email: HR, name: 'Tomás', subtitle: 'The whole organisation, read-only.', nav: ['Home', 'People', 'Org units', 'My skills', 'Reviews', 'Heatmap', 'Talent', 'Reports', 'Frameworks', 'Careers'] },
-  { who: 'manager', email: MANAGER, name: 'Grace', subtitle: 'Your team at a glance.', nav: ['Home', 'My team', 'My skills', 'Reviews', 'Heatmap', 'Talent', 'Frameworks', 'Careers'] },
-  { who: 'employee', email: EMPLOYEE, name: 'Liam', subtitle: 'Your skills and growth.', nav: ['Home', 'My skills', 'Frameworks', 'Careers'] },
+  { who: 'admin', email: ADMIN, name: 'Priya', subtitle: 'Administration', nav: ['Home', 'People', 'Org units', 'My skills', 'My plan', 'Reviews', 'Heatmap', 'Talent', 'Reports', 'Frameworks', 'Positions', 'Careers', 'Learning'] },
+  { who: 'HR viewer', email: HR, name: 'Tomás', subtitle: 'The whole organisation, read-only.', nav: ['Home', 'People', 'Org units', 'My skills', 'My plan', 'Reviews', 'Heatmap', 'Talent', 'Reports', 'Frameworks', 'Careers', 'Learning'] },
+  { who: 'manager', email: MANAGER, name: 'Grace', subtitle: 'Your team at a glance.', nav: ['Home', 'My team', 'My skills', 'My plan', 'Reviews', 'Heatmap', 'Talent', 'Frameworks', 'Careers', 'Learning'] },
+  { who: 'employee', email: EMPLOYEE, name: 'Liam', subtitle: 'Your skills and growth.', nav: ['Home', 'My skills', 'My plan', 'Frameworks', 'Careers', 'Learning'] },
 ];
 
 for (const h of homes) {

@@ -98,6 +98,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Send today's reminder digests now (each person at most once a day), then exit.
+    Digest {
+        /// SMTP relay, `smtp://host[:port]`.
+        #[arg(long, env = "PROFICIO_SMTP_URL")]
+        smtp_url: String,
+        /// The sender.
+        #[arg(
+            long,
+            env = "PROFICIO_MAIL_FROM",
+            default_value = "Proficio <proficio@localhost>"
+        )]
+        mail_from: String,
+        /// Links in the e-mails start with this.
+        #[arg(
+            long,
+            env = "PROFICIO_PUBLIC_URL",
+            default_value = "http://localhost:3000"
+        )]
+        public_url: String,
+    },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
         /// Where to write the copy (must not exist yet).
@@ -231,6 +251,19 @@ pub struct ServeArgs {
     /// Largest evidence file, in bytes (the request body limit must allow it).
     #[arg(long, env = "PROFICIO_UPLOAD_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub upload_max_bytes: u64,
+
+    /// SMTP relay for the daily reminder digest, `smtp://host[:port]` (plain SMTP, so a
+    /// local or trusted relay); no digest is sent unless this is set.
+    #[arg(long, env = "PROFICIO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The digest's sender.
+    #[arg(
+        long,
+        env = "PROFICIO_MAIL_FROM",
+        default_value = "Proficio <proficio@localhost>"
+    )]
+    pub mail_from: String,
 
     /// Load the demo organisation when the database has no people.
     #[arg(long, env = "PROFICIO_DEMO", action = ArgAction::Set, default_value_t = true, value_parser = BoolishValueParser::new())]

@@ -8,6 +8,7 @@ pub mod bench_imports;
 pub mod bench_learning;
 pub mod bench_org;
 pub mod cli;
+pub mod digest;
 pub mod evidence;
 pub mod exports;
 pub mod imports;

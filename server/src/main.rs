@@ -80,6 +80,24 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             Ok(())
         }
+        Some(Command::Digest {
+            smtp_url,
+            mail_from,
+            public_url,
+        }) => {
+            let db = Db::open(&url).await?;
+            let sent = server::digest::send_due(
+                &db,
+                &server::digest::DigestConfig {
+                    smtp_url,
+                    from: mail_from,
+                    public_url,
+                },
+            )
+            .await?;
+            println!("{sent}");
+            Ok(())
+        }
         Some(Command::BenchImports { data, rounds, json }) => {
             let (db, temp) = bench_db(url).await?;
             if !db.is_empty().await? {
@@ -231,6 +249,18 @@ async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
             people = n,
             "loaded the demo organisation into the empty database"
         );
+    }
+    if let Some(smtp_url) = &args.smtp_url {
+        server::digest::relay(smtp_url)?;
+        server::digest::spawn(
+            db.clone(),
+            server::digest::DigestConfig {
+                smtp_url: smtp_url.clone(),
+                from: args.mail_from.clone(),
+                public_url: args.public_url.clone(),
+            },
+        );
+        tracing::info!("daily reminder digests are on");
     }
     let state = startup::state(db, args.settings(), options);
     let router = startup::build_router(state, args.body_limit);

@@ -1002,7 +1002,7 @@ mod tests {
             .unwrap_err()
             .contains("minutes, hours"));
         assert!(parse_duration("0").is_err());
-        assert!(parse_duration("100 weeks").is_err());
+        assert!(parse_duration("300 weeks").is_err());
         assert_eq!(duration_text(45), "45 min");
         assert_eq!(duration_text(90), "1 h 30 min");
         assert_eq!(duration_text(120), "2 h");

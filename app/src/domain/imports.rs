@@ -284,7 +284,7 @@ mod tests {
             assert_eq!(format_label(key), *label);
             assert!(accept.starts_with('.'));
         }
-        assert_eq!(FORMATS.len(), 6);
+        assert_eq!(FORMATS.len(), 7);
         assert_eq!(format_label("nope"), "unknown format");
     }
 

@@ -997,3 +997,99 @@ async fn a_learning_csv_imports_all_or_the_valid_rows() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// A one-connection-at-a-time SMTP server that accepts everything and keeps each message.
+async fn fake_relay() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = kept.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let (r, mut w) = sock.into_split();
+            let mut lines = BufReader::new(r).lines();
+            w.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+            let mut data: Option<String> = None;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(d) = data.as_mut() {
+                    if line == "." {
+                        store.lock().unwrap().push(data.take().unwrap());
+                        w.write_all(b"250 queued\r\n").await.unwrap();
+                    } else {
+                        d.push_str(&line);
+                        d.push('\n');
+                    }
+                    continue;
+                }
+                let verb = line.split(' ').next().unwrap_or("").to_uppercase();
+                let reply: &[u8] = match verb.as_str() {
+                    "EHLO" | "HELO" => b"250 fake\r\n",
+                    "DATA" => {
+                        data = Some(String::new());
+                        b"354 go ahead\r\n"
+                    }
+                    "QUIT" => {
+                        w.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                };
+                w.write_all(reply).await.unwrap();
+            }
+        }
+    });
+    (url, kept)
+}
+
+#[tokio::test]
+async fn the_daily_digest_mails_reminders_and_checks_once_a_day() {
+    let app = TestApp::demo().await;
+    let (url, kept) = fake_relay().await;
+    let cfg = server::digest::DigestConfig {
+        smtp_url: url,
+        from: "Proficio <proficio@northwind.example>".into(),
+        public_url: "https://proficio.northwind.example".into(),
+    };
+    let sent = server::digest::send_due(&app.db, &cfg).await.unwrap();
+    assert!(sent >= 2, "{sent}");
+    let mails = kept.lock().unwrap().clone();
+    assert_eq!(mails.len(), sent);
+    // Amara has goals due soon or overdue; Samuel has Yara's plan and completion to decide.
+    let amara = mails
+        .iter()
+        .find(|m| m.contains("amara.nwosu@northwind.example"))
+        .expect("a digest for Amara");
+    assert!(
+        amara.contains("https://proficio.northwind.example/plan"),
+        "{amara}"
+    );
+    assert!(amara.contains("overdue by"), "{amara}");
+    let samuel = mails
+        .iter()
+        .find(|m| m.contains("samuel.adeyemi@northwind.example"))
+        .expect("a digest for Samuel");
+    assert!(
+        samuel.contains("Yara Haddad: Development plan waiting for approval"),
+        "{samuel}"
+    );
+    // New joiners with nothing to do get nothing; a second run the same day sends nothing.
+    assert!(!mails.iter().any(|m| m.contains(EMPLOYEE)));
+    assert_eq!(server::digest::send_due(&app.db, &cfg).await.unwrap(), 0);
+    // A relay that is not there is an error, and nobody is marked as mailed.
+    app.count("select 1").await;
+    sqlx::query("update person set digest_sent_on = null")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let down = server::digest::DigestConfig {
+        smtp_url: "smtp://127.0.0.1:9".into(),
+        ..cfg
+    };
+    assert!(server::digest::send_due(&app.db, &down).await.is_err());
+    assert_eq!(
+        app.count("select count(*) from person where digest_sent_on is not null")
+            .await,
+        0
+    );
+}
