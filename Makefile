@@ -17,7 +17,7 @@ E2E_PORT ?= 3100
 PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PG_STATUS := target/postgres-tests.status
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports bench-learning
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
@@ -26,6 +26,7 @@ help:
 	@echo "make dev    cargo leptos watch"
 	@echo "make fuzz   run every import parser's fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make bench-imports   time the CASE, ESCO and Moodle imports on both backends"
+	@echo "make bench-learning  time close my gap over a 2,000-activity catalogue"
 
 ## ---- tools ---------------------------------------------------------------------------
 
@@ -135,6 +136,11 @@ fuzz: tools
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 || exit 1; \
 	done
 	@echo "make fuzz: every target ran $(FUZZ_SECONDS) s without a crash"
+
+# "Close my gap" over a generated 2,000-activity catalogue (goal: under 10 ms), release build.
+bench-learning: tools
+	cargo build --release -p server --bin proficio
+	target/release/proficio bench-learning
 
 # The import speed goals: a 1,189-item CASE package, the 13,939 ESCO skills, the OECD
 # Moodle file; release build, fresh database per run, both backends.

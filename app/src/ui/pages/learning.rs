@@ -456,7 +456,7 @@ fn CloseGapView(
                     .collect_view();
                 let box_label = format!("Add {} to the plan", s.title);
                 view! {
-                    <li class="card suggestion" data-testid="suggestion">
+                    <li class="card gap-suggestion" data-testid="suggestion">
                         <div class="activity-head">
                             {(!s.in_plan).then(|| view! {
                                 <input type="checkbox" name=format!("activities[{}]", s.activity) value="on" checked=true aria-label=box_label/>
