@@ -1093,3 +1093,74 @@ async fn the_daily_digest_mails_reminders_and_checks_once_a_day() {
         0
     );
 }
+
+#[tokio::test]
+async fn meeting_every_requirement_and_renewing_on_time_earn_their_badges() {
+    let app = TestApp::demo_unrated().await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let liam_id = app.person_id(EMPLOYEE).await.to_string();
+    let testing = node(&app, "Testing").await;
+    sqlx::query("update framework_node set validity_months = 12 where id = $1")
+        .bind(testing)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let earned = |r: &Value, badge: &str| {
+        r["badges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["badge"] == badge && !b["earned"].is_null())
+    };
+    let skills = app.call("/api/skills/get", &[], Some(&liam)).await.json();
+    let rows = skills["rows"].as_array().unwrap().clone();
+    assert!(rows.len() > 1);
+    for (i, row) in rows.iter().enumerate() {
+        let r = app
+            .call("/api/recognition/get", &[], Some(&liam))
+            .await
+            .json();
+        assert!(
+            !earned(&r, "PositionReady"),
+            "not before the last requirement ({i})"
+        );
+        let res = app
+            .call(
+                "/api/skills/rate",
+                &[
+                    ("person", &liam_id),
+                    ("node", &row["node"].to_string()),
+                    ("level", &row["required"].to_string()),
+                ],
+                Some(&grace),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    let r = app
+        .call("/api/recognition/get", &[], Some(&liam))
+        .await
+        .json();
+    assert!(earned(&r, "PositionReady"), "{r}");
+    assert!(!earned(&r, "OnTimeRecertification"));
+    // Testing is valid for 12 months; rating it again before it expires is on time.
+    let required = rows.iter().find(|r| r["node"] == testing).unwrap()["required"].to_string();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[
+                ("person", &liam_id),
+                ("node", &testing.to_string()),
+                ("level", &required),
+            ],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let r = app
+        .call("/api/recognition/get", &[], Some(&liam))
+        .await
+        .json();
+    assert!(earned(&r, "OnTimeRecertification"), "{r}");
+}
