@@ -542,6 +542,15 @@ pub struct ActivityFields {
     pub external_id: Option<String>,
 }
 
+/// An optional web link: empty, or checked like evidence links
+/// ([`super::assess::check_link`]); the error is the message.
+pub fn optional_link(url: &str) -> Result<String, String> {
+    if url.trim().is_empty() {
+        return Ok(String::new());
+    }
+    super::assess::check_link(url).map_err(|e| e.message)
+}
+
 /// Checks the form; an error names its field.
 pub fn check_activity(input: &ActivityInput) -> Result<ActivityFields, (&'static str, String)> {
     let title = input.title.trim();
@@ -558,13 +567,7 @@ pub fn check_activity(input: &ActivityInput) -> Result<ActivityFields, (&'static
             input.kind.trim()
         ),
     ))?;
-    let url = input.url.trim();
-    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(("url", "A link starts with https:// or http://.".to_string()));
-    }
-    if url.len() > 2000 {
-        return Err(("url", "That link is too long.".into()));
-    }
+    let url = optional_link(&input.url).map_err(|m| ("url", m))?;
     let provider = input.provider.trim();
     if provider.chars().count() > 200 {
         return Err(("provider", "A provider has at most 200 characters.".into()));
@@ -589,7 +592,7 @@ pub fn check_activity(input: &ActivityInput) -> Result<ActivityFields, (&'static
         title: title.to_string(),
         kind,
         provider: provider.to_string(),
-        url: url.to_string(),
+        url,
         duration_minutes,
         cost_cents,
         description: description.to_string(),
@@ -754,33 +757,38 @@ pub struct PendingCheck {
 /// The reminders for a plan: goals due within [`DUE_SOON_DAYS`] days (or overdue), and the
 /// plan itself when not updated for [`STALE_PLAN_DAYS`] days.
 pub fn reminders(goals: &[GoalView], updated_ms: i64, now_ms: i64) -> Vec<String> {
-    let today = now_ms.div_euclid(DAY_MS);
-    let mut out = Vec::new();
-    for g in goals {
-        if !matches!(
-            g.state,
-            GoalState::NotStarted | GoalState::InProgress | GoalState::Overdue
-        ) {
-            continue;
-        }
-        let Some(days) = g.due.as_deref().and_then(date_days) else {
-            continue;
-        };
-        if days - today <= DUE_SOON_DAYS {
-            out.push(format!(
-                "{}: {}.",
-                g.title,
-                due_text(g.due.as_deref().unwrap_or(""), now_ms)
-            ));
-        }
-    }
-    if plan_is_stale(updated_ms, now_ms) {
-        out.push(format!(
+    goals
+        .iter()
+        .filter_map(|g| goal_reminder(&g.title, g.due.as_deref(), g.state, now_ms))
+        .chain(stale_reminder(updated_ms, now_ms))
+        .collect()
+}
+
+/// The reminder for one goal: a live goal due within [`DUE_SOON_DAYS`] days or overdue.
+pub fn goal_reminder(
+    title: &str,
+    due: Option<&str>,
+    state: GoalState,
+    now_ms: i64,
+) -> Option<String> {
+    let live = matches!(
+        state,
+        GoalState::NotStarted | GoalState::InProgress | GoalState::Overdue
+    );
+    let due = due.filter(|_| live)?;
+    let days = date_days(due)?;
+    (days - now_ms.div_euclid(DAY_MS) <= DUE_SOON_DAYS)
+        .then(|| format!("{title}: {}.", due_text(due, now_ms)))
+}
+
+/// The reminder for a plan not updated for [`STALE_PLAN_DAYS`] days.
+pub fn stale_reminder(updated_ms: i64, now_ms: i64) -> Option<String> {
+    plan_is_stale(updated_ms, now_ms).then(|| {
+        format!(
             "Your plan has not been updated for {} days: review your goals.",
             (now_ms - updated_ms) / DAY_MS
-        ));
-    }
-    out
+        )
+    })
 }
 
 /// Whether a plan last updated at `updated_ms` is stale.

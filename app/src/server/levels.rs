@@ -31,17 +31,9 @@ pub(crate) async fn validated(
     .fetch_optional(&mut *conn)
     .await
     .map_err(internal)?;
-    upsert(conn, person, node, level, rating, at_ms).await?;
+    let became_current = upsert(conn, person, node, level, rating, at_ms).await?;
     pending.after(conn).await?;
-    let now_current: Option<i64> = sqlx::query_scalar(
-        "select rating_id from current_level where person_id = $1 and node_id = $2",
-    )
-    .bind(person.0)
-    .bind(node.0)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
-    if now_current == Some(rating) {
+    if became_current {
         let before = before.map(|(l, e)| (u8::try_from(l).unwrap_or(0), e));
         super::recognition::after_validated(conn, person, node, before, level, at_ms).await?;
     }
@@ -49,6 +41,7 @@ pub(crate) async fn validated(
 }
 
 /// [`validated`] without the org-report counters, for bulk loads that rebuild them after.
+/// Returns whether the rating became the current level (a later one may already be there).
 pub(crate) async fn upsert(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -56,7 +49,7 @@ pub(crate) async fn upsert(
     level: u8,
     rating: i64,
     at_ms: i64,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let validity: Option<i64> =
         sqlx::query_scalar("select validity_months from framework_node where id = $1")
             .bind(node.0)
@@ -65,7 +58,7 @@ pub(crate) async fn upsert(
             .map_err(internal)?
             .flatten();
     let expires = expiry(validity, at_ms);
-    sqlx::query(
+    let done = sqlx::query(
         "insert into current_level (person_id, node_id, level, rating_id, rated_at, expires_at) \
          values ($1, $2, $3, $4, $5, $6) \
          on conflict (person_id, node_id) do update set level = excluded.level, \
@@ -82,7 +75,7 @@ pub(crate) async fn upsert(
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// When a level validated at `at_ms` expires, for a node valid for `validity_months`.

@@ -16,9 +16,10 @@ use super::positions::{self, id_list};
 use crate::api::AppError;
 use crate::domain::assess::{check_comment, Scope};
 use crate::domain::develop::{
-    completion_awards, due_text, duration_text, goal_progress, goal_state, parse_date,
-    plan_is_stale, reminders, ActionStatus, ActionView, ActivityKind, GapLine, GoalState,
-    GoalStatus, GoalView, NodeChoice, PendingCheck, PlanComment, PlanPage, PlanState,
+    completion_awards, date_of, due_text, duration_text, goal_progress, goal_reminder, goal_state,
+    optional_link, parse_date, plan_is_stale, reminders, stale_reminder, ActionStatus, ActionView,
+    ActivityKind, GapLine, GoalState, GoalStatus, GoalView, NodeChoice, PendingCheck, PlanComment,
+    PlanPage, PlanState, DUE_SOON_DAYS,
 };
 use crate::domain::positions::level_text;
 use crate::domain::recognition::Badge;
@@ -807,20 +808,6 @@ pub async fn set_mentor(
     Ok(name)
 }
 
-fn check_link(url: &str) -> Result<String, AppError> {
-    let url = url.trim();
-    if url.is_empty() {
-        return Ok(String::new());
-    }
-    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 {
-        return Err(AppError::invalid(
-            "evidence_url",
-            "Evidence links start with https:// or http://.",
-        ));
-    }
-    Ok(url.to_string())
-}
-
 /// The trainee reports an activity done, with what they did and a link to evidence; it
 /// then waits for the manager's confirmation (or the mentor's sign-off).
 pub async fn report_done(
@@ -841,7 +828,8 @@ pub async fn report_done(
         )));
     }
     let report = check_comment("report", report)?;
-    let evidence_url = check_link(evidence_url)?;
+    let evidence_url =
+        optional_link(evidence_url).map_err(|m| AppError::invalid("evidence_url", m))?;
     if report.trim().is_empty() && evidence_url.is_empty() {
         return Err(AppError::invalid(
             "report",
@@ -1301,16 +1289,49 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
     Ok(out)
 }
 
-/// Reminders for a person (goals due within 14 days, a plan not updated for 90 days).
+/// Reminders for a person (goals due within 14 days or overdue, a plan not updated for 90
+/// days). The inbox count asks on every page, so this reads only the goals with a due date
+/// that is near or past and their current levels, not the whole plan.
 pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, AppError> {
-    let has: Option<i64> =
+    let updated: Option<i64> =
         sqlx::query_scalar("select updated_at from dev_plan where person_id = $1")
             .bind(person.0)
             .fetch_optional(&db.pool)
             .await
             .map_err(internal)?;
-    if has.is_none() {
+    let Some(updated) = updated else {
         return Ok(Vec::new());
-    }
-    Ok(build_page(db, person, person).await?.reminders)
+    };
+    let now = now_ms();
+    let horizon = date_of(now + DUE_SOON_DAYS * crate::domain::rating::DAY_MS);
+    let goals: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
+        "select g.node_id, g.target_level, g.start_level, g.due_on, n.title from plan_goal g \
+         join framework_node n on n.id = g.node_id \
+         where g.person_id = $1 and g.status = 'open' and g.due_on is not null and g.due_on <= $2 \
+         order by g.due_on, g.id",
+    )
+    .bind(person.0)
+    .bind(&horizon)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.0)).collect();
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let current = levels_now(&mut conn, person, &nodes, now).await?;
+    Ok(goals
+        .iter()
+        .filter_map(|(node, target, start, due, title)| {
+            let state = goal_state(
+                GoalStatus::Open,
+                u8::try_from(*start).unwrap_or(0),
+                current.get(&NodeId(*node)).copied().unwrap_or(0),
+                u8::try_from(*target).unwrap_or(1),
+                Some(due),
+                now,
+                false,
+            );
+            goal_reminder(title, Some(due), state, now)
+        })
+        .chain(stale_reminder(updated, now))
+        .collect())
 }

@@ -369,16 +369,12 @@ pub async fn credential(
             .fetch_one(&db.pool)
             .await
             .map_err(internal)?;
-    type NodeRow = (String, String, String, String, String, String);
-    let (title, definition, kind, external, short_code, framework): NodeRow = sqlx::query_as(
-        "select n.title, n.definition, n.kind, n.external_id, n.short_code, f.name \
-         from framework_node n join framework f on f.id = n.framework_id where n.id = $1",
-    )
-    .bind(node.0)
-    .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
-    let extra: String = sqlx::query_scalar("select case_extra from framework_node where id = $1")
+    type NodeRow = (String, String, String, String, String, String, String);
+    let (title, definition, kind, external, short_code, framework, extra): NodeRow =
+        sqlx::query_as(
+            "select n.title, n.definition, n.kind, n.external_id, n.short_code, f.name, n.case_extra \
+             from framework_node n join framework f on f.id = n.framework_id where n.id = $1",
+        )
         .bind(node.0)
         .fetch_one(&db.pool)
         .await
