@@ -45,7 +45,7 @@ release-tools: tools
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" \
 	  || npm install --silent --no-audit --no-fund --prefix $(TOOLS) binaryen@$(BINARYEN_VERSION)
 
-test-tools: tools
+test-tools: release-tools
 	@command -v chromium >/dev/null \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@[ -x end2end/node_modules/.bin/playwright ] && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ] \
@@ -53,8 +53,10 @@ test-tools: tools
 
 ## ---- run and build -----------------------------------------------------------------
 
+# The demo organisation (with its published passwords) is loaded only because this asks
+# for it; `proficio serve` on an empty production database never does.
 run: release-tools
-	cargo leptos serve --release
+	PROFICIO_DEMO=true cargo leptos serve --release
 
 build: release-tools
 	cargo leptos build --release
@@ -101,14 +103,15 @@ integration-postgres:
 	  if [ -n "$${CI:-}" ]; then echo "CI is set: skipping PostgreSQL tests is a failure"; exit 1; fi; \
 	fi
 
-# Browser tests: a debug build served on a fresh SQLite file (port $(E2E_PORT), so that a
-# `make run` on 3000 can keep running), driven by Playwright in Debian's Chromium with
-# JavaScript on and off.
-# The build goes to its own site folder, so it never replaces the files `make run` is serving.
+# Browser tests run against the release build, exactly what `make run` serves (a release
+# that does not build fails `make test`), on a fresh SQLite file with the demo (port
+# $(E2E_PORT), so that a `make run` on 3000 can keep running), driven by Playwright in
+# Debian's Chromium with JavaScript on and off.
+# The site goes to its own folder, so it never replaces the files `make run` is serving.
 e2e: test-tools
-	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build
+	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build --release
 	@dir=$$(mktemp -d); \
-	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads target/debug/proficio --database "sqlite://$$dir/e2e.db" serve --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
+	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads target/release/proficio --database "sqlite://$$dir/e2e.db" serve --demo true --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
 	  pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \

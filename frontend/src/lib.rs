@@ -1,4 +1,5 @@
 //! The browser entry point: hydrates the server-rendered page. Nothing else lives here.
+#![recursion_limit = "256"]
 
 /// Called by the generated JavaScript once the WASM module has loaded.
 #[wasm_bindgen::prelude::wasm_bindgen]

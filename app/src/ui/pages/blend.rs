@@ -68,4 +68,5 @@ pub fn BlendPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }

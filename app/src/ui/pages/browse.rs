@@ -49,6 +49,7 @@ pub fn BrowsePage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 fn children<'a>(s: &'a Snapshot, parent: Option<&str>) -> Vec<&'a SnapshotNode> {

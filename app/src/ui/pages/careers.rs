@@ -107,6 +107,7 @@ pub fn CareersPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -119,6 +120,7 @@ fn Legend() -> impl IntoView {
             <li><span class="swatch swatch-target" aria-hidden="true"></span>" Your target"</li>
         </ul>
     }
+    .into_any()
 }
 
 #[component]
@@ -197,6 +199,7 @@ fn Graph(map: CareerMap, selected: Option<PositionId>) -> impl IntoView {
             </svg>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -298,6 +301,7 @@ fn Panel(o: PositionOverview, map: CareerMap, acts: CareerActions) -> impl IntoV
         </section>
         {move || auth.is_admin().then(|| view! { <LinkEditor from=id others=others.clone() out=out_links.clone() acts/> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -409,6 +413,7 @@ pub fn ComparePage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -552,4 +557,5 @@ fn Comparison(
             }}
         </section>
     }
+    .into_any()
 }

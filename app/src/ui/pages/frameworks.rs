@@ -101,6 +101,7 @@ pub fn FrameworksPage() -> impl IntoView {
             </Show>
         </Transition>
     }
+    .into_any()
 }
 
 /// Where the editor is: the framework and the query parameters that say what it shows.
@@ -313,6 +314,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
             }}
         </Transition>
     }
+    .into_any()
 }
 
 /// The editor's server actions.
@@ -593,6 +595,7 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -832,6 +835,7 @@ fn NodePanel(
             </ActionForm>
         </aside>
     }
+    .into_any()
 }
 
 #[component]
@@ -919,4 +923,5 @@ fn NodeForm(
             }
         })}
     }
+    .into_any()
 }

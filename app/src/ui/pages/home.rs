@@ -31,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -114,6 +115,7 @@ fn Home(kind: HomeKind, h: HomeSummary) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -148,6 +150,7 @@ fn Team(team: Vec<PersonSummary>, all: u32) -> impl IntoView {
             </ul>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -174,4 +177,5 @@ fn ProfileCard(p: PersonSummary) -> impl IntoView {
             </dl>
         </div>
     }
+    .into_any()
 }

@@ -24,6 +24,7 @@ pub fn ImportPage() -> impl IntoView {
             </Show>
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -78,6 +79,7 @@ fn UploadForm() -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// Sends the form by XMLHttpRequest, showing the upload's progress; on success opens the
@@ -177,6 +179,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -277,4 +280,5 @@ fn Preview(p: ImportPreview) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -96,6 +96,7 @@ pub fn CataloguePage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -119,6 +120,7 @@ fn ActivityCard(a: ActivityRow) -> impl IntoView {
             {(!a.provides.is_empty()).then(|| provided_list(&a.provides))}
         </li>
     }
+    .into_any()
 }
 
 /// The fields of an activity (new or existing).
@@ -166,6 +168,7 @@ fn ActivityFields(
             <textarea id="f-desc" name="input[description]" rows="3">{a.description.clone()}</textarea>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -184,6 +187,7 @@ fn NewActivity(save: ServerAction<SaveActivity>) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// `/learning/:id`: an activity; admins edit it and the levels it awards.
@@ -239,6 +243,7 @@ pub fn ActivityPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -407,6 +412,7 @@ pub fn CloseGapPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 fn gap_words(g: &GapLine) -> String {
@@ -523,4 +529,5 @@ fn CloseGapView(
         <nav class="tabs" aria-label="Which gaps">{tabs}</nav>
         {body}
     }
+    .into_any()
 }

@@ -19,4 +19,5 @@ pub fn NotFound() -> impl IntoView {
             <a class="btn btn-primary" href="/">"Go to your home page"</a>
         </section>
     }
+    .into_any()
 }

@@ -89,6 +89,7 @@ pub fn PeopleListPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// A unit's name indented by its depth (for selects).
@@ -185,6 +186,7 @@ fn PersonRow(p: PersonSummary) -> impl IntoView {
             <td><StatusBadge active=p.active/></td>
         </tr>
     }
+    .into_any()
 }
 
 /// A person's profile: details, reporting line, direct reports, and admin actions.
@@ -211,6 +213,7 @@ pub fn PersonPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -297,6 +300,7 @@ fn PersonView(d: PersonDetail, set_active: ServerAction<SetPersonActive>) -> imp
             </section>
         </div>
     }
+    .into_any()
 }
 
 /// Admin: add a person.
@@ -315,6 +319,7 @@ pub fn NewPersonPage() -> impl IntoView {
             </div>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// Admin: edit a person.
@@ -366,6 +371,7 @@ pub fn EditPersonPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]

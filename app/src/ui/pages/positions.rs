@@ -80,6 +80,7 @@ pub fn PositionsPage() -> impl IntoView {
             }))}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -117,6 +118,7 @@ fn PositionTable(ps: Vec<PositionSummary>) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// The position form's fields, named `{prefix}[title]` and so on.
@@ -177,6 +179,7 @@ fn PositionFields(
             </div>
         </div>
     }
+    .into_any()
 }
 
 fn position_id() -> Memo<Option<PositionId>> {
@@ -293,6 +296,7 @@ pub fn PositionEditorPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 type PickerResource = Resource<Result<Picker, AppError>>;
@@ -406,6 +410,7 @@ fn Editor(
             </aside>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -459,6 +464,7 @@ fn RequirementItem(pid: PositionId, r: RequirementView, acts: EditorActions) -> 
             </ActionForm>
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -550,6 +556,7 @@ fn PickerSection(pid: PositionId, acts: EditorActions, picker: PickerResource) -
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -630,6 +637,7 @@ fn DraftSection(pid: PositionId, acts: EditorActions, drafts: DraftResource) -> 
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -690,4 +698,5 @@ fn HoldersSection(d: PositionPage, units: Vec<UnitSummary>, acts: EditorActions)
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -37,6 +37,7 @@ pub fn RecognitionRoute() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// A badge medal in SVG: earned ones in colour, the rest outlined.
@@ -180,4 +181,5 @@ fn Recognition(r: RecognitionPage, opt: ServerAction<SetLeaderboard>) -> impl In
             {awards}
         </section>
     }
+    .into_any()
 }

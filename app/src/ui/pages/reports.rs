@@ -43,6 +43,7 @@ fn Tabs() -> impl IntoView {
             <A href="/reports/supply" exact=true>"Demand and supply"</A>
         </nav>
     }
+    .into_any()
 }
 
 #[component]
@@ -70,6 +71,7 @@ pub fn OrgReportPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -161,6 +163,7 @@ fn Report(r: OrgReport) -> impl IntoView {
             {(!r.members.is_empty()).then(|| view! { <Members r=r.clone()/> })}
         </div>
     }
+    .into_any()
 }
 
 fn cell_view(s: &crate::domain::orgreport::Status, title: &str, unit: &str) -> impl IntoView {
@@ -249,6 +252,7 @@ fn StatusTable(r: OrgReport) -> impl IntoView {
             })}
         </div>
     }
+    .into_any()
 }
 
 /// Readiness and share of requirements met, as steps from day to day up to today.
@@ -357,6 +361,7 @@ fn Members(r: OrgReport) -> impl IntoView {
             </table>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -382,6 +387,7 @@ pub fn SupplyPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -435,6 +441,7 @@ fn Supply(r: SupplyReport) -> impl IntoView {
             .into_any()
         }}
     }
+    .into_any()
 }
 
 /// One node: per level, a bar up for people needing it and one down for people holding it.
@@ -489,4 +496,5 @@ fn SupplyLine(row: SupplyRow, top: usize) -> impl IntoView {
             </td>
         </tr>
     }
+    .into_any()
 }

@@ -43,6 +43,7 @@ pub fn ScalePage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]

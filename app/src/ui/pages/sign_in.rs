@@ -37,4 +37,5 @@ pub fn SignInPage() -> impl IntoView {
             </div>
         </main>
     }
+    .into_any()
 }

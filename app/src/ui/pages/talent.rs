@@ -78,6 +78,7 @@ pub fn TalentPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -165,6 +166,7 @@ fn Search(o: TalentChoices, found: Result<Option<TalentResult>, AppError>) -> im
             Ok(Some(r)) => view! { <Results r/> }.into_any(),
         }}
     }
+    .into_any()
 }
 
 #[component]
@@ -254,6 +256,7 @@ fn TalentTabs() -> impl IntoView {
             <leptos_router::components::A href="/talent/succession" exact=true>"Succession"</leptos_router::components::A>
         </nav>
     }
+    .into_any()
 }
 
 /// `/talent/succession`: for a position, everyone who may be found ranked by readiness.
@@ -280,6 +283,7 @@ pub fn SuccessionPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -359,4 +363,5 @@ fn Successors(s: Succession) -> impl IntoView {
         </Form>
         {body}
     }
+    .into_any()
 }

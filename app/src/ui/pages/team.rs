@@ -46,6 +46,7 @@ pub fn TeamPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -77,6 +78,7 @@ fn Team(h: Heatmap) -> impl IntoView {
             view! { <HeatSvg h/> }.into_any()
         }}
     }
+    .into_any()
 }
 
 #[component]
@@ -120,6 +122,7 @@ fn Filters(h: Heatmap) -> impl IntoView {
             <button class="btn" type="submit">"Show"</button>
         </Form>
     }
+    .into_any()
 }
 
 #[component]
@@ -206,6 +209,7 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 /// 1000 → "1,000".

@@ -52,6 +52,7 @@ pub fn UnitsPage() -> impl IntoView {
             </Show>
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -92,6 +93,7 @@ fn UnitTree(
             }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 #[component]
@@ -115,6 +117,7 @@ fn ParentSelect(
             }
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -136,4 +139,5 @@ fn StaticParentSelect(
             </select>
         </div>
     }
+    .into_any()
 }

@@ -107,6 +107,7 @@ pub fn VersionsPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
