@@ -12,13 +12,20 @@ pub mod reports;
 
 pub use error::AppError;
 
-/// The keys of ticked checkboxes (`name[KEY]=on`), parsed; a damaged key is reported on
-/// `field`.
+/// The keys of ticked checkboxes (`name[KEY]=on`), parsed; a damaged key, or more than
+/// `max` boxes (counted before any is parsed), is reported on `field`.
 #[cfg(feature = "ssr")]
 pub fn ticked<T: std::str::FromStr>(
     boxes: &std::collections::BTreeMap<String, String>,
     field: &str,
+    max: usize,
 ) -> Result<Vec<T>, AppError> {
+    if boxes.len() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Tick at most {max} at a time."),
+        ));
+    }
     boxes
         .keys()
         .map(|k| {

@@ -18,6 +18,8 @@ use pages::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -34,6 +36,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Sends the page's Content-Security-Policy: scripts only from this site or inline with this
+/// response's nonce (leptos_axum makes one per page and puts it on the hydration scripts),
+/// WebAssembly compilation, styles from this site (inline `style` attributes too: charts use
+/// them), images from this site or `data:`, requests only to this site, no plugins, no
+/// framing, forms posting only here.
+#[cfg(feature = "ssr")]
+fn content_security_policy(options: &LeptosOptions) {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    // `cargo leptos watch` reloads the page through a WebSocket on its own port.
+    let reload = if cfg!(debug_assertions) {
+        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+    } else {
+        String::new()
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'"
+    );
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -117,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("learning/close-gap") ssr=SsrMode::Async view=pages::learning::CloseGapPage/>
                     <Route path=path!("learning/:id") ssr=SsrMode::Async view=pages::learning::ActivityPage/>
                     <Route path=path!("recognition") ssr=SsrMode::Async view=pages::recognition::RecognitionRoute/>
+                    <Route path=path!("account") ssr=SsrMode::Async view=pages::account::AccountPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -33,6 +33,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage administrators: `proficio admin create` makes the first one of a new database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Load the demo organisation (refuses a database that already has people).
     Demo {
         /// Delete everything in the database first, then load the demo.
@@ -160,6 +163,22 @@ pub enum Command {
     },
 }
 
+/// `proficio admin ...`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an administrator who signs in with a password. The password is read from
+    /// PROFICIO_ADMIN_PASSWORD, else from the first line of standard input, so it never
+    /// appears in the process list or the shell history.
+    Create {
+        /// Their sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// Their name as shown in the app.
+        #[arg(long)]
+        name: String,
+    },
+}
+
 /// Formats `proficio export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -239,6 +258,21 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFICIO_LOCKOUT_MINUTES", default_value_t = 15, value_parser = clap::value_parser!(i64).range(1..))]
     pub lockout_minutes: i64,
 
+    /// Failed sign-ins from one client address (any e-mail) before its further attempts are
+    /// refused for the lock-out window.
+    #[arg(long, env = "PROFICIO_MAX_FAILED_SIGN_INS_PER_CLIENT", default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
+    pub max_failed_sign_ins_per_client: i64,
+
+    /// Read the client address from the last X-Forwarded-For entry (set only behind a
+    /// reverse proxy that appends it; otherwise clients could pick their own address).
+    #[arg(long, env = "PROFICIO_TRUST_FORWARDED_FOR", action = ArgAction::Set, default_value_t = false, value_parser = BoolishValueParser::new())]
+    pub trust_forwarded_for: bool,
+
+    /// Passwords checked at once (argon2id takes 19 MiB and a core each); further sign-ins
+    /// wait up to two seconds, then get 503 with Retry-After.
+    #[arg(long, env = "PROFICIO_MAX_CONCURRENT_HASHES", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub max_concurrent_hashes: u32,
+
     /// Extra origins allowed to post (comma-separated scheme://host[:port]), e.g. the public
     /// URL behind a reverse proxy that rewrites Host.
     #[arg(long, env = "PROFICIO_ALLOWED_ORIGINS", value_delimiter = ',')]
@@ -251,6 +285,10 @@ pub struct ServeArgs {
     /// Largest evidence file, in bytes (the request body limit must allow it).
     #[arg(long, env = "PROFICIO_UPLOAD_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub upload_max_bytes: u64,
+
+    /// Most bytes of evidence files one person may upload in all.
+    #[arg(long, env = "PROFICIO_UPLOAD_QUOTA_BYTES", default_value_t = 200 * 1024 * 1024)]
+    pub upload_quota_bytes: u64,
 
     /// SMTP relay for the daily reminder digest, `smtp://host[:port]` (plain SMTP, so a
     /// local or trusted relay); no digest is sent unless this is set.
@@ -265,8 +303,9 @@ pub struct ServeArgs {
     )]
     pub mail_from: String,
 
-    /// Load the demo organisation when the database has no people.
-    #[arg(long, env = "PROFICIO_DEMO", action = ArgAction::Set, default_value_t = true, value_parser = BoolishValueParser::new())]
+    /// Load the demo organisation (with its well-known passwords) when the database has no
+    /// people. Off unless asked: `make run` asks; a production start never does.
+    #[arg(long, env = "PROFICIO_DEMO", action = ArgAction::Set, default_value_t = false, value_parser = BoolishValueParser::new())]
     pub demo: bool,
 }
 
@@ -278,6 +317,9 @@ impl ServeArgs {
             session_hours: self.session_hours,
             max_failed_sign_ins: self.max_failed_sign_ins,
             lockout_minutes: self.lockout_minutes,
+            max_failed_sign_ins_per_client: self.max_failed_sign_ins_per_client,
+            trust_forwarded_for: self.trust_forwarded_for,
+            max_concurrent_hashes: self.max_concurrent_hashes as usize,
             allowed_origins: self
                 .allowed_origins
                 .iter()
@@ -285,6 +327,7 @@ impl ServeArgs {
                 .collect(),
             upload_dir: self.upload_dir.clone(),
             upload_max_bytes: self.upload_max_bytes,
+            upload_quota_bytes: self.upload_quota_bytes,
             public_url: self.public_url.clone(),
         }
     }

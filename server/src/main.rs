@@ -33,6 +33,29 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("migrations applied to {}", app::server::db::redact(&url));
             Ok(())
         }
+        Some(Command::Admin(server::cli::AdminCommand::Create { email, name })) => {
+            let password = match std::env::var("PROFICIO_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    eprintln!("New password for {email} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            let db = Db::open(&url).await?;
+            let id = app::server::people::create_admin(&db, &email, &name, password)
+                .await
+                .map_err(|e| match e.field() {
+                    Some(f) => format!("{f}: {e}"),
+                    None => e.to_string(),
+                })?;
+            println!(
+                "Created admin {email} (person {}). Sign in at /sign-in.",
+                id.0
+            );
+            Ok(())
+        }
         Some(Command::Demo { force, upload_dir }) => {
             let db = Db::open(&url).await?;
             let n = server::cli::load_demo(&db, force, &upload_dir).await?;
@@ -241,14 +264,22 @@ async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
     let addr = args.addr.unwrap_or(options.site_addr);
     let db = Db::open(url).await?;
     tracing::info!(database = %app::server::db::redact(url), backend = db.backend.name(), "database ready");
-    if args.demo && db.is_empty().await? {
-        let n = demo::load(&db, &args.upload_dir)
-            .await
-            .map_err(|e| e.to_string())?;
-        tracing::info!(
-            people = n,
-            "loaded the demo organisation into the empty database"
-        );
+    if db.is_empty().await? {
+        if args.demo {
+            let n = demo::load(&db, &args.upload_dir)
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(
+                people = n,
+                "loaded the demo organisation into the empty database"
+            );
+        } else {
+            tracing::warn!(
+                "the database has no people yet: create the first admin with \
+                 `proficio admin create --email EMAIL --name NAME`, or start with \
+                 PROFICIO_DEMO=true to try the demo organisation"
+            );
+        }
     }
     if let Some(smtp_url) = &args.smtp_url {
         server::digest::relay(smtp_url)?;

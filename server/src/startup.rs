@@ -25,6 +25,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub fn state(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppState {
     AppState {
         db,
+        password_slots: Arc::new(tokio::sync::Semaphore::new(
+            settings.max_concurrent_hashes.max(1),
+        )),
         settings: Arc::new(settings),
         leptos_options,
     }
@@ -82,6 +85,15 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(tower::util::option_layer(
+            state.settings.secure_cookies.then(|| {
+                // Served over HTTPS: browsers must not come back over plain HTTP.
+                SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                )
+            }),
+        ))
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -125,9 +137,13 @@ pub async fn serve(router: Router, addr: std::net::SocketAddr) -> std::io::Resul
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // The peer address feeds the per-client sign-in limit.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

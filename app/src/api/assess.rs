@@ -58,7 +58,7 @@ pub async fn decide_ratings(
         let (st, me) = ctx::user()?;
         let list = match rating {
             Some(r) => vec![r],
-            None => crate::api::ticked(&ids, "ids")?,
+            None => crate::api::ticked(&ids, "ids", 500)?,
         };
         assess::decide(&st.db, &me, &list, &decision, &comment).await
     })
@@ -128,7 +128,7 @@ pub async fn request_peer_ratings(
     use crate::server::{ctx, peers as peer_svc};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        let nodes: Vec<NodeId> = crate::api::ticked(&nodes, "nodes")?;
+        let nodes: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 200)?;
         peer_svc::request(&st.db, &me, person.unwrap_or(me.id), &peers, &nodes).await
     })
     .await
@@ -171,15 +171,26 @@ pub async fn decline_peer_request(id: i64) -> Result<(), AppError> {
     .await
 }
 
-/// The caller's inbox; opening it marks decisions as read.
+/// The caller's inbox. Reading it changes nothing (the page is a GET); the page marks the
+/// items read with [`mark_inbox_seen`] once shown.
 #[server(prefix = "/api", endpoint = "inbox/get")]
 pub async fn load_inbox() -> Result<Vec<crate::domain::assess::InboxItem>, AppError> {
     use crate::server::{ctx, inbox};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        let items = inbox::items(&st.db, me.id).await?;
-        inbox::mark_seen(&st.db, me.id).await?;
-        Ok(items)
+        inbox::items(&st.db, me.id).await
+    })
+    .await
+}
+
+/// Marks everything in the caller's inbox as read (a POST: after the page has shown the
+/// items, or the "Mark all as read" button without JavaScript).
+#[server(prefix = "/api", endpoint = "inbox/seen")]
+pub async fn mark_inbox_seen() -> Result<(), AppError> {
+    use crate::server::{ctx, inbox};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        inbox::mark_seen(&st.db, me.id).await
     })
     .await
 }

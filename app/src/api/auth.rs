@@ -37,3 +37,21 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     me.unread = crate::server::inbox::unread(&st.db, me.id).await?;
     Ok(Some(me))
 }
+
+/// Changes the caller's own password (the current one is required); every other session of
+/// theirs ends.
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth, ctx};
+    ctx::reply(async move {
+        let (st, me) = ctx::user()?;
+        auth::change_password(&st, &me, &current, &new, &confirm).await?;
+        leptos_axum::redirect("/account?saved=1");
+        Ok(())
+    })
+    .await
+}

@@ -207,7 +207,7 @@ pub async fn add_to_plan(
         let (st, me) = ctx::user()?;
         let list: Vec<i64> = match activity {
             Some(a) => vec![a],
-            None => crate::api::ticked(&activities, "activities")?,
+            None => crate::api::ticked(&activities, "activities", 200)?,
         };
         plans::add_activities(&st.db, &me, person.unwrap_or(me.id), &list, &scope).await
     })

@@ -24,9 +24,13 @@ pub enum AppError {
     /// The request conflicts with the current state (a duplicate, a stale edit).
     #[error("{0}")]
     Conflict(String),
-    /// Too many attempts; try later.
-    #[error("{0}")]
-    TooManyAttempts(String),
+    /// Too many attempts; try again after `retry_after` seconds (sent as `Retry-After`).
+    #[error("{message}")]
+    TooManyAttempts { message: String, retry_after: u64 },
+    /// The server is at capacity for this kind of work; try again after `retry_after`
+    /// seconds (sent as `Retry-After`).
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// Something failed on the server; details are in the server log only.
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
@@ -49,9 +53,20 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
-            AppError::TooManyAttempts(_) => 429,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
+        }
+    }
+
+    /// Seconds after which trying again may succeed (the `Retry-After` header).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after, .. } | AppError::Busy { retry_after, .. } => {
+                Some(*retry_after)
+            }
+            _ => None,
         }
     }
 

@@ -137,7 +137,7 @@ pub async fn blend_frameworks(
     use crate::server::{ctx, framework_copies};
     ctx::reply(async move {
         let (st, _me) = ctx::admin()?;
-        let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes")?;
+        let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 5_000)?;
         let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)

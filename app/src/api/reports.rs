@@ -63,18 +63,11 @@ pub async fn search_talent(
     criteria: String,
     #[server(default)] unit: String,
 ) -> Result<TalentResult, AppError> {
-    use crate::domain::talent::parse_criteria;
+    use crate::domain::talent::parse_criteria_text;
     use crate::server::{ctx, reports};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        let rows: Vec<(String, String)> = criteria
-            .split(',')
-            .map(|pair| {
-                let (n, m) = pair.split_once(':').unwrap_or((pair, ""));
-                (n.to_string(), m.to_string())
-            })
-            .collect();
-        let parsed = parse_criteria(&rows)?;
+        let parsed = parse_criteria_text(&criteria)?;
         let unit = unit.trim().parse().ok();
         reports::talent_search(&st.db, &me, &parsed, unit).await
     })

@@ -469,6 +469,9 @@ pub struct PeerRequestView {
     pub at: String,
 }
 
+/// Most colleagues one peer-rating request may name.
+pub const MAX_PEERS: usize = 20;
+
 /// Parses a list of e-mail addresses separated by commas, semicolons, spaces or lines.
 pub fn email_list(raw: &str) -> Vec<String> {
     let mut out: Vec<String> = raw

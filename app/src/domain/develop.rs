@@ -691,6 +691,9 @@ pub struct ActionView {
     pub provides: Vec<(String, String)>,
     /// Who signs an on-the-job task off.
     pub mentor: Option<String>,
+    /// Whether the trainee's manager (or an admin) named or confirmed the mentor; until
+    /// then the mentor's sign-off cannot award levels.
+    pub mentor_confirmed: bool,
     pub report: String,
     pub evidence_url: String,
     /// What the reviewer said last.

@@ -44,9 +44,96 @@ where
     Ok(())
 }
 
+/// Deepest an org unit may sit: a top-level unit is at depth 1. Every write and import keeps
+/// the tree within it, so no walk over the tree is ever longer than this.
+pub const MAX_UNIT_DEPTH: usize = 12;
+
+/// The depth of every unit (top level = 1), from `(unit, parent)` pairs, in time linear in
+/// the number of units. A unit on a cycle or below a missing parent counts from where the
+/// walk stops, so damaged data cannot make it loop.
+pub fn unit_depths<Id>(units: &[(Id, Option<Id>)]) -> std::collections::HashMap<Id, usize>
+where
+    Id: Copy + Eq + Hash,
+{
+    use std::collections::HashMap;
+    let parent: HashMap<Id, Option<Id>> = units.iter().copied().collect();
+    let mut depth: HashMap<Id, usize> = HashMap::with_capacity(units.len());
+    for &(start, _) in units {
+        // Walk up until a unit whose depth is known (or the top), then fill in the chain.
+        let mut chain = Vec::new();
+        let mut on_chain = HashSet::new();
+        let mut cur = Some(start);
+        let mut base = 0;
+        while let Some(u) = cur {
+            if let Some(&d) = depth.get(&u) {
+                base = d;
+                break;
+            }
+            if !on_chain.insert(u) {
+                break;
+            }
+            chain.push(u);
+            cur = parent.get(&u).copied().flatten();
+        }
+        for (i, u) in chain.iter().rev().enumerate() {
+            depth.insert(*u, base + i + 1);
+        }
+    }
+    depth
+}
+
+/// How many levels the subtree under `root` spans (1 for a unit without sub-units).
+pub fn subtree_height<Id>(root: Id, units: &[(Id, Option<Id>)]) -> usize
+where
+    Id: Copy + Eq + Hash,
+{
+    let depths = unit_depths(units);
+    let parent: std::collections::HashMap<Id, Option<Id>> = units.iter().copied().collect();
+    // Each walk is at most the unit's depth long: linear in units times depth.
+    let below = |u: Id| {
+        let mut cur = Some(u);
+        for _ in 0..=depths.get(&u).copied().unwrap_or(0) {
+            match cur {
+                Some(c) if c == root => return true,
+                Some(c) => cur = parent.get(&c).copied().flatten(),
+                None => return false,
+            }
+        }
+        false
+    };
+    let top = depths.get(&root).copied().unwrap_or(1);
+    units
+        .iter()
+        .filter(|(u, _)| below(*u))
+        .filter_map(|(u, _)| depths.get(u))
+        .map(|d| d + 1 - top)
+        .max()
+        .unwrap_or(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_depths_and_heights() {
+        let units = [
+            (1, None),
+            (2, Some(1)),
+            (3, Some(2)),
+            (4, Some(1)),
+            (5, None),
+        ];
+        let d = unit_depths(&units);
+        assert_eq!((d[&1], d[&2], d[&3], d[&4], d[&5]), (1, 2, 3, 2, 1));
+        assert_eq!(subtree_height(1, &units), 3);
+        assert_eq!(subtree_height(2, &units), 2);
+        assert_eq!(subtree_height(5, &units), 1);
+        // A damaged cycle ends the walk instead of looping.
+        let cyc = [(1, Some(2)), (2, Some(1))];
+        assert_eq!(unit_depths(&cyc).len(), 2);
+        assert!(subtree_height(1, &cyc) >= 1);
+    }
     use proptest::prelude::*;
     use std::collections::HashMap;
 

@@ -45,9 +45,13 @@ fn cell(s: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-/// A unit path: "A / B" or "A > B" is B inside A.
+/// A unit path: "A / B" or "A > B" is B inside A. Only the first `MAX_UNIT_DEPTH + 1`
+/// names are read: a longer path is refused by its length, whatever follows.
 pub fn unit_path(s: &str) -> Vec<String> {
-    s.split(['/', '>']).filter_map(cell).collect()
+    s.split(['/', '>'])
+        .filter_map(cell)
+        .take(super::org::MAX_UNIT_DEPTH + 1)
+        .collect()
 }
 
 /// Reads the rows of a people CSV (the header is line 1): the rows that can be used, and

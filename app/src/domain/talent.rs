@@ -15,10 +15,42 @@ pub struct Criterion {
     pub min: u8,
 }
 
+/// Most form rows (filled or empty) one search may send: the form shows a few more rows than
+/// criteria, and anything beyond this is refused before any row is read.
+pub const MAX_ROWS: usize = 4 * MAX_CRITERIA;
+
+/// Reads the search's `criteria` text: `node:min` pairs separated by commas (the form's rows
+/// in order; an empty row is `:`). The rows are counted and capped before any is parsed, so
+/// a huge request costs no more than reading its length.
+pub fn parse_criteria_text(text: &str) -> Result<Vec<Criterion>, FieldError> {
+    if text.split(',').nth(MAX_ROWS).is_some() {
+        return Err(FieldError::new(
+            "node1",
+            format!("Use at most {MAX_CRITERIA} criteria."),
+        ));
+    }
+    let rows: Vec<(String, String)> = text
+        .split(',')
+        .map(|pair| {
+            let (n, m) = pair.split_once(':').unwrap_or((pair, ""));
+            (n.to_string(), m.to_string())
+        })
+        .collect();
+    parse_criteria(&rows)
+}
+
 /// Reads criteria from form pairs (`node`, `min`) as typed; empty rows are skipped. The
-/// field named in an error is `nodeN` or `minN` (N counted from 1).
+/// field named in an error is `nodeN` or `minN` (N counted from 1). More than
+/// `MAX_CRITERIA` filled rows are refused before the duplicate check.
 pub fn parse_criteria(rows: &[(String, String)]) -> Result<Vec<Criterion>, FieldError> {
-    let mut out: Vec<Criterion> = Vec::new();
+    let filled = rows.iter().filter(|(n, _)| !n.trim().is_empty()).count();
+    if filled > MAX_CRITERIA {
+        return Err(FieldError::new(
+            "node1",
+            format!("Use at most {MAX_CRITERIA} criteria."),
+        ));
+    }
+    let mut out: Vec<Criterion> = Vec::with_capacity(filled);
     for (i, (node, min)) in rows.iter().enumerate() {
         let n = i + 1;
         if node.trim().is_empty() {
@@ -41,12 +73,6 @@ pub fn parse_criteria(rows: &[(String, String)]) -> Result<Vec<Criterion>, Field
             ));
         }
         out.push(Criterion { node, min });
-    }
-    if out.len() > MAX_CRITERIA {
-        return Err(FieldError::new(
-            "node1",
-            format!("Use at most {MAX_CRITERIA} criteria."),
-        ));
     }
     Ok(out)
 }
@@ -236,6 +262,21 @@ mod tests {
                 .field,
             "node2"
         );
+    }
+
+    #[test]
+    fn criteria_are_counted_before_any_row_is_read() {
+        // Eleven good rows and a damaged twelfth: the count is refused first, so the
+        // per-row work (parsing, the duplicate check) never runs on an oversized list.
+        let mut text: String = (1..=11).map(|i| format!("{i}:2,")).collect();
+        text.push_str("x:2");
+        assert_eq!(parse_criteria_text(&text).unwrap_err().field, "node1");
+        // 200,000 rows (1.7 MB) are refused by counting alone.
+        let huge = vec!["1:1"; 200_000].join(",");
+        let e = parse_criteria_text(&huge).unwrap_err();
+        assert!(e.message.contains("at most"), "{}", e.message);
+        // Empty rows within the cap are fine.
+        assert_eq!(parse_criteria_text("4:3,:,9:2").unwrap().len(), 2);
     }
 
     #[test]

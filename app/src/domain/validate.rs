@@ -151,9 +151,48 @@ impl PersonName {
     }
 }
 
+/// A text cell for a CSV file that people open in a spreadsheet: a cell starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would run as a formula in Excel or LibreOffice,
+/// so it gets a leading `'` (which spreadsheets show as text and hide). Proficio's own CSV
+/// imports take the `'` off again ([`csv_cell_value`]), so its files still round-trip.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The value of a CSV cell written by [`csv_cell`].
+pub fn csv_cell_value(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_cannot_run_as_formulas_and_come_back_unchanged() {
+        for evil in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            let cell = csv_cell(evil);
+            assert!(cell.starts_with('\''), "{cell}");
+            assert_eq!(csv_cell_value(&cell), evil);
+        }
+        assert_eq!(csv_cell("Rust"), "Rust");
+        assert_eq!(csv_cell_value("'quoted"), "'quoted");
+        assert_eq!(csv_cell_value("Rust"), "Rust");
+    }
 
     #[test]
     fn email_is_normalised() {

@@ -67,15 +67,18 @@ pub fn check_new_password(field: &str, password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Returns `next` if it is a path on this site, so a crafted link cannot send someone
-/// elsewhere after signing in.
+/// Returns `next` if it is a plain path on this site, so a crafted link cannot send someone
+/// elsewhere after signing in: it must start with one `/`, and every character must be a
+/// printable ASCII character other than `\\` (browsers drop tabs and newlines and read
+/// `\\` as `/`, which would turn `/\t/evil.example` into `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> &str {
-    match next.map(str::trim) {
+    match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.starts_with("/api/") =>
+                && !n.starts_with("/api/")
+                && n.len() <= 2048
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
         {
             n
         }
@@ -83,8 +86,34 @@ pub fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-/// Signs in: throttles repeated failures per e-mail, checks the password, starts a fresh
-/// session (new id, against fixation) and redirects.
+/// Where a sign-in attempt comes from: the peer address of the connection, or, behind a
+/// trusted reverse proxy, the address it appended to `X-Forwarded-For`.
+pub fn client_address(parts: &http::request::Parts, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for {
+        if let Some(last) = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|s| !s.is_empty())
+        {
+            return last.chars().take(64).collect();
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Signs in. The attempt is recorded before the password is checked (so parallel guesses
+/// count too) and refused when the e-mail or the client address has too many recent
+/// failures; at most `Settings::max_concurrent_hashes` passwords are checked at once. On
+/// success the e-mail's failures are forgotten, a fresh session starts (new id, against
+/// fixation) and the browser goes to `next`.
 pub async fn sign_in(
     state: &AppState,
     email: &str,
@@ -95,50 +124,31 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let db = &state.db;
-    let window_start = now_ms() - state.settings.lockout_minutes * 60_000;
-    let recent: Vec<(i64,)> =
-        sqlx::query_as("select at from sign_in_failure where email = $1 and at > $2 order by at")
-            .bind(email.as_str())
-            .bind(window_start)
-            .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
-    if recent.len() as i64 >= state.settings.max_failed_sign_ins {
-        let oldest = recent.first().map(|r| r.0).unwrap_or_else(now_ms);
-        let wait_min =
-            ((oldest + state.settings.lockout_minutes * 60_000 - now_ms()) / 60_000 + 1).max(1);
-        return Err(AppError::TooManyAttempts(format!(
-            "Too many failed sign-ins for this e-mail. Try again in {wait_min} minute{}.",
-            if wait_min == 1 { "" } else { "s" }
-        )));
-    }
+    let client = leptos::prelude::use_context::<http::request::Parts>()
+        .map(|p| client_address(&p, state.settings.trust_forwarded_for))
+        .unwrap_or_default();
+    let attempt = record_attempt(state, email.as_str(), &client).await?;
     let row: Option<(i64, Option<String>, i64)> =
         sqlx::query_as("select id, password_hash, active from person where email = $1")
             .bind(email.as_str())
-            .fetch_optional(&db.pool)
+            .fetch_optional(&state.db.pool)
             .await
             .map_err(internal)?;
     let (id, hash, active) = match row {
         Some((id, hash, active)) => (Some(id), hash, active == 1),
         None => (None, None, false),
     };
-    let ok = verify_password(password.to_string(), hash).await;
+    let ok = checked_password(state, password.to_string(), hash).await?;
     let Some(id) = id.filter(|_| ok && active) else {
-        sqlx::query("insert into sign_in_failure (email, at) values ($1, $2)")
-            .bind(email.as_str())
-            .bind(now_ms())
-            .execute(&db.pool)
-            .await
-            .map_err(internal)?;
         return Err(AppError::invalid(
             "password",
             "The e-mail or password is not right (or the account is deactivated).",
         ));
     };
-    sqlx::query("delete from sign_in_failure where email = $1")
+    sqlx::query("delete from sign_in_failure where email = $1 or id = $2")
         .bind(email.as_str())
-        .execute(&db.pool)
+        .bind(attempt)
+        .execute(&state.db.pool)
         .await
         .map_err(internal)?;
     let session = session()?;
@@ -146,6 +156,89 @@ pub async fn sign_in(
     session.insert(PERSON_KEY, id).await.map_err(session_err)?;
     leptos_axum::redirect(safe_next(next));
     Ok(())
+}
+
+/// Records a sign-in attempt as a failure until it succeeds, first pruning rows older than
+/// the window, then refuses it when this e-mail or this client address is over its limit
+/// (counting every attempt written so far, this one included: of any number of parallel
+/// attempts, the k-th to be written sees at least k, so at most the limit get through).
+/// Returns the attempt's row id.
+async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i64, AppError> {
+    let db = &state.db;
+    let s = &state.settings;
+    let now = now_ms();
+    let window_ms = s.lockout_minutes * 60_000;
+    let window_start = now - window_ms;
+    sqlx::query("delete from sign_in_failure where at <= $1")
+        .bind(window_start)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into sign_in_failure (email, client, at) values ($1, $2, $3) returning id",
+    )
+    .bind(email)
+    .bind(client)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (by_email, oldest_email, by_client, oldest_client): (i64, Option<i64>, i64, Option<i64>) =
+        sqlx::query_as(
+            "select \
+               (select count(*) from sign_in_failure where email = $1 and at > $3), \
+               (select min(at) from sign_in_failure where email = $1 and at > $3), \
+               (select count(*) from sign_in_failure where client = $2 and client <> '' and at > $3), \
+               (select min(at) from sign_in_failure where client = $2 and client <> '' and at > $3)",
+        )
+        .bind(email)
+        .bind(client)
+        .bind(window_start)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let over = |count: i64, max: i64, oldest: Option<i64>| {
+        (count > max).then(|| (oldest.unwrap_or(now) + window_ms - now).max(1000) / 1000)
+    };
+    let (what, wait) = match (
+        over(by_email, s.max_failed_sign_ins, oldest_email),
+        over(by_client, s.max_failed_sign_ins_per_client, oldest_client),
+    ) {
+        (Some(w), _) => ("this e-mail", w),
+        (None, Some(w)) => ("this address", w),
+        (None, None) => return Ok(id),
+    };
+    let minutes = (wait + 59) / 60;
+    Err(AppError::TooManyAttempts {
+        message: format!(
+            "Too many failed sign-ins for {what}. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+        retry_after: u64::try_from(wait).unwrap_or(60),
+    })
+}
+
+/// Checks a password while holding one of the server's hashing slots, so that a flood of
+/// sign-ins cannot occupy every core with argon2 (19 MiB and tens of milliseconds each).
+/// When no slot frees within two seconds the caller is told the server is busy.
+pub async fn checked_password(
+    state: &AppState,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, AppError> {
+    let slot = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        state.password_slots.clone().acquire_owned(),
+    )
+    .await;
+    let Ok(Ok(_slot)) = slot else {
+        return Err(AppError::Busy {
+            message: "The server is busy checking other sign-ins. Try again in a few seconds."
+                .into(),
+            retry_after: 2,
+        });
+    };
+    Ok(verify_password(password, hash).await)
 }
 
 /// Ends the session and sends the browser to the sign-in page.
@@ -203,4 +296,78 @@ pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUs
         direct_reports: u32::try_from(reports).unwrap_or(u32::MAX),
         unread: 0,
     }))
+}
+
+/// Changes the caller's own password. The current password is required and checked like a
+/// sign-in (throttled and counted against the e-mail, so a borrowed session cannot guess
+/// it); on success every other session of theirs ends and this one gets a fresh id.
+pub async fn change_password(
+    state: &AppState,
+    me: &CurrentUser,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    if current.is_empty() {
+        return Err(AppError::invalid("current", "Enter your current password."));
+    }
+    check_new_password("new", new)?;
+    if new != confirm {
+        return Err(AppError::invalid(
+            "confirm",
+            "The two new passwords differ.",
+        ));
+    }
+    if new == current {
+        return Err(AppError::invalid(
+            "new",
+            "Choose a password different from the current one.",
+        ));
+    }
+    let client = leptos::prelude::use_context::<http::request::Parts>()
+        .map(|p| client_address(&p, state.settings.trust_forwarded_for))
+        .unwrap_or_default();
+    let attempt = record_attempt(state, &me.email, &client).await?;
+    let hash: Option<String> = sqlx::query_scalar("select password_hash from person where id = $1")
+        .bind(me.id.0)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(internal)?
+        .flatten();
+    if !checked_password(state, current.to_string(), hash).await? {
+        return Err(AppError::invalid(
+            "current",
+            "This is not your current password.",
+        ));
+    }
+    let new_hash = hash_password(new.to_string()).await?;
+    let session = session()?;
+    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    sqlx::query("update person set password_hash = $1, updated_at = $2 where id = $3")
+        .bind(new_hash)
+        .bind(now_ms())
+        .bind(me.id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query("delete from session where person_id = $1")
+        .bind(me.id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query("delete from sign_in_failure where email = $1 or id = $2")
+        .bind(&me.email)
+        .bind(attempt)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    // This browser stays signed in, under a new session id.
+    session.cycle_id().await.map_err(session_err)?;
+    session
+        .insert(PERSON_KEY, me.id.0)
+        .await
+        .map_err(session_err)?;
+    tracing::info!(person = me.id.0, "password changed");
+    Ok(())
 }

@@ -53,6 +53,9 @@ pub async fn reply<T>(body: impl Future<Output = Result<T, AppError>>) -> Result
                 http::StatusCode::from_u16(e.status())
                     .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
+            if let Some(secs) = e.retry_after() {
+                opts.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
         }
     }
     result

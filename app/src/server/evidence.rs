@@ -72,6 +72,7 @@ pub async fn upload(
         bytes.len() as u64,
         settings.upload_max_bytes,
     )?;
+    check_quota(db, settings, me, bytes.len() as u64).await?;
     let content_type = detected.unwrap_or("application/octet-stream");
     let stored = random_hex();
     tokio::fs::create_dir_all(&settings.upload_dir)
@@ -106,6 +107,35 @@ pub async fn upload(
             Err(internal(e))
         }
     }
+}
+
+/// Refuses an upload that would take the uploader's evidence files past their quota.
+async fn check_quota(
+    db: &Db,
+    settings: &Settings,
+    me: &CurrentUser,
+    size: u64,
+) -> Result<(), AppError> {
+    let used: i64 = sqlx::query_scalar(
+        "select cast(coalesce(sum(size), 0) as bigint) from evidence where added_by = $1 and kind = 'file'",
+    )
+    .bind(me.id.0)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    let used = u64::try_from(used).unwrap_or(0);
+    if used.saturating_add(size) > settings.upload_quota_bytes {
+        let mb = |b: u64| b as f64 / 1024.0 / 1024.0;
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "Your evidence files already take {:.1} MB of your {:.1} MB; link to large files instead, or ask an admin for more room.",
+                mb(used),
+                mb(settings.upload_quota_bytes)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Adds a link as evidence on `rating`.

@@ -233,11 +233,13 @@ pub async fn export_moodle(
         )
         .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
+    // Every cell is neutralised against spreadsheet formulas; the importer undoes it.
     let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]| {
-        w.write_record(r).map_err(|e| {
-            tracing::error!(error = %e, "CSV export");
-            AppError::Internal
-        })
+        w.write_record(r.map(|c| crate::domain::validate::csv_cell(c).into_owned()))
+            .map_err(|e| {
+                tracing::error!(error = %e, "CSV export");
+                AppError::Internal
+            })
     };
     write(&mut w, crate::domain::moodle::COLUMNS)?;
     let scale_values = levels

@@ -14,7 +14,7 @@ use crate::domain::people_csv::{self, PersonRow};
 use std::collections::{HashMap, HashSet};
 
 /// A unit a row names.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum UnitRef {
     Existing(i64),
     /// Index into [`PeoplePlan::new_units`].
@@ -56,8 +56,10 @@ impl PeoplePlan {
 struct Here {
     /// email → (id, role, active, manager email)
     people: HashMap<String, (i64, Role, bool, Option<String>)>,
-    /// (id, lower-case name, parent)
-    units: Vec<(i64, String, Option<i64>)>,
+    /// lower-case name → the units of that name: (id, lower-case name, parent)
+    units: HashMap<String, Vec<(i64, String, Option<i64>)>>,
+    /// The depth of each unit (top level = 1).
+    depths: HashMap<i64, usize>,
     /// lower-case title → ids
     positions: HashMap<String, Vec<i64>>,
 }
@@ -101,35 +103,51 @@ async fn here(db: &Db) -> Result<Here, AppError> {
                 )
             })
             .collect(),
-        units: units
-            .into_iter()
-            .map(|(id, n, p)| (id, n.trim().to_lowercase(), p))
-            .collect(),
+        depths: crate::domain::org::unit_depths(
+            &units.iter().map(|u| (u.0, u.2)).collect::<Vec<_>>(),
+        ),
+        units: units.into_iter().fold(HashMap::new(), |mut m, (id, n, p)| {
+            let key = n.trim().to_lowercase();
+            m.entry(key.clone())
+                .or_insert_with(Vec::new)
+                .push((id, key, p));
+            m
+        }),
         positions,
     })
 }
 
+impl Here {
+    /// The units with this lower-case name.
+    fn units_named(&self, key: &str) -> &[(i64, String, Option<i64>)] {
+        self.units.get(key).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Finds (or plans) the unit at `path`: the first name is looked up anywhere (it must be
 /// unambiguous), each further name among the children of the one before; names not found
-/// are created.
-fn unit_for(
-    path: &[String],
-    here: &Here,
-    new_units: &mut Vec<(String, Option<UnitRef>)>,
-) -> Result<UnitRef, String> {
+/// are created. A path that would put a unit deeper than `MAX_UNIT_DEPTH` is refused.
+fn unit_for(path: &[String], here: &Here, new_units: &mut NewUnits) -> Result<UnitRef, String> {
+    use crate::domain::org::MAX_UNIT_DEPTH;
+    if path.len() > MAX_UNIT_DEPTH {
+        return Err(format!(
+            "unit: units nest at most {MAX_UNIT_DEPTH} levels deep"
+        ));
+    }
     let mut at: Option<UnitRef> = None;
+    let mut depth = 0;
     for (i, name) in path.iter().enumerate() {
         let key = name.to_lowercase();
         let found = match &at {
             Some(UnitRef::New(_)) => None,
             Some(UnitRef::Existing(p)) => here
-                .units
+                .units_named(&key)
                 .iter()
-                .find(|u| u.1 == key && u.2 == Some(*p))
+                .find(|u| u.2 == Some(*p))
                 .map(|u| u.0),
             None => {
                 let matches: Vec<&(i64, String, Option<i64>)> =
-                    here.units.iter().filter(|u| u.1 == key).collect();
+                    here.units_named(&key).iter().collect();
                 if matches.len() > 1 && path.len() == 1 {
                     return Err(format!("there are {} units named \u{201c}{name}\u{201d}; write the path, such as \u{201c}Parent / {name}\u{201d}", matches.len()));
                 }
@@ -140,23 +158,38 @@ fn unit_for(
             }
         };
         at = Some(match found {
-            Some(id) => UnitRef::Existing(id),
+            Some(id) => {
+                depth = here.depths.get(&id).copied().unwrap_or(1);
+                UnitRef::Existing(id)
+            }
             None => {
+                depth += 1;
                 let parent = at.clone();
-                match new_units
-                    .iter()
-                    .position(|(n, p)| n.to_lowercase() == key && *p == parent)
-                {
-                    Some(k) => UnitRef::New(k),
-                    None => {
-                        new_units.push((name.chars().take(120).collect(), parent));
-                        UnitRef::New(new_units.len() - 1)
-                    }
+                // Indexed, so that many new units cost linear time, not quadratic.
+                let next = new_units.list.len();
+                let k = *new_units.index.entry((key, parent.clone())).or_insert(next);
+                if k == next {
+                    new_units
+                        .list
+                        .push((name.chars().take(120).collect(), parent));
                 }
+                UnitRef::New(k)
             }
         });
+        if depth > MAX_UNIT_DEPTH {
+            return Err(format!(
+                "unit: units nest at most {MAX_UNIT_DEPTH} levels deep"
+            ));
+        }
     }
     at.ok_or_else(|| "the unit is empty".to_string())
+}
+
+/// The units an import will create, in order, with an index by (lower-case name, parent).
+#[derive(Default)]
+struct NewUnits {
+    list: Vec<(String, Option<UnitRef>)>,
+    index: HashMap<(String, Option<UnitRef>), usize>,
 }
 
 /// Plans a people CSV import without writing anything.
@@ -276,7 +309,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
             .parse::<usize>()
             .unwrap_or(0)
     });
-    let mut new_units = Vec::new();
+    let mut new_units = NewUnits::default();
     let mut resolved = Vec::new();
     for r in rows {
         let unit = match &r.unit {
@@ -304,6 +337,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
             position,
         });
     }
+    let new_units = new_units.list;
     let warnings = new_units
         .iter()
         .map(|(n, _)| {

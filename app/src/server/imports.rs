@@ -80,7 +80,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Record>), AppError> {
             file_error(format!("line {line}: this is not valid CSV ({e})."))
         })?;
         let line = record.position().map_or(0, |p| p.line()) as usize;
-        let fields: Vec<String> = record.iter().map(str::to_string).collect();
+        let fields: Vec<String> = record
+            .iter()
+            .map(|c| crate::domain::validate::csv_cell_value(c).to_string())
+            .collect();
         if header.is_none() {
             header = Some(fields);
         } else {
@@ -763,15 +766,46 @@ pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview
 }
 
 /// Imports a staged upload (all or nothing, or only its valid rows) and forgets it.
-/// Returns the page that shows the result.
+/// Returns the page that shows the result. The first confirmation claims the upload, so a
+/// double click or a replayed request imports it once: the second is told it is done. A
+/// failed import gives the claim back, so the admin can try again (say, skipping bad rows);
+/// a claim left by a crash lapses after ten minutes.
 pub async fn confirm(
     db: &Db,
     me: &CurrentUser,
     id: i64,
     skip_bad_rows: bool,
 ) -> Result<Done, AppError> {
+    const CLAIM_MS: i64 = 10 * 60_000;
     let (format, _, content, options) = staged(db, me, id).await?;
-    let done = import_with(db, &format, content.as_bytes(), skip_bad_rows, &options).await?;
+    let now = now_ms();
+    let claimed = sqlx::query(
+        "update pending_import set claimed_at = $1 \
+         where id = $2 and person_id = $3 and (claimed_at is null or claimed_at < $4)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(me.id.0)
+    .bind(now - CLAIM_MS)
+    .execute(&db.pool)
+    .await
+    .map_err(internal)?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "This file is being imported already (it was confirmed twice); open the framework list to see it.".into(),
+        ));
+    }
+    let done = match import_with(db, &format, content.as_bytes(), skip_bad_rows, &options).await {
+        Ok(done) => done,
+        Err(e) => {
+            sqlx::query("update pending_import set claimed_at = null where id = $1")
+                .bind(id)
+                .execute(&db.pool)
+                .await
+                .map_err(internal)?;
+            return Err(e);
+        }
+    };
     sqlx::query("delete from pending_import where id = $1")
         .bind(id)
         .execute(&db.pool)

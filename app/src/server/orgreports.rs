@@ -221,8 +221,10 @@ pub async fn org_report(
     })
 }
 
-/// The report as CSV: one line per row and column.
+/// The report as CSV: one line per row and column (names and titles neutralised against
+/// spreadsheet formulas).
 pub fn to_csv(r: &OrgReport) -> String {
+    use crate::domain::validate::csv_cell;
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "unit",
@@ -238,11 +240,11 @@ pub fn to_csv(r: &OrgReport) -> String {
     for row in std::iter::once(&r.total).chain(&r.rows) {
         for (col, s) in r.columns.iter().zip(&row.cells) {
             let _ = w.write_record([
-                row.name.clone(),
+                csv_cell(&row.name).into_owned(),
                 row.people.to_string(),
                 row.readiness.map(|p| p.to_string()).unwrap_or_default(),
                 col.node.to_string(),
-                col.title.clone(),
+                csv_cell(&col.title).into_owned(),
                 s.need.to_string(),
                 s.met.to_string(),
                 s.percent().map(|p| p.to_string()).unwrap_or_default(),

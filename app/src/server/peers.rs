@@ -9,7 +9,7 @@ use super::now_ms;
 use super::people::manages;
 use super::positions::{self, held};
 use crate::api::AppError;
-use crate::domain::assess::{check_comment, email_list, PeerRequestView};
+use crate::domain::assess::{check_comment, email_list, PeerRequestView, MAX_PEERS};
 use crate::domain::framework::Track;
 use crate::domain::{CurrentUser, Email, NodeId, PersonId};
 use std::collections::HashSet;
@@ -29,6 +29,12 @@ pub async fn request(
         return Err(AppError::Forbidden);
     }
     let emails = email_list(peers);
+    if emails.len() > MAX_PEERS {
+        return Err(AppError::invalid(
+            "peers",
+            format!("Ask at most {MAX_PEERS} colleagues at a time."),
+        ));
+    }
     if emails.is_empty() {
         return Err(AppError::invalid(
             "peers",

@@ -414,6 +414,35 @@ fn unique_to_field(e: sqlx::Error) -> AppError {
     }
 }
 
+/// Adds an administrator from the command line (`proficio admin create`): the way a new
+/// database gets its first admin, with a password the operator chose. Same checks as the
+/// admin's form.
+pub async fn create_admin(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password: String,
+) -> Result<PersonId, AppError> {
+    let input = PersonInput {
+        name: name.to_string(),
+        email: email.to_string(),
+        job_title: String::new(),
+        role: Role::Admin.as_str().to_string(),
+        unit_id: String::new(),
+        manager_email: String::new(),
+        password,
+    };
+    let cli = CurrentUser {
+        id: PersonId(0),
+        name: "proficio admin create".into(),
+        email: String::new(),
+        role: Role::Admin,
+        direct_reports: 0,
+        unread: 0,
+    };
+    create(db, &cli, input).await
+}
+
 /// Adds a person.
 pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
     let f = parse_fields(db, input, true).await?;
@@ -528,6 +557,7 @@ pub async fn update(
             "This is the last active admin; make someone else an admin first.",
         ));
     }
+    let changes_password = f.password.is_some();
     let hash = match f.password {
         Some(p) => Some(hash_password(p).await?),
         None => None,
@@ -550,6 +580,14 @@ pub async fn update(
     .execute(&mut *tx)
     .await
     .map_err(unique_to_field)?;
+    if changes_password {
+        // A reset password ends every session that knew the old one.
+        sqlx::query("delete from session where person_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
     pending.after(&mut tx).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id.0, "person updated");
@@ -640,9 +678,38 @@ async fn parse_unit(
     Ok((name, parent))
 }
 
+/// Every unit with its parent.
+async fn unit_links(db: &Db) -> Result<Vec<(i64, Option<i64>)>, AppError> {
+    sqlx::query_as("select id, parent_id from org_unit")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)
+}
+
+/// Refuses a unit (with `height` levels of sub-units, 1 for none) under `parent` when the
+/// tree would grow deeper than `MAX_UNIT_DEPTH`.
+fn check_depth(
+    links: &[(i64, Option<i64>)],
+    parent: UnitId,
+    height: usize,
+) -> Result<(), AppError> {
+    use crate::domain::org::{unit_depths, MAX_UNIT_DEPTH};
+    let parent_depth = unit_depths(links).get(&parent.0).copied().unwrap_or(0);
+    if parent_depth + height > MAX_UNIT_DEPTH {
+        return Err(AppError::invalid(
+            "parent_id",
+            format!("Units nest at most {MAX_UNIT_DEPTH} levels deep; choose a parent higher up."),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates a unit.
 pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId, AppError> {
     let (name, parent) = parse_unit(db, name, parent_id).await?;
+    if let Some(p) = parent {
+        check_depth(&unit_links(db).await?, p, 1)?;
+    }
     let id: i64 = sqlx::query_scalar(
         "insert into org_unit (name, parent_id, created_at) values ($1, $2, $3) returning id",
     )
@@ -659,13 +726,10 @@ pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId,
 pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Result<(), AppError> {
     let (name, parent) = parse_unit(db, name, parent_id).await?;
     if let Some(p) = parent {
-        let all: Vec<(i64, Option<i64>)> = sqlx::query_as("select id, parent_id from org_unit")
-            .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+        let all = unit_links(db).await?;
         let parents: HashMap<UnitId, Option<UnitId>> = all
-            .into_iter()
-            .map(|(i, p)| (UnitId(i), p.map(UnitId)))
+            .iter()
+            .map(|&(i, p)| (UnitId(i), p.map(UnitId)))
             .collect();
         if !parents.contains_key(&id) {
             return Err(AppError::NotFound("That unit".into()));
@@ -679,6 +743,8 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
                 "A unit cannot move inside one of its own sub-units.",
             ),
         })?;
+        let height = crate::domain::org::subtree_height(id.0, &all);
+        check_depth(&all, p, height)?;
     }
     let mut tx = db.pool.begin().await.map_err(internal)?;
     let people = super::stats::people_under(&mut tx, id.0).await?;

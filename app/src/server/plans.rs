@@ -292,13 +292,15 @@ type ActionRow = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    Option<i64>,
 );
 
 /// The plan's activities (not dropped), live first, with the nodes each provides.
 async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeId>)>, AppError> {
     let rows: Vec<ActionRow> = sqlx::query_as(
         "select x.id, a.id, a.title, a.kind, a.provider, a.url, a.duration_minutes, x.status, \
-           m.name, x.report, x.evidence_url, x.feedback, x.decided_at, d.name, x.completed_via \
+           m.name, x.report, x.evidence_url, x.feedback, x.decided_at, d.name, x.completed_via, \
+           x.mentor_confirmed_by \
          from plan_action x join activity a on a.id = x.activity_id \
          left join person m on m.id = x.mentor_id left join person d on d.id = x.decided_by \
          where x.person_id = $1 and x.status <> 'dropped' \
@@ -364,6 +366,7 @@ async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeI
                     status_label: status.label(kind).to_string(),
                     provides,
                     mentor: r.8,
+                    mentor_confirmed: r.15.is_some(),
                     report: r.9,
                     evidence_url: r.10,
                     feedback: r.11,
@@ -709,6 +712,17 @@ pub async fn add_activities(
     Ok(added)
 }
 
+/// Whether the trainee's management line (or an admin) named or confirmed the mentor.
+async fn mentor_confirmed(db: &Db, action: i64) -> Result<bool, AppError> {
+    let by: Option<Option<i64>> =
+        sqlx::query_scalar("select mentor_confirmed_by from plan_action where id = $1")
+            .bind(action)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?;
+    Ok(by.flatten().is_some())
+}
+
 type ActionInfo = (
     PersonId,
     i64,
@@ -760,6 +774,9 @@ pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), A
 }
 
 /// Names the mentor of an on-the-job task (by e-mail): a colleague other than the trainee.
+/// A mentor's sign-off awards validated levels, so it counts only when the trainee's
+/// management line (or an admin) named the mentor or confirmed the trainee's choice by
+/// naming the same person; a mentor the trainee named alone waits for that.
 pub async fn set_mentor(
     db: &Db,
     me: &CurrentUser,
@@ -774,7 +791,14 @@ pub async fn set_mentor(
             "Only on-the-job tasks have a mentor; the manager confirms the others.",
         ));
     }
-    if !status.can_report() {
+    let confirmer = if me.caps().administer || manages(db, me.id, person).await? {
+        Some(me.id.0)
+    } else {
+        None
+    };
+    // The line may still name or confirm the mentor of a task waiting for sign-off.
+    let line_confirms = confirmer.is_some() && status == ActionStatus::Submitted;
+    if !(status.can_report() || line_confirms) {
         return Err(AppError::Conflict(
             "The mentor cannot change once the task is reported done.".into(),
         ));
@@ -798,13 +822,17 @@ pub async fn set_mentor(
             "A mentor is someone other than the trainee.",
         ));
     }
-    sqlx::query("update plan_action set mentor_id = $1, updated_at = $2 where id = $3")
-        .bind(mentor)
-        .bind(now_ms())
-        .bind(action)
-        .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+    sqlx::query(
+        "update plan_action set mentor_id = $1, mentor_confirmed_by = $2, updated_at = $3 \
+         where id = $4",
+    )
+    .bind(mentor)
+    .bind(confirmer)
+    .bind(now_ms())
+    .bind(action)
+    .execute(&db.pool)
+    .await
+    .map_err(internal)?;
     Ok(name)
 }
 
@@ -885,7 +913,7 @@ pub async fn decide_action(
 ) -> Result<u32, AppError> {
     let (person, activity, _, kind, status, mentor) = action_info(db, action).await?;
     let allowed = if kind.needs_mentor() {
-        mentor == Some(me.id)
+        mentor == Some(me.id) && mentor_confirmed(db, action).await?
     } else {
         manages(db, me.id, person).await?
     };
@@ -1256,7 +1284,7 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
              from plan_action x join person p on p.id = x.person_id join activity a on a.id = x.activity_id \
              where x.status = 'submitted' and ( \
                (a.kind <> 'on_the_job' and x.person_id in (select id from team)) \
-               or (a.kind = 'on_the_job' and x.mentor_id = $1)) \
+               or (a.kind = 'on_the_job' and x.mentor_id = $1 and x.mentor_confirmed_by is not null)) \
              order by x.submitted_at, x.id"
         )))
         .bind(me.0)

@@ -17,12 +17,22 @@ pub struct Settings {
     pub max_failed_sign_ins: i64,
     /// Length of the failed-sign-in window, in minutes.
     pub lockout_minutes: i64,
+    /// Failed sign-ins from one client address (any e-mail) within the window before its
+    /// further attempts are refused.
+    pub max_failed_sign_ins_per_client: i64,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a trusted
+    /// reverse proxy) instead of the connection's peer.
+    pub trust_forwarded_for: bool,
+    /// Passwords checked at once; more wait up to two seconds, then get 503.
+    pub max_concurrent_hashes: usize,
     /// Origins (scheme://host[:port]) besides the request's own Host that may post.
     pub allowed_origins: Vec<String>,
     /// Where evidence files are stored (never a served folder).
     pub upload_dir: std::path::PathBuf,
     /// Largest evidence file, in bytes.
     pub upload_max_bytes: u64,
+    /// Most bytes of evidence files one person may upload in all.
+    pub upload_quota_bytes: u64,
     /// The address people reach Proficio at; CASE exports make URIs under it.
     pub public_url: String,
 }
@@ -41,9 +51,13 @@ impl Default for Settings {
             session_hours: 12,
             max_failed_sign_ins: 5,
             lockout_minutes: 15,
+            max_failed_sign_ins_per_client: 50,
+            trust_forwarded_for: false,
+            max_concurrent_hashes: 4,
             allowed_origins: Vec::new(),
             upload_dir: std::env::temp_dir().join("proficio-uploads"),
             upload_max_bytes: 10 * 1024 * 1024,
+            upload_quota_bytes: 200 * 1024 * 1024,
             public_url: "http://localhost:3000".into(),
         }
     }
@@ -58,6 +72,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Leptos's own options (site root, output name...).
     pub leptos_options: LeptosOptions,
+    /// Slots for password checks (`Settings::max_concurrent_hashes` of them).
+    pub password_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -538,6 +538,10 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
         .as_str()
         .unwrap()
         .starts_with("Grace Okafor approved your level 3 in Code quality."));
+    // Reading the inbox changes nothing; the page then marks it read with a POST.
+    assert_eq!(count(liam.clone()).await, 1);
+    let res = app.call("/api/inbox/seen", &[], Some(&liam)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(count(liam.clone()).await, 0);
     // A validated level close to its expiry is announced (and stays until renewed).
     sqlx::query("update framework_node set validity_months = 1 where id = $1")

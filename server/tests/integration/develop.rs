@@ -501,6 +501,15 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), "Amara Nwosu");
+    // The manager confirms the trainee's choice, so the mentor's sign-off will count.
+    let res = app
+        .call(
+            "/api/plan/action/mentor",
+            &[("id", &action), ("mentor", "amara.nwosu@northwind.example")],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = app
         .call("/api/plan/action/report", &report, Some(&liam))
         .await;

@@ -27,6 +27,8 @@ enum Store {
 pub struct TestApp {
     pub router: Router,
     pub db: Db,
+    /// The state behind the router (its settings and limits).
+    pub state: app::server::AppState,
     store: Store,
 }
 
@@ -129,8 +131,13 @@ impl TestApp {
             .expect("leptos options")
             .leptos_options;
         let state = server::startup::state(db.clone(), settings, options);
-        let router = server::startup::build_router(state, 2 * 1024 * 1024);
-        TestApp { router, db, store }
+        let router = server::startup::build_router(state.clone(), 2 * 1024 * 1024);
+        TestApp {
+            router,
+            db,
+            state,
+            store,
+        }
     }
 
     /// Sends a request and reads the whole response.

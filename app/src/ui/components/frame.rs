@@ -112,6 +112,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                         <span class="user-role">{role_label}</span>
                     </span>
                 </a>
+                <a class="btn btn-ghost btn-small" href="/account">"Account"</a>
                 <ActionForm action=auth.sign_out>
                     <button type="submit" class="btn btn-ghost btn-small">"Sign out"</button>
                 </ActionForm>

@@ -89,6 +89,7 @@ pub fn PlanRoute() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 fn state_badge(state: PlanState) -> impl IntoView {
@@ -167,6 +168,7 @@ fn Plan(p: PlanPage, acts: PlanActions) -> impl IntoView {
         <Actions p=p.clone() acts/>
         <Comments p acts person/>
     }
+    .into_any()
 }
 
 #[component]
@@ -211,6 +213,7 @@ fn Approval(p: PlanPage, acts: PlanActions) -> impl IntoView {
             {decide}
         </section>
     }
+    .into_any()
 }
 
 /// Current level against the target on the scale, as an SVG bar with the number written.
@@ -315,6 +318,7 @@ fn Goals(p: PlanPage, acts: PlanActions, person: Option<PersonId>) -> impl IntoV
             {editable.then(|| view! { <AddGoals p=p.clone() acts person/> })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -385,6 +389,7 @@ fn AddGoals(p: PlanPage, acts: PlanActions, person: Option<PersonId>) -> impl In
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -415,6 +420,7 @@ fn Actions(p: PlanPage, acts: PlanActions) -> impl IntoView {
             {body}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -433,13 +439,16 @@ fn ActionCard(a: ActionView, is_me: bool, editable: bool, acts: PlanActions) -> 
     let has_mentor = a.mentor.is_some();
     let old_report = a.report.clone();
     let drop_label = format!("Remove {} from the plan", a.title);
-    let mentor_form = (is_me && a.kind.needs_mentor() && a.status.can_report()).then(|| {
+    let confirm_mentor = !is_me && has_mentor && !a.mentor_confirmed;
+    let mentor_open =
+        a.status.can_report() || (confirm_mentor && a.status == ActionStatus::Submitted);
+    let mentor_form = (editable && a.kind.needs_mentor() && mentor_open).then(|| {
         view! {
             <ActionForm action=acts.mentor attr:class="inline-form">
                 <input type="hidden" name="id" value=a.id.to_string()/>
                 <label for=format!("mentor-{}", a.id)>"Mentor's e-mail"</label>
                 <input id=format!("mentor-{}", a.id) type="email" name="mentor" placeholder="mentor@northwind.example"/>
-                <button type="submit" class="btn btn-small">{if has_mentor { "Change mentor" } else { "Set mentor" }}</button>
+                <button type="submit" class="btn btn-small">{if confirm_mentor { "Confirm mentor" } else if has_mentor { "Change mentor" } else { "Set mentor" }}</button>
             </ActionForm>
         }
     });
@@ -485,7 +494,8 @@ fn ActionCard(a: ActionView, is_me: bool, editable: bool, acts: PlanActions) -> 
                 <span class=status_class data-testid="action-status">{a.status_label.clone()}</span>
             </div>
             <p class="small muted">{meta}
-                {a.mentor.clone().map(|m| format!(" · mentor: {m}"))}</p>
+                {a.mentor.clone().map(|m| format!(" · mentor: {m}"))}
+                {(has_mentor && !a.mentor_confirmed).then_some(" (waiting for the manager to confirm the mentor)")}</p>
             {(!a.provides.is_empty()).then(|| view! { <p class="small">"Awards on completion:"</p><ul class="provides">{provides}</ul> })}
             {(!a.history.is_empty()).then(|| view! { <p class="small muted">{a.history.clone()}</p> })}
             {(!a.feedback.is_empty()).then(|| view! { <p class="alert alert-warn small">{format!("\u{201c}{}\u{201d}", a.feedback)}</p> })}
@@ -495,6 +505,7 @@ fn ActionCard(a: ActionView, is_me: bool, editable: bool, acts: PlanActions) -> 
             {drop}
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -533,6 +544,7 @@ fn Comments(p: PlanPage, acts: PlanActions, person: Option<PersonId>) -> impl In
             })}
         </section>
     }
+    .into_any()
 }
 
 /// `/plan/checks`: plans to approve, completions to confirm and on-the-job tasks to sign off.
@@ -569,6 +581,7 @@ pub fn ChecksPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -615,5 +628,5 @@ fn Check(
         }
         .into_any(),
     };
-    view! { <li class="review-item check-item" data-testid="check">{body}</li> }
+    view! { <li class="review-item check-item" data-testid="check">{body}</li> }.into_any()
 }

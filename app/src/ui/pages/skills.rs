@@ -4,8 +4,8 @@
 
 use crate::api::assess::{
     load_inbox, load_skills, open_peer_requests, rating_history, review_queue, AddEvidenceLink,
-    AnswerPeerRequest, DecideRatings, DeclinePeerRequest, RateReport, RequestPeerRatings,
-    SubmitSelfAssessment, VerifyEvidence,
+    AnswerPeerRequest, DecideRatings, DeclinePeerRequest, MarkInboxSeen, RateReport,
+    RequestPeerRatings, SubmitSelfAssessment, VerifyEvidence,
 };
 use crate::api::AppError;
 use crate::domain::assess::{
@@ -91,6 +91,7 @@ pub fn SkillsPageRoute() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -160,6 +161,7 @@ fn Skills(
         {gaps}
         {ask}
     }
+    .into_any()
 }
 
 /// Readiness for the position held and the target position, from validated levels
@@ -200,6 +202,7 @@ fn ReadinessCards(
         </section>
         <p class="hint readiness-hint">"From validated levels: pending self-ratings count once approved."</p>
     }
+    .into_any()
 }
 
 /// "Your gaps": the requirements not yet met at the validated level, mandatory ones first,
@@ -249,6 +252,7 @@ fn GapList(rows: Vec<SkillRow>, is_me: bool, position: String, close: String) ->
             {body}
         </section>
     }
+    .into_any()
 }
 
 /// Asks named colleagues for their view on chosen requirements.
@@ -290,6 +294,7 @@ fn AskPeers(d: SkillsPage) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// The requests for the caller's view of colleagues, answered in place (home page).
@@ -351,6 +356,7 @@ pub fn PeerRequests() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -421,6 +427,7 @@ fn SelfAssessmentForm(d: SkillsPage, submit: ServerAction<SubmitSelfAssessment>)
             </aside>
         </ActionForm>
     }
+    .into_any()
 }
 
 /// The gap chart with the readiness the shown levels give: a radar for 3 to 12
@@ -436,6 +443,7 @@ fn GapChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
         <p class="readiness-figure" data-testid="live-readiness"><span class="big">{format!("{pct}%")}</span>" ready"</p>
         {chart}
     }
+    .into_any()
 }
 
 /// The gap text of a bar or axis: a tick when met, else the levels missing.
@@ -540,6 +548,7 @@ fn RadarChart(bars: Vec<GapBar>, pct: u8, max: u8) -> impl IntoView {
             <li><strong class="gap-mandatory">"!"</strong>"mandatory gap"</li>
         </ul>
     }
+    .into_any()
 }
 
 /// The bar chart: one row per requirement, the level as a bar, the required level as a
@@ -592,6 +601,7 @@ fn BarChart(bars: Vec<GapBar>, pct: u8) -> impl IntoView {
             <li><span class="swatch swatch-required"></span>"required"</li>
         </ul>
     }
+    .into_any()
 }
 
 #[component]
@@ -669,6 +679,7 @@ fn ReportSkills(d: SkillsPage, rate: ServerAction<RateReport>) -> impl IntoView 
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// `/reviews`: pending self-ratings of the caller's reports.
@@ -696,6 +707,7 @@ pub fn ReviewsPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -770,6 +782,7 @@ fn Queue(items: Vec<ReviewItem>, decide: ServerAction<DecideRatings>) -> impl In
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// `/skills/history?node=ID[&person=ID]`: one person's ratings on one node.
@@ -805,6 +818,7 @@ pub fn HistoryPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// Evidence as links: files download as attachments, links open elsewhere.
@@ -877,6 +891,7 @@ fn AddEvidence(rating: i64, link: ServerAction<AddEvidenceLink>) -> impl IntoVie
             <p class="hint">"PDF, images or office documents, checked by their content; or a link to the work."</p>
         </details>
     }
+    .into_any()
 }
 
 #[component]
@@ -948,12 +963,29 @@ fn History(
             }}
         </section>
     }
+    .into_any()
 }
 
 /// `/inbox`: what needs the caller's attention; opening it marks decisions read.
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let items = Resource::new(|| (), |_| load_inbox());
+    let seen = ServerAction::<MarkInboxSeen>::new();
+    // Opening the page (a GET) changes nothing on the server; once the items are on screen
+    // in a browser with JavaScript, they are marked read with a POST.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let unread = items
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|l| l.iter().any(|i| i.unread));
+        if unread {
+            seen.dispatch(MarkInboxSeen {});
+        }
+        items.get().is_some()
+    });
     view! {
         <Title text="Inbox"/>
         <PageHeader title="Inbox" subtitle="Reviews waiting for you, decisions on your ratings, colleagues asking for your view, and levels about to expire."/>
@@ -964,6 +996,11 @@ pub fn InboxPage() -> impl IntoView {
                         <EmptyState title="All clear" body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."/>
                     }.into_any(),
                     Ok(list) => view! {
+                        {list.iter().any(|i| i.unread).then(|| view! {
+                            <ActionForm action=seen attr:class="inline-form">
+                                <button type="submit" class="btn btn-small btn-ghost">"Mark all as read"</button>
+                            </ActionForm>
+                        })}
                         <ul class="card inbox-list">
                             {list.into_iter().map(|i| {
                                 let tag = match i.kind {
@@ -989,4 +1026,5 @@ pub fn InboxPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
