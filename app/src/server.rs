@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod exports;
 pub mod framework_copies;
 pub mod frameworks;
+pub mod history;
 pub mod import_esco;
 pub mod import_learning;
 pub mod import_people;

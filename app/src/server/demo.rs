@@ -363,10 +363,13 @@ const PEOPLE: &[DemoPerson] = &[
 /// The demo e-mail domain.
 pub const DOMAIN: &str = "northwind.example";
 
-/// Removes every row of the organisation (for `demo --force`).
+/// Removes every row of the organisation (for `demo --force`). Ratings and evidence are
+/// permanent records, so this runs under the history unlock.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
+        "delete from pending_import",
         "delete from plan_comment",
         "delete from plan_action",
         "delete from plan_goal",
@@ -405,6 +408,7 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
             .await
             .map_err(internal)?;
     }
+    super::history::relock(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 

@@ -21,3 +21,4 @@ mod personal_view;
 mod positions;
 mod progression;
 mod reports;
+mod trust;
