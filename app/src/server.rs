@@ -1,6 +1,7 @@
 //! Server-only code (the `ssr` feature): state, the caller, services and database access.
 
 pub mod assess;
+pub mod audit;
 pub mod auth;
 pub mod ctx;
 pub mod db;

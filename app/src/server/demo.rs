@@ -363,12 +363,14 @@ const PEOPLE: &[DemoPerson] = &[
 /// The demo e-mail domain.
 pub const DOMAIN: &str = "northwind.example";
 
-/// Removes every row of the organisation (for `demo --force`). Ratings and evidence are
-/// permanent records, so this runs under the history unlock.
+/// Removes every row of the organisation (for `demo --force`). Ratings, evidence and the
+/// audit log are permanent records, so this runs under the history unlock; the audit log
+/// goes too, because ids start again and old entries would name the wrong people.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
     super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
+        "delete from audit_log",
         "delete from pending_import",
         "delete from plan_comment",
         "delete from plan_action",

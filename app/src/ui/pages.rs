@@ -1,5 +1,6 @@
 //! One module per area of the app.
 
+pub mod audit;
 pub mod blend;
 pub mod browse;
 pub mod careers;

@@ -1,6 +1,7 @@
-//! Trust: ratings and evidence the database itself keeps.
+//! Trust: ratings and evidence the database itself keeps, and the audit log.
 
 use crate::helpers::*;
+use app::server::Settings;
 use axum::http::StatusCode;
 
 /// Runs one statement straight against the database (no application code in between).
@@ -137,4 +138,195 @@ async fn evidence_is_verified_once() {
     assert!(raw(&app, &format!("update evidence set verified_at = 8 where id = {id}"))
         .await
         .is_err());
+}
+
+#[tokio::test]
+async fn the_demo_wipe_still_empties_everything_and_history_locks_again() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    // An audit entry exists to be wiped too.
+    let res = app
+        .call("/api/units/create", &[("name", "Wipe me"), ("parent_id", "")], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(one(&app, "select count(*) from audit_log").await > 0);
+    app::server::demo::wipe(&app.db).await.expect("wipe works");
+    for table in ["rating", "evidence", "audit_log", "person", "history_unlock"] {
+        assert_eq!(one(&app, &format!("select count(*) from {table}")).await, 0, "{table}");
+    }
+    // The unlock ended with the wipe: new history is protected again.
+    app::server::demo::load(&app.db, &Settings::default().upload_dir)
+        .await
+        .expect("demo loads again");
+    assert!(raw(&app, "delete from rating").await.is_err());
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app
+        .call("/api/units/create", &[("name", "Labs"), ("parent_id", "")], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(raw(&app, "update audit_log set action = 'nothing'").await.is_err());
+    assert!(raw(&app, "delete from audit_log").await.is_err());
+}
+
+#[tokio::test]
+async fn an_admin_change_is_recorded_with_before_and_after() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let noah = app.person_id(OTHER_EMPLOYEE).await;
+    let (name, title): (String, String) =
+        sqlx::query_as("select name, job_title from person where id = $1")
+            .bind(noah)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let manager_email: Option<String> = sqlx::query_scalar(
+        "select m.email from person p join person m on m.id = p.manager_id where p.id = $1",
+    )
+    .bind(noah)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let id = noah.to_string();
+    let res = app
+        .call(
+            "/api/people/update",
+            &[
+                ("id", id.as_str()),
+                ("input[name]", name.as_str()),
+                ("input[email]", OTHER_EMPLOYEE),
+                ("input[job_title]", "Principal Payroll Analyst"),
+                ("input[role]", "employee"),
+                ("input[unit_id]", ""),
+                ("input[manager_email]", manager_email.as_deref().unwrap_or("")),
+                ("input[password]", ""),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(res.status.is_success() || res.status.is_redirection(), "{}", res.body);
+    let res = app
+        .call(
+            "/api/audit/list",
+            &[("filter[entity]", "person"), ("page", "1")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let page = res.json();
+    let entry = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity_id"] == id.as_str() && e["action"] == "update")
+        .unwrap_or_else(|| panic!("no entry: {page}"));
+    let before: serde_json::Value = serde_json::from_str(entry["before"].as_str().unwrap()).unwrap();
+    let after: serde_json::Value = serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
+    assert_eq!(before["job_title"], title.as_str());
+    assert_eq!(after["job_title"], "Principal Payroll Analyst");
+    assert!(before.get("password_hash").is_none());
+    assert_eq!(entry["actor"], "Priya Raman");
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let grace = app.sign_in(MANAGER, PW).await;
+    let res = app
+        .call("/api/units/create", &[("name", "Research"), ("parent_id", "")], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let liam = app.person_id(EMPLOYEE).await.to_string();
+    let node = one(
+        &app,
+        "select min(id) from framework_node where kind in ('competency', 'skill')",
+    )
+    .await
+    .to_string();
+    let res = app
+        .call(
+            "/api/skills/rate",
+            &[("person", &liam), ("node", &node), ("level", "2"), ("comment", "Solid")],
+            Some(&grace),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let list = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = app.call("/api/audit/list", &pairs, Some(&admin)).await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+            res.json()
+        }
+    };
+    let all = list(vec![]).await;
+    assert_eq!(all["total"], 2, "{all}");
+    // Newest first: the manager's rating came last.
+    assert_eq!(all["entries"][0]["entity"], "rating");
+    assert_eq!(all["entries"][0]["actor"], "Grace Okafor");
+    let grace_id = app.person_id(MANAGER).await.to_string();
+    let by_grace = list(vec![("filter[actor]", grace_id)]).await;
+    assert_eq!(by_grace["total"], 1);
+    assert_eq!(by_grace["entries"][0]["action"], "rate");
+    let units = list(vec![("filter[entity]", "org_unit".into())]).await;
+    assert_eq!(units["total"], 1);
+    assert!(units["entries"][0]["after"].as_str().unwrap().contains("Research"));
+    let today = app::domain::develop::date_of(app::server::now_ms());
+    let day = 86_400_000;
+    let tomorrow = app::domain::develop::date_of(app::server::now_ms() + day);
+    let yesterday = app::domain::develop::date_of(app::server::now_ms() - day);
+    let todays = list(vec![("filter[from]", today.clone()), ("filter[to]", today.clone())]).await;
+    assert_eq!(todays["total"], 2);
+    let later = list(vec![("filter[from]", tomorrow)]).await;
+    assert_eq!(later["total"], 0);
+    assert_eq!(later["entries"].as_array().unwrap().len(), 0);
+    let earlier = list(vec![("filter[to]", yesterday)]).await;
+    assert_eq!(earlier["total"], 0);
+    // A bad date names its field.
+    let res = app
+        .call("/api/audit/list", &[("filter[from]", "someday")], Some(&admin))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("from"), "{}", res.body);
+    // The CSV: the same filter, and formula cells neutralised.
+    sqlx::query(
+        "insert into audit_log (at, actor_id, action, entity, entity_id) values ($1, null, '=HYPERLINK(\"x\")', 'probe', '@1')",
+    )
+    .bind(app::server::now_ms())
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let res = app.get("/admin/audit.csv?entity=probe", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let mut rdr = csv::Reader::from_reader(res.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{}", res.body);
+    assert_eq!(&rows[0][3], "'=HYPERLINK(\"x\")");
+    assert_eq!(&rows[0][5], "'@1");
+    assert_eq!(&rows[0][2], "System");
+    let res = app
+        .get(&format!("/admin/audit.csv?actor={}", app.person_id(MANAGER).await), Some(&admin))
+        .await;
+    assert_eq!(res.body.lines().count(), 2, "{}", res.body);
+    // The page renders for the admin, with the entries.
+    let res = app.get("/admin/audit", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Research"));
+}
+
+#[tokio::test]
+async fn an_empty_audit_log_says_so() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app.get("/admin/audit", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Nothing recorded yet"), "{}", res.body);
 }
