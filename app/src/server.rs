@@ -27,6 +27,7 @@ pub mod orgreports;
 pub mod peers;
 pub mod people;
 pub mod plans;
+pub mod privacy;
 pub mod positions;
 pub mod recognition;
 pub mod reports;

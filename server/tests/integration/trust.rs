@@ -1,4 +1,5 @@
-//! Trust: ratings and evidence the database itself keeps, and the audit log.
+//! Trust: ratings and evidence the database itself keeps, the audit log, and a person's
+//! data export and erasure.
 
 use crate::helpers::*;
 use app::server::Settings;
@@ -233,6 +234,43 @@ async fn an_admin_change_is_recorded_with_before_and_after() {
 }
 
 #[tokio::test]
+async fn only_admins_read_the_audit_log_and_personal_data() {
+    let app = TestApp::demo().await;
+    let noah = app.person_id(OTHER_EMPLOYEE).await.to_string();
+    for who in [EMPLOYEE, HR, MANAGER, SKIP_MANAGER] {
+        let cookie = app.sign_in(who, PW).await;
+        let res = app.call("/api/audit/list", &[], Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}: {}", res.body);
+        let res = app.get("/admin/audit.csv", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        let res = app.get(&format!("/people/{noah}/data.json"), Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        let res = app.call("/api/people/erase", &[("id", &noah)], Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        // The page itself shows the refusal.
+        let res = app.get("/admin/audit", Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let res = app.call("/api/audit/list", &[], None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // Downloads answer a signed-out browser with the way to the sign-in page.
+    for path in ["/admin/audit.csv".to_string(), format!("/people/{noah}/data.json")] {
+        let res = app.get(&path, None).await;
+        assert!(
+            matches!(res.status, StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER),
+            "{path}: {}",
+            res.status
+        );
+        assert!(!res.body.contains("entity_id") && !res.body.contains(OTHER_EMPLOYEE));
+    }
+    assert_eq!(
+        app.count(format!("select count(*) from person where id = {noah} and active = 1"))
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
@@ -329,4 +367,212 @@ async fn an_empty_audit_log_says_so() {
     let res = app.get("/admin/audit", Some(&admin)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("Nothing recorded yet"), "{}", res.body);
+}
+
+/// A demo person with ratings and evidence files: (id, name, e-mail).
+async fn rated_person_with_files(app: &TestApp) -> (i64, String, String) {
+    sqlx::query_as(
+        "select p.id, p.name, p.email from person p where p.role = 'employee' and exists \
+         (select 1 from evidence e join rating r on r.id = e.rating_id where r.subject_id = p.id and e.kind = 'file') \
+         order by p.id limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a demo person with evidence files")
+}
+
+#[tokio::test]
+async fn an_admin_exports_everything_held_about_a_person() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let (id, name, email) = rated_person_with_files(&app).await;
+    let res = app.get(&format!("/people/{id}/data.json"), Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let doc = res.json();
+    assert_eq!(doc["profile"]["name"], name.as_str());
+    assert_eq!(doc["profile"]["email"], email.as_str());
+    assert!(!doc["ratings_received"].as_array().unwrap().is_empty());
+    assert!(!doc["evidence"].as_array().unwrap().is_empty());
+    for section in ["positions", "ratings_given", "plan", "goals", "points", "badges", "sessions"] {
+        assert!(doc[section].is_array(), "{section} missing");
+    }
+    assert!(!res.body.contains("password_hash") && !res.body.contains("$argon2"));
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from audit_log where action = 'export' and entity_id = '{id}'"
+        ))
+        .await,
+        1
+    );
+    let res = app.get("/people/999999/data.json", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+/// Every text column of every table, from the schema itself.
+async fn text_columns(app: &TestApp) -> Vec<(String, String)> {
+    if std::env::var("PROFICIO_TEST_BACKEND").as_deref() == Ok("postgres") {
+        sqlx::query_as(
+            "select table_name::text, column_name::text from information_schema.columns \
+             where table_schema = 'public' and data_type in ('text', 'character varying')",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    } else {
+        sqlx::query_as(
+            "select m.name, c.name from sqlite_master m join pragma_table_info(m.name) c \
+             where m.type = 'table' and upper(c.type) in ('TEXT', '') ",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
+    let uploads = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        upload_dir: uploads.path().to_path_buf(),
+        ..Settings::default()
+    };
+    let app = TestApp::with_settings(settings).await;
+    app::server::demo::load(&app.db, uploads.path()).await.unwrap();
+    let admin = app.sign_in(ADMIN, PW).await;
+    let (id, name, email) = rated_person_with_files(&app).await;
+    let sid = id.to_string();
+    // Their own session, and audit entries that name them.
+    let theirs = app.sign_in(&email, PW).await;
+    let manager_email: Option<String> = sqlx::query_scalar(
+        "select m.email from person p join person m on m.id = p.manager_id where p.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let res = app
+        .call(
+            "/api/people/update",
+            &[
+                ("id", sid.as_str()),
+                ("input[name]", name.as_str()),
+                ("input[email]", email.as_str()),
+                ("input[job_title]", "Renamed title"),
+                ("input[role]", "employee"),
+                ("input[unit_id]", ""),
+                ("input[manager_email]", manager_email.as_deref().unwrap_or("")),
+                ("input[password]", ""),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(res.status.is_success() || res.status.is_redirection(), "{}", res.body);
+    // Someone else wrote their name in a comment.
+    let other = app.person_id(OTHER_EMPLOYEE).await;
+    let node = one(&app, "select min(id) from framework_node where kind = 'skill'").await;
+    sqlx::query(
+        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
+         values ($1, $2, 1, 'peer', $1, $3, 1)",
+    )
+    .bind(other)
+    .bind(node)
+    .bind(format!("Learnt this from {name}, ask {email}"))
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let files: Vec<String> = sqlx::query_scalar(
+        "select e.location from evidence e join rating r on r.id = e.rating_id \
+         where r.subject_id = $1 and e.kind = 'file'",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(files.iter().all(|f| uploads.path().join(f).exists()));
+    let ratings = app
+        .count(format!("select count(*) from rating where subject_id = {id}"))
+        .await;
+    let levels = app
+        .count(format!("select count(*) from current_level where person_id = {id}"))
+        .await;
+
+    let res = app.call("/api/people/erase", &[("id", &sid)], Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // Nothing anywhere holds the name or the address.
+    let lname = name.to_lowercase();
+    let lemail = email.to_lowercase();
+    let columns = text_columns(&app).await;
+    assert!(columns.iter().any(|(t, _)| t == "audit_log"));
+    for (table, column) in &columns {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from {table} where lower({column}) like $1 or lower({column}) like $2"
+        )))
+        .bind(format!("%{lname}%"))
+        .bind(format!("%{lemail}%"))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(n, 0, "{table}.{column} still names the erased person");
+    }
+    let (new_name, new_email, active, hash, title): (String, String, i64, Option<String>, String) =
+        sqlx::query_as("select name, email, active, password_hash, job_title from person where id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(new_name, format!("Erased person #{id}"));
+    assert!(new_email.ends_with(".invalid"));
+    assert_eq!((active, hash, title.as_str()), (0, None, ""));
+    // Ratings stay as figures, their words go.
+    assert_eq!(
+        app.count(format!("select count(*) from rating where subject_id = {id}")).await,
+        ratings
+    );
+    assert_eq!(
+        app.count(format!("select count(*) from current_level where person_id = {id}")).await,
+        levels
+    );
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from rating where subject_id = {id} and (comment <> '' or review_comment <> '')"
+        ))
+        .await,
+        0
+    );
+    // Files gone, sessions ended, erasure recorded, history locked again.
+    assert!(files.iter().all(|f| !uploads.path().join(f).exists()));
+    assert_eq!(app.whoami(&theirs).await, None);
+    assert_eq!(
+        app.count(format!("select count(*) from session where person_id = {id}")).await,
+        0
+    );
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from audit_log where action = 'erase' and entity_id = '{id}'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(app.count("select count(*) from history_unlock").await, 0);
+    assert!(raw(&app, &format!("delete from rating where subject_id = {id}")).await.is_err());
+    // The erased person cannot sign in, and erasing twice is refused.
+    let res = app
+        .call(
+            "/api/sign_in",
+            &[("email", new_email.as_str()), ("password", PW), ("next", "")],
+            None,
+        )
+        .await;
+    assert!(res.session_cookie().is_none());
+    let res = app.call("/api/people/erase", &[("id", &sid)], Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    // An admin cannot erase themself.
+    let me = app.person_id(ADMIN).await.to_string();
+    let res = app.call("/api/people/erase", &[("id", &me)], Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
 }
