@@ -7,7 +7,8 @@
 --
 -- The one way around it is the history unlock, for the two operations that must rewrite
 -- history: erasing a person on request (privacy law: pseudonymise, clear comments and
--- evidence) and wiping the demo organisation. On PostgreSQL the unlock is the custom setting
+-- evidence) and wiping the demo organisation (plus 'fixture': tests that fabricate old
+-- history, never the application). On PostgreSQL the unlock is the custom setting
 -- `proficio.history_unlock`, set with set_config(..., true) so that it lasts only until the
 -- end of the transaction that set it (app/src/server/history.rs); session_replication_role
 -- is not used, because it would switch off every trigger and foreign key at once and needs
@@ -15,7 +16,7 @@
 -- exists here too (unused) so both schemas list the same tables.
 
 create table history_unlock (
-    reason text not null check (reason in ('erasure', 'wipe'))
+    reason text not null check (reason in ('erasure', 'wipe', 'fixture'))
 );
 
 create function history_unlocked() returns boolean language sql stable as $$

@@ -7,13 +7,14 @@
 --
 -- The one way around it is the history unlock, for the two operations that must rewrite
 -- history: erasing a person on request (privacy law: pseudonymise, clear comments and
--- evidence) and wiping the demo organisation. SQLite has no session variables, so the
+-- evidence) and wiping the demo organisation (plus 'fixture': tests that fabricate old
+-- history, never the application). SQLite has no session variables, so the
 -- unlock is a row in `history_unlock` that the erasing transaction inserts first and deletes
 -- before it commits (app/src/server/history.rs). SQLite runs one writer at a time, so no
 -- other transaction ever sees the row. PostgreSQL uses a transaction-local setting instead.
 
 create table history_unlock (
-    reason text not null check (reason in ('erasure', 'wipe'))
+    reason text not null check (reason in ('erasure', 'wipe', 'fixture'))
 );
 
 create trigger rating_no_delete before delete on rating

@@ -100,7 +100,16 @@ pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError
         let (st, me) = ctx::admin()?;
         learning::remove_level(&st.db, id, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
-        audit::record(&st.db.pool, me.id, "remove_level", "activity", id, before, None).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "remove_level",
+            "activity",
+            id,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -178,9 +187,27 @@ pub async fn update_goal(
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         plans::update_goal(&st.db, &me, goal, &target, &due, &note).await?;
-        let owner = audit::row(&st.db.pool, "plan_goal", "person_id, target_level, due_on, note", "id", goal).await?;
-        if owner.as_ref().and_then(|o| o["person_id"].as_str()) != Some(me.id.0.to_string().as_str()) {
-            audit::record(&st.db.pool, me.id, "update_goal", "plan_goal", goal, None, owner).await?;
+        let owner = audit::row(
+            &st.db.pool,
+            "plan_goal",
+            "person_id, target_level, due_on, note",
+            "id",
+            goal,
+        )
+        .await?;
+        if owner.as_ref().and_then(|o| o["person_id"].as_str())
+            != Some(me.id.0.to_string().as_str())
+        {
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "update_goal",
+                "plan_goal",
+                goal,
+                None,
+                owner,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -195,8 +222,19 @@ pub async fn set_goal_status(goal: i64, status: String) -> Result<(), AppError> 
         let (st, me) = ctx::user()?;
         plans::set_goal_status(&st.db, &me, goal, &status).await?;
         let owner = audit::row(&st.db.pool, "plan_goal", "person_id, status", "id", goal).await?;
-        if owner.as_ref().and_then(|o| o["person_id"].as_str()) != Some(me.id.0.to_string().as_str()) {
-            audit::record(&st.db.pool, me.id, "goal_status", "plan_goal", goal, None, owner).await?;
+        if owner.as_ref().and_then(|o| o["person_id"].as_str())
+            != Some(me.id.0.to_string().as_str())
+        {
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "goal_status",
+                "plan_goal",
+                goal,
+                None,
+                owner,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -217,7 +255,16 @@ pub async fn start_goals_from_gaps(
         let n = plans::start_from_gaps(&st.db, &me, person, &scope, &due).await?;
         if person != me.id {
             let after = Some(serde_json::json!({ "scope": scope, "due": due, "goals": n }));
-            audit::record(&st.db.pool, me.id, "goals_from_gaps", "dev_plan", person.0, None, after).await?;
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "goals_from_gaps",
+                "dev_plan",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
         }
         Ok(n)
     })
@@ -244,7 +291,16 @@ pub async fn add_to_plan(
         let n = plans::add_activities(&st.db, &me, person, &list, &scope).await?;
         if person != me.id {
             let after = Some(serde_json::json!({ "activities": list, "scope": scope, "added": n }));
-            audit::record(&st.db.pool, me.id, "add_activities", "dev_plan", person.0, None, after).await?;
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "add_activities",
+                "dev_plan",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
         }
         Ok(n)
     })

@@ -101,7 +101,16 @@ pub async fn save_scale(
         let (st, me) = ctx::admin()?;
         frameworks::save_scale(&st.db, framework, revision, &form).await?;
         let after = audit::json(&form);
-        audit::record(&st.db.pool, me.id, "save_scale", "framework", framework.0, None, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "save_scale",
+            "framework",
+            framework.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -186,7 +195,16 @@ pub async fn add_framework_node(
         )
         .await?;
         let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "create", "framework_node", id.0, None, after).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "create",
+            "framework_node",
+            id.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(id)
     })
     .await
@@ -223,7 +241,16 @@ pub async fn move_framework_node(
         let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
         frameworks::move_node(&st.db, framework, revision, node, how).await?;
         let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        audit::record(&st.db.pool, me.id, "move", "framework_node", node.0, before, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "move",
+            "framework_node",
+            node.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -240,7 +267,16 @@ pub async fn delete_framework_node(
         let (st, me) = ctx::admin()?;
         let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
         frameworks::delete_node(&st.db, framework, revision, node).await?;
-        audit::record(&st.db.pool, me.id, "delete", "framework_node", node.0, before, None).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "delete",
+            "framework_node",
+            node.0,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -270,7 +306,16 @@ pub async fn save_framework_node(
         let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
         frameworks::save_node(&st.db, framework, revision, node, input).await?;
         let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        audit::record(&st.db.pool, me.id, "update", "framework_node", node.0, before, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "framework_node",
+            node.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -283,7 +328,16 @@ pub async fn publish_framework(framework: FrameworkId, revision: i64) -> Result<
         let (st, me) = ctx::admin()?;
         let n = frameworks::publish(&st.db, framework, revision, me.id).await?;
         let after = Some(serde_json::json!({ "version": n }));
-        audit::record(&st.db.pool, me.id, "publish", "framework", framework.0, None, after).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "publish",
+            "framework",
+            framework.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(n)
     })
     .await
@@ -361,7 +415,9 @@ pub async fn confirm_import(
         let (st, me) = ctx::admin()?;
         let skip = skip_bad_rows.is_some_and(|v| !v.is_empty() && v != "0");
         let done = imports::confirm(&st.db, &me, id, skip).await?;
-        let after = Some(serde_json::json!({ "pending_import": id, "skip_bad_rows": skip, "opened": done.path }));
+        let after = Some(
+            serde_json::json!({ "pending_import": id, "skip_bad_rows": skip, "opened": done.path }),
+        );
         audit::record(&st.db.pool, me.id, "import", "import", id, None, after).await?;
         leptos_axum::redirect(&done.path);
         Ok(done.path)

@@ -141,7 +141,16 @@ pub async fn update_unit(
         let before = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
         people::update_unit(&st.db, id, &name, &parent_id).await?;
         let after = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "update", "org_unit", id.0, before, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "org_unit",
+            id.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }

@@ -56,7 +56,16 @@ pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), A
         let before = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
         positions::update(&st.db, id, &input).await?;
         let after = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "update", "position", id.0, before, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "position",
+            id.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -102,7 +111,16 @@ pub async fn add_requirement(
         let (st, me) = ctx::admin()?;
         positions::add_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
-        audit::record(&st.db.pool, me.id, "add_requirement", "position", position.0, None, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "add_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -120,7 +138,16 @@ pub async fn add_whole_competency(
         let (st, me) = ctx::admin()?;
         let n = positions::add_whole(&st.db, position, &node, &level).await?;
         let after = Some(serde_json::json!({ "node": node, "level": level, "added": n }));
-        audit::record(&st.db.pool, me.id, "add_requirement", "position", position.0, None, after).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "add_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(n)
     })
     .await
@@ -137,7 +164,16 @@ pub async fn update_requirement(
         let (st, me) = ctx::admin()?;
         positions::update_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
-        audit::record(&st.db.pool, me.id, "update_requirement", "position", position.0, None, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -150,7 +186,16 @@ pub async fn remove_requirement(position: PositionId, node: NodeId) -> Result<()
         let (st, me) = ctx::admin()?;
         positions::remove_requirement(&st.db, position, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
-        audit::record(&st.db.pool, me.id, "remove_requirement", "position", position.0, before, None).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "remove_requirement",
+            "position",
+            position.0,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -183,7 +228,16 @@ pub async fn assign_position(position: PositionId, email: String) -> Result<Stri
         let (st, me) = ctx::admin()?;
         let msg = positions::assign(&st.db, position, &email).await?;
         let after = Some(serde_json::json!({ "email": email }));
-        audit::record(&st.db.pool, me.id, "assign", "position", position.0, None, after).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "assign",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(msg)
     })
     .await
@@ -201,8 +255,18 @@ pub async fn assign_unit(
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let n = positions::assign_unit(&st.db, position, &unit_id, below.is_some()).await?;
-        let after = Some(serde_json::json!({ "unit": unit_id, "below": below.is_some(), "assigned": n }));
-        audit::record(&st.db.pool, me.id, "assign_unit", "position", position.0, None, after).await?;
+        let after =
+            Some(serde_json::json!({ "unit": unit_id, "below": below.is_some(), "assigned": n }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "assign_unit",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(n)
     })
     .await
@@ -217,7 +281,16 @@ pub async fn unassign_position(person: PersonId) -> Result<(), AppError> {
         let before = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
         positions::set_position(&st.db, person, None).await?;
         let after = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
-        audit::record(&st.db.pool, me.id, "unassign_position", "person", person.0, before, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "unassign_position",
+            "person",
+            person.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -243,7 +316,16 @@ pub async fn set_target_position(
         if person != me.id {
             // someone else's target: a manager's or an admin's change
             let after = Some(serde_json::json!({ "target_position_id": target.map(|t| t.0) }));
-            audit::record(&st.db.pool, me.id, "set_target", "person", person.0, None, after).await?;
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "set_target",
+                "person",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
         }
         Ok(())
     })
@@ -280,7 +362,16 @@ pub async fn add_career_link(input: PathLinkInput) -> Result<PathLinkId, AppErro
         let (st, me) = ctx::admin()?;
         let id = positions::add_link(&st.db, &input).await?;
         let after = audit::json(&input);
-        audit::record(&st.db.pool, me.id, "create", "career_link", id.0, None, after).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "create",
+            "career_link",
+            id.0,
+            None,
+            after,
+        )
+        .await?;
         Ok(id)
     })
     .await
@@ -298,7 +389,16 @@ pub async fn update_career_link(
         let (st, me) = ctx::admin()?;
         positions::update_link(&st.db, id, &kind, &notes).await?;
         let after = Some(serde_json::json!({ "kind": kind, "notes": notes }));
-        audit::record(&st.db.pool, me.id, "update", "career_link", id.0, None, after).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "career_link",
+            id.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -310,7 +410,16 @@ pub async fn delete_career_link(id: PathLinkId) -> Result<(), AppError> {
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         positions::delete_link(&st.db, id).await?;
-        audit::record(&st.db.pool, me.id, "delete", "career_link", id.0, None, None).await
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "delete",
+            "career_link",
+            id.0,
+            None,
+            None,
+        )
+        .await
     })
     .await
 }

@@ -100,7 +100,10 @@ where
         let mut obj = serde_json::Map::new();
         for (i, name) in names.iter().enumerate() {
             let v: Option<String> = r.try_get(i).unwrap_or(None);
-            obj.insert((*name).to_string(), v.map(Value::String).unwrap_or(Value::Null));
+            obj.insert(
+                (*name).to_string(),
+                v.map(Value::String).unwrap_or(Value::Null),
+            );
         }
         Value::Object(obj)
     }))
@@ -160,7 +163,16 @@ fn condition(f: &AuditFilter) -> Result<(String, Vec<Arg>), AppError> {
     Ok((sql, args))
 }
 
-type Row = (i64, i64, Option<String>, String, String, String, String, String);
+type Row = (
+    i64,
+    i64,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 async fn rows(
     db: &Db,

@@ -1,6 +1,7 @@
 //! The history unlock: the one way past the triggers of migration 0015 that make ratings,
-//! evidence and the audit log permanent. Only two operations use it, each inside one
-//! transaction: erasing a person on request (privacy law) and wiping the demo organisation.
+//! evidence and the audit log permanent. Only two operations of the application use it,
+//! each inside one transaction: erasing a person on request (privacy law) and wiping the
+//! demo organisation; test fixtures that backdate history use it too.
 //!
 //! On PostgreSQL the unlock is the setting `proficio.history_unlock`, made transaction-local
 //! with `set_config(..., true)`, so it ends with the transaction whatever happens. SQLite has
@@ -19,6 +20,8 @@ pub enum Unlock {
     Erasure,
     /// The demo organisation is wiped (`proficio demo --force`).
     Wipe,
+    /// A test fabricates old history (backdating a rating); never used by the application.
+    Fixture,
 }
 
 impl Unlock {
@@ -26,6 +29,7 @@ impl Unlock {
         match self {
             Unlock::Erasure => "erasure",
             Unlock::Wipe => "wipe",
+            Unlock::Fixture => "fixture",
         }
     }
 }

@@ -1198,7 +1198,11 @@ pub async fn decide_plan(
         "comment": comment,
     }));
     let before = Some(serde_json::json!({ "state": "submitted" }));
-    let what = if approve { "approve" } else { "request_changes" };
+    let what = if approve {
+        "approve"
+    } else {
+        "request_changes"
+    };
     audit::record(&mut *tx, me.id, what, "dev_plan", person.0, before, after).await?;
     tx.commit().await.map_err(internal)
 }

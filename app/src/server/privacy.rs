@@ -191,7 +191,9 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
             .map_err(internal)?;
     let (name, email, role) = found.ok_or_else(|| AppError::NotFound("That person".into()))?;
     if email == erased_email(id) {
-        return Err(AppError::Conflict("This person has already been erased.".into()));
+        return Err(AppError::Conflict(
+            "This person has already been erased.".into(),
+        ));
     }
     if role == "admin" {
         let others: i64 = sqlx::query_scalar(
@@ -273,9 +275,13 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
             let sql = format!(
                 "update {table} set {col} = replace({col}, $1, $2) where {col} <> replace({col}, $1, $2)"
             );
-            tx.execute(sqlx::query::<Any>(sqlx::AssertSqlSafe(sql)).bind(from).bind(to))
-                .await
-                .map_err(internal)?;
+            tx.execute(
+                sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
+                    .bind(from)
+                    .bind(to),
+            )
+            .await
+            .map_err(internal)?;
         }
     }
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;

@@ -67,9 +67,12 @@ async fn the_database_refuses_to_delete_or_rewrite_ratings_and_evidence() {
         .unwrap();
     assert_ne!(comment, "rewritten");
     // A no-op update changes nothing and is not an error.
-    assert!(raw(&app, &format!("update rating set level = level where id = {rating}"))
-        .await
-        .is_ok());
+    assert!(raw(
+        &app,
+        &format!("update rating set level = level where id = {rating}")
+    )
+    .await
+    .is_ok());
 }
 
 #[tokio::test]
@@ -78,15 +81,24 @@ async fn a_review_is_decided_once_and_never_changed() {
     let id = pending_rating(&app).await;
     let grace = app.person_id(MANAGER).await;
     // Pending stays pending: touching the review fields alone is refused.
-    assert!(raw(&app, &format!("update rating set reviewed_by = {grace} where id = {id}"))
-        .await
-        .is_err());
-    assert!(raw(&app, &format!("update rating set review = 'bogus' where id = {id}"))
-        .await
-        .is_err());
-    assert!(raw(&app, &format!("update rating set review = null where id = {id}"))
-        .await
-        .is_err());
+    assert!(raw(
+        &app,
+        &format!("update rating set reviewed_by = {grace} where id = {id}")
+    )
+    .await
+    .is_err());
+    assert!(raw(
+        &app,
+        &format!("update rating set review = 'bogus' where id = {id}")
+    )
+    .await
+    .is_err());
+    assert!(raw(
+        &app,
+        &format!("update rating set review = null where id = {id}")
+    )
+    .await
+    .is_err());
     // Decided once.
     let set = format!(
         "update rating set review = 'approved', reviewed_by = {grace}, reviewed_at = 5, \
@@ -115,7 +127,11 @@ async fn a_review_is_decided_once_and_never_changed() {
     let res = app
         .call(
             "/api/reviews/decide",
-            &[("rating", &id.to_string()), ("decision", "decline"), ("comment", "x")],
+            &[
+                ("rating", &id.to_string()),
+                ("decision", "decline"),
+                ("comment", "x"),
+            ],
             Some(&cookie),
         )
         .await;
@@ -125,7 +141,11 @@ async fn a_review_is_decided_once_and_never_changed() {
 #[tokio::test]
 async fn evidence_is_verified_once() {
     let app = TestApp::demo().await;
-    let id = one(&app, "select min(id) from evidence where verified_at is null").await;
+    let id = one(
+        &app,
+        "select min(id) from evidence where verified_at is null",
+    )
+    .await;
     let grace = app.person_id(MANAGER).await;
     assert_eq!(
         raw(
@@ -136,9 +156,12 @@ async fn evidence_is_verified_once() {
         .unwrap(),
         1
     );
-    assert!(raw(&app, &format!("update evidence set verified_at = 8 where id = {id}"))
-        .await
-        .is_err());
+    assert!(raw(
+        &app,
+        &format!("update evidence set verified_at = 8 where id = {id}")
+    )
+    .await
+    .is_err());
 }
 
 #[tokio::test]
@@ -147,13 +170,27 @@ async fn the_demo_wipe_still_empties_everything_and_history_locks_again() {
     let admin = app.sign_in(ADMIN, PW).await;
     // An audit entry exists to be wiped too.
     let res = app
-        .call("/api/units/create", &[("name", "Wipe me"), ("parent_id", "")], Some(&admin))
+        .call(
+            "/api/units/create",
+            &[("name", "Wipe me"), ("parent_id", "")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(one(&app, "select count(*) from audit_log").await > 0);
     app::server::demo::wipe(&app.db).await.expect("wipe works");
-    for table in ["rating", "evidence", "audit_log", "person", "history_unlock"] {
-        assert_eq!(one(&app, &format!("select count(*) from {table}")).await, 0, "{table}");
+    for table in [
+        "rating",
+        "evidence",
+        "audit_log",
+        "person",
+        "history_unlock",
+    ] {
+        assert_eq!(
+            one(&app, &format!("select count(*) from {table}")).await,
+            0,
+            "{table}"
+        );
     }
     // The unlock ended with the wipe: new history is protected again.
     app::server::demo::load(&app.db, &Settings::default().upload_dir)
@@ -167,10 +204,16 @@ async fn the_audit_log_is_append_only() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
     let res = app
-        .call("/api/units/create", &[("name", "Labs"), ("parent_id", "")], Some(&admin))
+        .call(
+            "/api/units/create",
+            &[("name", "Labs"), ("parent_id", "")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(raw(&app, "update audit_log set action = 'nothing'").await.is_err());
+    assert!(raw(&app, "update audit_log set action = 'nothing'")
+        .await
+        .is_err());
     assert!(raw(&app, "delete from audit_log").await.is_err());
 }
 
@@ -203,13 +246,20 @@ async fn an_admin_change_is_recorded_with_before_and_after() {
                 ("input[job_title]", "Principal Payroll Analyst"),
                 ("input[role]", "employee"),
                 ("input[unit_id]", ""),
-                ("input[manager_email]", manager_email.as_deref().unwrap_or("")),
+                (
+                    "input[manager_email]",
+                    manager_email.as_deref().unwrap_or(""),
+                ),
                 ("input[password]", ""),
             ],
             Some(&admin),
         )
         .await;
-    assert!(res.status.is_success() || res.status.is_redirection(), "{}", res.body);
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
     let res = app
         .call(
             "/api/audit/list",
@@ -225,7 +275,8 @@ async fn an_admin_change_is_recorded_with_before_and_after() {
         .iter()
         .find(|e| e["entity_id"] == id.as_str() && e["action"] == "update")
         .unwrap_or_else(|| panic!("no entry: {page}"));
-    let before: serde_json::Value = serde_json::from_str(entry["before"].as_str().unwrap()).unwrap();
+    let before: serde_json::Value =
+        serde_json::from_str(entry["before"].as_str().unwrap()).unwrap();
     let after: serde_json::Value = serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
     assert_eq!(before["job_title"], title.as_str());
     assert_eq!(after["job_title"], "Principal Payroll Analyst");
@@ -243,9 +294,13 @@ async fn only_admins_read_the_audit_log_and_personal_data() {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}: {}", res.body);
         let res = app.get("/admin/audit.csv", Some(&cookie)).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
-        let res = app.get(&format!("/people/{noah}/data.json"), Some(&cookie)).await;
+        let res = app
+            .get(&format!("/people/{noah}/data.json"), Some(&cookie))
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
-        let res = app.call("/api/people/erase", &[("id", &noah)], Some(&cookie)).await;
+        let res = app
+            .call("/api/people/erase", &[("id", &noah)], Some(&cookie))
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
         // The page itself shows the refusal.
         let res = app.get("/admin/audit", Some(&cookie)).await;
@@ -254,7 +309,10 @@ async fn only_admins_read_the_audit_log_and_personal_data() {
     let res = app.call("/api/audit/list", &[], None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     // Downloads answer a signed-out browser with the way to the sign-in page.
-    for path in ["/admin/audit.csv".to_string(), format!("/people/{noah}/data.json")] {
+    for path in [
+        "/admin/audit.csv".to_string(),
+        format!("/people/{noah}/data.json"),
+    ] {
         let res = app.get(&path, None).await;
         assert!(
             matches!(res.status, StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER),
@@ -264,8 +322,10 @@ async fn only_admins_read_the_audit_log_and_personal_data() {
         assert!(!res.body.contains("entity_id") && !res.body.contains(OTHER_EMPLOYEE));
     }
     assert_eq!(
-        app.count(format!("select count(*) from person where id = {noah} and active = 1"))
-            .await,
+        app.count(format!(
+            "select count(*) from person where id = {noah} and active = 1"
+        ))
+        .await,
         1
     );
 }
@@ -276,7 +336,11 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     let admin = app.sign_in(ADMIN, PW).await;
     let grace = app.sign_in(MANAGER, PW).await;
     let res = app
-        .call("/api/units/create", &[("name", "Research"), ("parent_id", "")], Some(&admin))
+        .call(
+            "/api/units/create",
+            &[("name", "Research"), ("parent_id", "")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let liam = app.person_id(EMPLOYEE).await.to_string();
@@ -289,7 +353,12 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     let res = app
         .call(
             "/api/skills/rate",
-            &[("person", &liam), ("node", &node), ("level", "2"), ("comment", "Solid")],
+            &[
+                ("person", &liam),
+                ("node", &node),
+                ("level", "2"),
+                ("comment", "Solid"),
+            ],
             Some(&grace),
         )
         .await;
@@ -315,12 +384,19 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     assert_eq!(by_grace["entries"][0]["action"], "rate");
     let units = list(vec![("filter[entity]", "org_unit".into())]).await;
     assert_eq!(units["total"], 1);
-    assert!(units["entries"][0]["after"].as_str().unwrap().contains("Research"));
+    assert!(units["entries"][0]["after"]
+        .as_str()
+        .unwrap()
+        .contains("Research"));
     let today = app::domain::develop::date_of(app::server::now_ms());
     let day = 86_400_000;
     let tomorrow = app::domain::develop::date_of(app::server::now_ms() + day);
     let yesterday = app::domain::develop::date_of(app::server::now_ms() - day);
-    let todays = list(vec![("filter[from]", today.clone()), ("filter[to]", today.clone())]).await;
+    let todays = list(vec![
+        ("filter[from]", today.clone()),
+        ("filter[to]", today.clone()),
+    ])
+    .await;
     assert_eq!(todays["total"], 2);
     let later = list(vec![("filter[from]", tomorrow)]).await;
     assert_eq!(later["total"], 0);
@@ -329,7 +405,11 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     assert_eq!(earlier["total"], 0);
     // A bad date names its field.
     let res = app
-        .call("/api/audit/list", &[("filter[from]", "someday")], Some(&admin))
+        .call(
+            "/api/audit/list",
+            &[("filter[from]", "someday")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("from"), "{}", res.body);
@@ -343,7 +423,10 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     .unwrap();
     let res = app.get("/admin/audit.csv?entity=probe", Some(&admin)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(res.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(res.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
     let mut rdr = csv::Reader::from_reader(res.body.as_bytes());
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 1, "{}", res.body);
@@ -351,7 +434,10 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     assert_eq!(&rows[0][5], "'@1");
     assert_eq!(&rows[0][2], "System");
     let res = app
-        .get(&format!("/admin/audit.csv?actor={}", app.person_id(MANAGER).await), Some(&admin))
+        .get(
+            &format!("/admin/audit.csv?actor={}", app.person_id(MANAGER).await),
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.body.lines().count(), 2, "{}", res.body);
     // The page renders for the admin, with the entries.
@@ -386,7 +472,9 @@ async fn an_admin_exports_everything_held_about_a_person() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
     let (id, name, email) = rated_person_with_files(&app).await;
-    let res = app.get(&format!("/people/{id}/data.json"), Some(&admin)).await;
+    let res = app
+        .get(&format!("/people/{id}/data.json"), Some(&admin))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.headers["content-disposition"]
         .to_str()
@@ -397,7 +485,15 @@ async fn an_admin_exports_everything_held_about_a_person() {
     assert_eq!(doc["profile"]["email"], email.as_str());
     assert!(!doc["ratings_received"].as_array().unwrap().is_empty());
     assert!(!doc["evidence"].as_array().unwrap().is_empty());
-    for section in ["positions", "ratings_given", "plan", "goals", "points", "badges", "sessions"] {
+    for section in [
+        "positions",
+        "ratings_given",
+        "plan",
+        "goals",
+        "points",
+        "badges",
+        "sessions",
+    ] {
         assert!(doc[section].is_array(), "{section} missing");
     }
     assert!(!res.body.contains("password_hash") && !res.body.contains("$argon2"));
@@ -441,7 +537,9 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         ..Settings::default()
     };
     let app = TestApp::with_settings(settings).await;
-    app::server::demo::load(&app.db, uploads.path()).await.unwrap();
+    app::server::demo::load(&app.db, uploads.path())
+        .await
+        .unwrap();
     let admin = app.sign_in(ADMIN, PW).await;
     let (id, name, email) = rated_person_with_files(&app).await;
     let sid = id.to_string();
@@ -464,16 +562,27 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
                 ("input[job_title]", "Renamed title"),
                 ("input[role]", "employee"),
                 ("input[unit_id]", ""),
-                ("input[manager_email]", manager_email.as_deref().unwrap_or("")),
+                (
+                    "input[manager_email]",
+                    manager_email.as_deref().unwrap_or(""),
+                ),
                 ("input[password]", ""),
             ],
             Some(&admin),
         )
         .await;
-    assert!(res.status.is_success() || res.status.is_redirection(), "{}", res.body);
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
     // Someone else wrote their name in a comment.
     let other = app.person_id(OTHER_EMPLOYEE).await;
-    let node = one(&app, "select min(id) from framework_node where kind = 'skill'").await;
+    let node = one(
+        &app,
+        "select min(id) from framework_node where kind = 'skill'",
+    )
+    .await;
     sqlx::query(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
          values ($1, $2, 1, 'peer', $1, $3, 1)",
@@ -494,13 +603,19 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     .unwrap();
     assert!(files.iter().all(|f| uploads.path().join(f).exists()));
     let ratings = app
-        .count(format!("select count(*) from rating where subject_id = {id}"))
+        .count(format!(
+            "select count(*) from rating where subject_id = {id}"
+        ))
         .await;
     let levels = app
-        .count(format!("select count(*) from current_level where person_id = {id}"))
+        .count(format!(
+            "select count(*) from current_level where person_id = {id}"
+        ))
         .await;
 
-    let res = app.call("/api/people/erase", &[("id", &sid)], Some(&admin)).await;
+    let res = app
+        .call("/api/people/erase", &[("id", &sid)], Some(&admin))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
     // Nothing anywhere holds the name or the address.
@@ -520,21 +635,29 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         assert_eq!(n, 0, "{table}.{column} still names the erased person");
     }
     let (new_name, new_email, active, hash, title): (String, String, i64, Option<String>, String) =
-        sqlx::query_as("select name, email, active, password_hash, job_title from person where id = $1")
-            .bind(id)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+        sqlx::query_as(
+            "select name, email, active, password_hash, job_title from person where id = $1",
+        )
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(new_name, format!("Erased person #{id}"));
     assert!(new_email.ends_with(".invalid"));
     assert_eq!((active, hash, title.as_str()), (0, None, ""));
     // Ratings stay as figures, their words go.
     assert_eq!(
-        app.count(format!("select count(*) from rating where subject_id = {id}")).await,
+        app.count(format!(
+            "select count(*) from rating where subject_id = {id}"
+        ))
+        .await,
         ratings
     );
     assert_eq!(
-        app.count(format!("select count(*) from current_level where person_id = {id}")).await,
+        app.count(format!(
+            "select count(*) from current_level where person_id = {id}"
+        ))
+        .await,
         levels
     );
     assert_eq!(
@@ -548,7 +671,10 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     assert!(files.iter().all(|f| !uploads.path().join(f).exists()));
     assert_eq!(app.whoami(&theirs).await, None);
     assert_eq!(
-        app.count(format!("select count(*) from session where person_id = {id}")).await,
+        app.count(format!(
+            "select count(*) from session where person_id = {id}"
+        ))
+        .await,
         0
     );
     assert_eq!(
@@ -559,20 +685,32 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         1
     );
     assert_eq!(app.count("select count(*) from history_unlock").await, 0);
-    assert!(raw(&app, &format!("delete from rating where subject_id = {id}")).await.is_err());
+    assert!(
+        raw(&app, &format!("delete from rating where subject_id = {id}"))
+            .await
+            .is_err()
+    );
     // The erased person cannot sign in, and erasing twice is refused.
     let res = app
         .call(
             "/api/sign_in",
-            &[("email", new_email.as_str()), ("password", PW), ("next", "")],
+            &[
+                ("email", new_email.as_str()),
+                ("password", PW),
+                ("next", ""),
+            ],
             None,
         )
         .await;
     assert!(res.session_cookie().is_none());
-    let res = app.call("/api/people/erase", &[("id", &sid)], Some(&admin)).await;
+    let res = app
+        .call("/api/people/erase", &[("id", &sid)], Some(&admin))
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     // An admin cannot erase themself.
     let me = app.person_id(ADMIN).await.to_string();
-    let res = app.call("/api/people/erase", &[("id", &me)], Some(&admin)).await;
+    let res = app
+        .call("/api/people/erase", &[("id", &me)], Some(&admin))
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
