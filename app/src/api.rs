@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each is thin: it resolves the caller, checks what
 //! they may do, and calls a plain service function in `crate::server`.
 
+pub mod admin;
 pub mod assess;
 pub mod auth;
 pub mod develop;

@@ -2,6 +2,7 @@
 //! is unit-tested without a database.
 
 pub mod assess;
+pub mod audit;
 pub mod case;
 pub mod develop;
 pub mod directory;

@@ -1,6 +1,7 @@
 //! Server-only code (the `ssr` feature): state, the caller, services and database access.
 
 pub mod assess;
+pub mod audit;
 pub mod auth;
 pub mod ctx;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod evidence;
 pub mod exports;
 pub mod framework_copies;
 pub mod frameworks;
+pub mod history;
 pub mod import_esco;
 pub mod import_learning;
 pub mod import_people;
@@ -26,6 +28,7 @@ pub mod peers;
 pub mod people;
 pub mod plans;
 pub mod positions;
+pub mod privacy;
 pub mod recognition;
 pub mod reports;
 pub mod session_store;

@@ -150,6 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("learning/:id") ssr=SsrMode::Async view=pages::learning::ActivityPage/>
                     <Route path=path!("recognition") ssr=SsrMode::Async view=pages::recognition::RecognitionRoute/>
                     <Route path=path!("account") ssr=SsrMode::Async view=pages::account::AccountPage/>
+                    <Route path=path!("admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
                 </ParentRoute>
             </Routes>
         </Router>

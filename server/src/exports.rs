@@ -14,10 +14,14 @@ use axum::{Extension, Router};
 use serde::Deserialize;
 
 /// `GET /reports/org.csv?unit=&framework=`, `GET /frameworks/{id}/moodle.csv`,
-/// `GET /frameworks/{id}/case.json?version=draft|N` and `GET /credentials/{person}/{node}.json`.
+/// `GET /frameworks/{id}/case.json?version=draft|N`, `GET /credentials/{person}/{node}.json`,
+/// and for admins only `GET /admin/audit.csv?actor=&entity=&from=&to=` and
+/// `GET /people/{id}/data.json`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports/org.csv", get(org_csv))
+        .route("/admin/audit.csv", get(audit_csv))
+        .route("/people/{id}/data.json", get(person_data_json))
         .route("/frameworks/{id}/moodle.csv", get(moodle_csv))
         .route("/frameworks/{id}/case.json", get(case_json))
         .route("/credentials/{person}/{file}", get(credential_json))
@@ -51,6 +55,50 @@ async fn credential_json(
     }
     .await;
     download(result, "application/ld+json")
+}
+
+/// The caller, who must be an admin.
+fn admin(caller: Caller) -> Result<app::domain::CurrentUser, AppError> {
+    let me = caller.0.ok_or(AppError::Unauthenticated)?;
+    if !me.caps().administer {
+        return Err(AppError::Forbidden);
+    }
+    Ok(me)
+}
+
+/// `GET /admin/audit.csv`: the audit log as filtered on its page, newest first (admins).
+async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(filter): Query<app::domain::audit::AuditFilter>,
+) -> Response {
+    let result = async {
+        admin(caller)?;
+        let text = app::server::audit::csv(&state.db, &filter).await?;
+        Ok(("audit-log.csv".to_string(), text))
+    }
+    .await;
+    csv_download(result)
+}
+
+/// `GET /people/{id}/data.json`: everything Proficio holds about a person, for a request
+/// under privacy law (admins; the export is audited).
+async fn person_data_json(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let result = async {
+        let me = admin(caller)?;
+        let id: i64 = id
+            .parse()
+            .map_err(|_| AppError::NotFound("That person".into()))?;
+        let doc = app::server::privacy::export(&state.db, &me, app::domain::PersonId(id)).await?;
+        let text = serde_json::to_string_pretty(&doc).map_err(|_| AppError::Internal)?;
+        Ok((format!("person-{id}.json"), text))
+    }
+    .await;
+    download(result, "application/json")
 }
 
 /// A CSV attachment, or the error as text with its status.

@@ -41,13 +41,21 @@ pub async fn save_activity(
     #[server(default)] id: Option<i64>,
     input: ActivityInput,
 ) -> Result<i64, AppError> {
-    use crate::server::{ctx, learning};
+    use crate::server::{audit, ctx, learning};
     ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        match id {
-            Some(id) => learning::update(&st.db, id, &input).await.map(|_| id),
-            None => learning::create(&st.db, &input).await,
-        }
+        let (st, me) = ctx::admin()?;
+        let before = match id {
+            Some(id) => audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?,
+            None => None,
+        };
+        let id = match id {
+            Some(id) => learning::update(&st.db, id, &input).await.map(|_| id)?,
+            None => learning::create(&st.db, &input).await?,
+        };
+        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
+        let action = if before.is_some() { "update" } else { "create" };
+        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await?;
+        Ok(id)
     })
     .await
 }
@@ -58,10 +66,15 @@ pub async fn set_activity_active(
     id: i64,
     #[server(default)] active: String,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, learning};
+    use crate::server::{audit, ctx, learning};
     ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        learning::set_active(&st.db, id, active == "on" || active == "true").await
+        let (st, me) = ctx::admin()?;
+        let on = active == "on" || active == "true";
+        let before = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
+        learning::set_active(&st.db, id, on).await?;
+        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
+        let action = if on { "offer" } else { "archive" };
+        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await
     })
     .await
 }
@@ -69,10 +82,12 @@ pub async fn set_activity_active(
 /// Sets the level an activity awards on a node (admins).
 #[server(prefix = "/api", endpoint = "learning/level")]
 pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<(), AppError> {
-    use crate::server::{ctx, learning};
+    use crate::server::{audit, ctx, learning};
     ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        learning::set_level(&st.db, id, node, &level).await
+        let (st, me) = ctx::admin()?;
+        learning::set_level(&st.db, id, node, &level).await?;
+        let after = Some(serde_json::json!({ "node": node.0, "level": level }));
+        audit::record(&st.db.pool, me.id, "set_level", "activity", id, None, after).await
     })
     .await
 }
@@ -80,10 +95,21 @@ pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<
 /// Stops an activity awarding a level on a node (admins).
 #[server(prefix = "/api", endpoint = "learning/unlevel")]
 pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError> {
-    use crate::server::{ctx, learning};
+    use crate::server::{audit, ctx, learning};
     ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        learning::remove_level(&st.db, id, node).await
+        let (st, me) = ctx::admin()?;
+        learning::remove_level(&st.db, id, node).await?;
+        let before = Some(serde_json::json!({ "node": node.0 }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "remove_level",
+            "activity",
+            id,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -134,19 +160,17 @@ pub async fn add_goal(
     #[server(default)] due: String,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{ctx, plans};
+    use crate::server::{audit, ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        plans::add_goal(
-            &st.db,
-            &me,
-            person.unwrap_or(me.id),
-            node,
-            &target,
-            &due,
-            &note,
-        )
-        .await
+        let person = person.unwrap_or(me.id);
+        let id = plans::add_goal(&st.db, &me, person, node, &target, &due, &note).await?;
+        if person != me.id {
+            // a manager's or an admin's change to someone else's plan
+            let after = Some(serde_json::json!({ "goal": id, "node": node.0, "target": target, "due": due, "note": note }));
+            audit::record(&st.db.pool, me.id, "add_goal", "dev_plan", person.0, None, after).await?;
+        }
+        Ok(id)
     })
     .await
 }
@@ -159,10 +183,33 @@ pub async fn update_goal(
     #[server(default)] due: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, plans};
+    use crate::server::{audit, ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        plans::update_goal(&st.db, &me, goal, &target, &due, &note).await
+        plans::update_goal(&st.db, &me, goal, &target, &due, &note).await?;
+        let owner = audit::row(
+            &st.db.pool,
+            "plan_goal",
+            "person_id, target_level, due_on, note",
+            "id",
+            goal,
+        )
+        .await?;
+        if owner.as_ref().and_then(|o| o["person_id"].as_str())
+            != Some(me.id.0.to_string().as_str())
+        {
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "update_goal",
+                "plan_goal",
+                goal,
+                None,
+                owner,
+            )
+            .await?;
+        }
+        Ok(())
     })
     .await
 }
@@ -170,10 +217,26 @@ pub async fn update_goal(
 /// Drops a goal (`dropped`) or opens it again (`open`).
 #[server(prefix = "/api", endpoint = "plan/goal/status")]
 pub async fn set_goal_status(goal: i64, status: String) -> Result<(), AppError> {
-    use crate::server::{ctx, plans};
+    use crate::server::{audit, ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        plans::set_goal_status(&st.db, &me, goal, &status).await
+        plans::set_goal_status(&st.db, &me, goal, &status).await?;
+        let owner = audit::row(&st.db.pool, "plan_goal", "person_id, status", "id", goal).await?;
+        if owner.as_ref().and_then(|o| o["person_id"].as_str())
+            != Some(me.id.0.to_string().as_str())
+        {
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "goal_status",
+                "plan_goal",
+                goal,
+                None,
+                owner,
+            )
+            .await?;
+        }
+        Ok(())
     })
     .await
 }
@@ -185,10 +248,25 @@ pub async fn start_goals_from_gaps(
     #[server(default)] scope: String,
     #[server(default)] due: String,
 ) -> Result<u32, AppError> {
-    use crate::server::{ctx, plans};
+    use crate::server::{audit, ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        plans::start_from_gaps(&st.db, &me, person.unwrap_or(me.id), &scope, &due).await
+        let person = person.unwrap_or(me.id);
+        let n = plans::start_from_gaps(&st.db, &me, person, &scope, &due).await?;
+        if person != me.id {
+            let after = Some(serde_json::json!({ "scope": scope, "due": due, "goals": n }));
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "goals_from_gaps",
+                "dev_plan",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
+        }
+        Ok(n)
     })
     .await
 }
@@ -202,14 +280,29 @@ pub async fn add_to_plan(
     #[server(default)] activity: Option<i64>,
     #[server(default)] activities: BTreeMap<String, String>,
 ) -> Result<u32, AppError> {
-    use crate::server::{ctx, plans};
+    use crate::server::{audit, ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         let list: Vec<i64> = match activity {
             Some(a) => vec![a],
             None => crate::api::ticked(&activities, "activities", 200)?,
         };
-        plans::add_activities(&st.db, &me, person.unwrap_or(me.id), &list, &scope).await
+        let person = person.unwrap_or(me.id);
+        let n = plans::add_activities(&st.db, &me, person, &list, &scope).await?;
+        if person != me.id {
+            let after = Some(serde_json::json!({ "activities": list, "scope": scope, "added": n }));
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "add_activities",
+                "dev_plan",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
+        }
+        Ok(n)
     })
     .await
 }

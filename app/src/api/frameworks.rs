@@ -29,10 +29,12 @@ pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
 /// Creates an empty draft framework (admins only).
 #[server(prefix = "/api", endpoint = "frameworks/create")]
 pub async fn create_framework(name: String, description: String) -> Result<FrameworkId, AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
         let id = frameworks::create(&st.db, &name, &description).await?;
+        let after = audit::row(&st.db.pool, "framework", audit::FRAMEWORK, "id", id.0).await?;
+        audit::record(&st.db.pool, me.id, "create", "framework", id.0, None, after).await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -94,10 +96,21 @@ pub async fn save_scale(
     revision: i64,
     form: ScaleForm,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::save_scale(&st.db, framework, revision, &form).await
+        let (st, me) = ctx::admin()?;
+        frameworks::save_scale(&st.db, framework, revision, &form).await?;
+        let after = audit::json(&form);
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "save_scale",
+            "framework",
+            framework.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -105,10 +118,12 @@ pub async fn save_scale(
 /// Clones a framework into a new draft and opens it (admins only).
 #[server(prefix = "/api", endpoint = "frameworks/clone")]
 pub async fn clone_framework(framework: FrameworkId) -> Result<FrameworkId, AppError> {
-    use crate::server::{ctx, framework_copies};
+    use crate::server::{audit, ctx, framework_copies};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
         let id = framework_copies::clone_framework(&st.db, framework).await?;
+        let after = Some(serde_json::json!({ "from": framework.0, "id": id.0 }));
+        audit::record(&st.db.pool, me.id, "clone", "framework", id.0, None, after).await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -134,11 +149,13 @@ pub async fn blend_frameworks(
     description: String,
     #[server(default)] nodes: std::collections::BTreeMap<String, String>,
 ) -> Result<FrameworkId, AppError> {
-    use crate::server::{ctx, framework_copies};
+    use crate::server::{audit, ctx, framework_copies};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
         let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 5_000)?;
         let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
+        let after = audit::row(&st.db.pool, "framework", audit::FRAMEWORK, "id", id.0).await?;
+        audit::record(&st.db.pool, me.id, "blend", "framework", id.0, None, after).await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -165,10 +182,10 @@ pub async fn add_framework_node(
     kind: String,
     title: String,
 ) -> Result<NodeId, AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::add_node(
+        let (st, me) = ctx::admin()?;
+        let id = frameworks::add_node(
             &st.db,
             framework,
             revision,
@@ -176,7 +193,19 @@ pub async fn add_framework_node(
             &kind,
             &title,
         )
-        .await
+        .await?;
+        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", id.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "create",
+            "framework_node",
+            id.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(id)
     })
     .await
 }
@@ -192,10 +221,10 @@ pub async fn move_framework_node(
     parent: String,
     index: u32,
 ) -> Result<(), AppError> {
-    use crate::server::ctx;
     use crate::server::frameworks::{self, Move};
+    use crate::server::{audit, ctx};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
         let how = match action.as_str() {
             "to" => Move::To(parse_parent(&parent)?, index as usize),
             "up" => Move::Up,
@@ -209,7 +238,19 @@ pub async fn move_framework_node(
                 ))
             }
         };
-        frameworks::move_node(&st.db, framework, revision, node, how).await
+        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
+        frameworks::move_node(&st.db, framework, revision, node, how).await?;
+        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "move",
+            "framework_node",
+            node.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -221,10 +262,21 @@ pub async fn delete_framework_node(
     revision: i64,
     node: NodeId,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::delete_node(&st.db, framework, revision, node).await
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
+        frameworks::delete_node(&st.db, framework, revision, node).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "delete",
+            "framework_node",
+            node.0,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -248,10 +300,22 @@ pub async fn save_framework_node(
     node: NodeId,
     input: NodeInput,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::save_node(&st.db, framework, revision, node, input).await
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
+        frameworks::save_node(&st.db, framework, revision, node, input).await?;
+        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "framework_node",
+            node.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -259,10 +323,22 @@ pub async fn save_framework_node(
 /// Publishes the framework as its next version (admins only).
 #[server(prefix = "/api", endpoint = "frameworks/publish")]
 pub async fn publish_framework(framework: FrameworkId, revision: i64) -> Result<u32, AppError> {
-    use crate::server::{ctx, frameworks};
+    use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        frameworks::publish(&st.db, framework, revision, me.id).await
+        let n = frameworks::publish(&st.db, framework, revision, me.id).await?;
+        let after = Some(serde_json::json!({ "version": n }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "publish",
+            "framework",
+            framework.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(n)
     })
     .await
 }
@@ -334,11 +410,15 @@ pub async fn confirm_import(
     id: i64,
     #[server(default)] skip_bad_rows: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::server::{ctx, imports};
+    use crate::server::{audit, ctx, imports};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let skip = skip_bad_rows.is_some_and(|v| !v.is_empty() && v != "0");
         let done = imports::confirm(&st.db, &me, id, skip).await?;
+        let after = Some(
+            serde_json::json!({ "pending_import": id, "skip_bad_rows": skip, "opened": done.path }),
+        );
+        audit::record(&st.db.pool, me.id, "import", "import", id, None, after).await?;
         leptos_axum::redirect(&done.path);
         Ok(done.path)
     })

@@ -118,12 +118,12 @@ pub async fn list_units() -> Result<Vec<UnitSummary>, AppError> {
 /// Creates an org unit (admins only).
 #[server(prefix = "/api", endpoint = "units/create")]
 pub async fn create_unit(name: String, parent_id: String) -> Result<(), AppError> {
-    use crate::server::{ctx, people};
+    use crate::server::{audit, ctx, people};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        people::create_unit(&st.db, &name, &parent_id)
-            .await
-            .map(|_| ())
+        let (st, me) = ctx::admin()?;
+        let id = people::create_unit(&st.db, &name, &parent_id).await?;
+        let after = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
+        audit::record(&st.db.pool, me.id, "create", "org_unit", id.0, None, after).await
     })
     .await
 }
@@ -135,10 +135,22 @@ pub async fn update_unit(
     name: String,
     parent_id: String,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, people};
+    use crate::server::{audit, ctx, people};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        people::update_unit(&st.db, id, &name, &parent_id).await
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
+        people::update_unit(&st.db, id, &name, &parent_id).await?;
+        let after = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "org_unit",
+            id.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }

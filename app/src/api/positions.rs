@@ -24,10 +24,12 @@ pub async fn list_positions() -> Result<Vec<PositionSummary>, AppError> {
 /// Creates a position and opens it (admins only).
 #[server(prefix = "/api", endpoint = "positions/create")]
 pub async fn create_position(input: PositionInput) -> Result<PositionId, AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
         let id = positions::create(&st.db, &input).await?;
+        let after = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
+        audit::record(&st.db.pool, me.id, "create", "position", id.0, None, after).await?;
         leptos_axum::redirect(&format!("/positions/{id}"));
         Ok(id)
     })
@@ -48,10 +50,22 @@ pub async fn load_position(id: PositionId) -> Result<PositionPage, AppError> {
 /// Saves a position's title, description, track, rank and unit (admins only).
 #[server(prefix = "/api", endpoint = "positions/save")]
 pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::update(&st.db, id, &input).await
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
+        positions::update(&st.db, id, &input).await?;
+        let after = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "position",
+            id.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -59,10 +73,12 @@ pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), A
 /// Deletes a position (admins only); its holders keep their records without a position.
 #[server(prefix = "/api", endpoint = "positions/delete")]
 pub async fn delete_position(id: PositionId) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
         positions::delete(&st.db, id).await?;
+        audit::record(&st.db.pool, me.id, "delete", "position", id.0, before, None).await?;
         leptos_axum::redirect("/positions");
         Ok(())
     })
@@ -90,10 +106,21 @@ pub async fn add_requirement(
     position: PositionId,
     input: RequirementInput,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::add_requirement(&st.db, position, &input).await
+        let (st, me) = ctx::admin()?;
+        positions::add_requirement(&st.db, position, &input).await?;
+        let after = audit::json(&input);
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "add_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -106,10 +133,22 @@ pub async fn add_whole_competency(
     node: String,
     #[server(default)] level: String,
 ) -> Result<u32, AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::add_whole(&st.db, position, &node, &level).await
+        let (st, me) = ctx::admin()?;
+        let n = positions::add_whole(&st.db, position, &node, &level).await?;
+        let after = Some(serde_json::json!({ "node": node, "level": level, "added": n }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "add_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(n)
     })
     .await
 }
@@ -120,10 +159,21 @@ pub async fn update_requirement(
     position: PositionId,
     input: RequirementInput,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::update_requirement(&st.db, position, &input).await
+        let (st, me) = ctx::admin()?;
+        positions::update_requirement(&st.db, position, &input).await?;
+        let after = audit::json(&input);
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update_requirement",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -131,10 +181,21 @@ pub async fn update_requirement(
 /// Removes a requirement (admins only).
 #[server(prefix = "/api", endpoint = "positions/remove_requirement")]
 pub async fn remove_requirement(position: PositionId, node: NodeId) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::remove_requirement(&st.db, position, node).await
+        let (st, me) = ctx::admin()?;
+        positions::remove_requirement(&st.db, position, node).await?;
+        let before = Some(serde_json::json!({ "node": node.0 }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "remove_requirement",
+            "position",
+            position.0,
+            before,
+            None,
+        )
+        .await
     })
     .await
 }
@@ -163,10 +224,22 @@ pub async fn draft_requirements(
 /// Makes the person with `email` hold the position; returns their name (admins only).
 #[server(prefix = "/api", endpoint = "positions/assign")]
 pub async fn assign_position(position: PositionId, email: String) -> Result<String, AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::assign(&st.db, position, &email).await
+        let (st, me) = ctx::admin()?;
+        let msg = positions::assign(&st.db, position, &email).await?;
+        let after = Some(serde_json::json!({ "email": email }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "assign",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(msg)
     })
     .await
 }
@@ -179,10 +252,23 @@ pub async fn assign_unit(
     unit_id: String,
     #[server(default)] below: Option<String>,
 ) -> Result<u32, AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::assign_unit(&st.db, position, &unit_id, below.is_some()).await
+        let (st, me) = ctx::admin()?;
+        let n = positions::assign_unit(&st.db, position, &unit_id, below.is_some()).await?;
+        let after =
+            Some(serde_json::json!({ "unit": unit_id, "below": below.is_some(), "assigned": n }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "assign_unit",
+            "position",
+            position.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(n)
     })
     .await
 }
@@ -190,10 +276,22 @@ pub async fn assign_unit(
 /// Leaves a person without a position (admins only).
 #[server(prefix = "/api", endpoint = "positions/unassign")]
 pub async fn unassign_position(person: PersonId) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::set_position(&st.db, person, None).await
+        let (st, me) = ctx::admin()?;
+        let before = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
+        positions::set_position(&st.db, person, None).await?;
+        let after = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "unassign_position",
+            "person",
+            person.0,
+            before,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -205,7 +303,7 @@ pub async fn set_target_position(
     #[server(default)] person: Option<PersonId>,
     #[server(default)] target: String,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         let target = match target.trim() {
@@ -214,7 +312,23 @@ pub async fn set_target_position(
                 AppError::invalid("target", "Choose a position from the career map.")
             })?),
         };
-        positions::set_target(&st.db, &me, person.unwrap_or(me.id), target).await
+        let person = person.unwrap_or(me.id);
+        positions::set_target(&st.db, &me, person, target).await?;
+        if person != me.id {
+            // someone else's target: a manager's or an admin's change
+            let after = Some(serde_json::json!({ "target_position_id": target.map(|t| t.0) }));
+            audit::record(
+                &st.db.pool,
+                me.id,
+                "set_target",
+                "person",
+                person.0,
+                None,
+                after,
+            )
+            .await?;
+        }
+        Ok(())
     })
     .await
 }
@@ -244,10 +358,22 @@ pub async fn load_position_overview(id: PositionId) -> Result<PositionOverview, 
 /// Adds a career-path link (admins only).
 #[server(prefix = "/api", endpoint = "careers/add_link")]
 pub async fn add_career_link(input: PathLinkInput) -> Result<PathLinkId, AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::add_link(&st.db, &input).await
+        let (st, me) = ctx::admin()?;
+        let id = positions::add_link(&st.db, &input).await?;
+        let after = audit::json(&input);
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "create",
+            "career_link",
+            id.0,
+            None,
+            after,
+        )
+        .await?;
+        Ok(id)
     })
     .await
 }
@@ -259,10 +385,21 @@ pub async fn update_career_link(
     kind: String,
     #[server(default)] notes: String,
 ) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::update_link(&st.db, id, &kind, &notes).await
+        let (st, me) = ctx::admin()?;
+        positions::update_link(&st.db, id, &kind, &notes).await?;
+        let after = Some(serde_json::json!({ "kind": kind, "notes": notes }));
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "update",
+            "career_link",
+            id.0,
+            None,
+            after,
+        )
+        .await
     })
     .await
 }
@@ -270,10 +407,20 @@ pub async fn update_career_link(
 /// Removes a link (admins only).
 #[server(prefix = "/api", endpoint = "careers/delete_link")]
 pub async fn delete_career_link(id: PathLinkId) -> Result<(), AppError> {
-    use crate::server::{ctx, positions};
+    use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::delete_link(&st.db, id).await
+        let (st, me) = ctx::admin()?;
+        positions::delete_link(&st.db, id).await?;
+        audit::record(
+            &st.db.pool,
+            me.id,
+            "delete",
+            "career_link",
+            id.0,
+            None,
+            None,
+        )
+        .await
     })
     .await
 }

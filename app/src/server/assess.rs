@@ -2,6 +2,7 @@
 //! append-only: a submission or a manager rating is a new row; a decision records who
 //! decided a pending self-rating, when and why, once.
 
+use super::audit;
 use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::format_time;
@@ -319,6 +320,10 @@ pub async fn decide(
             let level = u8::try_from(level).unwrap_or(0);
             levels::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
         }
+        let after = audit::row(&mut *tx, "rating", audit::RATING, "id", *id).await?;
+        let action = decision.review().as_str();
+        let before = Some(serde_json::json!({ "review": "pending" }));
+        audit::record(&mut *tx, me.id, action, "rating", id, before, after).await?;
     }
     tx.commit().await.map_err(internal)?;
     Ok(u32::try_from(ratings.len()).unwrap_or(u32::MAX))
@@ -365,6 +370,8 @@ pub async fn rate(
     .await
     .map_err(internal)?;
     levels::validated(&mut tx, person, node, level, id, now).await?;
+    let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
+    audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
     tx.commit().await.map_err(internal)
 }
 

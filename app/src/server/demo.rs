@@ -363,10 +363,15 @@ const PEOPLE: &[DemoPerson] = &[
 /// The demo e-mail domain.
 pub const DOMAIN: &str = "northwind.example";
 
-/// Removes every row of the organisation (for `demo --force`).
+/// Removes every row of the organisation (for `demo --force`). Ratings, evidence and the
+/// audit log are permanent records, so this runs under the history unlock; the audit log
+/// goes too, because ids start again and old entries would name the wrong people.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
+        "delete from audit_log",
+        "delete from pending_import",
         "delete from plan_comment",
         "delete from plan_action",
         "delete from plan_goal",
@@ -405,6 +410,7 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
             .await
             .map_err(internal)?;
     }
+    super::history::relock(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 

@@ -223,16 +223,28 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
     if !manages(db, me.id, subject).await? {
         return Err(AppError::Forbidden);
     }
-    sqlx::query(
+    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let done = sqlx::query(
         "update evidence set verified_by = $1, verified_at = $2 where id = $3 and verified_by is null",
     )
     .bind(me.id.0)
     .bind(now_ms())
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(internal)?;
-    Ok(())
+    if done.rows_affected() == 1 {
+        let after = super::audit::row(
+            &mut *tx,
+            "evidence",
+            "id, rating_id, kind, name, size, verified_by, verified_at",
+            "id",
+            id,
+        )
+        .await?;
+        super::audit::record(&mut *tx, me.id, "verify", "evidence", id, None, after).await?;
+    }
+    tx.commit().await.map_err(internal)
 }
 
 /// Evidence on each of `ratings`.

@@ -1,6 +1,7 @@
 //! The organisation directory: people, units and reporting lines, with the visibility
 //! rule of the design (self; direct and indirect reports; everyone for admins and HR).
 
+use super::audit;
 use super::auth::{check_new_password, hash_password};
 use super::ctx::internal;
 use super::db::Db;
@@ -444,7 +445,7 @@ pub async fn create_admin(
 }
 
 /// Adds a person.
-pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
+pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
     let f = parse_fields(db, input, true).await?;
     if email_taken(db, &f.email, None).await? {
         return Err(AppError::invalid(
@@ -474,6 +475,8 @@ pub async fn create(db: &Db, _me: &CurrentUser, input: PersonInput) -> Result<Pe
     .await
     .map_err(unique_to_field)?;
     super::stats::added(&mut tx, vec![id]).await?;
+    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id).await?;
+    audit::record(&mut *tx, me.id, "create", "person", id, None, after).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))
@@ -533,7 +536,7 @@ async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError
 /// Changes a person's details.
 pub async fn update(
     db: &Db,
-    _me: &CurrentUser,
+    me: &CurrentUser,
     id: PersonId,
     input: PersonInput,
 ) -> Result<(), AppError> {
@@ -563,6 +566,7 @@ pub async fn update(
         None => None,
     };
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     sqlx::query(
         "update person set email = $1, name = $2, job_title = $3, role = $4, unit_id = $5, manager_id = $6, \
@@ -589,6 +593,8 @@ pub async fn update(
             .map_err(internal)?;
     }
     pending.after(&mut tx).await?;
+    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    audit::record(&mut *tx, me.id, "update", "person", id.0, before, after).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id.0, "person updated");
     Ok(())
@@ -613,6 +619,7 @@ pub async fn set_active(
         ));
     }
     let mut tx = db.pool.begin().await.map_err(internal)?;
+    let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
         sqlx::query::<Any>("update person set active = $1, updated_at = $2 where id = $3")
@@ -628,6 +635,9 @@ pub async fn set_active(
             .map_err(internal)?;
     }
     pending.after(&mut tx).await?;
+    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let action = if active { "reactivate" } else { "deactivate" };
+    audit::record(&mut *tx, me.id, action, "person", id.0, before, after).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id.0, active, "person activation changed");
     Ok(())

@@ -7,6 +7,7 @@
 //! a manager approves a submitted plan; admins and learning systems record completions
 //! directly.
 
+use super::audit;
 use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::format_time;
@@ -26,6 +27,10 @@ use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
+
+/// The columns of a plan action an audit entry shows.
+const PLAN_ACTION: &str =
+    "id, person_id, activity_id, status, mentor_id, feedback, decided_by, decided_at, completed_via";
 
 /// Whether `me` may change `person`'s plan: themself, a manager above them, or an admin.
 async fn may_edit(db: &Db, me: &CurrentUser, person: PersonId) -> Result<bool, AppError> {
@@ -968,6 +973,9 @@ pub async fn decide_action(
             .map_err(internal)?;
     }
     touch(&mut tx, person, now, false).await?;
+    let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
+    let what = if confirm { "confirm" } else { "return" };
+    audit::record(&mut *tx, me.id, what, "plan_action", action, None, after).await?;
     tx.commit().await.map_err(internal)?;
     Ok(awarded)
 }
@@ -1130,6 +1138,8 @@ pub async fn record_completion(
     };
     let n = complete(&mut tx, action, person, activity, by, via, now).await?;
     touch(&mut tx, person, now, false).await?;
+    let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
+    audit::record(&mut *tx, by, "complete", "plan_action", action, None, after).await?;
     tx.commit().await.map_err(internal)?;
     Ok(n)
 }
@@ -1211,6 +1221,17 @@ pub async fn decide_plan(
     if !comment.trim().is_empty() {
         insert_comment(&mut tx, person, me.id, &comment, now).await?;
     }
+    let after = Some(serde_json::json!({
+        "state": if approve { "approved" } else { "changes" },
+        "comment": comment,
+    }));
+    let before = Some(serde_json::json!({ "state": "submitted" }));
+    let what = if approve {
+        "approve"
+    } else {
+        "request_changes"
+    };
+    audit::record(&mut *tx, me.id, what, "dev_plan", person.0, before, after).await?;
     tx.commit().await.map_err(internal)
 }
 

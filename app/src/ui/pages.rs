@@ -1,6 +1,7 @@
 //! One module per area of the app.
 
 pub mod account;
+pub mod audit;
 pub mod blend;
 pub mod browse;
 pub mod careers;

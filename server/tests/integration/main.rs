@@ -22,3 +22,4 @@ mod positions;
 mod progression;
 mod reports;
 mod security;
+mod trust;

@@ -102,6 +102,7 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                 {caps.administer.then(|| view! { <li><A href="/positions">"Positions"</A></li> })}
                 <li><A href="/careers">"Careers"</A></li>
                 <li><A href="/learning">"Learning"</A></li>
+                {caps.administer.then(|| view! { <li><A href="/admin/audit">"Audit log"</A></li> })}
             </ul>
             <div class="nav-user">
                 <InboxLink n=user.unread/>

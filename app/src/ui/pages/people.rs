@@ -1,5 +1,6 @@
 //! The people directory: search, profiles, and the admin's person form.
 
+use crate::api::admin::ErasePerson;
 use crate::api::people::{
     get_person, list_people, list_units, CreatePerson, PersonInput, SetPersonActive, UpdatePerson,
 };
@@ -194,9 +195,10 @@ fn PersonRow(p: PersonSummary) -> impl IntoView {
 pub fn PersonPage() -> impl IntoView {
     let id = person_id();
     let set_active = ServerAction::<SetPersonActive>::new();
+    let erase = ServerAction::<ErasePerson>::new();
     let detail = Resource::new(
-        move || (id.get(), set_active.version().get()),
-        |(id, _)| async move {
+        move || (id.get(), set_active.version().get(), erase.version().get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => get_person(id).await,
                 None => Err(crate::api::AppError::NotFound("That person".into())),
@@ -207,7 +209,7 @@ pub fn PersonPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <PersonView d set_active/> }.into_any(),
+                    Ok(d) => view! { <PersonView d set_active erase/> }.into_any(),
                     Err(e) => view! { <Title text="Person"/><ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -217,9 +219,14 @@ pub fn PersonPage() -> impl IntoView {
 }
 
 #[component]
-fn PersonView(d: PersonDetail, set_active: ServerAction<SetPersonActive>) -> impl IntoView {
+fn PersonView(
+    d: PersonDetail,
+    set_active: ServerAction<SetPersonActive>,
+    erase: ServerAction<ErasePerson>,
+) -> impl IntoView {
     let p = d.person.clone();
     let fb = feedback(set_active.value());
+    let erase_fb = feedback(erase.value());
     let chain = d.chain.clone();
     view! {
         <Title text=p.name.clone()/>
@@ -240,10 +247,26 @@ fn PersonView(d: PersonDetail, set_active: ServerAction<SetPersonActive>) -> imp
                             {if p.active { "Deactivate" } else { "Reactivate" }}
                         </button>
                     </ActionForm>
+                    // Privacy requests: everything held about them, and erasure (asks first).
+                    <a class="btn" href=format!("/people/{}/data.json", p.id) download="">"Export data"</a>
+                    <details class="confirm">
+                        <summary class="btn btn-danger">"Erase…"</summary>
+                        <div class="confirm-pop">
+                            <p>{format!(
+                                "Erase {} for good? Their name, e-mail and texts are replaced everywhere, their evidence files are deleted and they are signed out; their ratings stay only as anonymous figures. This cannot be undone.",
+                                p.name
+                            )}</p>
+                            <ActionForm action=erase>
+                                <input type="hidden" name="id" value=p.id.to_string()/>
+                                <button type="submit" class="btn btn-danger btn-small">"Erase this person"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
                 </div>
             })}
         </div>
         <FormAlert feedback=fb/>
+        <FormAlert feedback=erase_fb/>
         <div class="grid-2">
             <section class="card" aria-labelledby="details-h">
                 <h2 id="details-h">"Details"</h2>

@@ -1,0 +1,169 @@
+//! `/admin/audit`: the audit log for admins, newest first, filtered by who, what kind of
+//! thing and which days, with a CSV download of the same selection.
+
+use crate::api::admin::load_audit;
+use crate::domain::audit::{AuditEntry, AuditFilter, AuditPage as Page};
+use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::pages::people::urlencode;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+/// The audit log page (admins; the server refuses everyone else).
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.read().get(k).unwrap_or_default();
+    let filter = move || AuditFilter {
+        actor: get("actor"),
+        entity: get("entity"),
+        from: get("from"),
+        to: get("to"),
+    };
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    let data = Resource::new(move || (filter(), page()), |(f, p)| load_audit(f, p));
+    view! {
+        <Title text="Audit log"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => view! { <AuditView p filter=filter()/> }.into_any(),
+                    Err(e) => view! {
+                        <PageHeader title="Audit log"/>
+                        <ErrorPanel error=e/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn query_string(f: &AuditFilter, page: Option<u32>) -> String {
+    let mut pairs = vec![
+        ("actor", f.actor.clone()),
+        ("entity", f.entity.clone()),
+        ("from", f.from.clone()),
+        ("to", f.to.clone()),
+    ];
+    if let Some(n) = page {
+        pairs.push(("page", n.to_string()));
+    }
+    pairs
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[component]
+fn AuditView(p: Page, filter: AuditFilter) -> impl IntoView {
+    let csv = format!("/admin/audit.csv?{}", query_string(&filter, None));
+    let link = {
+        let filter = filter.clone();
+        move |n: u32| format!("/admin/audit?{}", query_string(&filter, Some(n)))
+    };
+    let pages = p.total.div_ceil(u64::from(p.per_page).max(1));
+    let filtered = filter != AuditFilter::default();
+    let has_more = p.has_more();
+    view! {
+        <PageHeader title="Audit log" subtitle="Every change made by an admin or a manager: who, when, what, and how it looked before and after.">
+            <a class="btn" href=csv download="">"Download CSV"</a>
+        </PageHeader>
+        <Form method="GET" action="" attr:class="filters" attr:role="search">
+            <div class="field">
+                <label for="actor">"Who"</label>
+                <select id="actor" name="actor">
+                    <option value="">"Anyone"</option>
+                    {p.actors.iter().map(|(id, name)| {
+                        let sel = filter.actor == id.to_string();
+                        view! { <option value=id.to_string() selected=sel>{name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="entity">"What"</label>
+                <select id="entity" name="entity">
+                    <option value="">"Everything"</option>
+                    {p.entities.iter().map(|e| {
+                        let sel = &filter.entity == e;
+                        view! { <option value=e.clone() selected=sel>{e.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="from">"From"</label>
+                <input id="from" name="from" type="date" value=filter.from.clone()/>
+            </div>
+            <div class="field">
+                <label for="to">"To"</label>
+                <input id="to" name="to" type="date" value=filter.to.clone()/>
+            </div>
+            <button type="submit" class="btn">"Filter"</button>
+        </Form>
+        {if p.entries.is_empty() {
+            let body = if filtered {
+                "No change matches these filters — widen the dates or choose anyone and everything."
+            } else {
+                "Nothing recorded yet — changes made by admins and managers will appear here."
+            };
+            view! { <EmptyState title="No entries" body=body/> }.into_any()
+        } else {
+            view! {
+                <p class="muted result-count">{format!("{} entries", p.total)}</p>
+                <div class="table-wrap">
+                    <table class="table audit-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"When"</th>
+                                <th scope="col">"Who"</th>
+                                <th scope="col">"Action"</th>
+                                <th scope="col">"What"</th>
+                                <th scope="col">"Before"</th>
+                                <th scope="col">"After"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {p.entries.into_iter().map(|e| view! { <AuditRow e/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {(pages > 1).then(|| view! {
+                    <nav class="pager" aria-label="Pages">
+                        {(p.page > 1).then(|| view! { <a class="btn btn-small" href=link(p.page - 1) rel="prev">"← Newer"</a> })}
+                        <span class="muted">{format!("Page {} of {pages}", p.page)}</span>
+                        {has_more.then(|| view! { <a class="btn btn-small" href=link(p.page + 1) rel="next">"Older →"</a> })}
+                    </nav>
+                })}
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn AuditRow(e: AuditEntry) -> impl IntoView {
+    let json = |s: String| {
+        if s.is_empty() {
+            view! { <span class="muted">"—"</span> }.into_any()
+        } else {
+            view! { <code class="audit-json">{s}</code> }.into_any()
+        }
+    };
+    view! {
+        <tr>
+            <td>{e.at}</td>
+            <td>{e.actor}</td>
+            <td>{e.action}</td>
+            <th scope="row">{format!("{} {}", e.entity, e.entity_id)}</th>
+            <td>{json(e.before)}</td>
+            <td>{json(e.after)}</td>
+        </tr>
+    }
+}
