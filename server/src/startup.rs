@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -30,6 +30,33 @@ pub fn state(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppSt
     }
 }
 
+/// The hand-written routes of this module as (method, path); `build_router` mounts exactly
+/// these, and the authorization matrix test enumerates them (with each module's `ROUTES`),
+/// so a new route cannot go unchecked. `/api/{*fn_name}` dispatches to the server
+/// functions, which the test enumerates from their registry.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", SERVER_FNS),
+    ("POST", SERVER_FNS),
+];
+
+/// The path every server function is dispatched through.
+pub const SERVER_FNS: &str = "/api/{*fn_name}";
+
+/// A router holding exactly the routes of a module's `ROUTES` table: `handler` gives each
+/// (method, path) its method router (and panics on one it does not know, which every test
+/// that builds the router would catch). Methods on the same path are merged by axum.
+pub fn route_table<S: Clone + Send + Sync + 'static>(
+    table: &[(&str, &str)],
+    handler: impl Fn((&str, &str)) -> MethodRouter<S>,
+) -> Router<S> {
+    table
+        .iter()
+        .fold(Router::new(), |router, &(method, path)| {
+            router.route(path, handler((method, path)))
+        })
+}
+
 /// The whole application as one router: server functions, pages, static files, health.
 pub fn build_router(state: AppState, body_limit: usize) -> Router {
     let routes = generate_route_list(App);
@@ -44,10 +71,13 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     let ctx_state = state.clone();
     let options = state.leptos_options.clone();
 
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", get(server_fns).post(server_fns))
-        .merge(crate::evidence::routes())
+    route_table(ROUTES, |route| match route {
+        ("GET", "/healthz") => get(healthz),
+        ("GET", SERVER_FNS) => get(server_fns),
+        ("POST", SERVER_FNS) => axum::routing::post(server_fns),
+        other => panic!("no handler for {other:?}"),
+    })
+    .merge(crate::evidence::routes())
         .merge(crate::exports::routes())
         .merge(crate::imports::routes())
         .leptos_routes_with_context(
