@@ -50,11 +50,9 @@ pub fn route_table<S: Clone + Send + Sync + 'static>(
     table: &[(&str, &str)],
     handler: impl Fn((&str, &str)) -> MethodRouter<S>,
 ) -> Router<S> {
-    table
-        .iter()
-        .fold(Router::new(), |router, &(method, path)| {
-            router.route(path, handler((method, path)))
-        })
+    table.iter().fold(Router::new(), |router, &(method, path)| {
+        router.route(path, handler((method, path)))
+    })
 }
 
 /// The whole application as one router: server functions, pages, static files, health.
@@ -78,48 +76,48 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         other => panic!("no handler for {other:?}"),
     })
     .merge(crate::evidence::routes())
-        .merge(crate::exports::routes())
-        .merge(crate::imports::routes())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(ctx_state.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(middleware::form_errors))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::current_user,
-        ))
-        .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::csrf_guard,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            middleware::too_large(req, next, body_limit)
-        }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    .merge(crate::exports::routes())
+    .merge(crate::imports::routes())
+    .leptos_routes_with_context(
+        &state,
+        routes,
+        move || provide_context(ctx_state.clone()),
+        {
+            let options = options.clone();
+            move || shell(options.clone())
+        },
+    )
+    .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(axum::middleware::from_fn(middleware::form_errors))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::current_user,
+    ))
+    .layer(sessions)
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::csrf_guard,
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    ))
+    .layer(CompressionLayer::new())
+    .layer(DefaultBodyLimit::max(body_limit))
+    .layer(RequestBodyLimitLayer::new(body_limit))
+    .layer(axum::middleware::from_fn(move |req, next| {
+        middleware::too_large(req, next, body_limit)
+    }))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 fn time_duration_hours(h: i64) -> tower_sessions::cookie::time::Duration {

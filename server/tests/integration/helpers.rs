@@ -20,7 +20,10 @@ pub const OTHER_EMPLOYEE: &str = "noah.fischer@northwind.example";
 
 enum Store {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
     /// The database now belongs to a `Snapshot`.
     Moved,
 }
@@ -296,10 +299,7 @@ impl Snapshot {
                 TestApp::assemble(&url, Store::Sqlite(dir), Settings::default()).await
             }
             Snapshot::Postgres { admin_url, name } => {
-                let copy = format!(
-                    "{name}_c{}",
-                    COUNTER.fetch_add(1, Ordering::SeqCst)
-                );
+                let copy = format!("{name}_c{}", COUNTER.fetch_add(1, Ordering::SeqCst));
                 let admin = Db::connect(admin_url).await.expect("PostgreSQL reachable");
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "create database {copy} template {name}"
