@@ -457,8 +457,9 @@ fn classify(res: &Res) -> Answer {
     }
     match s {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => Answer::Denied,
-        // Validation (422) and conflicts (409) come after the permission check in every
-        // service: the caller was let through.
+        // With the well-formed arguments sent here, a refused caller gets 401/403/404
+        // before any validation (422) or conflict (409): these callers were let through.
+        // (A service that validated first would show up as an unexpected allow.)
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => Answer::Allowed,
         _ => Answer::Broken(format!(
             "{s}: {}",
