@@ -13,11 +13,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 
+/// This module's routes as (method, path), for `routes` and the authorization matrix test.
+pub const ROUTES: &[(&str, &str)] = &[("POST", "/evidence/upload"), ("GET", "/evidence/{id}")];
+
 /// `POST /evidence/upload` and `GET /evidence/{id}`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/evidence/upload", post(upload))
-        .route("/evidence/{id}", get(download))
+    crate::startup::route_table(ROUTES, |route| match route {
+        ("POST", "/evidence/upload") => post(upload),
+        ("GET", "/evidence/{id}") => get(download),
+        other => panic!("no handler for {other:?}"),
+    })
 }
 
 /// A browser goes back to the form's page (with `?error=&field=` on failure); an API

@@ -18,14 +18,26 @@ use serde::Deserialize;
 /// and for admins only `GET /admin/audit.csv?actor=&entity=&from=&to=` and
 /// `GET /people/{id}/data.json`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/reports/org.csv", get(org_csv))
-        .route("/admin/audit.csv", get(audit_csv))
-        .route("/people/{id}/data.json", get(person_data_json))
-        .route("/frameworks/{id}/moodle.csv", get(moodle_csv))
-        .route("/frameworks/{id}/case.json", get(case_json))
-        .route("/credentials/{person}/{file}", get(credential_json))
+    crate::startup::route_table(ROUTES, |route| match route {
+        ("GET", "/reports/org.csv") => get(org_csv),
+        ("GET", "/admin/audit.csv") => get(audit_csv),
+        ("GET", "/people/{id}/data.json") => get(person_data_json),
+        ("GET", "/frameworks/{id}/moodle.csv") => get(moodle_csv),
+        ("GET", "/frameworks/{id}/case.json") => get(case_json),
+        ("GET", "/credentials/{person}/{file}") => get(credential_json),
+        other => panic!("no handler for {other:?}"),
+    })
 }
+
+/// This module's routes as (method, path), for `routes` and the authorization matrix test.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/reports/org.csv"),
+    ("GET", "/admin/audit.csv"),
+    ("GET", "/people/{id}/data.json"),
+    ("GET", "/frameworks/{id}/moodle.csv"),
+    ("GET", "/frameworks/{id}/case.json"),
+    ("GET", "/credentials/{person}/{file}"),
+];
 
 /// `GET /credentials/{person}/{node}.json`: an awarded competency as an Open Badges 3.0
 /// credential (JSON-LD), for the person, their managers, admins and HR viewers.

@@ -14,8 +14,14 @@ use axum::{Extension, Router};
 
 /// `POST /frameworks/import`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/frameworks/import", post(upload))
+    crate::startup::route_table(ROUTES, |route| match route {
+        ("POST", "/frameworks/import") => post(upload),
+        other => panic!("no handler for {other:?}"),
+    })
 }
+
+/// This module's routes as (method, path), for `routes` and the authorization matrix test.
+pub const ROUTES: &[(&str, &str)] = &[("POST", "/frameworks/import")];
 
 async fn upload(
     State(state): State<AppState>,

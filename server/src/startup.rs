@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -33,6 +33,31 @@ pub fn state(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppSt
     }
 }
 
+/// The hand-written routes of this module as (method, path); `build_router` mounts exactly
+/// these, and the authorization matrix test enumerates them (with each module's `ROUTES`),
+/// so a new route cannot go unchecked. `/api/{*fn_name}` dispatches to the server
+/// functions, which the test enumerates from their registry.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", SERVER_FNS),
+    ("POST", SERVER_FNS),
+];
+
+/// The path every server function is dispatched through.
+pub const SERVER_FNS: &str = "/api/{*fn_name}";
+
+/// A router holding exactly the routes of a module's `ROUTES` table: `handler` gives each
+/// (method, path) its method router (and panics on one it does not know, which every test
+/// that builds the router would catch). Methods on the same path are merged by axum.
+pub fn route_table<S: Clone + Send + Sync + 'static>(
+    table: &[(&str, &str)],
+    handler: impl Fn((&str, &str)) -> MethodRouter<S>,
+) -> Router<S> {
+    table.iter().fold(Router::new(), |router, &(method, path)| {
+        router.route(path, handler((method, path)))
+    })
+}
+
 /// The whole application as one router: server functions, pages, static files, health.
 pub fn build_router(state: AppState, body_limit: usize) -> Router {
     let routes = generate_route_list(App);
@@ -47,61 +72,64 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     let ctx_state = state.clone();
     let options = state.leptos_options.clone();
 
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", get(server_fns).post(server_fns))
-        .merge(crate::evidence::routes())
-        .merge(crate::exports::routes())
-        .merge(crate::imports::routes())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(ctx_state.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(middleware::form_errors))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::current_user,
-        ))
-        .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::csrf_guard,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(tower::util::option_layer(
-            state.settings.secure_cookies.then(|| {
-                // Served over HTTPS: browsers must not come back over plain HTTP.
-                SetResponseHeaderLayer::if_not_present(
-                    header::STRICT_TRANSPORT_SECURITY,
-                    HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-                )
-            }),
-        ))
-        .layer(CompressionLayer::new())
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(axum::middleware::from_fn(move |req, next| {
-            middleware::too_large(req, next, body_limit)
-        }))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    route_table(ROUTES, |route| match route {
+        ("GET", "/healthz") => get(healthz),
+        ("GET", SERVER_FNS) => get(server_fns),
+        ("POST", SERVER_FNS) => axum::routing::post(server_fns),
+        other => panic!("no handler for {other:?}"),
+    })
+    .merge(crate::evidence::routes())
+    .merge(crate::exports::routes())
+    .merge(crate::imports::routes())
+    .leptos_routes_with_context(
+        &state,
+        routes,
+        move || provide_context(ctx_state.clone()),
+        {
+            let options = options.clone();
+            move || shell(options.clone())
+        },
+    )
+    .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(axum::middleware::from_fn(middleware::form_errors))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::current_user,
+    ))
+    .layer(sessions)
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::csrf_guard,
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    ))
+    .layer(tower::util::option_layer(
+        state.settings.secure_cookies.then(|| {
+            // Served over HTTPS: browsers must not come back over plain HTTP.
+            SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        }),
+    ))
+    .layer(CompressionLayer::new())
+    .layer(DefaultBodyLimit::max(body_limit))
+    .layer(RequestBodyLimitLayer::new(body_limit))
+    .layer(axum::middleware::from_fn(move |req, next| {
+        middleware::too_large(req, next, body_limit)
+    }))
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 fn time_duration_hours(h: i64) -> tower_sessions::cookie::time::Duration {

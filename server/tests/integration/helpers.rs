@@ -20,7 +20,12 @@ pub const OTHER_EMPLOYEE: &str = "noah.fischer@northwind.example";
 
 enum Store {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// The database now belongs to a `Snapshot`.
+    Moved,
 }
 
 /// One test's application and database.
@@ -126,7 +131,12 @@ impl TestApp {
                 (url, Store::Sqlite(dir))
             }
         };
-        let db = Db::open(&url).await.expect("open test database");
+        Self::assemble(&url, store, settings).await
+    }
+
+    /// Opens the database at `url` and builds the router on it.
+    async fn assemble(url: &str, store: Store, settings: Settings) -> TestApp {
+        let db = Db::open(url).await.expect("open test database");
         let options = leptos::config::get_configuration(None)
             .expect("leptos options")
             .leptos_options;
@@ -138,6 +148,31 @@ impl TestApp {
             state,
             store,
         }
+    }
+
+    /// Freezes this app's database (sessions included) so that `Snapshot::restore` can
+    /// hand out copies of it far faster than building the demo again: a file copy on
+    /// SQLite, `create database ... template` on PostgreSQL.
+    pub async fn snapshot(mut self) -> Snapshot {
+        let store = std::mem::replace(&mut self.store, Store::Moved);
+        let snapshot = match store {
+            Store::Sqlite(dir) => {
+                let file = dir.path().join("template.db");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "vacuum into '{}'",
+                    file.display()
+                )))
+                .execute(&self.db.pool)
+                .await
+                .expect("copy the SQLite database");
+                Snapshot::Sqlite { dir, file }
+            }
+            Store::Postgres { admin_url, name } => Snapshot::Postgres { admin_url, name },
+            Store::Moved => unreachable!("a snapshot of a snapshot"),
+        };
+        // A template database must have no open connections.
+        self.db.pool.close().await;
+        snapshot
     }
 
     /// Sends a request and reads the whole response.
@@ -246,31 +281,91 @@ impl TestApp {
     }
 }
 
+/// A frozen database that fresh test apps are copied from (see `TestApp::snapshot`).
+pub enum Snapshot {
+    Sqlite {
+        #[allow(dead_code)]
+        dir: tempfile::TempDir,
+        file: std::path::PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl Snapshot {
+    /// A new app on a copy of the frozen database.
+    pub async fn restore(&self) -> TestApp {
+        match self {
+            Snapshot::Sqlite { file, .. } => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let copy = dir.path().join("test.db");
+                std::fs::copy(file, &copy).expect("copy the template");
+                let url = format!("sqlite://{}", copy.display());
+                TestApp::assemble(&url, Store::Sqlite(dir), Settings::default()).await
+            }
+            Snapshot::Postgres { admin_url, name } => {
+                let copy = format!("{name}_c{}", COUNTER.fetch_add(1, Ordering::SeqCst));
+                let admin = Db::connect(admin_url).await.expect("PostgreSQL reachable");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "create database {copy} template {name}"
+                )))
+                .execute(&admin.pool)
+                .await
+                .expect("copy the template database");
+                admin.pool.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin_url.clone());
+                let store = Store::Postgres {
+                    admin_url: admin_url.clone(),
+                    name: copy.clone(),
+                };
+                TestApp::assemble(&format!("{base}/{copy}"), store, Settings::default()).await
+            }
+        }
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if let Snapshot::Postgres { admin_url, name } = self {
+            drop_postgres(admin_url.clone(), name.clone());
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Store::Postgres { admin_url, name } = &self.store {
-            let (admin_url, name) = (admin_url.clone(), name.clone());
-            // Drop runs inside the test's (blocked) runtime, so the cleanup gets a runtime of
-            // its own; `with (force)` ends this test's open connections, whose I/O belongs to
-            // the blocked runtime and so cannot be closed politely from here.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async move {
-                    if let Ok(admin) = Db::connect(&admin_url).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "drop database if exists {name} with (force)"
-                        )))
-                        .execute(&admin.pool)
-                        .await;
-                    }
-                });
-            })
-            .join();
+            drop_postgres(admin_url.clone(), name.clone());
         }
     }
+}
+
+/// Drops a test database.
+fn drop_postgres(admin_url: String, name: String) {
+    // Drop runs inside the test's (blocked) runtime, so the cleanup gets a runtime of its
+    // own; `with (force)` ends this test's open connections, whose I/O belongs to the
+    // blocked runtime and so cannot be closed politely from here.
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            if let Ok(admin) = Db::connect(&admin_url).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "drop database if exists {name} with (force)"
+                )))
+                .execute(&admin.pool)
+                .await;
+            }
+        });
+    })
+    .join();
 }
 
 /// A caller for tests that use the services directly.

@@ -13,6 +13,7 @@ mod evidence;
 mod framework_tools;
 mod frameworks;
 mod imports;
+mod matrix;
 mod ops;
 mod orgreports;
 mod people;

@@ -130,6 +130,27 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
 }
 
+/// Shows `children` to admins and the not-allowed panel (with its 403) to everyone else.
+/// It decides on the resolved user: reading the user resource synchronously would render
+/// the panel, and set its status, before the user is known, even for an admin.
+#[component]
+pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
+    let auth = expect_context::<crate::ui::Auth>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(u)) if u.caps().administer => children().into_any(),
+                        _ => view! { <ErrorPanel error=AppError::Forbidden/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// Role badge.
 #[component]
 pub fn RoleBadge(role: crate::domain::Role) -> impl IntoView {

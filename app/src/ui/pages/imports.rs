@@ -6,7 +6,7 @@
 use crate::api::frameworks::{import_preview, ConfirmImport};
 use crate::api::AppError;
 use crate::domain::imports::{ImportPreview, FORMATS};
-use crate::ui::components::common::{ErrorPanel, PageHeader, Stat};
+use crate::ui::components::common::{AdminOnly, ErrorPanel, PageHeader, Stat};
 use crate::ui::forms::{feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,15 +14,11 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let auth = expect_context::<crate::ui::Auth>();
-    let is_admin = move || auth.is_admin();
     view! {
         <Title text="Import"/>
-        <Transition fallback=|| ()>
-            <Show when=is_admin fallback=|| view! { <ErrorPanel error=AppError::Forbidden/> }>
-                <UploadForm/>
-            </Show>
-        </Transition>
+        <AdminOnly>
+            <UploadForm/>
+        </AdminOnly>
     }
     .into_any()
 }

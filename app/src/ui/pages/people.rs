@@ -6,7 +6,9 @@ use crate::api::people::{
 };
 use crate::domain::directory::{PeoplePage, PersonDetail, PersonSummary, UnitSummary};
 use crate::domain::{initials, PersonId, Role};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, RoleBadge, StatusBadge};
+use crate::ui::components::common::{
+    AdminOnly, EmptyState, ErrorPanel, PageHeader, RoleBadge, StatusBadge,
+};
 use crate::ui::forms::{feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::Auth;
 use leptos::prelude::*;
@@ -329,6 +331,16 @@ fn PersonView(
 /// Admin: add a person.
 #[component]
 pub fn NewPersonPage() -> impl IntoView {
+    view! {
+        <AdminOnly>
+            <NewPersonForm/>
+        </AdminOnly>
+    }
+}
+
+/// The new-person form itself.
+#[component]
+fn NewPersonForm() -> impl IntoView {
     let action = ServerAction::<CreatePerson>::new();
     let fb = feedback(action.value());
     view! {
