@@ -17,7 +17,7 @@ E2E_PORT ?= 3100
 PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PG_STATUS := target/postgres-tests.status
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports bench-learning
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports bench-learning crash-test load-test
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
@@ -27,6 +27,8 @@ help:
 	@echo "make fuzz   run every import parser's fuzz target for FUZZ_SECONDS (default 60) each"
 	@echo "make bench-imports   time the CASE, ESCO and Moodle imports on both backends"
 	@echo "make bench-learning  time close my gap over a 2,000-activity catalogue"
+	@echo "make crash-test      SIGKILL the release server mid-write ROUNDS (default 20) times; 0 lost writes expected (both backends)"
+	@echo "make load-test       CLIENTS (default 200) signed-in clients for SECONDS (default 60); 0 errors expected (both backends)"
 
 ## ---- tools ---------------------------------------------------------------------------
 
@@ -155,3 +157,36 @@ bench-imports: tools
 	  && target/release/proficio --database "$$(echo "$(PG_URL)" | sed 's#/[^/]*$$#/proficio_bench_imports#')" bench-imports --data $(DATA); \
 	  status=$$?; psql -q "$(PG_URL)" -c "drop database if exists proficio_bench_imports"; exit $$status; \
 	else echo "PostgreSQL is not reachable at $(PG_URL): SQLite figures only"; fi
+
+## ---- durability and load ------------------------------------------------------------
+
+ROUNDS ?= 20
+CLIENTS ?= 200
+SECONDS ?= 60
+PROFICIO_RELEASE := $(or $(CARGO_TARGET_DIR),target)/release/proficio
+
+# $(call on-throwaway-pg,DB,ARGS): runs the release binary with ARGS on a new PostgreSQL
+# database DB next to $(PG_URL), dropped afterwards whatever the outcome.
+on-throwaway-pg = if ! pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
+	  echo "!!! PostgreSQL is not reachable at $(PG_URL) !!!"; exit 1; fi; \
+	psql -q "$(PG_URL)" -c "drop database if exists $(1) with (force)" -c "create database $(1)"; \
+	status=0; \
+	$(PROFICIO_RELEASE) --database "$$(echo "$(PG_URL)" | sed 's|/[^/]*$$|/$(1)|')" $(2) || status=$$?; \
+	psql -q "$(PG_URL)" -c "drop database if exists $(1) with (force)"; \
+	exit $$status
+
+# Starts the release server on a fresh database, fires concurrent manager ratings over HTTP,
+# SIGKILLs it mid-stream, restarts it and counts acknowledged writes that are missing, then
+# checks integrity; ROUNDS rounds on a temporary SQLite file, then on a throwaway PostgreSQL
+# database. Fails on any lost write, integrity problem or failed request.
+crash-test:
+	cargo build --release -p server --bin proficio
+	$(PROFICIO_RELEASE) crash-test --rounds $(ROUNDS)
+	@$(call on-throwaway-pg,proficio_crash_test,crash-test --rounds $(ROUNDS))
+
+# CLIENTS signed-in clients for SECONDS reading pages and writing ratings against the release
+# server; requests, errors and p50/p99 per kind, on SQLite then PostgreSQL. Fails on any error.
+load-test:
+	cargo build --release -p server --bin proficio
+	$(PROFICIO_RELEASE) load-test --clients $(CLIENTS) --seconds $(SECONDS)
+	@$(call on-throwaway-pg,proficio_load_test,load-test --clients $(CLIENTS) --seconds $(SECONDS))

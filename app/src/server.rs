@@ -35,7 +35,7 @@ pub mod session_store;
 pub mod state;
 pub mod stats;
 
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, WriteTx};
 pub use state::{AppState, Settings};
 
 /// Milliseconds since the Unix epoch: how every time is stored (both backends, through

@@ -65,7 +65,7 @@ pub(crate) async fn generate(db: &Db, nodes: usize) -> Result<(FrameworkId, [Nod
     )
     .await
     .map_err(|e| e.to_string())?;
-    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     let now = app::server::now_ms();
     let categories = 12usize;
     let per_cat = 25usize;

@@ -78,7 +78,7 @@ async fn bulk(
     rows: impl Iterator<Item = String>,
     chunk: usize,
 ) -> Result<u64, String> {
-    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     let mut buf: Vec<String> = Vec::with_capacity(chunk);
     let mut n = 0u64;
     for r in rows {

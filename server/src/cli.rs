@@ -101,6 +101,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Durability: start this binary's `serve` on a fresh database (a temporary SQLite file
+    /// unless --database names an empty one), fire concurrent manager ratings over HTTP,
+    /// SIGKILL the server mid-stream, restart it on the same database, count acknowledged
+    /// writes that are missing and check integrity; ROUNDS times. Fails on any loss.
+    CrashTest {
+        /// Kill-and-restart rounds.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        rounds: u32,
+        /// Concurrent writers.
+        #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        writers: u32,
+        /// Print JSON instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load: start this binary's `serve` on a fresh database (as crash-test), keep CLIENTS
+    /// signed-in clients reading pages and writing ratings for SECONDS, print requests,
+    /// errors and p50/p99 latency per kind. Fails on any error.
+    LoadTest {
+        /// Concurrent signed-in clients.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        clients: u32,
+        /// How long to run.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+        seconds: u32,
+        /// Share of a manager's requests that are rating writes, in percent.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=100))]
+        write_percent: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Send today's reminder digests now (each person at most once a day), then exit.
     Digest {
         /// SMTP relay, `smtp://host[:port]`.

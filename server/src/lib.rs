@@ -9,6 +9,7 @@ pub mod bench_learning;
 pub mod bench_org;
 pub mod cli;
 pub mod digest;
+pub mod durability;
 pub mod evidence;
 pub mod exports;
 pub mod imports;

@@ -103,6 +103,42 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             }
             Ok(())
         }
+        Some(Command::CrashTest {
+            rounds,
+            writers,
+            json,
+        }) => {
+            let report = server::durability::crash_test(&url, rounds, writers).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::durability::crash_summary(&report));
+            }
+            if report.passed() {
+                Ok(())
+            } else {
+                Err("crash test failed: acknowledged writes lost, integrity broken or requests failed".into())
+            }
+        }
+        Some(Command::LoadTest {
+            clients,
+            seconds,
+            write_percent,
+            json,
+        }) => {
+            let report =
+                server::durability::load_test(&url, clients, seconds, write_percent).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", server::durability::load_table(&report));
+            }
+            if report.passed() {
+                Ok(())
+            } else {
+                Err("load test failed: requests answered with errors or integrity broken".into())
+            }
+        }
         Some(Command::Digest {
             smtp_url,
             mail_from,

@@ -169,7 +169,7 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
             "Nothing changed: move a slider to the level you now have, then submit.",
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for (node, level) in &changes {
         sqlx::query(
             "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review) \
@@ -279,7 +279,7 @@ pub async fn decide(
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for id in ratings {
         let row: Option<(i64, String, Option<String>, i64, i64, i64)> = sqlx::query_as(
             "select subject_id, source, review, node_id, level, created_at from rating where id = $1",
@@ -355,7 +355,7 @@ pub async fn rate(
         })?;
     let comment = check_comment("comment", comment)?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let id: i64 = sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
          values ($1, $2, $3, 'manager', $4, $5, $6) returning id",

@@ -342,7 +342,7 @@ pub async fn change_password(
     }
     let new_hash = hash_password(new.to_string()).await?;
     let session = session()?;
-    let mut tx = state.db.pool.begin().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await.map_err(internal)?;
     sqlx::query("update person set password_hash = $1, updated_at = $2 where id = $3")
         .bind(new_hash)
         .bind(now_ms())

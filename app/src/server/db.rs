@@ -3,9 +3,12 @@
 //! (`$1` placeholders, BIGINT epoch-millisecond times, INTEGER flags).
 
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Which database engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +80,47 @@ pub struct Db {
     /// The requirement-drafting index over this database's frameworks, kept between
     /// requests and rebuilt when they change.
     pub draft_index: super::drafting::Cache,
+    /// This process's turn to write (SQLite only; see [`Db::begin_write`]).
+    write_turn: Arc<Semaphore>,
+}
+
+/// How long a writer waits for its turn before giving up (as long as a queue of slow
+/// imports might take; SQLite's own busy timeout is 10 s per statement).
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A write transaction from [`Db::begin_write`]: use it as the connection (`&mut *tx`) and
+/// end it with [`WriteTx::commit`]; dropping it rolls back. On SQLite it also holds this
+/// process's write turn until it ends.
+#[derive(Debug)]
+pub struct WriteTx {
+    // Declared first, so it is dropped (rolled back) before the turn is released.
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl WriteTx {
+    /// Commits; the turn is released after.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Rolls back; the turn is released after.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl Db {
@@ -127,6 +171,7 @@ impl Db {
             pool,
             backend,
             draft_index: Default::default(),
+            write_turn: Arc::new(Semaphore::new(1)),
         })
     }
 
@@ -153,6 +198,46 @@ impl Db {
             .await
             .map_err(|e| e.to_string())?;
         Ok(db)
+    }
+
+    /// Starts a transaction that will write. Every write transaction goes through here.
+    ///
+    /// On SQLite a plain `BEGIN` is deferred: the transaction reads under a snapshot and
+    /// asks for the write lock only at its first write. If another connection committed in
+    /// between, SQLite cannot upgrade the stale snapshot and answers `SQLITE_BUSY` at once,
+    /// without waiting out `busy_timeout`, so a read-then-write transaction fails under
+    /// concurrency. `BEGIN IMMEDIATE` takes the write lock up front, so such transactions
+    /// queue instead of failing.
+    ///
+    /// SQLite has one writer at a time anyway, so the writers of this process first take
+    /// their turn here, before they take a pooled connection: a writer waiting inside
+    /// `BEGIN IMMEDIATE` would hold a connection the lock's holder may need for a read
+    /// beside its transaction, and with the pool full of waiters nobody would progress until
+    /// the busy timeout failed them. Other processes (the command line while the server
+    /// runs) still queue on the lock itself through `busy_timeout`.
+    ///
+    /// PostgreSQL's plain `BEGIN` already waits on row locks; nothing else is needed there.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = tokio::time::timeout(
+                    WRITE_TURN_TIMEOUT,
+                    self.write_turn.clone().acquire_owned(),
+                )
+                .await
+                .map_err(|_| sqlx::Error::PoolTimedOut)?
+                .map_err(|_| sqlx::Error::PoolClosed)?;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx {
+                    tx,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
+        }
     }
 
     /// True when the database holds no people yet.

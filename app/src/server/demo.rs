@@ -367,7 +367,7 @@ pub const DOMAIN: &str = "northwind.example";
 /// audit log are permanent records, so this runs under the history unlock; the audit log
 /// goes too, because ids start again and old entries would name the wrong people.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
         "delete from audit_log",
@@ -431,7 +431,7 @@ pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, Ap
     // One hash for every demo person keeps loading fast; these are demo accounts.
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut unit_ids: HashMap<&str, i64> = HashMap::new();
     for (key, name, parent) in UNITS {
         let id: i64 = sqlx::query_scalar(

@@ -37,7 +37,7 @@ async fn catalogue(db: &Db) -> Result<HashMap<i64, Vec<i64>>, AppError> {
     .map_err(internal)?;
     let mut by_node: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut made = 0usize;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut planned = Vec::new();
     for (i, (node, title, _, top)) in nodes.iter().enumerate() {
         let top = u8::try_from(*top).unwrap_or(4).max(2);
@@ -278,7 +278,7 @@ async fn plan_for(
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let created = updated - 30 * DAY_MS;
     let mut used = std::collections::HashSet::new();
     for (goal, (node, required, current)) in goals.iter().zip(gaps.iter()) {

@@ -7,12 +7,11 @@
 //! profile looks like, and the tests walk them through their first assessment.
 
 use super::ctx::internal;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::frameworks::random_hex;
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::{NodeId, PersonId};
-use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -147,7 +146,7 @@ struct Rating<'a> {
     review: Option<(&'a str, Option<i64>, Option<i64>, &'a str)>,
 }
 
-async fn insert(tx: &mut Transaction<'_, Any>, r: Rating<'_>) -> Result<i64, AppError> {
+async fn insert(tx: &mut WriteTx, r: Rating<'_>) -> Result<i64, AppError> {
     let (review, reviewer, reviewed_at, review_comment) = match r.review {
         Some((s, who, at, c)) => (Some(s), who, at, c),
         None => (None, None, None, ""),
@@ -233,7 +232,7 @@ pub async fn load(
         }
     }
 
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut evidence: Vec<Evidence> = Vec::new();
     let mut written = 0usize;
     for (person, name, manager, position) in &holders {
@@ -479,7 +478,7 @@ pub async fn load(
 }
 
 async fn attach(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     evidence: &[Evidence],
     upload_dir: &Path,
     stored: &mut Vec<std::path::PathBuf>,

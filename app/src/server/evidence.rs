@@ -223,7 +223,7 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
     if !manages(db, me.id, subject).await? {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let done = sqlx::query(
         "update evidence set verified_by = $1, verified_at = $2 where id = $3 and verified_by is null",
     )

@@ -4,14 +4,13 @@
 //! stays recognisable in imports, exports and comparisons; each copy is one transaction.
 
 use super::ctx::internal;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::frameworks::{insert_framework, insert_scale, load_scale, shape_in, summary};
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::editor::BlendSource;
 use crate::domain::tree::{NodeKind, Tree};
 use crate::domain::{FrameworkId, NodeId, ShortText};
-use sqlx::{Any, Transaction};
 use std::collections::{HashMap, HashSet};
 
 /// A node with everything a copy carries.
@@ -30,7 +29,7 @@ struct FullNode {
 }
 
 async fn full_nodes(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     framework: FrameworkId,
 ) -> Result<HashMap<i64, FullNode>, AppError> {
     let rows: Vec<FullNode> = sqlx::query_as(
@@ -56,7 +55,7 @@ struct Piece<'a> {
 /// Inserts the pieces into `framework`, each root at the top level after the previous one.
 /// Parents are inserted before their children, so the new parent ids are known.
 async fn insert_pieces(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     framework: FrameworkId,
     pieces: &[Piece<'_>],
     scale_map: &HashMap<i64, i64>,
@@ -125,7 +124,7 @@ async fn insert_pieces(
 /// Scales that nodes of `nodes` use besides their framework's, copied for the new framework.
 async fn copy_node_scales(
     db: &Db,
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     nodes: &HashMap<i64, FullNode>,
     scale_map: &mut HashMap<i64, i64>,
 ) -> Result<(), AppError> {
@@ -144,7 +143,7 @@ async fn copy_node_scales(
 pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, AppError> {
     let (f, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let shape = shape_in(&mut tx, id).await?;
     let nodes = full_nodes(&mut tx, id).await?;
     let name: String = format!("{} (copy)", f.name).chars().take(200).collect();
@@ -210,7 +209,7 @@ pub async fn blend(
             "Pick at least one category or competency to bring into the new framework.",
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     // Which framework each pick is in.
     let mut by_framework: HashMap<i64, Vec<NodeId>> = HashMap::new();
     for p in picks {

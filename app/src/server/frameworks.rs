@@ -3,7 +3,7 @@
 //! in between, the claim fails and the change is refused, so no edit is silently lost.
 
 use super::ctx::internal;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::editor::ScaleEditor;
@@ -15,7 +15,6 @@ use crate::domain::scale::{plan_scale_change, Scale, ScaleForm, ScaleLevel, Scal
 use crate::domain::tree::{NodeKind, Tree, TreeError};
 use crate::domain::versions::{diff, Change, Snapshot, SnapshotNode, VersionInfo};
 use crate::domain::{FrameworkId, NodeId, PersonId, ShortText};
-use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 /// The scale new frameworks start with (admins can change it).
@@ -57,7 +56,7 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
             "Keep the description to 5000 characters or fewer.",
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let scale_id = insert_scale(&mut tx, &default_scale(), &format!("{name} scale")).await?;
     let id = insert_framework(&mut tx, &name, description, scale_id, "").await?;
     tx.commit().await.map_err(internal)?;
@@ -66,7 +65,7 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
 
 /// Writes a scale's levels (1 to N) under `scale_id`, which has none.
 pub(crate) async fn insert_levels(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     scale_id: i64,
     scale: &Scale,
 ) -> Result<(), AppError> {
@@ -87,7 +86,7 @@ pub(crate) async fn insert_levels(
 
 /// Stores a scale (threshold and levels) and returns its id.
 pub(crate) async fn insert_scale(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     scale: &Scale,
     name: &str,
 ) -> Result<i64, AppError> {
@@ -107,7 +106,7 @@ pub(crate) async fn insert_scale(
 /// Stores a new, empty draft framework on `scale_id`; `origin` says where it came from
 /// (empty for a new one).
 pub(crate) async fn insert_framework(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     name: &str,
     description: &str,
     scale_id: i64,
@@ -265,7 +264,7 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
 /// Claims `revision` for a change: bumps it if it is still current, else refuses. Editing a
 /// published framework turns it back into a draft (its published version stays frozen).
 pub(crate) async fn claim(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     id: FrameworkId,
     revision: i64,
 ) -> Result<(), AppError> {
@@ -300,10 +299,7 @@ pub(crate) async fn claim(
     Ok(())
 }
 
-pub(crate) async fn shape_in(
-    tx: &mut Transaction<'static, Any>,
-    id: FrameworkId,
-) -> Result<Tree, AppError> {
+pub(crate) async fn shape_in(tx: &mut WriteTx, id: FrameworkId) -> Result<Tree, AppError> {
     let rows: Vec<NodeShapeRow> = sqlx::query_as(
         "select id, kind, parent_id, position from framework_node where framework_id = $1",
     )
@@ -323,11 +319,7 @@ pub(crate) fn tree_error(e: TreeError) -> AppError {
 }
 
 /// Writes the parent and position of every node whose place differs between two shapes.
-async fn write_places(
-    tx: &mut Transaction<'static, Any>,
-    before: &Tree,
-    after: &Tree,
-) -> Result<(), AppError> {
+async fn write_places(tx: &mut WriteTx, before: &Tree, after: &Tree) -> Result<(), AppError> {
     for (n, _) in after.walk() {
         let place = (after.parent(n), after.index(n));
         if (before.parent(n), before.index(n)) != place {
@@ -355,7 +347,7 @@ pub async fn add_node(
 ) -> Result<NodeId, AppError> {
     let kind = node_kind(kind)?;
     let title = node_title(title)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     claim(&mut tx, id, revision).await?;
     let mut t = shape_in(&mut tx, id).await?;
     // Check the rule on a placeholder id before writing anything.
@@ -404,7 +396,7 @@ pub async fn move_node(
     node: NodeId,
     how: Move,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     claim(&mut tx, id, revision).await?;
     let before = shape_in(&mut tx, id).await?;
     let mut after = before.clone();
@@ -428,7 +420,7 @@ pub async fn delete_node(
     revision: i64,
     node: NodeId,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     claim(&mut tx, id, revision).await?;
     let before = shape_in(&mut tx, id).await?;
     let mut after = before.clone();
@@ -588,7 +580,7 @@ pub async fn save_node(
     let (_, scale_id) = summary(db, framework).await?;
     let top = load_scale(db, scale_id).await?.top().get();
     let f = input.parse(top)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     claim(&mut tx, framework, revision).await?;
     let taken: i64 = sqlx::query_scalar("select count(*) from framework_node where framework_id = $1 and external_id = $2 and id <> $3")
         .bind(framework.0)
@@ -738,7 +730,7 @@ pub async fn publish(
             "Add at least one node before publishing.".into(),
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let status: String = sqlx::query_scalar("select status from framework where id = $1")
         .bind(id.0)
         .fetch_one(&mut *tx)
@@ -882,10 +874,7 @@ pub async fn editor_tree(
 
 /// How the framework's scale is used: ratings and node level descriptions per level, over
 /// every node that uses this scale (in any framework).
-async fn scale_use(
-    tx: &mut Transaction<'static, Any>,
-    scale_id: i64,
-) -> Result<ScaleUse, AppError> {
+async fn scale_use(tx: &mut WriteTx, scale_id: i64) -> Result<ScaleUse, AppError> {
     let mut used = ScaleUse::default();
     for (sql, into) in [
         (
@@ -919,7 +908,7 @@ async fn scale_use(
 pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppError> {
     let (framework, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let used = scale_use(&mut tx, scale_id).await?;
     tx.commit().await.map_err(internal)?;
     let usage = (1..=scale.top().get())
@@ -949,7 +938,7 @@ pub async fn save_scale(
 ) -> Result<(), AppError> {
     let (_, scale_id) = summary(db, id).await?;
     let old = load_scale(db, scale_id).await?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     // The claim makes the scale read above current: every scale change claims the revision.
     claim(&mut tx, id, revision).await?;
     let used = scale_use(&mut tx, scale_id).await?;

@@ -205,7 +205,7 @@ pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppErr
         .into_iter()
         .collect();
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for pos in &p.positions {
         let id: i64 = sqlx::query_scalar(
             "insert into job_position (title, description, track, rank, unit_id, created_at, updated_at, external_id) \

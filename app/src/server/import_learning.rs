@@ -130,7 +130,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
 /// Writes a plan in one transaction: new activities added, known ones updated (their
 /// levels replaced by the file's when the file gives any). Returns the rows written.
 pub async fn store(db: &Db, p: &LearningPlan) -> Result<usize, AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for (row, existing, levels) in &p.rows {
         let id = match existing {
             Some(id) => {

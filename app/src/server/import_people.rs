@@ -359,7 +359,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
 /// created and updated.
 pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let updated: Vec<i64> = p.rows.iter().filter_map(|r| r.existing).collect();
     let pending = super::stats::before(&mut tx, updated, None).await?;
     let mut unit_ids: Vec<i64> = Vec::with_capacity(p.new_units.len());

@@ -519,7 +519,7 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
     } else {
         name
     };
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let scale_id = insert_scale(&mut tx, &f.scale, &format!("{name} scale")).await?;
     let description: String = i.description.chars().take(5000).collect();
     let framework = insert_framework(&mut tx, &name, &description, scale_id, f.format).await?;

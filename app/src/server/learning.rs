@@ -219,7 +219,7 @@ pub(crate) async fn rewrite(
 /// Creates an activity (admins).
 pub async fn create(db: &Db, input: &ActivityInput) -> Result<i64, AppError> {
     let f = checked(input)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let id = insert(&mut tx, &f).await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
@@ -228,7 +228,7 @@ pub async fn create(db: &Db, input: &ActivityInput) -> Result<i64, AppError> {
 /// Saves an activity's fields (admins).
 pub async fn update(db: &Db, id: i64, input: &ActivityInput) -> Result<(), AppError> {
     let f = checked(input)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     rewrite(&mut tx, id, &f).await?;
     tx.commit().await.map_err(internal)
 }
@@ -266,7 +266,7 @@ pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<()
         .ok_or_else(|| {
             AppError::invalid("level", format!("Choose a level from 1 to {}.", info.top))
         })?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     write_level(&mut tx, id, node, level).await?;
     tx.commit().await.map_err(internal)
 }

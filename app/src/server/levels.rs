@@ -188,7 +188,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
             .map_err(internal)?
             .into_iter()
             .collect();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query("delete from current_level")
         .execute(&mut *tx)
         .await

@@ -85,7 +85,7 @@ pub async fn request(
     }
     let now = now_ms();
     let mut created = 0u32;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for peer in &peer_ids {
         for node in nodes {
             let open: i64 = sqlx::query_scalar(
@@ -196,7 +196,7 @@ pub async fn answer(
         .filter(|l| *l <= top)
         .ok_or_else(|| AppError::invalid("level", format!("Choose a level from 0 to {top}.")))?;
     let comment = check_comment("comment", comment)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let rating: i64 = sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
          values ($1, $2, $3, 'peer', $4, $5, $6) returning id",

@@ -458,7 +458,7 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
         None => None,
     };
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let id: i64 = sqlx::query_scalar(
         "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
@@ -565,7 +565,7 @@ pub async fn update(
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     sqlx::query(
@@ -618,7 +618,7 @@ pub async fn set_active(
             "This is the last active admin and cannot be deactivated.".into(),
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
@@ -756,7 +756,7 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
         let height = crate::domain::org::subtree_height(id.0, &all);
         check_depth(&all, p, height)?;
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let people = super::stats::people_under(&mut tx, id.0).await?;
     let pending = super::stats::before(&mut tx, people, None).await?;
     let done = sqlx::query("update org_unit set name = $1, parent_id = $2 where id = $3")

@@ -466,7 +466,7 @@ pub async fn add_goal(
     let due = checked_date(due)?;
     let note = check_comment("note", note)?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let id = insert_goal(&mut tx, person, node, target, due.as_deref(), &note, now)
         .await?
         .ok_or_else(|| {
@@ -503,7 +503,7 @@ pub async fn update_goal(
     let due = checked_date(due)?;
     let note = check_comment("note", note)?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "update plan_goal set target_level = $1, due_on = $2, note = $3, updated_at = $4 where id = $5",
     )
@@ -538,7 +538,7 @@ pub async fn set_goal_status(
         }
     };
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     if status == GoalStatus::Open {
         let open: Option<i64> = sqlx::query_scalar(
             "select id from plan_goal where person_id = $1 and node_id = $2 and status = 'open' and id <> $3",
@@ -586,7 +586,7 @@ pub async fn start_from_gaps(
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut added = 0u32;
     for r in skills.rows.iter().filter(|r| r.required > r.current.level) {
         if insert_goal(&mut tx, person, r.node, r.required, due.as_deref(), "", now)
@@ -687,7 +687,7 @@ pub async fn add_activities(
     .await
     .map_err(internal)?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut added = 0u32;
     for a in activities {
         if live.contains(a) {
@@ -767,7 +767,7 @@ pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), A
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query("update plan_action set status = 'dropped', updated_at = $1 where id = $2")
         .bind(now)
         .bind(action)
@@ -890,7 +890,7 @@ pub async fn report_done(
         }
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     sqlx::query(
         "update plan_action set status = 'submitted', report = $1, evidence_url = $2, \
          submitted_at = $3, updated_at = $3 where id = $4",
@@ -938,7 +938,7 @@ pub async fn decide_action(
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let awarded = if confirm {
         let via = if kind.needs_mentor() {
             "mentor"
@@ -1108,7 +1108,7 @@ pub async fn record_completion(
     })?;
     let person = PersonId(person);
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let live: Option<i64> = sqlx::query_scalar(
         "select id from plan_action where person_id = $1 and activity_id = $2 \
          and status in ('planned', 'submitted', 'returned')",
@@ -1170,7 +1170,7 @@ pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     touch(&mut tx, person, now, false).await?;
     sqlx::query("update dev_plan set state = 'submitted', submitted_at = $1 where person_id = $2")
         .bind(now)
@@ -1201,7 +1201,7 @@ pub async fn decide_plan(
         ));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let done = sqlx::query(
         "update dev_plan set state = $1, decided_by = $2, decided_at = $3, updated_at = $3 \
          where person_id = $4 and state = 'submitted'",
@@ -1268,7 +1268,7 @@ pub async fn comment(
         return Err(AppError::invalid("body", "Write a comment first."));
     }
     let now = now_ms();
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     insert_comment(&mut tx, person, me.id, &body, now).await?;
     touch(&mut tx, person, now, false).await?;
     tx.commit().await.map_err(internal)

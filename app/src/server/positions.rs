@@ -3,7 +3,7 @@
 //! transaction.
 
 use super::ctx::internal;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::now_ms;
 use super::stats;
 use crate::api::AppError;
@@ -17,7 +17,6 @@ use crate::domain::positions::{
 use crate::domain::rating::{current_levels, RatingRecord, Review, Source};
 use crate::domain::tree::NodeKind;
 use crate::domain::{CurrentUser, Email, FrameworkId, NodeId, PersonId, UnitId};
-use sqlx::{Any, Transaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 type PositionRow = (i64, String, String, String, Option<i64>, Option<i64>);
@@ -166,7 +165,7 @@ pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<()
 /// Deletes a position with its requirements and links; its holders keep their records
 /// but no longer hold a position.
 pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let holders = stats::holders_of(&mut tx, id.0).await?;
     let pending = stats::before(&mut tx, holders, None).await?;
     for sql in [
@@ -505,10 +504,7 @@ pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppErro
     })
 }
 
-async fn next_seq(
-    tx: &mut Transaction<'static, Any>,
-    position: PositionId,
-) -> Result<i64, AppError> {
+async fn next_seq(tx: &mut WriteTx, position: PositionId) -> Result<i64, AppError> {
     let seq: Option<i64> =
         sqlx::query_scalar("select max(seq) from position_requirement where position_id = $1")
             .bind(position.0)
@@ -519,7 +515,7 @@ async fn next_seq(
 }
 
 async fn insert_requirement(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteTx,
     position: PositionId,
     r: &Requirement,
     seq: i64,
@@ -560,7 +556,7 @@ pub async fn add_requirement(
     let fields = input.parse(info.top)?;
     let existing = requirements(db, position).await?;
     let req = fields.to_requirement(&info.row, &existing)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![req.node.0])).await?;
     let seq = next_seq(&mut tx, position).await?;
@@ -610,7 +606,7 @@ pub async fn add_whole(
             ),
         ));
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(
         &mut tx,
@@ -650,7 +646,7 @@ pub async fn update_requirement(
         .map_err(|_| AppError::invalid("node", "Choose a competency or skill."))?;
     let info = node_info(db, node).await?;
     let f = input.parse(info.top)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done = sqlx::query(
@@ -678,7 +674,7 @@ pub async fn remove_requirement(
     position: PositionId,
     node: NodeId,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done =
@@ -817,7 +813,7 @@ pub async fn set_position(
     if let Some(p) = position {
         self::position(db, p).await?;
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let pending = stats::before(&mut tx, vec![person.0], None).await?;
     let done = sqlx::query("update person set position_id = $1, updated_at = $2 where id = $3")
         .bind(position.map(|p| p.0))
@@ -865,7 +861,7 @@ pub async fn assign_unit(
     } else {
         "select $2"
     };
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let people = stats::people_under(&mut tx, unit.0).await?;
     let pending = stats::before(&mut tx, people, None).await?;
     let done = sqlx::query(sqlx::AssertSqlSafe(format!(

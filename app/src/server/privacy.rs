@@ -136,7 +136,7 @@ const SECTIONS: &[(&str, &str)] = &[
 /// Everything Proficio holds about `id`, as one JSON document (admins only: the caller
 /// checks). The export itself is audited.
 pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let profile = sqlx::query::<Any>(
         "select p.id, p.email, p.name, p.job_title, p.role, p.unit_id, u.name as unit, p.manager_id, \
          m.name as manager, p.active, p.xp, p.leaderboard_opt_out, p.digest_sent_on, p.inbox_seen_at, \
@@ -211,7 +211,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
     }
     let pseudonym = erased_name(id);
     let placeholder = erased_email(id);
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let files: Vec<String> = sqlx::query_scalar(
         "select e.location from evidence e join rating r on r.id = e.rating_id \
          where r.subject_id = $1 and e.kind = 'file'",

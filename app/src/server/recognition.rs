@@ -474,7 +474,7 @@ pub async fn backfill(db: &Db) -> Result<(), AppError> {
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let mut last: Option<(i64, i64, u8)> = None;
     for (person, node, level, source, review, at, title) in rows {
         let level = u8::try_from(level).unwrap_or(0);

@@ -436,7 +436,7 @@ pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
     if due.is_empty() {
         return Ok(());
     }
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let moved = sqlx::query(
         "update change_counter set value = $1 where name = 'expiry_swept' and value = $2",
     )
@@ -510,7 +510,7 @@ pub async fn rebuild(db: &Db, history: bool) -> Result<(), AppError> {
 
 /// [`rebuild`] as of `now`.
 pub async fn rebuild_at(db: &Db, now: i64, history: bool) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     for sql in [
         "delete from unit_node_stat",
         "delete from unit_stat",

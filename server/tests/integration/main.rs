@@ -7,6 +7,7 @@ mod helpers;
 mod assess;
 mod auth;
 mod case;
+mod concurrency;
 mod develop;
 mod esco;
 mod evidence;
