@@ -154,7 +154,7 @@ pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, Ap
     doc.insert("exported_at".into(), json!(now_ms()));
     doc.insert("profile".into(), row_json(&profile));
     for (name, sql) in SECTIONS {
-        doc.insert((*name).into(), rows(&mut *tx, *sql, id.0).await?);
+        doc.insert((*name).into(), rows(&mut *tx, sql, id.0).await?);
     }
     audit::record(&mut *tx, me.id, "export", "person", id.0, None, None).await?;
     tx.commit().await.map_err(internal)?;

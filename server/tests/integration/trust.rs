@@ -714,3 +714,20 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_person_page_offers_export_and_erasure_to_admins_only() {
+    let app = TestApp::demo().await;
+    let liam = app.person_id(EMPLOYEE).await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app.get(&format!("/people/{liam}"), Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains(&format!("/people/{liam}/data.json")));
+    assert!(res.body.contains("Erase this person"));
+    assert!(res.body.contains("href=\"/admin/audit\""));
+    let grace = app.sign_in(MANAGER, PW).await;
+    let res = app.get(&format!("/people/{liam}"), Some(&grace)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!res.body.contains("data.json") && !res.body.contains("Erase this person"));
+    assert!(!res.body.contains("href=\"/admin/audit\""));
+}
