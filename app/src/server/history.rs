@@ -11,7 +11,7 @@
 
 use super::ctx::internal;
 use crate::api::AppError;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 
 /// Why history is being rewritten (the values the schema accepts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,23 +34,23 @@ impl Unlock {
     }
 }
 
-fn is_postgres(tx: &mut Transaction<'_, Any>) -> bool {
-    (**tx).backend_name() == "PostgreSQL"
+fn is_postgres(conn: &mut AnyConnection) -> bool {
+    conn.backend_name() == "PostgreSQL"
 }
 
-/// Lets the rest of `tx` delete and rewrite ratings, evidence and audit entries. Call
+/// Lets the rest of the transaction on `tx` delete and rewrite ratings, evidence and audit entries. Call
 /// [`relock`] before committing.
-pub async fn unlock(tx: &mut Transaction<'_, Any>, why: Unlock) -> Result<(), AppError> {
+pub async fn unlock(tx: &mut AnyConnection, why: Unlock) -> Result<(), AppError> {
     if is_postgres(tx) {
         sqlx::query("select set_config('proficio.history_unlock', $1, true)")
             .bind(why.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
     } else {
         sqlx::query("insert into history_unlock (reason) values ($1)")
             .bind(why.as_str())
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(internal)?;
     }
@@ -58,15 +58,12 @@ pub async fn unlock(tx: &mut Transaction<'_, Any>, why: Unlock) -> Result<(), Ap
 }
 
 /// Ends the unlock of [`unlock`] (before commit; on PostgreSQL the commit would end it too).
-pub async fn relock(tx: &mut Transaction<'_, Any>) -> Result<(), AppError> {
+pub async fn relock(tx: &mut AnyConnection) -> Result<(), AppError> {
     let sql = if is_postgres(tx) {
         "select set_config('proficio.history_unlock', '', true)"
     } else {
         "delete from history_unlock"
     };
-    sqlx::query(sql)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+    sqlx::query(sql).execute(&mut *tx).await.map_err(internal)?;
     Ok(())
 }
