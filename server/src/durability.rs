@@ -292,7 +292,7 @@ impl Server {
             .arg(fx.dir.join("uploads"))
             .env(
                 "RUST_LOG",
-                std::env::var("SERVER_LOG").unwrap_or("warn".into()),
+                std::env::var("SERVER_LOG").unwrap_or_else(|_| "warn".into()),
             )
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
