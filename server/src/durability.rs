@@ -356,9 +356,9 @@ async fn sign_in_all(
 ) -> Result<HashMap<String, String>, BoxError> {
     let mut cookies = HashMap::new();
     for email in emails {
-        if !cookies.contains_key(&email) {
-            let c = sign_in(http, &email).await?;
-            cookies.insert(email, c);
+        if let std::collections::hash_map::Entry::Vacant(slot) = cookies.entry(email) {
+            let c = sign_in(http, slot.key()).await?;
+            slot.insert(c);
         }
     }
     Ok(cookies)
