@@ -292,7 +292,7 @@ impl Server {
             .arg(fx.dir.join("uploads"))
             .env(
                 "RUST_LOG",
-                std::env::var("SERVER_LOG").unwrap_or("warn".into()),
+                std::env::var("SERVER_LOG").unwrap_or_else(|_| "warn".into()),
             )
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
@@ -356,9 +356,9 @@ async fn sign_in_all(
 ) -> Result<HashMap<String, String>, BoxError> {
     let mut cookies = HashMap::new();
     for email in emails {
-        if !cookies.contains_key(&email) {
-            let c = sign_in(http, &email).await?;
-            cookies.insert(email, c);
+        if let std::collections::hash_map::Entry::Vacant(slot) = cookies.entry(email) {
+            let c = sign_in(http, slot.key()).await?;
+            slot.insert(c);
         }
     }
     Ok(cookies)

@@ -80,7 +80,7 @@ pub struct Db {
     /// The requirement-drafting index over this database's frameworks, kept between
     /// requests and rebuilt when they change.
     pub draft_index: super::drafting::Cache,
-    /// This process's turn to write (SQLite only; see [`Db::begin_write`]).
+    /// Turns to write in this process (see [`Db::begin_write`]).
     write_turn: Arc<Semaphore>,
 }
 
@@ -89,13 +89,13 @@ pub struct Db {
 const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A write transaction from [`Db::begin_write`]: use it as the connection (`&mut *tx`) and
-/// end it with [`WriteTx::commit`]; dropping it rolls back. On SQLite it also holds this
-/// process's write turn until it ends.
+/// end it with [`WriteTx::commit`]; dropping it rolls back. It holds its write turn until
+/// it ends.
 #[derive(Debug)]
 pub struct WriteTx {
     // Declared first, so it is dropped (rolled back) before the turn is released.
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: Option<OwnedSemaphorePermit>,
+    _turn: OwnedSemaphorePermit,
 }
 
 impl WriteTx {
@@ -171,7 +171,10 @@ impl Db {
             pool,
             backend,
             draft_index: Default::default(),
-            write_turn: Arc::new(Semaphore::new(1)),
+            write_turn: Arc::new(Semaphore::new(match backend {
+                Backend::Sqlite => 1,
+                Backend::Postgres => (max / 2) as usize,
+            })),
         })
     }
 
@@ -209,35 +212,26 @@ impl Db {
     /// concurrency. `BEGIN IMMEDIATE` takes the write lock up front, so such transactions
     /// queue instead of failing.
     ///
-    /// SQLite has one writer at a time anyway, so the writers of this process first take
-    /// their turn here, before they take a pooled connection: a writer waiting inside
-    /// `BEGIN IMMEDIATE` would hold a connection the lock's holder may need for a read
-    /// beside its transaction, and with the pool full of waiters nobody would progress until
-    /// the busy timeout failed them. Other processes (the command line while the server
-    /// runs) still queue on the lock itself through `busy_timeout`.
-    ///
-    /// PostgreSQL's plain `BEGIN` already waits on row locks; nothing else is needed there.
+    /// Writers first take a turn in this process, before they take a pooled connection: a
+    /// writer waiting for a lock (SQLite's in `BEGIN IMMEDIATE`, a PostgreSQL row lock such
+    /// as the ratings change counter) holds its connection, and the lock's holder may need
+    /// another one for a read beside its transaction (approving checks the reporting line
+    /// that way). With the pool full of waiters nobody progresses until the timeouts fail
+    /// them all, which 32 concurrent approvals and ratings did on PostgreSQL. So SQLite,
+    /// which has one writer at a time anyway, gets one turn; PostgreSQL half its pool, the
+    /// other half staying free for reads. Other processes (the command line while the
+    /// server runs) still queue on SQLite's lock through `busy_timeout`.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => {
-                let turn = tokio::time::timeout(
-                    WRITE_TURN_TIMEOUT,
-                    self.write_turn.clone().acquire_owned(),
-                )
+        let turn =
+            tokio::time::timeout(WRITE_TURN_TIMEOUT, self.write_turn.clone().acquire_owned())
                 .await
                 .map_err(|_| sqlx::Error::PoolTimedOut)?
                 .map_err(|_| sqlx::Error::PoolClosed)?;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx {
-                    tx,
-                    _turn: Some(turn),
-                })
-            }
-            Backend::Postgres => Ok(WriteTx {
-                tx: self.pool.begin().await?,
-                _turn: None,
-            }),
-        }
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// True when the database holds no people yet.
