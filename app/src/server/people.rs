@@ -476,7 +476,9 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
     .map_err(unique_to_field)?;
     super::stats::added(&mut tx, vec![id]).await?;
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id).await?;
-    audit::record(&mut *tx, me.id, "create", "person", id, None, after).await?;
+    // The command line (`proficio admin create`) has no person behind it: no actor.
+    let actor = (me.id.0 != 0).then_some(me.id);
+    audit::record(&mut *tx, actor, "create", "person", id, None, after).await?;
     tx.commit().await.map_err(internal)?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))
