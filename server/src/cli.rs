@@ -413,5 +413,10 @@ mod tests {
         let c = Cli::try_parse_from(["proficio", "demo", "--force"]).unwrap();
         assert!(matches!(c.command, Some(Command::Demo { force: true, .. })));
         assert!(Cli::try_parse_from(["proficio", "serve", "--session-hours", "0"]).is_err());
+        // A plain start never loads the demo (its passwords are public); make run asks.
+        let c = Cli::try_parse_from(["proficio"]).unwrap();
+        assert!(!c.serve.demo);
+        let c = Cli::try_parse_from(["proficio", "serve", "--demo", "true"]).unwrap();
+        assert!(matches!(c.command, Some(Command::Serve(ref a)) if a.demo));
     }
 }

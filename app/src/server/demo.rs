@@ -368,7 +368,7 @@ pub const DOMAIN: &str = "northwind.example";
 /// goes too, because ids start again and old entries would name the wrong people.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(internal)?;
-    super::history::unlock(&mut *tx, super::history::Unlock::Wipe).await?;
+    super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
         "delete from audit_log",
         "delete from pending_import",
@@ -410,7 +410,7 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
             .await
             .map_err(internal)?;
     }
-    super::history::relock(&mut *tx).await?;
+    super::history::relock(&mut tx).await?;
     tx.commit().await.map_err(internal)
 }
 

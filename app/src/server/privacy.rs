@@ -220,7 +220,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
     .fetch_all(&mut *tx)
     .await
     .map_err(internal)?;
-    history::unlock(&mut *tx, Unlock::Erasure).await?;
+    history::unlock(&mut tx, Unlock::Erasure).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
         sqlx::query::<Any>(
@@ -286,7 +286,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
     }
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     audit::record(&mut *tx, me.id, "erase", "person", id.0, None, after).await?;
-    history::relock(&mut *tx).await?;
+    history::relock(&mut tx).await?;
     tx.commit().await.map_err(internal)?;
     for file in files {
         // The generated names never hold a path; refuse anything else all the same.

@@ -553,14 +553,14 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
     // which only a fixture under the history unlock may do.
     use app::server::history::{self, Unlock};
     let mut tx = app.db.pool.begin().await.unwrap();
-    history::unlock(&mut *tx, Unlock::Fixture).await.unwrap();
+    history::unlock(&mut tx, Unlock::Fixture).await.unwrap();
     sqlx::query("update rating set created_at = created_at - $1 where node_id = $2")
         .bind(20 * 86_400_000i64)
         .bind(code.parse::<i64>().unwrap())
         .execute(&mut *tx)
         .await
         .unwrap();
-    history::relock(&mut *tx).await.unwrap();
+    history::relock(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     let items = app.call("/api/inbox/get", &[], Some(&liam)).await.json();
     let expiry = items
