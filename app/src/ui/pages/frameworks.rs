@@ -502,7 +502,7 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
                 }.into_any(),
             }}
         </div>
-        <AddNodeForm fid=fid.clone() rev=rev.clone() parents selected add=actions.add/>
+        <AddNodeForm fid rev=rev.clone() parents selected add=actions.add/>
     }
     .into_any()
 }
@@ -584,25 +584,25 @@ fn tree_keys(
 /// the clone and publish actions.
 fn editor_header(f: FrameworkSummary, actions: Actions) -> impl IntoView {
     view! {
-    <PageHeader title=f.name.clone() subtitle=f.description.clone()>
-        {status_badge(f.status)}
-        <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
-        <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
-        <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
-        <a class="btn" href=format!("/frameworks/{}/case.json", f.id) download rel="external" title="A CASE 1.1 package of the framework as it is now">"Export CASE"</a>
-        <a class="btn" href=format!("/frameworks/{}/moodle.csv", f.id) download rel="external">"Export Moodle CSV"</a>
-        <ActionForm action=actions.clone>
-            <input type="hidden" name="framework" value=f.id.to_string()/>
-            <button type="submit" class="btn" title="A new draft with the same scale and nodes">"Clone"</button>
-        </ActionForm>
-        {(f.status == FrameworkStatus::Draft).then(|| view! {
-            <ActionForm action=actions.publish>
+        <PageHeader title=f.name.clone() subtitle=f.description.clone()>
+            {status_badge(f.status)}
+            <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
+            <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
+            <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
+            <a class="btn" href=format!("/frameworks/{}/case.json", f.id) download rel="external" title="A CASE 1.1 package of the framework as it is now">"Export CASE"</a>
+            <a class="btn" href=format!("/frameworks/{}/moodle.csv", f.id) download rel="external">"Export Moodle CSV"</a>
+            <ActionForm action=actions.clone>
                 <input type="hidden" name="framework" value=f.id.to_string()/>
-                <input type="hidden" name="revision" value=f.revision.to_string()/>
-                <button type="submit" class="btn btn-primary">"Publish"</button>
+                <button type="submit" class="btn" title="A new draft with the same scale and nodes">"Clone"</button>
             </ActionForm>
-        })}
-    </PageHeader>
+            {(f.status == FrameworkStatus::Draft).then(|| view! {
+                <ActionForm action=actions.publish>
+                    <input type="hidden" name="framework" value=f.id.to_string()/>
+                    <input type="hidden" name="revision" value=f.revision.to_string()/>
+                    <button type="submit" class="btn btn-primary">"Publish"</button>
+                </ActionForm>
+            })}
+        </PageHeader>
     }
 }
 
@@ -617,35 +617,35 @@ fn AddNodeForm(
 ) -> impl IntoView {
     let add_fb = feedback(add.value());
     view! {
-    <section class="card" aria-labelledby="add-node-h">
-        <h2 id="add-node-h">"Add a node"</h2>
-        <ActionForm action=add attr:class="form form-inline">
-            <input type="hidden" name="framework" value=fid/>
-            <input type="hidden" name="revision" value=rev/>
-            <div class="field">
-                <label for="add-parent">"Inside"</label>
-                <select id="add-parent" name="parent">
-                    <option value="">"Top level"</option>
-                    {parents.into_iter().map(|p| {
-                        let chosen = selected == Some(p.node.id);
-                        view! {
-                            <option value=p.node.id.to_string() selected=chosen>{format!("{}{}", "\u{2003}".repeat(p.node.depth as usize), p.node.title)}</option>
-                        }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="add-kind">"Kind"</label>
-                <select id="add-kind" name="kind">
-                    <option value="category">"Category"</option>
-                    <option value="competency" selected>"Competency"</option>
-                    <option value="skill">"Skill"</option>
-                </select>
-            </div>
-            <TextField name="title" label="Title of the new node" required=true feedback=add_fb/>
-            <button type="submit" class="btn btn-primary">"Add"</button>
-        </ActionForm>
-    </section>
+        <section class="card" aria-labelledby="add-node-h">
+            <h2 id="add-node-h">"Add a node"</h2>
+            <ActionForm action=add attr:class="form form-inline">
+                <input type="hidden" name="framework" value=fid/>
+                <input type="hidden" name="revision" value=rev/>
+                <div class="field">
+                    <label for="add-parent">"Inside"</label>
+                    <select id="add-parent" name="parent">
+                        <option value="">"Top level"</option>
+                        {parents.into_iter().map(|p| {
+                            let chosen = selected == Some(p.node.id);
+                            view! {
+                                <option value=p.node.id.to_string() selected=chosen>{format!("{}{}", "\u{2003}".repeat(p.node.depth as usize), p.node.title)}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="add-kind">"Kind"</label>
+                    <select id="add-kind" name="kind">
+                        <option value="category">"Category"</option>
+                        <option value="competency" selected>"Competency"</option>
+                        <option value="skill">"Skill"</option>
+                    </select>
+                </div>
+                <TextField name="title" label="Title of the new node" required=true feedback=add_fb/>
+                <button type="submit" class="btn btn-primary">"Add"</button>
+            </ActionForm>
+        </section>
     }
 }
 
