@@ -10,7 +10,7 @@ test('an admin reads and filters the audit log of a change they made', async ({ 
   const add = page.locator('section[aria-labelledby="add-unit-h"]');
   await add.getByLabel('Name', { exact: true }).fill(unit);
   await add.getByRole('button', { name: 'Add unit' }).click();
-  await expect(page.getByText(unit).first()).toBeVisible();
+  await expect(page.locator('ul.unit-tree .unit-name').getByText(unit, { exact: true })).toBeVisible();
 
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
