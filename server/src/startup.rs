@@ -17,6 +17,7 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -128,8 +129,24 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     .layer(axum::middleware::from_fn(move |req, next| {
         middleware::too_large(req, next, body_limit)
     }))
-    .layer(TraceLayer::new_for_http())
+    // Every request gets an id (kept from a proxy's `x-request-id`, else a new UUID), sent
+    // back in the response and carried by the span that every log line of the request is in.
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     .with_state(state)
+}
+
+/// The span of one request: its id (at most 64 characters of a proxy's), method and path
+/// (never the query string, which can hold search terms or a sign-in's `next`).
+fn request_span(req: &Request<Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let id = &id[..id.len().min(64)];
+    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
 }
 
 fn time_duration_hours(h: i64) -> tower_sessions::cookie::time::Duration {
