@@ -5,11 +5,12 @@
 use super::audit;
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
-use super::levels;
+use super::format_time;
+use super::frameworks;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, held};
+use super::ratings;
 use crate::api::AppError;
 use crate::domain::assess::{
     check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
@@ -51,7 +52,7 @@ pub async fn position_readiness(
     let title = positions::position(db, position).await?.title;
     let reqs = positions::requirements(db, position).await?;
     let nodes: Vec<NodeId> = reqs.iter().map(|r| r.node).collect();
-    let levels = positions::current(db, person, &nodes).await?;
+    let levels = ratings::current(db, person, &nodes).await?;
     let parts: Vec<(u8, u8, bool, u8)> = reqs
         .iter()
         .map(|r| {
@@ -85,7 +86,7 @@ pub async fn skills(
         position_title = Some(positions::position(db, p).await?.title);
         let reqs = positions::requirement_views(db, p, track).await?;
         let nodes: Vec<NodeId> = reqs.iter().map(|r| r.requirement.node).collect();
-        let (records, validity) = positions::ratings(db, person, &nodes).await?;
+        let (records, validity) = ratings::of(db, person, &nodes).await?;
         let now = now_ms();
         let current = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
         let mut by_node: HashMap<NodeId, Vec<RatingRecord>> = HashMap::new();
@@ -144,7 +145,7 @@ async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, Ap
     for p in [holds, aims].into_iter().flatten() {
         for r in positions::requirements(db, p).await? {
             if let std::collections::hash_map::Entry::Vacant(e) = tops.entry(r.node) {
-                e.insert(positions::node_info(db, r.node).await?.top);
+                e.insert(frameworks::node_info(db, r.node).await?.top);
             }
         }
     }
@@ -155,7 +156,7 @@ async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, Ap
 pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<u32, AppError> {
     let tops = assessable(db, me.id).await?;
     let nodes: Vec<NodeId> = tops.keys().copied().collect();
-    let (records, validity) = positions::ratings(db, me.id, &nodes).await?;
+    let (records, validity) = ratings::of(db, me.id, &nodes).await?;
     let now = now_ms();
     let own: HashMap<NodeId, u8> =
         current_levels(&records, |n| validity.get(&n).copied().flatten(), now)
@@ -211,7 +212,7 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
     for (rating, subject, subject_name, node, node_title, level, comment, at, manager) in rows {
         let subject = PersonId(subject);
         let node = NodeId(node);
-        let (records, validity) = positions::ratings(db, subject, &[node]).await?;
+        let (records, validity) = ratings::of(db, subject, &[node]).await?;
         let earlier: Vec<RatingRecord> = records.into_iter().filter(|r| r.id != rating).collect();
         let before = current_level(&earlier, validity.get(&node).copied().flatten(), now_ms());
         if let std::collections::hash_map::Entry::Vacant(e) = required_cache.entry(subject) {
@@ -318,7 +319,7 @@ pub async fn decide(
         }
         if decision == Decision::Approve {
             let level = u8::try_from(level).unwrap_or(0);
-            levels::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
+            ratings::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
         }
         let after = audit::row(&mut *tx, "rating", audit::RATING, "id", *id).await?;
         let action = decision.review().as_str();
@@ -341,7 +342,7 @@ pub async fn rate(
     if !manages(db, me.id, person).await? {
         return Err(AppError::Forbidden);
     }
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid("node", "Categories are not rated."));
     }
@@ -369,7 +370,7 @@ pub async fn rate(
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
-    levels::validated(&mut tx, person, node, level, id, now).await?;
+    ratings::validated(&mut tx, person, node, level, id, now).await?;
     let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
     audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
     tx.commit().await.map_err(internal)
@@ -386,7 +387,7 @@ pub async fn history(
         return Err(AppError::NotFound("That person".into()));
     }
     let person_name = person_name(db, person).await?;
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     type Row = (
         i64,
         i64,
@@ -409,7 +410,7 @@ pub async fn history(
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let (records, validity) = positions::ratings(db, person, &[node]).await?;
+    let (records, validity) = ratings::of(db, person, &[node]).await?;
     let now = now_ms();
     let current = current_level(&records, validity.get(&node).copied().flatten(), now);
     let (holds, _) = held(db, person).await?;

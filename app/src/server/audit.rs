@@ -3,7 +3,7 @@
 //! does; the table refuses updates and deletes (migration 0016).
 
 use super::ctx::internal;
-use super::frameworks::format_time;
+use super::format_time;
 use super::{now_ms, Db};
 use crate::api::AppError;
 use crate::domain::audit::{csv_cell, AuditEntry, AuditFilter, AuditPage};

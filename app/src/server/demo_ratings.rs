@@ -171,7 +171,7 @@ async fn insert(tx: &mut WriteTx, r: Rating<'_>) -> Result<i64, AppError> {
     .map_err(internal)?;
     if r.source == "manager" || review == Some("approved") {
         let level = u8::try_from(r.level).unwrap_or(0);
-        super::levels::upsert(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
+        super::ratings::upsert(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
     }
     Ok(id)
 }

@@ -4,7 +4,7 @@
 
 use super::ctx::internal;
 use super::db::{Db, WriteTx};
-use super::now_ms;
+use super::{format_time, now_ms};
 use crate::api::AppError;
 use crate::domain::editor::ScaleEditor;
 use crate::domain::framework::{
@@ -469,6 +469,51 @@ pub async fn delete_node(
     Ok(())
 }
 
+/// A node with its parent, kind, title, code, framework, scale top and threshold.
+type NodeInfoRow = (i64, Option<i64>, String, String, String, i64, i64, i64);
+
+/// A node with its scale: what rating it or requiring it needs to know.
+pub(crate) struct NodeInfo {
+    pub(crate) row: NodeRow,
+    pub(crate) framework: FrameworkId,
+    pub(crate) top: u8,
+    pub(crate) threshold: u8,
+}
+
+/// A node and its scale's top level and threshold; a clear field error when it is gone.
+pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
+    let row: Option<NodeInfoRow> = sqlx::query_as(
+        "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
+           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)), \
+           s.threshold \
+         from framework_node n join framework f on f.id = n.framework_id \
+         join scale s on s.id = coalesce(n.scale_id, f.scale_id) where n.id = $1",
+    )
+    .bind(node.0)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let r = row.ok_or_else(|| {
+        AppError::invalid(
+            "node",
+            "That competency or skill no longer exists; reload the page and choose again.",
+        )
+    })?;
+    Ok(NodeInfo {
+        row: NodeRow {
+            id: NodeId(r.0),
+            parent: r.1.map(NodeId),
+            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
+            depth: 0,
+            title: r.3,
+            short_code: r.4,
+        },
+        framework: FrameworkId(r.5),
+        top: u8::try_from(r.6).unwrap_or(1),
+        threshold: u8::try_from(r.7).unwrap_or(1),
+    })
+}
+
 /// Everything editable on one node of `framework`.
 pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
     type Row = (
@@ -617,7 +662,7 @@ pub async fn save_node(
             "This node was deleted by someone else. Reload the framework.".into(),
         ));
     }
-    super::levels::refresh_expiry(&mut tx, node, f.validity_months).await?;
+    super::ratings::refresh_expiry(&mut tx, node, f.validity_months).await?;
     sqlx::query("delete from node_level_description where node_id = $1")
         .bind(node.0)
         .execute(&mut *tx)
@@ -635,22 +680,6 @@ pub async fn save_node(
     }
     tx.commit().await.map_err(internal)?;
     Ok(())
-}
-
-/// A time stored as epoch milliseconds, as text ("2026-11-23 13:20 UTC"). Formatted on the
-/// server so server rendering and hydration agree.
-pub fn format_time(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => "unknown time".into(),
-    }
 }
 
 /// The framework as it is now, in the frozen form versions use.

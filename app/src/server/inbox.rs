@@ -52,7 +52,7 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     .map_err(internal)?;
     if !nodes.is_empty() {
         let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
-        let (records, validity) = positions::ratings(db, me, &nodes).await?;
+        let (records, validity) = super::ratings::of(db, me, &nodes).await?;
         let now = now_ms();
         let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
         let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -2,6 +2,7 @@
 
 use super::ctx::internal;
 use super::db::Db;
+use super::frameworks;
 use super::now_ms;
 use super::positions::{self, id_list};
 use crate::api::AppError;
@@ -251,7 +252,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
 /// Sets the level an activity awards on a rateable node (replacing the level it had there).
 pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<(), AppError> {
     get(db, id).await?;
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid(
             "node",

@@ -4,7 +4,8 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
+use super::format_time;
+use super::frameworks;
 use super::now_ms;
 use super::people::manages;
 use super::positions::{self, held};
@@ -188,7 +189,7 @@ pub async fn answer(
     comment: &str,
 ) -> Result<(), AppError> {
     let (subject, node) = open_request(db, me.id, id).await?;
-    let top = positions::node_info(db, NodeId(node)).await?.top;
+    let top = frameworks::node_info(db, NodeId(node)).await?.top;
     let level: u8 = level
         .trim()
         .parse()

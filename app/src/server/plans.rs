@@ -10,10 +10,12 @@
 use super::audit;
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
+use super::format_time;
+use super::frameworks;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, id_list};
+use super::ratings;
 use crate::api::AppError;
 use crate::domain::assess::{check_comment, Scope};
 use crate::domain::develop::{
@@ -26,7 +28,7 @@ use crate::domain::positions::level_text;
 use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::AnyConnection;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The columns of a plan action an audit entry shows.
 const PLAN_ACTION: &str =
@@ -74,33 +76,6 @@ async fn touch(
         .map_err(internal)?;
     }
     Ok(())
-}
-
-/// Effective current levels (0 when expired) of a person on `nodes`.
-async fn levels_now(
-    conn: &mut AnyConnection,
-    person: PersonId,
-    nodes: &[NodeId],
-    now: i64,
-) -> Result<HashMap<NodeId, u8>, AppError> {
-    if nodes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select node_id, level, expires_at from current_level where person_id = $1 and node_id in ({})",
-        id_list(nodes.iter().map(|n| n.0))
-    )))
-    .bind(person.0)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|(n, l, e)| {
-            let l = if e.is_some_and(|e| e <= now) { 0 } else { l };
-            (NodeId(n), u8::try_from(l).unwrap_or(0))
-        })
-        .collect())
 }
 
 /// The activities in a person's plan that are still live (planned or under way).
@@ -156,7 +131,7 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
     let texts = positions::level_texts(db, &nodes, track).await?;
     let paths = positions::ancestor_paths(db, &nodes).await?;
     let mut conn = db.pool.acquire().await.map_err(internal)?;
-    let current = levels_now(&mut conn, person, &nodes, now).await?;
+    let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
     drop(conn);
     let actions = actions(db, person).await?;
     let busy: HashSet<NodeId> = actions
@@ -385,7 +360,7 @@ async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeI
 
 /// Checks a target level for a node: the node must be rateable and the level on its scale.
 async fn check_target(db: &Db, node: NodeId, target: &str) -> Result<u8, AppError> {
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid(
             "node",
@@ -429,7 +404,7 @@ async fn insert_goal(
     if open.is_some() {
         return Ok(None);
     }
-    let start = levels_now(conn, person, &[node], now)
+    let start = ratings::levels_now(conn, person, &[node], now)
         .await?
         .get(&node)
         .copied()
@@ -1028,7 +1003,7 @@ pub(crate) async fn complete(
         .map(|(n, l)| (NodeId(n), u8::try_from(l).unwrap_or(0)))
         .collect();
     let nodes: Vec<NodeId> = provides.iter().map(|p| p.0).collect();
-    let current = levels_now(conn, person, &nodes, now).await?;
+    let current = ratings::levels_now(conn, person, &nodes, now).await?;
     let (award, _) = completion_awards(&provides, &current);
     for (node, level) in &award {
         let rating: i64 = sqlx::query_scalar(
@@ -1060,7 +1035,7 @@ pub(crate) async fn complete(
             .await
             .map_err(internal)?;
         }
-        super::levels::validated(conn, person, *node, *level, rating, now).await?;
+        ratings::validated(conn, person, *node, *level, rating, now).await?;
     }
     super::recognition::activity_completed(conn, person, &title, now).await?;
     Ok(u32::try_from(award.len()).unwrap_or(u32::MAX))
@@ -1366,7 +1341,7 @@ pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, App
     .map_err(internal)?;
     let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.0)).collect();
     let mut conn = db.pool.acquire().await.map_err(internal)?;
-    let current = levels_now(&mut conn, person, &nodes, now).await?;
+    let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
     Ok(goals
         .iter()
         .filter_map(|(node, target, start, due, title)| {

@@ -4,20 +4,20 @@
 
 use super::ctx::internal;
 use super::db::{Db, WriteTx};
+use super::frameworks::node_info;
 use super::now_ms;
 use super::stats;
 use crate::api::AppError;
-use crate::domain::framework::{NodeRow, Track};
+use crate::domain::framework::Track;
 use crate::domain::positions::{
     compare, layout, sort_for_overview, whole_competency, CareerMap, ComparisonPage, Holder,
     LevelText, LinkKind, LinkView, PathLink, PathLinkId, PathLinkInput, PathNode, Picker,
     PickerRow, Position, PositionId, PositionInput, PositionOverview, PositionPage,
     PositionSummary, Requirement, RequirementInput, RequirementView, MAX_NOTES, PICKER_LIMIT,
 };
-use crate::domain::rating::{current_levels, RatingRecord, Review, Source};
 use crate::domain::tree::NodeKind;
 use crate::domain::{CurrentUser, Email, FrameworkId, NodeId, PersonId, UnitId};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 type PositionRow = (i64, String, String, String, Option<i64>, Option<i64>);
 /// A position row with its unit's name, requirement count and holder count.
@@ -32,8 +32,6 @@ type SummaryRow = (
     i64,
     i64,
 );
-/// A node with its parent, kind, title, code, framework, scale top and threshold.
-type NodeInfoRow = (i64, Option<i64>, String, String, String, i64, i64, i64);
 /// A scale's levels (number, name, description) and its threshold.
 type ScaleLevels = (Vec<(i64, String, String)>, u8);
 
@@ -460,47 +458,6 @@ pub async fn overview(db: &Db, id: PositionId) -> Result<PositionOverview, AppEr
         moves_out,
         moves_in,
         holders: u32::try_from(holders).unwrap_or(0),
-    })
-}
-
-/// A node with what adding it as a requirement needs to know.
-pub(crate) struct NodeInfo {
-    pub(crate) row: NodeRow,
-    pub(crate) framework: FrameworkId,
-    pub(crate) top: u8,
-    pub(crate) threshold: u8,
-}
-
-pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
-    let row: Option<NodeInfoRow> = sqlx::query_as(
-        "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
-           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)), \
-           s.threshold \
-         from framework_node n join framework f on f.id = n.framework_id \
-         join scale s on s.id = coalesce(n.scale_id, f.scale_id) where n.id = $1",
-    )
-    .bind(node.0)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
-    let r = row.ok_or_else(|| {
-        AppError::invalid(
-            "node",
-            "That competency or skill no longer exists; reload the page and choose again.",
-        )
-    })?;
-    Ok(NodeInfo {
-        row: NodeRow {
-            id: NodeId(r.0),
-            parent: r.1.map(NodeId),
-            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
-            depth: 0,
-            title: r.3,
-            short_code: r.4,
-        },
-        framework: FrameworkId(r.5),
-        top: u8::try_from(r.6).unwrap_or(1),
-        threshold: u8::try_from(r.7).unwrap_or(1),
     })
 }
 
@@ -1024,68 +981,6 @@ pub async fn career_map(db: &Db, me: &CurrentUser) -> Result<CareerMap, AppError
     })
 }
 
-/// A person's ratings on `nodes`, as the rating rules take them.
-pub(crate) async fn ratings(
-    db: &Db,
-    person: PersonId,
-    nodes: &[NodeId],
-) -> Result<(Vec<RatingRecord>, HashMap<NodeId, Option<u32>>), AppError> {
-    let ids = id_list(nodes.iter().map(|n| n.0));
-    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, node_id, level, source, review, created_at from rating \
-         where subject_id = $1 and node_id in ({ids})"
-        )))
-        .bind(person.0)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
-    let records = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(RatingRecord {
-                id: r.0,
-                node: NodeId(r.1),
-                level: u8::try_from(r.2).ok()?,
-                source: Source::parse(&r.3)?,
-                review: r.4.as_deref().and_then(Review::parse),
-                at_ms: r.5,
-            })
-        })
-        .collect();
-    let validity: Vec<(i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select id, validity_months from framework_node where id in ({ids})"
-    )))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let validity = validity
-        .into_iter()
-        .map(|r| (NodeId(r.0), r.1.and_then(|m| u32::try_from(m).ok())))
-        .collect();
-    Ok((records, validity))
-}
-
-/// A person's current levels on `nodes` (`None`: never validated).
-pub async fn current(
-    db: &Db,
-    person: PersonId,
-    nodes: &[NodeId],
-) -> Result<HashMap<NodeId, Option<u8>>, AppError> {
-    let (records, validity) = ratings(db, person, nodes).await?;
-    let now = now_ms();
-    let levels: BTreeMap<NodeId, _> =
-        current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
-    Ok(nodes
-        .iter()
-        .map(|n| {
-            let c = levels.get(n);
-            // A node never validated is "not rated"; an expired level counts as 0.
-            (*n, c.and_then(|c| c.validated.map(|_| c.level)))
-        })
-        .collect())
-}
-
 /// "What does `person` need for `target`", for a caller who may see the person.
 pub async fn comparison(
     db: &Db,
@@ -1112,7 +1007,7 @@ pub async fn comparison(
         None => (None, None),
     };
     let nodes: Vec<NodeId> = target_reqs.iter().map(|r| r.node).collect();
-    let levels = current(db, person, &nodes).await?;
+    let levels = super::ratings::current(db, person, &nodes).await?;
     let comparison = compare(&target_reqs, current_reqs.as_deref(), &levels);
     let texts = level_texts(db, &nodes, target_position.track).await?;
     let direct_move = match holds {

@@ -3,7 +3,7 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
+use super::format_time;
 use super::now_ms;
 use super::people::can_see;
 use super::positions;
@@ -481,7 +481,7 @@ pub async fn backfill(db: &Db) -> Result<(), AppError> {
         if source == "self" {
             award_badge(&mut tx, PersonId(person), Badge::FirstSelfAssessment, at).await?;
         }
-        if !super::levels::counts(0, node, i64::from(level), &source, review.as_deref(), at) {
+        if !super::ratings::counts(0, node, i64::from(level), &source, review.as_deref(), at) {
             continue;
         }
         let before = match last {

@@ -3,10 +3,10 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::levels::effective;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::id_list;
+use super::ratings::effective;
 use crate::api::AppError;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
 use crate::domain::rating::readiness_percent;

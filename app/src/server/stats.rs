@@ -8,9 +8,9 @@
 
 use super::ctx::internal;
 use super::db::Db;
-use super::levels::{bump, effective};
 use super::now_ms;
 use super::positions::id_list;
+use super::ratings::{bump, effective};
 use crate::api::AppError;
 use sqlx::AnyConnection;
 use std::collections::{BTreeMap, HashMap};
@@ -541,7 +541,7 @@ async fn trend_history(
     facts: &mut Facts,
     now: i64,
 ) -> Result<(), AppError> {
-    let rows: Vec<super::levels::RatingRow> = sqlx::query_as(
+    let rows: Vec<super::ratings::RatingRow> = sqlx::query_as(
         "select id, subject_id, node_id, level, source, review, created_at from rating \
          where source in ('manager', 'course', 'import') or (source = 'self' and review = 'approved') \
          order by created_at, id",
@@ -566,10 +566,10 @@ async fn trend_history(
         while next < rows.len() && rows[next].6 < end {
             let (id, person, node, level, source, review, at) = &rows[next];
             next += 1;
-            if !super::levels::counts(*id, *node, *level, source, review.as_deref(), *at) {
+            if !super::ratings::counts(*id, *node, *level, source, review.as_deref(), *at) {
                 continue;
             }
-            let expires = super::levels::expiry(validity.get(node).copied().flatten(), *at);
+            let expires = super::ratings::expiry(validity.get(node).copied().flatten(), *at);
             state.insert((*person, *node), (*level, expires));
         }
         if next == 0 {

@@ -1,15 +1,20 @@
-//! The `current_level` aggregate: one row per person and node with the level that counts
-//! (the rules of [`crate::domain::rating::current_level`]), kept current in the same
-//! transaction as each rating that validates, so multi-person views never replay ratings.
-//! A counter bumped with every change lets open pages notice within a second.
+//! Ratings and the levels they give. The `current_level` aggregate: one row per person and
+//! node with the level that counts (the rules of [`crate::domain::rating::current_level`]),
+//! kept current in the same transaction as each rating that validates, so multi-person views
+//! never replay ratings. A counter bumped with every change lets open pages notice within a
+//! second. The shared readers live here too: a person's ratings as the rules take them
+//! ([`of`]), their current levels replayed from the ratings ([`current`]) or read from the
+//! aggregate ([`levels_now`]).
 
 use super::ctx::internal;
 use super::db::Db;
+use super::now_ms;
+use super::positions::id_list;
 use crate::api::AppError;
-use crate::domain::rating::{add_months, RatingRecord, Review, Source};
+use crate::domain::rating::{add_months, current_levels, RatingRecord, Review, Source};
 use crate::domain::{NodeId, PersonId};
 use sqlx::{Any, AnyConnection};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Records a validated rating (given at `at_ms`) in the aggregate and the org-report
 /// counters: it becomes the current level unless a later validated rating is already there.
@@ -243,6 +248,96 @@ pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
         );
     }
     Ok(())
+}
+
+/// A person's ratings on `nodes`, as the rating rules take them.
+pub(crate) async fn of(
+    db: &Db,
+    person: PersonId,
+    nodes: &[NodeId],
+) -> Result<(Vec<RatingRecord>, HashMap<NodeId, Option<u32>>), AppError> {
+    let ids = id_list(nodes.iter().map(|n| n.0));
+    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select id, node_id, level, source, review, created_at from rating \
+         where subject_id = $1 and node_id in ({ids})"
+        )))
+        .bind(person.0)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(internal)?;
+    let records = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(RatingRecord {
+                id: r.0,
+                node: NodeId(r.1),
+                level: u8::try_from(r.2).ok()?,
+                source: Source::parse(&r.3)?,
+                review: r.4.as_deref().and_then(Review::parse),
+                at_ms: r.5,
+            })
+        })
+        .collect();
+    let validity: Vec<(i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select id, validity_months from framework_node where id in ({ids})"
+    )))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    let validity = validity
+        .into_iter()
+        .map(|r| (NodeId(r.0), r.1.and_then(|m| u32::try_from(m).ok())))
+        .collect();
+    Ok((records, validity))
+}
+
+/// A person's current levels on `nodes` (`None`: never validated).
+pub async fn current(
+    db: &Db,
+    person: PersonId,
+    nodes: &[NodeId],
+) -> Result<HashMap<NodeId, Option<u8>>, AppError> {
+    let (records, validity) = of(db, person, nodes).await?;
+    let now = now_ms();
+    let levels: BTreeMap<NodeId, _> =
+        current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
+    Ok(nodes
+        .iter()
+        .map(|n| {
+            let c = levels.get(n);
+            // A node never validated is "not rated"; an expired level counts as 0.
+            (*n, c.and_then(|c| c.validated.map(|_| c.level)))
+        })
+        .collect())
+}
+
+/// Effective current levels (0 when expired) of a person on `nodes`, read from the
+/// aggregate on `conn` (so a transaction sees its own changes).
+pub(crate) async fn levels_now(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    nodes: &[NodeId],
+    now: i64,
+) -> Result<HashMap<NodeId, u8>, AppError> {
+    if nodes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select node_id, level, expires_at from current_level where person_id = $1 and node_id in ({})",
+        id_list(nodes.iter().map(|n| n.0))
+    )))
+    .bind(person.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, l, e)| {
+            let l = if e.is_some_and(|e| e <= now) { 0 } else { l };
+            (NodeId(n), u8::try_from(l).unwrap_or(0))
+        })
+        .collect())
 }
 
 /// The level that counts now for a row of the aggregate.
