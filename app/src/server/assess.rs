@@ -10,7 +10,7 @@ use super::frameworks;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, held};
-use super::ratings;
+use super::ratings::{self, NewRating, ReviewState};
 use crate::api::AppError;
 use crate::domain::assess::{
     check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
@@ -172,18 +172,20 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
     }
     let mut tx = db.begin_write().await.map_err(internal)?;
     for (node, level) in &changes {
-        sqlx::query(
-            "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review) \
-             values ($1, $2, $3, 'self', $1, $4, $5, 'pending')",
+        ratings::record(
+            &mut tx,
+            NewRating {
+                subject: me.id,
+                node: *node,
+                level: *level,
+                source: Source::SelfRating,
+                given_by: Some(me.id),
+                comment: &comment,
+                at_ms: now,
+                review: Some(ReviewState::PENDING),
+            },
         )
-        .bind(me.id.0)
-        .bind(node.0)
-        .bind(i64::from(*level))
-        .bind(&comment)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     super::recognition::award_badge(&mut tx, me.id, Badge::FirstSelfAssessment, now).await?;
     tx.commit().await.map_err(internal)?;
@@ -282,14 +284,13 @@ pub async fn decide(
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(internal)?;
     for id in ratings {
-        let row: Option<(i64, String, Option<String>, i64, i64, i64)> = sqlx::query_as(
-            "select subject_id, source, review, node_id, level, created_at from rating where id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let Some((subject, source, review, node, level, at)) = row else {
+        let row: Option<(i64, String, Option<String>)> =
+            sqlx::query_as("select subject_id, source, review from rating where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal)?;
+        let Some((subject, source, review)) = row else {
             return Err(AppError::NotFound("That rating".into()));
         };
         if !manages(db, me.id, PersonId(subject)).await? {
@@ -300,26 +301,10 @@ pub async fn decide(
                 "That rating has already been decided; reload the queue.".into(),
             ));
         }
-        let done = sqlx::query(
-            "update rating set review = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4 \
-             where id = $5 and review = 'pending'",
-        )
-        .bind(decision.review().as_str())
-        .bind(me.id.0)
-        .bind(now)
-        .bind(&comment)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        if done.rows_affected() != 1 {
+        if !ratings::decide(&mut tx, *id, decision.review(), me.id, now, &comment).await? {
             return Err(AppError::Conflict(
                 "That rating has already been decided; reload the queue.".into(),
             ));
-        }
-        if decision == Decision::Approve {
-            let level = u8::try_from(level).unwrap_or(0);
-            ratings::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
         }
         let after = audit::row(&mut *tx, "rating", audit::RATING, "id", *id).await?;
         let action = decision.review().as_str();
@@ -357,20 +342,20 @@ pub async fn rate(
     let comment = check_comment("comment", comment)?;
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(internal)?;
-    let id: i64 = sqlx::query_scalar(
-        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-         values ($1, $2, $3, 'manager', $4, $5, $6) returning id",
+    let id = ratings::record(
+        &mut tx,
+        NewRating {
+            subject: person,
+            node,
+            level,
+            source: Source::Manager,
+            given_by: Some(me.id),
+            comment: &comment,
+            at_ms: now,
+            review: None,
+        },
     )
-    .bind(person.0)
-    .bind(node.0)
-    .bind(i64::from(level))
-    .bind(me.id.0)
-    .bind(&comment)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    ratings::validated(&mut tx, person, node, level, id, now).await?;
+    .await?;
     let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
     audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
     tx.commit().await.map_err(internal)

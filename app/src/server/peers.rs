@@ -9,9 +9,11 @@ use super::frameworks;
 use super::now_ms;
 use super::people::manages;
 use super::positions::{self, held};
+use super::ratings::{self, NewRating};
 use crate::api::AppError;
 use crate::domain::assess::{check_comment, email_list, PeerRequestView, MAX_PEERS};
 use crate::domain::framework::Track;
+use crate::domain::rating::Source;
 use crate::domain::{CurrentUser, Email, NodeId, PersonId};
 use std::collections::HashSet;
 
@@ -198,19 +200,20 @@ pub async fn answer(
         .ok_or_else(|| AppError::invalid("level", format!("Choose a level from 0 to {top}.")))?;
     let comment = check_comment("comment", comment)?;
     let mut tx = db.begin_write().await.map_err(internal)?;
-    let rating: i64 = sqlx::query_scalar(
-        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-         values ($1, $2, $3, 'peer', $4, $5, $6) returning id",
+    let rating = ratings::record(
+        &mut tx,
+        NewRating {
+            subject: PersonId(subject),
+            node: NodeId(node),
+            level,
+            source: Source::Peer,
+            given_by: Some(me.id),
+            comment: &comment,
+            at_ms: now_ms(),
+            review: None,
+        },
     )
-    .bind(subject)
-    .bind(node)
-    .bind(i64::from(level))
-    .bind(me.id.0)
-    .bind(&comment)
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let done = sqlx::query(
         "update peer_request set rating_id = $1 where id = $2 and rating_id is null and declined = 0",
     )

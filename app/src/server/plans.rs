@@ -15,7 +15,7 @@ use super::frameworks;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, id_list};
-use super::ratings;
+use super::ratings::{self, NewRating};
 use crate::api::AppError;
 use crate::domain::assess::{check_comment, Scope};
 use crate::domain::develop::{
@@ -25,6 +25,7 @@ use crate::domain::develop::{
     PlanPage, PlanState, DUE_SOON_DAYS,
 };
 use crate::domain::positions::level_text;
+use crate::domain::rating::Source;
 use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::AnyConnection;
@@ -1006,19 +1007,20 @@ pub(crate) async fn complete(
     let current = ratings::levels_now(conn, person, &nodes, now).await?;
     let (award, _) = completion_awards(&provides, &current);
     for (node, level) in &award {
-        let rating: i64 = sqlx::query_scalar(
-            "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-             values ($1, $2, $3, 'course', $4, $5, $6) returning id",
+        let rating = ratings::record(
+            conn,
+            NewRating {
+                subject: person,
+                node: *node,
+                level: *level,
+                source: Source::Course,
+                given_by: by,
+                comment: &format!("Completed: {title}"),
+                at_ms: now,
+                review: None,
+            },
         )
-        .bind(person.0)
-        .bind(node.0)
-        .bind(i64::from(*level))
-        .bind(by.map(|b| b.0))
-        .bind(format!("Completed: {title}"))
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
         if !evidence.is_empty() {
             sqlx::query(
                 "insert into evidence (rating_id, kind, name, location, added_by, created_at, verified_by, verified_at) \
@@ -1035,7 +1037,6 @@ pub(crate) async fn complete(
             .await
             .map_err(internal)?;
         }
-        ratings::validated(conn, person, *node, *level, rating, now).await?;
     }
     super::recognition::activity_completed(conn, person, &title, now).await?;
     Ok(u32::try_from(award.len()).unwrap_or(u32::MAX))

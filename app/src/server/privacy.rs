@@ -236,12 +236,12 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
     .await
     .map_err(internal)?;
     pending.after(&mut tx).await?;
-    let by_id: [&str; 8] = [
+    super::ratings::erase_comments(&mut tx, id).await?;
+    let by_id: [&str; 7] = [
         "delete from session where person_id = $1",
         "delete from pending_import where person_id = $1",
         "delete from plan_comment where person_id = $1",
         "update plan_comment set body = '' where author_id = $1",
-        "update rating set comment = '', review_comment = '' where subject_id = $1",
         "update evidence set name = 'erased', location = '', content_type = '' \
          where rating_id in (select id from rating where subject_id = $1) or added_by = $1",
         "update plan_goal set note = '' where person_id = $1",

@@ -1,10 +1,31 @@
-//! Ratings and the levels they give. The `current_level` aggregate: one row per person and
-//! node with the level that counts (the rules of [`crate::domain::rating::current_level`]),
-//! kept current in the same transaction as each rating that validates, so multi-person views
-//! never replay ratings. A counter bumped with every change lets open pages notice within a
-//! second. The shared readers live here too: a person's ratings as the rules take them
-//! ([`of`]), their current levels replayed from the ratings ([`current`]) or read from the
-//! aggregate ([`levels_now`]).
+//! Ratings and the levels they give: the one owner of the `rating` table, the
+//! `current_level` aggregate and the `ratings` change counter.
+//!
+//! Every rating is written here, by [`record`] (one rating, in the caller's transaction),
+//! [`decide`] (a manager's decision on a pending self-rating) or [`Batch`] (many ratings at
+//! once, for the demo history). Each keeps what follows from a rating right in the same
+//! transaction: the current level (one row per person and node with the level that counts,
+//! by the rules of [`crate::domain::rating::current_level`], so multi-person views never
+//! replay ratings), the org-report counters ([`super::stats`], taken before and added
+//! after), points and badges ([`super::recognition`]) and the counter open pages poll.
+//! Callers only say what was rated; nothing else remembers these steps.
+//!
+//! The shared readers live here too: a person's ratings as the rules take them ([`of`]),
+//! their current levels replayed from the ratings ([`current`]) or read from the aggregate
+//! ([`levels_now`]).
+//!
+//! Exceptions, the only other code that writes these tables:
+//! - the migrations (`migrations/*/`), which create them and their triggers;
+//! - `demo.rs`, whose wipe of the demo organisation deletes every table, under the history
+//!   unlock;
+//! - `stats.rs`, which owns the org-report counter tables (it is called from here for
+//!   ratings, and by the people, position and privacy code for the changes they make) and
+//!   bumps the `ratings` change counter through [`bump`];
+//! - `server/src/bench_org.rs`, the `proficio bench` generator, which fills an empty
+//!   database with millions of synthetic ratings and their current levels in multi-row
+//!   statements and then rebuilds the counters.
+//!
+//! Erasing a person (privacy law) rewrites their rating comments through [`erase_comments`].
 
 use super::ctx::internal;
 use super::db::Db;
@@ -16,10 +37,198 @@ use crate::domain::{NodeId, PersonId};
 use sqlx::{Any, AnyConnection};
 use std::collections::{BTreeMap, HashMap};
 
-/// Records a validated rating (given at `at_ms`) in the aggregate and the org-report
-/// counters: it becomes the current level unless a later validated rating is already there.
-/// Call inside the transaction that writes or approves the rating.
-pub(crate) async fn validated(
+/// A self-rating's review: its state and, once decided, who decided, when and why.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReviewState<'a> {
+    pub(crate) state: Review,
+    pub(crate) by: Option<PersonId>,
+    pub(crate) at_ms: Option<i64>,
+    pub(crate) comment: &'a str,
+}
+
+impl ReviewState<'_> {
+    /// A self-rating waiting for its manager.
+    pub(crate) const PENDING: ReviewState<'static> = ReviewState {
+        state: Review::Pending,
+        by: None,
+        at_ms: None,
+        comment: "",
+    };
+}
+
+/// A rating to write.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewRating<'a> {
+    pub(crate) subject: PersonId,
+    pub(crate) node: NodeId,
+    pub(crate) level: u8,
+    pub(crate) source: Source,
+    pub(crate) given_by: Option<PersonId>,
+    pub(crate) comment: &'a str,
+    pub(crate) at_ms: i64,
+    /// For a self-rating ([`ReviewState::PENDING`] when just submitted); `None` otherwise.
+    pub(crate) review: Option<ReviewState<'a>>,
+}
+
+impl NewRating<'_> {
+    fn validates(&self) -> bool {
+        RatingRecord {
+            id: 0,
+            node: self.node,
+            level: self.level,
+            source: self.source,
+            review: self.review.map(|r| r.state),
+            at_ms: self.at_ms,
+        }
+        .is_validated()
+    }
+}
+
+/// Appends a rating; returns its id.
+async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppError> {
+    let review = r.review.map(|v| v.state.as_str());
+    sqlx::query_scalar(
+        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, \
+           review, reviewed_by, reviewed_at, review_comment) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
+    )
+    .bind(r.subject.0)
+    .bind(r.node.0)
+    .bind(i64::from(r.level))
+    .bind(r.source.as_str())
+    .bind(r.given_by.map(|p| p.0))
+    .bind(r.comment)
+    .bind(r.at_ms)
+    .bind(review)
+    .bind(r.review.and_then(|v| v.by).map(|p| p.0))
+    .bind(r.review.and_then(|v| v.at_ms))
+    .bind(r.review.map_or("", |v| v.comment))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)
+}
+
+/// Records a rating inside the caller's transaction and, when it validates (a manager
+/// rating, a course award, an import or an approved self-rating), everything that follows
+/// from it: the current level, the org-report counters, points and badges, and the counter
+/// open pages poll. Returns the rating's id.
+pub(crate) async fn record(conn: &mut AnyConnection, r: NewRating<'_>) -> Result<i64, AppError> {
+    let id = insert(conn, &r).await?;
+    if r.validates() {
+        validated(conn, r.subject, r.node, r.level, id, r.at_ms).await?;
+    }
+    Ok(id)
+}
+
+/// A manager's decision on the pending self-rating `id`, made by `by` at `at_ms` with
+/// `comment`; an approval makes it count like [`record`]'s validated ratings. Returns
+/// false, changing nothing, when the rating is not (or no longer) pending.
+pub(crate) async fn decide(
+    conn: &mut AnyConnection,
+    id: i64,
+    decision: Review,
+    by: PersonId,
+    at_ms: i64,
+    comment: &str,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "update rating set review = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4 \
+         where id = $5 and review = 'pending'",
+    )
+    .bind(decision.as_str())
+    .bind(by.0)
+    .bind(at_ms)
+    .bind(comment)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if decision == Review::Approved {
+        let (subject, node, level, at): (i64, i64, i64, i64) = sqlx::query_as(
+            "select subject_id, node_id, level, created_at from rating where id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(internal)?;
+        let level = u8::try_from(level).unwrap_or(0);
+        // A self-rating counts from when it was made, not from when it was approved.
+        validated(conn, PersonId(subject), NodeId(node), level, id, at).await?;
+    }
+    Ok(true)
+}
+
+/// Many ratings written in one transaction (the demo's history, loaded in bulk): each
+/// validated one moves the current level at once; the org-report counters of the people
+/// named at [`Batch::begin`] are taken once before and added once at [`Batch::finish`].
+/// Points and badges are left to [`super::recognition::backfill`], which derives them from
+/// the whole history.
+pub(crate) struct Batch {
+    people: Vec<i64>,
+    counters: super::stats::Pending,
+}
+
+impl Batch {
+    /// Starts a batch of ratings whose subjects are all among `people`.
+    pub(crate) async fn begin(
+        conn: &mut AnyConnection,
+        people: Vec<i64>,
+    ) -> Result<Batch, AppError> {
+        let counters = super::stats::before(conn, people.clone(), None).await?;
+        let mut people = people;
+        people.sort_unstable();
+        Ok(Batch { people, counters })
+    }
+
+    /// Appends a rating (its current level follows); returns its id.
+    pub(crate) async fn record(
+        &mut self,
+        conn: &mut AnyConnection,
+        r: NewRating<'_>,
+    ) -> Result<i64, AppError> {
+        if self.people.binary_search(&r.subject.0).is_err() {
+            // The counters would miss this person's change.
+            tracing::error!(
+                person = r.subject.0,
+                "a batch rating outside the batch's people"
+            );
+            return Err(AppError::Internal);
+        }
+        let id = insert(conn, &r).await?;
+        if r.validates() {
+            upsert(conn, r.subject, r.node, r.level, id, r.at_ms).await?;
+        }
+        Ok(id)
+    }
+
+    /// Adds the batch's change to the org-report counters and tells open pages.
+    pub(crate) async fn finish(self, conn: &mut AnyConnection) -> Result<(), AppError> {
+        self.counters.after(conn).await?;
+        bump(conn).await
+    }
+}
+
+/// Blanks the free text of every rating about `subject` (their comments and their
+/// reviewers'), for erasure on request. Needs the history unlock
+/// ([`super::history::unlock`]) in the same transaction.
+pub(crate) async fn erase_comments(
+    conn: &mut AnyConnection,
+    subject: PersonId,
+) -> Result<(), AppError> {
+    sqlx::query("update rating set comment = '', review_comment = '' where subject_id = $1")
+        .bind(subject.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// A validated rating (given at `at_ms`) in the aggregate and the org-report counters: it
+/// becomes the current level unless a later validated rating is already there.
+async fn validated(
     conn: &mut AnyConnection,
     person: PersonId,
     node: NodeId,
@@ -45,9 +254,9 @@ pub(crate) async fn validated(
     bump(conn).await
 }
 
-/// [`validated`] without the org-report counters, for bulk loads that rebuild them after.
-/// Returns whether the rating became the current level (a later one may already be there).
-pub(crate) async fn upsert(
+/// Makes a validated rating the current level unless a later one is already there, without
+/// the org-report counters. Returns whether it became the current level.
+async fn upsert(
     conn: &mut AnyConnection,
     person: PersonId,
     node: NodeId,
