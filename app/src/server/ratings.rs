@@ -14,7 +14,8 @@
 //! their current levels replayed from the ratings ([`current`]) or read from the aggregate
 //! ([`levels_now`]).
 //!
-//! Exceptions, the only other code that writes these tables:
+//! Exceptions, the only other code that writes these tables (the guard test at the end of
+//! this file fails on any new one):
 //! - the migrations (`migrations/*/`), which create them and their triggers;
 //! - `demo.rs`, whose wipe of the demo organisation deletes every table, under the history
 //!   unlock;
@@ -560,4 +561,136 @@ pub fn effective(level: i64, expires_at: Option<i64>, now: i64) -> (u8, bool) {
         },
         expired,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Each table with the one file that owns its writes (workspace-relative).
+    const OWNERS: &[(&str, &str)] = &[
+        ("rating", "app/src/server/ratings.rs"),
+        ("current_level", "app/src/server/ratings.rs"),
+        ("unit_node_stat", "app/src/server/stats.rs"),
+        ("unit_stat", "app/src/server/stats.rs"),
+        ("node_level_stat", "app/src/server/stats.rs"),
+        ("unit_trend", "app/src/server/stats.rs"),
+    ];
+
+    /// The other writers the module documentation lists: (file, table, why).
+    const EXCEPTIONS: &[(&str, &str, &str)] = &[
+        ("app/src/server/demo.rs", "rating", "the demo wipe"),
+        ("app/src/server/demo.rs", "current_level", "the demo wipe"),
+        ("app/src/server/demo.rs", "unit_node_stat", "the demo wipe"),
+        ("app/src/server/demo.rs", "unit_stat", "the demo wipe"),
+        ("app/src/server/demo.rs", "node_level_stat", "the demo wipe"),
+        ("app/src/server/demo.rs", "unit_trend", "the demo wipe"),
+        ("server/src/bench_org.rs", "rating", "the bench generator"),
+        (
+            "server/src/bench_org.rs",
+            "current_level",
+            "the bench generator",
+        ),
+    ];
+
+    /// The tables `source` writes (insert, update or delete), found in its SQL text with
+    /// whitespace and line continuations collapsed.
+    fn written(source: &str) -> Vec<&'static str> {
+        let text = source
+            .to_lowercase()
+            .replace("\\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut out = Vec::new();
+        for (table, _) in OWNERS {
+            for verb in ["insert into", "update", "delete from"] {
+                let needle = format!("{verb} {table}");
+                let hit = text.match_indices(&needle).any(|(at, _)| {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + needle.len()..].chars().next();
+                    let ident =
+                        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    !ident(before) && !ident(after)
+                });
+                if hit && !out.contains(table) {
+                    out.push(*table);
+                }
+            }
+        }
+        out
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_detector_finds_writes_and_ignores_reads_and_longer_names() {
+        assert_eq!(
+            written("sqlx::query(\n  \"INSERT INTO rating (subject_id) \\\n values ($1)\")"),
+            vec!["rating"]
+        );
+        assert_eq!(
+            written("\"update\n   current_level set level = 1\""),
+            vec!["current_level"]
+        );
+        // Spelled apart, so that this file does not write a counter table itself.
+        let counter = format!("delete from {}", "unit_stat");
+        assert_eq!(written(&counter), vec!["unit_stat"]);
+        assert!(written("select level from rating where id = $1").is_empty());
+        assert!(
+            written("update rating_archive set x = 1; update person_rating set y = 2").is_empty()
+        );
+        assert!(written("insert into evidence (rating_id) values (1)").is_empty());
+    }
+
+    /// One owner per concept: nothing but the owner (and the listed exceptions) writes the
+    /// ratings, the current levels or the org-report counters.
+    #[test]
+    fn only_the_owners_write_ratings_levels_and_counters() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        rust_files(&root.join("app/src"), &mut files);
+        rust_files(&root.join("server/src"), &mut files);
+        assert!(files.len() > 50, "scanned only {} files", files.len());
+        let mut wrong = Vec::new();
+        let mut used = Vec::new();
+        for path in files {
+            let name = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let source = std::fs::read_to_string(&path).unwrap();
+            for table in written(&source) {
+                let owner = OWNERS.iter().any(|(t, f)| *t == table && *f == name);
+                let excepted = EXCEPTIONS.iter().any(|(f, t, _)| *t == table && *f == name);
+                if excepted {
+                    used.push((name.clone(), table));
+                }
+                if !owner && !excepted {
+                    wrong.push(format!("{name} writes {table}"));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "write through the owner (ratings::record, ratings::decide, ratings::Batch, \
+             stats::before/after) instead: {wrong:?}"
+        );
+        for (file, table, why) in EXCEPTIONS {
+            assert!(
+                used.iter().any(|(f, t)| f == file && t == table),
+                "{file} no longer writes {table} ({why}): remove the exception"
+            );
+        }
+    }
 }
