@@ -165,15 +165,82 @@ fn threshold(config: &str, levels: usize) -> u8 {
     u8::try_from(marked.first().copied().unwrap_or(levels).max(1)).unwrap_or(1)
 }
 
+/// The header's column names, to find a row's fields by name.
+struct Columns(Vec<String>);
+
+impl Columns {
+    fn new(header: &[String]) -> Columns {
+        Columns(header.iter().map(|h| h.trim().to_lowercase()).collect())
+    }
+
+    fn col(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|n| n == name)
+    }
+
+    /// The field `name` of `row` ("" when the column or the field is missing).
+    fn get(&self, row: &[String], name: &str) -> String {
+        self.col(name)
+            .and_then(|i| row.get(i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// A competency row and the line it starts on.
+type Row<'a> = (usize, &'a Vec<String>);
+
+/// The framework row and the line it starts on.
+type FrameworkRow = (usize, Vec<String>);
+
 /// Plans the import of a file already split into records: `header` is line 1, each row
 /// comes with the line it starts on. A file that cannot be a framework at all is an error;
 /// rows that cannot be imported are listed in the plan's problems.
 pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePlan, Problem> {
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-    let col = |name: &str| names.iter().position(|n| n == name);
+    let cols = Columns::new(header);
+    check_header(&cols)?;
+    let mut problems = Vec::new();
+    let ((fw_line, fw), competencies) = split_rows(&cols, rows, &mut problems)?;
+    let name = clean(&cols.get(&fw, SHORTNAME));
+    if name.is_empty() {
+        return Err(Problem {
+            line: fw_line,
+            message: "The framework row has no Shortname.".into(),
+        });
+    }
+    let scale: Vec<String> = cols
+        .get(&fw, SCALE_VALUES)
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let scale = if scale.len() >= 2 {
+        scale
+    } else {
+        vec!["Not yet competent".into(), "Competent".into()]
+    };
+    let threshold = threshold(&cols.get(&fw, SCALE_CONFIG), scale.len());
+    let terms = taxonomy(&cols.get(&fw, TAXONOMY));
+
+    let (by_id, ok) = check_ids(&cols, &competencies, &mut problems);
+    let (parent_of, state) = resolve_parents(&cols, &competencies, &by_id, &ok, &mut problems);
+    let nodes = order_nodes(&cols, &competencies, &parent_of, &state, &terms);
+    problems.sort_by_key(|p| p.line);
+    Ok(MoodlePlan {
+        id_number: clean(&cols.get(&fw, ID)),
+        name,
+        description: html_to_text(&cols.get(&fw, DESCRIPTION)),
+        scale,
+        threshold,
+        nodes,
+        problems,
+    })
+}
+
+/// Refuses a header without the columns every Moodle framework export has.
+fn check_header(cols: &Columns) -> Result<(), Problem> {
     let mut missing = Vec::new();
     for required in [PARENT, ID, SHORTNAME, DESCRIPTION, IS_FRAMEWORK] {
-        if col(required).is_none() {
+        if cols.col(required).is_none() {
             missing.push(required);
         }
     }
@@ -190,20 +257,23 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             ),
         });
     }
-    let get = |row: &[String], name: &str| -> String {
-        col(name)
-            .and_then(|i| row.get(i))
-            .cloned()
-            .unwrap_or_default()
-    };
-    let mut problems = Vec::new();
-    let mut framework: Option<(usize, Vec<String>)> = None;
-    let mut competencies: Vec<(usize, &Vec<String>)> = Vec::new();
+    Ok(())
+}
+
+/// The framework row (the first with "Is framework" set) and the competency rows; blank
+/// rows are skipped and further framework rows are problems.
+fn split_rows<'a>(
+    cols: &Columns,
+    rows: &'a [(usize, Vec<String>)],
+    problems: &mut Vec<Problem>,
+) -> Result<(FrameworkRow, Vec<Row<'a>>), Problem> {
+    let mut framework: Option<FrameworkRow> = None;
+    let mut competencies: Vec<Row<'a>> = Vec::new();
     for (line, row) in rows {
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if !get(row, IS_FRAMEWORK).trim().is_empty() {
+        if !cols.get(row, IS_FRAMEWORK).trim().is_empty() {
             match &framework {
                 None => framework = Some((*line, row.clone())),
                 Some((first, _)) => problems.push(Problem {
@@ -217,37 +287,26 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             competencies.push((*line, row));
         }
     }
-    let Some((fw_line, fw)) = framework else {
+    let Some(framework) = framework else {
         return Err(Problem {
             line: 1,
             message: "No row has \u{201c}Is framework\u{201d} set, so the file has no framework to import.".into(),
         });
     };
-    let name = clean(&get(&fw, SHORTNAME));
-    if name.is_empty() {
-        return Err(Problem {
-            line: fw_line,
-            message: "The framework row has no Shortname.".into(),
-        });
-    }
-    let scale: Vec<String> = get(&fw, SCALE_VALUES)
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let scale = if scale.len() >= 2 {
-        scale
-    } else {
-        vec!["Not yet competent".into(), "Competent".into()]
-    };
-    let threshold = threshold(&get(&fw, SCALE_CONFIG), scale.len());
-    let terms = taxonomy(&get(&fw, TAXONOMY));
+    Ok((framework, competencies))
+}
 
-    // Rows that can stand on their own: an id number, a short name, and one row per id.
+/// Rows that can stand on their own: an id number, a short name, and one row per id.
+/// Returns the row of each id number and whether each row passed.
+fn check_ids(
+    cols: &Columns,
+    competencies: &[Row<'_>],
+    problems: &mut Vec<Problem>,
+) -> (HashMap<String, usize>, Vec<bool>) {
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut ok: Vec<bool> = vec![true; competencies.len()];
     for (i, (line, row)) in competencies.iter().enumerate() {
-        let id = clean(&get(row, ID));
+        let id = clean(&cols.get(row, ID));
         if id.is_empty() {
             problems.push(Problem {
                 line: *line,
@@ -255,7 +314,7 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
                     .into(),
             });
             ok[i] = false;
-        } else if clean(&get(row, SHORTNAME)).is_empty() {
+        } else if clean(&cols.get(row, SHORTNAME)).is_empty() {
             problems.push(Problem { line: *line, message: format!("\u{201c}{id}\u{201d} has no Shortname; it and everything under it are left out.") });
             ok[i] = false;
         }
@@ -271,11 +330,25 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             }
         }
     }
-    // Parents: known, imported, and no loops. A row whose parent is left out is left out.
-    let parent_of: Vec<Option<Result<usize, String>>> = competencies
+    (by_id, ok)
+}
+
+/// Each row's parent: none, a row, or an id number not in the file.
+type ParentOf = Vec<Option<Result<usize, String>>>;
+
+/// Parents: known, imported, and no loops. A row whose parent is left out is left out.
+/// Returns each row's parent and whether the row is imported (`Some(true)`).
+fn resolve_parents(
+    cols: &Columns,
+    competencies: &[Row<'_>],
+    by_id: &HashMap<String, usize>,
+    ok: &[bool],
+    problems: &mut Vec<Problem>,
+) -> (ParentOf, Vec<Option<bool>>) {
+    let parent_of: ParentOf = competencies
         .iter()
         .map(|(_, row)| {
-            let p = clean(&get(row, PARENT));
+            let p = clean(&cols.get(row, PARENT));
             (!p.is_empty()).then(|| by_id.get(&p).copied().ok_or(p))
         })
         .collect();
@@ -326,7 +399,18 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             });
         }
     }
-    // Order: parents before children, siblings in file order.
+    (parent_of, state)
+}
+
+/// The imported rows as nodes, parents before children, siblings in file order; a leaf
+/// whose taxonomy term names a behaviour is a skill.
+fn order_nodes(
+    cols: &Columns,
+    competencies: &[Row<'_>],
+    parent_of: &ParentOf,
+    state: &[Option<bool>],
+    terms: &[String],
+) -> Vec<PlannedNode> {
     let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
     for i in 0..competencies.len() {
         if state[i] == Some(true) {
@@ -353,12 +437,13 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
         let index = nodes.len();
         nodes.push(PlannedNode {
             line,
-            id_number: clean(&get(row, ID)),
-            title: clean(&get(row, SHORTNAME)),
-            definition: html_to_text(&get(row, DESCRIPTION)),
+            id_number: clean(&cols.get(row, ID)),
+            title: clean(&cols.get(row, SHORTNAME)),
+            definition: html_to_text(&cols.get(row, DESCRIPTION)),
             parent,
             kind,
-            related: get(row, RELATED)
+            related: cols
+                .get(row, RELATED)
                 .split(',')
                 .map(|r| clean(&r.replace("%2C", ",")))
                 .filter(|r| !r.is_empty())
@@ -368,16 +453,7 @@ pub fn plan(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<MoodlePl
             stack.push((*k, Some(index), depth + 1));
         }
     }
-    problems.sort_by_key(|p| p.line);
-    Ok(MoodlePlan {
-        id_number: clean(&get(&fw, ID)),
-        name,
-        description: html_to_text(&get(&fw, DESCRIPTION)),
-        scale,
-        threshold,
-        nodes,
-        problems,
-    })
+    nodes
 }
 
 /// The plan as the neutral structure every import stores: id numbers become identifiers

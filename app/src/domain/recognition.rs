@@ -213,20 +213,15 @@ fn level_urn(base: &str, node: i64, level: u8) -> String {
     format!("{base}/achievements/{node}/levels/{level}")
 }
 
-/// The credential as JSON-LD, in the shape of the Open Badges 3.0 `complete.json` example:
-/// an `OpenBadgeCredential` whose subject's achievement is aligned to the node (as a CFItem
-/// when it has a CASE identifier), with the scale as a rubric and the achieved level as the
-/// result. It is not signed (no `proof`): Proficio holds no issuer key.
-pub fn credential_json(c: &Credential) -> Value {
-    let base = c.base.trim_end_matches('/');
-    let achievement_id = format!("{base}/achievements/{}", c.node);
-    let rd_id = format!("{achievement_id}/result");
-    let issuer = json!({
-        "id": format!("{base}/issuer"),
-        "type": ["Profile"],
-        "name": c.issuer_name,
-        "url": base,
-    });
+/// The achievement: the node, aligned to its CASE item or its page, with the scale as a
+/// rubric.
+fn achievement_json(
+    c: &Credential,
+    base: &str,
+    issuer: &Value,
+    achievement_id: &str,
+    rd_id: &str,
+) -> Value {
     let target_url = c
         .case_uri
         .clone()
@@ -286,6 +281,24 @@ pub fn credential_json(c: &Credential) -> Value {
     if let Some(code) = &c.human_code {
         achievement["humanCode"] = json!(code);
     }
+    achievement
+}
+
+/// The credential as JSON-LD, in the shape of the Open Badges 3.0 `complete.json` example:
+/// an `OpenBadgeCredential` whose subject's achievement is aligned to the node (as a CFItem
+/// when it has a CASE identifier), with the scale as a rubric and the achieved level as the
+/// result. It is not signed (no `proof`): Proficio holds no issuer key.
+pub fn credential_json(c: &Credential) -> Value {
+    let base = c.base.trim_end_matches('/');
+    let achievement_id = format!("{base}/achievements/{}", c.node);
+    let rd_id = format!("{achievement_id}/result");
+    let issuer = json!({
+        "id": format!("{base}/issuer"),
+        "type": ["Profile"],
+        "name": c.issuer_name,
+        "url": base,
+    });
+    let achievement = achievement_json(c, base, &issuer, &achievement_id, &rd_id);
     let evidence: Vec<Value> = c
         .evidence
         .iter()

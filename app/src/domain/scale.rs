@@ -210,6 +210,52 @@ pub fn plan_scale_change(
     form: &ScaleForm,
     used: &ScaleUse,
 ) -> Result<ScaleChange, FieldError> {
+    let (kept, removed) = form_rows(old, form)?;
+    check_rated_not_removed(old, used, &removed)?;
+    let threshold_pos = kept
+        .iter()
+        .position(|(k, ..)| k.to_string() == form.threshold.trim())
+        .ok_or_else(|| {
+            FieldError::new(
+                "threshold",
+                "Pick the proficiency threshold among the levels you keep.",
+            )
+        })?;
+    let mapping: Vec<(u8, u8)> = kept
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, from, _))| from.map(|f| (f, (i + 1) as u8)))
+        .collect();
+    check_rated_keep_numbers(old, used, &mapping)?;
+    check_described_not_removed(old, used, &removed)?;
+    let keys: Vec<u32> = kept.iter().map(|k| k.0).collect();
+    let scale = Scale::new(
+        kept.into_iter().map(|k| k.2).collect(),
+        (threshold_pos + 1) as u8,
+    )
+    .map_err(|mut e| {
+        // Scale::new names levels by their new position; name the form row instead.
+        if let Some(pos) = e
+            .field
+            .strip_prefix("levels[")
+            .and_then(|r| r.strip_suffix("].name"))
+            .and_then(|p| p.parse::<usize>().ok())
+        {
+            if let Some(k) = keys.get(pos - 1) {
+                e.field = format!("levels[{k}].name");
+            }
+        }
+        e
+    })?;
+    Ok(ScaleChange { scale, mapping })
+}
+
+/// A kept form row: its key, the level it was (`None`: new), and the level it becomes.
+type KeptRow = (u32, Option<u8>, ScaleLevel);
+
+/// Reads the form's rows in order: the rows kept, and the old levels removed. Rows must
+/// keep the order of the levels they were.
+fn form_rows(old: &Scale, form: &ScaleForm) -> Result<(Vec<KeptRow>, Vec<u8>), FieldError> {
     let mut rows: Vec<(u32, &ScaleRowInput)> = Vec::new();
     for (key, row) in &form.levels {
         let k: u32 = key
@@ -218,7 +264,7 @@ pub fn plan_scale_change(
         rows.push((k, row));
     }
     rows.sort_by_key(|r| r.0);
-    let mut kept: Vec<(u32, Option<u8>, ScaleLevel)> = Vec::new();
+    let mut kept: Vec<KeptRow> = Vec::new();
     let mut removed: Vec<u8> = Vec::new();
     let mut last_from = 0u8;
     for (k, row) in rows {
@@ -262,7 +308,12 @@ pub fn plan_scale_change(
             },
         ));
     }
-    for &level in &removed {
+    Ok((kept, removed))
+}
+
+/// A rated level cannot be removed: ratings are permanent records.
+fn check_rated_not_removed(old: &Scale, used: &ScaleUse, removed: &[u8]) -> Result<(), FieldError> {
+    for &level in removed {
         let name = old.name(Level(level));
         if let Some(&n) = used.ratings.get(&level) {
             return Err(FieldError::new(
@@ -274,20 +325,15 @@ pub fn plan_scale_change(
             ));
         }
     }
-    let threshold_pos = kept
-        .iter()
-        .position(|(k, ..)| k.to_string() == form.threshold.trim())
-        .ok_or_else(|| {
-            FieldError::new(
-                "threshold",
-                "Pick the proficiency threshold among the levels you keep.",
-            )
-        })?;
-    let mapping: Vec<(u8, u8)> = kept
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, from, _))| from.map(|f| (f, (i + 1) as u8)))
-        .collect();
+    Ok(())
+}
+
+/// A rated level keeps its number (`mapping`: old level to new level).
+fn check_rated_keep_numbers(
+    old: &Scale,
+    used: &ScaleUse,
+    mapping: &[(u8, u8)],
+) -> Result<(), FieldError> {
     for (&level, &n) in &used.ratings {
         let now = mapping.iter().find(|m| m.0 == level).map(|m| m.1);
         if now != Some(level) {
@@ -302,7 +348,16 @@ pub fn plan_scale_change(
             ));
         }
     }
-    for &level in &removed {
+    Ok(())
+}
+
+/// A level with level descriptions cannot be removed: that would delete what someone wrote.
+fn check_described_not_removed(
+    old: &Scale,
+    used: &ScaleUse,
+    removed: &[u8],
+) -> Result<(), FieldError> {
+    for &level in removed {
         let name = old.name(Level(level));
         if let Some(&n) = used.descriptions.get(&level) {
             return Err(FieldError::new(
@@ -315,26 +370,7 @@ pub fn plan_scale_change(
             ));
         }
     }
-    let keys: Vec<u32> = kept.iter().map(|k| k.0).collect();
-    let scale = Scale::new(
-        kept.into_iter().map(|k| k.2).collect(),
-        (threshold_pos + 1) as u8,
-    )
-    .map_err(|mut e| {
-        // Scale::new names levels by their new position; name the form row instead.
-        if let Some(pos) = e
-            .field
-            .strip_prefix("levels[")
-            .and_then(|r| r.strip_suffix("].name"))
-            .and_then(|p| p.parse::<usize>().ok())
-        {
-            if let Some(k) = keys.get(pos - 1) {
-                e.field = format!("levels[{k}].name");
-            }
-        }
-        e
-    })?;
-    Ok(ScaleChange { scale, mapping })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@ use crate::api::positions::{
 };
 use crate::api::AppError;
 use crate::domain::positions::{
-    level_text, weight_label, CareerMap, Change, ComparisonPage, LinkKind, PositionId,
-    PositionOverview,
+    level_text, weight_label, CareerMap, Change, ComparisonPage, GapRow, LevelText, LinkKind,
+    PositionId, PositionOverview,
 };
+use crate::domain::NodeId;
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
@@ -18,6 +19,7 @@ use crate::ui::Auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::collections::HashMap;
 
 /// Every action on the career page.
 #[derive(Clone, Copy)]
@@ -435,51 +437,12 @@ fn Comparison(
             c.target.title
         ),
     };
-    let levels: std::collections::HashMap<_, _> = c.levels.iter().cloned().collect();
+    let levels: HashMap<_, _> = c.levels.iter().cloned().collect();
     let rows = c
         .comparison
         .rows
         .iter()
-        .map(|r| {
-            let texts = levels.get(&r.node).cloned().unwrap_or_default();
-            let (req_name, req_desc) = level_text(&texts, r.required);
-            let current = match r.current {
-                Some(l) => level_text(&texts, l).0,
-                None => "Not rated".to_string(),
-            };
-            let change = match r.change {
-                Change::New => "New",
-                Change::Higher => "Higher",
-                Change::Same => "Same",
-                Change::Lower => "Lower",
-            };
-            let change_class = match r.change {
-                Change::New => "badge badge-new",
-                Change::Higher => "badge badge-warn",
-                _ => "badge",
-            };
-            let (gap_text, gap_class) = if r.gap == 0 {
-                ("\u{2713} Met".to_string(), "gap gap-met")
-            } else if r.mandatory {
-                (format!("\u{2212}{} (mandatory)", r.gap), "gap gap-mandatory")
-            } else {
-                (format!("\u{2212}{}", r.gap), "gap gap-open")
-            };
-            view! {
-                <tr data-testid="comparison-row">
-                    <th scope="row">
-                        {r.title.clone()}
-                        {r.mandatory.then(|| view! { " " <span class="badge badge-warn">"Mandatory"</span> })}
-                        <p class="small muted">{format!("Weight: {}", weight_label(r.weight))}</p>
-                    </th>
-                    <td><span title=req_desc.clone()>{req_name}</span><p class="small muted">{req_desc.clone()}</p></td>
-                    <td class:muted=r.current.is_none()>{current}</td>
-                    <td>{r.in_current_position.map(|l| format!("Level {l}")).unwrap_or_else(|| "–".into())}</td>
-                    <td><span class=change_class>{change}</span></td>
-                    <td class=gap_class>{gap_text}</td>
-                </tr>
-            }
-        })
+        .map(|r| comparison_row(r, &levels))
         .collect_view();
     let pct = s.readiness_percent;
     view! {
@@ -558,4 +521,50 @@ fn Comparison(
         </section>
     }
     .into_any()
+}
+
+/// One requirement of the comparison: what is required, the person's level, what changes
+/// from the current position, and the gap.
+fn comparison_row(r: &GapRow, levels: &HashMap<NodeId, Vec<LevelText>>) -> impl IntoView + use<> {
+    let texts = levels.get(&r.node).cloned().unwrap_or_default();
+    let (req_name, req_desc) = level_text(&texts, r.required);
+    let current = match r.current {
+        Some(l) => level_text(&texts, l).0,
+        None => "Not rated".to_string(),
+    };
+    let change = match r.change {
+        Change::New => "New",
+        Change::Higher => "Higher",
+        Change::Same => "Same",
+        Change::Lower => "Lower",
+    };
+    let change_class = match r.change {
+        Change::New => "badge badge-new",
+        Change::Higher => "badge badge-warn",
+        _ => "badge",
+    };
+    let (gap_text, gap_class) = if r.gap == 0 {
+        ("\u{2713} Met".to_string(), "gap gap-met")
+    } else if r.mandatory {
+        (
+            format!("\u{2212}{} (mandatory)", r.gap),
+            "gap gap-mandatory",
+        )
+    } else {
+        (format!("\u{2212}{}", r.gap), "gap gap-open")
+    };
+    view! {
+        <tr data-testid="comparison-row">
+            <th scope="row">
+                {r.title.clone()}
+                {r.mandatory.then(|| view! { " " <span class="badge badge-warn">"Mandatory"</span> })}
+                <p class="small muted">{format!("Weight: {}", weight_label(r.weight))}</p>
+            </th>
+            <td><span title=req_desc.clone()>{req_name}</span><p class="small muted">{req_desc.clone()}</p></td>
+            <td class:muted=r.current.is_none()>{current}</td>
+            <td>{r.in_current_position.map(|l| format!("Level {l}")).unwrap_or_else(|| "–".into())}</td>
+            <td><span class=change_class>{change}</span></td>
+            <td class=gap_class>{gap_text}</td>
+        </tr>
+    }
 }

@@ -10,7 +10,7 @@ use crate::domain::editor::{
     describe_move, format_open, plan_drop, toggled, DropRefusal, DropZone, EditorTree, TreeRow,
     DEFAULT_ROW_LIMIT,
 };
-use crate::domain::framework::{FrameworkStatus, NodeDetails};
+use crate::domain::framework::{FrameworkStatus, FrameworkSummary, NodeDetails};
 use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
@@ -241,41 +241,7 @@ pub fn FrameworkEditorPage() -> impl IntoView {
         pending: RwSignal::new(String::new()),
         focus_after: RwSignal::new(None),
     };
-    Effect::new(move |_| live.hydrated.set(true));
-    // Describe a move when it is sent (by a button, a key or a drop) and announce it once it
-    // succeeds.
-    Effect::new(move |_| {
-        if let Some(input) = mv.input().get() {
-            let rows = data
-                .get_untracked()
-                .and_then(Result::ok)
-                .map(|t| t.view.rows)
-                .unwrap_or_default();
-            live.pending.set(describe_input(&rows, &input));
-            live.focus_after.set(Some(input.node));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = mv.value().get() {
-            live.announce.set(live.pending.get_untracked());
-        }
-    });
-    // A new node is selected (with JavaScript; without it the page simply reloads).
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let (Some(Ok(node)), Some(h)) = (add.value().get(), here.get_untracked()) {
-            live.focus_after.set(Some(node));
-            navigate(&h.select(node), Default::default());
-        }
-    });
-    // Once the tree has re-rendered, put the focus back on the row that was acted on.
-    Effect::new(move |_| {
-        if data.get().is_some() {
-            if let Some(node) = live.focus_after.get_untracked() {
-                request_animation_frame(move || focus_row(node));
-            }
-        }
-    });
+    follow_actions(data, here, add, mv, live);
     let add_fb = feedback(add.value());
     let mv_fb = feedback(mv.value());
     let del_fb = feedback(del.value());
@@ -315,6 +281,53 @@ pub fn FrameworkEditorPage() -> impl IntoView {
         </Transition>
     }
     .into_any()
+}
+
+/// Wires the editor's browser-side reactions: it is hydrated; a move is described when sent
+/// and announced once it succeeds; a new node is selected; and the focus goes back to the
+/// row acted on once the tree has re-rendered.
+fn follow_actions(
+    data: Resource<Result<EditorTree, crate::api::AppError>>,
+    here: Memo<Option<Here>>,
+    add: ServerAction<AddFrameworkNode>,
+    mv: ServerAction<MoveFrameworkNode>,
+    live: Live,
+) {
+    Effect::new(move |_| live.hydrated.set(true));
+    // Describe a move when it is sent (by a button, a key or a drop) and announce it once it
+    // succeeds.
+    Effect::new(move |_| {
+        if let Some(input) = mv.input().get() {
+            let rows = data
+                .get_untracked()
+                .and_then(Result::ok)
+                .map(|t| t.view.rows)
+                .unwrap_or_default();
+            live.pending.set(describe_input(&rows, &input));
+            live.focus_after.set(Some(input.node));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = mv.value().get() {
+            live.announce.set(live.pending.get_untracked());
+        }
+    });
+    // A new node is selected (with JavaScript; without it the page simply reloads).
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let (Some(Ok(node)), Some(h)) = (add.value().get(), here.get_untracked()) {
+            live.focus_after.set(Some(node));
+            navigate(&h.select(node), Default::default());
+        }
+    });
+    // Once the tree has re-rendered, put the focus back on the row that was acted on.
+    Effect::new(move |_| {
+        if data.get().is_some() {
+            if let Some(node) = live.focus_after.get_untracked() {
+                request_animation_frame(move || focus_row(node));
+            }
+        }
+    });
 }
 
 /// The editor's server actions.
@@ -411,95 +424,19 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
             .url(),
         )
     });
-    let add_fb = feedback(actions.add.value());
     let q_value = here.q.clone();
-    let navigate = leptos_router::hooks::use_navigate();
-    let on_key = {
-        let rows = rows.clone();
-        let here = here.clone();
-        let open = tv.open.clone();
-        let (framework, revision) = (f.id, f.revision);
-        move |ev: leptos::ev::KeyboardEvent| {
-            let Some(id) = row_of(ev.target()) else {
-                return;
-            };
-            let Some(i) = rows.iter().position(|r| r.node.id == id) else {
-                return;
-            };
-            let row = &rows[i];
-            let key = ev.key();
-            if ev.alt_key() {
-                let action = match key.as_str() {
-                    "ArrowUp" => "up",
-                    "ArrowDown" => "down",
-                    "ArrowRight" => "indent",
-                    "ArrowLeft" => "outdent",
-                    _ => return,
-                };
-                ev.prevent_default();
-                actions.mv.dispatch(MoveFrameworkNode {
-                    framework,
-                    revision,
-                    node: id,
-                    action: action.into(),
-                    parent: String::new(),
-                    index: 0,
-                });
-                return;
-            }
-            let go = |to: Option<&TreeRow>| {
-                if let Some(r) = to {
-                    focus_row(r.node.id);
-                }
-            };
-            match key.as_str() {
-                "ArrowDown" => go(rows.get(i + 1)),
-                "ArrowUp" => go(i.checked_sub(1).and_then(|j| rows.get(j))),
-                "Home" => go(rows.first()),
-                "End" => go(rows.last()),
-                "ArrowRight" if row.children > 0 && !row.expanded && !filtering => {
-                    live.focus_after.set(Some(id));
-                    navigate(&here.toggle(&open, id), Default::default());
-                }
-                "ArrowRight" if row.expanded => go(rows.get(i + 1)),
-                "ArrowLeft" if row.expanded && !filtering => {
-                    live.focus_after.set(Some(id));
-                    navigate(&here.toggle(&open, id), Default::default());
-                }
-                "ArrowLeft" => go(row
-                    .node
-                    .parent
-                    .and_then(|p| rows.iter().find(|r| r.node.id == p))),
-                "Enter" | " " => {
-                    live.focus_after.set(Some(id));
-                    navigate(&here.select(id), Default::default());
-                }
-                _ => return,
-            }
-            ev.prevent_default();
-        }
-    };
+    let on_key = tree_keys(
+        rows.clone(),
+        here.clone(),
+        tv.open.clone(),
+        (f.id, f.revision),
+        filtering,
+        actions,
+        live,
+    );
     view! {
         <Title text=f.name.clone()/>
-        <PageHeader title=f.name.clone() subtitle=f.description.clone()>
-            {status_badge(f.status)}
-            <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
-            <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
-            <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
-            <a class="btn" href=format!("/frameworks/{}/case.json", f.id) download rel="external" title="A CASE 1.1 package of the framework as it is now">"Export CASE"</a>
-            <a class="btn" href=format!("/frameworks/{}/moodle.csv", f.id) download rel="external">"Export Moodle CSV"</a>
-            <ActionForm action=actions.clone>
-                <input type="hidden" name="framework" value=f.id.to_string()/>
-                <button type="submit" class="btn" title="A new draft with the same scale and nodes">"Clone"</button>
-            </ActionForm>
-            {(f.status == FrameworkStatus::Draft).then(|| view! {
-                <ActionForm action=actions.publish>
-                    <input type="hidden" name="framework" value=f.id.to_string()/>
-                    <input type="hidden" name="revision" value=f.revision.to_string()/>
-                    <button type="submit" class="btn btn-primary">"Publish"</button>
-                </ActionForm>
-            })}
-        </PageHeader>
+        {editor_header(f.clone(), actions)}
         {(!f.origin.is_empty()).then(|| {
             let imported = crate::domain::imports::FORMATS.iter().find(|x| x.0 == f.origin);
             let text = imported.map_or_else(|| f.origin.clone(), |x| format!("Imported from a file: {}", x.1));
@@ -565,11 +502,126 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
                 }.into_any(),
             }}
         </div>
+        <AddNodeForm fid rev=rev.clone() parents selected add=actions.add/>
+    }
+    .into_any()
+}
+
+/// The tree's keyboard handler: arrows move the focus and open or close rows, Home and End
+/// jump, Enter or Space selects, and Alt + arrows move the row.
+fn tree_keys(
+    rows: std::sync::Arc<Vec<TreeRow>>,
+    here: Here,
+    open: Vec<NodeId>,
+    (framework, revision): (FrameworkId, i64),
+    filtering: bool,
+    actions: Actions,
+    live: Live,
+) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    let navigate = leptos_router::hooks::use_navigate();
+    move |ev: leptos::ev::KeyboardEvent| {
+        let Some(id) = row_of(ev.target()) else {
+            return;
+        };
+        let Some(i) = rows.iter().position(|r| r.node.id == id) else {
+            return;
+        };
+        let row = &rows[i];
+        let key = ev.key();
+        if ev.alt_key() {
+            let action = match key.as_str() {
+                "ArrowUp" => "up",
+                "ArrowDown" => "down",
+                "ArrowRight" => "indent",
+                "ArrowLeft" => "outdent",
+                _ => return,
+            };
+            ev.prevent_default();
+            actions.mv.dispatch(MoveFrameworkNode {
+                framework,
+                revision,
+                node: id,
+                action: action.into(),
+                parent: String::new(),
+                index: 0,
+            });
+            return;
+        }
+        let go = |to: Option<&TreeRow>| {
+            if let Some(r) = to {
+                focus_row(r.node.id);
+            }
+        };
+        match key.as_str() {
+            "ArrowDown" => go(rows.get(i + 1)),
+            "ArrowUp" => go(i.checked_sub(1).and_then(|j| rows.get(j))),
+            "Home" => go(rows.first()),
+            "End" => go(rows.last()),
+            "ArrowRight" if row.children > 0 && !row.expanded && !filtering => {
+                live.focus_after.set(Some(id));
+                navigate(&here.toggle(&open, id), Default::default());
+            }
+            "ArrowRight" if row.expanded => go(rows.get(i + 1)),
+            "ArrowLeft" if row.expanded && !filtering => {
+                live.focus_after.set(Some(id));
+                navigate(&here.toggle(&open, id), Default::default());
+            }
+            "ArrowLeft" => go(row
+                .node
+                .parent
+                .and_then(|p| rows.iter().find(|r| r.node.id == p))),
+            "Enter" | " " => {
+                live.focus_after.set(Some(id));
+                navigate(&here.select(id), Default::default());
+            }
+            _ => return,
+        }
+        ev.prevent_default();
+    }
+}
+
+/// The editor's header: the framework's status and size, its other pages and exports, and
+/// the clone and publish actions.
+fn editor_header(f: FrameworkSummary, actions: Actions) -> impl IntoView {
+    view! {
+        <PageHeader title=f.name.clone() subtitle=f.description.clone()>
+            {status_badge(f.status)}
+            <span class="muted small">{format!("{} nodes · revision {}", f.nodes, f.revision)}</span>
+            <a class="btn" href=format!("/frameworks/{}/scale", f.id)>"Scale"</a>
+            <a class="btn" href=format!("/frameworks/{}/versions", f.id)>"Versions"</a>
+            <a class="btn" href=format!("/frameworks/{}/case.json", f.id) download rel="external" title="A CASE 1.1 package of the framework as it is now">"Export CASE"</a>
+            <a class="btn" href=format!("/frameworks/{}/moodle.csv", f.id) download rel="external">"Export Moodle CSV"</a>
+            <ActionForm action=actions.clone>
+                <input type="hidden" name="framework" value=f.id.to_string()/>
+                <button type="submit" class="btn" title="A new draft with the same scale and nodes">"Clone"</button>
+            </ActionForm>
+            {(f.status == FrameworkStatus::Draft).then(|| view! {
+                <ActionForm action=actions.publish>
+                    <input type="hidden" name="framework" value=f.id.to_string()/>
+                    <input type="hidden" name="revision" value=f.revision.to_string()/>
+                    <button type="submit" class="btn btn-primary">"Publish"</button>
+                </ActionForm>
+            })}
+        </PageHeader>
+    }
+}
+
+/// The form that adds a node, inside the selected node when it can hold one.
+#[component]
+fn AddNodeForm(
+    fid: String,
+    rev: String,
+    parents: Vec<TreeRow>,
+    selected: Option<NodeId>,
+    add: ServerAction<AddFrameworkNode>,
+) -> impl IntoView {
+    let add_fb = feedback(add.value());
+    view! {
         <section class="card" aria-labelledby="add-node-h">
             <h2 id="add-node-h">"Add a node"</h2>
-            <ActionForm action=actions.add attr:class="form form-inline">
-                <input type="hidden" name="framework" value=fid.clone()/>
-                <input type="hidden" name="revision" value=rev.clone()/>
+            <ActionForm action=add attr:class="form form-inline">
+                <input type="hidden" name="framework" value=fid/>
+                <input type="hidden" name="revision" value=rev/>
                 <div class="field">
                     <label for="add-parent">"Inside"</label>
                     <select id="add-parent" name="parent">
@@ -595,7 +647,6 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
             </ActionForm>
         </section>
     }
-    .into_any()
 }
 
 #[component]
@@ -635,104 +686,9 @@ fn TreeItem(
     };
     let zone_is = move |z: DropZone| move || live.drop_at.get() == Some((id, z, true));
     let refused = move || matches!(live.drop_at.get(), Some((t, _, false)) if t == id);
-    let over_rows = rows.clone();
-    let on_over = move |ev: leptos::ev::DragEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(dragged) = live.drag.get_untracked() else {
-            return;
-        };
-        let zone = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| {
-                let rect = el.get_bounding_client_rect();
-                DropZone::at(f64::from(ev.client_y()) - rect.top(), rect.height())
-            })
-            .unwrap_or(DropZone::Inside);
-        let next = match plan_drop(&over_rows, dragged, id, zone) {
-            Ok(_) => {
-                ev.prevent_default();
-                if let Some(dt) = ev.data_transfer() {
-                    dt.set_drop_effect("move");
-                }
-                live.refusal.set(String::new());
-                Some((id, zone, true))
-            }
-            Err(DropRefusal::NoChange) => None,
-            Err(e) => {
-                let msg = format!("Cannot drop here: {}", e.message());
-                if live.refusal.get_untracked() != msg {
-                    live.refusal.set(msg);
-                }
-                Some((id, zone, false))
-            }
-        };
-        if live.drop_at.get_untracked() != next {
-            live.drop_at.set(next);
-        }
-    };
-    let drop_rows = rows.clone();
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        let dragged = live.drag.get_untracked();
-        let zone = live.drop_at.get_untracked().map(|d| d.1);
-        live.drag.set(None);
-        live.drop_at.set(None);
-        live.refusal.set(String::new());
-        if let (Some(dragged), Some(zone)) = (dragged, zone) {
-            if let Ok((parent, index)) = plan_drop(&drop_rows, dragged, id, zone) {
-                actions.mv.dispatch(MoveFrameworkNode {
-                    framework: fid,
-                    revision: rev,
-                    node: dragged,
-                    action: "to".into(),
-                    parent: parent.map(|p| p.to_string()).unwrap_or_default(),
-                    index: u32::try_from(index).unwrap_or(u32::MAX),
-                });
-            }
-        }
-    };
-    let button = move |action: &'static str,
-                       symbol: &'static str,
-                       verb: &'static str,
-                       title: &str| {
-        let label = format!("{verb} {title}");
-        view! {
-            <ActionForm action=actions.mv>
-                <input type="hidden" name="framework" value=fid.to_string()/>
-                <input type="hidden" name="revision" value=rev.to_string()/>
-                <input type="hidden" name="node" value=id.to_string()/>
-                <input type="hidden" name="action" value=action/>
-                <input type="hidden" name="parent" value=""/>
-                <input type="hidden" name="index" value="0"/>
-                <button type="submit" class="icon-btn" aria-label=label.clone() title=label>{symbol}</button>
-            </ActionForm>
-        }
-    };
-    let toolbar = selected.then(|| {
-        let t = n.title.clone();
-        view! {
-            <span class="fw-actions">
-                {button("up", "↑", "Move up:", &t)}
-                {button("down", "↓", "Move down:", &t)}
-                {button("indent", "→", "Indent:", &t)}
-                {button("outdent", "←", "Outdent:", &t)}
-                // Deleting takes the whole subtree, so it asks first (a <details>, no script needed).
-                <details class="confirm">
-                    <summary class="icon-btn icon-danger" aria-label=format!("Delete {t}…") title="Delete…">"✕"</summary>
-                    <div class="confirm-pop">
-                        <p>{format!("Delete \u{201c}{t}\u{201d} and everything inside it?")}</p>
-                        <ActionForm action=actions.del>
-                            <input type="hidden" name="framework" value=fid.to_string()/>
-                            <input type="hidden" name="revision" value=rev.to_string()/>
-                            <input type="hidden" name="node" value=id.to_string()/>
-                            <button type="submit" class="btn btn-danger btn-small">"Delete"</button>
-                        </ActionForm>
-                    </div>
-                </details>
-            </span>
-        }
-    });
+    let on_over = drag_over(rows.clone(), id, live);
+    let on_drop = drop_on(rows.clone(), id, (fid, rev), actions, live);
+    let toolbar = selected.then(|| row_toolbar(n.title.clone(), id, (fid, rev), actions));
     view! {
         <li
             role="treeitem"
@@ -780,6 +736,126 @@ fn TreeItem(
         "aria-level",
         (n.depth + 1).to_string(),
     ))
+}
+
+/// Shows, while a row is dragged over row `id`, where it would land or why it cannot.
+fn drag_over(
+    over_rows: std::sync::Arc<Vec<TreeRow>>,
+    id: NodeId,
+    live: Live,
+) -> impl Fn(leptos::ev::DragEvent) + 'static {
+    move |ev: leptos::ev::DragEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(dragged) = live.drag.get_untracked() else {
+            return;
+        };
+        let zone = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| {
+                let rect = el.get_bounding_client_rect();
+                DropZone::at(f64::from(ev.client_y()) - rect.top(), rect.height())
+            })
+            .unwrap_or(DropZone::Inside);
+        let next = match plan_drop(&over_rows, dragged, id, zone) {
+            Ok(_) => {
+                ev.prevent_default();
+                if let Some(dt) = ev.data_transfer() {
+                    dt.set_drop_effect("move");
+                }
+                live.refusal.set(String::new());
+                Some((id, zone, true))
+            }
+            Err(DropRefusal::NoChange) => None,
+            Err(e) => {
+                let msg = format!("Cannot drop here: {}", e.message());
+                if live.refusal.get_untracked() != msg {
+                    live.refusal.set(msg);
+                }
+                Some((id, zone, false))
+            }
+        };
+        if live.drop_at.get_untracked() != next {
+            live.drop_at.set(next);
+        }
+    }
+}
+
+/// Moves the dragged row to where it was dropped on row `id`.
+fn drop_on(
+    drop_rows: std::sync::Arc<Vec<TreeRow>>,
+    id: NodeId,
+    (fid, rev): (FrameworkId, i64),
+    actions: Actions,
+    live: Live,
+) -> impl Fn(leptos::ev::DragEvent) + 'static {
+    move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let dragged = live.drag.get_untracked();
+        let zone = live.drop_at.get_untracked().map(|d| d.1);
+        live.drag.set(None);
+        live.drop_at.set(None);
+        live.refusal.set(String::new());
+        if let (Some(dragged), Some(zone)) = (dragged, zone) {
+            if let Ok((parent, index)) = plan_drop(&drop_rows, dragged, id, zone) {
+                actions.mv.dispatch(MoveFrameworkNode {
+                    framework: fid,
+                    revision: rev,
+                    node: dragged,
+                    action: "to".into(),
+                    parent: parent.map(|p| p.to_string()).unwrap_or_default(),
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                });
+            }
+        }
+    }
+}
+
+/// The selected row's buttons: move up, down, in and out, and delete (which asks first).
+fn row_toolbar(
+    t: String,
+    id: NodeId,
+    (fid, rev): (FrameworkId, i64),
+    actions: Actions,
+) -> impl IntoView {
+    let button = move |action: &'static str,
+                       symbol: &'static str,
+                       verb: &'static str,
+                       title: &str| {
+        let label = format!("{verb} {title}");
+        view! {
+            <ActionForm action=actions.mv>
+                <input type="hidden" name="framework" value=fid.to_string()/>
+                <input type="hidden" name="revision" value=rev.to_string()/>
+                <input type="hidden" name="node" value=id.to_string()/>
+                <input type="hidden" name="action" value=action/>
+                <input type="hidden" name="parent" value=""/>
+                <input type="hidden" name="index" value="0"/>
+                <button type="submit" class="icon-btn" aria-label=label.clone() title=label>{symbol}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <span class="fw-actions">
+            {button("up", "↑", "Move up:", &t)}
+            {button("down", "↓", "Move down:", &t)}
+            {button("indent", "→", "Indent:", &t)}
+            {button("outdent", "←", "Outdent:", &t)}
+            // Deleting takes the whole subtree, so it asks first (a <details>, no script needed).
+            <details class="confirm">
+                <summary class="icon-btn icon-danger" aria-label=format!("Delete {t}…") title="Delete…">"✕"</summary>
+                <div class="confirm-pop">
+                    <p>{format!("Delete \u{201c}{t}\u{201d} and everything inside it?")}</p>
+                    <ActionForm action=actions.del>
+                        <input type="hidden" name="framework" value=fid.to_string()/>
+                        <input type="hidden" name="revision" value=rev.to_string()/>
+                        <input type="hidden" name="node" value=id.to_string()/>
+                        <button type="submit" class="btn btn-danger btn-small">"Delete"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        </span>
+    }
 }
 
 /// The selected node's editor, and a form that moves it anywhere in one step (the

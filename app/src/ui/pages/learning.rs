@@ -260,7 +260,6 @@ fn Activity(
 ) -> impl IntoView {
     let id = a.id;
     let editing = a.clone();
-    let fb = feedback(save.value());
     let level_fb = action_feedback(level.value());
     let add_fb = action_feedback(add.value());
     let q = use_query_map()
@@ -289,21 +288,7 @@ fn Activity(
         .collect_view();
     let found_rows = found
         .into_iter()
-        .map(|n| {
-            let top = n.levels.iter().map(|l| l.level).max().unwrap_or(1);
-            let label = format!("Level {} awards", n.title);
-            view! {
-                <li class="found-node">
-                    <ActionForm action=level attr:class="level-form">
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        <input type="hidden" name="node" value=n.node.to_string()/>
-                        <p><strong>{n.title.clone()}</strong><span class="muted small">{format!(" · {}", n.framework)}</span></p>
-                        <LevelSlider name="level" id=format!("award-{}", n.node) label=label levels=n.levels.clone() value=top.min(3)/>
-                        <button type="submit" class="btn btn-small">"Award this level"</button>
-                    </ActionForm>
-                </li>
-            }
-        })
+        .map(|n| found_node(n, id, level))
         .collect_view();
     let meta = format!(
         "{} · {} · {}",
@@ -342,29 +327,7 @@ fn Activity(
                     </ActionForm>
                 })}
             </section>
-            {is_admin.then(|| view! {
-                <section class="card" aria-labelledby="edit-h">
-                    <h2 id="edit-h">"Edit"</h2>
-                    <ActionForm action=save attr:class="form">
-                        <FormAlert feedback=fb/>
-                        {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="alert alert-ok" role="status">"Saved."</p> })}
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        <ActivityFields a=Some(editing) fb/>
-                        <div class="form-actions"><button type="submit" class="btn btn-primary">"Save"</button></div>
-                    </ActionForm>
-                    <ActionForm action=active attr:class="inline-form">
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        {if a.active {
-                            view! { <button type="submit" class="btn btn-danger btn-small">"Archive (stop offering it)"</button> }.into_any()
-                        } else {
-                            view! {
-                                <input type="hidden" name="active" value="on"/>
-                                <button type="submit" class="btn btn-small">"Offer it again"</button>
-                            }.into_any()
-                        }}
-                    </ActionForm>
-                </section>
-            })}
+            {is_admin.then(|| view! { <EditActivity a=editing save active/> })}
         </div>
         {is_admin.then(|| view! {
             <section class="card" aria-labelledby="award-h">
@@ -378,6 +341,62 @@ fn Activity(
                 {(!q.trim().is_empty()).then(|| view! { <ul class="found-list">{found_rows}</ul> })}
             </section>
         })}
+    }
+}
+
+/// A competency or skill found for the activity, with a form to award one of its levels.
+fn found_node(
+    n: crate::domain::develop::NodeChoice,
+    id: i64,
+    level: ServerAction<SetActivityLevel>,
+) -> impl IntoView {
+    let top = n.levels.iter().map(|l| l.level).max().unwrap_or(1);
+    let label = format!("Level {} awards", n.title);
+    view! {
+        <li class="found-node">
+            <ActionForm action=level attr:class="level-form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="node" value=n.node.to_string()/>
+                <p><strong>{n.title.clone()}</strong><span class="muted small">{format!(" · {}", n.framework)}</span></p>
+                <LevelSlider name="level" id=format!("award-{}", n.node) label=label levels=n.levels.clone() value=top.min(3)/>
+                <button type="submit" class="btn btn-small">"Award this level"</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// The admin's form to edit an activity, and to archive it or offer it again.
+#[component]
+fn EditActivity(
+    a: ActivityRow,
+    save: ServerAction<SaveActivity>,
+    active: ServerAction<SetActivityActive>,
+) -> impl IntoView {
+    let id = a.id;
+    let is_active = a.active;
+    let fb = feedback(save.value());
+    view! {
+        <section class="card" aria-labelledby="edit-h">
+            <h2 id="edit-h">"Edit"</h2>
+            <ActionForm action=save attr:class="form">
+                <FormAlert feedback=fb/>
+                {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="alert alert-ok" role="status">"Saved."</p> })}
+                <input type="hidden" name="id" value=id.to_string()/>
+                <ActivityFields a=Some(a) fb/>
+                <div class="form-actions"><button type="submit" class="btn btn-primary">"Save"</button></div>
+            </ActionForm>
+            <ActionForm action=active attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                {if is_active {
+                    view! { <button type="submit" class="btn btn-danger btn-small">"Archive (stop offering it)"</button> }.into_any()
+                } else {
+                    view! {
+                        <input type="hidden" name="active" value="on"/>
+                        <button type="submit" class="btn btn-small">"Offer it again"</button>
+                    }.into_any()
+                }}
+            </ActionForm>
+        </section>
     }
 }
 
