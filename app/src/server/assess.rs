@@ -3,7 +3,6 @@
 //! decided a pending self-rating, when and why, once.
 
 use super::audit;
-use super::ctx::internal;
 use super::db::Db;
 use super::format_time;
 use super::frameworks;
@@ -29,8 +28,7 @@ pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppErro
     sqlx::query_scalar("select name from person where id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::NotFound("That person".into()))
 }
 
@@ -170,7 +168,7 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
             "Nothing changed: move a slider to the level you now have, then submit.",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for (node, level) in &changes {
         ratings::record(
             &mut tx,
@@ -188,7 +186,7 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
         .await?;
     }
     super::recognition::award_badge(&mut tx, me.id, Badge::FirstSelfAssessment, now).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
 }
 
@@ -207,8 +205,7 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
     )
     .bind(me.id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut required_cache: HashMap<PersonId, HashMap<NodeId, u8>> = HashMap::new();
     for (rating, subject, subject_name, node, node_title, level, comment, at, manager) in rows {
@@ -282,14 +279,13 @@ pub async fn decide(
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for id in ratings {
         let row: Option<(i64, String, Option<String>)> =
             sqlx::query_as("select subject_id, source, review from rating where id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
         let Some((subject, source, review)) = row else {
             return Err(AppError::NotFound("That rating".into()));
         };
@@ -311,7 +307,7 @@ pub async fn decide(
         let before = Some(serde_json::json!({ "review": "pending" }));
         audit::record(&mut *tx, me.id, action, "rating", id, before, after).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(ratings.len()).unwrap_or(u32::MAX))
 }
 
@@ -341,7 +337,7 @@ pub async fn rate(
         })?;
     let comment = check_comment("comment", comment)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let id = ratings::record(
         &mut tx,
         NewRating {
@@ -358,7 +354,7 @@ pub async fn rate(
     .await?;
     let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
     audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// A person's whole rating history on a node, newest first.
@@ -393,8 +389,7 @@ pub async fn history(
     .bind(person.0)
     .bind(node.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (records, validity) = ratings::of(db, person, &[node]).await?;
     let now = now_ms();
     let current = current_level(&records, validity.get(&node).copied().flatten(), now);
@@ -460,7 +455,6 @@ pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
     )
     .bind(me.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(u32::try_from(n).unwrap_or(0))
 }

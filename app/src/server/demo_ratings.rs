@@ -6,7 +6,6 @@
 //! The new joiners (see [`NEW_JOINERS`]) have no ratings yet; they show what an empty
 //! profile looks like, and the tests walk them through their first assessment.
 
-use super::ctx::internal;
 use super::db::{Db, WriteTx};
 use super::frameworks::random_hex;
 use super::now_ms;
@@ -203,16 +202,14 @@ pub async fn load(
         "select id, name, manager_id, position_id from person where position_id is not null order by id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     // position -> [(node, required, validity months, title)]
     let reqs: Vec<(i64, i64, i64, Option<i64>, String)> = sqlx::query_as(
         "select r.position_id, r.node_id, r.required, n.validity_months, n.title \
          from position_requirement r join framework_node n on n.id = r.node_id order by r.position_id, r.seq",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_position: HashMap<i64, Vec<Requirement>> = HashMap::new();
     for (p, n, req, v, t) in reqs {
         by_position.entry(p).or_default().push((n, req, v, t));
@@ -227,7 +224,7 @@ pub async fn load(
         }
     }
 
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let subjects = holders.iter().map(|h| h.0).collect();
     let mut batch = Batch::begin(&mut tx, subjects).await?;
     let mut evidence: Vec<Evidence> = Vec::new();
@@ -434,8 +431,7 @@ pub async fn load(
                 .bind(at - 2 * DAY)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
             }
         }
     }
@@ -458,8 +454,7 @@ pub async fn load(
         .bind(now - 3 * DAY)
         .bind(node)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
 
     batch.finish(&mut tx).await?;
@@ -467,7 +462,7 @@ pub async fn load(
     let mut stored: Vec<std::path::PathBuf> = Vec::new();
     let result = attach(&mut tx, &evidence, upload_dir, &mut stored).await;
     let result = match result {
-        Ok(()) => tx.commit().await.map_err(internal),
+        Ok(()) => Ok(tx.commit().await?),
         Err(e) => Err(e),
     };
     if let Err(e) = result {
@@ -531,8 +526,7 @@ async fn attach(
         .bind(e.verified_by)
         .bind(e.verified_by.map(|_| e.at + DAY))
         .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }

@@ -8,7 +8,6 @@
 //! directly.
 
 use super::audit;
-use super::ctx::internal;
 use super::db::Db;
 use super::format_time;
 use super::frameworks;
@@ -65,16 +64,14 @@ async fn touch(
     .bind(person.0)
     .bind(at)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if reopen {
         sqlx::query(
             "update dev_plan set state = 'draft' where person_id = $1 and state = 'approved'",
         )
         .bind(person.0)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -87,8 +84,7 @@ pub async fn live_activities(db: &Db, person: PersonId) -> Result<HashSet<i64>, 
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(ids.into_iter().collect())
 }
 
@@ -110,8 +106,7 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
         sqlx::query_as("select state, updated_at from dev_plan where person_id = $1")
             .bind(person.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (state, updated_ms) = match &plan {
         Some((s, u)) => (PlanState::parse(s).unwrap_or(PlanState::Draft), *u),
         None => (PlanState::Draft, now),
@@ -124,14 +119,13 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.1)).collect();
     let (holds, _) = positions::held(db, person).await?;
     let track = super::assess::track_of(db, holds).await?;
     let texts = positions::level_texts(db, &nodes, track).await?;
     let paths = positions::ancestor_paths(db, &nodes).await?;
-    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let mut conn = db.pool.acquire().await?;
     let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
     drop(conn);
     let actions = actions(db, person).await?;
@@ -191,8 +185,7 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (holds, aims) = positions::held(db, person).await?;
     let open: HashSet<NodeId> = goals
         .iter()
@@ -289,16 +282,14 @@ async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeI
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let levels: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select l.activity_id, l.node_id, l.level, n.title from activity_level l \
          join framework_node n on n.id = l.node_id where l.activity_id in ({}) order by n.title",
         id_list(rows.iter().map(|r| r.1))
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let nodes: Vec<NodeId> = levels.iter().map(|l| NodeId(l.1)).collect();
     let texts = positions::level_texts(db, &nodes, crate::domain::framework::Track::Ic).await?;
     Ok(rows
@@ -400,8 +391,7 @@ async fn insert_goal(
     .bind(person.0)
     .bind(node.0)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if open.is_some() {
         return Ok(None);
     }
@@ -422,8 +412,7 @@ async fn insert_goal(
     .bind(note)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(Some(id))
 }
 
@@ -442,14 +431,14 @@ pub async fn add_goal(
     let due = checked_date(due)?;
     let note = check_comment("note", note)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let id = insert_goal(&mut tx, person, node, target, due.as_deref(), &note, now)
         .await?
         .ok_or_else(|| {
             AppError::Conflict("The plan already has an open goal on that competency.".into())
         })?;
     touch(&mut tx, person, now, true).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -458,8 +447,7 @@ async fn goal_owner(db: &Db, goal: i64) -> Result<(PersonId, NodeId), AppError> 
         sqlx::query_as("select person_id, node_id from plan_goal where id = $1")
             .bind(goal)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     row.map(|r| (PersonId(r.0), NodeId(r.1)))
         .ok_or_else(|| AppError::NotFound("That goal".into()))
 }
@@ -479,7 +467,7 @@ pub async fn update_goal(
     let due = checked_date(due)?;
     let note = check_comment("note", note)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update plan_goal set target_level = $1, due_on = $2, note = $3, updated_at = $4 where id = $5",
     )
@@ -489,10 +477,9 @@ pub async fn update_goal(
     .bind(now)
     .bind(goal)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     touch(&mut tx, person, now, true).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Drops a goal (`dropped`), or opens a dropped one again (`open`).
@@ -514,7 +501,7 @@ pub async fn set_goal_status(
         }
     };
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     if status == GoalStatus::Open {
         let open: Option<i64> = sqlx::query_scalar(
             "select id from plan_goal where person_id = $1 and node_id = $2 and status = 'open' and id <> $3",
@@ -523,8 +510,7 @@ pub async fn set_goal_status(
         .bind(node.0)
         .bind(goal)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         if open.is_some() {
             return Err(AppError::Conflict(
                 "Another open goal is on that competency already.".into(),
@@ -536,10 +522,9 @@ pub async fn set_goal_status(
         .bind(now)
         .bind(goal)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     touch(&mut tx, person, now, true).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Starts goals from the gaps to the position held (`scope` position) or the target
@@ -562,7 +547,7 @@ pub async fn start_from_gaps(
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let mut added = 0u32;
     for r in skills.rows.iter().filter(|r| r.required > r.current.level) {
         if insert_goal(&mut tx, person, r.node, r.required, due.as_deref(), "", now)
@@ -573,7 +558,7 @@ pub async fn start_from_gaps(
         }
     }
     touch(&mut tx, person, now, added > 0).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(added)
 }
 
@@ -630,8 +615,7 @@ pub async fn add_activities(
         id_list(activities.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     for a in activities {
         match known.iter().find(|k| k.0 == *a) {
             None => return Err(AppError::NotFound("That activity".into())),
@@ -660,10 +644,9 @@ pub async fn add_activities(
         id_list(activities.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let mut added = 0u32;
     for a in activities {
         if live.contains(a) {
@@ -676,8 +659,7 @@ pub async fn add_activities(
         .bind(a)
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         added += 1;
         for (_, node, level) in provides.iter().filter(|p| p.0 == *a) {
             if let Some((_, required)) = gaps
@@ -689,7 +671,7 @@ pub async fn add_activities(
         }
     }
     touch(&mut tx, person, now, added > 0).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(added)
 }
 
@@ -699,8 +681,7 @@ async fn mentor_confirmed(db: &Db, action: i64) -> Result<bool, AppError> {
         sqlx::query_scalar("select mentor_confirmed_by from plan_action where id = $1")
             .bind(action)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(by.flatten().is_some())
 }
 
@@ -720,8 +701,7 @@ async fn action_info(db: &Db, action: i64) -> Result<ActionInfo, AppError> {
     )
     .bind(action)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let r = row.ok_or_else(|| AppError::NotFound("That planned activity".into()))?;
     Ok((
         PersonId(r.0),
@@ -743,15 +723,14 @@ pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), A
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("update plan_action set status = 'dropped', updated_at = $1 where id = $2")
         .bind(now)
         .bind(action)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     touch(&mut tx, person, now, false).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Names the mentor of an on-the-job task (by e-mail): a colleague other than the trainee.
@@ -789,8 +768,7 @@ pub async fn set_mentor(
         sqlx::query_as("select id, name from person where email = $1 and active = 1")
             .bind(&email)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (mentor, name) = found.ok_or_else(|| {
         AppError::invalid(
             "mentor",
@@ -812,8 +790,7 @@ pub async fn set_mentor(
     .bind(now_ms())
     .bind(action)
     .execute(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(name)
 }
 
@@ -856,8 +833,7 @@ pub async fn report_done(
             sqlx::query_scalar("select manager_id from person where id = $1")
                 .bind(person.0)
                 .fetch_optional(&db.pool)
-                .await
-                .map_err(internal)?;
+                .await?;
         if manager.flatten().is_none() {
             return Err(AppError::invalid(
                 "report",
@@ -866,7 +842,7 @@ pub async fn report_done(
         }
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update plan_action set status = 'submitted', report = $1, evidence_url = $2, \
          submitted_at = $3, updated_at = $3 where id = $4",
@@ -876,10 +852,9 @@ pub async fn report_done(
     .bind(now)
     .bind(action)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     touch(&mut tx, person, now, false).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// The manager confirms a reported activity (the mentor signs off an on-the-job task), or
@@ -914,7 +889,7 @@ pub async fn decide_action(
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let awarded = if confirm {
         let via = if kind.needs_mentor() {
             "mentor"
@@ -936,8 +911,7 @@ pub async fn decide_action(
         .bind(now)
         .bind(action)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         0
     };
     if confirm && !feedback.is_empty() {
@@ -945,14 +919,13 @@ pub async fn decide_action(
             .bind(&feedback)
             .bind(action)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     touch(&mut tx, person, now, false).await?;
     let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
     let what = if confirm { "confirm" } else { "return" };
     audit::record(&mut *tx, me.id, what, "plan_action", action, None, after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(awarded)
 }
 
@@ -978,8 +951,7 @@ pub(crate) async fn complete(
     .bind(via)
     .bind(action)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict(
             "That activity is already completed.".into(),
@@ -991,14 +963,12 @@ pub(crate) async fn complete(
     )
     .bind(action)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let provides: Vec<(i64, i64)> =
         sqlx::query_as("select node_id, level from activity_level where activity_id = $1")
             .bind(activity)
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     let provides: Vec<(NodeId, u8)> = provides
         .into_iter()
         .map(|(n, l)| (NodeId(n), u8::try_from(l).unwrap_or(0)))
@@ -1034,8 +1004,7 @@ pub(crate) async fn complete(
             .bind(by.map(|b| b.0))
             .bind(by.map(|_| now))
             .execute(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
     }
     super::recognition::activity_completed(conn, person, &title, now).await?;
@@ -1059,22 +1028,23 @@ pub async fn record_completion(
     let person: i64 = sqlx::query_scalar("select id from person where email = $1")
         .bind(&email)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::invalid("email", format!("Nobody has the e-mail {email}.")))?;
     let key = activity.trim();
     let found: Option<i64> = match key.parse::<i64>() {
-        Ok(id) => sqlx::query_scalar("select id from activity where id = $1 or external_id = $2")
-            .bind(id)
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?,
-        Err(_) => sqlx::query_scalar("select id from activity where external_id = $1")
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?,
+        Ok(id) => {
+            sqlx::query_scalar("select id from activity where id = $1 or external_id = $2")
+                .bind(id)
+                .bind(key)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        Err(_) => {
+            sqlx::query_scalar("select id from activity where external_id = $1")
+                .bind(key)
+                .fetch_optional(&db.pool)
+                .await?
+        }
     };
     let activity = found.ok_or_else(|| {
         AppError::invalid(
@@ -1084,7 +1054,7 @@ pub async fn record_completion(
     })?;
     let person = PersonId(person);
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let live: Option<i64> = sqlx::query_scalar(
         "select id from plan_action where person_id = $1 and activity_id = $2 \
          and status in ('planned', 'submitted', 'returned')",
@@ -1092,20 +1062,20 @@ pub async fn record_completion(
     .bind(person.0)
     .bind(activity)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let action = match live {
         Some(a) => a,
-        None => sqlx::query_scalar(
-            "insert into plan_action (person_id, activity_id, created_at, updated_at) \
+        None => {
+            sqlx::query_scalar(
+                "insert into plan_action (person_id, activity_id, created_at, updated_at) \
              values ($1, $2, $3, $3) returning id",
-        )
-        .bind(person.0)
-        .bind(activity)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?,
+            )
+            .bind(person.0)
+            .bind(activity)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?
+        }
     };
     let (via, by) = if via_api {
         ("api", None)
@@ -1116,7 +1086,7 @@ pub async fn record_completion(
     touch(&mut tx, person, now, false).await?;
     let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
     audit::record(&mut *tx, by, "complete", "plan_action", action, None, after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(n)
 }
 
@@ -1131,8 +1101,7 @@ pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<
     )
     .bind(person.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if manager.is_none() {
         return Err(AppError::invalid(
             "plan",
@@ -1146,15 +1115,14 @@ pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     touch(&mut tx, person, now, false).await?;
     sqlx::query("update dev_plan set state = 'submitted', submitted_at = $1 where person_id = $2")
         .bind(now)
         .bind(person.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+        .await?;
+    Ok(tx.commit().await?)
 }
 
 /// A manager approves a submitted plan or asks for changes (with a comment, kept on the
@@ -1177,7 +1145,7 @@ pub async fn decide_plan(
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "update dev_plan set state = $1, decided_by = $2, decided_at = $3, updated_at = $3 \
          where person_id = $4 and state = 'submitted'",
@@ -1187,8 +1155,7 @@ pub async fn decide_plan(
     .bind(now)
     .bind(person.0)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict(
             "That plan is not waiting for approval; reload the page.".into(),
@@ -1208,7 +1175,7 @@ pub async fn decide_plan(
         "request_changes"
     };
     audit::record(&mut *tx, me.id, what, "dev_plan", person.0, before, after).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 async fn insert_comment(
@@ -1226,8 +1193,7 @@ async fn insert_comment(
     .bind(body)
     .bind(now)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -1244,10 +1210,10 @@ pub async fn comment(
         return Err(AppError::invalid("body", "Write a comment first."));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     insert_comment(&mut tx, person, me.id, &body, now).await?;
     touch(&mut tx, person, now, false).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 type CheckRow = (
@@ -1273,8 +1239,7 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
     )))
     .bind(me.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let done: Vec<CheckRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{team} select p.id, p.name, x.id, a.title, x.report, x.evidence_url, x.submitted_at, x.mentor_id \
@@ -1286,8 +1251,7 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
         )))
         .bind(me.0)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut out: Vec<PendingCheck> = plans
         .into_iter()
         .map(|p| PendingCheck {
@@ -1322,8 +1286,7 @@ pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, App
         sqlx::query_scalar("select updated_at from dev_plan where person_id = $1")
             .bind(person.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let Some(updated) = updated else {
         return Ok(Vec::new());
     };
@@ -1338,10 +1301,9 @@ pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, App
     .bind(person.0)
     .bind(&horizon)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.0)).collect();
-    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let mut conn = db.pool.acquire().await?;
     let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
     Ok(goals
         .iter()

@@ -28,7 +28,6 @@
 //!
 //! Erasing a person (privacy law) rewrites their rating comments through [`erase_comments`].
 
-use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use super::positions::id_list;
@@ -88,7 +87,7 @@ impl NewRating<'_> {
 /// Appends a rating; returns its id.
 async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppError> {
     let review = r.review.map(|v| v.state.as_str());
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, \
            review, reviewed_by, reviewed_at, review_comment) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
@@ -105,8 +104,7 @@ async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppE
     .bind(r.review.and_then(|v| v.at_ms))
     .bind(r.review.map_or("", |v| v.comment))
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// Records a rating inside the caller's transaction and, when it validates (a manager
@@ -142,8 +140,7 @@ pub(crate) async fn decide(
     .bind(comment)
     .bind(id)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }
@@ -153,8 +150,7 @@ pub(crate) async fn decide(
         )
         .bind(id)
         .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
         let level = u8::try_from(level).unwrap_or(0);
         // A self-rating counts from when it was made, not from when it was approved.
         validated(conn, PersonId(subject), NodeId(node), level, id, at).await?;
@@ -222,8 +218,7 @@ pub(crate) async fn erase_comments(
     sqlx::query("update rating set comment = '', review_comment = '' where subject_id = $1")
         .bind(subject.0)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -244,8 +239,7 @@ async fn validated(
     .bind(person.0)
     .bind(node.0)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let became_current = upsert(conn, person, node, level, rating, at_ms).await?;
     pending.after(conn).await?;
     if became_current {
@@ -269,8 +263,7 @@ async fn upsert(
         sqlx::query_scalar("select validity_months from framework_node where id = $1")
             .bind(node.0)
             .fetch_optional(&mut *conn)
-            .await
-            .map_err(internal)?
+            .await?
             .flatten();
     let expires = expiry(validity, at_ms);
     let done = sqlx::query(
@@ -288,8 +281,7 @@ async fn upsert(
     .bind(at_ms)
     .bind(expires)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -325,17 +317,17 @@ pub(crate) fn counts(
 pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<(), AppError> {
     sqlx::query("update change_counter set value = value + 1 where name = 'ratings'")
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
 /// The change counter open pages poll.
 pub async fn stamp(db: &Db) -> Result<i64, AppError> {
-    sqlx::query_scalar("select value from change_counter where name = 'ratings'")
-        .fetch_one(&db.pool)
-        .await
-        .map_err(internal)
+    Ok(
+        sqlx::query_scalar("select value from change_counter where name = 'ratings'")
+            .fetch_one(&db.pool)
+            .await?,
+    )
 }
 
 /// A node's validity period changed: recomputes when its current levels expire.
@@ -348,8 +340,7 @@ pub(crate) async fn refresh_expiry(
         sqlx::query_as("select person_id, rated_at from current_level where node_id = $1")
             .bind(node.0)
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     if rows.is_empty() {
         return Ok(());
     }
@@ -366,8 +357,7 @@ pub(crate) async fn refresh_expiry(
         .bind(person)
         .bind(node.0)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     pending.after(conn).await?;
     bump(conn).await
@@ -384,8 +374,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
          where source in ('manager', 'course', 'import') or (source = 'self' and review = 'approved')",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut latest: HashMap<(i64, i64), (i64, i64, i64)> = HashMap::new();
     for (id, person, node, level, source, review, at) in rows {
         if !counts(id, node, level, &source, review.as_deref(), at) {
@@ -399,15 +388,13 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
     let validity: HashMap<i64, Option<i64>> =
         sqlx::query_as::<Any, (i64, Option<i64>)>("select id, validity_months from framework_node")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .collect();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("delete from current_level")
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut entries: Vec<_> = latest.into_iter().collect();
     entries.sort_unstable();
     for chunk in entries.chunks(200) {
@@ -427,11 +414,10 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
         }
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     bump(&mut tx).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(entries.len())
 }
 
@@ -439,8 +425,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
 pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
     let have: Option<i64> = sqlx::query_scalar("select person_id from current_level limit 1")
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if have.is_some() {
         return Ok(());
     }
@@ -448,8 +433,7 @@ pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
         "select id from rating where source in ('manager', 'course', 'import') or review = 'approved' limit 1",
     )
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if any.is_some() {
         let n = rebuild(db).await?;
         tracing::info!(
@@ -474,8 +458,7 @@ pub(crate) async fn of(
         )))
         .bind(person.0)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let records = rows
         .into_iter()
         .filter_map(|r| {
@@ -493,8 +476,7 @@ pub(crate) async fn of(
         "select id, validity_months from framework_node where id in ({ids})"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let validity = validity
         .into_iter()
         .map(|r| (NodeId(r.0), r.1.and_then(|m| u32::try_from(m).ok())))
@@ -539,8 +521,7 @@ pub(crate) async fn levels_now(
     )))
     .bind(person.0)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(n, l, e)| {
