@@ -1,7 +1,7 @@
 //! The development plan (goals with target levels, planned activities, comments and
 //! approval) and the manager's or mentor's checks.
 
-use crate::api::develop::{
+use crate::api::plans::{
     load_checks, load_plan, AddGoal, CommentPlan, DecideCompletion, DecidePlan, DropAction,
     ReportDone, SetGoalStatus, SetMentor, StartGoalsFromGaps, SubmitPlan, UpdateGoal,
 };

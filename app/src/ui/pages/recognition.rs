@@ -1,7 +1,7 @@
 //! Recognition: points, badges, the unit's leaderboard (with the opt-out) and awarded
 //! competencies as Open Badges 3.0 credentials.
 
-use crate::api::develop::{load_recognition, SetLeaderboard};
+use crate::api::recognition::{load_recognition, SetLeaderboard};
 use crate::domain::recognition::{BadgeView, RecognitionPage, XP_PER_ACTIVITY, XP_PER_LEVEL};
 use crate::domain::PersonId;
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
