@@ -16,7 +16,7 @@ use crate::domain::positions::level_text;
 use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
@@ -82,14 +82,7 @@ pub fn SkillsPageRoute() -> impl IntoView {
         |(person, scope, _, _)| load_skills(person, scope),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <Skills d submit rate/> }.into_any(),
-                    Err(e) => view! { <Title text="Skills"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Skills" ok=move |d| view! { <Skills d submit rate/> }/>
     }
     .into_any()
 }
@@ -809,14 +802,7 @@ pub fn HistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(h) => view! { <History h link verify/> }.into_any(),
-                    Err(e) => view! { <Title text="History"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="History" ok=move |h| view! { <History h link verify/> }/>
     }
     .into_any()
 }
