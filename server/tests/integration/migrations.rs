@@ -151,7 +151,16 @@ fn sqlite_ids_as_identity(statement: &[String]) -> Vec<String> {
             && statement.get(i + 2).is_some_and(|t| t == "primary")
         {
             out.extend(
-                ["id", "bigint", "generated", "by", "default", "as", "identity"].map(String::from),
+                [
+                    "id",
+                    "bigint",
+                    "generated",
+                    "by",
+                    "default",
+                    "as",
+                    "identity",
+                ]
+                .map(String::from),
             );
             i += 2;
         } else {
