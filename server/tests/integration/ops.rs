@@ -46,11 +46,11 @@ async fn unknown_page_is_a_404_page() {
 #[tokio::test]
 async fn demo_refuses_a_database_with_people_unless_forced() {
     let app = TestApp::demo().await;
-    let err = server::cli::load_demo(&app.db, false, &app::server::Settings::default().upload_dir)
+    let err = server::cli::load_demo(&app.db, false, &app.state.settings.upload_dir)
         .await
         .unwrap_err();
     assert!(err.contains("--force"), "{err}");
-    let n = server::cli::load_demo(&app.db, true, &app::server::Settings::default().upload_dir)
+    let n = server::cli::load_demo(&app.db, true, &app.state.settings.upload_dir)
         .await
         .unwrap();
     let people: i64 = sqlx::query_scalar("select count(*) from person")
@@ -67,7 +67,8 @@ async fn demo_refuses_a_database_with_people_unless_forced() {
 
 #[tokio::test]
 async fn demo_organisation_has_two_levels_of_management() {
-    let app = TestApp::demo().await;
+    // The loader itself is under test: it runs here rather than being copied.
+    let app = TestApp::demo_loaded_here().await;
     let people: i64 = sqlx::query_scalar("select count(*) from person")
         .fetch_one(&app.db.pool)
         .await
@@ -146,7 +147,8 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn demo_frameworks_are_published_with_level_descriptions() {
-    let app = TestApp::demo().await;
+    // The loader itself is under test: it runs here rather than being copied.
+    let app = TestApp::demo_loaded_here().await;
     let employee = app.sign_in(EMPLOYEE, PW).await;
     let list = app
         .call("/api/frameworks/list", &[], Some(&employee))
