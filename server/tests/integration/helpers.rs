@@ -61,6 +61,11 @@ impl Res {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
+    /// The body as one of the app's own types (what the server function returns).
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
+    }
     pub fn location(&self) -> Option<String> {
         self.headers
             .get(header::LOCATION)
@@ -579,10 +584,8 @@ impl TestApp {
     pub async fn whoami(&self, cookie: &str) -> Option<String> {
         let res = self.call("/api/whoami", &[], Some(cookie)).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        res.json()
-            .get("email")
-            .and_then(|e| e.as_str())
-            .map(str::to_string)
+        res.parse::<Option<app::domain::CurrentUser>>()
+            .map(|me| me.email)
     }
 }
 

@@ -150,16 +150,11 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
     // The loader itself is under test: it runs here rather than being copied.
     let app = TestApp::demo_loaded_here().await;
     let employee = app.sign_in(EMPLOYEE, PW).await;
-    let list = app
+    let list: Vec<app::domain::framework::FrameworkSummary> = app
         .call("/api/frameworks/list", &[], Some(&employee))
         .await
-        .json();
-    let names: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+        .parse();
+    let names: Vec<&str> = list.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
         ["Core competency model", "Engineering"],
@@ -167,7 +162,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
     );
 
     let admin = app.sign_in(ADMIN, PW).await;
-    let eng = list[1]["id"].to_string();
+    let eng = list[1].id.0.to_string();
     let tree = app
         .call("/api/frameworks/tree", &[("id", &eng)], Some(&admin))
         .await
@@ -201,7 +196,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
         10,
         "5 levels x 2 tracks"
     );
-    let core = list[0]["id"].to_string();
+    let core = list[0].id.0.to_string();
     let tiers = app
         .call("/api/frameworks/tree", &[("id", &core)], Some(&admin))
         .await
