@@ -4,11 +4,14 @@
 pub mod admin;
 pub mod assess;
 pub mod auth;
-pub mod develop;
 pub mod error;
 pub mod frameworks;
+pub mod inbox;
+pub mod learning;
 pub mod people;
+pub mod plans;
 pub mod positions;
+pub mod recognition;
 pub mod reports;
 
 pub use error::AppError;

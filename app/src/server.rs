@@ -22,13 +22,13 @@ pub mod import_people;
 pub mod imports;
 pub mod inbox;
 pub mod learning;
-pub mod levels;
 pub mod orgreports;
 pub mod peers;
 pub mod people;
 pub mod plans;
 pub mod positions;
 pub mod privacy;
+pub mod ratings;
 pub mod recognition;
 pub mod reports;
 pub mod session_store;
@@ -45,4 +45,20 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// A time stored as epoch milliseconds, as text ("2026-11-23 13:20 UTC"). Formatted on the
+/// server so server rendering and hydration agree.
+pub fn format_time(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
+        Ok(t) => format!(
+            "{}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => "unknown time".into(),
+    }
 }

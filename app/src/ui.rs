@@ -142,7 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("talent/succession") ssr=SsrMode::Async view=pages::talent::SuccessionPage/>
                     <Route path=path!("reports") ssr=SsrMode::Async view=pages::reports::OrgReportPage/>
                     <Route path=path!("reports/supply") ssr=SsrMode::Async view=pages::reports::SupplyPage/>
-                    <Route path=path!("inbox") ssr=SsrMode::Async view=pages::skills::InboxPage/>
+                    <Route path=path!("inbox") ssr=SsrMode::Async view=pages::inbox::InboxPage/>
                     <Route path=path!("plan") ssr=SsrMode::Async view=pages::plan::PlanRoute/>
                     <Route path=path!("plan/checks") ssr=SsrMode::Async view=pages::plan::ChecksPage/>
                     <Route path=path!("learning") ssr=SsrMode::Async view=pages::learning::CataloguePage/>

@@ -8,7 +8,7 @@
 //! missing, then checks integrity. The load test keeps many signed-in clients busy and
 //! reports latency per kind of request.
 
-use app::server::{levels, stats, Backend, Db};
+use app::server::{ratings, stats, Backend, Db};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::{header, Method, Request, StatusCode};
@@ -390,7 +390,7 @@ async fn integrity(db: &Db) -> Result<Vec<String>, BoxError> {
     let rows =
         "select person_id, node_id, level, rating_id, expires_at from current_level order by 1, 2";
     let kept: Vec<Row> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
-    levels::rebuild(db).await.map_err(|e| e.to_string())?;
+    ratings::rebuild(db).await.map_err(|e| e.to_string())?;
     let rebuilt: Vec<Row> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
     if kept != rebuilt {
         let differ = kept.iter().filter(|r| !rebuilt.contains(r)).count()

@@ -36,10 +36,10 @@ pub async fn team_heatmap(
 /// The change counter of current levels: open heatmaps poll it and reload when it moves.
 #[server(prefix = "/api", endpoint = "team/stamp")]
 pub async fn levels_stamp() -> Result<i64, AppError> {
-    use crate::server::{ctx, levels};
+    use crate::server::{ctx, ratings};
     ctx::reply(async move {
         let (st, _me) = ctx::user()?;
-        levels::stamp(&st.db).await
+        ratings::stamp(&st.db).await
     })
     .await
 }

@@ -3,13 +3,13 @@
 //! decided a pending self-rating, when and why, once.
 
 use super::audit;
-use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
-use super::levels;
+use super::format_time;
+use super::frameworks;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::{self, held};
+use super::ratings::{self, NewRating, ReviewState};
 use crate::api::AppError;
 use crate::domain::assess::{
     check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
@@ -28,8 +28,7 @@ pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppErro
     sqlx::query_scalar("select name from person where id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::NotFound("That person".into()))
 }
 
@@ -51,7 +50,7 @@ pub async fn position_readiness(
     let title = positions::position(db, position).await?.title;
     let reqs = positions::requirements(db, position).await?;
     let nodes: Vec<NodeId> = reqs.iter().map(|r| r.node).collect();
-    let levels = positions::current(db, person, &nodes).await?;
+    let levels = ratings::current(db, person, &nodes).await?;
     let parts: Vec<(u8, u8, bool, u8)> = reqs
         .iter()
         .map(|r| {
@@ -85,7 +84,7 @@ pub async fn skills(
         position_title = Some(positions::position(db, p).await?.title);
         let reqs = positions::requirement_views(db, p, track).await?;
         let nodes: Vec<NodeId> = reqs.iter().map(|r| r.requirement.node).collect();
-        let (records, validity) = positions::ratings(db, person, &nodes).await?;
+        let (records, validity) = ratings::of(db, person, &nodes).await?;
         let now = now_ms();
         let current = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
         let mut by_node: HashMap<NodeId, Vec<RatingRecord>> = HashMap::new();
@@ -144,7 +143,7 @@ async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, Ap
     for p in [holds, aims].into_iter().flatten() {
         for r in positions::requirements(db, p).await? {
             if let std::collections::hash_map::Entry::Vacant(e) = tops.entry(r.node) {
-                e.insert(positions::node_info(db, r.node).await?.top);
+                e.insert(frameworks::node_info(db, r.node).await?.top);
             }
         }
     }
@@ -155,7 +154,7 @@ async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, Ap
 pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<u32, AppError> {
     let tops = assessable(db, me.id).await?;
     let nodes: Vec<NodeId> = tops.keys().copied().collect();
-    let (records, validity) = positions::ratings(db, me.id, &nodes).await?;
+    let (records, validity) = ratings::of(db, me.id, &nodes).await?;
     let now = now_ms();
     let own: HashMap<NodeId, u8> =
         current_levels(&records, |n| validity.get(&n).copied().flatten(), now)
@@ -169,23 +168,25 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
             "Nothing changed: move a slider to the level you now have, then submit.",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for (node, level) in &changes {
-        sqlx::query(
-            "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review) \
-             values ($1, $2, $3, 'self', $1, $4, $5, 'pending')",
+        ratings::record(
+            &mut tx,
+            NewRating {
+                subject: me.id,
+                node: *node,
+                level: *level,
+                source: Source::SelfRating,
+                given_by: Some(me.id),
+                comment: &comment,
+                at_ms: now,
+                review: Some(ReviewState::PENDING),
+            },
         )
-        .bind(me.id.0)
-        .bind(node.0)
-        .bind(i64::from(*level))
-        .bind(&comment)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     super::recognition::award_badge(&mut tx, me.id, Badge::FirstSelfAssessment, now).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
 }
 
@@ -204,14 +205,13 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
     )
     .bind(me.id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut required_cache: HashMap<PersonId, HashMap<NodeId, u8>> = HashMap::new();
     for (rating, subject, subject_name, node, node_title, level, comment, at, manager) in rows {
         let subject = PersonId(subject);
         let node = NodeId(node);
-        let (records, validity) = positions::ratings(db, subject, &[node]).await?;
+        let (records, validity) = ratings::of(db, subject, &[node]).await?;
         let earlier: Vec<RatingRecord> = records.into_iter().filter(|r| r.id != rating).collect();
         let before = current_level(&earlier, validity.get(&node).copied().flatten(), now_ms());
         if let std::collections::hash_map::Entry::Vacant(e) = required_cache.entry(subject) {
@@ -279,16 +279,14 @@ pub async fn decide(
         ));
     }
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for id in ratings {
-        let row: Option<(i64, String, Option<String>, i64, i64, i64)> = sqlx::query_as(
-            "select subject_id, source, review, node_id, level, created_at from rating where id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
-        let Some((subject, source, review, node, level, at)) = row else {
+        let row: Option<(i64, String, Option<String>)> =
+            sqlx::query_as("select subject_id, source, review from rating where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((subject, source, review)) = row else {
             return Err(AppError::NotFound("That rating".into()));
         };
         if !manages(db, me.id, PersonId(subject)).await? {
@@ -299,33 +297,17 @@ pub async fn decide(
                 "That rating has already been decided; reload the queue.".into(),
             ));
         }
-        let done = sqlx::query(
-            "update rating set review = $1, reviewed_by = $2, reviewed_at = $3, review_comment = $4 \
-             where id = $5 and review = 'pending'",
-        )
-        .bind(decision.review().as_str())
-        .bind(me.id.0)
-        .bind(now)
-        .bind(&comment)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-        if done.rows_affected() != 1 {
+        if !ratings::decide(&mut tx, *id, decision.review(), me.id, now, &comment).await? {
             return Err(AppError::Conflict(
                 "That rating has already been decided; reload the queue.".into(),
             ));
-        }
-        if decision == Decision::Approve {
-            let level = u8::try_from(level).unwrap_or(0);
-            levels::validated(&mut tx, PersonId(subject), NodeId(node), level, *id, at).await?;
         }
         let after = audit::row(&mut *tx, "rating", audit::RATING, "id", *id).await?;
         let action = decision.review().as_str();
         let before = Some(serde_json::json!({ "review": "pending" }));
         audit::record(&mut *tx, me.id, action, "rating", id, before, after).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(ratings.len()).unwrap_or(u32::MAX))
 }
 
@@ -341,7 +323,7 @@ pub async fn rate(
     if !manages(db, me.id, person).await? {
         return Err(AppError::Forbidden);
     }
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid("node", "Categories are not rated."));
     }
@@ -355,24 +337,24 @@ pub async fn rate(
         })?;
     let comment = check_comment("comment", comment)?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    let id: i64 = sqlx::query_scalar(
-        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-         values ($1, $2, $3, 'manager', $4, $5, $6) returning id",
+    let mut tx = db.begin_write().await?;
+    let id = ratings::record(
+        &mut tx,
+        NewRating {
+            subject: person,
+            node,
+            level,
+            source: Source::Manager,
+            given_by: Some(me.id),
+            comment: &comment,
+            at_ms: now,
+            review: None,
+        },
     )
-    .bind(person.0)
-    .bind(node.0)
-    .bind(i64::from(level))
-    .bind(me.id.0)
-    .bind(&comment)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    levels::validated(&mut tx, person, node, level, id, now).await?;
+    .await?;
     let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
     audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// A person's whole rating history on a node, newest first.
@@ -386,7 +368,7 @@ pub async fn history(
         return Err(AppError::NotFound("That person".into()));
     }
     let person_name = person_name(db, person).await?;
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     type Row = (
         i64,
         i64,
@@ -407,9 +389,8 @@ pub async fn history(
     .bind(person.0)
     .bind(node.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let (records, validity) = positions::ratings(db, person, &[node]).await?;
+    .await?;
+    let (records, validity) = ratings::of(db, person, &[node]).await?;
     let now = now_ms();
     let current = current_level(&records, validity.get(&node).copied().flatten(), now);
     let (holds, _) = held(db, person).await?;
@@ -474,7 +455,6 @@ pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
     )
     .bind(me.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(u32::try_from(n).unwrap_or(0))
 }

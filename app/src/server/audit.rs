@@ -2,8 +2,7 @@
 //! [`record`] in the transaction of their change, so the entry exists exactly when the change
 //! does; the table refuses updates and deletes (migration 0016).
 
-use super::ctx::internal;
-use super::frameworks::format_time;
+use super::format_time;
 use super::{now_ms, Db};
 use crate::api::AppError;
 use crate::domain::audit::{csv_cell, AuditEntry, AuditFilter, AuditPage};
@@ -42,8 +41,7 @@ where
     .bind(text(before))
     .bind(text(after))
     .execute(exec)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -94,8 +92,7 @@ where
     let found = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(exec)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(found.map(|r| {
         let mut obj = serde_json::Map::new();
         for (i, name) in names.iter().enumerate() {
@@ -195,7 +192,7 @@ async fn rows(
             Arg::Text(t) => q.bind(t),
         };
     }
-    let rows = q.fetch_all(&db.pool).await.map_err(internal)?;
+    let rows = q.fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()
         .map(
@@ -225,7 +222,7 @@ pub async fn page(db: &Db, f: &AuditFilter, page: u32) -> Result<AuditPage, AppE
             Arg::Text(t) => q.bind(t),
         };
     }
-    let total = q.fetch_one(&db.pool).await.map_err(internal)?;
+    let total = q.fetch_one(&db.pool).await?;
     let page = page.clamp(1, 100_000);
     let entries = rows(db, f, Some((PER_PAGE, (page - 1) * PER_PAGE))).await?;
     let actors: Vec<(i64, String)> = sqlx::query_as(
@@ -234,13 +231,11 @@ pub async fn page(db: &Db, f: &AuditFilter, page: u32) -> Result<AuditPage, AppE
          order by p.name, p.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let entities: Vec<String> =
         sqlx::query_scalar("select distinct entity from audit_log order by entity")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(AuditPage {
         entries,
         page,

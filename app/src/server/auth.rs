@@ -1,6 +1,5 @@
 //! Passwords, sign-in with throttling, sign-out, and resolving a session to a person.
 
-use super::ctx::internal;
 use super::session_store::PERSON_KEY;
 use super::state::AppState;
 use super::{db::Db, now_ms};
@@ -132,8 +131,7 @@ pub async fn sign_in(
         sqlx::query_as("select id, password_hash, active from person where email = $1")
             .bind(email.as_str())
             .fetch_optional(&state.db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (id, hash, active) = match row {
         Some((id, hash, active)) => (Some(id), hash, active == 1),
         None => (None, None, false),
@@ -149,8 +147,7 @@ pub async fn sign_in(
         .bind(email.as_str())
         .bind(attempt)
         .execute(&state.db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let session = session()?;
     session.cycle_id().await.map_err(session_err)?;
     session.insert(PERSON_KEY, id).await.map_err(session_err)?;
@@ -172,8 +169,7 @@ async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i
     sqlx::query("delete from sign_in_failure where at <= $1")
         .bind(window_start)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let id: i64 = sqlx::query_scalar(
         "insert into sign_in_failure (email, client, at) values ($1, $2, $3) returning id",
     )
@@ -181,8 +177,7 @@ async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i
     .bind(client)
     .bind(now)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (by_email, oldest_email, by_client, oldest_client): (i64, Option<i64>, i64, Option<i64>) =
         sqlx::query_as(
             "select \
@@ -195,8 +190,7 @@ async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i
         .bind(client)
         .bind(window_start)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let over = |count: i64, max: i64, oldest: Option<i64>| {
         (count > max).then(|| (oldest.unwrap_or(now) + window_ms - now).max(1000) / 1000)
     };
@@ -286,8 +280,7 @@ pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUs
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(row.map(|(id, name, email, role, reports)| CurrentUser {
         id: PersonId(id),
         name,
@@ -331,8 +324,7 @@ pub async fn change_password(
     let hash: Option<String> = sqlx::query_scalar("select password_hash from person where id = $1")
         .bind(me.id.0)
         .fetch_optional(&state.db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .flatten();
     if !checked_password(state, current.to_string(), hash).await? {
         return Err(AppError::invalid(
@@ -342,26 +334,23 @@ pub async fn change_password(
     }
     let new_hash = hash_password(new.to_string()).await?;
     let session = session()?;
-    let mut tx = state.db.begin_write().await.map_err(internal)?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update person set password_hash = $1, updated_at = $2 where id = $3")
         .bind(new_hash)
         .bind(now_ms())
         .bind(me.id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("delete from session where person_id = $1")
         .bind(me.id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("delete from sign_in_failure where email = $1 or id = $2")
         .bind(&me.email)
         .bind(attempt)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     // This browser stays signed in, under a new session id.
     session.cycle_id().await.map_err(session_err)?;
     session

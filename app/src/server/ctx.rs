@@ -61,9 +61,26 @@ pub async fn reply<T>(body: impl Future<Output = Result<T, AppError>>) -> Result
     result
 }
 
-/// Logs a database error in full once, here where it is handled, and hides it from the
-/// caller.
-pub fn internal(e: sqlx::Error) -> AppError {
-    tracing::error!(error = %e, "database error");
-    AppError::Internal
+/// `?` on a database error: logged in full once, with the line of the service that met it
+/// (the request's span adds the request id), and hidden from the caller as `Internal`.
+impl From<sqlx::Error> for AppError {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %e, at = %at, "database error");
+        AppError::Internal
+    }
+}
+
+/// A unique-constraint violation becomes `taken()` (a field error naming what is already
+/// used); any other database error is logged and becomes `Internal`, as with `?`.
+#[track_caller]
+pub fn unique_or(e: sqlx::Error, taken: impl FnOnce() -> AppError) -> AppError {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
+        taken()
+    } else {
+        AppError::from(e)
+    }
 }

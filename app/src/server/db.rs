@@ -194,7 +194,7 @@ impl Db {
     pub async fn open(url: &str) -> Result<Db, Box<dyn std::error::Error + Send + Sync>> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
-        super::levels::backfill_if_needed(&db)
+        super::ratings::backfill_if_needed(&db)
             .await
             .map_err(|e| e.to_string())?;
         super::stats::backfill_if_needed(&db)

@@ -3,7 +3,6 @@
 //! published frameworks.
 
 use super::auth::hash_password;
-use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use crate::api::AppError;
@@ -367,7 +366,7 @@ pub const DOMAIN: &str = "northwind.example";
 /// audit log are permanent records, so this runs under the history unlock; the audit log
 /// goes too, because ids start again and old entries would name the wrong people.
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
     for sql in [
         "delete from audit_log",
@@ -406,12 +405,10 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
         "update org_unit set parent_id = null",
         "delete from org_unit",
     ] {
-        tx.execute(sqlx::query::<Any>(sql))
-            .await
-            .map_err(internal)?;
+        tx.execute(sqlx::query::<Any>(sql)).await?;
     }
     super::history::relock(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Loads the demo organisation into an empty database with months of rating history
@@ -431,7 +428,7 @@ pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, Ap
     // One hash for every demo person keeps loading fast; these are demo accounts.
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let mut unit_ids: HashMap<&str, i64> = HashMap::new();
     for (key, name, parent) in UNITS {
         let id: i64 = sqlx::query_scalar(
@@ -441,8 +438,7 @@ pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, Ap
         .bind(parent.and_then(|p| unit_ids.get(p).copied()))
         .bind(now)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         unit_ids.insert(key, id);
     }
     let mut person_ids: HashMap<&'static str, i64> = HashMap::new();
@@ -460,11 +456,10 @@ pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, Ap
         .bind(&hash)
         .bind(now)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         person_ids.insert(local, id);
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let admin = person_ids
         .get("priya.raman")
         .copied()

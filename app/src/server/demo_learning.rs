@@ -2,7 +2,6 @@
 //! positions require, and development plans for several people with goals in every state,
 //! activities planned, reported, confirmed and signed off, comments and approvals.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use crate::api::AppError;
@@ -33,11 +32,10 @@ async fn catalogue(db: &Db) -> Result<HashMap<i64, Vec<i64>>, AppError> {
          group by n.id, n.title, n.scale_id, f.scale_id order by count(*) desc, n.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_node: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut made = 0usize;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let mut planned = Vec::new();
     for (i, (node, title, _, top)) in nodes.iter().enumerate() {
         let top = u8::try_from(*top).unwrap_or(4).max(2);
@@ -129,7 +127,7 @@ async fn catalogue(db: &Db) -> Result<HashMap<i64, Vec<i64>>, AppError> {
         }
         made += 1;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::debug!(activities = made, "demo catalogue");
     Ok(by_node)
 }
@@ -265,8 +263,7 @@ async fn plan_for(
     let manager: Option<i64> = sqlx::query_scalar("select manager_id from person where id = $1")
         .bind(person.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     // The gaps to the target position (else the position), largest required level first.
     let gaps: Vec<(i64, i64, i64)> = sqlx::query_as(
         "select r.node_id, r.required, coalesce(c.level, 0) from person p \
@@ -276,9 +273,8 @@ async fn plan_for(
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    .await?;
+    let mut tx = db.begin_write().await?;
     let created = updated - 30 * DAY_MS;
     let mut used = std::collections::HashSet::new();
     for (goal, (node, required, current)) in goals.iter().zip(gaps.iter()) {
@@ -294,8 +290,7 @@ async fn plan_for(
             .bind(a)
             .bind(node)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             if provided <= *current {
                 continue;
             }
@@ -319,8 +314,7 @@ async fn plan_for(
         .bind(status)
         .bind(created)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         let Some(activity) = activity else { continue };
         used.insert(activity);
         let action_status = match goal {
@@ -357,8 +351,7 @@ async fn plan_for(
         .bind((action_status == "returned").then_some(updated))
         .bind(created)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         if matches!(goal, Demo::Reached) {
             let by = manager.map(PersonId);
             let at = now - 3_600_000;
@@ -376,8 +369,7 @@ async fn plan_for(
     .bind(matches!(state, "approved" | "changes").then_some(manager).flatten())
     .bind(matches!(state, "approved" | "changes").then_some(updated))
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if let (Some(text), Some(m)) = (comment, manager) {
         sqlx::query(
             "insert into plan_comment (person_id, author_id, body, created_at) values ($1, $2, $3, $4)",
@@ -387,8 +379,7 @@ async fn plan_for(
         .bind(text)
         .bind(updated)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }

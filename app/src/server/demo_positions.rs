@@ -578,16 +578,14 @@ pub async fn load(db: &Db, people: &HashMap<&str, i64>) -> Result<(), AppError> 
     let nodes: Vec<(i64, String)> =
         sqlx::query_as("select id, title from framework_node where kind <> 'category' order by id")
             .fetch_all(&db.pool)
-            .await
-            .map_err(super::ctx::internal)?;
+            .await?;
     let mut by_title: HashMap<String, i64> = HashMap::new();
     for (id, title) in nodes {
         by_title.entry(title).or_insert(id);
     }
     let units: Vec<(i64, String)> = sqlx::query_as("select id, name from org_unit")
         .fetch_all(&db.pool)
-        .await
-        .map_err(super::ctx::internal)?;
+        .await?;
     let units: HashMap<String, i64> = units.into_iter().map(|(i, n)| (n, i)).collect();
     let mut ids: HashMap<&str, PositionId> = HashMap::new();
     for (key, title, track, rank, unit, description, reqs) in POSITIONS {
@@ -643,8 +641,7 @@ pub async fn load(db: &Db, people: &HashMap<&str, i64>) -> Result<(), AppError> 
                 .bind(ids[t].0)
                 .bind(person.0)
                 .execute(&db.pool)
-                .await
-                .map_err(super::ctx::internal)?;
+                .await?;
         }
     }
     Ok(())

@@ -6,11 +6,12 @@
 //! The new joiners (see [`NEW_JOINERS`]) have no ratings yet; they show what an empty
 //! profile looks like, and the tests walk them through their first assessment.
 
-use super::ctx::internal;
 use super::db::{Db, WriteTx};
 use super::frameworks::random_hex;
 use super::now_ms;
+use super::ratings::{Batch, NewRating, ReviewState};
 use crate::api::AppError;
+use crate::domain::rating::{Review, Source};
 use crate::domain::{NodeId, PersonId};
 use std::collections::HashMap;
 use std::path::Path;
@@ -138,42 +139,35 @@ struct Rating<'a> {
     subject: i64,
     node: i64,
     level: i64,
-    source: &'a str,
+    source: Source,
     by: Option<i64>,
     comment: &'a str,
     at: i64,
     /// For self-ratings: (state, reviewer, when, comment).
-    review: Option<(&'a str, Option<i64>, Option<i64>, &'a str)>,
+    review: Option<(Review, Option<i64>, Option<i64>, &'a str)>,
 }
 
-async fn insert(tx: &mut WriteTx, r: Rating<'_>) -> Result<i64, AppError> {
-    let (review, reviewer, reviewed_at, review_comment) = match r.review {
-        Some((s, who, at, c)) => (Some(s), who, at, c),
-        None => (None, None, None, ""),
-    };
-    let id: i64 = sqlx::query_scalar(
-        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, review, reviewed_by, reviewed_at, review_comment) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
-    )
-    .bind(r.subject)
-    .bind(r.node)
-    .bind(r.level)
-    .bind(r.source)
-    .bind(r.by)
-    .bind(r.comment)
-    .bind(r.at)
-    .bind(review)
-    .bind(reviewer)
-    .bind(reviewed_at)
-    .bind(review_comment)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
-    if r.source == "manager" || review == Some("approved") {
-        let level = u8::try_from(r.level).unwrap_or(0);
-        super::levels::upsert(tx, PersonId(r.subject), NodeId(r.node), level, id, r.at).await?;
-    }
-    Ok(id)
+async fn insert(tx: &mut WriteTx, batch: &mut Batch, r: Rating<'_>) -> Result<i64, AppError> {
+    batch
+        .record(
+            tx,
+            NewRating {
+                subject: PersonId(r.subject),
+                node: NodeId(r.node),
+                level: u8::try_from(r.level).unwrap_or(0),
+                source: r.source,
+                given_by: r.by.map(PersonId),
+                comment: r.comment,
+                at_ms: r.at,
+                review: r.review.map(|(state, by, at_ms, comment)| ReviewState {
+                    state,
+                    by: by.map(PersonId),
+                    at_ms,
+                    comment,
+                }),
+            },
+        )
+        .await
 }
 
 /// Evidence to attach once the transaction has the ratings.
@@ -208,16 +202,14 @@ pub async fn load(
         "select id, name, manager_id, position_id from person where position_id is not null order by id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     // position -> [(node, required, validity months, title)]
     let reqs: Vec<(i64, i64, i64, Option<i64>, String)> = sqlx::query_as(
         "select r.position_id, r.node_id, r.required, n.validity_months, n.title \
          from position_requirement r join framework_node n on n.id = r.node_id order by r.position_id, r.seq",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_position: HashMap<i64, Vec<Requirement>> = HashMap::new();
     for (p, n, req, v, t) in reqs {
         by_position.entry(p).or_default().push((n, req, v, t));
@@ -232,7 +224,9 @@ pub async fn load(
         }
     }
 
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
+    let subjects = holders.iter().map(|h| h.0).collect();
+    let mut batch = Batch::begin(&mut tx, subjects).await?;
     let mut evidence: Vec<Evidence> = Vec::new();
     let mut written = 0usize;
     for (person, name, manager, position) in &holders {
@@ -274,16 +268,17 @@ pub async fn load(
             let approved = start + (1 + (h >> 28) as i64 % 5) * DAY;
             let id = insert(
                 &mut tx,
+                &mut batch,
                 Rating {
                     subject: *person,
                     node: *node,
                     level: first,
-                    source: "self",
+                    source: Source::SelfRating,
                     by: Some(*person),
                     comment: pick(SELF_COMMENTS, h >> 4),
                     at: confirmed_at.map_or(start, |c| c - 3 * DAY),
                     review: Some((
-                        "approved",
+                        Review::Approved,
                         Some(manager),
                         Some(confirmed_at.unwrap_or(approved)),
                         pick(MANAGER_COMMENTS, h >> 6),
@@ -326,7 +321,7 @@ pub async fn load(
                         subject: *person,
                         node: *node,
                         level,
-                        source: "manager",
+                        source: Source::Manager,
                         by: Some(manager),
                         comment: pick(MANAGER_COMMENTS, h >> 46),
                         at,
@@ -337,14 +332,14 @@ pub async fn load(
                         subject: *person,
                         node: *node,
                         level,
-                        source: "self",
+                        source: Source::SelfRating,
                         by: Some(*person),
                         comment: pick(SELF_COMMENTS, h >> 46),
                         at,
-                        review: Some(("approved", Some(manager), Some(at + 2 * DAY), "")),
+                        review: Some((Review::Approved, Some(manager), Some(at + 2 * DAY), "")),
                     }
                 };
-                insert(&mut tx, rating).await?;
+                insert(&mut tx, &mut batch, rating).await?;
                 written += 1;
             }
             // A claim one level higher: declined a while ago, or waiting for review now.
@@ -354,16 +349,17 @@ pub async fn load(
                     let at = now - (25 + (h >> 52) as i64 % 40) * DAY;
                     insert(
                         &mut tx,
+                        &mut batch,
                         Rating {
                             subject: *person,
                             node: *node,
                             level: claim,
-                            source: "self",
+                            source: Source::SelfRating,
                             by: Some(*person),
                             comment: pick(SELF_COMMENTS, h >> 50),
                             at,
                             review: Some((
-                                "declined",
+                                Review::Declined,
                                 Some(manager),
                                 Some(at + 3 * DAY),
                                 pick(DECLINE_COMMENTS, h >> 54),
@@ -377,15 +373,16 @@ pub async fn load(
                     let at = now - (2 + (h >> 52) as i64 % 12) * DAY;
                     let id = insert(
                         &mut tx,
+                        &mut batch,
                         Rating {
                             subject: *person,
                             node: *node,
                             level: claim,
-                            source: "self",
+                            source: Source::SelfRating,
                             by: Some(*person),
                             comment: pick(SELF_COMMENTS, h >> 50),
                             at,
-                            review: Some(("pending", None, None, "")),
+                            review: Some((Review::Pending, None, None, "")),
                         },
                     )
                     .await?;
@@ -409,11 +406,12 @@ pub async fn load(
                 let at = now - (10 + (h >> 12) as i64 % 90) * DAY;
                 let id = insert(
                     &mut tx,
+                    &mut batch,
                     Rating {
                         subject: *person,
                         node: *node,
                         level: view,
-                        source: "peer",
+                        source: Source::Peer,
                         by: Some(peer),
                         comment: "",
                         at,
@@ -433,8 +431,7 @@ pub async fn load(
                 .bind(at - 2 * DAY)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
             }
         }
     }
@@ -457,15 +454,15 @@ pub async fn load(
         .bind(now - 3 * DAY)
         .bind(node)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
 
+    batch.finish(&mut tx).await?;
     // Evidence last: files are written first and removed again if the transaction fails.
     let mut stored: Vec<std::path::PathBuf> = Vec::new();
     let result = attach(&mut tx, &evidence, upload_dir, &mut stored).await;
     let result = match result {
-        Ok(()) => tx.commit().await.map_err(internal),
+        Ok(()) => Ok(tx.commit().await?),
         Err(e) => Err(e),
     };
     if let Err(e) = result {
@@ -529,8 +526,7 @@ async fn attach(
         .bind(e.verified_by)
         .bind(e.verified_by.map(|_| e.at + DAY))
         .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }

@@ -3,7 +3,6 @@
 //! frameworks: titles (counted twice, as they say most), alternative labels, definitions
 //! and key behaviours. Offline and deterministic: equal scores are ordered by node id.
 
-use super::ctx::internal;
 use super::db::Db;
 use crate::api::AppError;
 use crate::domain::positions::{Suggestion, MAX_JOB_DESCRIPTION, SUGGESTIONS};
@@ -175,8 +174,7 @@ pub async fn suggest(
          join framework f on f.id = n.framework_id where n.id in ({ids})"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let paths = super::positions::ancestor_paths(db, &chosen).await?;
     let by_id: HashMap<i64, &(i64, String, String, String)> =
         rows.iter().map(|r| (r.0, r)).collect();
@@ -221,8 +219,7 @@ async fn index(db: &Db) -> Result<std::sync::Arc<Index>, AppError> {
          where f.status <> 'archived' and n.kind <> 'category'",
     )
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if let Some((at, idx)) = db.draft_index.lock().ok().and_then(|c| c.clone()) {
         if at == fp {
             return Ok(idx);
@@ -234,8 +231,7 @@ async fn index(db: &Db) -> Result<std::sync::Arc<Index>, AppError> {
          where f.status <> 'archived' and n.kind <> 'category' order by n.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let list = |json: &str| -> String {
         serde_json::from_str::<Vec<String>>(json)
             .unwrap_or_default()

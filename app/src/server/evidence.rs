@@ -2,7 +2,6 @@
 //! `infer` crate reads the magic numbers), stored under generated names in the upload
 //! folder (never a served one), and handed out only to people who may see the rating.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::random_hex;
 use super::now_ms;
@@ -18,8 +17,7 @@ async fn subject_of(db: &Db, rating: i64) -> Result<PersonId, AppError> {
     let s: Option<i64> = sqlx::query_scalar("select subject_id from rating where id = $1")
         .bind(rating)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     s.map(PersonId)
         .ok_or_else(|| AppError::NotFound("That rating".into()))
 }
@@ -104,7 +102,7 @@ pub async fn upload(
         Err(e) => {
             // Nothing a user saved is lost, and nothing unsaved is kept.
             let _ = tokio::fs::remove_file(&path).await;
-            Err(internal(e))
+            Err(AppError::from(e))
         }
     }
 }
@@ -121,8 +119,7 @@ async fn check_quota(
     )
     .bind(me.id.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let used = u64::try_from(used).unwrap_or(0);
     if used.saturating_add(size) > settings.upload_quota_bytes {
         let mb = |b: u64| b as f64 / 1024.0 / 1024.0;
@@ -148,7 +145,7 @@ pub async fn add_link(db: &Db, me: &CurrentUser, rating: i64, url: &str) -> Resu
         .chars()
         .take(120)
         .collect();
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "insert into evidence (rating_id, kind, name, location, added_by, created_at) \
          values ($1, 'link', $2, $3, $4, $5) returning id",
     )
@@ -158,8 +155,7 @@ pub async fn add_link(db: &Db, me: &CurrentUser, rating: i64, url: &str) -> Resu
     .bind(me.id.0)
     .bind(now_ms())
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// A stored file, for download by someone who may see the rating it belongs to.
@@ -186,8 +182,7 @@ pub async fn download(
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let not_found = || AppError::NotFound("That evidence".into());
     let (subject, kind, name, location, content_type) = row.ok_or_else(not_found)?;
     if kind != "file" || !can_see(db, me, PersonId(subject)).await? {
@@ -217,13 +212,12 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let subject = PersonId(subject.ok_or_else(|| AppError::NotFound("That evidence".into()))?);
     if !manages(db, me.id, subject).await? {
         return Err(AppError::Forbidden);
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "update evidence set verified_by = $1, verified_at = $2 where id = $3 and verified_by is null",
     )
@@ -231,8 +225,7 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
     .bind(now_ms())
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 1 {
         let after = super::audit::row(
             &mut *tx,
@@ -244,7 +237,7 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
         .await?;
         super::audit::record(&mut *tx, me.id, "verify", "evidence", id, None, after).await?;
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Evidence on each of `ratings`.
@@ -263,8 +256,7 @@ pub async fn for_ratings(
          left join person v on v.id = e.verified_by where e.rating_id in ({ids}) order by e.id"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     for (id, rating, kind, name, location, size, verified_by) in rows {
         let is_file = kind == "file";
         out.entry(rating).or_default().push(EvidenceView {

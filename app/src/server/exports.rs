@@ -1,7 +1,6 @@
 //! Exports of a framework in formats other tools read: CASE 1.1 packages (with what an
 //! import kept written back) and Moodle's competency-framework CSV.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::frameworks::version_snapshot;
 use super::imports::admin_only;
@@ -38,8 +37,7 @@ async fn links(
         sqlx::query_scalar("select body from framework_link where framework_id = $1 order by seq")
             .bind(id.0)
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let present = |t: &LinkTarget| match t {
         LinkTarget::Node(n) => nodes.contains(n),
         _ => true,
@@ -59,8 +57,7 @@ pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, App
         sqlx::query_as("select external_id, case_extra from framework where id = $1")
             .bind(id.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or_else(|| AppError::NotFound("That framework".into()))?;
     let extra = object(&extra);
     let kept: HashMap<String, Extra> = sqlx::query_as::<_, (String, String)>(
@@ -68,8 +65,7 @@ pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, App
     )
     .bind(id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .into_iter()
     .map(|(e, x)| (e, object(&x)))
     .collect();
@@ -196,16 +192,14 @@ pub async fn export_moodle(
     let fw_ident: String = sqlx::query_scalar("select external_id from framework where id = $1")
         .bind(id.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let details: std::collections::HashMap<i64, (String, String)> =
         sqlx::query_as::<_, (i64, String, String)>(
             "select id, external_id, definition from framework_node where framework_id = $1",
         )
         .bind(id.0)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(n, e, d)| (n, (e, d)))
         .collect();

@@ -3,7 +3,6 @@
 //! Competency Model Clearinghouse). Copies keep their nodes' external identifiers, so a node
 //! stays recognisable in imports, exports and comparisons; each copy is one transaction.
 
-use super::ctx::internal;
 use super::db::{Db, WriteTx};
 use super::frameworks::{insert_framework, insert_scale, load_scale, shape_in, summary};
 use super::now_ms;
@@ -38,8 +37,7 @@ async fn full_nodes(
     )
     .bind(framework.0)
     .fetch_all(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows.into_iter().map(|n| (n.id, n)).collect())
 }
 
@@ -103,8 +101,7 @@ async fn insert_pieces(
             .bind(now)
             .bind(&n.alt_labels)
             .fetch_one(&mut **tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             sqlx::query(
                 "insert into node_level_description (node_id, track, level, description) \
                  select $1, track, level, description from node_level_description where node_id = $2",
@@ -112,8 +109,7 @@ async fn insert_pieces(
             .bind(id)
             .bind(old.0)
             .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             new_id.insert(old, id);
             copied += 1;
         }
@@ -143,7 +139,7 @@ async fn copy_node_scales(
 pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, AppError> {
     let (f, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let shape = shape_in(&mut tx, id).await?;
     let nodes = full_nodes(&mut tx, id).await?;
     let name: String = format!("{} (copy)", f.name).chars().take(200).collect();
@@ -169,7 +165,7 @@ pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, Ap
         })
         .collect();
     insert_pieces(&mut tx, new, &pieces, &scale_map).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(new)
 }
 
@@ -209,7 +205,7 @@ pub async fn blend(
             "Pick at least one category or competency to bring into the new framework.",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // Which framework each pick is in.
     let mut by_framework: HashMap<i64, Vec<NodeId>> = HashMap::new();
     for p in picks {
@@ -217,8 +213,7 @@ pub async fn blend(
             sqlx::query_scalar("select framework_id from framework_node where id = $1")
                 .bind(p.0)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
         let fw = fw.ok_or_else(|| {
             AppError::Conflict(
                 "One of the picked nodes was deleted meanwhile; reload the page.".into(),
@@ -312,7 +307,7 @@ pub async fn blend(
         })
         .collect();
     insert_pieces(&mut tx, new, &pieces, &scale_map).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(new)
 }
 

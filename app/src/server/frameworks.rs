@@ -2,9 +2,8 @@
 //! is one transaction that first claims the revision the editor saw; if someone else saved
 //! in between, the claim fails and the change is refused, so no edit is silently lost.
 
-use super::ctx::internal;
 use super::db::{Db, WriteTx};
-use super::now_ms;
+use super::{format_time, now_ms};
 use crate::api::AppError;
 use crate::domain::editor::ScaleEditor;
 use crate::domain::framework::{
@@ -56,10 +55,10 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
             "Keep the description to 5000 characters or fewer.",
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let scale_id = insert_scale(&mut tx, &default_scale(), &format!("{name} scale")).await?;
     let id = insert_framework(&mut tx, &name, description, scale_id, "").await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -78,8 +77,7 @@ pub(crate) async fn insert_levels(
         .bind(&l.name)
         .bind(&l.description)
         .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -97,8 +95,7 @@ pub(crate) async fn insert_scale(
     .bind(i64::from(scale.threshold().get()))
     .bind(now_ms())
     .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     insert_levels(tx, id, scale).await?;
     Ok(id)
 }
@@ -124,8 +121,7 @@ pub(crate) async fn insert_framework(
     .bind(now)
     .bind(origin)
     .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(FrameworkId(id))
 }
 
@@ -137,8 +133,7 @@ pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
          from framework f order by lower(f.name), f.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -162,8 +157,7 @@ pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummar
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (name, description, status, revision, scale_id, nodes, origin) =
         row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
     Ok((
@@ -184,15 +178,13 @@ pub(crate) async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError
     let threshold: i64 = sqlx::query_scalar("select threshold from scale where id = $1")
         .bind(scale_id)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let levels: Vec<(String, String)> = sqlx::query_as(
         "select name, description from scale_level where scale_id = $1 order by level",
     )
     .bind(scale_id)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Scale::new(
         levels
             .into_iter()
@@ -233,8 +225,7 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
     )
     .bind(id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let shape: Vec<NodeShapeRow> = rows.iter().map(|r| (r.0, r.1.clone(), r.2, r.3)).collect();
     let t = tree_from(&shape)?;
     let text: HashMap<i64, (String, String)> =
@@ -271,8 +262,7 @@ pub(crate) async fn claim(
     let status: Option<String> = sqlx::query_scalar("select status from framework where id = $1")
         .bind(id.0)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     match status.as_deref() {
         None => return Err(AppError::NotFound("That framework".into())),
         Some("archived") => {
@@ -289,8 +279,7 @@ pub(crate) async fn claim(
     .bind(id.0)
     .bind(revision)
     .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::Conflict(
             "Someone else changed this framework since you opened it. Reload to see their changes, then make yours again.".into(),
@@ -305,8 +294,7 @@ pub(crate) async fn shape_in(tx: &mut WriteTx, id: FrameworkId) -> Result<Tree, 
     )
     .bind(id.0)
     .fetch_all(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     tree_from(&rows)
 }
 
@@ -329,8 +317,7 @@ async fn write_places(tx: &mut WriteTx, before: &Tree, after: &Tree) -> Result<(
                 .bind(now_ms())
                 .bind(n.0)
                 .execute(&mut **tx)
-                .await
-                .map_err(internal)?;
+                .await?;
         }
     }
     Ok(())
@@ -347,7 +334,7 @@ pub async fn add_node(
 ) -> Result<NodeId, AppError> {
     let kind = node_kind(kind)?;
     let title = node_title(title)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, id, revision).await?;
     let mut t = shape_in(&mut tx, id).await?;
     // Check the rule on a placeholder id before writing anything.
@@ -367,9 +354,8 @@ pub async fn add_node(
     .bind(format!("urn:proficio:node:{}", random_hex()))
     .bind(now_ms())
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(NodeId(node))
 }
 
@@ -396,7 +382,7 @@ pub async fn move_node(
     node: NodeId,
     how: Move,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, id, revision).await?;
     let before = shape_in(&mut tx, id).await?;
     let mut after = before.clone();
@@ -409,7 +395,7 @@ pub async fn move_node(
     }
     .map_err(tree_error)?;
     write_places(&mut tx, &before, &after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -420,7 +406,7 @@ pub async fn delete_node(
     revision: i64,
     node: NodeId,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, id, revision).await?;
     let before = shape_in(&mut tx, id).await?;
     let mut after = before.clone();
@@ -430,8 +416,7 @@ pub async fn delete_node(
     )
     .bind(id.0)
     .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let rated_here = removed.iter().filter(|n| rated.contains(&n.0)).count();
     if rated_here > 0 {
         return Err(AppError::Conflict(format!(
@@ -446,8 +431,7 @@ pub async fn delete_node(
     )
     .bind(id.0)
     .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if let Some((_, title)) = required
         .iter()
         .find(|(n, _)| removed.iter().any(|r| r.0 == *n))
@@ -461,12 +445,55 @@ pub async fn delete_node(
         sqlx::query("delete from framework_node where id = $1")
             .bind(n.0)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     write_places(&mut tx, &before, &after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// A node with its parent, kind, title, code, framework, scale top and threshold.
+type NodeInfoRow = (i64, Option<i64>, String, String, String, i64, i64, i64);
+
+/// A node with its scale: what rating it or requiring it needs to know.
+pub(crate) struct NodeInfo {
+    pub(crate) row: NodeRow,
+    pub(crate) framework: FrameworkId,
+    pub(crate) top: u8,
+    pub(crate) threshold: u8,
+}
+
+/// A node and its scale's top level and threshold; a clear field error when it is gone.
+pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
+    let row: Option<NodeInfoRow> = sqlx::query_as(
+        "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
+           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)), \
+           s.threshold \
+         from framework_node n join framework f on f.id = n.framework_id \
+         join scale s on s.id = coalesce(n.scale_id, f.scale_id) where n.id = $1",
+    )
+    .bind(node.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    let r = row.ok_or_else(|| {
+        AppError::invalid(
+            "node",
+            "That competency or skill no longer exists; reload the page and choose again.",
+        )
+    })?;
+    Ok(NodeInfo {
+        row: NodeRow {
+            id: NodeId(r.0),
+            parent: r.1.map(NodeId),
+            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
+            depth: 0,
+            title: r.3,
+            short_code: r.4,
+        },
+        framework: FrameworkId(r.5),
+        top: u8::try_from(r.6).unwrap_or(1),
+        threshold: u8::try_from(r.7).unwrap_or(1),
+    })
 }
 
 /// Everything editable on one node of `framework`.
@@ -488,16 +515,14 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
     .bind(node.0)
     .bind(framework.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (kind, title, short_code, definition, behaviours, validity, external_id, alt_labels) =
         row.ok_or_else(|| AppError::NotFound("That node".into()))?;
     let levels: Vec<(String, i64, String)> =
         sqlx::query_as("select track, level, description from node_level_description where node_id = $1 order by track, level")
             .bind(node.0)
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(NodeDetails {
         id: node,
         kind: NodeKind::parse(&kind).unwrap_or(NodeKind::Skill),
@@ -529,8 +554,7 @@ async fn node_links(
     .bind(framework.0)
     .bind(external_id)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     // The other ends that are nodes of this framework, in one query.
     let here: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "select n.external_id, n.id from framework_node n join framework_link l \
@@ -540,8 +564,7 @@ async fn node_links(
     .bind(framework.0)
     .bind(external_id)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .into_iter()
     .collect();
     let mut links = Vec::new();
@@ -580,15 +603,14 @@ pub async fn save_node(
     let (_, scale_id) = summary(db, framework).await?;
     let top = load_scale(db, scale_id).await?.top().get();
     let f = input.parse(top)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     claim(&mut tx, framework, revision).await?;
     let taken: i64 = sqlx::query_scalar("select count(*) from framework_node where framework_id = $1 and external_id = $2 and id <> $3")
         .bind(framework.0)
         .bind(&f.external_id)
         .bind(node.0)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if taken > 0 {
         return Err(AppError::invalid(
             "external_id",
@@ -610,19 +632,17 @@ pub async fn save_node(
     .bind(framework.0)
     .bind(serde_json::to_string(&f.alt_labels).unwrap_or_else(|_| "[]".into()))
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::Conflict(
             "This node was deleted by someone else. Reload the framework.".into(),
         ));
     }
-    super::levels::refresh_expiry(&mut tx, node, f.validity_months).await?;
+    super::ratings::refresh_expiry(&mut tx, node, f.validity_months).await?;
     sqlx::query("delete from node_level_description where node_id = $1")
         .bind(node.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     for (track, level, text) in &f.level_descriptions {
         sqlx::query("insert into node_level_description (node_id, track, level, description) values ($1, $2, $3, $4)")
             .bind(node.0)
@@ -630,27 +650,10 @@ pub async fn save_node(
             .bind(i64::from(*level))
             .bind(text)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
-}
-
-/// A time stored as epoch milliseconds, as text ("2026-11-23 13:20 UTC"). Formatted on the
-/// server so server rendering and hydration agree.
-pub fn format_time(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => "unknown time".into(),
-    }
 }
 
 /// The framework as it is now, in the frozen form versions use.
@@ -662,8 +665,7 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
     )
     .bind(id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let extra: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
     let levels: Vec<(i64, String, i64, String)> = sqlx::query_as(
         "select d.node_id, d.track, d.level, d.description from node_level_description d \
@@ -671,8 +673,7 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
     )
     .bind(id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut level_map: HashMap<i64, Vec<(Track, u8, String)>> = HashMap::new();
     for (n, track, level, text) in levels {
         if let (Some(track), Ok(level)) = (Track::parse(&track), u8::try_from(level)) {
@@ -730,12 +731,11 @@ pub async fn publish(
             "Add at least one node before publishing.".into(),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let status: String = sqlx::query_scalar("select status from framework where id = $1")
         .bind(id.0)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if status == "published" {
         return Err(AppError::Conflict(
             "Nothing changed since the last published version.".into(),
@@ -747,8 +747,7 @@ pub async fn publish(
     )
     .bind(id.0)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query(
         "insert into framework_version (framework_id, number, published_at, published_by, snapshot) values ($1, $2, $3, $4, $5)",
     )
@@ -758,14 +757,12 @@ pub async fn publish(
     .bind(by.0)
     .bind(serde_json::to_string(&snap).map_err(|_| AppError::Internal)?)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query("update framework set status = 'published' where id = $1")
         .bind(id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(u32::try_from(number).unwrap_or(0))
 }
 
@@ -800,8 +797,7 @@ pub async fn versions(db: &Db, id: FrameworkId) -> Result<Vec<VersionInfo>, AppE
     let rows: Vec<VersionRow> = sqlx::query_as(VERSION_SELECT)
         .bind(id.0)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     rows.into_iter()
         .map(|r| read_version(r).map(|(info, _)| info))
         .collect()
@@ -826,8 +822,7 @@ pub async fn version_snapshot(
     .bind(id.0)
     .bind(number)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let snap =
         snap.ok_or_else(|| AppError::invalid(field, format!("There is no version {number}.")))?;
     parse_snapshot(&snap)
@@ -850,8 +845,7 @@ pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapsho
     let row: Option<VersionRow> = sqlx::query_as(VERSION_SELECT)
         .bind(id.0)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     read_version(
         row.ok_or_else(|| AppError::NotFound("A published version of that framework".into()))?,
     )
@@ -892,8 +886,7 @@ async fn scale_use(tx: &mut WriteTx, scale_id: i64) -> Result<ScaleUse, AppError
         let rows: Vec<(i64, i64)> = sqlx::query_as(sql)
             .bind(scale_id)
             .fetch_all(&mut **tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         for (level, n) in rows {
             if let (Ok(l), Ok(n)) = (u8::try_from(level), u64::try_from(n)) {
                 into.insert(l, n);
@@ -908,9 +901,9 @@ async fn scale_use(tx: &mut WriteTx, scale_id: i64) -> Result<ScaleUse, AppError
 pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppError> {
     let (framework, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let used = scale_use(&mut tx, scale_id).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     let usage = (1..=scale.top().get())
         .map(|l| {
             (
@@ -938,7 +931,7 @@ pub async fn save_scale(
 ) -> Result<(), AppError> {
     let (_, scale_id) = summary(db, id).await?;
     let old = load_scale(db, scale_id).await?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     // The claim makes the scale read above current: every scale change claims the revision.
     claim(&mut tx, id, revision).await?;
     let used = scale_use(&mut tx, scale_id).await?;
@@ -946,15 +939,13 @@ pub async fn save_scale(
     sqlx::query("delete from scale_level where scale_id = $1")
         .bind(scale_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     insert_levels(&mut tx, scale_id, &change.scale).await?;
     sqlx::query("update scale set threshold = $1 where id = $2")
         .bind(i64::from(change.scale.threshold().get()))
         .bind(scale_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Move descriptions with their level. The mapping keeps order, so moving levels down in
     // ascending order and up in descending order never collides with the primary key.
     let mut down: Vec<(u8, u8)> = change
@@ -981,9 +972,8 @@ pub async fn save_scale(
         .bind(i64::from(from))
         .bind(scale_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
 }

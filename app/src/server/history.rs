@@ -9,7 +9,6 @@
 //! before commit (a rollback removes it too); SQLite runs one writer at a time, so no other
 //! transaction ever sees it.
 
-use super::ctx::internal;
 use crate::api::AppError;
 use sqlx::AnyConnection;
 
@@ -45,14 +44,12 @@ pub async fn unlock(tx: &mut AnyConnection, why: Unlock) -> Result<(), AppError>
         sqlx::query("select set_config('proficio.history_unlock', $1, true)")
             .bind(why.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     } else {
         sqlx::query("insert into history_unlock (reason) values ($1)")
             .bind(why.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -64,6 +61,6 @@ pub async fn relock(tx: &mut AnyConnection) -> Result<(), AppError> {
     } else {
         "delete from history_unlock"
     };
-    sqlx::query(sql).execute(&mut *tx).await.map_err(internal)?;
+    sqlx::query(sql).execute(&mut *tx).await?;
     Ok(())
 }

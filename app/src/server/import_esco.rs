@@ -2,7 +2,6 @@
 //! occupations as positions whose requirements are their essential skills and knowledge,
 //! found by label among the ESCO nodes already here.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::imports::{file_error, read_csv, scale_from, text_of, FrameworkPlan, Plan};
 use super::now_ms;
@@ -71,8 +70,7 @@ async fn esco_nodes(db: &Db) -> Result<Vec<(i64, String, Vec<String>)>, AppError
          order by framework_id desc, id"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, t, a)| (id, t, serde_json::from_str(&a).unwrap_or_default()))
@@ -107,8 +105,7 @@ pub async fn plan_occupations(db: &Db, bytes: &[u8]) -> Result<Plan, AppError> {
         "select external_id, id from job_position where external_id is not null",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .into_iter()
     .collect();
     let mut warnings = Vec::new();
@@ -200,12 +197,11 @@ pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppErr
          left join scale ns on ns.id = n.scale_id where n.id in ({ESCO_NODES})"
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .collect();
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for pos in &p.positions {
         let id: i64 = sqlx::query_scalar(
             "insert into job_position (title, description, track, rank, unit_id, created_at, updated_at, external_id) \
@@ -216,8 +212,7 @@ pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppErr
         .bind(now)
         .bind(&pos.uri)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         for (seq, node) in pos.requires.iter().enumerate() {
             let Some(level) = thresholds.get(node) else {
                 return Err(file_error(
@@ -233,10 +228,9 @@ pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppErr
             .bind(*level)
             .bind(seq as i64)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(p.positions.len())
 }

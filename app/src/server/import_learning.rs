@@ -3,7 +3,6 @@
 //! in `provides` are found by identifier, else by title among the competencies and skills
 //! of frameworks in use.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::imports::{file_error, read_csv};
 use crate::api::AppError;
@@ -49,8 +48,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
          where f.status <> 'archived' and n.kind <> 'category'",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_id: HashMap<&str, (i64, i64)> = HashMap::new();
     let mut by_title: HashMap<&str, Vec<(i64, i64)>> = HashMap::new();
     for (id, ext, title, top) in &nodes {
@@ -65,8 +63,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
     let known: Vec<(i64, String)> =
         sqlx::query_as("select id, external_id from activity where external_id is not null")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let known: HashMap<String, i64> = known.into_iter().map(|(i, x)| (x, i)).collect();
     let mut out = Vec::new();
     'rows: for row in rows {
@@ -130,7 +127,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
 /// Writes a plan in one transaction: new activities added, known ones updated (their
 /// levels replaced by the file's when the file gives any). Returns the rows written.
 pub async fn store(db: &Db, p: &LearningPlan) -> Result<usize, AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for (row, existing, levels) in &p.rows {
         let id = match existing {
             Some(id) => {
@@ -139,8 +136,7 @@ pub async fn store(db: &Db, p: &LearningPlan) -> Result<usize, AppError> {
                     sqlx::query("delete from activity_level where activity_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(internal)?;
+                        .await?;
                 }
                 *id
             }
@@ -150,6 +146,6 @@ pub async fn store(db: &Db, p: &LearningPlan) -> Result<usize, AppError> {
             super::learning::write_level(&mut tx, id, *node, *level).await?;
         }
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(p.rows.len())
 }

@@ -3,7 +3,6 @@
 //! missing, managers by e-mail (in the file or already here), positions by title. All in
 //! one transaction, with the report counters moved like any other change of people.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::imports::{file_error, read_csv};
 use super::now_ms;
@@ -69,19 +68,16 @@ async fn here(db: &Db) -> Result<Here, AppError> {
         "select p.email, p.id, p.role, p.active, m.email from person p left join person m on m.id = p.manager_id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let units: Vec<(i64, String, Option<i64>)> =
         sqlx::query_as("select id, name, parent_id from org_unit order by id")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let mut positions: HashMap<String, Vec<i64>> = HashMap::new();
     for (id, title) in
         sqlx::query_as::<_, (i64, String)>("select id, title from job_position order by id")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?
+            .await?
     {
         positions
             .entry(title.trim().to_lowercase())
@@ -359,7 +355,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
 /// created and updated.
 pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let updated: Vec<i64> = p.rows.iter().filter_map(|r| r.existing).collect();
     let pending = super::stats::before(&mut tx, updated, None).await?;
     let mut unit_ids: Vec<i64> = Vec::with_capacity(p.new_units.len());
@@ -376,8 +372,7 @@ pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
         .bind(parent)
         .bind(now)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         unit_ids.push(id);
     }
     let mut ids: HashMap<&str, i64> = HashMap::new();
@@ -399,8 +394,7 @@ pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
                 id
             }
             None => {
@@ -416,8 +410,7 @@ pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
                 .bind(now)
                 .bind(r.position)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
                 created.push(id);
                 id
             }
@@ -428,21 +421,21 @@ pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
         let Some(m) = &r.row.manager else { continue };
         let manager = match ids.get(m.as_str()) {
             Some(id) => *id,
-            None => sqlx::query_scalar("select id from person where email = $1")
-                .bind(m)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(internal)?,
+            None => {
+                sqlx::query_scalar("select id from person where email = $1")
+                    .bind(m)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
         };
         sqlx::query("update person set manager_id = $1 where id = $2")
             .bind(manager)
             .bind(ids[r.row.email.as_str()])
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     super::stats::added(&mut tx, created).await?;
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(p.rows.len())
 }

@@ -2,7 +2,7 @@
 //! where it is), then written in one transaction. Every framework format becomes the same
 //! neutral structure ([`Imported`]) and is stored by one function.
 
-use super::ctx::internal;
+use super::ctx::unique_or;
 use super::db::Db;
 use super::frameworks::{default_scale, insert_framework, insert_scale};
 use super::now_ms;
@@ -469,8 +469,7 @@ async fn keep_document_id_if_free(db: &Db, f: &mut FrameworkPlan) -> Result<(), 
         sqlx::query_as("select id, name from framework where external_id = $1")
             .bind(id)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     if let Some((other, name)) = existing {
         f.keep_document_id = false;
         f.warnings.push(Issue::new(
@@ -519,7 +518,7 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
     } else {
         name
     };
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let scale_id = insert_scale(&mut tx, &f.scale, &format!("{name} scale")).await?;
     let description: String = i.description.chars().take(5000).collect();
     let framework = insert_framework(&mut tx, &name, &description, scale_id, f.format).await?;
@@ -544,14 +543,12 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
     .execute(&mut *tx)
     .await
     .map_err(|e| {
-        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+        unique_or(e, || {
             file_error(format!(
                 "A framework with the identifier {} was imported a moment ago; upload the file again to import it with an identifier of its own.",
                 i.external_id
             ))
-        } else {
-            internal(e)
-        }
+        })
     })?;
 
     // Nodes, one layer of the tree at a time so every parent has its id.
@@ -614,14 +611,13 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
                     .bind(json_text(serde_json::json!(n.alt_labels)))
                     .bind(json_text(extra.into()));
             }
-            q.execute(&mut *tx).await.map_err(internal)?;
+            q.execute(&mut *tx).await?;
         }
         let rows: Vec<(i64, String)> =
             sqlx::query_as("select id, external_id from framework_node where framework_id = $1")
                 .bind(framework.0)
                 .fetch_all(&mut *tx)
-                .await
-                .map_err(internal)?;
+                .await?;
         ids = rows.into_iter().map(|(id, e)| (e, id)).collect();
     }
 
@@ -649,7 +645,7 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
         for (id, track, level, text) in chunk {
             q = q.bind(*id).bind(*track).bind(*level).bind(*text);
         }
-        q.execute(&mut *tx).await.map_err(internal)?;
+        q.execute(&mut *tx).await?;
     }
 
     // Links, in file order.
@@ -671,9 +667,9 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
                 ))
                 .bind(*seq as i64);
         }
-        q.execute(&mut *tx).await.map_err(internal)?;
+        q.execute(&mut *tx).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok((framework, i.nodes.len()))
 }
 
@@ -706,10 +702,9 @@ pub async fn stage(
     sqlx::query("delete from pending_import where created_at < $1")
         .bind(now - STAGED_FOR_MS)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let name: String = file_name.chars().take(200).collect();
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "insert into pending_import (person_id, format, file_name, content, created_at, options) \
          values ($1, $2, $3, $4, $5, $6) returning id",
     )
@@ -720,8 +715,7 @@ pub async fn stage(
     .bind(now)
     .bind(serde_json::to_string(options).map_err(|_| AppError::Internal)?)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// A staged upload: format, file name, content, options.
@@ -735,8 +729,7 @@ async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<Staged, AppError> 
     .bind(id)
     .bind(me.id.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     ;
     let (format, name, content, options) = row.ok_or_else(|| {
         AppError::NotFound("That upload (it may have been imported already, or expired)".into())
@@ -788,8 +781,7 @@ pub async fn confirm(
     .bind(me.id.0)
     .bind(now - CLAIM_MS)
     .execute(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if claimed.rows_affected() != 1 {
         return Err(AppError::Conflict(
             "This file is being imported already (it was confirmed twice); open the framework list to see it.".into(),
@@ -801,15 +793,13 @@ pub async fn confirm(
             sqlx::query("update pending_import set claimed_at = null where id = $1")
                 .bind(id)
                 .execute(&db.pool)
-                .await
-                .map_err(internal)?;
+                .await?;
             return Err(e);
         }
     };
     sqlx::query("delete from pending_import where id = $1")
         .bind(id)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(done)
 }

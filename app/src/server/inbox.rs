@@ -2,7 +2,6 @@
 //! decisions on the caller's self-ratings (unread until the inbox is opened), colleagues
 //! asking for the caller's view, and levels expiring within 30 days or recently expired.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use super::positions;
@@ -48,11 +47,10 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     )
     .bind(me.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if !nodes.is_empty() {
         let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
-        let (records, validity) = positions::ratings(db, me, &nodes).await?;
+        let (records, validity) = super::ratings::of(db, me, &nodes).await?;
         let now = now_ms();
         let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
         let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -60,8 +58,7 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
             positions::id_list(nodes.iter().map(|n| n.0))
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
         for (id, title) in titles {
             let Some(c) = levels.get(&NodeId(id)) else {
                 continue;
@@ -114,8 +111,7 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     let seen: i64 = sqlx::query_scalar("select inbox_seen_at from person where id = $1")
         .bind(me.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     type Row = (i64, String, i64, String, Option<String>, i64, String);
     let rows: Vec<Row> = sqlx::query_as(
         "select r.node_id, n.title, r.level, r.review, v.name, r.reviewed_at, r.review_comment \
@@ -126,8 +122,7 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     .bind(me.0)
     .bind(now_ms() - 90 * DAY_MS)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     for (node, title, level, review, by, at, comment) in rows {
         let verb = if review == "approved" {
             "approved"
@@ -162,7 +157,6 @@ pub async fn mark_seen(db: &Db, me: PersonId) -> Result<(), AppError> {
         .bind(now_ms())
         .bind(me.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }

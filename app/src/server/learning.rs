@@ -1,7 +1,7 @@
 //! The learning catalogue (activities and the levels they award) and "close my gap".
 
-use super::ctx::internal;
 use super::db::Db;
+use super::frameworks;
 use super::now_ms;
 use super::positions::{self, id_list};
 use crate::api::AppError;
@@ -42,7 +42,7 @@ async fn rows(db: &Db, filter: &str, arg: Option<&str>) -> Result<Vec<ActivityRo
     if let Some(a) = arg {
         query = query.bind(a.to_string());
     }
-    let list: Vec<ActivityDbRow> = query.fetch_all(&db.pool).await.map_err(internal)?;
+    let list: Vec<ActivityDbRow> = query.fetch_all(&db.pool).await?;
     let ids = id_list(list.iter().map(|r| r.0));
     let provides = provided_by(db, &ids).await?;
     Ok(list
@@ -72,8 +72,7 @@ async fn provided_by(db: &Db, ids: &str) -> Result<HashMap<i64, Vec<Provided>>, 
          where a.activity_id in ({ids}) order by a.activity_id, n.title, a.node_id"
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let nodes: Vec<NodeId> = levels.iter().map(|r| NodeId(r.1)).collect();
     let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
     let mut out: HashMap<i64, Vec<Provided>> = HashMap::new();
@@ -120,8 +119,7 @@ pub async fn list(
     .await?;
     let total: i64 = sqlx::query_scalar("select count(*) from activity")
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(Catalogue {
         rows,
         total: u32::try_from(total).unwrap_or(u32::MAX),
@@ -152,8 +150,7 @@ async fn external_taken(
             .bind(x)
             .bind(except.unwrap_or(-1))
             .fetch_optional(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     if other.is_some() {
         return Err(AppError::invalid(
             "external_id",
@@ -167,7 +164,7 @@ async fn external_taken(
 pub(crate) async fn insert(conn: &mut AnyConnection, f: &ActivityFields) -> Result<i64, AppError> {
     external_taken(conn, &f.external_id, None).await?;
     let now = now_ms();
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "insert into activity (title, kind, provider, url, duration_minutes, cost_cents, \
          description, external_id, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
@@ -182,8 +179,7 @@ pub(crate) async fn insert(conn: &mut AnyConnection, f: &ActivityFields) -> Resu
     .bind(&f.external_id)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// Updates an activity's fields (inside a transaction).
@@ -208,8 +204,7 @@ pub(crate) async fn rewrite(
     .bind(now_ms())
     .bind(id)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That activity".into()));
     }
@@ -219,18 +214,18 @@ pub(crate) async fn rewrite(
 /// Creates an activity (admins).
 pub async fn create(db: &Db, input: &ActivityInput) -> Result<i64, AppError> {
     let f = checked(input)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let id = insert(&mut tx, &f).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(id)
 }
 
 /// Saves an activity's fields (admins).
 pub async fn update(db: &Db, id: i64, input: &ActivityInput) -> Result<(), AppError> {
     let f = checked(input)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     rewrite(&mut tx, id, &f).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Offers or archives an activity (an archived one stays on the plans that use it).
@@ -240,8 +235,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
         .bind(now_ms())
         .bind(id)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That activity".into()));
     }
@@ -251,7 +245,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
 /// Sets the level an activity awards on a rateable node (replacing the level it had there).
 pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<(), AppError> {
     get(db, id).await?;
-    let info = positions::node_info(db, node).await?;
+    let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid(
             "node",
@@ -266,9 +260,9 @@ pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<()
         .ok_or_else(|| {
             AppError::invalid("level", format!("Choose a level from 1 to {}.", info.top))
         })?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     write_level(&mut tx, id, node, level).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 pub(crate) async fn write_level(
@@ -285,14 +279,12 @@ pub(crate) async fn write_level(
     .bind(node.0)
     .bind(i64::from(level))
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query("update activity set updated_at = $1 where id = $2")
         .bind(now_ms())
         .bind(id)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -302,8 +294,7 @@ pub async fn remove_level(db: &Db, id: i64, node: NodeId) -> Result<(), AppError
         .bind(id)
         .bind(node.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -320,8 +311,7 @@ pub async fn node_search(db: &Db, q: &str) -> Result<Vec<NodeChoice>, AppError> 
     )
     .bind(format!("%{q}%"))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let nodes: Vec<NodeId> = found.iter().map(|r| NodeId(r.0)).collect();
     let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
     Ok(found
@@ -352,8 +342,7 @@ pub async fn candidates(db: &Db, nodes: &[NodeId]) -> Result<Vec<Activity>, AppE
             id_list(nodes.iter().map(|n| n.0))
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut out: BTreeMap<i64, Activity> = BTreeMap::new();
     for (id, title, minutes, cost, node, level) in rows {
         out.entry(id)

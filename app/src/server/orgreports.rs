@@ -1,7 +1,6 @@
 //! Org reports for admins and HR, read from the counters of [`super::stats`]: competency
 //! status by unit and node with drill-down, demand versus supply, and readiness over time.
 
-use super::ctx::internal;
 use super::db::Db;
 use super::now_ms;
 use super::positions::id_list;
@@ -35,10 +34,11 @@ fn n32(v: i64) -> u32 {
 }
 
 async fn frameworks(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
-    sqlx::query_as("select id, name from framework where status <> 'archived' order by name, id")
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)
+    Ok(sqlx::query_as(
+        "select id, name from framework where status <> 'archived' order by name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?)
 }
 
 /// (people, need, met, weighted required, weighted gap) of units.
@@ -65,8 +65,7 @@ pub async fn org_report(
             )
             .bind(u.0)
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
             let Some(last) = chain.last().cloned() else {
                 return Err(AppError::NotFound("That org unit".into()));
             };
@@ -86,8 +85,7 @@ pub async fn org_report(
         }
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let top = selected.as_ref().map_or(ORG, |s| s.0 .0);
     let framework_filter = framework
         .map(|f| {
@@ -101,8 +99,7 @@ pub async fn org_report(
         MAX_COLUMNS + 1
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let truncated = columns.len() > MAX_COLUMNS;
     let columns: Vec<(i64, String)> = columns.into_iter().take(MAX_COLUMNS).collect();
     let mut unit_ids: Vec<i64> = children.iter().map(|c| c.0).collect();
@@ -117,8 +114,7 @@ pub async fn org_report(
             id_list(columns.iter().map(|c| c.0))
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
     };
     let mut status: HashMap<(i64, i64), Status> = HashMap::new();
     for (u, n, need, met, gap) in cells {
@@ -137,8 +133,7 @@ pub async fn org_report(
             id_list(unit_ids.iter().copied())
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(u, p, n, m, r, g)| (u, (p, n, m, r, g)))
         .collect();
@@ -263,8 +258,7 @@ async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
     )
     .bind(unit)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .rev()
@@ -311,8 +305,7 @@ async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
         .bind(unit.0)
         .bind(now_ms())
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, position, wreq, wgap, gaps)| Member {
@@ -342,8 +335,7 @@ pub async fn supply(
          join framework_node n on n.id = s.node_id where (s.have > 0 or s.need > 0){framework_filter}"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_node: HashMap<i64, (Vec<u32>, Vec<u32>)> = HashMap::new();
     let mut top = 1usize;
     for (node, level, have, need) in &levels {
@@ -368,8 +360,7 @@ pub async fn supply(
             id_list(ids.iter().copied())
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
     };
     let statuses: HashMap<i64, Status> = if ids.is_empty() {
         HashMap::new()
@@ -379,8 +370,7 @@ pub async fn supply(
             id_list(ids.iter().copied())
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(n, need, met, gap)| {
             (
@@ -402,8 +392,7 @@ pub async fn supply(
             id_list(ids.iter().copied())
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .collect()
     };

@@ -2,15 +2,17 @@
 //! person's level on chosen nodes; the peers answer from their home page with a peer
 //! rating, which is shown beside the others and never counts as validated.
 
-use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
+use super::format_time;
+use super::frameworks;
 use super::now_ms;
 use super::people::manages;
 use super::positions::{self, held};
+use super::ratings::{self, NewRating};
 use crate::api::AppError;
 use crate::domain::assess::{check_comment, email_list, PeerRequestView, MAX_PEERS};
 use crate::domain::framework::Track;
+use crate::domain::rating::Source;
 use crate::domain::{CurrentUser, Email, NodeId, PersonId};
 use std::collections::HashSet;
 
@@ -70,8 +72,7 @@ pub async fn request(
             sqlx::query_scalar("select id from person where email = $1 and active = 1")
                 .bind(email.as_str())
                 .fetch_optional(&db.pool)
-                .await
-                .map_err(internal)?;
+                .await?;
         let id = id.ok_or_else(|| {
             AppError::invalid("peers", format!("Nobody active has the e-mail {e}."))
         })?;
@@ -85,7 +86,7 @@ pub async fn request(
     }
     let now = now_ms();
     let mut created = 0u32;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for peer in &peer_ids {
         for node in nodes {
             let open: i64 = sqlx::query_scalar(
@@ -96,8 +97,7 @@ pub async fn request(
             .bind(node.0)
             .bind(peer)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             if open > 0 {
                 continue;
             }
@@ -111,12 +111,11 @@ pub async fn request(
             .bind(me.id.0)
             .bind(now)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
             created += 1;
         }
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(created)
 }
 
@@ -132,8 +131,7 @@ pub async fn open_for(db: &Db, me: PersonId) -> Result<Vec<PeerRequestView>, App
     )
     .bind(me.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, subject, subject_name, node, node_title, requested_by, at) in rows {
         let track = match held(db, PersonId(subject)).await?.0 {
@@ -164,8 +162,7 @@ async fn open_request(db: &Db, me: PersonId, id: i64) -> Result<(i64, i64), AppE
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (subject, node, peer, rating, declined) =
         row.ok_or_else(|| AppError::NotFound("That request".into()))?;
     if peer != me.0 {
@@ -188,7 +185,7 @@ pub async fn answer(
     comment: &str,
 ) -> Result<(), AppError> {
     let (subject, node) = open_request(db, me.id, id).await?;
-    let top = positions::node_info(db, NodeId(node)).await?.top;
+    let top = frameworks::node_info(db, NodeId(node)).await?.top;
     let level: u8 = level
         .trim()
         .parse()
@@ -196,34 +193,34 @@ pub async fn answer(
         .filter(|l| *l <= top)
         .ok_or_else(|| AppError::invalid("level", format!("Choose a level from 0 to {top}.")))?;
     let comment = check_comment("comment", comment)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
-    let rating: i64 = sqlx::query_scalar(
-        "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at) \
-         values ($1, $2, $3, 'peer', $4, $5, $6) returning id",
+    let mut tx = db.begin_write().await?;
+    let rating = ratings::record(
+        &mut tx,
+        NewRating {
+            subject: PersonId(subject),
+            node: NodeId(node),
+            level,
+            source: Source::Peer,
+            given_by: Some(me.id),
+            comment: &comment,
+            at_ms: now_ms(),
+            review: None,
+        },
     )
-    .bind(subject)
-    .bind(node)
-    .bind(i64::from(level))
-    .bind(me.id.0)
-    .bind(&comment)
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let done = sqlx::query(
         "update peer_request set rating_id = $1 where id = $2 and rating_id is null and declined = 0",
     )
     .bind(rating)
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict(
             "You have already answered this request.".into(),
         ));
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Declines a request without rating.
@@ -232,7 +229,6 @@ pub async fn decline(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError>
     sqlx::query("update peer_request set declined = 1 where id = $1 and rating_id is null")
         .bind(id)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }

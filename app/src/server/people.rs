@@ -3,7 +3,7 @@
 
 use super::audit;
 use super::auth::{check_new_password, hash_password};
-use super::ctx::internal;
+use super::ctx::unique_or;
 use super::db::Db;
 use super::now_ms;
 use crate::api::people::PersonInput;
@@ -68,8 +68,7 @@ async fn summaries(db: &Db, filter: &str, id: i64) -> Result<Vec<PersonSummary>,
     let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -96,8 +95,7 @@ async fn chain_above(
     )
     .bind(id.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, m, name, _)| (PersonId(id), m.map(PersonId), name))
@@ -133,8 +131,7 @@ pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
     )
     .bind(id.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -167,8 +164,7 @@ async fn org_figures(db: &Db) -> Result<OrgFigures, AppError> {
                 (select count(distinct manager_id) from person where manager_id is not null and active = 1)",
     )
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let by_unit = headcount_by_branch(&units(db).await?);
     let u = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(OrgFigures {
@@ -241,8 +237,7 @@ pub async fn list(
         .bind(unit)
         .bind(inactive)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
         .bind(me.id.0)
         .bind(everyone)
@@ -253,8 +248,7 @@ pub async fn list(
         .bind(i64::from(PER_PAGE))
         .bind(i64::from((page - 1) * PER_PAGE))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(PeoplePage {
         items: rows.into_iter().map(Into::into).collect(),
         total: u64::try_from(total).unwrap_or(0),
@@ -276,8 +270,7 @@ async fn held_titles(db: &Db, id: PersonId) -> Result<(Titled, Titled), AppError
     )
     .bind(id.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok((
         held.0.zip(held.1).map(|(i, t)| (PositionId(i), t)),
         held.2.zip(held.3).map(|(i, t)| (PositionId(i), t)),
@@ -340,8 +333,7 @@ async fn parse_fields(
                 sqlx::query_as("select id, active from person where email = $1")
                     .bind(email.as_str())
                     .fetch_optional(&db.pool)
-                    .await
-                    .map_err(internal)?;
+                    .await?;
             match row {
                 None => {
                     return Err(AppError::invalid(
@@ -375,8 +367,7 @@ async fn parse_fields(
         let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
             .bind(u.0)
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
         if n == 0 {
             return Err(AppError::invalid(
                 "unit_id",
@@ -400,19 +391,14 @@ async fn email_taken(db: &Db, email: &Email, except: Option<PersonId>) -> Result
         .bind(email.as_str())
         .bind(except.map_or(0, |p| p.0))
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(n > 0)
 }
 
 fn unique_to_field(e: sqlx::Error) -> AppError {
-    if e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-    {
+    unique_or(e, || {
         AppError::invalid("email", "Someone already uses this e-mail address.")
-    } else {
-        internal(e)
-    }
+    })
 }
 
 /// Adds an administrator from the command line (`proficio admin create`): the way a new
@@ -458,7 +444,7 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
         None => None,
     };
     let now = now_ms();
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
@@ -479,7 +465,7 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
     // The command line (`proficio admin create`) has no person behind it: no actor.
     let actor = (me.id.0 != 0).then_some(me.id);
     audit::record(&mut *tx, actor, "create", "person", id, None, after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))
 }
@@ -516,8 +502,7 @@ pub async fn check_reporting_line(
     if let Some(n) = sqlx::query_scalar::<_, String>("select name from person where id = $1")
         .bind(id.0)
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
     {
         names.insert(id, n);
     }
@@ -526,13 +511,12 @@ pub async fn check_reporting_line(
 }
 
 async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError> {
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "select count(*) from person where role = 'admin' and active = 1 and id <> $1",
     )
     .bind(id.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// Changes a person's details.
@@ -567,7 +551,7 @@ pub async fn update(
         Some(p) => Some(hash_password(p).await?),
         None => None,
     };
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     sqlx::query(
@@ -591,13 +575,12 @@ pub async fn update(
         sqlx::query("delete from session where person_id = $1")
             .bind(id.0)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     pending.after(&mut tx).await?;
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     audit::record(&mut *tx, me.id, "update", "person", id.0, before, after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(person = id.0, "person updated");
     Ok(())
 }
@@ -620,7 +603,7 @@ pub async fn set_active(
             "This is the last active admin and cannot be deactivated.".into(),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
@@ -629,18 +612,16 @@ pub async fn set_active(
             .bind(now_ms())
             .bind(id.0),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     if !active {
         tx.execute(sqlx::query::<Any>("delete from session where person_id = $1").bind(id.0))
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     pending.after(&mut tx).await?;
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     let action = if active { "reactivate" } else { "deactivate" };
     audit::record(&mut *tx, me.id, action, "person", id.0, before, after).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(person = id.0, active, "person activation changed");
     Ok(())
 }
@@ -652,8 +633,7 @@ pub async fn units(db: &Db) -> Result<Vec<UnitSummary>, AppError> {
          from org_unit u",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(order_units(
         rows.into_iter()
             .map(|(id, name, parent, people)| UnitSummary {
@@ -678,8 +658,7 @@ async fn parse_unit(
         let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
             .bind(p.0)
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
         if n == 0 {
             return Err(AppError::invalid(
                 "parent_id",
@@ -692,10 +671,9 @@ async fn parse_unit(
 
 /// Every unit with its parent.
 async fn unit_links(db: &Db) -> Result<Vec<(i64, Option<i64>)>, AppError> {
-    sqlx::query_as("select id, parent_id from org_unit")
+    Ok(sqlx::query_as("select id, parent_id from org_unit")
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)
+        .await?)
 }
 
 /// Refuses a unit (with `height` levels of sub-units, 1 for none) under `parent` when the
@@ -729,8 +707,7 @@ pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId,
     .bind(parent.map(|p| p.0))
     .bind(now_ms())
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(UnitId(id))
 }
 
@@ -758,7 +735,7 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
         let height = crate::domain::org::subtree_height(id.0, &all);
         check_depth(&all, p, height)?;
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let people = super::stats::people_under(&mut tx, id.0).await?;
     let pending = super::stats::before(&mut tx, people, None).await?;
     let done = sqlx::query("update org_unit set name = $1, parent_id = $2 where id = $3")
@@ -766,11 +743,10 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
         .bind(parent.map(|p| p.0))
         .bind(id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That unit".into()));
     }
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }

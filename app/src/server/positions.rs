@@ -2,22 +2,22 @@
 //! rules live in `domain::positions`; this module reads and writes them, each change in one
 //! transaction.
 
-use super::ctx::internal;
+use super::ctx::unique_or;
 use super::db::{Db, WriteTx};
+use super::frameworks::node_info;
 use super::now_ms;
 use super::stats;
 use crate::api::AppError;
-use crate::domain::framework::{NodeRow, Track};
+use crate::domain::framework::Track;
 use crate::domain::positions::{
     compare, layout, sort_for_overview, whole_competency, CareerMap, ComparisonPage, Holder,
     LevelText, LinkKind, LinkView, PathLink, PathLinkId, PathLinkInput, PathNode, Picker,
     PickerRow, Position, PositionId, PositionInput, PositionOverview, PositionPage,
     PositionSummary, Requirement, RequirementInput, RequirementView, MAX_NOTES, PICKER_LIMIT,
 };
-use crate::domain::rating::{current_levels, RatingRecord, Review, Source};
 use crate::domain::tree::NodeKind;
 use crate::domain::{CurrentUser, Email, FrameworkId, NodeId, PersonId, UnitId};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 type PositionRow = (i64, String, String, String, Option<i64>, Option<i64>);
 /// A position row with its unit's name, requirement count and holder count.
@@ -32,8 +32,6 @@ type SummaryRow = (
     i64,
     i64,
 );
-/// A node with its parent, kind, title, code, framework, scale top and threshold.
-type NodeInfoRow = (i64, Option<i64>, String, String, String, i64, i64, i64);
 /// A scale's levels (number, name, description) and its threshold.
 type ScaleLevels = (Vec<(i64, String, String)>, u8);
 
@@ -61,18 +59,18 @@ pub async fn position(db: &Db, id: PositionId) -> Result<Position, AppError> {
     )))
     .bind(id.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     row.map(position_from).ok_or_else(not_found)
 }
 
 async fn unit_name(db: &Db, unit: Option<UnitId>) -> Result<Option<String>, AppError> {
     let Some(u) = unit else { return Ok(None) };
-    sqlx::query_scalar("select name from org_unit where id = $1")
-        .bind(u.0)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)
+    Ok(
+        sqlx::query_scalar("select name from org_unit where id = $1")
+            .bind(u.0)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// Every position with its unit and counts, by rank then title.
@@ -84,8 +82,7 @@ pub async fn summaries(db: &Db) -> Result<Vec<PositionSummary>, AppError> {
              from job_position p left join org_unit u on u.id = p.unit_id"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out: Vec<PositionSummary> = rows
         .into_iter()
         .map(|r| PositionSummary {
@@ -133,8 +130,7 @@ pub async fn create(db: &Db, input: &PositionInput) -> Result<PositionId, AppErr
     .bind(f.unit.map(|u| u.0))
     .bind(now)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(PositionId(id))
 }
 
@@ -154,8 +150,7 @@ pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<()
     .bind(now_ms())
     .bind(id.0)
     .execute(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(not_found());
     }
@@ -165,7 +160,7 @@ pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<()
 /// Deletes a position with its requirements and links; its holders keep their records
 /// but no longer hold a position.
 pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, id.0).await?;
     let pending = stats::before(&mut tx, holders, None).await?;
     for sql in [
@@ -174,22 +169,17 @@ pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
         "delete from career_link where from_id = $1 or to_id = $1",
         "delete from position_requirement where position_id = $1",
     ] {
-        sqlx::query(sql)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        sqlx::query(sql).bind(id.0).execute(&mut *tx).await?;
     }
     let done = sqlx::query("delete from job_position where id = $1")
         .bind(id.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(not_found());
     }
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// The requirements of `position` (the bare rules), in the order they were added.
@@ -201,8 +191,7 @@ pub async fn requirements(db: &Db, position: PositionId) -> Result<Vec<Requireme
     )
     .bind(position.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| Requirement {
@@ -233,24 +222,21 @@ pub async fn level_texts(
          join framework f on f.id = n.framework_id where n.id in ({ids})"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let scale_ids = id_list(scales.iter().map(|s| s.1));
     let levels: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select l.scale_id, l.level, l.name, l.description, s.threshold from scale_level l \
          join scale s on s.id = l.scale_id where l.scale_id in ({scale_ids}) order by l.scale_id, l.level"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let own: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select node_id, level, description from node_level_description \
          where track = $1 and node_id in ({ids})"
     )))
     .bind(track.as_str())
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let own: HashMap<(i64, i64), String> = own.into_iter().map(|r| ((r.0, r.1), r.2)).collect();
     let mut by_scale: HashMap<i64, ScaleLevels> = HashMap::new();
     for (scale, level, name, description, threshold) in levels {
@@ -308,8 +294,7 @@ pub(crate) async fn ancestor_paths(
          select start, title, depth from up where depth > 0"
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by: HashMap<NodeId, Vec<(i64, String)>> = HashMap::new();
     for (start, title, depth) in rows {
         by.entry(NodeId(start)).or_default().push((depth, title));
@@ -337,8 +322,7 @@ pub async fn requirement_views(
         id_list(nodes.iter().map(|n| n.0))
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let frameworks: HashMap<i64, (i64, String)> =
         frameworks.into_iter().map(|r| (r.0, (r.1, r.2))).collect();
     let mut texts = level_texts(db, &nodes, track).await?;
@@ -370,8 +354,7 @@ async fn holders(db: &Db, position: PositionId) -> Result<Vec<Holder>, AppError>
     )
     .bind(position.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| Holder {
@@ -408,8 +391,7 @@ pub async fn links(db: &Db, touching: Option<PositionId>) -> Result<Vec<LinkView
     )
     .bind(touching.map_or(0, |p| p.0))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows.into_iter().map(link_from).collect())
 }
 
@@ -424,8 +406,7 @@ pub async fn page(db: &Db, id: PositionId) -> Result<PositionPage, AppError> {
     )
     .bind(id.0)
     .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let all = links(db, Some(id)).await?;
     let (moves_out, moves_in) = all.into_iter().partition(|l| l.link.from == id);
     Ok(PositionPage {
@@ -449,8 +430,7 @@ pub async fn overview(db: &Db, id: PositionId) -> Result<PositionOverview, AppEr
         sqlx::query_scalar("select count(*) from person where position_id = $1 and active = 1")
             .bind(id.0)
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let all = links(db, Some(id)).await?;
     let (moves_out, moves_in) = all.into_iter().partition(|l| l.link.from == id);
     Ok(PositionOverview {
@@ -463,54 +443,12 @@ pub async fn overview(db: &Db, id: PositionId) -> Result<PositionOverview, AppEr
     })
 }
 
-/// A node with what adding it as a requirement needs to know.
-pub(crate) struct NodeInfo {
-    pub(crate) row: NodeRow,
-    pub(crate) framework: FrameworkId,
-    pub(crate) top: u8,
-    pub(crate) threshold: u8,
-}
-
-pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
-    let row: Option<NodeInfoRow> = sqlx::query_as(
-        "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
-           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)), \
-           s.threshold \
-         from framework_node n join framework f on f.id = n.framework_id \
-         join scale s on s.id = coalesce(n.scale_id, f.scale_id) where n.id = $1",
-    )
-    .bind(node.0)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
-    let r = row.ok_or_else(|| {
-        AppError::invalid(
-            "node",
-            "That competency or skill no longer exists; reload the page and choose again.",
-        )
-    })?;
-    Ok(NodeInfo {
-        row: NodeRow {
-            id: NodeId(r.0),
-            parent: r.1.map(NodeId),
-            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
-            depth: 0,
-            title: r.3,
-            short_code: r.4,
-        },
-        framework: FrameworkId(r.5),
-        top: u8::try_from(r.6).unwrap_or(1),
-        threshold: u8::try_from(r.7).unwrap_or(1),
-    })
-}
-
 async fn next_seq(tx: &mut WriteTx, position: PositionId) -> Result<i64, AppError> {
     let seq: Option<i64> =
         sqlx::query_scalar("select max(seq) from position_requirement where position_id = $1")
             .bind(position.0)
             .fetch_one(&mut **tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(seq.map_or(0, |s| s + 1))
 }
 
@@ -531,8 +469,7 @@ async fn insert_requirement(
     .bind(i64::from(r.mandatory))
     .bind(seq)
     .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -556,13 +493,13 @@ pub async fn add_requirement(
     let fields = input.parse(info.top)?;
     let existing = requirements(db, position).await?;
     let req = fields.to_requirement(&info.row, &existing)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![req.node.0])).await?;
     let seq = next_seq(&mut tx, position).await?;
     insert_requirement(&mut tx, position, &req, seq).await?;
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Adds `node` (when rateable) and every rateable node below it that the position does not
@@ -606,7 +543,7 @@ pub async fn add_whole(
             ),
         ));
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(
         &mut tx,
@@ -630,7 +567,7 @@ pub async fn add_whole(
         seq += 1;
     }
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(chosen.len()).unwrap_or(u32::MAX))
 }
 
@@ -646,7 +583,7 @@ pub async fn update_requirement(
         .map_err(|_| AppError::invalid("node", "Choose a competency or skill."))?;
     let info = node_info(db, node).await?;
     let f = input.parse(info.top)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done = sqlx::query(
@@ -659,13 +596,12 @@ pub async fn update_requirement(
     .bind(position.0)
     .bind(node.0)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Removes one requirement.
@@ -674,7 +610,7 @@ pub async fn remove_requirement(
     position: PositionId,
     node: NodeId,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, position.0).await?;
     let pending = stats::before(&mut tx, holders, Some(vec![node.0])).await?;
     let done =
@@ -682,13 +618,12 @@ pub async fn remove_requirement(
             .bind(position.0)
             .bind(node.0)
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// The requirement picker: non-archived frameworks, and the chosen one's nodes matching
@@ -703,8 +638,7 @@ pub async fn picker(
         "select id, name from framework where status <> 'archived' order by name, id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let frameworks: Vec<(FrameworkId, String)> = frameworks
         .into_iter()
         .map(|r| (FrameworkId(r.0), r.1))
@@ -785,8 +719,7 @@ async fn person_by_email(db: &Db, email: &str) -> Result<(PersonId, String), App
         sqlx::query_as("select id, name from person where email = $1 and active = 1")
             .bind(email.as_str())
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     row.map(|r| (PersonId(r.0), r.1)).ok_or_else(|| {
         AppError::invalid(
             "email",
@@ -813,15 +746,14 @@ pub async fn set_position(
     if let Some(p) = position {
         self::position(db, p).await?;
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let pending = stats::before(&mut tx, vec![person.0], None).await?;
     let done = sqlx::query("update person set position_id = $1, updated_at = $2 where id = $3")
         .bind(position.map(|p| p.0))
         .bind(now_ms())
         .bind(person.0)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That person".into()));
     }
@@ -830,10 +762,9 @@ pub async fn set_position(
     )
     .bind(person.0)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Makes every active person in `unit` (and, with `below`, in its sub-units) hold
@@ -861,7 +792,7 @@ pub async fn assign_unit(
     } else {
         "select $2"
     };
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let people = stats::people_under(&mut tx, unit.0).await?;
     let pending = stats::before(&mut tx, people, None).await?;
     let done = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -871,16 +802,14 @@ pub async fn assign_unit(
     .bind(unit.0)
     .bind(now_ms())
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query(
         "update person set target_position_id = null where target_position_id = position_id",
     )
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     pending.after(&mut tx).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(u32::try_from(done.rows_affected()).unwrap_or(u32::MAX))
 }
 
@@ -893,8 +822,7 @@ pub async fn held(
         sqlx::query_as("select position_id, target_position_id from person where id = $1")
             .bind(person.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let r = row.ok_or_else(|| AppError::NotFound("That person".into()))?;
     Ok((r.0.map(PositionId), r.1.map(PositionId)))
 }
@@ -924,8 +852,7 @@ pub async fn set_target(
         .bind(now_ms())
         .bind(person.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -949,16 +876,14 @@ pub async fn add_link(db: &Db, input: &PathLinkInput) -> Result<PathLinkId, AppE
     .bind(now_ms())
     .fetch_one(&db.pool)
     .await
+    // Two admins adding the same move at once: the unique index decides.
     .map_err(|e| {
-        // Two admins adding the same move at once: the unique index decides.
-        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+        unique_or(e, || {
             AppError::invalid(
                 "to",
                 "There is already a move between these positions; edit that link instead.",
             )
-        } else {
-            internal(e)
-        }
+        })
     })?;
     Ok(PathLinkId(id))
 }
@@ -979,8 +904,7 @@ pub async fn update_link(db: &Db, id: PathLinkId, kind: &str, notes: &str) -> Re
         .bind(&notes)
         .bind(id.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That career-path link".into()));
     }
@@ -992,8 +916,7 @@ pub async fn delete_link(db: &Db, id: PathLinkId) -> Result<(), AppError> {
     let done = sqlx::query("delete from career_link where id = $1")
         .bind(id.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That career-path link".into()));
     }
@@ -1024,68 +947,6 @@ pub async fn career_map(db: &Db, me: &CurrentUser) -> Result<CareerMap, AppError
     })
 }
 
-/// A person's ratings on `nodes`, as the rating rules take them.
-pub(crate) async fn ratings(
-    db: &Db,
-    person: PersonId,
-    nodes: &[NodeId],
-) -> Result<(Vec<RatingRecord>, HashMap<NodeId, Option<u32>>), AppError> {
-    let ids = id_list(nodes.iter().map(|n| n.0));
-    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, node_id, level, source, review, created_at from rating \
-         where subject_id = $1 and node_id in ({ids})"
-        )))
-        .bind(person.0)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
-    let records = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(RatingRecord {
-                id: r.0,
-                node: NodeId(r.1),
-                level: u8::try_from(r.2).ok()?,
-                source: Source::parse(&r.3)?,
-                review: r.4.as_deref().and_then(Review::parse),
-                at_ms: r.5,
-            })
-        })
-        .collect();
-    let validity: Vec<(i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select id, validity_months from framework_node where id in ({ids})"
-    )))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let validity = validity
-        .into_iter()
-        .map(|r| (NodeId(r.0), r.1.and_then(|m| u32::try_from(m).ok())))
-        .collect();
-    Ok((records, validity))
-}
-
-/// A person's current levels on `nodes` (`None`: never validated).
-pub async fn current(
-    db: &Db,
-    person: PersonId,
-    nodes: &[NodeId],
-) -> Result<HashMap<NodeId, Option<u8>>, AppError> {
-    let (records, validity) = ratings(db, person, nodes).await?;
-    let now = now_ms();
-    let levels: BTreeMap<NodeId, _> =
-        current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
-    Ok(nodes
-        .iter()
-        .map(|n| {
-            let c = levels.get(n);
-            // A node never validated is "not rated"; an expired level counts as 0.
-            (*n, c.and_then(|c| c.validated.map(|_| c.level)))
-        })
-        .collect())
-}
-
 /// "What does `person` need for `target`", for a caller who may see the person.
 pub async fn comparison(
     db: &Db,
@@ -1099,8 +960,7 @@ pub async fn comparison(
     let person_name: String = sqlx::query_scalar("select name from person where id = $1")
         .bind(person.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let (holds, aims) = held(db, person).await?;
     let target_position = position(db, target).await?;
     let target_reqs = requirements(db, target).await?;
@@ -1112,7 +972,7 @@ pub async fn comparison(
         None => (None, None),
     };
     let nodes: Vec<NodeId> = target_reqs.iter().map(|r| r.node).collect();
-    let levels = current(db, person, &nodes).await?;
+    let levels = super::ratings::current(db, person, &nodes).await?;
     let comparison = compare(&target_reqs, current_reqs.as_deref(), &levels);
     let texts = level_texts(db, &nodes, target_position.track).await?;
     let direct_move = match holds {

@@ -3,7 +3,6 @@
 //! figures keep their meaning, but nothing in it or around it names them any more).
 //! Both are admin actions, recorded in the audit log.
 
-use super::ctx::internal;
 use super::history::{self, Unlock};
 use super::{audit, now_ms, AppState, Db};
 use crate::api::AppError;
@@ -35,11 +34,7 @@ async fn rows<'e, E>(exec: E, sql: &'static str, id: i64) -> Result<Value, AppEr
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query::<Any>(sql)
-        .bind(id)
-        .fetch_all(exec)
-        .await
-        .map_err(internal)?;
+    let rows = sqlx::query::<Any>(sql).bind(id).fetch_all(exec).await?;
     Ok(Value::Array(rows.iter().map(row_json).collect()))
 }
 
@@ -136,7 +131,7 @@ const SECTIONS: &[(&str, &str)] = &[
 /// Everything Proficio holds about `id`, as one JSON document (admins only: the caller
 /// checks). The export itself is audited.
 pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let profile = sqlx::query::<Any>(
         "select p.id, p.email, p.name, p.job_title, p.role, p.unit_id, u.name as unit, p.manager_id, \
          m.name as manager, p.active, p.xp, p.leaderboard_opt_out, p.digest_sent_on, p.inbox_seen_at, \
@@ -146,8 +141,7 @@ pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, Ap
     )
     .bind(id.0)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let mut doc = Map::new();
     doc.insert("format".into(), json!("proficio-person-export/1"));
@@ -157,7 +151,7 @@ pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, Ap
         doc.insert((*name).into(), rows(&mut *tx, sql, id.0).await?);
     }
     audit::record(&mut *tx, me.id, "export", "person", id.0, None, None).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::info!(person = id.0, "personal data exported");
     Ok(Value::Object(doc))
 }
@@ -187,8 +181,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
         sqlx::query_as("select name, email, role from person where id = $1")
             .bind(id.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (name, email, role) = found.ok_or_else(|| AppError::NotFound("That person".into()))?;
     if email == erased_email(id) {
         return Err(AppError::Conflict(
@@ -201,8 +194,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
         )
         .bind(id.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
         if others == 0 {
             return Err(AppError::Conflict(
                 "This is the last active admin and cannot be erased.".into(),
@@ -211,15 +203,14 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
     }
     let pseudonym = erased_name(id);
     let placeholder = erased_email(id);
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let files: Vec<String> = sqlx::query_scalar(
         "select e.location from evidence e join rating r on r.id = e.rating_id \
          where r.subject_id = $1 and e.kind = 'file'",
     )
     .bind(id.0)
     .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     history::unlock(&mut tx, Unlock::Erasure).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
@@ -233,28 +224,24 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
         .bind(now_ms())
         .bind(id.0),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     pending.after(&mut tx).await?;
-    let by_id: [&str; 8] = [
+    super::ratings::erase_comments(&mut tx, id).await?;
+    let by_id: [&str; 7] = [
         "delete from session where person_id = $1",
         "delete from pending_import where person_id = $1",
         "delete from plan_comment where person_id = $1",
         "update plan_comment set body = '' where author_id = $1",
-        "update rating set comment = '', review_comment = '' where subject_id = $1",
         "update evidence set name = 'erased', location = '', content_type = '' \
          where rating_id in (select id from rating where subject_id = $1) or added_by = $1",
         "update plan_goal set note = '' where person_id = $1",
         "update plan_action set report = '', evidence_url = '', feedback = '' where person_id = $1",
     ];
     for sql in by_id {
-        tx.execute(sqlx::query::<Any>(sql).bind(id.0))
-            .await
-            .map_err(internal)?;
+        tx.execute(sqlx::query::<Any>(sql).bind(id.0)).await?;
     }
     tx.execute(sqlx::query::<Any>("delete from sign_in_failure where email = $1").bind(&email))
-        .await
-        .map_err(internal)?;
+        .await?;
     // Free text written by others may name them: replace the name and the address wherever
     // people write text, and inside the audit log's JSON.
     let texts: [(&str, &str); 8] = [
@@ -280,14 +267,13 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
                     .bind(from)
                     .bind(to),
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         }
     }
     let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
     audit::record(&mut *tx, me.id, "erase", "person", id.0, None, after).await?;
     history::relock(&mut tx).await?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     for file in files {
         // The generated names never hold a path; refuse anything else all the same.
         if file.is_empty() || file.contains(['/', '\\']) || file.starts_with('.') {

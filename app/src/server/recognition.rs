@@ -1,9 +1,8 @@
 //! Recognition: points and badges awarded in the transactions that earn them, the per-unit
 //! leaderboard with its opt-out, and awarded competencies as Open Badges 3.0 credentials.
 
-use super::ctx::internal;
 use super::db::Db;
-use super::frameworks::format_time;
+use super::format_time;
 use super::now_ms;
 use super::people::can_see;
 use super::positions;
@@ -36,14 +35,12 @@ pub(crate) async fn award_xp(
     .bind(what)
     .bind(at)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query("update person set xp = xp + $1 where id = $2")
         .bind(i64::from(points))
         .bind(person.0)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -62,8 +59,7 @@ pub(crate) async fn award_badge(
     .bind(badge.key())
     .bind(at)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let new = done.rows_affected() == 1;
     if new {
         award_xp(
@@ -119,8 +115,7 @@ pub(crate) async fn after_validated(
         let title: String = sqlx::query_scalar("select title from framework_node where id = $1")
             .bind(node.0)
             .fetch_one(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
         award_xp(
             conn,
             person,
@@ -144,15 +139,13 @@ pub(crate) async fn after_validated(
     .bind(node.0)
     .bind(i64::from(level))
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if reached.rows_affected() > 0 {
         sqlx::query("update dev_plan set updated_at = $1 where person_id = $2")
             .bind(at)
             .bind(person.0)
             .execute(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
         award_badge(conn, person, Badge::GoalReached, at).await?;
     }
     if gained > 0 && position_met(conn, person, at).await? {
@@ -177,8 +170,7 @@ async fn position_met(
     .bind(person.0)
     .bind(at)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(total > 0 && short == 0)
 }
 
@@ -195,15 +187,13 @@ pub async fn page(
         sqlx::query_as("select name, xp, unit_id, leaderboard_opt_out from person where id = $1")
             .bind(person.0)
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let earned: Vec<(String, i64)> =
         sqlx::query_as("select badge, awarded_at from badge_award where person_id = $1")
             .bind(person.0)
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let badges = Badge::ALL
         .iter()
         .map(|b| BadgeView {
@@ -220,24 +210,21 @@ pub async fn page(
     )
     .bind(person.0)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (unit_name, leaderboard, opted_out_count) = match unit {
         None => (String::new(), Vec::new(), 0),
         Some(u) => {
             let unit_name: String = sqlx::query_scalar("select name from org_unit where id = $1")
                 .bind(u)
                 .fetch_one(&db.pool)
-                .await
-                .map_err(internal)?;
+                .await?;
             let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
                 "select id, name, xp, leaderboard_opt_out from person \
                  where unit_id = $1 and active = 1",
             )
             .bind(u)
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
             let out = rows.iter().filter(|r| r.3 != 0).count();
             let listed = rows
                 .into_iter()
@@ -284,8 +271,7 @@ async fn awards(db: &Db, person: PersonId) -> Result<Vec<AwardView>, AppError> {
     .bind(person.0)
     .bind(now_ms())
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let nodes: Vec<NodeId> = rows.iter().map(|r| NodeId(r.0)).collect();
     let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
     Ok(rows
@@ -312,8 +298,7 @@ pub async fn set_opt_out(db: &Db, me: &CurrentUser, out: bool) -> Result<(), App
         .bind(i64::from(out))
         .bind(me.id.0)
         .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -353,8 +338,7 @@ pub async fn credential(
     .bind(person.0)
     .bind(node.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some((level, rating, at, expires)) =
         held.filter(|h| h.0 > 0 && h.3.is_none_or(|e| e > now))
     else {
@@ -367,8 +351,7 @@ pub async fn credential(
         sqlx::query_as("select email, name from person where id = $1")
             .bind(person.0)
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     type NodeRow = (String, String, String, String, String, String, String);
     let (title, definition, kind, external, short_code, framework, extra): NodeRow =
         sqlx::query_as(
@@ -377,8 +360,7 @@ pub async fn credential(
         )
         .bind(node.0)
         .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     let kept_uri = serde_json::from_str::<serde_json::Value>(&extra)
         .ok()
         .and_then(|v| v["item"]["uri"].as_str().map(str::to_string));
@@ -401,8 +383,7 @@ pub async fn credential(
         sqlx::query_as("select source, comment from rating where id = $1")
             .bind(rating)
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let how = crate::domain::rating::Source::parse(&source)
         .map(|s| s.label().to_string())
         .unwrap_or(source);
@@ -416,8 +397,7 @@ pub async fn credential(
     )
     .bind(rating)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let texts = positions::level_texts(db, &[node], Track::Ic).await?;
     let levels = texts
         .get(&node)
@@ -434,8 +414,7 @@ pub async fn credential(
     let issuer_name: String =
         sqlx::query_scalar("select name from org_unit where parent_id is null order by id limit 1")
             .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?
+            .await?
             .unwrap_or_else(|| "Proficio".into());
     Ok(credential_json(&Credential {
         id: format!("{base}/credentials/{}/{}/{rating}", person.0, node.0),
@@ -472,16 +451,15 @@ pub async fn backfill(db: &Db) -> Result<(), AppError> {
          order by r.subject_id, r.node_id, r.created_at, r.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    .await?;
+    let mut tx = db.begin_write().await?;
     let mut last: Option<(i64, i64, u8)> = None;
     for (person, node, level, source, review, at, title) in rows {
         let level = u8::try_from(level).unwrap_or(0);
         if source == "self" {
             award_badge(&mut tx, PersonId(person), Badge::FirstSelfAssessment, at).await?;
         }
-        if !super::levels::counts(0, node, i64::from(level), &source, review.as_deref(), at) {
+        if !super::ratings::counts(0, node, i64::from(level), &source, review.as_deref(), at) {
             continue;
         }
         let before = match last {
@@ -499,5 +477,5 @@ pub async fn backfill(db: &Db) -> Result<(), AppError> {
         .await?;
         last = Some((person, node, level));
     }
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }

@@ -1,12 +1,11 @@
 //! Multi-person views read from the `current_level` aggregate: the team heatmap and talent
 //! search. Each request touches only the rows of the people and nodes it shows.
 
-use super::ctx::internal;
 use super::db::Db;
-use super::levels::effective;
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::id_list;
+use super::ratings::effective;
 use crate::api::AppError;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
 use crate::domain::rating::readiness_percent;
@@ -59,8 +58,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     )
     .bind(manager.0)
     .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let team = if q.all_levels {
         "with recursive team(id) as ( \
@@ -78,8 +76,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     let members: Vec<Member> = sqlx::query_as(team)
         .bind(manager.0)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Filters offered: the team's units and positions.
     let mut units: Vec<(i64, String)> = Vec::new();
     let mut positions: Vec<(i64, String)> = Vec::new();
@@ -118,8 +115,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
         id_list(position_ids.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut required: HashMap<(i64, i64), u8> = HashMap::new();
     let mut titles: HashMap<i64, String> = HashMap::new();
     for (p, n, r, t) in &reqs {
@@ -151,8 +147,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
             id_list(nodes.iter().map(|n| n.0))
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
     };
     let now = now_ms();
     let mut current: HashMap<(i64, i64), (u8, bool)> = HashMap::new();
@@ -231,8 +226,7 @@ async fn current_levels_of(
         id_list(nodes)
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(p, n, l, e)| ((p, n), effective(l, e, now).0))
@@ -247,15 +241,14 @@ async fn people_rows(db: &Db, people: &[i64]) -> Result<Vec<PersonRow>, AppError
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select p.id, p.name, j.title, u.name from person p \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.id in ({})",
         id_list(people.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 /// The recursive CTE `team(id)` of `me`'s direct and indirect reports.
@@ -282,13 +275,11 @@ pub async fn talent_options(
          where n.kind <> 'category' and f.status <> 'archived' order by f.name, n.title, n.id",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let units: Vec<(i64, String)> =
         sqlx::query_as("select id, name from org_unit order by name, id")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok((
         nodes
             .into_iter()
@@ -329,8 +320,7 @@ pub async fn talent_search(
             id_list(criteria.iter().map(|c| c.node.0))
         )))
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(id, t, k)| (id, (t, k)))
         .collect();
@@ -401,8 +391,7 @@ pub async fn talent_search(
     )))
     .bind(now)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let full = top.first().map_or(0, |t| t.2);
     let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
     let level_of = current_levels_of(db, &ids, criteria.iter().map(|c| c.node.0), now).await?;
@@ -460,8 +449,7 @@ pub async fn succession(
     let positions: Vec<(i64, String)> =
         sqlx::query_as("select id, title from job_position order by title, id")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     let Some(position) = position else {
         return Ok(Succession {
             positions,
@@ -482,8 +470,7 @@ pub async fn succession(
     )
     .bind(position)
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     let now = now_ms();
     let scope = if me.caps().view_all {
         String::new()
@@ -513,8 +500,7 @@ pub async fn succession(
         .bind(position)
         .bind(now)
         .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?
+        .await?
     };
     let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
     let level_of = current_levels_of(db, &ids, reqs.iter().map(|r| r.0), now).await?;

@@ -6,11 +6,10 @@
 //! Counters are evaluated at the `expiry_swept` time: levels that expired since then are
 //! brought to 0 by [`sweep`], which readers call first.
 
-use super::ctx::internal;
 use super::db::Db;
-use super::levels::{bump, effective};
 use super::now_ms;
 use super::positions::id_list;
+use super::ratings::{bump, effective};
 use crate::api::AppError;
 use sqlx::AnyConnection;
 use std::collections::{BTreeMap, HashMap};
@@ -149,8 +148,7 @@ async fn load(
         in_clause("id", people)
     )))
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut units: Vec<i64> = f.people.iter().filter_map(|p| p.1).collect();
     units.sort_unstable();
     units.dedup();
@@ -158,8 +156,7 @@ async fn load(
         let parents: HashMap<i64, Option<i64>> =
             sqlx::query_as::<_, (i64, Option<i64>)>("select id, parent_id from org_unit")
                 .fetch_all(&mut *conn)
-                .await
-                .map_err(internal)?
+                .await?
                 .into_iter()
                 .collect();
         let mut links = Vec::new();
@@ -188,8 +185,7 @@ async fn load(
             id_list(units.iter().copied())
         )))
         .fetch_all(&mut *conn)
-        .await
-        .map_err(internal)?
+        .await?
     };
     for (start, id) in links {
         f.ancestors.entry(start).or_default().push(id);
@@ -205,8 +201,7 @@ async fn load(
             in_clause("node_id", nodes)
         )))
         .fetch_all(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
         for (p, n, r, w) in rows {
             f.reqs.entry(p).or_default().push((n, r, w));
         }
@@ -224,8 +219,7 @@ async fn load(
                 in_clause("node_id", nodes)
             )))
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?;
+            .await?;
         for (p, n, l, e) in rows {
             f.levels.entry(p).or_default().push((n, l, e));
         }
@@ -234,10 +228,11 @@ async fn load(
 }
 
 async fn swept_at(conn: &mut AnyConnection) -> Result<i64, AppError> {
-    sqlx::query_scalar("select value from change_counter where name = 'expiry_swept'")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(internal)
+    Ok(
+        sqlx::query_scalar("select value from change_counter where name = 'expiry_swept'")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 /// Takes the write locks of these people's rows, so that two transactions never compute
@@ -249,8 +244,7 @@ async fn lock(conn: &mut AnyConnection, people: &[i64]) -> Result<(), AppError> 
             id_list(chunk.iter().copied())
         )))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -357,8 +351,7 @@ async fn apply(conn: &mut AnyConnection, delta: &Contrib, now: i64) -> Result<()
             chunk,
         ))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     let units: Vec<String> = delta
         .unit
@@ -373,8 +366,7 @@ async fn apply(conn: &mut AnyConnection, delta: &Contrib, now: i64) -> Result<()
             chunk,
         ))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     let node_level: Vec<String> = delta
         .node_level
@@ -389,8 +381,7 @@ async fn apply(conn: &mut AnyConnection, delta: &Contrib, now: i64) -> Result<()
             chunk,
         ))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     let changed: Vec<i64> = delta.unit.keys().copied().collect();
     record_day(conn, &changed, now / DAY_MS).await
@@ -408,8 +399,7 @@ async fn record_day(conn: &mut AnyConnection, units: &[i64], day: i64) -> Result
             id_list(chunk.iter().copied())
         )))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -422,7 +412,7 @@ pub async fn sweep(db: &Db) -> Result<(), AppError> {
 
 /// [`sweep`] up to `now` (tests sweep into the future).
 pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
-    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let mut conn = db.pool.acquire().await?;
     let mark = swept_at(&mut conn).await?;
     let due: Vec<(i64, i64)> = sqlx::query_as(
         "select person_id, node_id from current_level where expires_at > $1 and expires_at <= $2",
@@ -430,21 +420,19 @@ pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
     .bind(mark)
     .bind(now)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     drop(conn);
     if due.is_empty() {
         return Ok(());
     }
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     let moved = sqlx::query(
         "update change_counter set value = $1 where name = 'expiry_swept' and value = $2",
     )
     .bind(now)
     .bind(mark)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if moved.rows_affected() == 0 {
         // Someone else swept meanwhile.
         return Ok(());
@@ -462,7 +450,7 @@ pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
         apply(&mut tx, &delta, now).await?;
         bump(&mut tx).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     tracing::debug!(levels = due.len(), "expired levels swept into the counters");
     Ok(())
 }
@@ -474,24 +462,21 @@ pub async fn snapshot(db: &Db) -> Result<Contrib, AppError> {
         "select unit_id, node_id, need, met, gap_sum, wreq_sum, wgap_sum from unit_node_stat",
     )
     .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
+    .await?;
     for (u, n, a, b, g, r, w) in rows {
         c.unit_node.insert((u, n), [a, b, g, r, w]);
     }
     let rows: Vec<(i64, i64, i64, i64, i64, i64)> =
         sqlx::query_as("select unit_id, people, need, met, wreq_sum, wgap_sum from unit_stat")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     for (u, p, a, b, r, w) in rows {
         c.unit.insert(u, [p, a, b, r, w]);
     }
     let rows: Vec<(i64, i64, i64, i64)> =
         sqlx::query_as("select node_id, level, have, need from node_level_stat")
             .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
     for (n, l, h, d) in rows {
         c.node_level.insert((n, l), [h, d]);
     }
@@ -510,20 +495,19 @@ pub async fn rebuild(db: &Db, history: bool) -> Result<(), AppError> {
 
 /// [`rebuild`] as of `now`.
 pub async fn rebuild_at(db: &Db, now: i64, history: bool) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+    let mut tx = db.begin_write().await?;
     for sql in [
         "delete from unit_node_stat",
         "delete from unit_stat",
         "delete from node_level_stat",
         "delete from unit_trend",
     ] {
-        sqlx::query(sql).execute(&mut *tx).await.map_err(internal)?;
+        sqlx::query(sql).execute(&mut *tx).await?;
     }
     sqlx::query("update change_counter set value = $1 where name = 'expiry_swept'")
         .bind(now)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut facts = load(&mut tx, None, None).await?;
     let total = facts.contrib(now);
     apply(&mut tx, &total, now).await?;
@@ -531,7 +515,7 @@ pub async fn rebuild_at(db: &Db, now: i64, history: bool) -> Result<(), AppError
         trend_history(&mut tx, &mut facts, now).await?;
     }
     bump(&mut tx).await?;
-    tx.commit().await.map_err(internal)
+    Ok(tx.commit().await?)
 }
 
 /// Weekly trend points for the year before today, replaying the validated ratings with
@@ -541,19 +525,17 @@ async fn trend_history(
     facts: &mut Facts,
     now: i64,
 ) -> Result<(), AppError> {
-    let rows: Vec<super::levels::RatingRow> = sqlx::query_as(
+    let rows: Vec<super::ratings::RatingRow> = sqlx::query_as(
         "select id, subject_id, node_id, level, source, review, created_at from rating \
          where source in ('manager', 'course', 'import') or (source = 'self' and review = 'approved') \
          order by created_at, id",
     )
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let validity: HashMap<i64, Option<i64>> =
         sqlx::query_as::<_, (i64, Option<i64>)>("select id, validity_months from framework_node")
             .fetch_all(&mut *conn)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .collect();
     let today = now / DAY_MS;
@@ -566,10 +548,10 @@ async fn trend_history(
         while next < rows.len() && rows[next].6 < end {
             let (id, person, node, level, source, review, at) = &rows[next];
             next += 1;
-            if !super::levels::counts(*id, *node, *level, source, review.as_deref(), *at) {
+            if !super::ratings::counts(*id, *node, *level, source, review.as_deref(), *at) {
                 continue;
             }
-            let expires = super::levels::expiry(validity.get(node).copied().flatten(), *at);
+            let expires = super::ratings::expiry(validity.get(node).copied().flatten(), *at);
             state.insert((*person, *node), (*level, expires));
         }
         if next == 0 {
@@ -590,8 +572,7 @@ async fn trend_history(
             chunk.join(", ")
         )))
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -600,20 +581,17 @@ async fn trend_history(
 pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
     let have: Option<i64> = sqlx::query_scalar("select unit_id from unit_stat limit 1")
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if have.is_some() {
         return Ok(());
     }
     let any: Option<i64> = sqlx::query_scalar("select id from person where active = 1 limit 1")
         .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
+        .await?;
     if any.is_some() {
         let ratings: i64 = sqlx::query_scalar("select count(*) from rating")
             .fetch_one(&db.pool)
-            .await
-            .map_err(internal)?;
+            .await?;
         rebuild(db, ratings < 200_000).await?;
         tracing::info!("built the org-report counters");
     }
@@ -625,11 +603,12 @@ pub(crate) async fn holders_of(
     conn: &mut AnyConnection,
     position: i64,
 ) -> Result<Vec<i64>, AppError> {
-    sqlx::query_scalar("select id from person where position_id = $1")
-        .bind(position)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(internal)
+    Ok(
+        sqlx::query_scalar("select id from person where position_id = $1")
+            .bind(position)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }
 
 /// The people in `unit` and its sub-units.
@@ -637,15 +616,14 @@ pub(crate) async fn people_under(
     conn: &mut AnyConnection,
     unit: i64,
 ) -> Result<Vec<i64>, AppError> {
-    sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "with recursive sub(id) as (select id from org_unit where id = $1 \
            union select u.id from org_unit u join sub on u.parent_id = sub.id) \
          select p.id from person p join sub on p.unit_id = sub.id",
     )
     .bind(unit)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)
+    .await?)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod careers;
 pub mod frameworks;
 pub mod home;
 pub mod imports;
+pub mod inbox;
 pub mod learning;
 pub mod not_found;
 pub mod people;

@@ -594,7 +594,7 @@ async fn the_current_level_aggregate_matches_the_ratings() {
     let app = TestApp::demo().await;
     let demo = current_rows(&app).await;
     assert!(demo.len() > 200, "{}", demo.len());
-    let stamp = app::server::levels::stamp(&app.db).await.unwrap();
+    let stamp = app::server::ratings::stamp(&app.db).await.unwrap();
     // Approve a claim, rate directly, change a validity period: each keeps it current.
     let liam = app.sign_in(EMPLOYEE, PW).await;
     let code = node_id(&app, "Code quality").await;
@@ -628,7 +628,7 @@ async fn the_current_level_aggregate_matches_the_ratings() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(app::server::levels::stamp(&app.db).await.unwrap() >= stamp + 2);
+    assert!(app::server::ratings::stamp(&app.db).await.unwrap() >= stamp + 2);
     let mine: Vec<_> = current_rows(&app)
         .await
         .into_iter()
@@ -641,6 +641,6 @@ async fn the_current_level_aggregate_matches_the_ratings() {
         "the approved claim and the direct rating count; the pending one does not"
     );
     let incremental = current_rows(&app).await;
-    app::server::levels::rebuild(&app.db).await.unwrap();
+    app::server::ratings::rebuild(&app.db).await.unwrap();
     assert_eq!(current_rows(&app).await, incremental);
 }

@@ -112,12 +112,11 @@ async fn unknown_email_gets_the_same_answer_as_a_wrong_password() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_email_for_a_while() {
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         max_failed_sign_ins: 3,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     for _ in 0..3 {
         let res = app
             .call(
@@ -243,12 +242,11 @@ async fn cross_origin_posts_are_refused() {
 
 #[tokio::test]
 async fn configured_origin_may_post() {
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         allowed_origins: vec!["https://skills.example.org".into()],
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     let req = Request::post("/api/sign_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "10.0.0.5:3000")

@@ -110,7 +110,7 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
     let rows = "select person_id, node_id, level, rating_id from current_level order by 1, 2";
     let kept: Vec<(i64, i64, i64, i64)> =
         sqlx::query_as(rows).fetch_all(&app.db.pool).await.unwrap();
-    app::server::levels::rebuild(&app.db).await.unwrap();
+    app::server::ratings::rebuild(&app.db).await.unwrap();
     let rebuilt: Vec<(i64, i64, i64, i64)> =
         sqlx::query_as(rows).fetch_all(&app.db.pool).await.unwrap();
     assert_eq!(kept, rebuilt);

@@ -16,13 +16,12 @@ fn pdf(len: usize) -> Vec<u8> {
 
 async fn app_with_uploads(max: u64) -> (TestApp, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         upload_dir: dir.path().to_path_buf(),
         upload_max_bytes: max,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     (app, dir)
 }
 

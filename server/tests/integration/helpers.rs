@@ -1,11 +1,21 @@
 //! The test harness: `TestApp` owns a fresh database and the router built on it.
+//!
+//! Migrating a database and loading the demo organisation take far longer than most tests,
+//! so each test process does them once per starting point (`Start`), through the real
+//! migrations and demo loader, and freezes the result as a template (`Template`); every
+//! test then gets its own copy: a file copy on SQLite, `create database ... template` on
+//! PostgreSQL. Each test also gets its own upload folder, removed with it.
 
 use app::server::{Db, Settings};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+use tokio::sync::OnceCell;
 use tower::ServiceExt;
 
 /// Demo password.
@@ -35,6 +45,9 @@ pub struct TestApp {
     /// The state behind the router (its settings and limits).
     pub state: app::server::AppState,
     store: Store,
+    /// This test's own upload folder, removed with it (None when the test brought its own
+    /// in its settings, or after `snapshot`).
+    uploads: Option<tempfile::TempDir>,
 }
 
 /// A response, fully read.
@@ -47,6 +60,11 @@ pub struct Res {
 impl Res {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    /// The body as one of the app's own types (what the server function returns).
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
     }
     pub fn location(&self) -> Option<String> {
         self.headers
@@ -68,7 +86,289 @@ fn backend() -> String {
     std::env::var("PROFICIO_TEST_BACKEND").unwrap_or_else(|_| "sqlite".into())
 }
 
+fn postgres_admin_url() -> String {
+    std::env::var("PROFICIO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The URL of database `name` on the server of `admin_url`.
+fn postgres_url(admin_url: &str, name: &str) -> String {
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin_url.to_string());
+    format!("{base}/{name}")
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// What a test's database holds when it starts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Start {
+    /// Migrated, no rows.
+    Empty,
+    /// The demo organisation without ratings (`demo::load_organisation`).
+    DemoUnrated,
+    /// The demo organisation with its rating history and evidence files (`demo::load`).
+    Demo,
+}
+
+impl Start {
+    fn name(self) -> &'static str {
+        match self {
+            Start::Empty => "empty",
+            Start::DemoUnrated => "unrated",
+            Start::Demo => "demo",
+        }
+    }
+}
+
+/// A database frozen so that copies of it can be made.
+enum Frozen {
+    /// A self-contained SQLite file (no `-wal` beside it).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database that nobody is connected to.
+    Postgres { admin_url: String, name: String },
+}
+
+impl Frozen {
+    /// A new database copied from this one: its URL and what owns it.
+    async fn copy(&self) -> (String, Store) {
+        match self {
+            Frozen::Sqlite(file) => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let copy = dir.path().join("test.db");
+                std::fs::copy(file, &copy).expect("copy the template");
+                (format!("sqlite://{}", copy.display()), Store::Sqlite(dir))
+            }
+            Frozen::Postgres { admin_url, name } => {
+                let copy = test_database_name();
+                create_postgres(admin_url, &format!("{copy} template {name}")).await;
+                (
+                    postgres_url(admin_url, &copy),
+                    Store::Postgres {
+                        admin_url: admin_url.clone(),
+                        name: copy,
+                    },
+                )
+            }
+        }
+    }
+}
+
+/// A name for a test's PostgreSQL database, unique on the server.
+fn test_database_name() -> String {
+    format!(
+        "proficio_t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        app::server::now_ms() % 1_000_000
+    )
+}
+
+/// `create database {what}` on the server of `admin_url`.
+async fn create_postgres(admin_url: &str, what: &str) {
+    let admin = Db::connect(admin_url)
+        .await
+        .expect("PostgreSQL reachable for tests");
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {what}")))
+        .execute(&admin.pool)
+        .await
+        .unwrap_or_else(|e| panic!("create database {what}: {e}"));
+    admin.pool.close().await;
+}
+
+/// A starting point built once in this process and copied for each test.
+struct Template {
+    db: Frozen,
+    /// The files its evidence rows point at (the demo's certificates), copied into each
+    /// test's upload folder.
+    uploads: PathBuf,
+}
+
+static TEMPLATES: [OnceCell<Template>; 3] = [
+    OnceCell::const_new(),
+    OnceCell::const_new(),
+    OnceCell::const_new(),
+];
+
+/// The template for `start`, built by the first test that needs it (the others wait).
+async fn template(start: Start) -> &'static Template {
+    TEMPLATES[start as usize]
+        .get_or_init(|| build_template(start))
+        .await
+}
+
+/// This process's folder for SQLite templates and their upload folders, removed when the
+/// process ends (see `reap`).
+fn process_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("proficio-tests-{}-", std::process::id()))
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        reap(&format!("dir {}", dir.display()));
+        dir
+    })
+}
+
+/// Builds the template for `start`: the empty one by the real migrations on a new
+/// database, the others by the real demo loader on a copy of the empty one.
+async fn build_template(start: Start) -> Template {
+    let uploads = process_dir().join(format!("uploads-{}", start.name()));
+    std::fs::create_dir_all(&uploads).expect("template upload folder");
+    let postgres = backend() == "postgres";
+    let build_file = process_dir().join(format!("build-{}.db", start.name()));
+    let pg_name = format!(
+        "proficio_tmpl_{}_{}_{}",
+        std::process::id(),
+        start.name(),
+        app::server::now_ms() % 1_000_000
+    );
+    let admin_url = postgres_admin_url();
+    let url = match (start, postgres) {
+        (Start::Empty, false) => format!("sqlite://{}", build_file.display()),
+        (_, false) => {
+            let Frozen::Sqlite(empty) = &Box::pin(template(Start::Empty)).await.db else {
+                unreachable!("one backend per process")
+            };
+            std::fs::copy(empty, &build_file).expect("copy the empty template");
+            format!("sqlite://{}", build_file.display())
+        }
+        (Start::Empty, true) => {
+            create_postgres(&admin_url, &pg_name).await;
+            reap(&format!("pg {admin_url} {pg_name}"));
+            postgres_url(&admin_url, &pg_name)
+        }
+        (_, true) => {
+            let Frozen::Postgres { name: empty, .. } = &Box::pin(template(Start::Empty)).await.db
+            else {
+                unreachable!("one backend per process")
+            };
+            create_postgres(&admin_url, &format!("{pg_name} template {empty}")).await;
+            reap(&format!("pg {admin_url} {pg_name}"));
+            postgres_url(&admin_url, &pg_name)
+        }
+    };
+    let db = Db::open(&url).await.expect("open the template database");
+    match start {
+        Start::Empty => {}
+        Start::DemoUnrated => {
+            app::server::demo::load_organisation(&db)
+                .await
+                .expect("demo loads");
+        }
+        Start::Demo => {
+            app::server::demo::load(&db, &uploads)
+                .await
+                .expect("demo loads");
+        }
+    }
+    let frozen = if postgres {
+        Frozen::Postgres {
+            admin_url,
+            name: pg_name,
+        }
+    } else {
+        // VACUUM INTO writes one self-contained file: nothing of it is left in the WAL.
+        let file = process_dir().join(format!("{}.db", start.name()));
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "vacuum into '{}'",
+            file.display()
+        )))
+        .execute(&db.pool)
+        .await
+        .expect("freeze the SQLite template");
+        Frozen::Sqlite(file)
+    };
+    // A PostgreSQL template must have no open connections.
+    db.pool.close().await;
+    if !postgres {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", build_file.display()));
+        }
+    }
+    Template {
+        db: frozen,
+        uploads,
+    }
+}
+
+/// Copies the files of folder `from` into folder `to` (created if missing).
+fn copy_files(from: &Path, to: &Path) {
+    let entries: Vec<_> = std::fs::read_dir(from)
+        .expect("read the template upload folder")
+        .map(|e| e.expect("template upload").path())
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    std::fs::create_dir_all(to).expect("upload folder");
+    for file in entries {
+        std::fs::copy(&file, to.join(file.file_name().unwrap())).expect("copy an upload");
+    }
+}
+
+/// Has the template databases and folders of this process removed when it ends: a child
+/// process (this test binary again, running `template_reaper`) collects the `line`s on a
+/// pipe and cleans up once the pipe closes, which happens when this process exits in any
+/// way. (Statics are never dropped, and the lints forbid an `atexit` hook.)
+fn reap(line: &str) {
+    static REAPER: OnceLock<Option<Mutex<std::process::ChildStdin>>> = OnceLock::new();
+    let reaper = REAPER.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let child = std::process::Command::new(exe)
+            .args([
+                "helpers::template_reaper",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env("PROFICIO_TEST_REAPER", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        child.stdin.map(Mutex::new)
+    });
+    if let Some(pipe) = reaper {
+        let mut pipe = pipe.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(pipe, "{line}");
+        let _ = pipe.flush();
+    }
+}
+
+/// The other end of `reap`: only does anything when started by it.
+#[test]
+#[ignore = "started by the harness to remove its templates when the tests end"]
+fn template_reaper() {
+    if std::env::var_os("PROFICIO_TEST_REAPER").is_none() {
+        return;
+    }
+    let mut lines = Vec::new();
+    for line in std::io::stdin().lines() {
+        match line {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    // Databases before folders: nothing else left in the folders matters.
+    for line in &lines {
+        if let Some(rest) = line.strip_prefix("pg ") {
+            if let Some((admin_url, name)) = rest.rsplit_once(' ') {
+                drop_postgres(admin_url.to_string(), name.to_string());
+            }
+        }
+    }
+    for line in &lines {
+        if let Some(dir) = line.strip_prefix("dir ") {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
 
 impl TestApp {
     /// A fresh, migrated, empty database.
@@ -79,63 +379,67 @@ impl TestApp {
     /// A fresh database with the demo organisation and its rating history (the new
     /// joiners, EMPLOYEE and OTHER_EMPLOYEE among them, have no ratings).
     pub async fn demo() -> TestApp {
-        let app = Self::empty().await;
-        app::server::demo::load(&app.db, &Settings::default().upload_dir)
-            .await
-            .expect("demo loads");
-        app
+        Self::demo_with(Settings::default()).await
     }
 
     /// A fresh database with the demo organisation but no ratings at all.
     pub async fn demo_unrated() -> TestApp {
+        Self::demo_unrated_with(Settings::default()).await
+    }
+
+    /// A fresh, migrated, empty database and custom settings.
+    pub async fn with_settings(settings: Settings) -> TestApp {
+        Self::start(Start::Empty, settings).await
+    }
+
+    /// `demo` with custom settings (the demo's evidence files are copied into the
+    /// settings' upload folder).
+    pub async fn demo_with(settings: Settings) -> TestApp {
+        Self::start(Start::Demo, settings).await
+    }
+
+    /// `demo_unrated` with custom settings.
+    pub async fn demo_unrated_with(settings: Settings) -> TestApp {
+        Self::start(Start::DemoUnrated, settings).await
+    }
+
+    /// `demo`, but loaded by the demo loader for this test instead of copied, for the
+    /// tests of the loader itself.
+    pub async fn demo_loaded_here() -> TestApp {
         let app = Self::empty().await;
-        app::server::demo::load_organisation(&app.db)
+        app::server::demo::load(&app.db, &app.state.settings.upload_dir)
             .await
             .expect("demo loads");
         app
     }
 
-    /// A fresh database and custom settings.
-    pub async fn with_settings(settings: Settings) -> TestApp {
+    /// A copy of the template for `start`, with `settings`; a test that keeps the default
+    /// upload folder gets a new one of its own instead.
+    async fn start(start: Start, mut settings: Settings) -> TestApp {
         server::telemetry::init();
-        let (url, store) = match backend().as_str() {
-            "postgres" => {
-                let admin_url = std::env::var("PROFICIO_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-                let name = format!(
-                    "proficio_t_{}_{}_{}",
-                    std::process::id(),
-                    COUNTER.fetch_add(1, Ordering::SeqCst),
-                    app::server::now_ms() % 1_000_000
-                );
-                let admin = Db::connect(&admin_url)
-                    .await
-                    .expect("PostgreSQL reachable for tests");
-                sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-                    .execute(&admin.pool)
-                    .await
-                    .expect("create test database");
-                admin.pool.close().await;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_string())
-                    .unwrap_or(admin_url.clone());
-                (
-                    format!("{base}/{name}"),
-                    Store::Postgres { admin_url, name },
-                )
-            }
-            _ => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                (url, Store::Sqlite(dir))
-            }
+        let template = template(start).await;
+        let uploads = if settings.upload_dir == Settings::default().upload_dir {
+            let dir = tempfile::Builder::new()
+                .prefix("proficio-uploads-")
+                .tempdir()
+                .expect("upload folder");
+            settings.upload_dir = dir.path().to_path_buf();
+            Some(dir)
+        } else {
+            None
         };
-        Self::assemble(&url, store, settings).await
+        copy_files(&template.uploads, &settings.upload_dir);
+        let (url, store) = template.db.copy().await;
+        Self::assemble(&url, store, settings, uploads).await
     }
 
     /// Opens the database at `url` and builds the router on it.
-    async fn assemble(url: &str, store: Store, settings: Settings) -> TestApp {
+    async fn assemble(
+        url: &str,
+        store: Store,
+        settings: Settings,
+        uploads: Option<tempfile::TempDir>,
+    ) -> TestApp {
         let db = Db::open(url).await.expect("open test database");
         let options = leptos::config::get_configuration(None)
             .expect("leptos options")
@@ -147,15 +451,16 @@ impl TestApp {
             db,
             state,
             store,
+            uploads,
         }
     }
 
-    /// Freezes this app's database (sessions included) so that `Snapshot::restore` can
-    /// hand out copies of it far faster than building the demo again: a file copy on
-    /// SQLite, `create database ... template` on PostgreSQL.
+    /// Freezes this app's database (sessions included) and upload folder so that
+    /// `Snapshot::restore` can hand out copies of them far faster than building the demo
+    /// again: a file copy on SQLite, `create database ... template` on PostgreSQL.
     pub async fn snapshot(mut self) -> Snapshot {
         let store = std::mem::replace(&mut self.store, Store::Moved);
-        let snapshot = match store {
+        let (db, dir) = match store {
             Store::Sqlite(dir) => {
                 let file = dir.path().join("template.db");
                 sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -165,14 +470,19 @@ impl TestApp {
                 .execute(&self.db.pool)
                 .await
                 .expect("copy the SQLite database");
-                Snapshot::Sqlite { dir, file }
+                (Frozen::Sqlite(file), Some(dir))
             }
-            Store::Postgres { admin_url, name } => Snapshot::Postgres { admin_url, name },
+            Store::Postgres { admin_url, name } => (Frozen::Postgres { admin_url, name }, None),
             Store::Moved => unreachable!("a snapshot of a snapshot"),
         };
         // A template database must have no open connections.
         self.db.pool.close().await;
-        snapshot
+        Snapshot {
+            db,
+            _dir: dir,
+            uploads: self.state.settings.upload_dir.clone(),
+            _uploads: self.uploads.take(),
+        }
     }
 
     /// Sends a request and reads the whole response.
@@ -274,64 +584,41 @@ impl TestApp {
     pub async fn whoami(&self, cookie: &str) -> Option<String> {
         let res = self.call("/api/whoami", &[], Some(cookie)).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        res.json()
-            .get("email")
-            .and_then(|e| e.as_str())
-            .map(str::to_string)
+        res.parse::<Option<app::domain::CurrentUser>>()
+            .map(|me| me.email)
     }
 }
 
 /// A frozen database that fresh test apps are copied from (see `TestApp::snapshot`).
-pub enum Snapshot {
-    Sqlite {
-        #[allow(dead_code)]
-        dir: tempfile::TempDir,
-        file: std::path::PathBuf,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
+pub struct Snapshot {
+    db: Frozen,
+    /// Holds the SQLite file.
+    _dir: Option<tempfile::TempDir>,
+    /// The upload folder's files, copied into each copy's own.
+    uploads: PathBuf,
+    _uploads: Option<tempfile::TempDir>,
 }
 
 impl Snapshot {
-    /// A new app on a copy of the frozen database.
+    /// A new app on a copy of the frozen database, with a copy of its upload folder.
     pub async fn restore(&self) -> TestApp {
-        match self {
-            Snapshot::Sqlite { file, .. } => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let copy = dir.path().join("test.db");
-                std::fs::copy(file, &copy).expect("copy the template");
-                let url = format!("sqlite://{}", copy.display());
-                TestApp::assemble(&url, Store::Sqlite(dir), Settings::default()).await
-            }
-            Snapshot::Postgres { admin_url, name } => {
-                let copy = format!("{name}_c{}", COUNTER.fetch_add(1, Ordering::SeqCst));
-                let admin = Db::connect(admin_url).await.expect("PostgreSQL reachable");
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "create database {copy} template {name}"
-                )))
-                .execute(&admin.pool)
-                .await
-                .expect("copy the template database");
-                admin.pool.close().await;
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_string())
-                    .unwrap_or(admin_url.clone());
-                let store = Store::Postgres {
-                    admin_url: admin_url.clone(),
-                    name: copy.clone(),
-                };
-                TestApp::assemble(&format!("{base}/{copy}"), store, Settings::default()).await
-            }
-        }
+        let dir = tempfile::Builder::new()
+            .prefix("proficio-uploads-")
+            .tempdir()
+            .expect("upload folder");
+        copy_files(&self.uploads, dir.path());
+        let settings = Settings {
+            upload_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let (url, store) = self.db.copy().await;
+        TestApp::assemble(&url, store, settings, Some(dir)).await
     }
 }
 
 impl Drop for Snapshot {
     fn drop(&mut self) {
-        if let Snapshot::Postgres { admin_url, name } = self {
+        if let Frozen::Postgres { admin_url, name } = &self.db {
             drop_postgres(admin_url.clone(), name.clone());
         }
     }

@@ -15,6 +15,7 @@ mod framework_tools;
 mod frameworks;
 mod imports;
 mod matrix;
+mod migrations;
 mod ops;
 mod orgreports;
 mod people;

@@ -46,11 +46,11 @@ async fn unknown_page_is_a_404_page() {
 #[tokio::test]
 async fn demo_refuses_a_database_with_people_unless_forced() {
     let app = TestApp::demo().await;
-    let err = server::cli::load_demo(&app.db, false, &app::server::Settings::default().upload_dir)
+    let err = server::cli::load_demo(&app.db, false, &app.state.settings.upload_dir)
         .await
         .unwrap_err();
     assert!(err.contains("--force"), "{err}");
-    let n = server::cli::load_demo(&app.db, true, &app::server::Settings::default().upload_dir)
+    let n = server::cli::load_demo(&app.db, true, &app.state.settings.upload_dir)
         .await
         .unwrap();
     let people: i64 = sqlx::query_scalar("select count(*) from person")
@@ -67,7 +67,8 @@ async fn demo_refuses_a_database_with_people_unless_forced() {
 
 #[tokio::test]
 async fn demo_organisation_has_two_levels_of_management() {
-    let app = TestApp::demo().await;
+    // The loader itself is under test: it runs here rather than being copied.
+    let app = TestApp::demo_loaded_here().await;
     let people: i64 = sqlx::query_scalar("select count(*) from person")
         .fetch_one(&app.db.pool)
         .await
@@ -146,18 +147,14 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn demo_frameworks_are_published_with_level_descriptions() {
-    let app = TestApp::demo().await;
+    // The loader itself is under test: it runs here rather than being copied.
+    let app = TestApp::demo_loaded_here().await;
     let employee = app.sign_in(EMPLOYEE, PW).await;
-    let list = app
+    let list: Vec<app::domain::framework::FrameworkSummary> = app
         .call("/api/frameworks/list", &[], Some(&employee))
         .await
-        .json();
-    let names: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+        .parse();
+    let names: Vec<&str> = list.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
         ["Core competency model", "Engineering"],
@@ -165,7 +162,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
     );
 
     let admin = app.sign_in(ADMIN, PW).await;
-    let eng = list[1]["id"].to_string();
+    let eng = list[1].id.0.to_string();
     let tree = app
         .call("/api/frameworks/tree", &[("id", &eng)], Some(&admin))
         .await
@@ -199,7 +196,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
         10,
         "5 levels x 2 tracks"
     );
-    let core = list[0]["id"].to_string();
+    let core = list[0].id.0.to_string();
     let tiers = app
         .call("/api/frameworks/tree", &[("id", &core)], Some(&admin))
         .await

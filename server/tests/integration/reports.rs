@@ -333,7 +333,7 @@ async fn the_benchmark_generates_an_organisation_and_reports_every_figure() {
             .fetch_all(&app.db.pool)
             .await
             .unwrap();
-    app::server::levels::rebuild(&app.db).await.unwrap();
+    app::server::ratings::rebuild(&app.db).await.unwrap();
     let after: Vec<(i64, i64, i64)> =
         sqlx::query_as("select person_id, node_id, level from current_level order by 1, 2")
             .fetch_all(&app.db.pool)

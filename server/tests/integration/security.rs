@@ -56,13 +56,12 @@ async fn a_huge_talent_search_is_refused_by_counting() {
 
 #[tokio::test]
 async fn parallel_wrong_passwords_cannot_race_the_throttle() {
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         max_failed_sign_ins: 5,
         max_concurrent_hashes: 64,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     let form = wrong(EMPLOYEE);
     let answers =
         futures::future::join_all((0..30).map(|_| app.call("/api/sign_in", &form, None))).await;
@@ -101,13 +100,12 @@ async fn sign_in_from(app: &TestApp, address: &str, form: &[(&str, &str)]) -> Re
 
 #[tokio::test]
 async fn one_client_address_cannot_guess_across_many_accounts() {
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         max_failed_sign_ins_per_client: 3,
         trust_forwarded_for: true,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     for email in [EMPLOYEE, MANAGER, HR] {
         let res = sign_in_from(&app, "198.51.100.7", &wrong(email)).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
@@ -129,12 +127,11 @@ async fn one_client_address_cannot_guess_across_many_accounts() {
 
 #[tokio::test]
 async fn password_checks_beyond_the_cap_get_503_with_retry_after() {
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         max_concurrent_hashes: 1,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     // Every slot is taken (as by a flood of sign-ins in progress).
     let slot = app.state.password_slots.clone().acquire_owned().await;
     let res = app
@@ -505,13 +502,12 @@ async fn org_units_nest_at_most_twelve_deep_on_every_write() {
 #[tokio::test]
 async fn each_person_has_an_evidence_quota() {
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::with_settings(Settings {
+    let app = TestApp::demo_unrated_with(Settings {
         upload_dir: dir.path().to_path_buf(),
         upload_quota_bytes: 3_000,
         ..Settings::default()
     })
     .await;
-    app::server::demo::load_organisation(&app.db).await.unwrap();
     let liam = app.sign_in(EMPLOYEE, PW).await;
     let node: i64 = sqlx::query_scalar("select id from framework_node where title = 'Testing'")
         .fetch_one(&app.db.pool)

@@ -193,7 +193,7 @@ async fn the_demo_wipe_still_empties_everything_and_history_locks_again() {
         );
     }
     // The unlock ended with the wipe: new history is protected again.
-    app::server::demo::load(&app.db, &Settings::default().upload_dir)
+    app::server::demo::load(&app.db, &app.state.settings.upload_dir)
         .await
         .expect("demo loads again");
     assert!(raw(&app, "delete from rating").await.is_err());
@@ -536,10 +536,7 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         upload_dir: uploads.path().to_path_buf(),
         ..Settings::default()
     };
-    let app = TestApp::with_settings(settings).await;
-    app::server::demo::load(&app.db, uploads.path())
-        .await
-        .unwrap();
+    let app = TestApp::demo_with(settings).await;
     let admin = app.sign_in(ADMIN, PW).await;
     let (id, name, email) = rated_person_with_files(&app).await;
     let sid = id.to_string();

@@ -2,6 +2,8 @@
 
 use crate::api::AppError;
 use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Serialize};
 
 /// A page's heading row, with optional actions on the right.
 #[component]
@@ -204,5 +206,42 @@ where
             </thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// The body of a page that loads one resource: "Loading…" at first, the last view while it
+/// reloads, then `ok` of the value — or, if loading failed, the error panel (with the page
+/// title `title`, when the failed page would otherwise have none).
+#[component]
+pub fn Loaded<T, F, V>(
+    /// What the page loads.
+    data: Resource<Result<T, AppError>>,
+    /// The page body for the loaded value.
+    ok: F,
+    /// The document title to show with the error panel.
+    #[prop(optional)]
+    title: Option<&'static str>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let ok = ok.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => ok(v).into_any(),
+                        Err(e) => view! {
+                            {title.map(|t| view! { <Title text=t/> })}
+                            <ErrorPanel error=e/>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }

@@ -12,7 +12,7 @@ use crate::domain::positions::{
     PositionId, PositionOverview,
 };
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
 use crate::ui::Auth;
@@ -406,14 +406,7 @@ pub fn ComparePage() -> impl IntoView {
     );
     let fb = feedback(target.value());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(c) => view! { <Comparison c target fb/> }.into_any(),
-                    Err(e) => view! { <Title text="Comparison"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Comparison" ok=move |c| view! { <Comparison c target fb/> }/>
     }
     .into_any()
 }

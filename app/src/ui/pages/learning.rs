@@ -1,10 +1,11 @@
 //! The learning catalogue: browse activities (everyone), create and edit them with the
 //! levels they award (admins), and "close my gap" with its suggestions.
 
-use crate::api::develop::{
-    close_my_gap, load_activity, load_catalogue, search_nodes, AddToPlan, RemoveActivityLevel,
-    SaveActivity, SetActivityActive, SetActivityLevel,
+use crate::api::learning::{
+    close_my_gap, load_activity, load_catalogue, search_nodes, RemoveActivityLevel, SaveActivity,
+    SetActivityActive, SetActivityLevel,
 };
+use crate::api::plans::AddToPlan;
 use crate::domain::develop::{
     cost_text, duration_text, ActivityKind, ActivityRow, CloseGap, GapLine, Provided,
 };

@@ -7,7 +7,7 @@ use crate::api::people::{
 use crate::domain::directory::{PeoplePage, PersonDetail, PersonSummary, UnitSummary};
 use crate::domain::{initials, PersonId, Role};
 use crate::ui::components::common::{
-    AdminOnly, EmptyState, ErrorPanel, PageHeader, RoleBadge, StatusBadge,
+    AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, RoleBadge, StatusBadge,
 };
 use crate::ui::forms::{feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::Auth;
@@ -83,14 +83,7 @@ pub fn PeopleListPage() -> impl IntoView {
             </label>
             <button type="submit" class="btn">"Search"</button>
         </Form>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match people.await {
-                    Ok(p) => view! { <PeopleTable page=p/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=people ok=move |p| view! { <PeopleTable page=p/> }/>
     }
     .into_any()
 }

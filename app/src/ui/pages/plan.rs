@@ -1,7 +1,7 @@
 //! The development plan (goals with target levels, planned activities, comments and
 //! approval) and the manager's or mentor's checks.
 
-use crate::api::develop::{
+use crate::api::plans::{
     load_checks, load_plan, AddGoal, CommentPlan, DecideCompletion, DecidePlan, DropAction,
     ReportDone, SetGoalStatus, SetMentor, StartGoalsFromGaps, SubmitPlan, UpdateGoal,
 };
@@ -10,7 +10,7 @@ use crate::domain::develop::{
 };
 use crate::domain::positions::level_text;
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, FormAlert};
 use crate::ui::pages::learning::kind_badge;
@@ -80,14 +80,7 @@ pub fn PlanRoute() -> impl IntoView {
         |(person, _)| load_plan(person),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <Plan p acts/> }.into_any(),
-                    Err(e) => view! { <Title text="Development plan"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Development plan" ok=move |p| view! { <Plan p acts/> }/>
     }
     .into_any()
 }

@@ -1,10 +1,10 @@
 //! Recognition: points, badges, the unit's leaderboard (with the opt-out) and awarded
 //! competencies as Open Badges 3.0 credentials.
 
-use crate::api::develop::{load_recognition, SetLeaderboard};
+use crate::api::recognition::{load_recognition, SetLeaderboard};
 use crate::domain::recognition::{BadgeView, RecognitionPage, XP_PER_ACTIVITY, XP_PER_LEVEL};
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
 use crate::ui::forms::{action_feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,14 +28,7 @@ pub fn RecognitionRoute() -> impl IntoView {
         |(person, _)| load_recognition(person),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <Recognition r opt/> }.into_any(),
-                    Err(e) => view! { <Title text="Recognition"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Recognition" ok=move |r| view! { <Recognition r opt/> }/>
     }
     .into_any()
 }

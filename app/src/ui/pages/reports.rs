@@ -6,7 +6,7 @@
 
 use crate::api::reports::{get_org_report, get_supply_report};
 use crate::domain::orgreport::{day_label, OrgReport, OrgRow, SupplyReport, SupplyRow, TrendPoint};
-use crate::ui::components::common::{live_refresh, EmptyState, ErrorPanel, PageHeader, Stat};
+use crate::ui::components::common::{live_refresh, EmptyState, Loaded, PageHeader, Stat};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -62,14 +62,7 @@ pub fn OrgReportPage() -> impl IntoView {
         |(unit, framework, _)| get_org_report(unit, framework),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <Report r/> }.into_any(),
-                    Err(e) => view! { <Title text="Org reports"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Org reports" ok=move |r| view! { <Report r/> }/>
     }
     .into_any()
 }
@@ -378,14 +371,7 @@ pub fn SupplyPage() -> impl IntoView {
         |(framework, _)| get_supply_report(framework),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <Supply r/> }.into_any(),
-                    Err(e) => view! { <Title text="Demand and supply"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Demand and supply" ok=move |r| view! { <Supply r/> }/>
     }
     .into_any()
 }

@@ -3,9 +3,9 @@
 //! rating history of one node.
 
 use crate::api::assess::{
-    load_inbox, load_skills, open_peer_requests, rating_history, review_queue, AddEvidenceLink,
-    AnswerPeerRequest, DecideRatings, DeclinePeerRequest, MarkInboxSeen, RateReport,
-    RequestPeerRatings, SubmitSelfAssessment, VerifyEvidence,
+    load_skills, open_peer_requests, rating_history, review_queue, AddEvidenceLink,
+    AnswerPeerRequest, DecideRatings, DeclinePeerRequest, RateReport, RequestPeerRatings,
+    SubmitSelfAssessment, VerifyEvidence,
 };
 use crate::api::AppError;
 use crate::domain::assess::{
@@ -16,7 +16,7 @@ use crate::domain::positions::level_text;
 use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
@@ -82,14 +82,7 @@ pub fn SkillsPageRoute() -> impl IntoView {
         |(person, scope, _, _)| load_skills(person, scope),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <Skills d submit rate/> }.into_any(),
-                    Err(e) => view! { <Title text="Skills"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Skills" ok=move |d| view! { <Skills d submit rate/> }/>
     }
     .into_any()
 }
@@ -809,14 +802,7 @@ pub fn HistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(h) => view! { <History h link verify/> }.into_any(),
-                    Err(e) => view! { <Title text="History"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="History" ok=move |h| view! { <History h link verify/> }/>
     }
     .into_any()
 }
@@ -962,69 +948,6 @@ fn History(
                 view! { <ol class="timeline">{entries}</ol> }.into_any()
             }}
         </section>
-    }
-    .into_any()
-}
-
-/// `/inbox`: what needs the caller's attention; opening it marks decisions read.
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    let items = Resource::new(|| (), |_| load_inbox());
-    let seen = ServerAction::<MarkInboxSeen>::new();
-    // Opening the page (a GET) changes nothing on the server; once the items are on screen
-    // in a browser with JavaScript, they are marked read with a POST.
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        let unread = items
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|l| l.iter().any(|i| i.unread));
-        if unread {
-            seen.dispatch(MarkInboxSeen {});
-        }
-        items.get().is_some()
-    });
-    view! {
-        <Title text="Inbox"/>
-        <PageHeader title="Inbox" subtitle="Reviews waiting for you, decisions on your ratings, colleagues asking for your view, and levels about to expire."/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState title="All clear" body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."/>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        {list.iter().any(|i| i.unread).then(|| view! {
-                            <ActionForm action=seen attr:class="inline-form">
-                                <button type="submit" class="btn btn-small btn-ghost">"Mark all as read"</button>
-                            </ActionForm>
-                        })}
-                        <ul class="card inbox-list">
-                            {list.into_iter().map(|i| {
-                                let tag = match i.kind {
-                                    crate::domain::assess::InboxKind::Reviews => "Review",
-                                    crate::domain::assess::InboxKind::Decision => "Decision",
-                                    crate::domain::assess::InboxKind::PeerRequest => "Peer request",
-                                    crate::domain::assess::InboxKind::Expiry => "Expiry",
-                                    crate::domain::assess::InboxKind::Development => "Development",
-                                    crate::domain::assess::InboxKind::Reminder => "Reminder",
-                                };
-                                view! {
-                                    <li class="inbox-item" class:unread=i.unread data-testid="inbox-item">
-                                        <span class="badge">{tag}</span>
-                                        {i.unread.then(|| view! { <span class="badge badge-new">"New"</span> })}
-                                        <a href=i.href.clone()>{i.text.clone()}</a>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
     }
     .into_any()
 }

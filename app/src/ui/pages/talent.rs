@@ -5,7 +5,7 @@
 use crate::api::reports::{search_talent, succession_candidates, talent_options};
 use crate::api::AppError;
 use crate::domain::talent::{Succession, TalentChoices, TalentResult};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -274,14 +274,7 @@ pub fn SuccessionPage() -> impl IntoView {
             subtitle="For a position, the people closest to its requirements by their validated levels: readiness as on everyone's gap chart, mandatory gaps first."
         />
         <TalentTabs/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(s) => view! { <Successors s/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data ok=move |s| view! { <Successors s/> }/>
     }
     .into_any()
 }

@@ -6,7 +6,7 @@
 use crate::api::reports::team_heatmap;
 use crate::domain::heatmap::{Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
 use crate::domain::PersonId;
-use crate::ui::components::common::{live_refresh, EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{live_refresh, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -37,14 +37,7 @@ pub fn TeamPage() -> impl IntoView {
         |(manager, all, unit, position, sort, _)| team_heatmap(manager, all, unit, position, sort),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(h) => view! { <Team h/> }.into_any(),
-                    Err(e) => view! { <Title text="Team heatmap"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=data title="Team heatmap" ok=move |h| view! { <Team h/> }/>
     }
     .into_any()
 }

@@ -1,144 +1,11 @@
-//! Development: the learning catalogue, "close my gap", development plans, completions,
-//! and recognition.
+//! Development plans: goals with target levels, planned activities, completions to confirm,
+//! comments and the manager's approval.
 
 use super::AppError;
-use crate::domain::develop::{
-    ActivityInput, ActivityRow, Catalogue, CloseGap, NodeChoice, PendingCheck, PlanPage,
-};
-use crate::domain::recognition::RecognitionPage;
+use crate::domain::develop::{PendingCheck, PlanPage};
 use crate::domain::{NodeId, PersonId};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-
-/// The catalogue (everyone signed in); `archived` also lists archived entries (admins).
-#[server(prefix = "/api", endpoint = "learning/catalogue")]
-pub async fn load_catalogue(
-    #[server(default)] q: String,
-    #[server(default)] archived: bool,
-) -> Result<Catalogue, AppError> {
-    use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        learning::list(&st.db, &me, &q, archived).await
-    })
-    .await
-}
-
-/// One catalogue entry.
-#[server(prefix = "/api", endpoint = "learning/activity")]
-pub async fn load_activity(id: i64) -> Result<ActivityRow, AppError> {
-    use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, _) = ctx::user()?;
-        learning::get(&st.db, id).await
-    })
-    .await
-}
-
-/// Creates (no `id`) or saves an activity (admins); returns its id.
-#[server(prefix = "/api", endpoint = "learning/save")]
-pub async fn save_activity(
-    #[server(default)] id: Option<i64>,
-    input: ActivityInput,
-) -> Result<i64, AppError> {
-    use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        let before = match id {
-            Some(id) => audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?,
-            None => None,
-        };
-        let id = match id {
-            Some(id) => learning::update(&st.db, id, &input).await.map(|_| id)?,
-            None => learning::create(&st.db, &input).await?,
-        };
-        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
-        let action = if before.is_some() { "update" } else { "create" };
-        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await?;
-        Ok(id)
-    })
-    .await
-}
-
-/// Offers (`active` = "on") or archives an activity (admins).
-#[server(prefix = "/api", endpoint = "learning/active")]
-pub async fn set_activity_active(
-    id: i64,
-    #[server(default)] active: String,
-) -> Result<(), AppError> {
-    use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        let on = active == "on" || active == "true";
-        let before = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
-        learning::set_active(&st.db, id, on).await?;
-        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
-        let action = if on { "offer" } else { "archive" };
-        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await
-    })
-    .await
-}
-
-/// Sets the level an activity awards on a node (admins).
-#[server(prefix = "/api", endpoint = "learning/level")]
-pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<(), AppError> {
-    use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        learning::set_level(&st.db, id, node, &level).await?;
-        let after = Some(serde_json::json!({ "node": node.0, "level": level }));
-        audit::record(&st.db.pool, me.id, "set_level", "activity", id, None, after).await
-    })
-    .await
-}
-
-/// Stops an activity awarding a level on a node (admins).
-#[server(prefix = "/api", endpoint = "learning/unlevel")]
-pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError> {
-    use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        learning::remove_level(&st.db, id, node).await?;
-        let before = Some(serde_json::json!({ "node": node.0 }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "remove_level",
-            "activity",
-            id,
-            before,
-            None,
-        )
-        .await
-    })
-    .await
-}
-
-/// Competencies and skills matching `q`, to add a level to an activity (admins).
-#[server(prefix = "/api", endpoint = "learning/nodes")]
-pub async fn search_nodes(#[server(default)] q: String) -> Result<Vec<NodeChoice>, AppError> {
-    use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        learning::node_search(&st.db, &q).await
-    })
-    .await
-}
-
-/// "Close my gap": the shortest set of activities closing the gaps to the position
-/// (`scope` position), the target position (`target`) or the plan's goals (`plan`).
-#[server(prefix = "/api", endpoint = "learning/close-gap")]
-pub async fn close_my_gap(
-    #[server(default)] person: Option<PersonId>,
-    #[server(default)] scope: String,
-) -> Result<CloseGap, AppError> {
-    use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        learning::close_gap(&st.db, &me, person.unwrap_or(me.id), &scope).await
-    })
-    .await
-}
 
 /// A development plan (the caller's by default).
 #[server(prefix = "/api", endpoint = "plan/get")]
@@ -365,22 +232,6 @@ pub async fn decide_completion(
     .await
 }
 
-/// Records a completion for a person (by e-mail) and an activity (by id or identifier):
-/// admins, and learning systems signed in as one (`source` api). Returns levels awarded.
-#[server(prefix = "/api", endpoint = "learning/complete")]
-pub async fn record_completion(
-    email: String,
-    activity: String,
-    #[server(default)] source: String,
-) -> Result<u32, AppError> {
-    use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        plans::record_completion(&st.db, &me, &email, &activity, source == "api").await
-    })
-    .await
-}
-
 /// The caller asks their manager to approve their plan.
 #[server(prefix = "/api", endpoint = "plan/submit")]
 pub async fn submit_plan() -> Result<(), AppError> {
@@ -438,35 +289,6 @@ pub async fn load_checks() -> Result<Vec<PendingCheck>, AppError> {
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         plans::checks(&st.db, me.id).await
-    })
-    .await
-}
-
-/// Points, badges, the unit's leaderboard and exportable awards (the caller's by default).
-#[server(prefix = "/api", endpoint = "recognition/get")]
-pub async fn load_recognition(
-    #[server(default)] person: Option<PersonId>,
-) -> Result<RecognitionPage, AppError> {
-    use crate::server::{ctx, recognition};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        recognition::page(&st.db, &me, person.unwrap_or(me.id)).await
-    })
-    .await
-}
-
-/// Takes the caller off (`choice` out) or back onto (`in`) their unit's leaderboard.
-#[server(prefix = "/api", endpoint = "recognition/leaderboard")]
-pub async fn set_leaderboard(choice: String) -> Result<(), AppError> {
-    use crate::server::{ctx, recognition};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        let out = match choice.as_str() {
-            "out" => true,
-            "in" => false,
-            _ => return Err(AppError::invalid("choice", "Choose to be listed or not.")),
-        };
-        recognition::set_opt_out(&st.db, &me, out).await
     })
     .await
 }

@@ -1,0 +1,237 @@
+//! The plan as a whole: submitting it, the manager's approval, comments, the checks
+//! waiting for a manager or mentor, and reminders.
+
+use super::*;
+
+/// The person asks their manager to approve the plan.
+pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<(), AppError> {
+    if me.id != person {
+        return Err(AppError::Forbidden);
+    }
+    let (manager, goals): (Option<i64>, i64) = sqlx::query_as(
+        "select p.manager_id, (select count(*) from plan_goal g where g.person_id = p.id and g.status = 'open') \
+         from person p where p.id = $1",
+    )
+    .bind(person.0)
+    .fetch_one(&db.pool)
+    .await?;
+    if manager.is_none() {
+        return Err(AppError::invalid(
+            "plan",
+            "You have no manager to approve your plan.",
+        ));
+    }
+    if goals == 0 {
+        return Err(AppError::invalid(
+            "plan",
+            "Add at least one goal before asking for approval.",
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    touch(&mut tx, person, now, false).await?;
+    sqlx::query("update dev_plan set state = 'submitted', submitted_at = $1 where person_id = $2")
+        .bind(now)
+        .bind(person.0)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx.commit().await?)
+}
+
+/// A manager approves a submitted plan or asks for changes (with a comment, kept on the
+/// plan).
+pub async fn decide_plan(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    approve: bool,
+    comment: &str,
+) -> Result<(), AppError> {
+    if !manages(db, me.id, person).await? {
+        return Err(AppError::Forbidden);
+    }
+    let comment = check_comment("comment", comment)?;
+    if !approve && comment.trim().is_empty() {
+        return Err(AppError::invalid(
+            "comment",
+            "Say what to change, so they know what to do.",
+        ));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "update dev_plan set state = $1, decided_by = $2, decided_at = $3, updated_at = $3 \
+         where person_id = $4 and state = 'submitted'",
+    )
+    .bind(if approve { "approved" } else { "changes" })
+    .bind(me.id.0)
+    .bind(now)
+    .bind(person.0)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "That plan is not waiting for approval; reload the page.".into(),
+        ));
+    }
+    if !comment.trim().is_empty() {
+        insert_comment(&mut tx, person, me.id, &comment, now).await?;
+    }
+    let after = Some(serde_json::json!({
+        "state": if approve { "approved" } else { "changes" },
+        "comment": comment,
+    }));
+    let before = Some(serde_json::json!({ "state": "submitted" }));
+    let what = if approve {
+        "approve"
+    } else {
+        "request_changes"
+    };
+    audit::record(&mut *tx, me.id, what, "dev_plan", person.0, before, after).await?;
+    Ok(tx.commit().await?)
+}
+
+pub(super) async fn insert_comment(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    author: PersonId,
+    body: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into plan_comment (person_id, author_id, body, created_at) values ($1, $2, $3, $4)",
+    )
+    .bind(person.0)
+    .bind(author.0)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Comments on a plan (the person, their managers, admins).
+pub async fn comment(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    body: &str,
+) -> Result<(), AppError> {
+    check_edit(db, me, person).await?;
+    let body = check_comment("body", body)?;
+    if body.trim().is_empty() {
+        return Err(AppError::invalid("body", "Write a comment first."));
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    insert_comment(&mut tx, person, me.id, &body, now).await?;
+    touch(&mut tx, person, now, false).await?;
+    Ok(tx.commit().await?)
+}
+
+pub(super) type CheckRow = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// What waits for the caller: plans of their reports to approve, completions of their
+/// reports to confirm, and on-the-job tasks they mentor to sign off. Oldest first.
+pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError> {
+    let team = "with recursive team(id) as ( \
+           select id from person where manager_id = $1 \
+           union select p.id from person p join team t on p.manager_id = t.id) ";
+    let plans: Vec<(i64, String, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{team} select p.id, p.name, d.submitted_at from dev_plan d join person p on p.id = d.person_id \
+         where d.state = 'submitted' and d.person_id in (select id from team) order by d.submitted_at"
+    )))
+    .bind(me.0)
+    .fetch_all(&db.pool)
+    .await?;
+    let done: Vec<CheckRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{team} select p.id, p.name, x.id, a.title, x.report, x.evidence_url, x.submitted_at, x.mentor_id \
+             from plan_action x join person p on p.id = x.person_id join activity a on a.id = x.activity_id \
+             where x.status = 'submitted' and ( \
+               (a.kind <> 'on_the_job' and x.person_id in (select id from team)) \
+               or (a.kind = 'on_the_job' and x.mentor_id = $1 and x.mentor_confirmed_by is not null)) \
+             order by x.submitted_at, x.id"
+        )))
+        .bind(me.0)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut out: Vec<PendingCheck> = plans
+        .into_iter()
+        .map(|p| PendingCheck {
+            person: PersonId(p.0),
+            person_name: p.1,
+            action: None,
+            what: "Development plan waiting for approval".into(),
+            report: String::new(),
+            evidence_url: String::new(),
+            at: p.2.map(format_time).unwrap_or_default(),
+            as_mentor: false,
+        })
+        .collect();
+    out.extend(done.into_iter().map(|d| PendingCheck {
+        person: PersonId(d.0),
+        person_name: d.1,
+        action: Some(d.2),
+        what: d.3,
+        report: d.4,
+        evidence_url: d.5,
+        at: d.6.map(format_time).unwrap_or_default(),
+        as_mentor: d.7 == Some(me.0),
+    }));
+    Ok(out)
+}
+
+/// Reminders for a person (goals due within 14 days or overdue, a plan not updated for 90
+/// days). The inbox count asks on every page, so this reads only the goals with a due date
+/// that is near or past and their current levels, not the whole plan.
+pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, AppError> {
+    let updated: Option<i64> =
+        sqlx::query_scalar("select updated_at from dev_plan where person_id = $1")
+            .bind(person.0)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some(updated) = updated else {
+        return Ok(Vec::new());
+    };
+    let now = now_ms();
+    let horizon = date_of(now + DUE_SOON_DAYS * crate::domain::rating::DAY_MS);
+    let goals: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
+        "select g.node_id, g.target_level, g.start_level, g.due_on, n.title from plan_goal g \
+         join framework_node n on n.id = g.node_id \
+         where g.person_id = $1 and g.status = 'open' and g.due_on is not null and g.due_on <= $2 \
+         order by g.due_on, g.id",
+    )
+    .bind(person.0)
+    .bind(&horizon)
+    .fetch_all(&db.pool)
+    .await?;
+    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.0)).collect();
+    let mut conn = db.pool.acquire().await?;
+    let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
+    Ok(goals
+        .iter()
+        .filter_map(|(node, target, start, due, title)| {
+            let state = goal_state(
+                GoalStatus::Open,
+                u8::try_from(*start).unwrap_or(0),
+                current.get(&NodeId(*node)).copied().unwrap_or(0),
+                u8::try_from(*target).unwrap_or(1),
+                Some(due),
+                now,
+                false,
+            );
+            goal_reminder(title, Some(due), state, now)
+        })
+        .chain(stale_reminder(updated, now))
+        .collect())
+}
