@@ -488,13 +488,34 @@ impl TestApp {
     /// Sends a request and reads the whole response.
     pub async fn send(&self, req: Request<Body>) -> Res {
         // A request that never answers fails its test instead of stalling the whole suite.
+        // A page (GET) that has not answered in 30 s is asked once more, loudly: under load,
+        // one server-rendered page in a few thousand sometimes never finishes rendering in
+        // this in-process harness (a stall inside Leptos's Suspense we have not pinned down;
+        // the README's "Known problems" says more). A page that stalls twice fails the test.
         let what = format!("{} {}", req.method(), req.uri());
-        let res = tokio::time::timeout(
-            std::time::Duration::from_secs(120),
-            self.router.clone().oneshot(req),
-        )
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not answer within 120 s"))
+        let again = (req.method() == axum::http::Method::GET).then(|| {
+            let mut copy = Request::get(req.uri().clone());
+            for (k, v) in req.headers() {
+                copy = copy.header(k, v);
+            }
+            copy.body(Body::empty()).expect("a copy of the request")
+        });
+        let first = std::time::Duration::from_secs(if again.is_some() { 30 } else { 120 });
+        let res = match tokio::time::timeout(first, self.router.clone().oneshot(req)).await {
+            Ok(res) => res,
+            Err(_) => {
+                let Some(again) = again else {
+                    panic!("{what} did not answer within 120 s")
+                };
+                eprintln!("!!! {what} did not answer within 30 s; asking once more");
+                tokio::time::timeout(
+                    std::time::Duration::from_secs(120),
+                    self.router.clone().oneshot(again),
+                )
+                .await
+                .unwrap_or_else(|_| panic!("{what} did not answer twice (30 s, then 120 s)"))
+            }
+        }
         .expect("router answers");
         let status = res.status();
         let headers = res.headers().clone();
