@@ -221,6 +221,9 @@ pub fn Loaded<T, F, V>(
     /// The document title to show with the error panel.
     #[prop(optional)]
     title: Option<&'static str>,
+    /// What to say while loading (default "Loading…").
+    #[prop(optional)]
+    loading: Option<&'static str>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
@@ -228,7 +231,7 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=move || view! { <p class="loading">{loading.unwrap_or("Loading…")}</p> }>
             {move || {
                 let ok = ok.clone();
                 Suspend::new(async move {

@@ -6,7 +6,7 @@ use crate::domain::framework::Track;
 use crate::domain::tree::NodeKind;
 use crate::domain::versions::{Snapshot, SnapshotNode};
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{ErrorPanel, LevelGrid, PageHeader};
+use crate::ui::components::common::{LevelGrid, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,23 +31,16 @@ pub fn BrowsePage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((v, s)) => view! {
-                        <Title text=s.name.clone()/>
-                        <PageHeader
-                            title=s.name.clone()
-                            subtitle=format!("Version {} · published {} by {}", v.number, v.published_at, v.published_by)
-                        />
-                        <p class="lead">{s.description.clone()}</p>
-                        <TierDiagram s=s.clone()/>
-                        <Sections s/>
-                    }.into_any(),
-                    Err(e) => view! { <Title text="Framework"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data title="Framework" ok=move |(v, s)| view! {
+            <Title text=s.name.clone()/>
+            <PageHeader
+                title=s.name.clone()
+                subtitle=format!("Version {} · published {} by {}", v.number, v.published_at, v.published_by)
+            />
+            <p class="lead">{s.description.clone()}</p>
+            <TierDiagram s=s.clone()/>
+            <Sections s/>
+        }/>
     }
     .into_any()
 }

@@ -15,7 +15,7 @@ use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, LevelGrid, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, LevelGrid, Loaded, PageHeader};
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,44 +42,41 @@ pub fn FrameworksPage() -> impl IntoView {
     view! {
         <Title text="Frameworks"/>
         <PageHeader title="Frameworks" subtitle="What good looks like: categories, competencies and skills with their levels."/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let admin = is_admin();
-                match list.await {
-                    Ok(l) if l.is_empty() && admin => view! {
-                        <EmptyState title="No frameworks yet" body="Create one below and build its tree of categories, competencies and skills."/>
-                    }.into_any(),
-                    Ok(l) if l.is_empty() => view! {
-                        <EmptyState title="No frameworks published yet" body="When your organisation publishes its competency framework, you can read it here."/>
-                    }.into_any(),
-                    Ok(l) => view! {
-                        <div class="table-wrap">
-                            <table class="table">
-                                <thead><tr><th scope="col">"Framework"</th><th scope="col">"Status"</th><th scope="col">"Nodes"</th><th scope="col"><span class="sr-only">"Links"</span></th></tr></thead>
-                                <tbody>
-                                    {l.into_iter().map(|f| view! {
-                                        <tr>
-                                            <th scope="row">
-                                                <a href=if admin { format!("/frameworks/{}", f.id) } else { format!("/frameworks/{}/view", f.id) }>{f.name.clone()}</a>
-                                                <span class="muted small block">{f.description.clone()}</span>
-                                            </th>
-                                            <td>{status_badge(f.status)}</td>
-                                            <td>{f.nodes.to_string()}</td>
-                                            <td>
-                                                {(admin && f.status == FrameworkStatus::Published).then(|| view! {
-                                                    <a href=format!("/frameworks/{}/view", f.id)>"View published"</a>
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=list ok=move |v| {
+            let admin = is_admin();
+            match v {
+                l if l.is_empty() && admin => view! {
+                    <EmptyState title="No frameworks yet" body="Create one below and build its tree of categories, competencies and skills."/>
+                }.into_any(),
+                l if l.is_empty() => view! {
+                    <EmptyState title="No frameworks published yet" body="When your organisation publishes its competency framework, you can read it here."/>
+                }.into_any(),
+                l => view! {
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead><tr><th scope="col">"Framework"</th><th scope="col">"Status"</th><th scope="col">"Nodes"</th><th scope="col"><span class="sr-only">"Links"</span></th></tr></thead>
+                            <tbody>
+                                {l.into_iter().map(|f| view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <a href=if admin { format!("/frameworks/{}", f.id) } else { format!("/frameworks/{}/view", f.id) }>{f.name.clone()}</a>
+                                            <span class="muted small block">{f.description.clone()}</span>
+                                        </th>
+                                        <td>{status_badge(f.status)}</td>
+                                        <td>{f.nodes.to_string()}</td>
+                                        <td>
+                                            {(admin && f.status == FrameworkStatus::Published).then(|| view! {
+                                                <a href=format!("/frameworks/{}/view", f.id)>"View published"</a>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }
+        }/>
         <Transition fallback=|| ()>
             <Show when=is_admin>
                 <p class="muted">

@@ -6,7 +6,7 @@
 use crate::api::frameworks::{import_preview, ConfirmImport};
 use crate::api::AppError;
 use crate::domain::imports::{ImportPreview, FORMATS};
-use crate::ui::components::common::{AdminOnly, ErrorPanel, PageHeader, Stat};
+use crate::ui::components::common::{AdminOnly, Loaded, PageHeader, Stat};
 use crate::ui::forms::{feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -166,14 +166,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     );
     view! {
         <Title text="Import preview"/>
-        <Suspense fallback=|| view! { <p class="loading">"Reading the file…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <Preview p/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data loading="Reading the file…" ok=move |p| view! { <Preview p/> }/>
     }
     .into_any()
 }

@@ -1,7 +1,7 @@
 //! `/inbox`: what needs the caller's attention.
 
 use crate::api::inbox::{load_inbox, MarkInboxSeen};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,42 +28,38 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox"/>
         <PageHeader title="Inbox" subtitle="Reviews waiting for you, decisions on your ratings, colleagues asking for your view, and levels about to expire."/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState title="All clear" body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."/>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        {list.iter().any(|i| i.unread).then(|| view! {
-                            <ActionForm action=seen attr:class="inline-form">
-                                <button type="submit" class="btn btn-small btn-ghost">"Mark all as read"</button>
-                            </ActionForm>
-                        })}
-                        <ul class="card inbox-list">
-                            {list.into_iter().map(|i| {
-                                let tag = match i.kind {
-                                    crate::domain::assess::InboxKind::Reviews => "Review",
-                                    crate::domain::assess::InboxKind::Decision => "Decision",
-                                    crate::domain::assess::InboxKind::PeerRequest => "Peer request",
-                                    crate::domain::assess::InboxKind::Expiry => "Expiry",
-                                    crate::domain::assess::InboxKind::Development => "Development",
-                                    crate::domain::assess::InboxKind::Reminder => "Reminder",
-                                };
-                                view! {
-                                    <li class="inbox-item" class:unread=i.unread data-testid="inbox-item">
-                                        <span class="badge">{tag}</span>
-                                        {i.unread.then(|| view! { <span class="badge badge-new">"New"</span> })}
-                                        <a href=i.href.clone()>{i.text.clone()}</a>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=items ok=move |list| if list.is_empty() {
+            view! {
+                <EmptyState title="All clear" body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."/>
+            }.into_any()
+        } else {
+            view! {
+                {list.iter().any(|i| i.unread).then(|| view! {
+                    <ActionForm action=seen attr:class="inline-form">
+                        <button type="submit" class="btn btn-small btn-ghost">"Mark all as read"</button>
+                    </ActionForm>
+                })}
+                <ul class="card inbox-list">
+                    {list.into_iter().map(|i| {
+                        let tag = match i.kind {
+                            crate::domain::assess::InboxKind::Reviews => "Review",
+                            crate::domain::assess::InboxKind::Decision => "Decision",
+                            crate::domain::assess::InboxKind::PeerRequest => "Peer request",
+                            crate::domain::assess::InboxKind::Expiry => "Expiry",
+                            crate::domain::assess::InboxKind::Development => "Development",
+                            crate::domain::assess::InboxKind::Reminder => "Reminder",
+                        };
+                        view! {
+                            <li class="inbox-item" class:unread=i.unread data-testid="inbox-item">
+                                <span class="badge">{tag}</span>
+                                {i.unread.then(|| view! { <span class="badge badge-new">"New"</span> })}
+                                <a href=i.href.clone()>{i.text.clone()}</a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }/>
     }
     .into_any()
 }

@@ -10,7 +10,7 @@ use crate::domain::develop::{
     cost_text, duration_text, ActivityKind, ActivityRow, CloseGap, GapLine, Provided,
 };
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert, TextField};
 use leptos::prelude::*;
@@ -53,49 +53,42 @@ pub fn CataloguePage() -> impl IntoView {
     );
     view! {
         <Title text="Learning catalogue"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(c) => {
-                        let q = query.read_untracked().get("q").unwrap_or_default();
-                        let archived = query.read_untracked().get("archived").is_some_and(|a| a == "on");
-                        let count = c.rows.len();
-                        let list = if c.rows.is_empty() {
-                            let (t, b) = if c.total == 0 {
-                                ("No learning activities yet", if c.can_edit {
-                                    "Add a course, workshop or on-the-job task below, or import a learning CSV."
-                                } else {
-                                    "Your L&D team has not published any activities yet."
-                                })
-                            } else {
-                                ("Nothing matches", "Try another word, or clear the filter.")
-                            };
-                            view! { <EmptyState title=t body=b/> }.into_any()
-                        } else {
-                            let rows = c.rows.into_iter().map(|a| view! { <ActivityCard a/> }).collect_view();
-                            view! { <ul class="activity-list">{rows}</ul> }.into_any()
-                        };
-                        view! {
-                            <PageHeader title="Learning catalogue" subtitle=format!("{} activit{} · courses, workshops, reading, mentoring and on-the-job tasks, with the levels they award", c.total, if c.total == 1 { "y" } else { "ies" })>
-                                {c.can_edit.then(|| view! { <a class="btn" href="/frameworks/import?format=learning-csv">"Import CSV"</a> })}
-                            </PageHeader>
-                            <form method="get" action="/learning" class="filter-bar" role="search">
-                                <label for="learning-q" class="sr-only">"Filter activities"</label>
-                                <input id="learning-q" type="search" name="q" value=q placeholder="Filter by title, provider or kind"/>
-                                {c.can_edit.then(|| view! {
-                                    <label class="check"><input type="checkbox" name="archived" value="on" checked=archived/>"Show archived"</label>
-                                })}
-                                <button type="submit" class="btn">"Filter"</button>
-                            </form>
-                            <p class="small muted" role="status">{format!("{count} shown")}</p>
-                            {list}
-                            {c.can_edit.then(|| view! { <NewActivity save/> })}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data ok=move |c| {
+            let q = query.read_untracked().get("q").unwrap_or_default();
+            let archived = query.read_untracked().get("archived").is_some_and(|a| a == "on");
+            let count = c.rows.len();
+            let list = if c.rows.is_empty() {
+                let (t, b) = if c.total == 0 {
+                    ("No learning activities yet", if c.can_edit {
+                        "Add a course, workshop or on-the-job task below, or import a learning CSV."
+                    } else {
+                        "Your L&D team has not published any activities yet."
+                    })
+                } else {
+                    ("Nothing matches", "Try another word, or clear the filter.")
+                };
+                view! { <EmptyState title=t body=b/> }.into_any()
+            } else {
+                let rows = c.rows.into_iter().map(|a| view! { <ActivityCard a/> }).collect_view();
+                view! { <ul class="activity-list">{rows}</ul> }.into_any()
+            };
+            view! {
+                <PageHeader title="Learning catalogue" subtitle=format!("{} activit{} · courses, workshops, reading, mentoring and on-the-job tasks, with the levels they award", c.total, if c.total == 1 { "y" } else { "ies" })>
+                    {c.can_edit.then(|| view! { <a class="btn" href="/frameworks/import?format=learning-csv">"Import CSV"</a> })}
+                </PageHeader>
+                <form method="get" action="/learning" class="filter-bar" role="search">
+                    <label for="learning-q" class="sr-only">"Filter activities"</label>
+                    <input id="learning-q" type="search" name="q" value=q placeholder="Filter by title, provider or kind"/>
+                    {c.can_edit.then(|| view! {
+                        <label class="check"><input type="checkbox" name="archived" value="on" checked=archived/>"Show archived"</label>
+                    })}
+                    <button type="submit" class="btn">"Filter"</button>
+                </form>
+                <p class="small muted" role="status">{format!("{count} shown")}</p>
+                {list}
+                {c.can_edit.then(|| view! { <NewActivity save/> })}
+            }.into_any()
+        }/>
     }
     .into_any()
 }
@@ -421,16 +414,11 @@ pub fn CloseGapPage() -> impl IntoView {
     );
     view! {
         <Title text="Close my gap"/>
-        <Transition fallback=|| view! { <p class="loading">"Finding the shortest way…"</p> }>
-            {move || Suspend::new(async move {
-                let scope = query.read_untracked().get("scope").unwrap_or_else(|| "position".into());
-                let person = query.read_untracked().get("person");
-                match data.await {
-                    Ok(c) => view! { <CloseGapView c scope person add/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data loading="Finding the shortest way…" ok=move |c| {
+            let scope = query.read_untracked().get("scope").unwrap_or_else(|| "position".into());
+            let person = query.read_untracked().get("person");
+            view! { <CloseGapView c scope person add/> }
+        }/>
     }
     .into_any()
 }

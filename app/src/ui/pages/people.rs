@@ -201,14 +201,7 @@ pub fn PersonPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <PersonView d set_active erase/> }.into_any(),
-                    Err(e) => view! { <Title text="Person"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=detail title="Person" ok=move |d| view! { <PersonView d set_active erase/> }/>
     }
     .into_any()
 }
@@ -367,37 +360,34 @@ pub fn EditPersonPage() -> impl IntoView {
     );
     view! {
         <Title text="Edit person"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) if d.can_edit => {
-                        let p = d.person;
-                        let initial = PersonInput {
-                            name: p.name.clone(),
-                            email: p.email.clone(),
-                            job_title: p.job_title.clone(),
-                            role: p.role.as_str().into(),
-                            unit_id: p.unit.as_ref().map(|u| u.0.to_string()).unwrap_or_default(),
-                            manager_email: p.manager_email.clone().unwrap_or_default(),
-                            password: String::new(),
-                        };
-                        view! {
-                            <PageHeader title=format!("Edit {}", p.name)/>
-                            <ActionForm action=action attr:class="card form">
-                                <input type="hidden" name="id" value=p.id.to_string()/>
-                                <PersonFields initial fb creating=false manager=p.manager.clone()/>
-                                <div class="form-actions">
-                                    <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"Save changes"</button>
-                                    <a class="btn btn-ghost" href=format!("/people/{}", p.id)>"Cancel"</a>
-                                </div>
-                            </ActionForm>
-                        }.into_any()
-                    }
-                    Ok(_) => view! { <ErrorPanel error=crate::api::AppError::Forbidden/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+        <Loaded data=detail ok=move |v| {
+            match v {
+                d if d.can_edit => {
+                    let p = d.person;
+                    let initial = PersonInput {
+                        name: p.name.clone(),
+                        email: p.email.clone(),
+                        job_title: p.job_title.clone(),
+                        role: p.role.as_str().into(),
+                        unit_id: p.unit.as_ref().map(|u| u.0.to_string()).unwrap_or_default(),
+                        manager_email: p.manager_email.clone().unwrap_or_default(),
+                        password: String::new(),
+                    };
+                    view! {
+                        <PageHeader title=format!("Edit {}", p.name)/>
+                        <ActionForm action=action attr:class="card form">
+                            <input type="hidden" name="id" value=p.id.to_string()/>
+                            <PersonFields initial fb creating=false manager=p.manager.clone()/>
+                            <div class="form-actions">
+                                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>"Save changes"</button>
+                                <a class="btn btn-ghost" href=format!("/people/{}", p.id)>"Cancel"</a>
+                            </div>
+                        </ActionForm>
+                    }.into_any()
                 }
-            })}
-        </Suspense>
+                _ => view! { <ErrorPanel error=crate::api::AppError::Forbidden/> }.into_any(),
+            }
+        }/>
     }
     .into_any()
 }

@@ -16,7 +16,7 @@ use crate::domain::positions::{
     Suggestion, MAX_RANK,
 };
 use crate::domain::tree::NodeKind;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
@@ -53,17 +53,14 @@ pub fn PositionsPage() -> impl IntoView {
         <PageHeader title="Positions" subtitle="Job roles, what each requires, and who holds them.">
             <a class="btn" href="/careers">"Career paths"</a>
         </PageHeader>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(ps) if ps.is_empty() => view! {
-                        <EmptyState title="No positions yet" body="Add the first position below: give it a title and a track, then add its requirements."/>
-                    }.into_any(),
-                    Ok(ps) => view! { <PositionTable ps/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=list ok=move |v| {
+            match v {
+                ps if ps.is_empty() => view! {
+                    <EmptyState title="No positions yet" body="Add the first position below: give it a title and a track, then add its requirements."/>
+                }.into_any(),
+                ps => view! { <PositionTable ps/> }.into_any(),
+            }
+        }/>
         <Transition fallback=|| ()>
             {move || auth.is_admin().then(|| Suspend::new(async move {
                 let units = units.await.unwrap_or_default();

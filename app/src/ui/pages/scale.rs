@@ -5,7 +5,7 @@
 use crate::api::frameworks::{load_scale_editor, SaveScale};
 use crate::domain::editor::ScaleEditor;
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{ErrorPanel, PageHeader};
+use crate::ui::components::common::{Loaded, PageHeader};
 use crate::ui::forms::{feedback, Feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,14 +34,7 @@ pub fn ScalePage() -> impl IntoView {
     let fb = feedback(save.value());
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <ScaleForm d save fb saved/> }.into_any(),
-                    Err(e) => view! { <Title text="Scale"/><ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data title="Scale" ok=move |d| view! { <ScaleForm d save fb saved/> }/>
     }
     .into_any()
 }

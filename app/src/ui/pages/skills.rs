@@ -16,7 +16,7 @@ use crate::domain::positions::level_text;
 use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
@@ -688,17 +688,14 @@ pub fn ReviewsPage() -> impl IntoView {
         {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("Decided {n} rating{}.", if n == 1 { "" } else { "s" })}</p>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(items) if items.is_empty() => view! {
-                        <EmptyState title="Nothing to review" body="When someone in your team submits a self-assessment, it appears here."/>
-                    }.into_any(),
-                    Ok(items) => view! { <Queue items decide/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=queue ok=move |v| {
+            match v {
+                items if items.is_empty() => view! {
+                    <EmptyState title="Nothing to review" body="When someone in your team submits a self-assessment, it appears here."/>
+                }.into_any(),
+                items => view! { <Queue items decide/> }.into_any(),
+            }
+        }/>
     }
     .into_any()
 }

@@ -2,7 +2,7 @@
 
 use crate::api::people::{list_units, CreateUnit, UpdateUnit};
 use crate::domain::directory::UnitSummary;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
 use crate::ui::Auth;
@@ -26,18 +26,15 @@ pub fn UnitsPage() -> impl IntoView {
         <Title text="Org units"/>
         <PageHeader title="Org units" subtitle="How the organisation is grouped. Head counts include active people only."/>
         <FormAlert feedback=update_fb/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let admin = is_admin();
-                match units.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState title="No org units yet" body="Add the first unit below, then place people in it from their profile."/>
-                    }.into_any(),
-                    Ok(list) => view! { <UnitTree list admin update/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded data=units ok=move |v| {
+            let admin = is_admin();
+            match v {
+                list if list.is_empty() => view! {
+                    <EmptyState title="No org units yet" body="Add the first unit below, then place people in it from their profile."/>
+                }.into_any(),
+                list => view! { <UnitTree list admin update/> }.into_any(),
+            }
+        }/>
         <Transition fallback=|| ()>
             <Show when=is_admin>
                 <section class="card" aria-labelledby="add-unit-h">

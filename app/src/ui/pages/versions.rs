@@ -2,7 +2,7 @@
 
 use crate::api::frameworks::{compare_versions, framework_versions, load_framework_summary};
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -46,66 +46,59 @@ pub fn VersionsPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Err(e) => view! { <Title text="Versions"/><ErrorPanel error=e/> }.into_any(),
-                    Ok((f, versions, from, to, changes)) => {
-                        let (sel_from, sel_to) = (from.clone().unwrap_or_default(), to.clone());
-                        let label = |v: &str| if v == "draft" { "the current draft".to_string() } else { format!("version {v}") };
-                        let choices: Vec<(String, String)> = std::iter::once(("draft".to_string(), "Current draft".to_string()))
-                            .chain(versions.iter().map(|v| (v.number.to_string(), format!("Version {} · {}", v.number, v.published_at))))
-                            .collect();
-                        view! {
-                            <Title text=format!("{} · versions", f.name)/>
-                            <PageHeader title=format!("{}: versions", f.name) subtitle="Every published version is frozen. Compare any two, or a version with the current draft.">
-                                <a class="btn" href=format!("/frameworks/{}", f.id)>"Back to the editor"</a>
-                            </PageHeader>
-                            {if versions.is_empty() {
-                                view! { <EmptyState title="Not published yet" body="Publish the framework from the editor to freeze its first version."/> }.into_any()
+        <Loaded data=page title="Versions" ok=move |(f, versions, from, to, changes)| {
+            let (sel_from, sel_to) = (from.clone().unwrap_or_default(), to.clone());
+            let label = |v: &str| if v == "draft" { "the current draft".to_string() } else { format!("version {v}") };
+            let choices: Vec<(String, String)> = std::iter::once(("draft".to_string(), "Current draft".to_string()))
+                .chain(versions.iter().map(|v| (v.number.to_string(), format!("Version {} · {}", v.number, v.published_at))))
+                .collect();
+            view! {
+                <Title text=format!("{} · versions", f.name)/>
+                <PageHeader title=format!("{}: versions", f.name) subtitle="Every published version is frozen. Compare any two, or a version with the current draft.">
+                    <a class="btn" href=format!("/frameworks/{}", f.id)>"Back to the editor"</a>
+                </PageHeader>
+                {if versions.is_empty() {
+                    view! { <EmptyState title="Not published yet" body="Publish the framework from the editor to freeze its first version."/> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead><tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Nodes"</th><th scope="col">"Export"</th></tr></thead>
+                                <tbody>
+                                    {versions.iter().map(|v| view! {
+                                        <tr>
+                                            <th scope="row">{format!("Version {}", v.number)}</th>
+                                            <td>{v.published_at.clone()}</td>
+                                            <td>{v.published_by.clone()}</td>
+                                            <td>{v.nodes.to_string()}</td>
+                                            <td><a href=format!("/frameworks/{}/case.json?version={}", f.id, v.number) download rel="external">"CASE JSON"</a></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Form method="GET" action="" attr:class="filters compare-form">
+                            <VersionSelect name="from" label="Compare" choices=choices.clone() selected=sel_from.clone()/>
+                            <VersionSelect name="to" label="with" choices=choices.clone() selected=sel_to.clone()/>
+                            <button type="submit" class="btn">"Compare"</button>
+                        </Form>
+                    }.into_any()
+                }}
+                {match (from, changes) {
+                    (Some(from), Some(changes)) => view! {
+                        <section class="card" aria-labelledby="changes-h">
+                            <h2 id="changes-h">{format!("From {} to {}", label(&from), label(&to))}</h2>
+                            {if changes.is_empty() {
+                                view! { <p class="muted">"No differences."</p> }.into_any()
                             } else {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table class="table">
-                                            <thead><tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Nodes"</th><th scope="col">"Export"</th></tr></thead>
-                                            <tbody>
-                                                {versions.iter().map(|v| view! {
-                                                    <tr>
-                                                        <th scope="row">{format!("Version {}", v.number)}</th>
-                                                        <td>{v.published_at.clone()}</td>
-                                                        <td>{v.published_by.clone()}</td>
-                                                        <td>{v.nodes.to_string()}</td>
-                                                        <td><a href=format!("/frameworks/{}/case.json?version={}", f.id, v.number) download rel="external">"CASE JSON"</a></td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                    <Form method="GET" action="" attr:class="filters compare-form">
-                                        <VersionSelect name="from" label="Compare" choices=choices.clone() selected=sel_from.clone()/>
-                                        <VersionSelect name="to" label="with" choices=choices.clone() selected=sel_to.clone()/>
-                                        <button type="submit" class="btn">"Compare"</button>
-                                    </Form>
-                                }.into_any()
+                                view! { <ul class="changes">{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }.into_any()
                             }}
-                            {match (from, changes) {
-                                (Some(from), Some(changes)) => view! {
-                                    <section class="card" aria-labelledby="changes-h">
-                                        <h2 id="changes-h">{format!("From {} to {}", label(&from), label(&to))}</h2>
-                                        {if changes.is_empty() {
-                                            view! { <p class="muted">"No differences."</p> }.into_any()
-                                        } else {
-                                            view! { <ul class="changes">{changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }.into_any()
-                                        }}
-                                    </section>
-                                }.into_any(),
-                                _ => ().into_any(),
-                            }}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                        </section>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }}
+            }.into_any()
+        }/>
     }
     .into_any()
 }
