@@ -99,6 +99,9 @@ pub async fn current_user(State(state): State<AppState>, mut req: Request, next:
     if page_request && user.is_some() && path == "/sign-in" {
         return Redirect::to("/").into_response();
     }
+    if let Some(u) = &user {
+        tracing::Span::current().record("person", u.id.0);
+    }
     req.extensions_mut().insert(Caller(user));
     next.run(req).await
 }

@@ -138,7 +138,8 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
 }
 
 /// The span of one request: its id (at most 64 characters of a proxy's), method and path
-/// (never the query string, which can hold search terms or a sign-in's `next`).
+/// (never the query string, which can hold search terms or a sign-in's `next`), and the
+/// signed-in person's id once `middleware::current_user` knows it.
 fn request_span(req: &Request<Body>) -> tracing::Span {
     let id = req
         .headers()
@@ -146,7 +147,13 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     let id = &id[..id.len().min(64)];
-    tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+        person = tracing::field::Empty,
+    )
 }
 
 fn time_duration_hours(h: i64) -> tower_sessions::cookie::time::Duration {
