@@ -22,6 +22,7 @@ use crate::domain::rating::{
 };
 use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
@@ -190,14 +191,29 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
     Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
 }
 
+/// A pending self-rating with its subject and node.
+#[derive(FromRow)]
+struct QueueRow {
+    rating_id: i64,
+    subject_id: i64,
+    subject_name: String,
+    node_id: i64,
+    node_title: String,
+    level: i64,
+    comment: String,
+    created_at: i64,
+    /// The subject's manager.
+    manager_id: Option<i64>,
+}
+
 /// The pending self-ratings of the caller's direct and indirect reports, oldest first.
 pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
-    type Row = (i64, i64, String, i64, String, i64, String, i64, Option<i64>);
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<QueueRow> = sqlx::query_as(
         "with recursive team(id) as ( \
            select id from person where manager_id = $1 \
            union select p.id from person p join team t on p.manager_id = t.id) \
-         select r.id, p.id, p.name, n.id, n.title, r.level, r.comment, r.created_at, p.manager_id \
+         select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
+           n.title as node_title, r.level, r.comment, r.created_at, p.manager_id \
          from rating r join team t on t.id = r.subject_id join person p on p.id = r.subject_id \
          join framework_node n on n.id = r.node_id \
          where r.source = 'self' and r.review = 'pending' and p.active = 1 \
@@ -208,9 +224,10 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut required_cache: HashMap<PersonId, HashMap<NodeId, u8>> = HashMap::new();
-    for (rating, subject, subject_name, node, node_title, level, comment, at, manager) in rows {
-        let subject = PersonId(subject);
-        let node = NodeId(node);
+    for row in rows {
+        let rating = row.rating_id;
+        let subject = PersonId(row.subject_id);
+        let node = NodeId(row.node_id);
         let (records, validity) = ratings::of(db, subject, &[node]).await?;
         let earlier: Vec<RatingRecord> = records.into_iter().filter(|r| r.id != rating).collect();
         let before = current_level(&earlier, validity.get(&node).copied().flatten(), now_ms());
@@ -224,7 +241,7 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
             e.insert(req);
         }
         let texts = positions::level_texts(db, &[node], Track::Ic).await?;
-        let level = u8::try_from(level).unwrap_or(0);
+        let level = u8::try_from(row.level).unwrap_or(0);
         let level_name = texts
             .get(&node)
             .map(|t| level_text(&t.0, level).0)
@@ -232,18 +249,18 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
         out.push(ReviewItem {
             rating,
             subject,
-            subject_name,
+            subject_name: row.subject_name,
             node,
-            node_title,
+            node_title: row.node_title,
             level,
             level_name,
             previous: before.validated.map(|_| before.level),
             required: required_cache
                 .get(&subject)
                 .and_then(|m| m.get(&node).copied()),
-            comment,
-            at: format_time(at),
-            direct: manager == Some(me.id.0),
+            comment: row.comment,
+            at: format_time(row.created_at),
+            direct: row.manager_id == Some(me.id.0),
             evidence: Vec::new(),
         });
     }
@@ -357,6 +374,21 @@ pub async fn rate(
     Ok(tx.commit().await?)
 }
 
+/// A rating of a person on a node, with who gave and who reviewed it.
+#[derive(FromRow)]
+struct HistoryRow {
+    id: i64,
+    created_at: i64,
+    source: String,
+    level: i64,
+    given_by_name: Option<String>,
+    comment: String,
+    review: Option<String>,
+    reviewer_name: Option<String>,
+    reviewed_at: Option<i64>,
+    review_comment: String,
+}
+
 /// A person's whole rating history on a node, newest first.
 pub async fn history(
     db: &Db,
@@ -369,20 +401,9 @@ pub async fn history(
     }
     let person_name = person_name(db, person).await?;
     let info = frameworks::node_info(db, node).await?;
-    type Row = (
-        i64,
-        i64,
-        String,
-        i64,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        String,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "select r.id, r.created_at, r.source, r.level, g.name, r.comment, r.review, v.name, r.reviewed_at, r.review_comment \
+    let rows: Vec<HistoryRow> = sqlx::query_as(
+        "select r.id, r.created_at, r.source, r.level, g.name as given_by_name, r.comment, r.review, \
+           v.name as reviewer_name, r.reviewed_at, r.review_comment \
          from rating r left join person g on g.id = r.given_by left join person v on v.id = r.reviewed_by \
          where r.subject_id = $1 and r.node_id = $2 order by r.created_at desc, r.id desc",
     )
@@ -401,32 +422,32 @@ pub async fn history(
         .map(|t| t.0)
         .unwrap_or_default();
     let counting = current.validated.map(|v| v.id);
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut evidence = super::evidence::for_ratings(db, &ids).await?;
     let entries = rows
         .into_iter()
         .filter_map(|r| {
-            let source = Source::parse(&r.2)?;
-            let review = r.6.as_deref().and_then(Review::parse);
-            let decision = match (review, r.7, r.8) {
+            let source = Source::parse(&r.source)?;
+            let review = r.review.as_deref().and_then(Review::parse);
+            let decision = match (review, r.reviewer_name, r.reviewed_at) {
                 (Some(Review::Approved | Review::Declined), who, Some(at)) => Some((
                     who.unwrap_or_else(|| "a former manager".into()),
                     format_time(at),
-                    r.9.clone(),
+                    r.review_comment,
                 )),
                 _ => None,
             };
             Some(HistoryEntry {
-                id: r.0,
-                at: format_time(r.1),
+                id: r.id,
+                at: format_time(r.created_at),
                 source,
-                level: u8::try_from(r.3).ok()?,
-                by: r.4,
-                comment: r.5,
+                level: u8::try_from(r.level).ok()?,
+                by: r.given_by_name,
+                comment: r.comment,
                 review,
                 decision,
-                counts: counting == Some(r.0),
-                evidence: evidence.remove(&r.0).unwrap_or_default(),
+                counts: counting == Some(r.id),
+                evidence: evidence.remove(&r.id).unwrap_or_default(),
             })
         })
         .collect();

@@ -2,7 +2,7 @@
 //! positions require, and development plans for several people with goals in every state,
 //! activities planned, reported, confirmed and signed off, comments and approvals.
 
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::develop::{date_of, ActivityFields, ActivityKind};
@@ -166,9 +166,6 @@ enum Demo {
     Dropped,
 }
 
-/// The demo plans: (person, plan state, goals, days since the plan was updated, comment).
-/// Nobody here is a new joiner (they start empty), and the plans and completions waiting
-/// for a decision are outside Grace Okafor's team, whose inbox the tests count.
 /// A demo plan: (person, plan state, goals, days since updated, the manager's comment).
 type DemoPlan = (
     &'static str,
@@ -178,6 +175,9 @@ type DemoPlan = (
     Option<&'static str>,
 );
 
+/// The demo plans. Nobody here is a new joiner (they start empty), and the plans and
+/// completions waiting for a decision are outside Grace Okafor's team, whose inbox the
+/// tests count.
 const PLANS: &[DemoPlan] = &[
     (
         "amara.nwosu",
@@ -250,6 +250,9 @@ pub async fn load(db: &Db, people: &HashMap<&'static str, i64>) -> Result<(), Ap
     Ok(())
 }
 
+/// Writes `person`'s demo plan: a goal in the state `goals` gives on each of their first
+/// gaps, an activity from `by_node` for it where one is left, the plan in `state` and the
+/// manager's `comment`.
 async fn plan_for(
     db: &Db,
     person: PersonId,
@@ -323,34 +326,15 @@ async fn plan_for(
             Demo::UnderWay(status) => status,
             Demo::Reached => "planned",
         };
-        let action: i64 = sqlx::query_scalar(
-            "insert into plan_action (person_id, activity_id, status, report, evidence_url, \
-             feedback, submitted_at, decided_by, decided_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning id",
+        let action = insert_action(
+            &mut tx,
+            person,
+            activity,
+            action_status,
+            manager,
+            created,
+            updated,
         )
-        .bind(person.0)
-        .bind(activity)
-        .bind(action_status)
-        .bind(if action_status == "planned" {
-            ""
-        } else {
-            "Finished all modules and the final exercise."
-        })
-        .bind(if action_status == "planned" {
-            ""
-        } else {
-            "https://learning.northwind.example/certificates/demo"
-        })
-        .bind(if action_status == "returned" {
-            "Please add the exercise you built, not only the certificate."
-        } else {
-            ""
-        })
-        .bind((action_status != "planned").then_some(updated - DAY_MS))
-        .bind((action_status == "returned").then_some(manager).flatten())
-        .bind((action_status == "returned").then_some(updated))
-        .bind(created)
-        .fetch_one(&mut *tx)
         .await?;
         if matches!(goal, Demo::Reached) {
             let by = manager.map(PersonId);
@@ -358,6 +342,63 @@ async fn plan_for(
             super::plans::complete(&mut tx, action, person, activity, by, "manager", at).await?;
         }
     }
+    insert_plan(&mut tx, person, state, updated, manager, comment).await?;
+    Ok(tx.commit().await?)
+}
+
+/// Puts `activity` into `person`'s plan with `status`, created at `created`: reported done
+/// the day before the plan was `updated` unless `planned`, and sent back by the manager on
+/// `updated` when `returned`. Returns its id.
+async fn insert_action(
+    tx: &mut WriteTx,
+    person: PersonId,
+    activity: i64,
+    status: &str,
+    manager: Option<i64>,
+    created: i64,
+    updated: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "insert into plan_action (person_id, activity_id, status, report, evidence_url, \
+         feedback, submitted_at, decided_by, decided_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning id",
+    )
+    .bind(person.0)
+    .bind(activity)
+    .bind(status)
+    .bind(if status == "planned" {
+        ""
+    } else {
+        "Finished all modules and the final exercise."
+    })
+    .bind(if status == "planned" {
+        ""
+    } else {
+        "https://learning.northwind.example/certificates/demo"
+    })
+    .bind(if status == "returned" {
+        "Please add the exercise you built, not only the certificate."
+    } else {
+        ""
+    })
+    .bind((status != "planned").then_some(updated - DAY_MS))
+    .bind((status == "returned").then_some(manager).flatten())
+    .bind((status == "returned").then_some(updated))
+    .bind(created)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The plan row in `state` (submitted the day before `updated` unless a draft, decided by
+/// the manager when approved or sent back for changes), and the manager's `comment`.
+async fn insert_plan(
+    tx: &mut WriteTx,
+    person: PersonId,
+    state: &str,
+    updated: i64,
+    manager: Option<i64>,
+    comment: Option<&str>,
+) -> Result<(), AppError> {
     sqlx::query(
         "insert into dev_plan (person_id, state, updated_at, submitted_at, decided_by, decided_at) \
          values ($1, $2, $3, $4, $5, $6)",
@@ -368,7 +409,7 @@ async fn plan_for(
     .bind((state != "draft").then_some(updated - DAY_MS))
     .bind(matches!(state, "approved" | "changes").then_some(manager).flatten())
     .bind(matches!(state, "approved" | "changes").then_some(updated))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if let (Some(text), Some(m)) = (comment, manager) {
         sqlx::query(
@@ -378,8 +419,8 @@ async fn plan_for(
         .bind(m)
         .bind(text)
         .bind(updated)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    Ok(tx.commit().await?)
+    Ok(())
 }

@@ -13,6 +13,7 @@ use super::ratings::{Batch, NewRating, ReviewState};
 use crate::api::AppError;
 use crate::domain::rating::{Review, Source};
 use crate::domain::{NodeId, PersonId};
+use sqlx::FromRow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -131,8 +132,24 @@ pub fn certificate_pdf(lines: &[String]) -> Vec<u8> {
     out
 }
 
-/// A requirement of a position: (node, required level, validity months, node title).
-type Requirement = (i64, i64, Option<i64>, String);
+/// Someone holding a position.
+#[derive(FromRow)]
+struct Holder {
+    id: i64,
+    name: String,
+    manager_id: Option<i64>,
+    position_id: i64,
+}
+
+/// A requirement of a position, with the node's validity period (months) and title.
+#[derive(FromRow)]
+struct Requirement {
+    position_id: i64,
+    node_id: i64,
+    required: i64,
+    validity_months: Option<i64>,
+    title: String,
+}
 
 /// One rating to write.
 struct Rating<'a> {
@@ -184,6 +201,38 @@ enum EvidenceKind {
     Certificate { file: String, lines: Vec<String> },
 }
 
+/// The history being written: the transaction, the batch of ratings, the evidence to attach
+/// at the end, and how many ratings were written.
+struct Writer {
+    tx: WriteTx,
+    batch: Batch,
+    evidence: Vec<Evidence>,
+    written: usize,
+    now: i64,
+}
+
+impl Writer {
+    /// Writes one rating and counts it.
+    async fn rate(&mut self, r: Rating<'_>) -> Result<i64, AppError> {
+        let id = insert(&mut self.tx, &mut self.batch, r).await?;
+        self.written += 1;
+        Ok(id)
+    }
+}
+
+/// One person's requirement being rated, and where the person really is on it.
+struct Subject<'a> {
+    person: i64,
+    name: &'a str,
+    manager: i64,
+    node: i64,
+    title: &'a str,
+    validity: Option<i64>,
+    /// The hash every choice about this person and node comes from.
+    h: u64,
+    level: i64,
+}
+
 /// Writes the history. `people` maps e-mail local parts to ids; certificate files are
 /// stored in `upload_dir` under generated names (as uploads are). Returns the number of
 /// ratings written.
@@ -197,245 +246,317 @@ pub async fn load(
         .iter()
         .filter_map(|p| people.get(p).copied())
         .collect();
-    // (person, name, manager, position)
-    let holders: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
+    let holders: Vec<Holder> = sqlx::query_as(
         "select id, name, manager_id, position_id from person where position_id is not null order by id",
     )
     .fetch_all(&db.pool)
     .await?;
-    // position -> [(node, required, validity months, title)]
-    let reqs: Vec<(i64, i64, i64, Option<i64>, String)> = sqlx::query_as(
+    let reqs: Vec<Requirement> = sqlx::query_as(
         "select r.position_id, r.node_id, r.required, n.validity_months, n.title \
          from position_requirement r join framework_node n on n.id = r.node_id order by r.position_id, r.seq",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut by_position: HashMap<i64, Vec<Requirement>> = HashMap::new();
-    for (p, n, req, v, t) in reqs {
-        by_position.entry(p).or_default().push((n, req, v, t));
+    for r in reqs {
+        by_position.entry(r.position_id).or_default().push(r);
     }
     // Colleagues: people with the same manager, for peer views.
     let mut teams: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (id, _, manager, _) in &holders {
-        if let Some(m) = manager {
-            if !skip.contains(id) {
-                teams.entry(*m).or_default().push(*id);
+    for h in &holders {
+        if let Some(m) = h.manager_id {
+            if !skip.contains(&h.id) {
+                teams.entry(m).or_default().push(h.id);
             }
         }
     }
 
     let mut tx = db.begin_write().await?;
-    let subjects = holders.iter().map(|h| h.0).collect();
-    let mut batch = Batch::begin(&mut tx, subjects).await?;
-    let mut evidence: Vec<Evidence> = Vec::new();
-    let mut written = 0usize;
-    for (person, name, manager, position) in &holders {
+    let subjects = holders.iter().map(|h| h.id).collect();
+    let batch = Batch::begin(&mut tx, subjects).await?;
+    let mut w = Writer {
+        tx,
+        batch,
+        evidence: Vec::new(),
+        written: 0,
+        now,
+    };
+    for holder in &holders {
         // The chief executive has nobody to review her claims; new joiners start empty.
-        let Some(manager) = *manager else { continue };
-        if skip.contains(person) {
+        let Some(manager) = holder.manager_id else {
+            continue;
+        };
+        if skip.contains(&holder.id) {
             continue;
         }
         let colleagues: Vec<i64> = teams
             .get(&manager)
-            .map(|t| t.iter().copied().filter(|c| c != person).collect())
+            .map(|t| t.iter().copied().filter(|c| *c != holder.id).collect())
             .unwrap_or_default();
-        for (node, required, validity, title) in by_position.get(position).into_iter().flatten() {
-            let h = mix(&[*person, *node]);
+        for req in by_position.get(&holder.position_id).into_iter().flatten() {
+            let h = mix(&[holder.id, req.node_id]);
             if h.is_multiple_of(13) {
                 continue; // not assessed yet
             }
             // Where this person really is: mostly at the requirement, some below, a few above.
             let level = match h % 10 {
-                0..=2 => required - 1,
-                3 => required - 2,
-                4..=7 => *required,
-                _ => required + 1,
+                0..=2 => req.required - 1,
+                3 => req.required - 2,
+                4..=7 => req.required,
+                _ => req.required + 1,
             }
             .clamp(1, 5);
-            // First assessment 5 to 9 months ago; a level below the final one at first.
-            let start = now - (150 + (h >> 8) as i64 % 120) * DAY;
-            let first = if level > 1 && (h >> 16).is_multiple_of(2) {
-                level - 1
-            } else {
-                level
+            let s = Subject {
+                person: holder.id,
+                name: &holder.name,
+                manager,
+                node: req.node_id,
+                title: &req.title,
+                validity: req.validity_months,
+                h,
+                level,
             };
-            // Levels with a validity period: some were last confirmed about a year ago.
-            let confirmed_at = match (validity, (h >> 20) % 3) {
-                (Some(_), 0) => Some(now - (345 + (h >> 24) as i64 % 12) * DAY),
-                (Some(_), 1) => Some(now - (385 + (h >> 24) as i64 % 40) * DAY),
-                _ => None,
-            };
-            let approved = start + (1 + (h >> 28) as i64 % 5) * DAY;
-            let id = insert(
-                &mut tx,
-                &mut batch,
-                Rating {
-                    subject: *person,
-                    node: *node,
-                    level: first,
-                    source: Source::SelfRating,
-                    by: Some(*person),
-                    comment: pick(SELF_COMMENTS, h >> 4),
-                    at: confirmed_at.map_or(start, |c| c - 3 * DAY),
-                    review: Some((
-                        Review::Approved,
-                        Some(manager),
-                        Some(confirmed_at.unwrap_or(approved)),
-                        pick(MANAGER_COMMENTS, h >> 6),
-                    )),
-                },
-            )
-            .await?;
-            written += 1;
-            if (h >> 32).is_multiple_of(4) {
-                evidence.push(Evidence {
-                    rating: id,
-                    by: *person,
-                    at: start + DAY / 2,
-                    verified_by: (h >> 34).is_multiple_of(2).then_some(manager),
-                    what: EvidenceKind::Link(pick(LINKS, h >> 36)),
-                });
-            }
-            if validity.is_some() {
-                evidence.push(Evidence {
-                    rating: id,
-                    by: *person,
-                    at: confirmed_at.unwrap_or(start) - 2 * DAY,
-                    verified_by: Some(manager),
-                    what: EvidenceKind::Certificate {
-                        file: format!("{} certificate.pdf", title),
-                        lines: vec![
-                            "Certificate of completion".into(),
-                            format!("{name} completed the Northwind {title} course."),
-                            "Northwind Labs, Learning & Development".into(),
-                        ],
-                    },
-                });
-            }
-            // Growth since: the manager confirms the final level, or a later self-rating is
-            // approved (only where the level was not confirmed a year ago).
-            if first < level && confirmed_at.is_none() {
-                let at = now - (20 + (h >> 40) as i64 % 80) * DAY;
-                let rating = if (h >> 44).is_multiple_of(2) {
-                    Rating {
-                        subject: *person,
-                        node: *node,
-                        level,
-                        source: Source::Manager,
-                        by: Some(manager),
-                        comment: pick(MANAGER_COMMENTS, h >> 46),
-                        at,
-                        review: None,
-                    }
-                } else {
-                    Rating {
-                        subject: *person,
-                        node: *node,
-                        level,
-                        source: Source::SelfRating,
-                        by: Some(*person),
-                        comment: pick(SELF_COMMENTS, h >> 46),
-                        at,
-                        review: Some((Review::Approved, Some(manager), Some(at + 2 * DAY), "")),
-                    }
-                };
-                insert(&mut tx, &mut batch, rating).await?;
-                written += 1;
-            }
-            // A claim one level higher: declined a while ago, or waiting for review now.
-            let claim = (level + 1).min(5);
-            match (h >> 48) % 9 {
-                0 if claim > level => {
-                    let at = now - (25 + (h >> 52) as i64 % 40) * DAY;
-                    insert(
-                        &mut tx,
-                        &mut batch,
-                        Rating {
-                            subject: *person,
-                            node: *node,
-                            level: claim,
-                            source: Source::SelfRating,
-                            by: Some(*person),
-                            comment: pick(SELF_COMMENTS, h >> 50),
-                            at,
-                            review: Some((
-                                Review::Declined,
-                                Some(manager),
-                                Some(at + 3 * DAY),
-                                pick(DECLINE_COMMENTS, h >> 54),
-                            )),
-                        },
-                    )
-                    .await?;
-                    written += 1;
-                }
-                1 | 2 if claim > level => {
-                    let at = now - (2 + (h >> 52) as i64 % 12) * DAY;
-                    let id = insert(
-                        &mut tx,
-                        &mut batch,
-                        Rating {
-                            subject: *person,
-                            node: *node,
-                            level: claim,
-                            source: Source::SelfRating,
-                            by: Some(*person),
-                            comment: pick(SELF_COMMENTS, h >> 50),
-                            at,
-                            review: Some((Review::Pending, None, None, "")),
-                        },
-                    )
-                    .await?;
-                    written += 1;
-                    if (h >> 56).is_multiple_of(2) {
-                        evidence.push(Evidence {
-                            rating: id,
-                            by: *person,
-                            at: at + DAY / 4,
-                            verified_by: None,
-                            what: EvidenceKind::Link(pick(LINKS, h >> 58)),
-                        });
-                    }
-                }
-                _ => {}
-            }
-            // A colleague's view, shown beside the others and never counted.
-            if !colleagues.is_empty() && (h >> 60).is_multiple_of(5) {
-                let peer = colleagues[(h % colleagues.len() as u64) as usize];
-                let view = (level + (h >> 3) as i64 % 3 - 1).clamp(1, 5);
-                let at = now - (10 + (h >> 12) as i64 % 90) * DAY;
-                let id = insert(
-                    &mut tx,
-                    &mut batch,
-                    Rating {
-                        subject: *person,
-                        node: *node,
-                        level: view,
-                        source: Source::Peer,
-                        by: Some(peer),
-                        comment: "",
-                        at,
-                        review: None,
-                    },
-                )
-                .await?;
-                written += 1;
-                sqlx::query(
-                    "insert into peer_request (subject_id, node_id, peer_id, requested_by, created_at, rating_id) \
-                     values ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(*person)
-                .bind(*node)
-                .bind(peer)
-                .bind(*person)
-                .bind(at - 2 * DAY)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            rate_requirement(&mut w, &s, &colleagues).await?;
         }
     }
-    // A few open requests for a colleague's view (answered from the home page).
+    let Writer {
+        mut tx,
+        batch,
+        evidence,
+        written,
+        ..
+    } = w;
+    open_peer_requests(&mut tx, people, now).await?;
+
+    batch.finish(&mut tx).await?;
+    // Evidence last: files are written first and removed again if the transaction fails.
+    let mut stored: Vec<std::path::PathBuf> = Vec::new();
+    let result = attach(&mut tx, &evidence, upload_dir, &mut stored).await;
+    let result = match result {
+        Ok(()) => Ok(tx.commit().await?),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        for f in stored {
+            let _ = tokio::fs::remove_file(f).await;
+        }
+        return Err(e);
+    }
+    Ok(written)
+}
+
+/// The ratings of one person on one requirement: the first assessment, growth since, a
+/// claim one level higher and a colleague's view, as the hash decides.
+async fn rate_requirement(
+    w: &mut Writer,
+    s: &Subject<'_>,
+    colleagues: &[i64],
+) -> Result<(), AppError> {
+    let (first, confirmed_at) = first_assessment(w, s).await?;
+    // Growth since: the manager confirms the final level, or a later self-rating is
+    // approved (only where the level was not confirmed a year ago).
+    if first < s.level && confirmed_at.is_none() {
+        growth(w, s).await?;
+    }
+    claim(w, s).await?;
+    // A colleague's view, shown beside the others and never counted.
+    if !colleagues.is_empty() && (s.h >> 60).is_multiple_of(5) {
+        peer_view(w, s, colleagues).await?;
+    }
+    Ok(())
+}
+
+/// The first, approved self-assessment (5 to 9 months ago, often a level below the real
+/// one; about a year ago for some levels with a validity period), with a link and, for
+/// levels with a validity period, a certificate. Returns its level and, when it was
+/// confirmed about a year ago, when.
+async fn first_assessment(w: &mut Writer, s: &Subject<'_>) -> Result<(i64, Option<i64>), AppError> {
+    let (h, now, level) = (s.h, w.now, s.level);
+    // First assessment 5 to 9 months ago; a level below the final one at first.
+    let start = now - (150 + (h >> 8) as i64 % 120) * DAY;
+    let first = if level > 1 && (h >> 16).is_multiple_of(2) {
+        level - 1
+    } else {
+        level
+    };
+    // Levels with a validity period: some were last confirmed about a year ago.
+    let confirmed_at = match (s.validity, (h >> 20) % 3) {
+        (Some(_), 0) => Some(now - (345 + (h >> 24) as i64 % 12) * DAY),
+        (Some(_), 1) => Some(now - (385 + (h >> 24) as i64 % 40) * DAY),
+        _ => None,
+    };
+    let approved = start + (1 + (h >> 28) as i64 % 5) * DAY;
+    let id = w
+        .rate(Rating {
+            subject: s.person,
+            node: s.node,
+            level: first,
+            source: Source::SelfRating,
+            by: Some(s.person),
+            comment: pick(SELF_COMMENTS, h >> 4),
+            at: confirmed_at.map_or(start, |c| c - 3 * DAY),
+            review: Some((
+                Review::Approved,
+                Some(s.manager),
+                Some(confirmed_at.unwrap_or(approved)),
+                pick(MANAGER_COMMENTS, h >> 6),
+            )),
+        })
+        .await?;
+    if (h >> 32).is_multiple_of(4) {
+        w.evidence.push(Evidence {
+            rating: id,
+            by: s.person,
+            at: start + DAY / 2,
+            verified_by: (h >> 34).is_multiple_of(2).then_some(s.manager),
+            what: EvidenceKind::Link(pick(LINKS, h >> 36)),
+        });
+    }
+    if s.validity.is_some() {
+        let (name, title) = (s.name, s.title);
+        w.evidence.push(Evidence {
+            rating: id,
+            by: s.person,
+            at: confirmed_at.unwrap_or(start) - 2 * DAY,
+            verified_by: Some(s.manager),
+            what: EvidenceKind::Certificate {
+                file: format!("{} certificate.pdf", title),
+                lines: vec![
+                    "Certificate of completion".into(),
+                    format!("{name} completed the Northwind {title} course."),
+                    "Northwind Labs, Learning & Development".into(),
+                ],
+            },
+        });
+    }
+    Ok((first, confirmed_at))
+}
+
+/// The real level reached 20 to 100 days ago: rated by the manager, or a self-rating the
+/// manager approved.
+async fn growth(w: &mut Writer, s: &Subject<'_>) -> Result<(), AppError> {
+    let h = s.h;
+    let at = w.now - (20 + (h >> 40) as i64 % 80) * DAY;
+    let rating = if (h >> 44).is_multiple_of(2) {
+        Rating {
+            subject: s.person,
+            node: s.node,
+            level: s.level,
+            source: Source::Manager,
+            by: Some(s.manager),
+            comment: pick(MANAGER_COMMENTS, h >> 46),
+            at,
+            review: None,
+        }
+    } else {
+        Rating {
+            subject: s.person,
+            node: s.node,
+            level: s.level,
+            source: Source::SelfRating,
+            by: Some(s.person),
+            comment: pick(SELF_COMMENTS, h >> 46),
+            at,
+            review: Some((Review::Approved, Some(s.manager), Some(at + 2 * DAY), "")),
+        }
+    };
+    w.rate(rating).await?;
+    Ok(())
+}
+
+/// A claim one level higher: declined a while ago, or waiting for review now (sometimes
+/// with a link); none for most.
+async fn claim(w: &mut Writer, s: &Subject<'_>) -> Result<(), AppError> {
+    let h = s.h;
+    let claim = (s.level + 1).min(5);
+    match (h >> 48) % 9 {
+        0 if claim > s.level => {
+            let at = w.now - (25 + (h >> 52) as i64 % 40) * DAY;
+            w.rate(Rating {
+                subject: s.person,
+                node: s.node,
+                level: claim,
+                source: Source::SelfRating,
+                by: Some(s.person),
+                comment: pick(SELF_COMMENTS, h >> 50),
+                at,
+                review: Some((
+                    Review::Declined,
+                    Some(s.manager),
+                    Some(at + 3 * DAY),
+                    pick(DECLINE_COMMENTS, h >> 54),
+                )),
+            })
+            .await?;
+        }
+        1 | 2 if claim > s.level => {
+            let at = w.now - (2 + (h >> 52) as i64 % 12) * DAY;
+            let id = w
+                .rate(Rating {
+                    subject: s.person,
+                    node: s.node,
+                    level: claim,
+                    source: Source::SelfRating,
+                    by: Some(s.person),
+                    comment: pick(SELF_COMMENTS, h >> 50),
+                    at,
+                    review: Some((Review::Pending, None, None, "")),
+                })
+                .await?;
+            if (h >> 56).is_multiple_of(2) {
+                w.evidence.push(Evidence {
+                    rating: id,
+                    by: s.person,
+                    at: at + DAY / 4,
+                    verified_by: None,
+                    what: EvidenceKind::Link(pick(LINKS, h >> 58)),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A colleague's view within a level of the real one, with the answered request for it.
+async fn peer_view(w: &mut Writer, s: &Subject<'_>, colleagues: &[i64]) -> Result<(), AppError> {
+    let h = s.h;
+    let peer = colleagues[(h % colleagues.len() as u64) as usize];
+    let view = (s.level + (h >> 3) as i64 % 3 - 1).clamp(1, 5);
+    let at = w.now - (10 + (h >> 12) as i64 % 90) * DAY;
+    let id = w
+        .rate(Rating {
+            subject: s.person,
+            node: s.node,
+            level: view,
+            source: Source::Peer,
+            by: Some(peer),
+            comment: "",
+            at,
+            review: None,
+        })
+        .await?;
+    sqlx::query(
+        "insert into peer_request (subject_id, node_id, peer_id, requested_by, created_at, rating_id) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(s.person)
+    .bind(s.node)
+    .bind(peer)
+    .bind(s.person)
+    .bind(at - 2 * DAY)
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(())
+}
+
+/// A few open requests for a colleague's view (answered from the home page).
+async fn open_peer_requests(
+    tx: &mut WriteTx,
+    people: &HashMap<&str, i64>,
+    now: i64,
+) -> Result<(), AppError> {
     for (subject, peer, node) in [
         ("amara.nwosu", "diego.alvarez", "Software design"),
         ("amara.nwosu", "jonas.keller", "Mentoring"),
@@ -453,25 +574,10 @@ pub async fn load(
         .bind(*p)
         .bind(now - 3 * DAY)
         .bind(node)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-
-    batch.finish(&mut tx).await?;
-    // Evidence last: files are written first and removed again if the transaction fails.
-    let mut stored: Vec<std::path::PathBuf> = Vec::new();
-    let result = attach(&mut tx, &evidence, upload_dir, &mut stored).await;
-    let result = match result {
-        Ok(()) => Ok(tx.commit().await?),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        for f in stored {
-            let _ = tokio::fs::remove_file(f).await;
-        }
-        return Err(e);
-    }
-    Ok(written)
+    Ok(())
 }
 
 async fn attach(

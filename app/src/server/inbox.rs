@@ -9,6 +9,7 @@ use crate::api::AppError;
 use crate::domain::assess::{InboxItem, InboxKind, EXPIRY_NOTICE_DAYS};
 use crate::domain::rating::{current_levels, DAY_MS};
 use crate::domain::{NodeId, PersonId};
+use sqlx::FromRow;
 
 /// The caller's inbox, action items first.
 pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
@@ -40,7 +41,15 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
             unread: true,
         });
     }
-    // Expiring levels: current levels on nodes with a validity period.
+    out.extend(expiry_items(db, me).await?);
+    out.extend(development_items(db, me).await?);
+    out.extend(decision_items(db, me).await?);
+    Ok(out)
+}
+
+/// Levels of the caller's that expire within [`EXPIRY_NOTICE_DAYS`] or expired at most that
+/// long ago: current levels on nodes with a validity period.
+async fn expiry_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     let nodes: Vec<i64> = sqlx::query_scalar(
         "select distinct r.node_id from rating r join framework_node n on n.id = r.node_id \
          where r.subject_id = $1 and n.validity_months is not null",
@@ -48,43 +57,50 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     .bind(me.0)
     .fetch_all(&db.pool)
     .await?;
-    if !nodes.is_empty() {
-        let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
-        let (records, validity) = super::ratings::of(db, me, &nodes).await?;
-        let now = now_ms();
-        let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
-        let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, title from framework_node where id in ({})",
-            positions::id_list(nodes.iter().map(|n| n.0))
-        )))
-        .fetch_all(&db.pool)
-        .await?;
-        for (id, title) in titles {
-            let Some(c) = levels.get(&NodeId(id)) else {
-                continue;
-            };
-            let Some(days) = c.expires_in_days(now) else {
-                continue;
-            };
-            let text = if days > 0 && days <= EXPIRY_NOTICE_DAYS {
-                format!(
-                    "Your level in {title} expires in {days} day{}.",
-                    if days == 1 { "" } else { "s" }
-                )
-            } else if days <= 0 && -days <= EXPIRY_NOTICE_DAYS {
-                format!("Your level in {title} has expired; it counts as 0 until renewed.")
-            } else {
-                continue;
-            };
-            out.push(InboxItem {
-                kind: InboxKind::Expiry,
-                text,
-                href: format!("/skills/history?node={id}"),
-                unread: true,
-            });
-        }
+    if nodes.is_empty() {
+        return Ok(Vec::new());
     }
-    // Development: plans to approve, completions to confirm, tasks to sign off; reminders.
+    let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
+    let (records, validity) = super::ratings::of(db, me, &nodes).await?;
+    let now = now_ms();
+    let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
+    let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select id, title from framework_node where id in ({})",
+        positions::id_list(nodes.iter().map(|n| n.0))
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for (id, title) in titles {
+        let Some(c) = levels.get(&NodeId(id)) else {
+            continue;
+        };
+        let Some(days) = c.expires_in_days(now) else {
+            continue;
+        };
+        let text = if days > 0 && days <= EXPIRY_NOTICE_DAYS {
+            format!(
+                "Your level in {title} expires in {days} day{}.",
+                if days == 1 { "" } else { "s" }
+            )
+        } else if days <= 0 && -days <= EXPIRY_NOTICE_DAYS {
+            format!("Your level in {title} has expired; it counts as 0 until renewed.")
+        } else {
+            continue;
+        };
+        out.push(InboxItem {
+            kind: InboxKind::Expiry,
+            text,
+            href: format!("/skills/history?node={id}"),
+            unread: true,
+        });
+    }
+    Ok(out)
+}
+
+/// Development: plans to approve, completions to confirm, tasks to sign off; reminders.
+async fn development_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
+    let mut out = Vec::new();
     let checks = super::plans::checks(db, me).await?;
     if !checks.is_empty() {
         let n = checks.len();
@@ -107,14 +123,30 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
             unread: true,
         });
     }
-    // Decisions on the caller's self-ratings in the last 90 days.
+    Ok(out)
+}
+
+/// A decision on one of the caller's self-ratings.
+#[derive(FromRow)]
+struct DecisionRow {
+    node_id: i64,
+    title: String,
+    level: i64,
+    review: String,
+    reviewer: Option<String>,
+    reviewed_at: i64,
+    review_comment: String,
+}
+
+/// Decisions on the caller's self-ratings in the last 90 days, unread when made after the
+/// caller last opened the inbox.
+async fn decision_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     let seen: i64 = sqlx::query_scalar("select inbox_seen_at from person where id = $1")
         .bind(me.0)
         .fetch_one(&db.pool)
         .await?;
-    type Row = (i64, String, i64, String, Option<String>, i64, String);
-    let rows: Vec<Row> = sqlx::query_as(
-        "select r.node_id, n.title, r.level, r.review, v.name, r.reviewed_at, r.review_comment \
+    let rows: Vec<DecisionRow> = sqlx::query_as(
+        "select r.node_id, n.title, r.level, r.review, v.name as reviewer, r.reviewed_at, r.review_comment \
          from rating r join framework_node n on n.id = r.node_id left join person v on v.id = r.reviewed_by \
          where r.subject_id = $1 and r.source = 'self' and r.reviewed_at is not null and r.reviewed_at > $2 \
          order by r.reviewed_at desc, r.id desc",
@@ -123,27 +155,31 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     .bind(now_ms() - 90 * DAY_MS)
     .fetch_all(&db.pool)
     .await?;
-    for (node, title, level, review, by, at, comment) in rows {
-        let verb = if review == "approved" {
-            "approved"
-        } else {
-            "declined"
-        };
-        let mut text = format!(
-            "{} {verb} your level {level} in {title}.",
-            by.unwrap_or_else(|| "Your manager".into())
-        );
-        if !comment.is_empty() {
-            text.push_str(&format!(" \u{201c}{comment}\u{201d}"));
-        }
-        out.push(InboxItem {
-            kind: InboxKind::Decision,
-            text,
-            href: format!("/skills/history?node={node}"),
-            unread: at > seen,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let verb = if r.review == "approved" {
+                "approved"
+            } else {
+                "declined"
+            };
+            let mut text = format!(
+                "{} {verb} your level {} in {}.",
+                r.reviewer.unwrap_or_else(|| "Your manager".into()),
+                r.level,
+                r.title
+            );
+            if !r.review_comment.is_empty() {
+                text.push_str(&format!(" \u{201c}{}\u{201d}", r.review_comment));
+            }
+            InboxItem {
+                kind: InboxKind::Decision,
+                text,
+                href: format!("/skills/history?node={}", r.node_id),
+                unread: r.reviewed_at > seen,
+            }
+        })
+        .collect())
 }
 
 /// How many inbox items are unread (for the header).

@@ -14,21 +14,24 @@ use crate::domain::framework::Track;
 use crate::domain::positions::level_text;
 use crate::domain::recommend::{self, Activity, Gap};
 use crate::domain::{CurrentUser, NodeId, PersonId};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
 use std::collections::{BTreeMap, HashMap};
 
-type ActivityDbRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    String,
-    Option<String>,
-    i64,
-);
+/// An activity of the catalogue as stored ([`ACTIVITY_COLUMNS`]).
+#[derive(FromRow)]
+struct ActivityDbRow {
+    id: i64,
+    title: String,
+    kind: String,
+    provider: String,
+    url: String,
+    duration_minutes: i64,
+    cost_cents: Option<i64>,
+    description: String,
+    external_id: Option<String>,
+    /// 1 when offered, 0 when archived.
+    active: i64,
+}
 
 const ACTIVITY_COLUMNS: &str = "id, title, kind, provider, url, duration_minutes, cost_cents, \
      description, external_id, active";
@@ -43,49 +46,59 @@ async fn rows(db: &Db, filter: &str, arg: Option<&str>) -> Result<Vec<ActivityRo
         query = query.bind(a.to_string());
     }
     let list: Vec<ActivityDbRow> = query.fetch_all(&db.pool).await?;
-    let ids = id_list(list.iter().map(|r| r.0));
+    let ids = id_list(list.iter().map(|r| r.id));
     let provides = provided_by(db, &ids).await?;
     Ok(list
         .into_iter()
         .map(|r| ActivityRow {
-            id: r.0,
-            title: r.1,
-            kind: ActivityKind::parse(&r.2).unwrap_or(ActivityKind::Course),
-            provider: r.3,
-            url: r.4,
-            duration_minutes: u32::try_from(r.5).unwrap_or(u32::MAX),
-            cost_cents: r.6.and_then(|c| u64::try_from(c).ok()),
-            description: r.7,
-            external_id: r.8,
-            active: r.9 != 0,
-            provides: provides.get(&r.0).cloned().unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Course),
+            provider: r.provider,
+            url: r.url,
+            duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(u32::MAX),
+            cost_cents: r.cost_cents.and_then(|c| u64::try_from(c).ok()),
+            description: r.description,
+            external_id: r.external_id,
+            active: r.active != 0,
+            provides: provides.get(&r.id).cloned().unwrap_or_default(),
         })
         .collect())
 }
 
+/// A level an activity awards, with the node's title and framework.
+#[derive(FromRow)]
+struct ProvidedRow {
+    activity_id: i64,
+    node_id: i64,
+    level: i64,
+    title: String,
+    framework: String,
+}
+
 /// What each activity in `ids` (an id list) provides, with titles and level names.
 async fn provided_by(db: &Db, ids: &str) -> Result<HashMap<i64, Vec<Provided>>, AppError> {
-    let levels: Vec<(i64, i64, i64, String, String)> =
+    let levels: Vec<ProvidedRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select a.activity_id, a.node_id, a.level, n.title, f.name from activity_level a \
+            "select a.activity_id, a.node_id, a.level, n.title, f.name as framework from activity_level a \
          join framework_node n on n.id = a.node_id join framework f on f.id = n.framework_id \
          where a.activity_id in ({ids}) order by a.activity_id, n.title, a.node_id"
         )))
         .fetch_all(&db.pool)
         .await?;
-    let nodes: Vec<NodeId> = levels.iter().map(|r| NodeId(r.1)).collect();
+    let nodes: Vec<NodeId> = levels.iter().map(|r| NodeId(r.node_id)).collect();
     let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
     let mut out: HashMap<i64, Vec<Provided>> = HashMap::new();
-    for (activity, node, level, title, framework) in levels {
-        let level = u8::try_from(level).unwrap_or(0);
+    for r in levels {
+        let level = u8::try_from(r.level).unwrap_or(0);
         let name = texts
-            .get(&NodeId(node))
+            .get(&NodeId(r.node_id))
             .map(|(l, _)| level_text(l, level).0)
             .unwrap_or_else(|| format!("Level {level}"));
-        out.entry(activity).or_default().push(Provided {
-            node: NodeId(node),
-            title,
-            framework,
+        out.entry(r.activity_id).or_default().push(Provided {
+            node: NodeId(r.node_id),
+            title: r.title,
+            framework: r.framework,
             level,
             level_name: name,
         });
@@ -328,33 +341,43 @@ pub async fn node_search(db: &Db, q: &str) -> Result<Vec<NodeChoice>, AppError> 
         .collect())
 }
 
+/// An offered activity with one level it awards.
+#[derive(FromRow)]
+struct CandidateRow {
+    id: i64,
+    title: String,
+    duration_minutes: i64,
+    cost_cents: Option<i64>,
+    node_id: i64,
+    level: i64,
+}
+
 /// The offered activities that award a level on any of `nodes`, as the recommender sees
 /// them (only the levels on those nodes).
 pub async fn candidates(db: &Db, nodes: &[NodeId]) -> Result<Vec<Activity>, AppError> {
     if nodes.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64, String, i64, Option<i64>, i64, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select a.id, a.title, a.duration_minutes, a.cost_cents, l.node_id, l.level \
+    let rows: Vec<CandidateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select a.id, a.title, a.duration_minutes, a.cost_cents, l.node_id, l.level \
              from activity_level l join activity a on a.id = l.activity_id \
              where a.active = 1 and l.node_id in ({}) order by a.id",
-            id_list(nodes.iter().map(|n| n.0))
-        )))
-        .fetch_all(&db.pool)
-        .await?;
+        id_list(nodes.iter().map(|n| n.0))
+    )))
+    .fetch_all(&db.pool)
+    .await?;
     let mut out: BTreeMap<i64, Activity> = BTreeMap::new();
-    for (id, title, minutes, cost, node, level) in rows {
-        out.entry(id)
+    for r in rows {
+        out.entry(r.id)
             .or_insert_with(|| Activity {
-                id,
-                title,
-                duration_minutes: u32::try_from(minutes).unwrap_or(u32::MAX),
-                cost_cents: cost.and_then(|c| u64::try_from(c).ok()),
+                id: r.id,
+                title: r.title,
+                duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(u32::MAX),
+                cost_cents: r.cost_cents.and_then(|c| u64::try_from(c).ok()),
                 provides: Vec::new(),
             })
             .provides
-            .push((NodeId(node), u8::try_from(level).unwrap_or(0)));
+            .push((NodeId(r.node_id), u8::try_from(r.level).unwrap_or(0)));
     }
     Ok(out.into_values().collect())
 }

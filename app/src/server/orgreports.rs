@@ -11,6 +11,7 @@ use crate::domain::orgreport::{
     TrendPoint,
 };
 use crate::domain::{CurrentUser, NodeId, PersonId, UnitId};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 /// Most nodes the unit report shows as columns.
@@ -41,8 +42,48 @@ async fn frameworks(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
     .await?)
 }
 
-/// (people, need, met, weighted required, weighted gap) of units.
-type UnitTotals = (i64, i64, i64, i64, i64);
+/// A unit's figures over all its people's requirements.
+#[derive(Clone, Copy, Default, FromRow)]
+struct UnitTotals {
+    people: i64,
+    need: i64,
+    met: i64,
+    /// Weighted required levels.
+    wreq_sum: i64,
+    /// Weighted gaps.
+    wgap_sum: i64,
+}
+
+impl UnitTotals {
+    /// These figures less `other`'s.
+    fn minus(self, other: UnitTotals) -> UnitTotals {
+        UnitTotals {
+            people: self.people - other.people,
+            need: self.need - other.need,
+            met: self.met - other.met,
+            wreq_sum: self.wreq_sum - other.wreq_sum,
+            wgap_sum: self.wgap_sum - other.wgap_sum,
+        }
+    }
+}
+
+/// A row of `unit_stat`.
+#[derive(FromRow)]
+struct UnitStatRow {
+    unit_id: i64,
+    #[sqlx(flatten)]
+    totals: UnitTotals,
+}
+
+/// A row of `unit_node_stat`.
+#[derive(FromRow)]
+struct NodeStatRow {
+    unit_id: i64,
+    node_id: i64,
+    need: i64,
+    met: i64,
+    gap_sum: i64,
+}
 
 /// Competency status for the sub-units of `unit` (the top-level units when `None`), with
 /// columns limited to `framework`'s nodes when given.
@@ -56,95 +97,23 @@ pub async fn org_report(
     stats::sweep(db).await?;
     let (selected, crumbs) = match unit {
         None => (None, Vec::new()),
-        Some(u) => {
-            let chain: Vec<(i64, String, i64)> = sqlx::query_as(
-                "with recursive up(id, name, parent_id, depth) as ( \
-                   select id, name, parent_id, 0 from org_unit where id = $1 \
-                   union all select o.id, o.name, o.parent_id, up.depth + 1 from org_unit o join up on o.id = up.parent_id) \
-                 select id, name, depth from up order by depth desc",
-            )
-            .bind(u.0)
-            .fetch_all(&db.pool)
-            .await?;
-            let Some(last) = chain.last().cloned() else {
-                return Err(AppError::NotFound("That org unit".into()));
-            };
-            let crumbs = chain[..chain.len() - 1]
-                .iter()
-                .map(|(id, name, _)| (UnitId(*id), name.clone()))
-                .collect();
-            (Some((UnitId(last.0), last.1)), crumbs)
-        }
+        Some(u) => selection(db, u).await?,
     };
-    let children: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select u.id, u.name, (select count(*) from org_unit c where c.parent_id = u.id) \
-         from org_unit u where {} order by u.name, u.id",
-        match &selected {
-            Some((u, _)) => format!("u.parent_id = {}", u.0),
-            None => "u.parent_id is null".to_string(),
-        }
-    )))
-    .fetch_all(&db.pool)
-    .await?;
+    let children = child_units(db, selected.as_ref()).await?;
     let top = selected.as_ref().map_or(ORG, |s| s.0 .0);
-    let framework_filter = framework
-        .map(|f| {
-            format!(" and s.node_id in (select id from framework_node where framework_id = {f})")
-        })
-        .unwrap_or_default();
-    let columns: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select s.node_id, n.title from unit_node_stat s join framework_node n on n.id = s.node_id \
-         where s.unit_id = {top} and s.need > 0{framework_filter} \
-         order by s.need desc, n.title, s.node_id limit {}",
-        MAX_COLUMNS + 1
-    )))
-    .fetch_all(&db.pool)
-    .await?;
-    let truncated = columns.len() > MAX_COLUMNS;
-    let columns: Vec<(i64, String)> = columns.into_iter().take(MAX_COLUMNS).collect();
+    let (columns, truncated) = report_columns(db, top, framework).await?;
     let mut unit_ids: Vec<i64> = children.iter().map(|c| c.0).collect();
     unit_ids.push(top);
-    let cells: Vec<(i64, i64, i64, i64, i64)> = if columns.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select unit_id, node_id, need, met, gap_sum from unit_node_stat \
-             where unit_id in ({}) and node_id in ({})",
-            id_list(unit_ids.iter().copied()),
-            id_list(columns.iter().map(|c| c.0))
-        )))
-        .fetch_all(&db.pool)
-        .await?
-    };
-    let mut status: HashMap<(i64, i64), Status> = HashMap::new();
-    for (u, n, need, met, gap) in cells {
-        status.insert(
-            (u, n),
-            Status {
-                need: n32(need),
-                met: n32(met),
-                gap_sum: n32(gap),
-            },
-        );
-    }
-    let totals: HashMap<i64, UnitTotals> =
-        sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
-            "select unit_id, people, need, met, wreq_sum, wgap_sum from unit_stat where unit_id in ({})",
-            id_list(unit_ids.iter().copied())
-        )))
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(u, p, n, m, r, g)| (u, (p, n, m, r, g)))
-        .collect();
+    let status = node_status(db, &unit_ids, &columns).await?;
+    let totals = unit_totals(db, &unit_ids).await?;
     let row_of = |unit: i64, name: String, has_children: bool, id: Option<UnitId>| {
         let t = totals.get(&unit).copied().unwrap_or_default();
         OrgRow {
             unit: id,
             name,
-            people: n32(t.0),
+            people: n32(t.people),
             has_children,
-            readiness: readiness(t.3, t.4),
+            readiness: readiness(t.wreq_sum, t.wgap_sum),
             cells: columns
                 .iter()
                 .map(|(n, _)| status.get(&(unit, *n)).copied().unwrap_or_default())
@@ -159,37 +128,15 @@ pub async fn org_report(
         .iter()
         .map(|(id, name, kids)| row_of(*id, name.clone(), *kids > 0, Some(UnitId(*id))))
         .collect();
-    // Whoever is in the selection but in none of its sub-units.
-    let mut rest = totals.get(&top).copied().unwrap_or_default();
-    for (id, _, _) in &children {
-        let t = totals.get(id).copied().unwrap_or_default();
-        rest = (
-            rest.0 - t.0,
-            rest.1 - t.1,
-            rest.2 - t.2,
-            rest.3 - t.3,
-            rest.4 - t.4,
-        );
-    }
-    if rest.0 > 0 && !children.is_empty() {
-        let cells = total
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, t)| rows.iter().fold(*t, |acc, r| acc.minus(&r.cells[i])))
-            .collect();
-        rows.push(OrgRow {
-            unit: None,
-            name: match &selected {
-                Some((_, name)) => format!("Directly in {name}"),
-                None => "Without an org unit".to_string(),
-            },
-            people: n32(rest.0),
-            has_children: false,
-            readiness: readiness(rest.3, rest.4),
-            cells,
-        });
-    }
+    let selected_name = selected.as_ref().map(|s| s.1.as_str());
+    rows.extend(rest_row(
+        selected_name,
+        top,
+        &children,
+        &totals,
+        &total,
+        &rows,
+    ));
     let trend = trend(db, top).await?;
     let members = match &selected {
         Some((u, _)) => members(db, *u).await?,
@@ -213,6 +160,157 @@ pub async fn org_report(
         trend,
         members,
         today: now_ms() / DAY_MS,
+    })
+}
+
+/// The unit `unit` (id, name) and the units above it (the breadcrumbs, top first).
+async fn selection(
+    db: &Db,
+    unit: UnitId,
+) -> Result<(Option<(UnitId, String)>, Vec<(UnitId, String)>), AppError> {
+    let chain: Vec<(i64, String, i64)> = sqlx::query_as(
+        "with recursive up(id, name, parent_id, depth) as ( \
+           select id, name, parent_id, 0 from org_unit where id = $1 \
+           union all select o.id, o.name, o.parent_id, up.depth + 1 from org_unit o join up on o.id = up.parent_id) \
+         select id, name, depth from up order by depth desc",
+    )
+    .bind(unit.0)
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(last) = chain.last().cloned() else {
+        return Err(AppError::NotFound("That org unit".into()));
+    };
+    let crumbs = chain[..chain.len() - 1]
+        .iter()
+        .map(|(id, name, _)| (UnitId(*id), name.clone()))
+        .collect();
+    Ok((Some((UnitId(last.0), last.1)), crumbs))
+}
+
+/// The sub-units of `selected` (the top-level units when `None`) by name: (id, name, how
+/// many sub-units each has).
+async fn child_units(
+    db: &Db,
+    selected: Option<&(UnitId, String)>,
+) -> Result<Vec<(i64, String, i64)>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select u.id, u.name, (select count(*) from org_unit c where c.parent_id = u.id) \
+         from org_unit u where {} order by u.name, u.id",
+        match selected {
+            Some((u, _)) => format!("u.parent_id = {}", u.0),
+            None => "u.parent_id is null".to_string(),
+        }
+    )))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The report's columns: the nodes most needed in unit `top` (only `framework`'s when
+/// given), at most [`MAX_COLUMNS`] (id, title), and whether more were left out.
+async fn report_columns(
+    db: &Db,
+    top: i64,
+    framework: Option<i64>,
+) -> Result<(Vec<(i64, String)>, bool), AppError> {
+    let framework_filter = framework
+        .map(|f| {
+            format!(" and s.node_id in (select id from framework_node where framework_id = {f})")
+        })
+        .unwrap_or_default();
+    let columns: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select s.node_id, n.title from unit_node_stat s join framework_node n on n.id = s.node_id \
+         where s.unit_id = {top} and s.need > 0{framework_filter} \
+         order by s.need desc, n.title, s.node_id limit {}",
+        MAX_COLUMNS + 1
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let truncated = columns.len() > MAX_COLUMNS;
+    Ok((columns.into_iter().take(MAX_COLUMNS).collect(), truncated))
+}
+
+/// The status of `units` on the `columns`' nodes, by (unit, node).
+async fn node_status(
+    db: &Db,
+    units: &[i64],
+    columns: &[(i64, String)],
+) -> Result<HashMap<(i64, i64), Status>, AppError> {
+    let cells: Vec<NodeStatRow> = if columns.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "select unit_id, node_id, need, met, gap_sum from unit_node_stat \
+             where unit_id in ({}) and node_id in ({})",
+            id_list(units.iter().copied()),
+            id_list(columns.iter().map(|c| c.0))
+        )))
+        .fetch_all(&db.pool)
+        .await?
+    };
+    Ok(cells
+        .into_iter()
+        .map(|c| {
+            (
+                (c.unit_id, c.node_id),
+                Status {
+                    need: n32(c.need),
+                    met: n32(c.met),
+                    gap_sum: n32(c.gap_sum),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The totals of `units`, by unit.
+async fn unit_totals(db: &Db, units: &[i64]) -> Result<HashMap<i64, UnitTotals>, AppError> {
+    Ok(
+        sqlx::query_as::<_, UnitStatRow>(sqlx::AssertSqlSafe(format!(
+            "select unit_id, people, need, met, wreq_sum, wgap_sum from unit_stat where unit_id in ({})",
+            id_list(units.iter().copied())
+        )))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.unit_id, r.totals))
+        .collect(),
+    )
+}
+
+/// The row of whoever is in unit `top` (named `selected`; the whole organisation when
+/// `None`) but in none of its `children`, when there are sub-units and such people: its
+/// cells are the total's less the sub-units' `rows`.
+fn rest_row(
+    selected: Option<&str>,
+    top: i64,
+    children: &[(i64, String, i64)],
+    totals: &HashMap<i64, UnitTotals>,
+    total: &OrgRow,
+    rows: &[OrgRow],
+) -> Option<OrgRow> {
+    let mut rest = totals.get(&top).copied().unwrap_or_default();
+    for (id, _, _) in children {
+        rest = rest.minus(totals.get(id).copied().unwrap_or_default());
+    }
+    if rest.people <= 0 || children.is_empty() {
+        return None;
+    }
+    let cells = total
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, t)| rows.iter().fold(*t, |acc, r| acc.minus(&r.cells[i])))
+        .collect();
+    Some(OrgRow {
+        unit: None,
+        name: match selected {
+            Some(name) => format!("Directly in {name}"),
+            None => "Without an org unit".to_string(),
+        },
+        people: n32(rest.people),
+        has_children: false,
+        readiness: readiness(rest.wreq_sum, rest.wgap_sum),
+        cells,
     })
 }
 
@@ -250,9 +348,17 @@ pub fn to_csv(r: &OrgReport) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A row of `unit_trend`: a unit's totals on a day.
+#[derive(FromRow)]
+struct TrendRow {
+    day: i64,
+    #[sqlx(flatten)]
+    totals: UnitTotals,
+}
+
 /// A unit's figures on every day they changed.
 async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
-    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let rows: Vec<TrendRow> = sqlx::query_as(
         "select day, people, need, met, wreq_sum, wgap_sum from unit_trend where unit_id = $1 \
          order by day desc limit 400",
     )
@@ -262,13 +368,13 @@ async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
     Ok(rows
         .into_iter()
         .rev()
-        .map(|(day, people, need, met, wreq, wgap)| TrendPoint {
-            day,
-            people: n32(people),
-            readiness: readiness(wreq, wgap),
+        .map(|r| TrendPoint {
+            day: r.day,
+            people: n32(r.totals.people),
+            readiness: readiness(r.totals.wreq_sum, r.totals.wgap_sum),
             met: Status {
-                need: n32(need),
-                met: n32(met),
+                need: n32(r.totals.need),
+                met: n32(r.totals.met),
                 gap_sum: 0,
             }
             .percent(),
@@ -276,23 +382,28 @@ async fn trend(db: &Db, unit: i64) -> Result<Vec<TrendPoint>, AppError> {
         .collect())
 }
 
-/// (id, name, position, weighted required sum, weighted gap sum, gaps).
-type MemberRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+/// A person of a unit with the sums over their position's requirements (none without one).
+#[derive(FromRow)]
+struct MemberRow {
+    id: i64,
+    name: String,
+    /// The position's title.
+    title: Option<String>,
+    /// Weighted required levels.
+    wreq_sum: Option<i64>,
+    /// Weighted gaps.
+    wgap_sum: Option<i64>,
+    /// Requirements not met.
+    gaps: Option<i64>,
+}
 
 /// The people directly in `unit`, each with their readiness for their position.
 async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
     let rows: Vec<MemberRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, name, title, cast(sum(w * req) as bigint), \
-               cast(sum(w * case when req > lv then req - lv else 0 end) as bigint), \
-               cast(sum(case when req > lv then 1 else 0 end) as bigint) \
+            "select id, name, title, cast(sum(w * req) as bigint) as wreq_sum, \
+               cast(sum(w * case when req > lv then req - lv else 0 end) as bigint) as wgap_sum, \
+               cast(sum(case when req > lv then 1 else 0 end) as bigint) as gaps \
              from (select p.id, p.name, j.title, r.weight as w, r.required as req, \
                      case when c.level is null or (c.expires_at is not null and c.expires_at <= $2) then 0 \
                           else c.level end as lv \
@@ -308,12 +419,12 @@ async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, position, wreq, wgap, gaps)| Member {
-            id: PersonId(id),
-            name,
-            position: position.unwrap_or_default(),
-            readiness: readiness(wreq.unwrap_or(0), wgap.unwrap_or(0)),
-            gaps: n32(gaps.unwrap_or(0)),
+        .map(|r| Member {
+            id: PersonId(r.id),
+            name: r.name,
+            position: r.title.unwrap_or_default(),
+            readiness: readiness(r.wreq_sum.unwrap_or(0), r.wgap_sum.unwrap_or(0)),
+            gaps: n32(r.gaps.unwrap_or(0)),
         })
         .collect())
 }

@@ -23,12 +23,13 @@ use crate::domain::develop::{
     ActivityKind, GapLine, GoalState, GoalStatus, GoalView, NodeChoice, PendingCheck, PlanComment,
     PlanPage, PlanState, DUE_SOON_DAYS,
 };
-use crate::domain::positions::level_text;
+use crate::domain::framework::Track;
+use crate::domain::positions::{level_text, LevelText, PositionId};
 use crate::domain::rating::Source;
 use crate::domain::recognition::Badge;
 use crate::domain::{CurrentUser, NodeId, PersonId};
-use sqlx::AnyConnection;
-use std::collections::HashSet;
+use sqlx::{AnyConnection, FromRow};
+use std::collections::{HashMap, HashSet};
 
 mod actions;
 mod approval;
@@ -96,7 +97,28 @@ pub async fn live_activities(db: &Db, person: PersonId) -> Result<HashSet<i64>, 
     Ok(ids.into_iter().collect())
 }
 
-type GoalRow = (i64, i64, i64, i64, Option<String>, String, String, String);
+/// A goal of a plan, with its node's title.
+#[derive(FromRow)]
+struct GoalRow {
+    id: i64,
+    node_id: i64,
+    target_level: i64,
+    start_level: i64,
+    due_on: Option<String>,
+    status: String,
+    note: String,
+    title: String,
+}
+
+/// What a goal's view needs besides its row, by node: the current level, the level texts,
+/// the path of ancestors, and whether an activity under way provides it.
+struct GoalContext {
+    current: HashMap<NodeId, u8>,
+    texts: HashMap<NodeId, (Vec<LevelText>, u8)>,
+    paths: HashMap<NodeId, Vec<String>>,
+    busy: HashSet<NodeId>,
+    now: i64,
+}
 
 /// A person's development plan.
 pub async fn page(db: &Db, me: &CurrentUser, person: PersonId) -> Result<PlanPage, AppError> {
@@ -128,7 +150,7 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
     .bind(person.0)
     .fetch_all(&db.pool)
     .await?;
-    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.1)).collect();
+    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.node_id)).collect();
     let (holds, _) = positions::held(db, person).await?;
     let track = super::assess::track_of(db, holds).await?;
     let texts = positions::level_texts(db, &nodes, track).await?;
@@ -142,44 +164,14 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
         .filter(|a| a.0.status.under_way())
         .flat_map(|a| a.1.iter().copied())
         .collect();
-    let goals: Vec<GoalView> = goals
-        .into_iter()
-        .map(|(id, node, target, start, due, status, note, title)| {
-            let node = NodeId(node);
-            let target = u8::try_from(target).unwrap_or(1);
-            let start = u8::try_from(start).unwrap_or(0);
-            let cur = current.get(&node).copied().unwrap_or(0);
-            let status = GoalStatus::parse(&status).unwrap_or(GoalStatus::Open);
-            let state = goal_state(
-                status,
-                start,
-                cur,
-                target,
-                due.as_deref(),
-                now,
-                busy.contains(&node),
-            );
-            GoalView {
-                id,
-                node,
-                title,
-                path: paths.get(&node).cloned().unwrap_or_default(),
-                levels: texts.get(&node).map(|t| t.0.clone()).unwrap_or_default(),
-                target,
-                current: cur,
-                start,
-                due_text: due.as_deref().map(|d| due_text(d, now)).unwrap_or_default(),
-                due,
-                state,
-                progress: if state == GoalState::Achieved {
-                    100
-                } else {
-                    goal_progress(start, cur, target)
-                },
-                note,
-            }
-        })
-        .collect();
+    let context = GoalContext {
+        current,
+        texts,
+        paths,
+        busy,
+        now,
+    };
+    let goals: Vec<GoalView> = goals.into_iter().map(|g| goal_view(g, &context)).collect();
     let counts = GoalState::ALL
         .iter()
         .map(|s| {
@@ -187,47 +179,9 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
             (*s, u32::try_from(n).unwrap_or(0))
         })
         .collect();
-    let comments: Vec<(Option<String>, i64, String)> = sqlx::query_as(
-        "select p.name, c.created_at, c.body from plan_comment c \
-         left join person p on p.id = c.author_id where c.person_id = $1 order by c.created_at, c.id",
-    )
-    .bind(person.0)
-    .fetch_all(&db.pool)
-    .await?;
+    let comments = plan_comments(db, person).await?;
     let (holds, aims) = positions::held(db, person).await?;
-    let open: HashSet<NodeId> = goals
-        .iter()
-        .filter(|g| {
-            matches!(
-                g.state,
-                GoalState::NotStarted | GoalState::InProgress | GoalState::Overdue
-            )
-        })
-        .map(|g| g.node)
-        .collect();
-    let mut offered: Vec<(NodeId, String)> = Vec::new();
-    for p in [holds, aims].into_iter().flatten() {
-        for r in positions::requirement_views(db, p, track).await? {
-            let n = r.requirement.node;
-            if !open.contains(&n) && !offered.iter().any(|o| o.0 == n) {
-                offered.push((n, r.requirement.node_title.clone()));
-            }
-        }
-    }
-    let offered_nodes: Vec<NodeId> = offered.iter().map(|o| o.0).collect();
-    let offered_texts = positions::level_texts(db, &offered_nodes, track).await?;
-    let options = offered
-        .into_iter()
-        .map(|(node, title)| NodeChoice {
-            node,
-            title,
-            framework: String::new(),
-            levels: offered_texts
-                .get(&node)
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
-        })
-        .collect();
+    let options = node_choices(db, [holds, aims], &goals, track).await?;
     Ok(PlanPage {
         options,
         person,
@@ -244,45 +198,152 @@ async fn build_page(db: &Db, viewer: PersonId, person: PersonId) -> Result<PlanP
         },
         goals,
         actions: actions.into_iter().map(|a| a.0).collect(),
-        comments: comments
-            .into_iter()
-            .map(|c| PlanComment {
-                author: c.0.unwrap_or_else(|| "A former colleague".into()),
-                at: format_time(c.1),
-                body: c.2,
-            })
-            .collect(),
+        comments,
         counts,
         has_gaps: holds.is_some() || aims.is_some(),
         now_ms: now,
     })
 }
 
-type ActionRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A goal as the plan page shows it: its state and progress from the current level.
+fn goal_view(g: GoalRow, cx: &GoalContext) -> GoalView {
+    let node = NodeId(g.node_id);
+    let target = u8::try_from(g.target_level).unwrap_or(1);
+    let start = u8::try_from(g.start_level).unwrap_or(0);
+    let cur = cx.current.get(&node).copied().unwrap_or(0);
+    let status = GoalStatus::parse(&g.status).unwrap_or(GoalStatus::Open);
+    let due = g.due_on;
+    let state = goal_state(
+        status,
+        start,
+        cur,
+        target,
+        due.as_deref(),
+        cx.now,
+        cx.busy.contains(&node),
+    );
+    GoalView {
+        id: g.id,
+        node,
+        title: g.title,
+        path: cx.paths.get(&node).cloned().unwrap_or_default(),
+        levels: cx.texts.get(&node).map(|t| t.0.clone()).unwrap_or_default(),
+        target,
+        current: cur,
+        start,
+        due_text: due
+            .as_deref()
+            .map(|d| due_text(d, cx.now))
+            .unwrap_or_default(),
+        due,
+        state,
+        progress: if state == GoalState::Achieved {
+            100
+        } else {
+            goal_progress(start, cur, target)
+        },
+        note: g.note,
+    }
+}
+
+/// The comments on a person's plan, oldest first.
+async fn plan_comments(db: &Db, person: PersonId) -> Result<Vec<PlanComment>, AppError> {
+    let comments: Vec<(Option<String>, i64, String)> = sqlx::query_as(
+        "select p.name, c.created_at, c.body from plan_comment c \
+         left join person p on p.id = c.author_id where c.person_id = $1 order by c.created_at, c.id",
+    )
+    .bind(person.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(comments
+        .into_iter()
+        .map(|c| PlanComment {
+            author: c.0.unwrap_or_else(|| "A former colleague".into()),
+            at: format_time(c.1),
+            body: c.2,
+        })
+        .collect())
+}
+
+/// The nodes a new goal may aim at: the requirements of the `held` positions (the current
+/// one, the target) without an open goal yet, in requirement order.
+async fn node_choices(
+    db: &Db,
+    held: [Option<PositionId>; 2],
+    goals: &[GoalView],
+    track: Track,
+) -> Result<Vec<NodeChoice>, AppError> {
+    let open: HashSet<NodeId> = goals
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.state,
+                GoalState::NotStarted | GoalState::InProgress | GoalState::Overdue
+            )
+        })
+        .map(|g| g.node)
+        .collect();
+    let mut offered: Vec<(NodeId, String)> = Vec::new();
+    for p in held.into_iter().flatten() {
+        for r in positions::requirement_views(db, p, track).await? {
+            let n = r.requirement.node;
+            if !open.contains(&n) && !offered.iter().any(|o| o.0 == n) {
+                offered.push((n, r.requirement.node_title.clone()));
+            }
+        }
+    }
+    let offered_nodes: Vec<NodeId> = offered.iter().map(|o| o.0).collect();
+    let offered_texts = positions::level_texts(db, &offered_nodes, track).await?;
+    Ok(offered
+        .into_iter()
+        .map(|(node, title)| NodeChoice {
+            node,
+            title,
+            framework: String::new(),
+            levels: offered_texts
+                .get(&node)
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A planned activity (not dropped) of a plan, with the names of the mentor and the decider.
+#[derive(FromRow)]
+struct ActionRow {
+    id: i64,
+    activity_id: i64,
+    title: String,
+    kind: String,
+    provider: String,
+    url: String,
+    duration_minutes: i64,
+    status: String,
+    mentor_name: Option<String>,
+    report: String,
+    evidence_url: String,
+    feedback: String,
+    decided_at: Option<i64>,
+    decided_by_name: Option<String>,
+    completed_via: Option<String>,
+    mentor_confirmed_by: Option<i64>,
+}
+
+/// A level an activity awards, with the node's title.
+#[derive(FromRow)]
+struct ActivityLevelRow {
+    activity_id: i64,
+    node_id: i64,
+    level: i64,
+    title: String,
+}
 
 /// The plan's activities (not dropped), live first, with the nodes each provides.
 async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeId>)>, AppError> {
     let rows: Vec<ActionRow> = sqlx::query_as(
-        "select x.id, a.id, a.title, a.kind, a.provider, a.url, a.duration_minutes, x.status, \
-           m.name, x.report, x.evidence_url, x.feedback, x.decided_at, d.name, x.completed_via, \
-           x.mentor_confirmed_by \
+        "select x.id, a.id as activity_id, a.title, a.kind, a.provider, a.url, a.duration_minutes, \
+           x.status, m.name as mentor_name, x.report, x.evidence_url, x.feedback, x.decided_at, \
+           d.name as decided_by_name, x.completed_via, x.mentor_confirmed_by \
          from plan_action x join activity a on a.id = x.activity_id \
          left join person m on m.id = x.mentor_id left join person d on d.id = x.decided_by \
          where x.person_id = $1 and x.status <> 'dropped' \
@@ -291,34 +352,41 @@ async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeI
     .bind(person.0)
     .fetch_all(&db.pool)
     .await?;
-    let levels: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let levels: Vec<ActivityLevelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select l.activity_id, l.node_id, l.level, n.title from activity_level l \
          join framework_node n on n.id = l.node_id where l.activity_id in ({}) order by n.title",
-        id_list(rows.iter().map(|r| r.1))
+        id_list(rows.iter().map(|r| r.activity_id))
     )))
     .fetch_all(&db.pool)
     .await?;
-    let nodes: Vec<NodeId> = levels.iter().map(|l| NodeId(l.1)).collect();
-    let texts = positions::level_texts(db, &nodes, crate::domain::framework::Track::Ic).await?;
+    let nodes: Vec<NodeId> = levels.iter().map(|l| NodeId(l.node_id)).collect();
+    let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let kind = ActivityKind::parse(&r.3).unwrap_or(ActivityKind::Course);
-            let status = ActionStatus::parse(&r.7).unwrap_or(ActionStatus::Planned);
-            let mine: Vec<&(i64, i64, i64, String)> =
-                levels.iter().filter(|l| l.0 == r.1).collect();
+            let kind = ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Course);
+            let status = ActionStatus::parse(&r.status).unwrap_or(ActionStatus::Planned);
+            let mine: Vec<&ActivityLevelRow> = levels
+                .iter()
+                .filter(|l| l.activity_id == r.activity_id)
+                .collect();
             let provides = mine
                 .iter()
                 .map(|l| {
-                    let level = u8::try_from(l.2).unwrap_or(0);
+                    let level = u8::try_from(l.level).unwrap_or(0);
                     let name = texts
-                        .get(&NodeId(l.1))
+                        .get(&NodeId(l.node_id))
                         .map(|t| level_text(&t.0, level).0)
                         .unwrap_or_else(|| format!("Level {level}"));
-                    (l.3.clone(), name)
+                    (l.title.clone(), name)
                 })
                 .collect();
-            let history = match (status, r.12, &r.13, r.14.as_deref()) {
+            let history = match (
+                status,
+                r.decided_at,
+                &r.decided_by_name,
+                r.completed_via.as_deref(),
+            ) {
                 (ActionStatus::Completed, Some(at), _, Some("api")) => {
                     format!(
                         "Completed {} (recorded by a learning system)",
@@ -335,24 +403,24 @@ async fn actions(db: &Db, person: PersonId) -> Result<Vec<(ActionView, Vec<NodeI
             };
             (
                 ActionView {
-                    id: r.0,
-                    activity: r.1,
-                    title: r.2,
+                    id: r.id,
+                    activity: r.activity_id,
+                    title: r.title,
                     kind,
-                    provider: r.4,
-                    url: r.5,
-                    duration: duration_text(u64::try_from(r.6).unwrap_or(0)),
+                    provider: r.provider,
+                    url: r.url,
+                    duration: duration_text(u64::try_from(r.duration_minutes).unwrap_or(0)),
                     status,
                     status_label: status.label(kind).to_string(),
                     provides,
-                    mentor: r.8,
-                    mentor_confirmed: r.15.is_some(),
-                    report: r.9,
-                    evidence_url: r.10,
-                    feedback: r.11,
+                    mentor: r.mentor_name,
+                    mentor_confirmed: r.mentor_confirmed_by.is_some(),
+                    report: r.report,
+                    evidence_url: r.evidence_url,
+                    feedback: r.feedback,
                     history,
                 },
-                mine.iter().map(|l| NodeId(l.1)).collect(),
+                mine.iter().map(|l| NodeId(l.node_id)).collect(),
             )
         })
         .collect())

@@ -34,7 +34,7 @@ use super::positions::id_list;
 use crate::api::AppError;
 use crate::domain::rating::{add_months, current_levels, RatingRecord, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use sqlx::{Any, AnyConnection};
+use sqlx::{Any, AnyConnection, FromRow};
 use std::collections::{BTreeMap, HashMap};
 
 /// A self-rating's review: its state and, once decided, who decided, when and why.
@@ -444,6 +444,17 @@ pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A rating of a person, as [`of`] reads it.
+#[derive(FromRow)]
+struct RecordRow {
+    id: i64,
+    node_id: i64,
+    level: i64,
+    source: String,
+    review: Option<String>,
+    created_at: i64,
+}
+
 /// A person's ratings on `nodes`, as the rating rules take them.
 pub(crate) async fn of(
     db: &Db,
@@ -451,24 +462,23 @@ pub(crate) async fn of(
     nodes: &[NodeId],
 ) -> Result<(Vec<RatingRecord>, HashMap<NodeId, Option<u32>>), AppError> {
     let ids = id_list(nodes.iter().map(|n| n.0));
-    let rows: Vec<(i64, i64, i64, String, Option<String>, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select id, node_id, level, source, review, created_at from rating \
+    let rows: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select id, node_id, level, source, review, created_at from rating \
          where subject_id = $1 and node_id in ({ids})"
-        )))
-        .bind(person.0)
-        .fetch_all(&db.pool)
-        .await?;
+    )))
+    .bind(person.0)
+    .fetch_all(&db.pool)
+    .await?;
     let records = rows
         .into_iter()
         .filter_map(|r| {
             Some(RatingRecord {
-                id: r.0,
-                node: NodeId(r.1),
-                level: u8::try_from(r.2).ok()?,
-                source: Source::parse(&r.3)?,
-                review: r.4.as_deref().and_then(Review::parse),
-                at_ms: r.5,
+                id: r.id,
+                node: NodeId(r.node_id),
+                level: u8::try_from(r.level).ok()?,
+                source: Source::parse(&r.source)?,
+                review: r.review.as_deref().and_then(Review::parse),
+                at_ms: r.created_at,
             })
         })
         .collect();

@@ -14,7 +14,7 @@ use crate::domain::recognition::{
     RubricLevel, XpLine, XP_PER_ACTIVITY, XP_PER_BADGE,
 };
 use crate::domain::{CurrentUser, NodeId, PersonId};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
 
 /// Adds `points` to a person's total, with the reason.
 pub(crate) async fn award_xp(
@@ -174,6 +174,16 @@ async fn position_met(
     Ok(total > 0 && short == 0)
 }
 
+/// A person of a unit for its leaderboard.
+#[derive(FromRow)]
+struct LeaderboardRow {
+    id: i64,
+    name: String,
+    xp: i64,
+    /// Not 0 when the person asked to be left off.
+    leaderboard_opt_out: i64,
+}
+
 /// A person's recognition page, for themself, their managers, admins and HR viewers.
 pub async fn page(
     db: &Db,
@@ -218,18 +228,18 @@ pub async fn page(
                 .bind(u)
                 .fetch_one(&db.pool)
                 .await?;
-            let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            let rows: Vec<LeaderboardRow> = sqlx::query_as(
                 "select id, name, xp, leaderboard_opt_out from person \
                  where unit_id = $1 and active = 1",
             )
             .bind(u)
             .fetch_all(&db.pool)
             .await?;
-            let out = rows.iter().filter(|r| r.3 != 0).count();
+            let out = rows.iter().filter(|r| r.leaderboard_opt_out != 0).count();
             let listed = rows
                 .into_iter()
-                .filter(|r| r.3 == 0)
-                .map(|r| (PersonId(r.0), r.1, u32::try_from(r.2).unwrap_or(0)))
+                .filter(|r| r.leaderboard_opt_out == 0)
+                .map(|r| (PersonId(r.id), r.name, u32::try_from(r.xp).unwrap_or(0)))
                 .collect();
             (
                 unit_name,
@@ -318,6 +328,42 @@ fn rfc3339(ms: i64) -> String {
     }
 }
 
+/// The node a credential is for, with its framework's name.
+#[derive(FromRow)]
+struct CredentialNode {
+    title: String,
+    definition: String,
+    kind: String,
+    external_id: String,
+    short_code: String,
+    framework: String,
+    /// What a CASE import kept of the item, as JSON.
+    case_extra: String,
+}
+
+/// The node's CASE address: the one a CASE import kept, else its external id when that is an
+/// address, else one under `base` made from the external id; none without an external id.
+fn case_uri(n: &CredentialNode, base: &str) -> Option<String> {
+    let external = &n.external_id;
+    let kept_uri = serde_json::from_str::<serde_json::Value>(&n.case_extra)
+        .ok()
+        .and_then(|v| v["item"]["uri"].as_str().map(str::to_string));
+    kept_uri.or_else(|| {
+        (!external.trim().is_empty()).then(|| {
+            if (external.starts_with("https://") || external.starts_with("http://"))
+                && !external.contains(char::is_whitespace)
+            {
+                external.clone()
+            } else {
+                format!(
+                    "{base}/case/CFItems/{}",
+                    crate::domain::case::case_identifier(external)
+                )
+            }
+        })
+    })
+}
+
 /// The Open Badges 3.0 credential for a person's current level on a node (the person,
 /// their managers, admins and HR viewers). `base` is the public address.
 pub async fn credential(
@@ -352,33 +398,16 @@ pub async fn credential(
             .bind(person.0)
             .fetch_one(&db.pool)
             .await?;
-    type NodeRow = (String, String, String, String, String, String, String);
-    let (title, definition, kind, external, short_code, framework, extra): NodeRow =
-        sqlx::query_as(
-            "select n.title, n.definition, n.kind, n.external_id, n.short_code, f.name, n.case_extra \
-             from framework_node n join framework f on f.id = n.framework_id where n.id = $1",
-        )
-        .bind(node.0)
-        .fetch_one(&db.pool)
-        .await?;
-    let kept_uri = serde_json::from_str::<serde_json::Value>(&extra)
-        .ok()
-        .and_then(|v| v["item"]["uri"].as_str().map(str::to_string));
+    let n: CredentialNode = sqlx::query_as(
+        "select n.title, n.definition, n.kind, n.external_id, n.short_code, f.name as framework, \
+           n.case_extra \
+         from framework_node n join framework f on f.id = n.framework_id where n.id = $1",
+    )
+    .bind(node.0)
+    .fetch_one(&db.pool)
+    .await?;
     let base = base.trim_end_matches('/');
-    let case_uri = kept_uri.or_else(|| {
-        (!external.trim().is_empty()).then(|| {
-            if (external.starts_with("https://") || external.starts_with("http://"))
-                && !external.contains(char::is_whitespace)
-            {
-                external.clone()
-            } else {
-                format!(
-                    "{base}/case/CFItems/{}",
-                    crate::domain::case::case_identifier(&external)
-                )
-            }
-        })
-    });
+    let case_uri = case_uri(&n, base);
     let (source, comment): (String, String) =
         sqlx::query_as("select source, comment from rating where id = $1")
             .bind(rating)
@@ -425,12 +454,12 @@ pub async fn credential(
         valid_from: rfc3339(at),
         valid_until: expires.map(rfc3339),
         node: node.0,
-        node_title: title,
-        definition,
-        framework,
+        node_title: n.title,
+        definition: n.definition,
+        framework: n.framework,
         case_uri,
-        human_code: (!short_code.trim().is_empty()).then_some(short_code),
-        kind,
+        human_code: (!n.short_code.trim().is_empty()).then_some(n.short_code),
+        kind: n.kind,
         levels,
         achieved: level,
         narrative,
@@ -438,7 +467,17 @@ pub async fn credential(
     }))
 }
 
-type HistoryRow = (i64, i64, i64, String, Option<String>, i64, String);
+/// A rating of someone with no points yet, with the node's title.
+#[derive(FromRow)]
+struct HistoryRow {
+    subject_id: i64,
+    node_id: i64,
+    level: i64,
+    source: String,
+    review: Option<String>,
+    created_at: i64,
+    title: String,
+}
 
 /// Derives points and badges from the ratings already stored (for the demo, which loads
 /// ratings in bulk): each validated rating that raised the current level earns its points,
@@ -454,7 +493,16 @@ pub async fn backfill(db: &Db) -> Result<(), AppError> {
     .await?;
     let mut tx = db.begin_write().await?;
     let mut last: Option<(i64, i64, u8)> = None;
-    for (person, node, level, source, review, at, title) in rows {
+    for HistoryRow {
+        subject_id: person,
+        node_id: node,
+        level,
+        source,
+        review,
+        created_at: at,
+        title,
+    } in rows
+    {
         let level = u8::try_from(level).unwrap_or(0);
         if source == "self" {
             award_badge(&mut tx, PersonId(person), Badge::FirstSelfAssessment, at).await?;

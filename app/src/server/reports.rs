@@ -13,6 +13,7 @@ use crate::domain::talent::{
     rank, rank_successors, Candidate, Criterion, Succession, Successor, TalentResult,
 };
 use crate::domain::{CurrentUser, NodeId, PersonId};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 pub use crate::domain::heatmap::{MAX_COLUMNS, MAX_PEOPLE};
@@ -29,17 +30,39 @@ pub struct TeamQuery {
     pub sort: SortBy,
 }
 
-/// People of a manager's team: (id, name, position id, position title, unit name, direct,
-/// unit id).
-type Member = (
-    i64,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<i64>,
-);
+/// A person of a manager's team.
+#[derive(FromRow)]
+struct Member {
+    id: i64,
+    name: String,
+    position_id: Option<i64>,
+    position_title: Option<String>,
+    unit_name: Option<String>,
+    /// 1 for a direct report of the manager.
+    direct: i64,
+    unit_id: Option<i64>,
+}
+
+/// A requirement of one of the team's positions, with the node's title.
+#[derive(FromRow)]
+struct Requirement {
+    position_id: i64,
+    node_id: i64,
+    required: i64,
+    title: String,
+}
+
+/// The heatmap's columns and what their cells are measured against.
+struct Columns {
+    /// (node, how many shown members' positions require it), most required first.
+    nodes: Vec<(i64, u32)>,
+    /// Required level by (position, node).
+    required: HashMap<(i64, i64), u8>,
+    /// Node titles.
+    titles: HashMap<i64, String>,
+    /// Whether nodes beyond [`MAX_COLUMNS`] were left out.
+    truncated: bool,
+}
 
 /// The team heatmap of `q.manager` (default: the caller). The caller must be that manager,
 /// manage them, or view everyone.
@@ -60,33 +83,94 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     .fetch_optional(&db.pool)
     .await?
     .ok_or_else(|| AppError::NotFound("That person".into()))?;
-    let team = if q.all_levels {
+    let members = team_members(db, manager, q.all_levels).await?;
+    let (units, positions) = team_filters(&members);
+    let members: Vec<Member> = members
+        .into_iter()
+        .filter(|m| q.unit.is_none_or(|u| m.unit_id == Some(u)))
+        .filter(|m| q.position.is_none_or(|p| m.position_id == Some(p)))
+        .collect();
+    let truncated_people = members.len() > MAX_PEOPLE;
+    let members: Vec<Member> = members.into_iter().take(MAX_PEOPLE).collect();
+    let reqs = team_requirements(db, &members).await?;
+    let columns = heat_columns(&members, &reqs);
+    let current = team_levels(db, &members, &columns.nodes).await?;
+    let mut map = Heatmap {
+        manager: manager_name,
+        all_levels: q.all_levels,
+        cells: heat_cells(&members, &columns, &current),
+        people: members
+            .iter()
+            .map(|m| HeatPerson {
+                id: PersonId(m.id),
+                name: m.name.clone(),
+                position: m.position_title.clone().unwrap_or_default(),
+                unit: m.unit_name.clone().unwrap_or_default(),
+                direct: m.direct == 1,
+            })
+            .collect(),
+        columns: columns
+            .nodes
+            .iter()
+            .map(|(n, c)| HeatColumn {
+                node: NodeId(*n),
+                title: columns.titles.get(n).cloned().unwrap_or_default(),
+                required_by: *c,
+            })
+            .collect(),
+        units,
+        positions,
+        unit: q.unit,
+        position: q.position,
+        sort: q.sort,
+        truncated: truncated_people || columns.truncated,
+        stamp,
+    };
+    map.sort(q.sort);
+    Ok(map)
+}
+
+/// The active direct reports of `manager` (and their reports too with `all_levels`), by name.
+async fn team_members(
+    db: &Db,
+    manager: PersonId,
+    all_levels: bool,
+) -> Result<Vec<Member>, AppError> {
+    let team = if all_levels {
         "with recursive team(id) as ( \
            select id from person where manager_id = $1 \
            union select p.id from person p join team t on p.manager_id = t.id) \
-         select p.id, p.name, p.position_id, j.title, u.name, case when p.manager_id = $1 then 1 else 0 end, p.unit_id \
+         select p.id, p.name, p.position_id, j.title as position_title, u.name as unit_name, \
+           case when p.manager_id = $1 then 1 else 0 end as direct, p.unit_id \
          from team t join person p on p.id = t.id \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.active = 1 order by p.name, p.id"
     } else {
-        "select p.id, p.name, p.position_id, j.title, u.name, 1, p.unit_id from person p \
+        "select p.id, p.name, p.position_id, j.title as position_title, u.name as unit_name, \
+           1 as direct, p.unit_id from person p \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.manager_id = $1 and p.active = 1 order by p.name, p.id"
     };
-    let members: Vec<Member> = sqlx::query_as(team)
+    Ok(sqlx::query_as(team)
         .bind(manager.0)
         .fetch_all(&db.pool)
-        .await?;
-    // Filters offered: the team's units and positions.
+        .await?)
+}
+
+/// The choices of a filter: (id, name), by name.
+type Choices = Vec<(i64, String)>;
+
+/// The filters the heatmap offers: the team's units and positions.
+fn team_filters(members: &[Member]) -> (Choices, Choices) {
     let mut units: Vec<(i64, String)> = Vec::new();
     let mut positions: Vec<(i64, String)> = Vec::new();
-    for m in &members {
-        if let (Some(u), Some(name)) = (m.6.as_ref(), &m.4) {
-            if !units.iter().any(|x| x.0 == *u) {
-                units.push((*u, name.clone()));
+    for m in members {
+        if let (Some(u), Some(name)) = (m.unit_id, &m.unit_name) {
+            if !units.iter().any(|x| x.0 == u) {
+                units.push((u, name.clone()));
             }
         }
-        if let (Some(p), Some(t)) = (m.2, &m.3) {
+        if let (Some(p), Some(t)) = (m.position_id, &m.position_title) {
             if !positions.iter().any(|x| x.0 == p) {
                 positions.push((p, t.clone()));
             }
@@ -94,56 +178,73 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     }
     units.sort_by(|a, b| a.1.cmp(&b.1));
     positions.sort_by(|a, b| a.1.cmp(&b.1));
-    let members: Vec<Member> = members
-        .into_iter()
-        .filter(|m| q.unit.is_none_or(|u| m.6 == Some(u)))
-        .filter(|m| q.position.is_none_or(|p| m.2 == Some(p)))
-        .collect();
-    let truncated_people = members.len() > MAX_PEOPLE;
-    let members: Vec<Member> = members.into_iter().take(MAX_PEOPLE).collect();
+    (units, positions)
+}
 
-    // Requirements of their positions.
+/// The requirements of the members' positions.
+async fn team_requirements(db: &Db, members: &[Member]) -> Result<Vec<Requirement>, AppError> {
     let position_ids: Vec<i64> = {
-        let mut v: Vec<i64> = members.iter().filter_map(|m| m.2).collect();
+        let mut v: Vec<i64> = members.iter().filter_map(|m| m.position_id).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    let reqs: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select r.position_id, r.node_id, r.required, n.title from position_requirement r \
          join framework_node n on n.id = r.node_id where r.position_id in ({})",
         id_list(position_ids.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await?;
+    .await?)
+}
+
+/// The nodes the members' positions require, most required first, at most [`MAX_COLUMNS`].
+fn heat_columns(members: &[Member], reqs: &[Requirement]) -> Columns {
     let mut required: HashMap<(i64, i64), u8> = HashMap::new();
     let mut titles: HashMap<i64, String> = HashMap::new();
-    for (p, n, r, t) in &reqs {
-        required.insert((*p, *n), u8::try_from(*r).unwrap_or(0));
-        titles.entry(*n).or_insert_with(|| t.clone());
+    for r in reqs {
+        required.insert(
+            (r.position_id, r.node_id),
+            u8::try_from(r.required).unwrap_or(0),
+        );
+        titles.entry(r.node_id).or_insert_with(|| r.title.clone());
     }
     let mut count: HashMap<i64, u32> = HashMap::new();
-    for m in &members {
-        if let Some(p) = m.2 {
-            for (rp, n, _, _) in &reqs {
-                if *rp == p {
-                    *count.entry(*n).or_default() += 1;
+    for m in members {
+        if let Some(p) = m.position_id {
+            for r in reqs {
+                if r.position_id == p {
+                    *count.entry(r.node_id).or_default() += 1;
                 }
             }
         }
     }
     let mut nodes: Vec<(i64, u32)> = count.into_iter().collect();
     nodes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let truncated_columns = nodes.len() > MAX_COLUMNS;
+    let truncated = nodes.len() > MAX_COLUMNS;
     nodes.truncate(MAX_COLUMNS);
-    // Their current levels on those nodes.
+    Columns {
+        nodes,
+        required,
+        titles,
+        truncated,
+    }
+}
+
+/// The members' current levels on `nodes` by (person, node): the level and whether it has
+/// expired.
+async fn team_levels(
+    db: &Db,
+    members: &[Member],
+    nodes: &[(i64, u32)],
+) -> Result<HashMap<(i64, i64), (u8, bool)>, AppError> {
     let levels: Vec<(i64, i64, i64, Option<i64>)> = if members.is_empty() || nodes.is_empty() {
         Vec::new()
     } else {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "select person_id, node_id, level, expires_at from current_level \
              where person_id in ({}) and node_id in ({})",
-            id_list(members.iter().map(|m| m.0)),
+            id_list(members.iter().map(|m| m.id)),
             id_list(nodes.iter().map(|n| n.0))
         )))
         .fetch_all(&db.pool)
@@ -154,14 +255,27 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     for (p, n, level, expires) in levels {
         current.insert((p, n), effective(level, expires, now));
     }
-    let cells = members
+    Ok(current)
+}
+
+/// One row of cells per member, one cell per column.
+fn heat_cells(
+    members: &[Member],
+    columns: &Columns,
+    current: &HashMap<(i64, i64), (u8, bool)>,
+) -> Vec<Vec<Cell>> {
+    members
         .iter()
         .map(|m| {
-            nodes
+            columns
+                .nodes
                 .iter()
                 .map(|(n, _)| {
-                    let have = current.get(&(m.0, *n)).copied();
-                    match m.2.and_then(|p| required.get(&(p, *n)).copied()) {
+                    let have = current.get(&(m.id, *n)).copied();
+                    match m
+                        .position_id
+                        .and_then(|p| columns.required.get(&(p, *n)).copied())
+                    {
                         None => Cell::NotRequired {
                             current: have.filter(|h| !h.1).map(|h| h.0),
                         },
@@ -174,39 +288,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
                 })
                 .collect()
         })
-        .collect();
-    let mut map = Heatmap {
-        manager: manager_name,
-        all_levels: q.all_levels,
-        people: members
-            .iter()
-            .map(|m| HeatPerson {
-                id: PersonId(m.0),
-                name: m.1.clone(),
-                position: m.3.clone().unwrap_or_default(),
-                unit: m.4.clone().unwrap_or_default(),
-                direct: m.5 == 1,
-            })
-            .collect(),
-        columns: nodes
-            .iter()
-            .map(|(n, c)| HeatColumn {
-                node: NodeId(*n),
-                title: titles.get(n).cloned().unwrap_or_default(),
-                required_by: *c,
-            })
-            .collect(),
-        cells,
-        units,
-        positions,
-        unit: q.unit,
-        position: q.position,
-        sort: q.sort,
-        truncated: truncated_people || truncated_columns,
-        stamp,
-    };
-    map.sort(q.sort);
-    Ok(map)
+        .collect()
 }
 
 /// Levels that count at `now` of `people` on `nodes`, by (person, node).
@@ -233,8 +315,14 @@ async fn current_levels_of(
         .collect())
 }
 
-/// (id, name, position title, unit name) of people.
-type PersonRow = (i64, String, Option<String>, Option<String>);
+/// A person in a result list.
+#[derive(FromRow)]
+struct PersonRow {
+    id: i64,
+    name: String,
+    position_title: Option<String>,
+    unit_name: Option<String>,
+}
 
 /// Who `people` are, for result lists.
 async fn people_rows(db: &Db, people: &[i64]) -> Result<Vec<PersonRow>, AppError> {
@@ -242,7 +330,7 @@ async fn people_rows(db: &Db, people: &[i64]) -> Result<Vec<PersonRow>, AppError
         return Ok(Vec::new());
     }
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select p.id, p.name, j.title, u.name from person p \
+        "select p.id, p.name, j.title as position_title, u.name as unit_name from person p \
          left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
          where p.id in ({})",
         id_list(people.iter().copied())
@@ -314,6 +402,62 @@ pub async fn talent_search(
             "Choose at least one skill or competency and the level needed.",
         ));
     }
+    let titles = criterion_nodes(db, criteria).await?;
+    let now = now_ms();
+    let top: Vec<(i64, i64, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(search_sql(me, criteria, unit)))
+            .bind(now)
+            .fetch_all(&db.pool)
+            .await?;
+    let full = top.first().map_or(0, |t| t.2);
+    let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+    let level_of = current_levels_of(db, &ids, criteria.iter().map(|c| c.node.0), now).await?;
+    let people = people_rows(db, &ids).await?;
+    let mut candidates: Vec<Candidate> = people
+        .into_iter()
+        .map(|p| {
+            let levels: Vec<u8> = criteria
+                .iter()
+                .map(|c| level_of.get(&(p.id, c.node.0)).copied().unwrap_or(0))
+                .collect();
+            let (met, shortfall) = Candidate::score(criteria, &levels);
+            Candidate {
+                person: PersonId(p.id),
+                name: p.name,
+                position: p.position_title.unwrap_or_default(),
+                unit: p.unit_name.unwrap_or_default(),
+                levels,
+                met,
+                shortfall,
+            }
+        })
+        .collect();
+    rank(&mut candidates);
+    candidates.truncate(MAX_CANDIDATES);
+    Ok(TalentResult {
+        criteria: criteria
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    titles
+                        .get(&c.node.0)
+                        .map(|t| t.0.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        candidates,
+        full_matches: u32::try_from(full).unwrap_or(u32::MAX),
+    })
+}
+
+/// The (title, kind) of each criterion's node by id; an error on the first criterion whose
+/// node is gone or is a category.
+async fn criterion_nodes(
+    db: &Db,
+    criteria: &[Criterion],
+) -> Result<HashMap<i64, (String, String)>, AppError> {
     let titles: HashMap<i64, (String, String)> =
         sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(format!(
             "select id, title, kind from framework_node where id in ({})",
@@ -341,6 +485,12 @@ pub async fn talent_search(
             }
         }
     }
+    Ok(titles)
+}
+
+/// The talent search statement: (person, criteria met, people meeting all) of the best 200
+/// people `me` may find (in `unit`'s subtree when given), with `$1` bound to now.
+fn search_sql(me: &CurrentUser, criteria: &[Criterion], unit: Option<i64>) -> String {
     // Who may be found: everyone, or the caller's reports; then the unit's subtree.
     let mut with = Vec::new();
     let mut scope = Vec::new();
@@ -381,58 +531,23 @@ pub async fn talent_search(
         "select c.person_id, count(*) as met, sum(c.level) as total from ({hits}) c \
          join person p on p.id = c.person_id where {filter} group by c.person_id"
     );
-    let now = now_ms();
     // Every number in this statement comes from parsed integers: nothing to escape. The hits
     // are grouped once; a window counts the full matches over all of them.
-    let top: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    format!(
         "{with}select person_id, met, cast(sum(case when met = {n} then 1 else 0 end) over () as bigint) \
          from ({grouped}) g order by met desc, total desc, person_id limit 200",
         n = criteria.len()
-    )))
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?;
-    let full = top.first().map_or(0, |t| t.2);
-    let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-    let level_of = current_levels_of(db, &ids, criteria.iter().map(|c| c.node.0), now).await?;
-    let people = people_rows(db, &ids).await?;
-    let mut candidates: Vec<Candidate> = people
-        .into_iter()
-        .map(|(id, name, position, unit)| {
-            let levels: Vec<u8> = criteria
-                .iter()
-                .map(|c| level_of.get(&(id, c.node.0)).copied().unwrap_or(0))
-                .collect();
-            let (met, shortfall) = Candidate::score(criteria, &levels);
-            Candidate {
-                person: PersonId(id),
-                name,
-                position: position.unwrap_or_default(),
-                unit: unit.unwrap_or_default(),
-                levels,
-                met,
-                shortfall,
-            }
-        })
-        .collect();
-    rank(&mut candidates);
-    candidates.truncate(MAX_CANDIDATES);
-    Ok(TalentResult {
-        criteria: criteria
-            .iter()
-            .map(|c| {
-                (
-                    *c,
-                    titles
-                        .get(&c.node.0)
-                        .map(|t| t.0.clone())
-                        .unwrap_or_default(),
-                )
-            })
-            .collect(),
-        candidates,
-        full_matches: u32::try_from(full).unwrap_or(u32::MAX),
-    })
+    )
+}
+
+/// A requirement of the position successors are sought for.
+#[derive(FromRow)]
+struct SuccessionRequirement {
+    node_id: i64,
+    required: i64,
+    weight: i64,
+    /// 1 when mandatory.
+    mandatory: i64,
 }
 
 /// Most succession candidates listed.
@@ -464,8 +579,7 @@ pub async fn succession(
             "That position no longer exists; choose another.",
         ));
     };
-    // (node, required, weight, mandatory)
-    let reqs: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+    let reqs: Vec<SuccessionRequirement> = sqlx::query_as(
         "select node_id, required, weight, mandatory from position_requirement where position_id = $1",
     )
     .bind(position)
@@ -503,32 +617,37 @@ pub async fn succession(
         .await?
     };
     let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
-    let level_of = current_levels_of(db, &ids, reqs.iter().map(|r| r.0), now).await?;
+    let level_of = current_levels_of(db, &ids, reqs.iter().map(|r| r.node_id), now).await?;
     let people = people_rows(db, &ids).await?;
     let mut candidates: Vec<Successor> = people
         .into_iter()
-        .map(|(id, name, held, unit)| {
+        .map(|p| {
+            let id = p.id;
             let parts: Vec<(u8, u32, u8)> = reqs
                 .iter()
-                .map(|(n, req, w, _)| {
+                .map(|r| {
                     (
-                        u8::try_from(*req).unwrap_or(0),
-                        u32::try_from(*w).unwrap_or(1),
-                        level_of.get(&(id, *n)).copied().unwrap_or(0),
+                        u8::try_from(r.required).unwrap_or(0),
+                        u32::try_from(r.weight).unwrap_or(1),
+                        level_of.get(&(id, r.node_id)).copied().unwrap_or(0),
                     )
                 })
                 .collect();
-            let below = |(n, req, _, _): &&(i64, i64, i64, i64)| {
-                i64::from(level_of.get(&(id, *n)).copied().unwrap_or(0)) < *req
+            let below = |r: &&SuccessionRequirement| {
+                i64::from(level_of.get(&(id, r.node_id)).copied().unwrap_or(0)) < r.required
             };
             Successor {
                 person: PersonId(id),
-                name,
-                position: held.unwrap_or_default(),
-                unit: unit.unwrap_or_default(),
+                name: p.name,
+                position: p.position_title.unwrap_or_default(),
+                unit: p.unit_name.unwrap_or_default(),
                 readiness: readiness_percent(&parts),
                 gaps: reqs.iter().filter(below).count() as u32,
-                mandatory_gaps: reqs.iter().filter(below).filter(|r| r.3 == 1).count() as u32,
+                mandatory_gaps: reqs
+                    .iter()
+                    .filter(below)
+                    .filter(|r| r.mandatory == 1)
+                    .count() as u32,
             }
         })
         .collect();

@@ -96,37 +96,48 @@ pub(super) async fn mentor_confirmed(db: &Db, action: i64) -> Result<bool, AppEr
     Ok(by.flatten().is_some())
 }
 
-pub(super) type ActionInfo = (
-    PersonId,
-    i64,
-    String,
-    ActivityKind,
-    ActionStatus,
-    Option<PersonId>,
-);
+/// A planned activity as the decisions on it need it.
+pub(super) struct ActionInfo {
+    /// Whose plan it is in.
+    pub(super) person: PersonId,
+    pub(super) activity: i64,
+    pub(super) kind: ActivityKind,
+    pub(super) status: ActionStatus,
+    pub(super) mentor: Option<PersonId>,
+}
 
+/// A planned activity as read.
+#[derive(FromRow)]
+struct ActionInfoRow {
+    person_id: i64,
+    activity_id: i64,
+    kind: String,
+    status: String,
+    mentor_id: Option<i64>,
+}
+
+/// Who a planned activity belongs to, which activity it is, its state and its mentor.
 pub(super) async fn action_info(db: &Db, action: i64) -> Result<ActionInfo, AppError> {
-    let row: Option<(i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(
-        "select x.person_id, a.id, a.title, a.kind, x.status, x.mentor_id from plan_action x \
+    let row: Option<ActionInfoRow> = sqlx::query_as(
+        "select x.person_id, a.id as activity_id, a.kind, x.status, x.mentor_id from plan_action x \
          join activity a on a.id = x.activity_id where x.id = $1",
     )
     .bind(action)
     .fetch_optional(&db.pool)
     .await?;
     let r = row.ok_or_else(|| AppError::NotFound("That planned activity".into()))?;
-    Ok((
-        PersonId(r.0),
-        r.1,
-        r.2,
-        ActivityKind::parse(&r.3).unwrap_or(ActivityKind::Course),
-        ActionStatus::parse(&r.4).unwrap_or(ActionStatus::Planned),
-        r.5.map(PersonId),
-    ))
+    Ok(ActionInfo {
+        person: PersonId(r.person_id),
+        activity: r.activity_id,
+        kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Course),
+        status: ActionStatus::parse(&r.status).unwrap_or(ActionStatus::Planned),
+        mentor: r.mentor_id.map(PersonId),
+    })
 }
 
 /// Drops a planned activity from the plan (not one already completed).
 pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), AppError> {
-    let (person, _, _, _, status, _) = action_info(db, action).await?;
+    let ActionInfo { person, status, .. } = action_info(db, action).await?;
     check_edit(db, me, person).await?;
     if status == ActionStatus::Completed {
         return Err(AppError::Conflict(
@@ -154,7 +165,12 @@ pub async fn set_mentor(
     action: i64,
     email: &str,
 ) -> Result<String, AppError> {
-    let (person, _, _, kind, status, _) = action_info(db, action).await?;
+    let ActionInfo {
+        person,
+        kind,
+        status,
+        ..
+    } = action_info(db, action).await?;
     check_edit(db, me, person).await?;
     if !kind.needs_mentor() {
         return Err(AppError::invalid(
@@ -214,7 +230,13 @@ pub async fn report_done(
     report: &str,
     evidence_url: &str,
 ) -> Result<(), AppError> {
-    let (person, _, _, kind, status, mentor) = action_info(db, action).await?;
+    let ActionInfo {
+        person,
+        kind,
+        status,
+        mentor,
+        ..
+    } = action_info(db, action).await?;
     if person != me.id {
         return Err(AppError::Forbidden);
     }
@@ -278,7 +300,13 @@ pub async fn decide_action(
     confirm: bool,
     feedback: &str,
 ) -> Result<u32, AppError> {
-    let (person, activity, _, kind, status, mentor) = action_info(db, action).await?;
+    let ActionInfo {
+        person,
+        activity,
+        kind,
+        status,
+        mentor,
+    } = action_info(db, action).await?;
     let allowed = if kind.needs_mentor() {
         mentor == Some(me.id) && mentor_confirmed(db, action).await?
     } else {

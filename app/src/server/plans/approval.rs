@@ -129,16 +129,18 @@ pub async fn comment(
     Ok(tx.commit().await?)
 }
 
-pub(super) type CheckRow = (
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-);
+/// A completion waiting for a decision, with the person and the activity's title.
+#[derive(FromRow)]
+struct CheckRow {
+    person_id: i64,
+    person_name: String,
+    action_id: i64,
+    title: String,
+    report: String,
+    evidence_url: String,
+    submitted_at: Option<i64>,
+    mentor_id: Option<i64>,
+}
 
 /// What waits for the caller: plans of their reports to approve, completions of their
 /// reports to confirm, and on-the-job tasks they mentor to sign off. Oldest first.
@@ -155,7 +157,8 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
     .await?;
     let done: Vec<CheckRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{team} select p.id, p.name, x.id, a.title, x.report, x.evidence_url, x.submitted_at, x.mentor_id \
+            "{team} select p.id as person_id, p.name as person_name, x.id as action_id, a.title, \
+               x.report, x.evidence_url, x.submitted_at, x.mentor_id \
              from plan_action x join person p on p.id = x.person_id join activity a on a.id = x.activity_id \
              where x.status = 'submitted' and ( \
                (a.kind <> 'on_the_job' and x.person_id in (select id from team)) \
@@ -179,16 +182,26 @@ pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError
         })
         .collect();
     out.extend(done.into_iter().map(|d| PendingCheck {
-        person: PersonId(d.0),
-        person_name: d.1,
-        action: Some(d.2),
-        what: d.3,
-        report: d.4,
-        evidence_url: d.5,
-        at: d.6.map(format_time).unwrap_or_default(),
-        as_mentor: d.7 == Some(me.0),
+        person: PersonId(d.person_id),
+        person_name: d.person_name,
+        action: Some(d.action_id),
+        what: d.title,
+        report: d.report,
+        evidence_url: d.evidence_url,
+        at: d.submitted_at.map(format_time).unwrap_or_default(),
+        as_mentor: d.mentor_id == Some(me.0),
     }));
     Ok(out)
+}
+
+/// An open goal with a due date, with its node's title.
+#[derive(FromRow)]
+struct ReminderGoal {
+    node_id: i64,
+    target_level: i64,
+    start_level: i64,
+    due_on: String,
+    title: String,
 }
 
 /// Reminders for a person (goals due within 14 days or overdue, a plan not updated for 90
@@ -205,7 +218,7 @@ pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, App
     };
     let now = now_ms();
     let horizon = date_of(now + DUE_SOON_DAYS * crate::domain::rating::DAY_MS);
-    let goals: Vec<(i64, i64, i64, String, String)> = sqlx::query_as(
+    let goals: Vec<ReminderGoal> = sqlx::query_as(
         "select g.node_id, g.target_level, g.start_level, g.due_on, n.title from plan_goal g \
          join framework_node n on n.id = g.node_id \
          where g.person_id = $1 and g.status = 'open' and g.due_on is not null and g.due_on <= $2 \
@@ -215,22 +228,22 @@ pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, App
     .bind(&horizon)
     .fetch_all(&db.pool)
     .await?;
-    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.0)).collect();
+    let nodes: Vec<NodeId> = goals.iter().map(|g| NodeId(g.node_id)).collect();
     let mut conn = db.pool.acquire().await?;
     let current = ratings::levels_now(&mut conn, person, &nodes, now).await?;
     Ok(goals
         .iter()
-        .filter_map(|(node, target, start, due, title)| {
+        .filter_map(|g| {
             let state = goal_state(
                 GoalStatus::Open,
-                u8::try_from(*start).unwrap_or(0),
-                current.get(&NodeId(*node)).copied().unwrap_or(0),
-                u8::try_from(*target).unwrap_or(1),
-                Some(due),
+                u8::try_from(g.start_level).unwrap_or(0),
+                current.get(&NodeId(g.node_id)).copied().unwrap_or(0),
+                u8::try_from(g.target_level).unwrap_or(1),
+                Some(&g.due_on),
                 now,
                 false,
             );
-            goal_reminder(title, Some(due), state, now)
+            goal_reminder(&g.title, Some(&g.due_on), state, now)
         })
         .chain(stale_reminder(updated, now))
         .collect())
