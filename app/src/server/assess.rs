@@ -25,6 +25,7 @@ use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::FromRow;
 use std::collections::HashMap;
 
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppError> {
     sqlx::query_scalar("select name from person where id = $1")
         .bind(id.0)
@@ -34,6 +35,7 @@ pub(crate) async fn person_name(db: &Db, id: PersonId) -> Result<String, AppErro
 }
 
 /// The track whose level descriptions apply to a person: their position's.
+#[tracing::instrument(skip_all, fields(position = ?position.map(|x| x.0)))]
 pub(crate) async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Track, AppError> {
     Ok(match position {
         Some(p) => positions::position(db, p).await?.track,
@@ -43,6 +45,7 @@ pub(crate) async fn track_of(db: &Db, position: Option<PositionId>) -> Result<Tr
 
 /// A person's readiness for `position` from their validated levels (never-rated and
 /// expired levels count as 0), by the rule the comparison page uses.
+#[tracing::instrument(skip_all, fields(person = person.0, position = position.0))]
 pub async fn position_readiness(
     db: &Db,
     person: PersonId,
@@ -63,6 +66,7 @@ pub async fn position_readiness(
 }
 
 /// A person's skills for a scope, for themself, their managers, or admins and HR viewers.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn skills(
     db: &Db,
     me: &CurrentUser,
@@ -152,6 +156,7 @@ async fn assessable(db: &Db, person: PersonId) -> Result<HashMap<NodeId, u8>, Ap
 }
 
 /// Submits the caller's changed self-ratings as pending. Returns how many were submitted.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<u32, AppError> {
     let tops = assessable(db, me.id).await?;
     let nodes: Vec<NodeId> = tops.keys().copied().collect();
@@ -207,6 +212,7 @@ struct QueueRow {
 }
 
 /// The pending self-ratings of the caller's direct and indirect reports, oldest first.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
     let rows: Vec<QueueRow> = sqlx::query_as(
         "with recursive team(id) as ( \
@@ -274,6 +280,7 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
 
 /// Approves or declines pending self-ratings of the caller's reports, all or none.
 /// Declining needs a comment, so the person learns why. Returns how many were decided.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn decide(
     db: &Db,
     me: &CurrentUser,
@@ -329,6 +336,7 @@ pub async fn decide(
 }
 
 /// A manager rates a report directly: a validated rating from the manager.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn rate(
     db: &Db,
     me: &CurrentUser,
@@ -390,6 +398,7 @@ struct HistoryRow {
 }
 
 /// A person's whole rating history on a node, newest first.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn history(
     db: &Db,
     me: &CurrentUser,
@@ -466,6 +475,7 @@ pub async fn history(
 }
 
 /// How many pending self-ratings await the caller's decision.
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
     let n: i64 = sqlx::query_scalar(
         "with recursive team(id) as ( \

@@ -16,6 +16,7 @@ pub const PER_PAGE: u32 = 50;
 
 /// Appends one entry: `actor` (None for the system) did `action` to `entity` `entity_id`;
 /// `before` and `after` are the thing's state as JSON (None when there is no such side).
+#[tracing::instrument(skip_all)]
 pub async fn record<'e, E>(
     exec: E,
     actor: impl Into<Option<PersonId>>,
@@ -72,6 +73,7 @@ pub const RATING: &str = "id, subject_id, node_id, level, source, given_by, comm
 /// One row of `table` (the one whose `id_col` is `id`) as a JSON object of `cols`, every
 /// value as text (or null), for an entry's before or after; None when there is no such row.
 /// `table`, `cols` and `id_col` are constants of the caller, never input.
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn row<'e, E>(
     exec: E,
     table: &'static str,
@@ -211,6 +213,7 @@ async fn rows(
 }
 
 /// One page (from 1) of the log, newest first (admins only: the caller checks).
+#[tracing::instrument(skip_all, fields(page))]
 pub async fn page(db: &Db, f: &AuditFilter, page: u32) -> Result<AuditPage, AppError> {
     let (cond, args) = condition(f)?;
     let mut q = sqlx::query_scalar::<Any, i64>(sqlx::AssertSqlSafe(format!(
@@ -248,6 +251,7 @@ pub async fn page(db: &Db, f: &AuditFilter, page: u32) -> Result<AuditPage, AppE
 
 /// Every entry matching the filter as CSV, newest first, each cell safe to open in a
 /// spreadsheet.
+#[tracing::instrument(skip_all)]
 pub async fn csv(db: &Db, f: &AuditFilter) -> Result<String, AppError> {
     let entries = rows(db, f, None).await?;
     let mut w = csv::Writer::from_writer(Vec::new());

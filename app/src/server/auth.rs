@@ -16,6 +16,7 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 
 /// Hashes a password with argon2id (default parameters) on the blocking pool, so the
 /// async runtime keeps serving other requests meanwhile.
+#[tracing::instrument(skip_all)]
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -34,6 +35,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Checks a password against a stored hash on the blocking pool. Without a stored hash a
 /// fixed dummy hash is checked instead, so an unknown e-mail takes as long as a wrong
 /// password and does not reveal who has an account.
+#[tracing::instrument(skip_all)]
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2XRFd6pn7ul2cSV6bkrBcrUk5Mw0I/o3xd4nb1iT3lU";
     let known = hash.is_some();
@@ -113,6 +115,7 @@ pub fn client_address(parts: &http::request::Parts, trust_forwarded_for: bool) -
 /// failures; at most `Settings::max_concurrent_hashes` passwords are checked at once. On
 /// success the e-mail's failures are forgotten, a fresh session starts (new id, against
 /// fixation) and the browser goes to `next`.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     state: &AppState,
     email: &str,
@@ -215,6 +218,7 @@ async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i
 /// Checks a password while holding one of the server's hashing slots, so that a flood of
 /// sign-ins cannot occupy every core with argon2 (19 MiB and tens of milliseconds each).
 /// When no slot frees within two seconds the caller is told the server is busy.
+#[tracing::instrument(skip_all)]
 pub async fn checked_password(
     state: &AppState,
     password: String,
@@ -236,6 +240,7 @@ pub async fn checked_password(
 }
 
 /// Ends the session and sends the browser to the sign-in page.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out() -> Result<(), AppError> {
     let session = session()?;
     session.flush().await.map_err(session_err)?;
@@ -260,6 +265,7 @@ fn session_err(e: tower_sessions::session::Error) -> AppError {
 
 /// Resolves a session to an active person. A deactivated or deleted person's session is
 /// ended here, on their very next request.
+#[tracing::instrument(skip_all)]
 pub async fn resolve_session(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Ok(Some(id)) = session.get::<i64>(PERSON_KEY).await else {
         return Ok(None);
@@ -272,6 +278,7 @@ pub async fn resolve_session(db: &Db, session: &Session) -> Result<Option<Curren
 }
 
 /// Loads an active person as a `CurrentUser`.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUser>, AppError> {
     let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
         "select p.id, p.name, p.email, p.role, \
@@ -294,6 +301,7 @@ pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUs
 /// Changes the caller's own password. The current password is required and checked like a
 /// sign-in (throttled and counted against the e-mail, so a borrowed session cannot guess
 /// it); on success every other session of theirs ends and this one gets a fresh id.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn change_password(
     state: &AppState,
     me: &CurrentUser,

@@ -365,6 +365,7 @@ pub const DOMAIN: &str = "northwind.example";
 /// Removes every row of the organisation (for `demo --force`). Ratings, evidence and the
 /// audit log are permanent records, so this runs under the history unlock; the audit log
 /// goes too, because ids start again and old entries would name the wrong people.
+#[tracing::instrument(skip_all)]
 pub async fn wipe(db: &Db) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     super::history::unlock(&mut tx, super::history::Unlock::Wipe).await?;
@@ -413,6 +414,7 @@ pub async fn wipe(db: &Db) -> Result<(), AppError> {
 
 /// Loads the demo organisation into an empty database with months of rating history
 /// (evidence files go to `upload_dir`). Returns the number of people created.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, upload_dir: &std::path::Path) -> Result<usize, AppError> {
     let people = load_organisation(db).await?;
     super::demo_ratings::load(db, &people, upload_dir).await?;
@@ -424,6 +426,7 @@ pub async fn load(db: &Db, upload_dir: &std::path::Path) -> Result<usize, AppErr
 
 /// Loads the demo organisation without any ratings: people, units, frameworks and
 /// positions. Returns the people's ids by e-mail local part.
+#[tracing::instrument(skip_all)]
 pub async fn load_organisation(db: &Db) -> Result<HashMap<&'static str, i64>, AppError> {
     // One hash for every demo person keeps loading fast; these are demo accounts.
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;

@@ -335,6 +335,7 @@ impl Builder<'_> {
 }
 
 /// Creates and publishes both demo frameworks; `by` is the publishing admin.
+#[tracing::instrument(skip_all, fields(by = by.0))]
 pub async fn load(db: &Db, by: PersonId) -> Result<(), AppError> {
     let id = create(db, "Core competency model", "A building-blocks model: foundational personal and academic competencies at the base, occupation-specific ones at the top.").await?;
     let mut b = Builder {

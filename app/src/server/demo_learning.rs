@@ -229,6 +229,7 @@ const PLANS: &[DemoPlan] = &[
 ];
 
 /// Loads the catalogue and the plans (after the organisation and its ratings).
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, people: &HashMap<&'static str, i64>) -> Result<(), AppError> {
     let by_node = catalogue(db).await?;
     let now = now_ms();

@@ -574,6 +574,7 @@ pub(crate) const HOLDERS: &[(&str, &str, Option<&str>)] = &[
 
 /// Creates the demo positions, their requirements and career paths, and assigns every
 /// demo person. `people` maps e-mail local parts to ids.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, people: &HashMap<&str, i64>) -> Result<(), AppError> {
     let nodes: Vec<(i64, String)> =
         sqlx::query_as("select id, title from framework_node where kind <> 'category' order by id")

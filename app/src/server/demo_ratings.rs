@@ -236,6 +236,7 @@ struct Subject<'a> {
 /// Writes the history. `people` maps e-mail local parts to ids; certificate files are
 /// stored in `upload_dir` under generated names (as uploads are). Returns the number of
 /// ratings written.
+#[tracing::instrument(skip_all)]
 pub async fn load(
     db: &Db,
     people: &HashMap<&str, i64>,

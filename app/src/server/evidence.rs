@@ -53,6 +53,7 @@ pub fn clean_name(raw: &str) -> String {
 }
 
 /// Stores an uploaded file as evidence on `rating`. Returns the evidence id.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, rating))]
 pub async fn upload(
     db: &Db,
     settings: &Settings,
@@ -136,6 +137,7 @@ async fn check_quota(
 }
 
 /// Adds a link as evidence on `rating`.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, rating))]
 pub async fn add_link(db: &Db, me: &CurrentUser, rating: i64, url: &str) -> Result<i64, AppError> {
     may_add(db, me, rating).await?;
     let url = check_link(url)?;
@@ -170,6 +172,7 @@ pub struct Download {
 
 /// Reads evidence file `id` for `me`: the person rated, their managers, admins and HR.
 /// Anyone else is told it does not exist.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id))]
 pub async fn download(
     db: &Db,
     settings: &Settings,
@@ -206,6 +209,7 @@ pub async fn download(
 }
 
 /// A manager marks evidence verified.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id))]
 pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> {
     let subject: Option<i64> = sqlx::query_scalar(
         "select r.subject_id from evidence e join rating r on r.id = e.rating_id where e.id = $1",
@@ -241,6 +245,7 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
 }
 
 /// Evidence on each of `ratings`.
+#[tracing::instrument(skip_all)]
 pub async fn for_ratings(
     db: &Db,
     ratings: &[i64],

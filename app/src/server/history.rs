@@ -39,6 +39,7 @@ fn is_postgres(conn: &mut AnyConnection) -> bool {
 
 /// Lets the rest of the transaction on `tx` delete and rewrite ratings, evidence and audit entries. Call
 /// [`relock`] before committing.
+#[tracing::instrument(skip_all)]
 pub async fn unlock(tx: &mut AnyConnection, why: Unlock) -> Result<(), AppError> {
     if is_postgres(tx) {
         sqlx::query("select set_config('proficio.history_unlock', $1, true)")
@@ -55,6 +56,7 @@ pub async fn unlock(tx: &mut AnyConnection, why: Unlock) -> Result<(), AppError>
 }
 
 /// Ends the unlock of [`unlock`] (before commit; on PostgreSQL the commit would end it too).
+#[tracing::instrument(skip_all)]
 pub async fn relock(tx: &mut AnyConnection) -> Result<(), AppError> {
     let sql = if is_postgres(tx) {
         "select set_config('proficio.history_unlock', '', true)"

@@ -79,6 +79,7 @@ async fn esco_nodes(db: &Db) -> Result<Vec<(i64, String, Vec<String>)>, AppError
 
 /// Plans an ESCO occupations import: each occupation's essential skills and knowledge are
 /// found by label among the ESCO nodes here; labels that match none are listed.
+#[tracing::instrument(skip_all)]
 pub async fn plan_occupations(db: &Db, bytes: &[u8]) -> Result<Plan, AppError> {
     let text = text_of(bytes)?;
     let from_csv = !text.trim_start().starts_with(['[', '{']);
@@ -189,6 +190,7 @@ fn resolve(
 /// Creates the planned positions with their requirements (each essential node at its
 /// scale's proficiency level, mandatory, weight 3), in one transaction. New positions
 /// have no holders, so no report counter moves.
+#[tracing::instrument(skip_all)]
 pub async fn store_positions(db: &Db, p: &PositionsPlan) -> Result<usize, AppError> {
     let thresholds: HashMap<i64, i64> =
         sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(format!(

@@ -37,6 +37,7 @@ impl LearningPlan {
 }
 
 /// Reads and resolves a learning CSV, writing nothing.
+#[tracing::instrument(skip_all)]
 pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
     let (header, rows) = read_csv(bytes)?;
     let (rows, mut problems) =
@@ -126,6 +127,7 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<LearningPlan, AppError> {
 
 /// Writes a plan in one transaction: new activities added, known ones updated (their
 /// levels replaced by the file's when the file gives any). Returns the rows written.
+#[tracing::instrument(skip_all)]
 pub async fn store(db: &Db, p: &LearningPlan) -> Result<usize, AppError> {
     let mut tx = db.begin_write().await?;
     for (row, existing, levels) in &p.rows {

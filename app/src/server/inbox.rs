@@ -12,6 +12,7 @@ use crate::domain::{NodeId, PersonId};
 use sqlx::FromRow;
 
 /// The caller's inbox, action items first.
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     let mut out = Vec::new();
     let reviews = super::assess::pending_reviews(db, me).await?;
@@ -183,11 +184,13 @@ async fn decision_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppErro
 }
 
 /// How many inbox items are unread (for the header).
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn unread(db: &Db, me: PersonId) -> Result<u32, AppError> {
     Ok(items(db, me).await?.iter().filter(|i| i.unread).count() as u32)
 }
 
 /// Marks decisions up to now as read.
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn mark_seen(db: &Db, me: PersonId) -> Result<(), AppError> {
     sqlx::query("update person set inbox_seen_at = $1 where id = $2")
         .bind(now_ms())

@@ -108,6 +108,7 @@ async fn provided_by(db: &Db, ids: &str) -> Result<HashMap<i64, Vec<Provided>>, 
 
 /// The catalogue: everyone signed in may browse the offered activities; admins also see
 /// archived ones (`archived`) and may edit. `q` filters by title, provider or kind.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, archived))]
 pub async fn list(
     db: &Db,
     me: &CurrentUser,
@@ -141,6 +142,7 @@ pub async fn list(
 }
 
 /// One catalogue entry.
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn get(db: &Db, id: i64) -> Result<ActivityRow, AppError> {
     rows(db, &format!("id = {id}"), None)
         .await?
@@ -174,6 +176,7 @@ async fn external_taken(
 }
 
 /// Writes a new activity (inside a transaction); returns its id.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn insert(conn: &mut AnyConnection, f: &ActivityFields) -> Result<i64, AppError> {
     external_taken(conn, &f.external_id, None).await?;
     let now = now_ms();
@@ -196,6 +199,7 @@ pub(crate) async fn insert(conn: &mut AnyConnection, f: &ActivityFields) -> Resu
 }
 
 /// Updates an activity's fields (inside a transaction).
+#[tracing::instrument(skip_all, fields(id))]
 pub(crate) async fn rewrite(
     conn: &mut AnyConnection,
     id: i64,
@@ -225,6 +229,7 @@ pub(crate) async fn rewrite(
 }
 
 /// Creates an activity (admins).
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, input: &ActivityInput) -> Result<i64, AppError> {
     let f = checked(input)?;
     let mut tx = db.begin_write().await?;
@@ -234,6 +239,7 @@ pub async fn create(db: &Db, input: &ActivityInput) -> Result<i64, AppError> {
 }
 
 /// Saves an activity's fields (admins).
+#[tracing::instrument(skip_all, fields(id))]
 pub async fn update(db: &Db, id: i64, input: &ActivityInput) -> Result<(), AppError> {
     let f = checked(input)?;
     let mut tx = db.begin_write().await?;
@@ -242,6 +248,7 @@ pub async fn update(db: &Db, id: i64, input: &ActivityInput) -> Result<(), AppEr
 }
 
 /// Offers or archives an activity (an archived one stays on the plans that use it).
+#[tracing::instrument(skip_all, fields(id, active))]
 pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> {
     let done = sqlx::query("update activity set active = $1, updated_at = $2 where id = $3")
         .bind(i64::from(active))
@@ -256,6 +263,7 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
 }
 
 /// Sets the level an activity awards on a rateable node (replacing the level it had there).
+#[tracing::instrument(skip_all, fields(id, node = node.0))]
 pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<(), AppError> {
     get(db, id).await?;
     let info = frameworks::node_info(db, node).await?;
@@ -278,6 +286,7 @@ pub async fn set_level(db: &Db, id: i64, node: NodeId, level: &str) -> Result<()
     Ok(tx.commit().await?)
 }
 
+#[tracing::instrument(skip_all, fields(id, node = node.0, level))]
 pub(crate) async fn write_level(
     conn: &mut AnyConnection,
     id: i64,
@@ -302,6 +311,7 @@ pub(crate) async fn write_level(
 }
 
 /// Stops an activity awarding a level on a node.
+#[tracing::instrument(skip_all, fields(id, node = node.0))]
 pub async fn remove_level(db: &Db, id: i64, node: NodeId) -> Result<(), AppError> {
     sqlx::query("delete from activity_level where activity_id = $1 and node_id = $2")
         .bind(id)
@@ -312,6 +322,7 @@ pub async fn remove_level(db: &Db, id: i64, node: NodeId) -> Result<(), AppError
 }
 
 /// Rateable nodes whose title matches `q`, in frameworks in use, for adding a level.
+#[tracing::instrument(skip_all)]
 pub async fn node_search(db: &Db, q: &str) -> Result<Vec<NodeChoice>, AppError> {
     let q = q.trim().to_lowercase();
     if q.chars().count() < 2 {
@@ -354,6 +365,7 @@ struct CandidateRow {
 
 /// The offered activities that award a level on any of `nodes`, as the recommender sees
 /// them (only the levels on those nodes).
+#[tracing::instrument(skip_all)]
 pub async fn candidates(db: &Db, nodes: &[NodeId]) -> Result<Vec<Activity>, AppError> {
     if nodes.is_empty() {
         return Ok(Vec::new());
@@ -385,6 +397,7 @@ pub async fn candidates(db: &Db, nodes: &[NodeId]) -> Result<Vec<Activity>, AppE
 /// "Close my gap" for a person the caller may see: the gaps to their position (`scope`
 /// position), target position (`target`) or plan goals (`plan`), and the shortest set of
 /// offered activities that closes every gap it can.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn close_gap(
     db: &Db,
     me: &CurrentUser,

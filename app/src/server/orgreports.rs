@@ -87,6 +87,7 @@ struct NodeStatRow {
 
 /// Competency status for the sub-units of `unit` (the top-level units when `None`), with
 /// columns limited to `framework`'s nodes when given.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, unit = ?unit.map(|x| x.0)))]
 pub async fn org_report(
     db: &Db,
     me: &CurrentUser,
@@ -431,6 +432,7 @@ async fn members(db: &Db, unit: UnitId) -> Result<Vec<Member>, AppError> {
 
 /// Demand versus supply per node across the organisation: people needing each level
 /// against people holding it.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn supply(
     db: &Db,
     me: &CurrentUser,

@@ -20,6 +20,7 @@ use std::collections::HashSet;
 /// The subject or their managers may ask; nodes must be among the subject's requirements
 /// (position or target). An identical open request is not repeated. Returns how many
 /// requests were created.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, subject = subject.0))]
 pub async fn request(
     db: &Db,
     me: &CurrentUser,
@@ -120,6 +121,7 @@ pub async fn request(
 }
 
 /// The open requests addressed to the caller, oldest first.
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn open_for(db: &Db, me: PersonId) -> Result<Vec<PeerRequestView>, AppError> {
     type Row = (i64, i64, String, i64, String, Option<String>, i64);
     let rows: Vec<Row> = sqlx::query_as(
@@ -177,6 +179,7 @@ async fn open_request(db: &Db, me: PersonId, id: i64) -> Result<(i64, i64), AppE
 }
 
 /// Answers a request with a peer rating.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id))]
 pub async fn answer(
     db: &Db,
     me: &CurrentUser,
@@ -224,6 +227,7 @@ pub async fn answer(
 }
 
 /// Declines a request without rating.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id))]
 pub async fn decline(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> {
     open_request(db, me.id, id).await?;
     sqlx::query("update peer_request set declined = 1 where id = $1 and rating_id is null")

@@ -104,6 +104,7 @@ async fn chain_above(
 
 /// Whether `me` may see `target`'s data: themself, someone below them in the reporting
 /// line, or anyone if they view all.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, target = target.0))]
 pub async fn can_see(db: &Db, me: &CurrentUser, target: PersonId) -> Result<bool, AppError> {
     if me.id == target || me.caps().view_all {
         return Ok(true);
@@ -113,6 +114,7 @@ pub async fn can_see(db: &Db, me: &CurrentUser, target: PersonId) -> Result<bool
 }
 
 /// Whether `me` manages `target`, directly or through other managers.
+#[tracing::instrument(skip_all, fields(caller = me.0, target = target.0))]
 pub async fn manages(db: &Db, me: PersonId, target: PersonId) -> Result<bool, AppError> {
     if me == target {
         return Ok(false);
@@ -122,6 +124,7 @@ pub async fn manages(db: &Db, me: PersonId, target: PersonId) -> Result<bool, Ap
 }
 
 /// Number of direct and indirect reports of `id`.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
     let n: i64 = sqlx::query_scalar(
         "with recursive team(id) as ( \
@@ -136,6 +139,7 @@ pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
 }
 
 /// The figures on the caller's home screen.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn home_summary(db: &Db, me: &CurrentUser) -> Result<HomeSummary, AppError> {
     let me_row = summary(db, me.id).await?;
     let team = summaries(db, "p.manager_id = $1 and p.active = 1", me.id.0).await?;
@@ -188,6 +192,7 @@ fn parse_optional_id(field: &str, raw: &str, what: &str) -> Result<Option<i64>, 
 
 /// Searches the directory. Admins and HR viewers search everyone; managers their direct
 /// and indirect reports; others may not list people.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, include_inactive, page))]
 pub async fn list(
     db: &Db,
     me: &CurrentUser,
@@ -279,6 +284,7 @@ async fn held_titles(db: &Db, id: PersonId) -> Result<(Titled, Titled), AppError
 
 /// One person's profile, if the caller may see it. Someone the caller may not see is
 /// reported as not found, so ids cannot be probed.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn detail(db: &Db, me: &CurrentUser, id: PersonId) -> Result<PersonDetail, AppError> {
     if !can_see(db, me, id).await? {
         return Err(AppError::NotFound("That person".into()));
@@ -404,6 +410,7 @@ fn unique_to_field(e: sqlx::Error) -> AppError {
 /// Adds an administrator from the command line (`proficio admin create`): the way a new
 /// database gets its first admin, with a password the operator chose. Same checks as the
 /// admin's form.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     db: &Db,
     email: &str,
@@ -431,6 +438,7 @@ pub async fn create_admin(
 }
 
 /// Adds a person.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
     let f = parse_fields(db, input, true).await?;
     if email_taken(db, &f.email, None).await? {
@@ -490,6 +498,7 @@ fn cycle_message(err: CycleError<PersonId>, names: &HashMap<PersonId, String>) -
 }
 
 /// Checks that `manager` may become the manager of `id` (no cycle).
+#[tracing::instrument(skip_all, fields(id = id.0, manager = manager.0))]
 pub async fn check_reporting_line(
     db: &Db,
     id: PersonId,
@@ -520,6 +529,7 @@ async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError
 }
 
 /// Changes a person's details.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn update(
     db: &Db,
     me: &CurrentUser,
@@ -586,6 +596,7 @@ pub async fn update(
 }
 
 /// Deactivates (ending every session of theirs in the same transaction) or reactivates.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0, active))]
 pub async fn set_active(
     db: &Db,
     me: &CurrentUser,
@@ -627,6 +638,7 @@ pub async fn set_active(
 }
 
 /// Every unit with its head count, as an ordered tree.
+#[tracing::instrument(skip_all)]
 pub async fn units(db: &Db) -> Result<Vec<UnitSummary>, AppError> {
     let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
         "select u.id, u.name, u.parent_id, (select count(*) from person p where p.unit_id = u.id and p.active = 1) \
@@ -695,6 +707,7 @@ fn check_depth(
 }
 
 /// Creates a unit.
+#[tracing::instrument(skip_all)]
 pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId, AppError> {
     let (name, parent) = parse_unit(db, name, parent_id).await?;
     if let Some(p) = parent {
@@ -712,6 +725,7 @@ pub async fn create_unit(db: &Db, name: &str, parent_id: &str) -> Result<UnitId,
 }
 
 /// Renames or moves a unit; moving it under itself or its own sub-unit is refused.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Result<(), AppError> {
     let (name, parent) = parse_unit(db, name, parent_id).await?;
     if let Some(p) = parent {

@@ -86,6 +86,7 @@ async fn touch(
 }
 
 /// The activities in a person's plan that are still live (planned or under way).
+#[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn live_activities(db: &Db, person: PersonId) -> Result<HashSet<i64>, AppError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "select activity_id from plan_action where person_id = $1 \
@@ -121,6 +122,7 @@ struct GoalContext {
 }
 
 /// A person's development plan.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn page(db: &Db, me: &CurrentUser, person: PersonId) -> Result<PlanPage, AppError> {
     if !can_see(db, me, person).await? {
         return Err(AppError::NotFound("That person".into()));

@@ -130,6 +130,7 @@ const SECTIONS: &[(&str, &str)] = &[
 
 /// Everything Proficio holds about `id`, as one JSON document (admins only: the caller
 /// checks). The export itself is audited.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, AppError> {
     let mut tx = db.begin_write().await?;
     let profile = sqlx::query::<Any>(
@@ -170,6 +171,7 @@ pub fn erased_email(id: PersonId) -> String {
 /// Erases `id` on request (admins only: the caller checks): pseudonymises the person
 /// everywhere, clears the text of their ratings, evidence and plan, deletes their evidence
 /// files, ends their sessions, and records the erasure. Ratings remain as anonymous figures.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), AppError> {
     let db = &st.db;
     if id == me.id {

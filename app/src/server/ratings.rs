@@ -111,6 +111,7 @@ async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppE
 /// rating, a course award, an import or an approved self-rating), everything that follows
 /// from it: the current level, the org-report counters, points and badges, and the counter
 /// open pages poll. Returns the rating's id.
+#[tracing::instrument(skip_all, fields(person = r.subject.0, node = r.node.0, level = r.level))]
 pub(crate) async fn record(conn: &mut AnyConnection, r: NewRating<'_>) -> Result<i64, AppError> {
     let id = insert(conn, &r).await?;
     if r.validates() {
@@ -122,6 +123,7 @@ pub(crate) async fn record(conn: &mut AnyConnection, r: NewRating<'_>) -> Result
 /// A manager's decision on the pending self-rating `id`, made by `by` at `at_ms` with
 /// `comment`; an approval makes it count like [`record`]'s validated ratings. Returns
 /// false, changing nothing, when the rating is not (or no longer) pending.
+#[tracing::instrument(skip_all, fields(id, by = by.0, at_ms))]
 pub(crate) async fn decide(
     conn: &mut AnyConnection,
     id: i64,
@@ -211,6 +213,7 @@ impl Batch {
 /// Blanks the free text of every rating about `subject` (their comments and their
 /// reviewers'), for erasure on request. Needs the history unlock
 /// ([`super::history::unlock`]) in the same transaction.
+#[tracing::instrument(skip_all, fields(subject = subject.0))]
 pub(crate) async fn erase_comments(
     conn: &mut AnyConnection,
     subject: PersonId,
@@ -314,6 +317,7 @@ pub(crate) fn counts(
 }
 
 /// Tells open pages that current levels changed.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<(), AppError> {
     sqlx::query("update change_counter set value = value + 1 where name = 'ratings'")
         .execute(&mut *conn)
@@ -322,6 +326,7 @@ pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<(), AppError> {
 }
 
 /// The change counter open pages poll.
+#[tracing::instrument(skip_all)]
 pub async fn stamp(db: &Db) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("select value from change_counter where name = 'ratings'")
@@ -331,6 +336,7 @@ pub async fn stamp(db: &Db) -> Result<i64, AppError> {
 }
 
 /// A node's validity period changed: recomputes when its current levels expire.
+#[tracing::instrument(skip_all, fields(node = node.0))]
 pub(crate) async fn refresh_expiry(
     conn: &mut AnyConnection,
     node: NodeId,
@@ -368,6 +374,7 @@ pub(crate) type RatingRow = (i64, i64, i64, i64, String, Option<String>, i64);
 
 /// Rebuilds the whole aggregate from the ratings (after the migration that introduced it,
 /// and to check it). Returns the number of rows.
+#[tracing::instrument(skip_all)]
 pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
     let rows: Vec<RatingRow> = sqlx::query_as(
         "select id, subject_id, node_id, level, source, review, created_at from rating \
@@ -422,6 +429,7 @@ pub async fn rebuild(db: &Db) -> Result<usize, AppError> {
 }
 
 /// Fills the aggregate when a database from before it has validated ratings but no rows.
+#[tracing::instrument(skip_all)]
 pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
     let have: Option<i64> = sqlx::query_scalar("select person_id from current_level limit 1")
         .fetch_optional(&db.pool)
@@ -455,12 +463,12 @@ struct RecordRow {
     created_at: i64,
 }
 
+/// A person's ratings on `nodes` and the validity period (months) of each node.
+type RatingsOn = (Vec<RatingRecord>, HashMap<NodeId, Option<u32>>);
+
 /// A person's ratings on `nodes`, as the rating rules take them.
-pub(crate) async fn of(
-    db: &Db,
-    person: PersonId,
-    nodes: &[NodeId],
-) -> Result<(Vec<RatingRecord>, HashMap<NodeId, Option<u32>>), AppError> {
+#[tracing::instrument(skip_all, fields(person = person.0))]
+pub(crate) async fn of(db: &Db, person: PersonId, nodes: &[NodeId]) -> Result<RatingsOn, AppError> {
     let ids = id_list(nodes.iter().map(|n| n.0));
     let rows: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select id, node_id, level, source, review, created_at from rating \
@@ -495,6 +503,7 @@ pub(crate) async fn of(
 }
 
 /// A person's current levels on `nodes` (`None`: never validated).
+#[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn current(
     db: &Db,
     person: PersonId,
@@ -516,6 +525,7 @@ pub async fn current(
 
 /// Effective current levels (0 when expired) of a person on `nodes`, read from the
 /// aggregate on `conn` (so a transaction sees its own changes).
+#[tracing::instrument(skip_all, fields(person = person.0, now))]
 pub(crate) async fn levels_now(
     conn: &mut AnyConnection,
     person: PersonId,

@@ -17,6 +17,7 @@ use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::{AnyConnection, FromRow};
 
 /// Adds `points` to a person's total, with the reason.
+#[tracing::instrument(skip_all, fields(person = person.0, points, at))]
 pub(crate) async fn award_xp(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -45,6 +46,7 @@ pub(crate) async fn award_xp(
 }
 
 /// Awards a badge unless the person has it; true when newly awarded (with its points).
+#[tracing::instrument(skip_all, fields(person = person.0, at))]
 pub(crate) async fn award_badge(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -75,6 +77,7 @@ pub(crate) async fn award_badge(
 }
 
 /// Points for a completed activity, and the first-activity badge.
+#[tracing::instrument(skip_all, fields(person = person.0, at))]
 pub(crate) async fn activity_completed(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -97,6 +100,7 @@ pub(crate) async fn activity_completed(
 /// gained over the level before (0 if it had expired), the on-time badge for renewing a
 /// level before it expired, open plan goals it reaches, and the badge for meeting every
 /// requirement of the position held. `before`: the previous current level and its expiry.
+#[tracing::instrument(skip_all, fields(person = person.0, node = node.0, level, at))]
 pub(crate) async fn after_validated(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -185,6 +189,7 @@ struct LeaderboardRow {
 }
 
 /// A person's recognition page, for themself, their managers, admins and HR viewers.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn page(
     db: &Db,
     me: &CurrentUser,
@@ -303,6 +308,7 @@ async fn awards(db: &Db, person: PersonId) -> Result<Vec<AwardView>, AppError> {
 }
 
 /// Takes the caller off (or back onto) their unit's leaderboard.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, out))]
 pub async fn set_opt_out(db: &Db, me: &CurrentUser, out: bool) -> Result<(), AppError> {
     sqlx::query("update person set leaderboard_opt_out = $1 where id = $2")
         .bind(i64::from(out))
@@ -366,6 +372,7 @@ fn case_uri(n: &CredentialNode, base: &str) -> Option<String> {
 
 /// The Open Badges 3.0 credential for a person's current level on a node (the person,
 /// their managers, admins and HR viewers). `base` is the public address.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn credential(
     db: &Db,
     me: &CurrentUser,
@@ -482,6 +489,7 @@ struct HistoryRow {
 /// Derives points and badges from the ratings already stored (for the demo, which loads
 /// ratings in bulk): each validated rating that raised the current level earns its points,
 /// a self-assessment earns its badge. Only for people with no points yet.
+#[tracing::instrument(skip_all)]
 pub async fn backfill(db: &Db) -> Result<(), AppError> {
     let rows: Vec<HistoryRow> = sqlx::query_as(
         "select r.subject_id, r.node_id, r.level, r.source, r.review, r.created_at, n.title \

@@ -66,6 +66,7 @@ struct Columns {
 
 /// The team heatmap of `q.manager` (default: the caller). The caller must be that manager,
 /// manage them, or view everyone.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Heatmap, AppError> {
     let manager = q.manager.unwrap_or(me.id);
     if manager != me.id && !me.caps().view_all && !manages(db, me.id, manager).await? {
@@ -353,10 +354,8 @@ pub const MAX_CANDIDATES: usize = 50;
 
 /// The choices of the talent search form: rateable nodes of non-archived frameworks
 /// (id, "title · framework") and org units (id, name).
-pub async fn talent_options(
-    db: &Db,
-    me: &CurrentUser,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
+pub async fn talent_options(db: &Db, me: &CurrentUser) -> Result<(Choices, Choices), AppError> {
     may_search(me)?;
     let nodes: Vec<(i64, String, String)> = sqlx::query_as(
         "select n.id, n.title, f.name from framework_node n join framework f on f.id = n.framework_id \
@@ -389,6 +388,7 @@ fn may_search(me: &CurrentUser) -> Result<(), AppError> {
 
 /// People matching the criteria (current, unexpired levels), closest first; optionally only
 /// in `unit` and its sub-units.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn talent_search(
     db: &Db,
     me: &CurrentUser,
@@ -555,6 +555,7 @@ pub const MAX_SUCCESSORS: usize = 50;
 
 /// Everyone who may be found (everyone for admins and HR, their reports for managers),
 /// except the position's holders, ranked by readiness for `position`.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn succession(
     db: &Db,
     me: &CurrentUser,

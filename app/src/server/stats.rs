@@ -260,6 +260,7 @@ pub(crate) struct Pending {
 
 /// Call before changing anything that moves `people`'s counters (limited to `nodes` when
 /// only those nodes can change), in the same transaction.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn before(
     conn: &mut AnyConnection,
     mut people: Vec<i64>,
@@ -285,6 +286,7 @@ pub(crate) async fn before(
 }
 
 /// For people who did not exist before (their share was nothing).
+#[tracing::instrument(skip_all)]
 pub(crate) async fn added(conn: &mut AnyConnection, people: Vec<i64>) -> Result<(), AppError> {
     let at = swept_at(conn).await?;
     Pending {
@@ -406,11 +408,13 @@ async fn record_day(conn: &mut AnyConnection, units: &[i64], day: i64) -> Result
 
 /// Brings the counters up to now: levels that expired since the last sweep count as 0.
 /// Readers call this first; it writes only when something expired.
+#[tracing::instrument(skip_all)]
 pub async fn sweep(db: &Db) -> Result<(), AppError> {
     sweep_until(db, now_ms()).await
 }
 
 /// [`sweep`] up to `now` (tests sweep into the future).
+#[tracing::instrument(skip_all, fields(now))]
 pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
     let mark = swept_at(&mut conn).await?;
@@ -456,6 +460,7 @@ pub async fn sweep_until(db: &Db, now: i64) -> Result<(), AppError> {
 }
 
 /// The counters as stored (rows that are all zero left out), to compare with a rebuild.
+#[tracing::instrument(skip_all)]
 pub async fn snapshot(db: &Db) -> Result<Contrib, AppError> {
     let mut c = Contrib::default();
     let rows: Vec<(i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
@@ -489,11 +494,13 @@ pub async fn snapshot(db: &Db) -> Result<Contrib, AppError> {
 /// Recomputes every counter from the people, positions and current levels (after the
 /// migration that introduced them, after a bulk load, and to check them). With `history`,
 /// also reconstructs weekly trend points for the past year from the rating history.
+#[tracing::instrument(skip_all, fields(history))]
 pub async fn rebuild(db: &Db, history: bool) -> Result<(), AppError> {
     rebuild_at(db, now_ms(), history).await
 }
 
 /// [`rebuild`] as of `now`.
+#[tracing::instrument(skip_all, fields(now, history))]
 pub async fn rebuild_at(db: &Db, now: i64, history: bool) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     for sql in [
@@ -578,6 +585,7 @@ async fn trend_history(
 }
 
 /// Fills the counters for a database from before them.
+#[tracing::instrument(skip_all)]
 pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
     let have: Option<i64> = sqlx::query_scalar("select unit_id from unit_stat limit 1")
         .fetch_optional(&db.pool)
@@ -599,6 +607,7 @@ pub async fn backfill_if_needed(db: &Db) -> Result<(), AppError> {
 }
 
 /// The people who hold `position`.
+#[tracing::instrument(skip_all, fields(position))]
 pub(crate) async fn holders_of(
     conn: &mut AnyConnection,
     position: i64,
@@ -612,6 +621,7 @@ pub(crate) async fn holders_of(
 }
 
 /// The people in `unit` and its sub-units.
+#[tracing::instrument(skip_all, fields(unit))]
 pub(crate) async fn people_under(
     conn: &mut AnyConnection,
     unit: i64,

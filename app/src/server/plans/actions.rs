@@ -6,6 +6,7 @@ use super::*;
 /// Adds activities to a person's plan (those already live in it are skipped), with goals
 /// for the gaps they close in `scope` (`position`, `target`; none for `plan`), as "close my
 /// gap" proposed. Returns how many activities were added.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn add_activities(
     db: &Db,
     me: &CurrentUser,
@@ -87,6 +88,7 @@ pub async fn add_activities(
 }
 
 /// Whether the trainee's management line (or an admin) named or confirmed the mentor.
+#[tracing::instrument(skip_all, fields(action))]
 pub(super) async fn mentor_confirmed(db: &Db, action: i64) -> Result<bool, AppError> {
     let by: Option<Option<i64>> =
         sqlx::query_scalar("select mentor_confirmed_by from plan_action where id = $1")
@@ -117,6 +119,7 @@ struct ActionInfoRow {
 }
 
 /// Who a planned activity belongs to, which activity it is, its state and its mentor.
+#[tracing::instrument(skip_all, fields(action))]
 pub(super) async fn action_info(db: &Db, action: i64) -> Result<ActionInfo, AppError> {
     let row: Option<ActionInfoRow> = sqlx::query_as(
         "select x.person_id, a.id as activity_id, a.kind, x.status, x.mentor_id from plan_action x \
@@ -136,6 +139,7 @@ pub(super) async fn action_info(db: &Db, action: i64) -> Result<ActionInfo, AppE
 }
 
 /// Drops a planned activity from the plan (not one already completed).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, action))]
 pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), AppError> {
     let ActionInfo { person, status, .. } = action_info(db, action).await?;
     check_edit(db, me, person).await?;
@@ -159,6 +163,7 @@ pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), A
 /// A mentor's sign-off awards validated levels, so it counts only when the trainee's
 /// management line (or an admin) named the mentor or confirmed the trainee's choice by
 /// naming the same person; a mentor the trainee named alone waits for that.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, action))]
 pub async fn set_mentor(
     db: &Db,
     me: &CurrentUser,
@@ -223,6 +228,7 @@ pub async fn set_mentor(
 
 /// The trainee reports an activity done, with what they did and a link to evidence; it
 /// then waits for the manager's confirmation (or the mentor's sign-off).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, action))]
 pub async fn report_done(
     db: &Db,
     me: &CurrentUser,
@@ -293,6 +299,7 @@ pub async fn report_done(
 /// The manager confirms a reported activity (the mentor signs off an on-the-job task), or
 /// asks for more (`confirm` false, with feedback). Confirming completes it: see
 /// [`complete`]. Returns the levels awarded.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, action, confirm))]
 pub async fn decide_action(
     db: &Db,
     me: &CurrentUser,
@@ -372,6 +379,7 @@ pub async fn decide_action(
 /// the activity provides (never lowering a level the person holds; the node's validity
 /// period applies), the action's evidence link attached to each, points and badges.
 /// Returns how many levels were awarded.
+#[tracing::instrument(skip_all, fields(action, person = person.0, activity, by = ?by.map(|x| x.0), now))]
 pub(crate) async fn complete(
     conn: &mut AnyConnection,
     action: i64,
@@ -453,6 +461,7 @@ pub(crate) async fn complete(
 /// An admin or a learning system records that a person completed an activity (by the
 /// person's e-mail and the activity's id or external identifier). It completes the live
 /// action in their plan, or adds a completed one. Returns the levels awarded.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, via_api))]
 pub async fn record_completion(
     db: &Db,
     me: &CurrentUser,

@@ -4,6 +4,7 @@
 use super::*;
 
 /// The person asks their manager to approve the plan.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<(), AppError> {
     if me.id != person {
         return Err(AppError::Forbidden);
@@ -40,6 +41,7 @@ pub async fn submit_plan(db: &Db, me: &CurrentUser, person: PersonId) -> Result<
 
 /// A manager approves a submitted plan or asks for changes (with a comment, kept on the
 /// plan).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, approve))]
 pub async fn decide_plan(
     db: &Db,
     me: &CurrentUser,
@@ -91,6 +93,7 @@ pub async fn decide_plan(
     Ok(tx.commit().await?)
 }
 
+#[tracing::instrument(skip_all, fields(person = person.0, author = author.0, now))]
 pub(super) async fn insert_comment(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -111,6 +114,7 @@ pub(super) async fn insert_comment(
 }
 
 /// Comments on a plan (the person, their managers, admins).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn comment(
     db: &Db,
     me: &CurrentUser,
@@ -144,6 +148,7 @@ struct CheckRow {
 
 /// What waits for the caller: plans of their reports to approve, completions of their
 /// reports to confirm, and on-the-job tasks they mentor to sign off. Oldest first.
+#[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError> {
     let team = "with recursive team(id) as ( \
            select id from person where manager_id = $1 \
@@ -207,6 +212,7 @@ struct ReminderGoal {
 /// Reminders for a person (goals due within 14 days or overdue, a plan not updated for 90
 /// days). The inbox count asks on every page, so this reads only the goals with a due date
 /// that is near or past and their current levels, not the whole plan.
+#[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn reminders_for(db: &Db, person: PersonId) -> Result<Vec<String>, AppError> {
     let updated: Option<i64> =
         sqlx::query_scalar("select updated_at from dev_plan where person_id = $1")

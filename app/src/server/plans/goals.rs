@@ -4,6 +4,7 @@
 use super::*;
 
 /// Checks a target level for a node: the node must be rateable and the level on its scale.
+#[tracing::instrument(skip_all, fields(node = node.0))]
 pub(super) async fn check_target(db: &Db, node: NodeId, target: &str) -> Result<u8, AppError> {
     let info = frameworks::node_info(db, node).await?;
     if !info.row.kind.rateable() {
@@ -29,6 +30,7 @@ pub(super) fn checked_date(due: &str) -> Result<Option<String>, AppError> {
     parse_date(due).map_err(|m| AppError::invalid("due", m))
 }
 
+#[tracing::instrument(skip_all, fields(person = person.0, node = node.0, target, now))]
 pub(super) async fn insert_goal(
     conn: &mut AnyConnection,
     person: PersonId,
@@ -70,6 +72,7 @@ pub(super) async fn insert_goal(
 }
 
 /// Adds a goal: reach `target` on `node` by `due` (optional, YYYY-MM-DD).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn add_goal(
     db: &Db,
     me: &CurrentUser,
@@ -95,6 +98,7 @@ pub async fn add_goal(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(goal))]
 pub(super) async fn goal_owner(db: &Db, goal: i64) -> Result<(PersonId, NodeId), AppError> {
     let row: Option<(i64, i64)> =
         sqlx::query_as("select person_id, node_id from plan_goal where id = $1")
@@ -106,6 +110,7 @@ pub(super) async fn goal_owner(db: &Db, goal: i64) -> Result<(PersonId, NodeId),
 }
 
 /// Changes a goal's target level, due date and note.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, goal))]
 pub async fn update_goal(
     db: &Db,
     me: &CurrentUser,
@@ -136,6 +141,7 @@ pub async fn update_goal(
 }
 
 /// Drops a goal (`dropped`), or opens a dropped one again (`open`).
+#[tracing::instrument(skip_all, fields(caller = me.id.0, goal))]
 pub async fn set_goal_status(
     db: &Db,
     me: &CurrentUser,
@@ -183,6 +189,7 @@ pub async fn set_goal_status(
 /// Starts goals from the gaps to the position held (`scope` position) or the target
 /// position: one goal per open gap without an open goal, at the required level. Returns
 /// how many were added.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn start_from_gaps(
     db: &Db,
     me: &CurrentUser,
@@ -217,6 +224,7 @@ pub async fn start_from_gaps(
 
 /// The gaps between a person's open goals and their current levels, for "close my gap"
 /// from the plan.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
 pub async fn goal_gaps(
     db: &Db,
     me: &CurrentUser,
