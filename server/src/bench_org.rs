@@ -115,6 +115,68 @@ struct Org {
     current: u64,
 }
 
+/// Who is where in an organisation of `people`: 1 = chief executive, 2..=11 vice
+/// presidents, then `directors` directors, team leads from `leads_from`, and the reports
+/// from `first_report` on.
+struct Layout {
+    people: usize,
+    directors: usize,
+    leads_from: usize,
+    first_report: usize,
+}
+
+impl Layout {
+    fn new(people: usize) -> Self {
+        let directors = people.div_ceil(1_000).max(1);
+        let leads_from = 12 + directors;
+        let leads = people.saturating_sub(leads_from - 1).div_ceil(TEAM + 1);
+        Layout {
+            people,
+            directors,
+            leads_from,
+            first_report: leads_from + leads,
+        }
+    }
+
+    /// The units: the company, 10 divisions, one department per director.
+    fn units(&self) -> usize {
+        1 + 10 + self.directors
+    }
+
+    fn manager_of(&self, i: usize) -> Option<usize> {
+        match i {
+            1 => None,
+            2..=11 => Some(1),
+            _ if i < self.leads_from => Some(2 + (i - 12) % 10),
+            _ if i < self.first_report => Some(12 + (i - self.leads_from) % self.directors),
+            _ => Some(self.leads_from + (i - self.first_report) / TEAM),
+        }
+    }
+
+    fn unit_of(&self, i: usize) -> usize {
+        match i {
+            1 => 1,
+            2..=11 => i,
+            _ if i < self.leads_from => i,
+            _ if i < self.first_report => 12 + (i - self.leads_from) % self.directors,
+            _ => {
+                12 + (self.leads_from + (i - self.first_report) / TEAM - self.leads_from)
+                    % self.directors
+            }
+        }
+    }
+}
+
+fn position_of(i: usize) -> usize {
+    1 + (mix(i as u64, 7) % POSITIONS as u64) as usize
+}
+
+/// Requirement `k` of position `p`: the node and the level required.
+fn requirement(nodes: &[i64], p: usize, k: usize) -> (i64, u64) {
+    let node = nodes[(p * 7 + k * 13) % NODES];
+    (node, 1 + mix(p as u64, k as u64) % 5)
+}
+
 /// People: 1 = chief executive (admin), 2..=11 vice presidents, then directors (one per
 /// ~1,000 people), team leads with 50 reports each, and the reports.
 async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String> {
@@ -127,14 +189,30 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
     .await
     .map_err(|e| e.to_string())?;
     let now = app::server::now_ms();
-    let day = 86_400_000i64;
-    // Units: the company, 10 divisions, one department per director.
-    let directors_n = people.div_ceil(1_000).max(1);
-    let units = 1 + 10 + directors_n;
+    let layout = Layout::new(people);
+    insert_units(db, &layout, now).await?;
+    insert_positions(db, &nodes, now).await?;
+    insert_people(db, &layout, now).await?;
+    let (ratings, current) = insert_ratings(db, &layout, &nodes, history, now).await?;
+    analyze(db).await?;
+    Ok(Org {
+        leads: (layout.leads_from..layout.first_report)
+            .map(|i| i as i64)
+            .collect(),
+        directors: (12..layout.leads_from).map(|i| i as i64).collect(),
+        admin: 1,
+        nodes,
+        ratings,
+        current,
+    })
+}
+
+/// The unit tree: the company, 10 divisions, one department per director.
+async fn insert_units(db: &Db, layout: &Layout, now: i64) -> Result<u64, String> {
     bulk(
         db,
         "insert into org_unit (id, name, parent_id, created_at)",
-        (1..=units).map(|u| {
+        (1..=layout.units()).map(|u| {
             let parent = match u {
                 1 => "null".to_string(),
                 2..=11 => "1".to_string(),
@@ -144,8 +222,11 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
         }),
         500,
     )
-    .await?;
-    // Positions with 25 requirements each over the 300 nodes.
+    .await
+}
+
+/// Positions with 25 requirements each over the 300 nodes.
+async fn insert_positions(db: &Db, nodes: &[i64], now: i64) -> Result<u64, String> {
     bulk(
         db,
         "insert into job_position (id, title, track, rank, created_at, updated_at)",
@@ -154,16 +235,12 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
         500,
     )
     .await?;
-    let req = |p: usize, k: usize| -> (i64, u64) {
-        let node = nodes[(p * 7 + k * 13) % NODES];
-        (node, 1 + mix(p as u64, k as u64) % 5)
-    };
     bulk(
         db,
         "insert into position_requirement (position_id, node_id, required, weight, mandatory, seq)",
         (1..=POSITIONS).flat_map(|p| {
             (0..REQS).map(move |k| {
-                let (node, level) = req(p, k);
+                let (node, level) = requirement(nodes, p, k);
                 format!(
                     "({p}, {node}, {level}, {}, {}, {k})",
                     1 + k % 3,
@@ -173,59 +250,51 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
         }),
         500,
     )
-    .await?;
-    // People and reporting lines.
-    let leads_from = 12 + directors_n;
-    let leads_n = people.saturating_sub(leads_from - 1).div_ceil(TEAM + 1);
-    let first_report = leads_from + leads_n;
-    let manager_of = |i: usize| -> Option<usize> {
-        match i {
-            1 => None,
-            2..=11 => Some(1),
-            _ if i < leads_from => Some(2 + (i - 12) % 10),
-            _ if i < first_report => Some(12 + (i - leads_from) % directors_n),
-            _ => Some(leads_from + (i - first_report) / TEAM),
-        }
-    };
-    let unit_of = |i: usize| -> usize {
-        match i {
-            1 => 1,
-            2..=11 => i,
-            _ if i < leads_from => i,
-            _ if i < first_report => 12 + (i - leads_from) % directors_n,
-            _ => 12 + (leads_from + (i - first_report) / TEAM - leads_from) % directors_n,
-        }
-    };
-    let position_of = |i: usize| -> usize { 1 + (mix(i as u64, 7) % POSITIONS as u64) as usize };
+    .await
+}
+
+/// People and reporting lines.
+async fn insert_people(db: &Db, layout: &Layout, now: i64) -> Result<u64, String> {
     bulk(
         db,
         "insert into person (id, email, name, role, unit_id, manager_id, active, created_at, updated_at, position_id)",
-        (1..=people).map(|i| {
+        (1..=layout.people).map(|i| {
             format!(
                 "({i}, 'p{i}@bench.example', 'Person {i}', '{}', {}, {}, 1, {now}, {now}, {})",
                 if i == 1 { "admin" } else { "employee" },
-                unit_of(i),
-                manager_of(i).map_or("null".to_string(), |m| m.to_string()),
+                layout.unit_of(i),
+                layout.manager_of(i).map_or("null".to_string(), |m| m.to_string()),
                 position_of(i)
             )
         }),
         500,
     )
-    .await?;
-    // Ratings: every requirement of the position plus five other nodes, `history` ratings
-    // each over the last two years (validated manager ratings), the latest one current.
+    .await
+}
+
+/// Ratings: every requirement of the position plus five other nodes, `history` ratings
+/// each over the last two years (validated manager ratings), the latest one current.
+/// Returns how many ratings and current levels were written.
+async fn insert_ratings(
+    db: &Db,
+    layout: &Layout,
+    nodes: &[i64],
+    history: usize,
+    now: i64,
+) -> Result<(u64, u64), String> {
+    let day = 86_400_000i64;
     let mut ratings = 0u64;
     let mut current = 0u64;
     let per_batch = 2_000usize;
     let mut start = 1usize;
     let mut next_rating = 1u64;
-    while start <= people {
-        let end = (start + per_batch - 1).min(people);
+    while start <= layout.people {
+        let end = (start + per_batch - 1).min(layout.people);
         let mut rows = Vec::new();
         let mut latest = Vec::new();
         for i in start..=end {
             let p = position_of(i);
-            let mut mine: Vec<i64> = (0..REQS).map(|k| req(p, k).0).collect();
+            let mut mine: Vec<i64> = (0..REQS).map(|k| requirement(nodes, p, k).0).collect();
             for k in 0..5u64 {
                 let extra = nodes[(mix(i as u64, 100 + k) % NODES as u64) as usize];
                 if !mine.contains(&extra) {
@@ -244,7 +313,7 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
                     next_rating += 1;
                     rows.push(format!(
                         "({id}, {i}, {node}, {level}, 'manager', {}, {at})",
-                        manager_of(i).unwrap_or(1)
+                        layout.manager_of(i).unwrap_or(1)
                     ));
                     last = (id, level, at);
                 }
@@ -270,6 +339,12 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
         .await?;
         start = end + 1;
     }
+    Ok((ratings, current))
+}
+
+/// After inserting with explicit ids: moves PostgreSQL's id sequences past them, then
+/// gathers the planner's statistics.
+async fn analyze(db: &Db) -> Result<(), String> {
     if db.backend == app::server::db::Backend::Postgres {
         for t in ["rating", "person", "org_unit", "job_position"] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -289,14 +364,7 @@ async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String>
             .await
             .map_err(|e| e.to_string())?;
     }
-    Ok(Org {
-        leads: (leads_from..first_report).map(|i| i as i64).collect(),
-        directors: (12..leads_from).map(|i| i as i64).collect(),
-        admin: 1,
-        nodes,
-        ratings,
-        current,
-    })
+    Ok(())
 }
 
 /// The company report without counters (see `org_report_bare_sql`).
@@ -321,11 +389,33 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
     let started = Instant::now();
     stats::rebuild(db, false).await.map_err(|e| e.to_string())?;
     let counters_s = started.elapsed().as_secs_f64();
-    let pick = |list: &[i64], r: usize| list[(mix(r as u64, 3) % list.len() as u64) as usize];
-    let mut results = Vec::new();
-
-    // The org report: the company's divisions, then a division's departments, in turn.
     let admin = user(org.admin, Role::Admin, 10);
+    let results = vec![
+        time_org_report(db, &admin, rounds).await?,
+        time_team_heatmap(db, &org, rounds).await?,
+        time_subtree_heatmap(db, &org, rounds).await?,
+        time_talent_search(db, &org, &admin, rounds).await?,
+        time_rating_write(db, &org, rounds).await?,
+        time_bare_org_report(db, rounds).await?,
+    ];
+    Ok(Report {
+        backend: db.backend.name(),
+        people,
+        ratings: org.ratings,
+        current_levels: org.current,
+        generate_s,
+        counters_s,
+        results,
+    })
+}
+
+/// The `r`th round's pick from `list`.
+fn pick(list: &[i64], r: usize) -> i64 {
+    list[(mix(r as u64, 3) % list.len() as u64) as usize]
+}
+
+/// The org report: the company's divisions, then a division's departments, in turn.
+async fn time_org_report(db: &Db, admin: &CurrentUser, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for r in 0..rounds {
         let unit = if r % 2 == 0 {
@@ -334,14 +424,17 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
             2 + (r as i64 / 2) % 10
         };
         let s = Instant::now();
-        let report = orgreports::org_report(db, &admin, Some(app::domain::UnitId(unit)), None)
+        let report = orgreports::org_report(db, admin, Some(app::domain::UnitId(unit)), None)
             .await
             .map_err(|e| e.to_string())?;
         t.push(s.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(report);
     }
-    results.push(figure("org_report", t));
+    Ok(figure("org_report", t))
+}
 
+/// A team lead's heatmap of their direct reports.
+async fn time_team_heatmap(db: &Db, org: &Org, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for r in 0..rounds {
         let lead = pick(&org.leads, r);
@@ -353,8 +446,11 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
         t.push(s.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(h);
     }
-    results.push(figure("team_heatmap", t));
+    Ok(figure("team_heatmap", t))
+}
 
+/// A director's heatmap of everyone below them, sorted by gap.
+async fn time_subtree_heatmap(db: &Db, org: &Org, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for r in 0..rounds {
         let director = pick(&org.directors, r);
@@ -369,8 +465,16 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
         t.push(s.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(h);
     }
-    results.push(figure("subtree_heatmap", t));
+    Ok(figure("subtree_heatmap", t))
+}
 
+/// Talent search over the whole organisation on up to three nodes.
+async fn time_talent_search(
+    db: &Db,
+    org: &Org,
+    admin: &CurrentUser,
+    rounds: usize,
+) -> Result<Figure, String> {
     let mut t = Vec::new();
     for r in 0..rounds {
         let n = |k: u64| NodeId(org.nodes[(mix(r as u64, k) % NODES as u64) as usize]);
@@ -382,14 +486,17 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
             }
         }
         let s = Instant::now();
-        let found = talent_search(db, &admin, &criteria, None)
+        let found = talent_search(db, admin, &criteria, None)
             .await
             .map_err(|e| e.to_string())?;
         t.push(s.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(found);
     }
-    results.push(figure("talent_search", t));
+    Ok(figure("talent_search", t))
+}
 
+/// A team lead rating one of their reports.
+async fn time_rating_write(db: &Db, org: &Org, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for r in 0..rounds {
         let lead = pick(&org.leads, r + 7);
@@ -408,11 +515,13 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
             .map_err(|e| e.to_string())?;
         t.push(s.elapsed().as_secs_f64() * 1e3);
     }
-    results.push(figure("rating_write", t));
+    Ok(figure("rating_write", t))
+}
 
-    // The floor: the company report (divisions x nodes: need, met, gap sum) as one SQL
-    // statement over the people, their positions' requirements and their current levels,
-    // without the counters. Fewer rounds: it reads every person's every requirement.
+/// The floor: the company report (divisions x nodes: need, met, gap sum) as one SQL
+/// statement over the people, their positions' requirements and their current levels,
+/// without the counters. Fewer rounds: it reads every person's every requirement.
+async fn time_bare_org_report(db: &Db, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for _ in 0..rounds.clamp(1, 5) {
         let s = Instant::now();
@@ -424,17 +533,7 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
         t.push(s.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(rows);
     }
-    results.push(figure("org_report_bare_sql", t));
-
-    Ok(Report {
-        backend: db.backend.name(),
-        people,
-        ratings: org.ratings,
-        current_levels: org.current,
-        generate_s,
-        counters_s,
-        results,
-    })
+    Ok(figure("org_report_bare_sql", t))
 }
 
 /// The report as a table.

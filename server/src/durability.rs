@@ -366,6 +366,16 @@ async fn sign_in_all(
 
 // ---- integrity ------------------------------------------------------------------------
 
+/// A current level as stored, to compare with the one a rebuild makes.
+#[derive(PartialEq, sqlx::FromRow)]
+struct CurrentLevelRow {
+    person_id: i64,
+    node_id: i64,
+    level: i64,
+    rating_id: i64,
+    expires_at: Option<i64>,
+}
+
 /// What is wrong with the database (empty when nothing is): on SQLite its own integrity and
 /// foreign-key checks; on both, the current-level aggregate against a rebuild from the
 /// ratings and the org-report counters against a rebuild. The rebuilds write, so run this
@@ -386,12 +396,11 @@ async fn integrity(db: &Db) -> Result<Vec<String>, BoxError> {
             problems.push(format!("foreign_key_check: {fk} rows"));
         }
     }
-    type Row = (i64, i64, i64, i64, Option<i64>);
     let rows =
         "select person_id, node_id, level, rating_id, expires_at from current_level order by 1, 2";
-    let kept: Vec<Row> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
+    let kept: Vec<CurrentLevelRow> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
     ratings::rebuild(db).await.map_err(|e| e.to_string())?;
-    let rebuilt: Vec<Row> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
+    let rebuilt: Vec<CurrentLevelRow> = sqlx::query_as(rows).fetch_all(&db.pool).await?;
     if kept != rebuilt {
         let differ = kept.iter().filter(|r| !rebuilt.contains(r)).count()
             + rebuilt.iter().filter(|r| !kept.contains(r)).count();
@@ -487,8 +496,12 @@ pub async fn crash_test(url: &str, rounds: u32, writers: u32) -> Result<CrashRep
     let http = Http::new(port);
     let (mut server, _) = Server::start(&fx, port).await?;
     let managers: Vec<String> = fx.targets.iter().map(|t| t.manager.clone()).collect();
-    let cookies = Arc::new(sign_in_all(&http, managers).await?);
-    let targets = Arc::new(fx.targets.clone());
+    let crew = Writers {
+        http: http.clone(),
+        cookies: Arc::new(sign_in_all(&http, managers).await?),
+        targets: Arc::new(fx.targets.clone()),
+        seq: Arc::new(AtomicU64::new(0)),
+    };
     let mut report = CrashReport {
         backend: fx.backend.name().into(),
         writers,
@@ -498,110 +511,144 @@ pub async fn crash_test(url: &str, rounds: u32, writers: u32) -> Result<CrashRep
     println!(
         "crash test on {}: {rounds} rounds, {writers} concurrent writers, {} managers rating {} report/node pairs",
         fx.backend.name(),
-        cookies.len(),
-        targets.len()
+        crew.cookies.len(),
+        crew.targets.len()
     );
     println!("round  acknowledged  cut off  lost  restart ms  integrity");
     let mut rng = Lcg::seeded(u64::from(port));
-    let seq = Arc::new(AtomicU64::new(0));
     for round in 1..=rounds {
-        let killed = Arc::new(AtomicBool::new(false));
-        let acked = Arc::new(Mutex::new(Vec::<String>::new()));
-        let failures = Arc::new(Mutex::new(Vec::<String>::new()));
-        let cut_off = Arc::new(AtomicU64::new(0));
+        let state = RoundState::default();
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..writers {
-            let (http, cookies, targets, seq) =
-                (http.clone(), cookies.clone(), targets.clone(), seq.clone());
-            let (killed, acked, failures, cut_off) = (
-                killed.clone(),
-                acked.clone(),
-                failures.clone(),
-                cut_off.clone(),
-            );
-            tasks.spawn(async move {
-                while !killed.load(Ordering::SeqCst) {
-                    let n = seq.fetch_add(1, Ordering::SeqCst);
-                    let t = &targets[(n as usize) % targets.len()];
-                    let comment = format!("{MARK} r{round} w{n}");
-                    let body = rate_form(t, n % 3, &comment);
-                    let cookie = cookies.get(&t.manager).map(String::as_str);
-                    let res = http
-                        .send(
-                            "/api/skills/rate",
-                            cookie,
-                            Some(body),
-                            Duration::from_secs(60),
-                        )
-                        .await;
-                    match res {
-                        Ok(r) if r.ok() => acked.lock().unwrap().push(comment),
-                        // A killed server answers nothing: an answer that is an error is one.
-                        Ok(r) => failures
-                            .lock()
-                            .unwrap()
-                            .push(format!("round {round}: {}", r.describe())),
-                        Err(_) if killed.load(Ordering::SeqCst) => {
-                            cut_off.fetch_add(1, Ordering::SeqCst);
-                        }
-                        Err(e) => failures.lock().unwrap().push(format!("round {round}: {e}")),
-                    }
-                }
-            });
+            tasks.spawn(write_until_killed(crew.clone(), round, state.clone()));
         }
         // Kill at a random moment once writes are flowing: after a few acknowledgements and
         // a further 0-700 ms.
         let waited = Instant::now();
-        while acked.lock().unwrap().len() < 5 && waited.elapsed() < Duration::from_secs(30) {
+        while state.acked.lock().unwrap().len() < 5 && waited.elapsed() < Duration::from_secs(30) {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         tokio::time::sleep(Duration::from_millis(rng.next() % 700)).await;
-        killed.store(true, Ordering::SeqCst);
+        state.killed.store(true, Ordering::SeqCst);
         server.kill().await?;
         while tasks.join_next().await.is_some() {}
-        let acked = std::mem::take(&mut *acked.lock().unwrap());
+        let acked = std::mem::take(&mut *state.acked.lock().unwrap());
         report
             .failures
-            .extend(std::mem::take(&mut *failures.lock().unwrap()));
+            .extend(std::mem::take(&mut *state.failures.lock().unwrap()));
 
         let (next, took) = Server::start(&fx, port).await?;
         server = next;
-        let db = fx.connect().await?;
-        let present: HashSet<String> =
-            sqlx::query_scalar::<_, String>("select comment from rating where comment like $1")
-                .bind(format!("{MARK} r{round} w%"))
-                .fetch_all(&db.pool)
-                .await?
-                .into_iter()
-                .collect();
-        let lost = acked.iter().filter(|c| !present.contains(*c)).count();
-        let problems = integrity(&db).await?;
-        db.pool.close().await;
+        let (lost, problems) = check_round(&fx, round, &acked).await?;
         let r = CrashRound {
             round,
             acknowledged: acked.len(),
-            cut_off: cut_off.load(Ordering::SeqCst),
+            cut_off: state.cut_off.load(Ordering::SeqCst),
             lost,
             restart_ms: took.as_millis(),
             problems,
         };
-        println!(
-            "{:>5}  {:>12}  {:>7}  {:>4}  {:>10}  {}",
-            r.round,
-            r.acknowledged,
-            r.cut_off,
-            r.lost,
-            r.restart_ms,
-            if r.problems.is_empty() {
-                "ok".to_string()
-            } else {
-                r.problems.join("; ")
-            }
-        );
+        print_round(&r);
         report.rounds.push(r);
     }
     server.kill().await?;
     Ok(report)
+}
+
+/// What the crash test's writers share across rounds: the client, the managers' sessions,
+/// the targets and a counter that numbers every write.
+#[derive(Clone)]
+struct Writers {
+    http: Http,
+    cookies: Arc<HashMap<String, String>>,
+    targets: Arc<Vec<Target>>,
+    seq: Arc<AtomicU64>,
+}
+
+/// What a round's writers record: whether the server was killed, the comments of the
+/// acknowledged writes, requests that failed while it was up, and requests the kill cut off.
+#[derive(Clone, Default)]
+struct RoundState {
+    killed: Arc<AtomicBool>,
+    acked: Arc<Mutex<Vec<String>>>,
+    failures: Arc<Mutex<Vec<String>>>,
+    cut_off: Arc<AtomicU64>,
+}
+
+/// One writer: rates the targets in turn, each write marked with a comment, until the
+/// server is killed.
+async fn write_until_killed(crew: Writers, round: u32, state: RoundState) {
+    while !state.killed.load(Ordering::SeqCst) {
+        let n = crew.seq.fetch_add(1, Ordering::SeqCst);
+        let t = &crew.targets[(n as usize) % crew.targets.len()];
+        let comment = format!("{MARK} r{round} w{n}");
+        let body = rate_form(t, n % 3, &comment);
+        let cookie = crew.cookies.get(&t.manager).map(String::as_str);
+        let res = crew
+            .http
+            .send(
+                "/api/skills/rate",
+                cookie,
+                Some(body),
+                Duration::from_secs(60),
+            )
+            .await;
+        match res {
+            Ok(r) if r.ok() => state.acked.lock().unwrap().push(comment),
+            // A killed server answers nothing: an answer that is an error is one.
+            Ok(r) => state
+                .failures
+                .lock()
+                .unwrap()
+                .push(format!("round {round}: {}", r.describe())),
+            Err(_) if state.killed.load(Ordering::SeqCst) => {
+                state.cut_off.fetch_add(1, Ordering::SeqCst);
+            }
+            Err(e) => state
+                .failures
+                .lock()
+                .unwrap()
+                .push(format!("round {round}: {e}")),
+        }
+    }
+}
+
+/// After a restart: how many of the round's `acked` writes are missing, and what the
+/// integrity check finds.
+async fn check_round(
+    fx: &Fixture,
+    round: u32,
+    acked: &[String],
+) -> Result<(usize, Vec<String>), BoxError> {
+    let db = fx.connect().await?;
+    let present: HashSet<String> =
+        sqlx::query_scalar::<_, String>("select comment from rating where comment like $1")
+            .bind(format!("{MARK} r{round} w%"))
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .collect();
+    let lost = acked.iter().filter(|c| !present.contains(*c)).count();
+    let problems = integrity(&db).await?;
+    db.pool.close().await;
+    Ok((lost, problems))
+}
+
+/// Prints a round's line of the crash test's table.
+fn print_round(r: &CrashRound) {
+    println!(
+        "{:>5}  {:>12}  {:>7}  {:>4}  {:>10}  {}",
+        r.round,
+        r.acknowledged,
+        r.cut_off,
+        r.lost,
+        r.restart_ms,
+        if r.problems.is_empty() {
+            "ok".to_string()
+        } else {
+            r.problems.join("; ")
+        }
+    );
 }
 
 /// The crash test's summary.
@@ -707,23 +754,7 @@ pub async fn load_test(
     let started = Instant::now();
     let cookies = sign_in_all(&http, fx.people.clone()).await?;
     let sign_in_seconds = started.elapsed().as_secs_f64();
-    let mut by_manager: HashMap<String, Vec<Target>> = HashMap::new();
-    for t in &fx.targets {
-        by_manager
-            .entry(t.manager.clone())
-            .or_default()
-            .push(t.clone());
-    }
-    let people: Vec<(String, Vec<Target>)> = fx
-        .people
-        .iter()
-        .map(|p| {
-            (
-                cookies[p].clone(),
-                by_manager.get(p).cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let people = sessions(&fx, &cookies);
     println!(
         "load test on {}: {clients} clients for {seconds} s, {} people signed in in {sign_in_seconds:.1} s, writes {write_percent}% of managers' requests",
         fx.backend.name(),
@@ -736,50 +767,16 @@ pub async fn load_test(
     let run_started = Instant::now();
     for i in 0..clients {
         let (cookie, targets) = people[i as usize % people.len()].clone();
-        let (http, samples) = (http.clone(), samples.clone());
-        tasks.spawn(async move {
-            let mut rng = Lcg::seeded(u64::from(i) + 1);
-            let mut seen: BTreeMap<&'static str, (Vec<u64>, usize)> = BTreeMap::new();
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                n += 1;
-                let write = !targets.is_empty() && rng.next() % 100 < write_percent;
-                let (kind, path, body) = if write {
-                    let t = &targets[(rng.next() as usize) % targets.len()];
-                    let comment = format!("load-test c{i} n{n}");
-                    (
-                        "POST /api/skills/rate",
-                        "/api/skills/rate",
-                        Some(rate_form(t, rng.next() % 3, &comment)),
-                    )
-                } else {
-                    let p = PAGES[(rng.next() as usize) % PAGES.len()];
-                    (p, p, None)
-                };
-                let t0 = Instant::now();
-                let res = http
-                    .send(path, Some(&cookie), body, Duration::from_secs(60))
-                    .await;
-                let took = t0.elapsed().as_micros() as u64;
-                let entry = seen.entry(kind).or_default();
-                entry.0.push(took);
-                let problem = match res {
-                    Ok(r) if r.ok() => None,
-                    Ok(r) => Some(r.describe()),
-                    Err(e) => Some(e),
-                };
-                if let Some(p) = problem {
-                    entry.1 += 1;
-                    let mut s = samples.lock().unwrap();
-                    if s.len() < 10 {
-                        s.push(format!("{kind}: {p}"));
-                    }
-                }
-            }
-            seen
-        });
+        let client = LoadClient {
+            i,
+            http: http.clone(),
+            cookie,
+            targets,
+            samples: samples.clone(),
+        };
+        tasks.spawn(client.run(deadline, write_percent));
     }
-    let mut all: BTreeMap<&'static str, (Vec<u64>, usize)> = BTreeMap::new();
+    let mut all = Seen::new();
     while let Some(done) = tasks.join_next().await {
         for (kind, (micros, errors)) in done? {
             let e = all.entry(kind).or_default();
@@ -789,15 +786,7 @@ pub async fn load_test(
     }
     let elapsed = run_started.elapsed().as_secs_f64();
     let load_after = loadavg();
-    let mut every = Vec::new();
-    let mut errors = 0;
-    let mut kinds = Vec::new();
-    for (kind, (micros, e)) in all {
-        every.extend_from_slice(&micros);
-        errors += e;
-        kinds.push(figures(kind, micros, e));
-    }
-    let total = figures("all", every, errors);
+    let (kinds, total) = kind_figures(all);
     server.kill().await?;
     let db = fx.connect().await?;
     let problems = integrity(&db).await?;
@@ -817,6 +806,100 @@ pub async fn load_test(
         load_before,
         load_after,
     })
+}
+
+/// Per kind of request: the latencies in microseconds and the number of errors.
+type Seen = BTreeMap<&'static str, (Vec<u64>, usize)>;
+
+/// Every person's session cookie with the targets they may rate (none unless they manage).
+fn sessions(fx: &Fixture, cookies: &HashMap<String, String>) -> Vec<(String, Vec<Target>)> {
+    let mut by_manager: HashMap<String, Vec<Target>> = HashMap::new();
+    for t in &fx.targets {
+        by_manager
+            .entry(t.manager.clone())
+            .or_default()
+            .push(t.clone());
+    }
+    fx.people
+        .iter()
+        .map(|p| {
+            (
+                cookies[p].clone(),
+                by_manager.get(p).cloned().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// One of the load test's clients: a session, the targets it may rate, and where it keeps
+/// the first errors seen.
+struct LoadClient {
+    i: u32,
+    http: Http,
+    cookie: String,
+    targets: Vec<Target>,
+    samples: Arc<Mutex<Vec<String>>>,
+}
+
+impl LoadClient {
+    /// Sends requests without pauses until `deadline`, a rating write `write_percent` of
+    /// the time when it has targets, else a page; returns what it saw per kind.
+    async fn run(self, deadline: Instant, write_percent: u64) -> Seen {
+        let i = self.i;
+        let mut rng = Lcg::seeded(u64::from(i) + 1);
+        let mut seen = Seen::new();
+        let mut n = 0u64;
+        while Instant::now() < deadline {
+            n += 1;
+            let write = !self.targets.is_empty() && rng.next() % 100 < write_percent;
+            let (kind, path, body) = if write {
+                let t = &self.targets[(rng.next() as usize) % self.targets.len()];
+                let comment = format!("load-test c{i} n{n}");
+                (
+                    "POST /api/skills/rate",
+                    "/api/skills/rate",
+                    Some(rate_form(t, rng.next() % 3, &comment)),
+                )
+            } else {
+                let p = PAGES[(rng.next() as usize) % PAGES.len()];
+                (p, p, None)
+            };
+            let t0 = Instant::now();
+            let res = self
+                .http
+                .send(path, Some(&self.cookie), body, Duration::from_secs(60))
+                .await;
+            let took = t0.elapsed().as_micros() as u64;
+            let entry = seen.entry(kind).or_default();
+            entry.0.push(took);
+            let problem = match res {
+                Ok(r) if r.ok() => None,
+                Ok(r) => Some(r.describe()),
+                Err(e) => Some(e),
+            };
+            if let Some(p) = problem {
+                entry.1 += 1;
+                let mut s = self.samples.lock().unwrap();
+                if s.len() < 10 {
+                    s.push(format!("{kind}: {p}"));
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// The figures of each kind of request, and of all of them together.
+fn kind_figures(all: Seen) -> (Vec<KindFigures>, KindFigures) {
+    let mut every = Vec::new();
+    let mut errors = 0;
+    let mut kinds = Vec::new();
+    for (kind, (micros, e)) in all {
+        every.extend_from_slice(&micros);
+        errors += e;
+        kinds.push(figures(kind, micros, e));
+    }
+    (kinds, figures("all", every, errors))
 }
 
 /// The load test's figures as a table.

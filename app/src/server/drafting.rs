@@ -169,15 +169,14 @@ pub async fn suggest(
     let ranked = index.rank(description, &skip, SUGGESTIONS);
     let chosen: Vec<NodeId> = ranked.iter().map(|r| index.docs()[r.index].node).collect();
     let ids = super::positions::id_list(chosen.iter().map(|n| n.0));
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select n.id, n.kind, n.title, f.name from framework_node n \
+    let rows: Vec<SuggestedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select n.id, n.kind, n.title, f.name as framework_name from framework_node n \
          join framework f on f.id = n.framework_id where n.id in ({ids})"
     )))
     .fetch_all(&db.pool)
     .await?;
     let paths = super::positions::ancestor_paths(db, &chosen).await?;
-    let by_id: HashMap<i64, &(i64, String, String, String)> =
-        rows.iter().map(|r| (r.0, r)).collect();
+    let by_id: HashMap<i64, &SuggestedRow> = rows.iter().map(|r| (r.id, r)).collect();
     Ok(ranked
         .into_iter()
         .filter_map(|r| {
@@ -185,15 +184,34 @@ pub async fn suggest(
             let row = by_id.get(&node.0)?;
             Some(Suggestion {
                 node,
-                title: row.2.clone(),
-                kind: NodeKind::parse(&row.1).unwrap_or(NodeKind::Skill),
-                framework_name: row.3.clone(),
+                title: row.title.clone(),
+                kind: NodeKind::parse(&row.kind).unwrap_or(NodeKind::Skill),
+                framework_name: row.framework_name.clone(),
                 path: paths.get(&node).cloned().unwrap_or_default(),
                 score: r.score,
                 words: r.words,
             })
         })
         .collect())
+}
+
+/// A suggested node with its framework's name.
+#[derive(sqlx::FromRow)]
+struct SuggestedRow {
+    id: i64,
+    kind: String,
+    title: String,
+    framework_name: String,
+}
+
+/// The text of a node the index searches.
+#[derive(sqlx::FromRow)]
+struct IndexedRow {
+    id: i64,
+    title: String,
+    alt_labels: String,
+    definition: String,
+    key_behaviours: String,
 }
 
 /// What identifies the searched state of the frameworks: any added, removed or edited
@@ -225,7 +243,7 @@ async fn index(db: &Db) -> Result<std::sync::Arc<Index>, AppError> {
             return Ok(idx);
         }
     }
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<IndexedRow> = sqlx::query_as(
         "select n.id, n.title, n.alt_labels, n.definition, n.key_behaviours \
          from framework_node n join framework f on f.id = n.framework_id \
          where f.status <> 'archived' and n.kind <> 'category' order by n.id",
@@ -240,9 +258,14 @@ async fn index(db: &Db) -> Result<std::sync::Arc<Index>, AppError> {
     let docs: Vec<DraftDoc> = rows
         .into_iter()
         .map(|r| DraftDoc {
-            node: NodeId(r.0),
-            text: format!("{}. {}. {}", list(&r.2), r.3, list(&r.4)),
-            title: r.1,
+            node: NodeId(r.id),
+            text: format!(
+                "{}. {}. {}",
+                list(&r.alt_labels),
+                r.definition,
+                list(&r.key_behaviours)
+            ),
+            title: r.title,
         })
         .collect();
     // Indexing tens of thousands of nodes takes a moment; keep it off the async workers.

@@ -9,6 +9,7 @@ use crate::domain::case::{
     self, ExportOptions, Extra, Imported, ImportedLink, ImportedNode, LinkKind, LinkTarget,
     ScaleHint,
 };
+use crate::domain::framework::FrameworkTree;
 use crate::domain::CurrentUser;
 use crate::domain::FrameworkId;
 use std::collections::{HashMap, HashSet};
@@ -193,99 +194,29 @@ pub async fn export_moodle(
         .bind(id.0)
         .fetch_one(&db.pool)
         .await?;
-    let details: std::collections::HashMap<i64, (String, String)> =
-        sqlx::query_as::<_, (i64, String, String)>(
-            "select id, external_id, definition from framework_node where framework_id = $1",
-        )
-        .bind(id.0)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(n, e, d)| (n, (e, d)))
-        .collect();
-    let levels = tree.scale.levels();
-    let threshold = usize::from(tree.scale.threshold().get());
-    let mut config = vec![serde_json::json!({"scaleid": "0"})];
-    for i in 1..=levels.len() {
-        config.push(serde_json::json!({
-            "id": i, "scaledefault": i32::from(i == 1), "proficient": i32::from(i >= threshold)
-        }));
-    }
-    let depth = tree
-        .nodes
-        .iter()
-        .map(|n| n.depth)
-        .max()
-        .map_or(0, |d| d + 1);
-    let taxonomy: Vec<&str> = (0..depth)
-        .map(
-            |d| match tree.nodes.iter().find(|n| n.depth == d).map(|n| n.kind) {
-                Some(crate::domain::tree::NodeKind::Category) => "domain",
-                Some(crate::domain::tree::NodeKind::Skill) => "behaviour",
-                _ => "competency",
-            },
-        )
-        .collect();
+    let details: HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, String)>(
+        "select id, external_id, definition from framework_node where framework_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await?
+    .into_iter()
+    .map(|(n, e, d)| (n, (e, d)))
+    .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    // Every cell is neutralised against spreadsheet formulas; the importer undoes it.
-    let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]| {
-        w.write_record(r.map(|c| crate::domain::validate::csv_cell(c).into_owned()))
-            .map_err(|e| {
-                tracing::error!(error = %e, "CSV export");
-                AppError::Internal
-            })
-    };
-    write(&mut w, crate::domain::moodle::COLUMNS)?;
-    let scale_values = levels
-        .iter()
-        .map(|l| l.name.replace(',', " "))
-        .collect::<Vec<_>>()
-        .join(",");
-    let config = serde_json::Value::Array(config).to_string();
-    let description = html_paragraph(&tree.framework.description);
-    let taxonomy = taxonomy.join(",");
-    let fw_id = tree.framework.id.0.to_string();
-    write(
-        &mut w,
-        [
-            "",
-            &fw_ident,
-            &tree.framework.name,
-            &description,
-            "1",
-            &scale_values,
-            &config,
-            "",
-            "",
-            "",
-            "",
-            &fw_id,
-            "1",
-            &taxonomy,
-        ],
-    )?;
+    write_moodle_row(&mut w, crate::domain::moodle::COLUMNS)?;
+    write_moodle_framework(&mut w, &tree, &fw_ident)?;
     let ident =
         |n: crate::domain::NodeId| details.get(&n.0).map(|d| d.0.clone()).unwrap_or_default();
-    // Cross references: related links between two nodes, written on the origin's row.
     let present: HashSet<String> = details.values().map(|d| d.0.clone()).collect();
-    let mut related: HashMap<String, Vec<String>> = HashMap::new();
-    for l in links(db, id, &present).await? {
-        if let (LinkKind::IsRelatedTo, LinkTarget::Node(a), LinkTarget::Node(b)) =
-            (&l.kind, &l.origin.target, &l.destination.target)
-        {
-            related
-                .entry(a.clone())
-                .or_default()
-                .push(b.replace(',', "%2C"));
-        }
-    }
+    let related = related_nodes(db, id, &present).await?;
     for n in &tree.nodes {
         let parent = n.parent.map(ident).unwrap_or_default();
         let own = ident(n.id);
         let definition = html_paragraph(details.get(&n.id.0).map_or("", |d| d.1.as_str()));
         let node_id = n.id.0.to_string();
         let cross = related.get(&own).map(|r| r.join(",")).unwrap_or_default();
-        write(
+        write_moodle_row(
             &mut w,
             [
                 &parent,
@@ -310,4 +241,99 @@ pub async fn export_moodle(
         file_name(&tree.framework.name, "-moodle.csv"),
         String::from_utf8(bytes).map_err(|_| AppError::Internal)?,
     ))
+}
+
+/// Writes one row of a Moodle CSV. Every cell is neutralised against spreadsheet
+/// formulas; the importer undoes it.
+fn write_moodle_row(w: &mut csv::Writer<Vec<u8>>, r: [&str; 14]) -> Result<(), AppError> {
+    w.write_record(r.map(|c| crate::domain::validate::csv_cell(c).into_owned()))
+        .map_err(|e| {
+            tracing::error!(error = %e, "CSV export");
+            AppError::Internal
+        })
+}
+
+/// Writes the framework's row of a Moodle CSV: its identifier `fw_ident`, the scale with
+/// its default and proficient levels, and the taxonomy of each depth.
+fn write_moodle_framework(
+    w: &mut csv::Writer<Vec<u8>>,
+    tree: &FrameworkTree,
+    fw_ident: &str,
+) -> Result<(), AppError> {
+    let levels = tree.scale.levels();
+    let threshold = usize::from(tree.scale.threshold().get());
+    let mut config = vec![serde_json::json!({"scaleid": "0"})];
+    for i in 1..=levels.len() {
+        config.push(serde_json::json!({
+            "id": i, "scaledefault": i32::from(i == 1), "proficient": i32::from(i >= threshold)
+        }));
+    }
+    let scale_values = levels
+        .iter()
+        .map(|l| l.name.replace(',', " "))
+        .collect::<Vec<_>>()
+        .join(",");
+    let config = serde_json::Value::Array(config).to_string();
+    let description = html_paragraph(&tree.framework.description);
+    let taxonomy = moodle_taxonomy(tree).join(",");
+    let fw_id = tree.framework.id.0.to_string();
+    write_moodle_row(
+        w,
+        [
+            "",
+            fw_ident,
+            &tree.framework.name,
+            &description,
+            "1",
+            &scale_values,
+            &config,
+            "",
+            "",
+            "",
+            "",
+            &fw_id,
+            "1",
+            &taxonomy,
+        ],
+    )
+}
+
+/// Moodle's taxonomy term for each depth of the tree, from the kind of its first node.
+fn moodle_taxonomy(tree: &FrameworkTree) -> Vec<&'static str> {
+    let depth = tree
+        .nodes
+        .iter()
+        .map(|n| n.depth)
+        .max()
+        .map_or(0, |d| d + 1);
+    (0..depth)
+        .map(
+            |d| match tree.nodes.iter().find(|n| n.depth == d).map(|n| n.kind) {
+                Some(crate::domain::tree::NodeKind::Category) => "domain",
+                Some(crate::domain::tree::NodeKind::Skill) => "behaviour",
+                _ => "competency",
+            },
+        )
+        .collect()
+}
+
+/// Cross references: the related links between two nodes of `present`, by the origin's
+/// identifier, each destination with its commas escaped.
+async fn related_nodes(
+    db: &Db,
+    id: FrameworkId,
+    present: &HashSet<String>,
+) -> Result<HashMap<String, Vec<String>>, AppError> {
+    let mut related: HashMap<String, Vec<String>> = HashMap::new();
+    for l in links(db, id, present).await? {
+        if let (LinkKind::IsRelatedTo, LinkTarget::Node(a), LinkTarget::Node(b)) =
+            (&l.kind, &l.origin.target, &l.destination.target)
+        {
+            related
+                .entry(a.clone())
+                .or_default()
+                .push(b.replace(',', "%2C"));
+        }
+    }
+    Ok(related)
 }

@@ -8,6 +8,8 @@ use super::frameworks::{insert_framework, insert_scale, load_scale, shape_in, su
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::editor::BlendSource;
+use crate::domain::framework::FrameworkSummary;
+use crate::domain::scale::Scale;
 use crate::domain::tree::{NodeKind, Tree};
 use crate::domain::{FrameworkId, NodeId, ShortText};
 use std::collections::{HashMap, HashSet};
@@ -206,36 +208,13 @@ pub async fn blend(
         ));
     }
     let mut tx = db.begin_write().await?;
-    // Which framework each pick is in.
-    let mut by_framework: HashMap<i64, Vec<NodeId>> = HashMap::new();
-    for p in picks {
-        let fw: Option<i64> =
-            sqlx::query_scalar("select framework_id from framework_node where id = $1")
-                .bind(p.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let fw = fw.ok_or_else(|| {
-            AppError::Conflict(
-                "One of the picked nodes was deleted meanwhile; reload the page.".into(),
-            )
-        })?;
-        by_framework.entry(fw).or_default().push(*p);
-    }
-    let mut sources = Vec::new();
-    for (&fw, fw_picks) in &by_framework {
-        let (summary, scale_id) = summary(db, FrameworkId(fw)).await?;
-        let scale = load_scale(db, scale_id).await?;
-        let shape = shape_in(&mut tx, FrameworkId(fw)).await?;
-        let nodes = full_nodes(&mut tx, FrameworkId(fw)).await?;
-        sources.push((summary, scale_id, scale, shape, nodes, fw_picks.clone()));
-    }
-    sources.sort_by_key(|s| (s.0.name.to_lowercase(), s.0.id));
-
-    let first_scale = sources[0].2.clone();
-    let new_scale = insert_scale(&mut tx, &first_scale, &format!("{name} scale")).await?;
+    let by_framework = picks_by_framework(&mut tx, picks).await?;
+    let sources = load_sources(db, &mut tx, &by_framework).await?;
+    let first_scale = &sources[0].scale;
+    let new_scale = insert_scale(&mut tx, first_scale, &format!("{name} scale")).await?;
     let names: Vec<String> = sources
         .iter()
-        .map(|s| format!("\u{201c}{}\u{201d}", s.0.name))
+        .map(|s| format!("\u{201c}{}\u{201d}", s.summary.name))
         .collect();
     let new = insert_framework(
         &mut tx,
@@ -246,69 +225,138 @@ pub async fn blend(
     )
     .await?;
     let mut scale_map: HashMap<i64, i64> = HashMap::new();
+    let pieces = blend_pieces(db, &mut tx, &sources, &mut scale_map).await?;
+    insert_pieces(&mut tx, new, &pieces, &scale_map).await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// A framework that picks come from, with what copying from it needs.
+struct Source {
+    summary: FrameworkSummary,
+    scale_id: i64,
+    scale: Scale,
+    shape: Tree,
+    nodes: HashMap<i64, FullNode>,
+    picks: Vec<NodeId>,
+}
+
+/// The picks grouped by the framework each is in; a pick deleted meanwhile is refused.
+async fn picks_by_framework(
+    tx: &mut WriteTx,
+    picks: &[NodeId],
+) -> Result<HashMap<i64, Vec<NodeId>>, AppError> {
+    let mut by_framework: HashMap<i64, Vec<NodeId>> = HashMap::new();
+    for p in picks {
+        let fw: Option<i64> =
+            sqlx::query_scalar("select framework_id from framework_node where id = $1")
+                .bind(p.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let fw = fw.ok_or_else(|| {
+            AppError::Conflict(
+                "One of the picked nodes was deleted meanwhile; reload the page.".into(),
+            )
+        })?;
+        by_framework.entry(fw).or_default().push(*p);
+    }
+    Ok(by_framework)
+}
+
+/// Each framework of `by_framework` with its scale, shape and nodes, in name order.
+async fn load_sources(
+    db: &Db,
+    tx: &mut WriteTx,
+    by_framework: &HashMap<i64, Vec<NodeId>>,
+) -> Result<Vec<Source>, AppError> {
+    let mut sources = Vec::new();
+    for (&fw, fw_picks) in by_framework {
+        let (summary, scale_id) = summary(db, FrameworkId(fw)).await?;
+        let scale = load_scale(db, scale_id).await?;
+        let shape = shape_in(tx, FrameworkId(fw)).await?;
+        let nodes = full_nodes(tx, FrameworkId(fw)).await?;
+        sources.push(Source {
+            summary,
+            scale_id,
+            scale,
+            shape,
+            nodes,
+            picks: fw_picks.clone(),
+        });
+    }
+    sources.sort_by_key(|s| (s.summary.name.to_lowercase(), s.summary.id));
+    Ok(sources)
+}
+
+/// The subtrees to copy from `sources`, copying the scales they need beyond the first
+/// source's into the new framework (recorded in `scale_map`). Refuses two copied nodes
+/// with the same identifier.
+async fn blend_pieces<'a>(
+    db: &Db,
+    tx: &mut WriteTx,
+    sources: &'a [Source],
+    scale_map: &mut HashMap<i64, i64>,
+) -> Result<Vec<Piece<'a>>, AppError> {
+    let first_scale = &sources[0].scale;
     let mut seen: HashMap<String, String> = HashMap::new();
-    let mut plans = Vec::new();
-    for (summary, scale_id, scale, shape, nodes, fw_picks) in &sources {
-        let node_scale = if *scale == first_scale {
+    let mut pieces = Vec::new();
+    for s in sources {
+        let node_scale = if s.scale == *first_scale {
             None
         } else {
-            if !scale_map.contains_key(scale_id) {
-                let copied =
-                    insert_scale(&mut tx, scale, &format!("{} scale", summary.name)).await?;
-                scale_map.insert(*scale_id, copied);
+            if let std::collections::hash_map::Entry::Vacant(e) = scale_map.entry(s.scale_id) {
+                e.insert(insert_scale(tx, &s.scale, &format!("{} scale", s.summary.name)).await?);
             }
-            scale_map.get(scale_id).copied()
+            scale_map.get(&s.scale_id).copied()
         };
-        copy_node_scales(db, &mut tx, nodes, &mut scale_map).await?;
-        let picked: HashSet<NodeId> = fw_picks.iter().copied().collect();
-        // Roots: picks with no picked ancestor, in display order.
-        let roots: Vec<NodeId> = shape
-            .walk()
-            .into_iter()
-            .map(|(n, _)| n)
-            .filter(|n| picked.contains(n))
-            .filter(|&n| {
-                let mut cur = shape.parent(n).flatten();
-                while let Some(c) = cur {
-                    if picked.contains(&c) {
-                        return false;
-                    }
-                    cur = shape.parent(c).flatten();
-                }
-                true
-            })
-            .collect();
-        for root in roots {
-            let order = depths(shape, root);
+        copy_node_scales(db, tx, &s.nodes, scale_map).await?;
+        for root in pick_roots(&s.shape, &s.picks) {
+            let order = depths(&s.shape, root);
             for (n, _) in &order {
-                if let Some(node) = nodes.get(&n.0) {
-                    if let Some(other) = seen.insert(node.external_id.clone(), summary.name.clone())
+                if let Some(node) = s.nodes.get(&n.0) {
+                    if let Some(other) =
+                        seen.insert(node.external_id.clone(), s.summary.name.clone())
                     {
                         return Err(AppError::invalid(
                             "nodes",
                             format!(
                                 "\u{201c}{}\u{201d} ({}) would come from both \u{201c}{other}\u{201d} and \u{201c}{}\u{201d}; pick it from one framework only.",
-                                node.title, node.external_id, summary.name
+                                node.title, node.external_id, s.summary.name
                             ),
                         ));
                     }
                 }
             }
-            plans.push((order, shape, nodes, node_scale));
+            pieces.push(Piece {
+                order,
+                shape: &s.shape,
+                nodes: &s.nodes,
+                node_scale,
+            });
         }
     }
-    let pieces: Vec<Piece> = plans
+    Ok(pieces)
+}
+
+/// The picks with no picked ancestor, in display order.
+fn pick_roots(shape: &Tree, picks: &[NodeId]) -> Vec<NodeId> {
+    let picked: HashSet<NodeId> = picks.iter().copied().collect();
+    shape
+        .walk()
         .into_iter()
-        .map(|(order, shape, nodes, node_scale)| Piece {
-            order,
-            shape,
-            nodes,
-            node_scale,
+        .map(|(n, _)| n)
+        .filter(|n| picked.contains(n))
+        .filter(|&n| {
+            let mut cur = shape.parent(n).flatten();
+            while let Some(c) = cur {
+                if picked.contains(&c) {
+                    return false;
+                }
+                cur = shape.parent(c).flatten();
+            }
+            true
         })
-        .collect();
-    insert_pieces(&mut tx, new, &pieces, &scale_map).await?;
-    tx.commit().await?;
-    Ok(new)
+        .collect()
 }
 
 /// Every framework with its pickable nodes, for the blend page.

@@ -125,52 +125,73 @@ pub(crate) async fn insert_framework(
     Ok(FrameworkId(id))
 }
 
+/// A framework of the list, with its node count.
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    name: String,
+    description: String,
+    status: String,
+    revision: i64,
+    nodes: i64,
+    origin: String,
+}
+
+/// One framework with its scale and node count.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    name: String,
+    description: String,
+    status: String,
+    revision: i64,
+    scale_id: i64,
+    nodes: i64,
+    origin: String,
+}
+
 /// Every framework, by name.
 pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, i64, String)> = sqlx::query_as(
+    let rows: Vec<ListRow> = sqlx::query_as(
         "select f.id, f.name, f.description, f.status, f.revision, \
-         (select count(*) from framework_node n where n.framework_id = f.id), f.origin \
+         (select count(*) from framework_node n where n.framework_id = f.id) as nodes, f.origin \
          from framework f order by lower(f.name), f.id",
     )
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, name, description, status, revision, nodes, origin)| FrameworkSummary {
-                id: FrameworkId(id),
-                name,
-                description,
-                status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
-                revision,
-                nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
-                origin,
-            },
-        )
+        .map(|r| FrameworkSummary {
+            id: FrameworkId(r.id),
+            name: r.name,
+            description: r.description,
+            status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
+            revision: r.revision,
+            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
+            origin: r.origin,
+        })
         .collect())
 }
 
 pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
-    let row: Option<(String, String, String, i64, i64, i64, String)> = sqlx::query_as(
+    let row: Option<SummaryRow> = sqlx::query_as(
         "select f.name, f.description, f.status, f.revision, f.scale_id, \
-         (select count(*) from framework_node n where n.framework_id = f.id), f.origin from framework f where f.id = $1",
+         (select count(*) from framework_node n where n.framework_id = f.id) as nodes, f.origin from framework f where f.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
     .await?;
-    let (name, description, status, revision, scale_id, nodes, origin) =
-        row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
+    let r = row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
     Ok((
         FrameworkSummary {
             id,
-            name,
-            description,
-            status: FrameworkStatus::parse(&status).unwrap_or(FrameworkStatus::Draft),
-            revision,
-            nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
-            origin,
+            name: r.name,
+            description: r.description,
+            status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
+            revision: r.revision,
+            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
+            origin: r.origin,
         },
-        scale_id,
+        r.scale_id,
     ))
 }
 
@@ -198,16 +219,32 @@ pub(crate) async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError
     })
 }
 
-type NodeShapeRow = (i64, String, Option<i64>, i64);
+/// A node's place in its framework's tree.
+#[derive(sqlx::FromRow)]
+struct NodeShapeRow {
+    id: i64,
+    kind: String,
+    parent_id: Option<i64>,
+    position: i64,
+}
 
-fn tree_from(rows: &[NodeShapeRow]) -> Result<Tree, AppError> {
-    Tree::from_rows(rows.iter().map(|(id, kind, parent, pos)| {
+/// A node's place in the tree with its title and code.
+#[derive(sqlx::FromRow)]
+struct TreeNodeRow {
+    #[sqlx(flatten)]
+    shape: NodeShapeRow,
+    title: String,
+    short_code: String,
+}
+
+fn tree_from<'a>(rows: impl Iterator<Item = &'a NodeShapeRow>) -> Result<Tree, AppError> {
+    Tree::from_rows(rows.map(|r| {
         (
-            NodeId(*id),
-            crate::domain::tree::NodeKind::parse(kind)
+            NodeId(r.id),
+            crate::domain::tree::NodeKind::parse(&r.kind)
                 .unwrap_or(crate::domain::tree::NodeKind::Skill),
-            parent.map(NodeId),
-            *pos,
+            r.parent_id.map(NodeId),
+            r.position,
         )
     }))
     .map_err(|e| {
@@ -220,16 +257,17 @@ fn tree_from(rows: &[NodeShapeRow]) -> Result<Tree, AppError> {
 pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
     let (framework, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
-    let rows: Vec<(i64, String, Option<i64>, i64, String, String)> = sqlx::query_as(
+    let rows: Vec<TreeNodeRow> = sqlx::query_as(
         "select id, kind, parent_id, position, title, short_code from framework_node where framework_id = $1",
     )
     .bind(id.0)
     .fetch_all(&db.pool)
     .await?;
-    let shape: Vec<NodeShapeRow> = rows.iter().map(|r| (r.0, r.1.clone(), r.2, r.3)).collect();
-    let t = tree_from(&shape)?;
-    let text: HashMap<i64, (String, String)> =
-        rows.into_iter().map(|r| (r.0, (r.4, r.5))).collect();
+    let t = tree_from(rows.iter().map(|r| &r.shape))?;
+    let text: HashMap<i64, (String, String)> = rows
+        .into_iter()
+        .map(|r| (r.shape.id, (r.title, r.short_code)))
+        .collect();
     let nodes = t
         .walk()
         .into_iter()
@@ -295,7 +333,7 @@ pub(crate) async fn shape_in(tx: &mut WriteTx, id: FrameworkId) -> Result<Tree, 
     .bind(id.0)
     .fetch_all(&mut **tx)
     .await?;
-    tree_from(&rows)
+    tree_from(rows.iter())
 }
 
 pub(crate) fn tree_error(e: TreeError) -> AppError {
@@ -453,7 +491,17 @@ pub async fn delete_node(
 }
 
 /// A node with its parent, kind, title, code, framework, scale top and threshold.
-type NodeInfoRow = (i64, Option<i64>, String, String, String, i64, i64, i64);
+#[derive(sqlx::FromRow)]
+struct NodeInfoRow {
+    id: i64,
+    parent_id: Option<i64>,
+    kind: String,
+    title: String,
+    short_code: String,
+    framework_id: i64,
+    top: i64,
+    threshold: i64,
+}
 
 /// A node with its scale: what rating it or requiring it needs to know.
 pub(crate) struct NodeInfo {
@@ -467,7 +515,7 @@ pub(crate) struct NodeInfo {
 pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
     let row: Option<NodeInfoRow> = sqlx::query_as(
         "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
-           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)), \
+           (select max(level) from scale_level l where l.scale_id = coalesce(n.scale_id, f.scale_id)) as top, \
            s.threshold \
          from framework_node n join framework f on f.id = n.framework_id \
          join scale s on s.id = coalesce(n.scale_id, f.scale_id) where n.id = $1",
@@ -483,32 +531,35 @@ pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppErro
     })?;
     Ok(NodeInfo {
         row: NodeRow {
-            id: NodeId(r.0),
-            parent: r.1.map(NodeId),
-            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
+            id: NodeId(r.id),
+            parent: r.parent_id.map(NodeId),
+            kind: NodeKind::parse(&r.kind).unwrap_or(NodeKind::Skill),
             depth: 0,
-            title: r.3,
-            short_code: r.4,
+            title: r.title,
+            short_code: r.short_code,
         },
-        framework: FrameworkId(r.5),
-        top: u8::try_from(r.6).unwrap_or(1),
-        threshold: u8::try_from(r.7).unwrap_or(1),
+        framework: FrameworkId(r.framework_id),
+        top: u8::try_from(r.top).unwrap_or(1),
+        threshold: u8::try_from(r.threshold).unwrap_or(1),
     })
+}
+
+/// A node's editable fields, as stored.
+#[derive(sqlx::FromRow)]
+struct NodeEditRow {
+    kind: String,
+    title: String,
+    short_code: String,
+    definition: String,
+    key_behaviours: String,
+    validity_months: Option<i64>,
+    external_id: String,
+    alt_labels: String,
 }
 
 /// Everything editable on one node of `framework`.
 pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        String,
-        String,
-    );
-    let row: Option<Row> = sqlx::query_as(
+    let row: Option<NodeEditRow> = sqlx::query_as(
         "select kind, title, short_code, definition, key_behaviours, validity_months, external_id, alt_labels \
          from framework_node where id = $1 and framework_id = $2",
     )
@@ -516,8 +567,7 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
     .bind(framework.0)
     .fetch_optional(&db.pool)
     .await?;
-    let (kind, title, short_code, definition, behaviours, validity, external_id, alt_labels) =
-        row.ok_or_else(|| AppError::NotFound("That node".into()))?;
+    let r = row.ok_or_else(|| AppError::NotFound("That node".into()))?;
     let levels: Vec<(String, i64, String)> =
         sqlx::query_as("select track, level, description from node_level_description where node_id = $1 order by track, level")
             .bind(node.0)
@@ -525,19 +575,19 @@ pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeD
             .await?;
     Ok(NodeDetails {
         id: node,
-        kind: NodeKind::parse(&kind).unwrap_or(NodeKind::Skill),
-        title,
-        short_code,
-        definition,
-        key_behaviours: serde_json::from_str(&behaviours).unwrap_or_default(),
-        alt_labels: serde_json::from_str(&alt_labels).unwrap_or_default(),
-        validity_months: validity.and_then(|v| u32::try_from(v).ok()),
+        kind: NodeKind::parse(&r.kind).unwrap_or(NodeKind::Skill),
+        title: r.title,
+        short_code: r.short_code,
+        definition: r.definition,
+        key_behaviours: serde_json::from_str(&r.key_behaviours).unwrap_or_default(),
+        alt_labels: serde_json::from_str(&r.alt_labels).unwrap_or_default(),
+        validity_months: r.validity_months.and_then(|v| u32::try_from(v).ok()),
         level_descriptions: levels
             .into_iter()
             .filter_map(|(t, l, d)| Some((Track::parse(&t)?, u8::try_from(l).ok()?, d)))
             .collect(),
-        links: node_links(db, framework, &external_id).await?,
-        external_id,
+        links: node_links(db, framework, &r.external_id).await?,
+        external_id: r.external_id,
     })
 }
 
@@ -656,17 +706,27 @@ pub async fn save_node(
     Ok(())
 }
 
+/// What a snapshot keeps of a node beyond its place, title and code.
+#[derive(sqlx::FromRow)]
+struct SnapshotExtraRow {
+    id: i64,
+    external_id: String,
+    definition: String,
+    validity_months: Option<i64>,
+    key_behaviours: String,
+    alt_labels: String,
+}
+
 /// The framework as it is now, in the frozen form versions use.
 pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
     let t = tree(db, id).await?;
-    type Row = (i64, String, String, Option<i64>, String, String);
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<SnapshotExtraRow> = sqlx::query_as(
         "select id, external_id, definition, validity_months, key_behaviours, alt_labels from framework_node where framework_id = $1",
     )
     .bind(id.0)
     .fetch_all(&db.pool)
     .await?;
-    let extra: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+    let extra: HashMap<i64, SnapshotExtraRow> = rows.into_iter().map(|r| (r.id, r)).collect();
     let levels: Vec<(i64, String, i64, String)> = sqlx::query_as(
         "select d.node_id, d.track, d.level, d.description from node_level_description d \
          join framework_node n on n.id = d.node_id where n.framework_id = $1 order by d.node_id, d.track, d.level",
@@ -680,7 +740,12 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
             level_map.entry(n).or_default().push((track, level, text));
         }
     }
-    let ext = |n: NodeId| extra.get(&n.0).map(|r| r.1.clone()).unwrap_or_default();
+    let ext = |n: NodeId| {
+        extra
+            .get(&n.0)
+            .map(|r| r.external_id.clone())
+            .unwrap_or_default()
+    };
     let mut position: HashMap<Option<NodeId>, u32> = HashMap::new();
     let nodes = t
         .nodes
@@ -697,14 +762,16 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
                 position: here,
                 title: n.title.clone(),
                 short_code: n.short_code.clone(),
-                definition: r.map(|r| r.2.clone()).unwrap_or_default(),
+                definition: r.map(|r| r.definition.clone()).unwrap_or_default(),
                 key_behaviours: r
-                    .and_then(|r| serde_json::from_str(&r.4).ok())
+                    .and_then(|r| serde_json::from_str(&r.key_behaviours).ok())
                     .unwrap_or_default(),
                 alt_labels: r
-                    .and_then(|r| serde_json::from_str(&r.5).ok())
+                    .and_then(|r| serde_json::from_str(&r.alt_labels).ok())
                     .unwrap_or_default(),
-                validity_months: r.and_then(|r| r.3).and_then(|v| u32::try_from(v).ok()),
+                validity_months: r
+                    .and_then(|r| r.validity_months)
+                    .and_then(|v| u32::try_from(v).ok()),
                 level_descriptions: level_map.remove(&n.id.0).unwrap_or_default(),
             }
         })
@@ -766,11 +833,18 @@ pub async fn publish(
     Ok(u32::try_from(number).unwrap_or(0))
 }
 
-/// A stored version: (number, published_at, publisher's name, snapshot JSON).
-type VersionRow = (i64, i64, Option<String>, String);
+/// A stored version: number, time, publisher's name (none once they are deleted) and
+/// snapshot JSON.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    number: i64,
+    published_at: i64,
+    publisher: Option<String>,
+    snapshot: String,
+}
 
 const VERSION_SELECT: &str =
-    "select v.number, v.published_at, p.name, v.snapshot from framework_version v \
+    "select v.number, v.published_at, p.name as publisher, v.snapshot from framework_version v \
      left join person p on p.id = v.published_by where v.framework_id = $1 order by v.number desc";
 
 fn parse_snapshot(json: &str) -> Result<Snapshot, AppError> {
@@ -780,12 +854,12 @@ fn parse_snapshot(json: &str) -> Result<Snapshot, AppError> {
     })
 }
 
-fn read_version((number, at, by, json): VersionRow) -> Result<(VersionInfo, Snapshot), AppError> {
-    let snap = parse_snapshot(&json)?;
+fn read_version(r: VersionRow) -> Result<(VersionInfo, Snapshot), AppError> {
+    let snap = parse_snapshot(&r.snapshot)?;
     let info = VersionInfo {
-        number: u32::try_from(number).unwrap_or(0),
-        published_at: format_time(at),
-        published_by: by.unwrap_or_else(|| "a former member".into()),
+        number: u32::try_from(r.number).unwrap_or(0),
+        published_at: format_time(r.published_at),
+        published_by: r.publisher.unwrap_or_else(|| "a former member".into()),
         nodes: u32::try_from(snap.nodes.len()).unwrap_or(u32::MAX),
     };
     Ok((info, snap))

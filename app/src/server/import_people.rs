@@ -52,9 +52,27 @@ impl PeoplePlan {
     }
 }
 
+/// A person already here, by e-mail.
+#[derive(sqlx::FromRow)]
+struct KnownRow {
+    email: String,
+    id: i64,
+    role: String,
+    active: i64,
+    manager_email: Option<String>,
+}
+
+/// What an import needs to know of a person already here.
+struct Known {
+    id: i64,
+    role: Role,
+    active: bool,
+    manager_email: Option<String>,
+}
+
 struct Here {
-    /// email → (id, role, active, manager email)
-    people: HashMap<String, (i64, Role, bool, Option<String>)>,
+    /// email → the person
+    people: HashMap<String, Known>,
     /// lower-case name → the units of that name: (id, lower-case name, parent)
     units: HashMap<String, Vec<(i64, String, Option<i64>)>>,
     /// The depth of each unit (top level = 1).
@@ -64,8 +82,8 @@ struct Here {
 }
 
 async fn here(db: &Db) -> Result<Here, AppError> {
-    let people: Vec<(String, i64, String, i64, Option<String>)> = sqlx::query_as(
-        "select p.email, p.id, p.role, p.active, m.email from person p left join person m on m.id = p.manager_id",
+    let people: Vec<KnownRow> = sqlx::query_as(
+        "select p.email, p.id, p.role, p.active, m.email as manager_email from person p left join person m on m.id = p.manager_id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -87,15 +105,15 @@ async fn here(db: &Db) -> Result<Here, AppError> {
     Ok(Here {
         people: people
             .into_iter()
-            .map(|(e, id, role, active, m)| {
+            .map(|p| {
                 (
-                    e,
-                    (
-                        id,
-                        Role::parse(&role).unwrap_or(Role::Employee),
-                        active == 1,
-                        m,
-                    ),
+                    p.email,
+                    Known {
+                        id: p.id,
+                        role: Role::parse(&p.role).unwrap_or(Role::Employee),
+                        active: p.active == 1,
+                        manager_email: p.manager_email,
+                    },
                 )
             })
             .collect(),
@@ -191,76 +209,48 @@ struct NewUnits {
 /// Plans a people CSV import without writing anything.
 pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
     let (header, rows) = read_csv(bytes)?;
-    let (mut rows, mut problems) =
+    let (rows, mut problems) =
         people_csv::parse(&header, &rows).map_err(|i| file_error(i.to_string()))?;
     let here = here(db).await?;
-    // Rows are dropped until every remaining one holds together (a dropped row can take a
-    // row that named it as manager with it).
+    let mut rows = consistent_rows(rows, &here, &mut problems);
+    keep_last_admin(&mut rows, &here, &mut problems);
+    problems.sort_by_key(|p| {
+        p.at.trim_start_matches("line ")
+            .parse::<usize>()
+            .unwrap_or(0)
+    });
+    let (resolved, new_units) = resolve(rows, &here, &mut problems);
+    let warnings = new_units
+        .iter()
+        .map(|(n, _)| {
+            Issue::new(
+                format!("unit \u{201c}{n}\u{201d}"),
+                "is not here yet and will be created.",
+            )
+        })
+        .collect();
+    Ok(PeoplePlan {
+        rows: resolved,
+        new_units,
+        problems,
+        warnings,
+    })
+}
+
+/// Drops rows until every remaining one holds together (a dropped row can take a row that
+/// named it as manager with it); each dropped row becomes a problem.
+fn consistent_rows(
+    mut rows: Vec<PersonRow>,
+    here: &Here,
+    problems: &mut Vec<Issue>,
+) -> Vec<PersonRow> {
     loop {
-        let in_file: HashSet<&str> = rows.iter().map(|r| r.email.as_str()).collect();
-        let mut bad: Vec<(usize, String)> = Vec::new();
-        for (i, r) in rows.iter().enumerate() {
-            let existing = here.people.get(&r.email);
-            let why = if existing.is_none() && r.name.is_none() {
-                Some(format!("{} is new here and needs a name", r.email))
-            } else if let Some(m) = r
-                .manager
-                .as_deref()
-                .filter(|m| !in_file.contains(m) && !here.people.get(*m).is_some_and(|p| p.2))
-            {
-                Some(format!(
-                    "the manager {m} is neither in the file nor an active person here"
-                ))
-            } else if let Some(p) = &r.position {
-                match here.positions.get(&p.to_lowercase()).map(Vec::len) {
-                    None => Some(format!("there is no position titled \u{201c}{p}\u{201d}")),
-                    Some(1) => None,
-                    Some(n) => Some(format!("{n} positions are titled \u{201c}{p}\u{201d}; rename them so each title is unique")),
-                }
-            } else {
-                None
-            };
-            if let Some(w) = why {
-                bad.push((i, w));
-            }
-        }
-        // Reporting loops in the final reporting lines.
+        let mut bad = row_problems(&rows, here);
         if bad.is_empty() {
-            let mut manager_of: HashMap<&str, &str> = here
-                .people
-                .iter()
-                .filter_map(|(e, p)| p.3.as_deref().map(|m| (e.as_str(), m)))
-                .collect();
-            for r in &rows {
-                if let Some(m) = &r.manager {
-                    manager_of.insert(&r.email, m);
-                }
-            }
-            for (i, r) in rows.iter().enumerate() {
-                let mut chain = vec![r.email.as_str()];
-                let mut cur = r.email.as_str();
-                while let Some(m) = manager_of.get(cur) {
-                    if *m == r.email {
-                        chain.push(m);
-                        bad.push((
-                            i,
-                            format!(
-                                "the reporting lines would go round in a loop: {}",
-                                chain.join(" reports to ")
-                            ),
-                        ));
-                        break;
-                    }
-                    if chain.contains(m) {
-                        break;
-                    }
-                    chain.push(m);
-                    cur = m;
-                }
-            }
+            bad = reporting_loops(&rows, here);
         }
         if bad.is_empty() {
-            break;
+            return rows;
         }
         let drop: HashSet<usize> = bad.iter().map(|b| b.0).collect();
         for (i, why) in bad {
@@ -276,11 +266,88 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
             .map(|(_, r)| r)
             .collect();
     }
-    // The last active admin keeps the role.
+}
+
+/// Rows (index, why) that cannot be imported on their own: a new person without a name, a
+/// manager neither in the file nor active here, a position title that is missing or taken
+/// twice.
+fn row_problems(rows: &[PersonRow], here: &Here) -> Vec<(usize, String)> {
+    let in_file: HashSet<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+    let mut bad: Vec<(usize, String)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let existing = here.people.get(&r.email);
+        let why = if existing.is_none() && r.name.is_none() {
+            Some(format!("{} is new here and needs a name", r.email))
+        } else if let Some(m) = r
+            .manager
+            .as_deref()
+            .filter(|m| !in_file.contains(m) && !here.people.get(*m).is_some_and(|p| p.active))
+        {
+            Some(format!(
+                "the manager {m} is neither in the file nor an active person here"
+            ))
+        } else if let Some(p) = &r.position {
+            match here.positions.get(&p.to_lowercase()).map(Vec::len) {
+                None => Some(format!("there is no position titled \u{201c}{p}\u{201d}")),
+                Some(1) => None,
+                Some(n) => Some(format!("{n} positions are titled \u{201c}{p}\u{201d}; rename them so each title is unique")),
+            }
+        } else {
+            None
+        };
+        if let Some(w) = why {
+            bad.push((i, w));
+        }
+    }
+    bad
+}
+
+/// Rows (index, why) whose person would end up in a reporting loop, in the reporting lines
+/// the file and the people here make together.
+fn reporting_loops(rows: &[PersonRow], here: &Here) -> Vec<(usize, String)> {
+    let mut bad: Vec<(usize, String)> = Vec::new();
+    let mut manager_of: HashMap<&str, &str> = here
+        .people
+        .iter()
+        .filter_map(|(e, p)| p.manager_email.as_deref().map(|m| (e.as_str(), m)))
+        .collect();
+    for r in rows {
+        if let Some(m) = &r.manager {
+            manager_of.insert(&r.email, m);
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let mut chain = vec![r.email.as_str()];
+        let mut cur = r.email.as_str();
+        while let Some(m) = manager_of.get(cur) {
+            if *m == r.email {
+                chain.push(m);
+                bad.push((
+                    i,
+                    format!(
+                        "the reporting lines would go round in a loop: {}",
+                        chain.join(" reports to ")
+                    ),
+                ));
+                break;
+            }
+            if chain.contains(m) {
+                break;
+            }
+            chain.push(m);
+            cur = m;
+        }
+    }
+    bad
+}
+
+/// The last active admin keeps the role: when the rows would demote every active admin
+/// and promote no one, the last demoting row is left out.
+fn keep_last_admin(rows: &mut Vec<PersonRow>, here: &Here, problems: &mut Vec<Issue>) {
     let admins: Vec<&String> = here
         .people
         .iter()
-        .filter(|(_, p)| p.1 == Role::Admin && p.2)
+        .filter(|(_, p)| p.role == Role::Admin && p.active)
         .map(|(e, _)| e)
         .collect();
     let demoted: Vec<usize> = rows
@@ -300,16 +367,20 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
         ));
         rows.remove(i);
     }
-    problems.sort_by_key(|p| {
-        p.at.trim_start_matches("line ")
-            .parse::<usize>()
-            .unwrap_or(0)
-    });
+}
+
+/// Each row with the person, unit and position it refers to, and the units to create; a
+/// row whose unit path cannot be used becomes a problem.
+fn resolve(
+    rows: Vec<PersonRow>,
+    here: &Here,
+    problems: &mut Vec<Issue>,
+) -> (Vec<Resolved>, Vec<(String, Option<UnitRef>)>) {
     let mut new_units = NewUnits::default();
     let mut resolved = Vec::new();
     for r in rows {
         let unit = match &r.unit {
-            Some(path) => match unit_for(path, &here, &mut new_units) {
+            Some(path) => match unit_for(path, here, &mut new_units) {
                 Ok(u) => Some(u),
                 Err(why) => {
                     problems.push(Issue::new(
@@ -327,28 +398,13 @@ pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
             .and_then(|p| here.positions.get(&p.to_lowercase()))
             .map(|ids| ids[0]);
         resolved.push(Resolved {
-            existing: here.people.get(&r.email).map(|p| p.0),
+            existing: here.people.get(&r.email).map(|p| p.id),
             row: r,
             unit,
             position,
         });
     }
-    let new_units = new_units.list;
-    let warnings = new_units
-        .iter()
-        .map(|(n, _)| {
-            Issue::new(
-                format!("unit \u{201c}{n}\u{201d}"),
-                "is not here yet and will be created.",
-            )
-        })
-        .collect();
-    Ok(PeoplePlan {
-        rows: resolved,
-        new_units,
-        problems,
-        warnings,
-    })
+    (resolved, new_units.list)
 }
 
 /// Writes a planned people import in one transaction. Returns how many people were

@@ -3,7 +3,7 @@
 //! neutral structure ([`Imported`]) and is stored by one function.
 
 use super::ctx::unique_or;
-use super::db::Db;
+use super::db::{Db, WriteTx};
 use super::frameworks::{default_scale, insert_framework, insert_scale};
 use super::now_ms;
 use crate::api::AppError;
@@ -503,6 +503,19 @@ fn json_text(v: serde_json::Value) -> String {
 /// descriptions and the links. Returns the framework and its node count.
 pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId, usize), AppError> {
     let i = &f.imported;
+    check_unique_ids(i)?;
+    let mut tx = db.begin_write().await?;
+    let framework = insert_imported_framework(&mut tx, f).await?;
+    let layers = node_layers(i)?;
+    let ids = insert_nodes(&mut tx, framework, i, &layers).await?;
+    insert_level_descriptions(&mut tx, f, &ids).await?;
+    insert_links(&mut tx, framework, i).await?;
+    tx.commit().await?;
+    Ok((framework, i.nodes.len()))
+}
+
+/// Refuses a file in which two nodes share an identifier.
+fn check_unique_ids(i: &Imported) -> Result<(), AppError> {
     let mut seen = HashSet::new();
     for n in &i.nodes {
         if !seen.insert(n.external_id.as_str()) {
@@ -512,16 +525,25 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
             )));
         }
     }
+    Ok(())
+}
+
+/// Inserts the scale and the framework row with what the import keeps of the CASE
+/// document and package, under the document's identifier when the plan keeps it.
+async fn insert_imported_framework(
+    tx: &mut WriteTx,
+    f: &FrameworkPlan,
+) -> Result<FrameworkId, AppError> {
+    let i = &f.imported;
     let name: String = i.name.trim().chars().take(200).collect();
     let name = if name.is_empty() {
         "Imported framework".to_string()
     } else {
         name
     };
-    let mut tx = db.begin_write().await?;
-    let scale_id = insert_scale(&mut tx, &f.scale, &format!("{name} scale")).await?;
+    let scale_id = insert_scale(tx, &f.scale, &format!("{name} scale")).await?;
     let description: String = i.description.chars().take(5000).collect();
-    let framework = insert_framework(&mut tx, &name, &description, scale_id, f.format).await?;
+    let framework = insert_framework(tx, &name, &description, scale_id, f.format).await?;
     let mut case_extra = serde_json::Map::new();
     if !i.doc_extra.is_empty() {
         case_extra.insert("doc".into(), i.doc_extra.clone().into());
@@ -540,7 +562,7 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
     .bind(json_text(case_extra.into()))
     .bind(external)
     .bind(framework.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(|e| {
         unique_or(e, || {
@@ -550,9 +572,12 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
             ))
         })
     })?;
+    Ok(framework)
+}
 
-    // Nodes, one layer of the tree at a time so every parent has its id.
-    let now = now_ms();
+/// The nodes' indexes by depth in the tree, so every layer's parents are in the ones
+/// before it; a node that comes before its parent is refused.
+fn node_layers(i: &Imported) -> Result<Vec<Vec<usize>>, AppError> {
     let mut depth: HashMap<&str, usize> = HashMap::new();
     let mut layers: Vec<Vec<usize>> = Vec::new();
     for (k, n) in i.nodes.iter().enumerate() {
@@ -571,8 +596,20 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
         }
         layers[d].push(k);
     }
+    Ok(layers)
+}
+
+/// Inserts the nodes one layer of the tree at a time, so every parent has its id, in
+/// batches. Returns the framework's node ids by identifier.
+async fn insert_nodes(
+    tx: &mut WriteTx,
+    framework: FrameworkId,
+    i: &Imported,
+    layers: &[Vec<usize>],
+) -> Result<HashMap<String, i64>, AppError> {
+    let now = now_ms();
     let mut ids: HashMap<String, i64> = HashMap::new();
-    for layer in &layers {
+    for layer in layers {
         for chunk in layer.chunks(BATCH) {
             let sql = format!(
                 "insert into framework_node (framework_id, parent_id, kind, position, title, short_code, definition, \
@@ -611,19 +648,27 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
                     .bind(json_text(serde_json::json!(n.alt_labels)))
                     .bind(json_text(extra.into()));
             }
-            q.execute(&mut *tx).await?;
+            q.execute(&mut **tx).await?;
         }
         let rows: Vec<(i64, String)> =
             sqlx::query_as("select id, external_id from framework_node where framework_id = $1")
                 .bind(framework.0)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         ids = rows.into_iter().map(|(id, e)| (e, id)).collect();
     }
+    Ok(ids)
+}
 
-    // Level descriptions the scale has room for.
+/// Inserts the level descriptions the scale has room for, in batches.
+async fn insert_level_descriptions(
+    tx: &mut WriteTx,
+    f: &FrameworkPlan,
+    ids: &HashMap<String, i64>,
+) -> Result<(), AppError> {
     let top = f.scale.levels().len();
-    let descriptions: Vec<(i64, &str, i64, &str)> = i
+    let descriptions: Vec<(i64, &str, i64, &str)> = f
+        .imported
         .nodes
         .iter()
         .flat_map(|n| {
@@ -645,10 +690,17 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
         for (id, track, level, text) in chunk {
             q = q.bind(*id).bind(*track).bind(*level).bind(*text);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
+    Ok(())
+}
 
-    // Links, in file order.
+/// Inserts the links in file order, in batches.
+async fn insert_links(
+    tx: &mut WriteTx,
+    framework: FrameworkId,
+    i: &Imported,
+) -> Result<(), AppError> {
     let links: Vec<(usize, &case::ImportedLink)> = i.links.iter().enumerate().collect();
     for chunk in links.chunks(BATCH) {
         let sql = format!(
@@ -667,10 +719,9 @@ pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId,
                 ))
                 .bind(*seq as i64);
         }
-        q.execute(&mut *tx).await?;
+        q.execute(&mut **tx).await?;
     }
-    tx.commit().await?;
-    Ok((framework, i.nodes.len()))
+    Ok(())
 }
 
 /// How long an unconfirmed upload is kept.

@@ -19,32 +19,49 @@ use crate::domain::tree::NodeKind;
 use crate::domain::{CurrentUser, Email, FrameworkId, NodeId, PersonId, UnitId};
 use std::collections::{HashMap, HashSet};
 
-type PositionRow = (i64, String, String, String, Option<i64>, Option<i64>);
+/// A position as stored ([`POSITION_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct PositionRow {
+    id: i64,
+    title: String,
+    description: String,
+    track: String,
+    rank: Option<i64>,
+    unit_id: Option<i64>,
+}
+
 /// A position row with its unit's name, requirement count and holder count.
-type SummaryRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    i64,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    #[sqlx(flatten)]
+    position: PositionRow,
+    unit_name: Option<String>,
+    requirements: i64,
+    holders: i64,
+}
 /// A scale's levels (number, name, description) and its threshold.
 type ScaleLevels = (Vec<(i64, String, String)>, u8);
+
+/// A level of a scale, with the scale's threshold.
+#[derive(sqlx::FromRow)]
+struct ScaleLevelRow {
+    scale_id: i64,
+    level: i64,
+    name: String,
+    description: String,
+    threshold: i64,
+}
 
 const POSITION_COLUMNS: &str = "p.id, p.title, p.description, p.track, p.rank, p.unit_id";
 
 fn position_from(r: PositionRow) -> Position {
     Position {
-        id: PositionId(r.0),
-        title: r.1,
-        description: r.2,
-        track: Track::parse(&r.3).unwrap_or(Track::Ic),
-        rank: r.4.and_then(|n| u8::try_from(n).ok()),
-        unit: r.5.map(UnitId),
+        id: PositionId(r.id),
+        title: r.title,
+        description: r.description,
+        track: Track::parse(&r.track).unwrap_or(Track::Ic),
+        rank: r.rank.and_then(|n| u8::try_from(n).ok()),
+        unit: r.unit_id.map(UnitId),
     }
 }
 
@@ -76,9 +93,9 @@ async fn unit_name(db: &Db, unit: Option<UnitId>) -> Result<Option<String>, AppE
 /// Every position with its unit and counts, by rank then title.
 pub async fn summaries(db: &Db) -> Result<Vec<PositionSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {POSITION_COLUMNS}, u.name, \
-               (select count(*) from position_requirement r where r.position_id = p.id), \
-               (select count(*) from person h where h.position_id = p.id and h.active = 1) \
+        "select {POSITION_COLUMNS}, u.name as unit_name, \
+               (select count(*) from position_requirement r where r.position_id = p.id) as requirements, \
+               (select count(*) from person h where h.position_id = p.id and h.active = 1) as holders \
              from job_position p left join org_unit u on u.id = p.unit_id"
     )))
     .fetch_all(&db.pool)
@@ -86,10 +103,10 @@ pub async fn summaries(db: &Db) -> Result<Vec<PositionSummary>, AppError> {
     let mut out: Vec<PositionSummary> = rows
         .into_iter()
         .map(|r| PositionSummary {
-            position: position_from((r.0, r.1, r.2, r.3, r.4, r.5)),
-            unit_name: r.6,
-            requirements: u32::try_from(r.7).unwrap_or(0),
-            holders: u32::try_from(r.8).unwrap_or(0),
+            position: position_from(r.position),
+            unit_name: r.unit_name,
+            requirements: u32::try_from(r.requirements).unwrap_or(0),
+            holders: u32::try_from(r.holders).unwrap_or(0),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -182,10 +199,21 @@ pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
     Ok(tx.commit().await?)
 }
 
+/// A requirement with its node's title and kind.
+#[derive(sqlx::FromRow)]
+struct RequirementRow {
+    node_id: i64,
+    node_title: String,
+    kind: String,
+    required: i64,
+    weight: i64,
+    mandatory: i64,
+}
+
 /// The requirements of `position` (the bare rules), in the order they were added.
 pub async fn requirements(db: &Db, position: PositionId) -> Result<Vec<Requirement>, AppError> {
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "select n.id, n.title, n.kind, r.required, r.weight, r.mandatory \
+    let rows: Vec<RequirementRow> = sqlx::query_as(
+        "select n.id as node_id, n.title as node_title, n.kind, r.required, r.weight, r.mandatory \
          from position_requirement r join framework_node n on n.id = r.node_id \
          where r.position_id = $1 order by r.seq, n.id",
     )
@@ -195,12 +223,12 @@ pub async fn requirements(db: &Db, position: PositionId) -> Result<Vec<Requireme
     Ok(rows
         .into_iter()
         .map(|r| Requirement {
-            node: NodeId(r.0),
-            node_title: r.1,
-            kind: NodeKind::parse(&r.2).unwrap_or(NodeKind::Skill),
-            required: u8::try_from(r.3).unwrap_or(1),
-            weight: u8::try_from(r.4).unwrap_or(3),
-            mandatory: r.5 != 0,
+            node: NodeId(r.node_id),
+            node_title: r.node_title,
+            kind: NodeKind::parse(&r.kind).unwrap_or(NodeKind::Skill),
+            required: u8::try_from(r.required).unwrap_or(1),
+            weight: u8::try_from(r.weight).unwrap_or(3),
+            mandatory: r.mandatory != 0,
         })
         .collect())
 }
@@ -224,7 +252,7 @@ pub async fn level_texts(
     .fetch_all(&db.pool)
     .await?;
     let scale_ids = id_list(scales.iter().map(|s| s.1));
-    let levels: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let levels: Vec<ScaleLevelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select l.scale_id, l.level, l.name, l.description, s.threshold from scale_level l \
          join scale s on s.id = l.scale_id where l.scale_id in ({scale_ids}) order by l.scale_id, l.level"
     )))
@@ -239,11 +267,11 @@ pub async fn level_texts(
     .await?;
     let own: HashMap<(i64, i64), String> = own.into_iter().map(|r| ((r.0, r.1), r.2)).collect();
     let mut by_scale: HashMap<i64, ScaleLevels> = HashMap::new();
-    for (scale, level, name, description, threshold) in levels {
+    for l in levels {
         let e = by_scale
-            .entry(scale)
-            .or_insert_with(|| (Vec::new(), u8::try_from(threshold).unwrap_or(1)));
-        e.0.push((level, name, description));
+            .entry(l.scale_id)
+            .or_insert_with(|| (Vec::new(), u8::try_from(l.threshold).unwrap_or(1)));
+        e.0.push((l.level, l.name, l.description));
     }
     for (node, scale) in scales {
         let Some((levels, threshold)) = by_scale.get(&scale) else {
@@ -366,26 +394,36 @@ async fn holders(db: &Db, position: PositionId) -> Result<Vec<Holder>, AppError>
         .collect())
 }
 
-type LinkRow = (i64, i64, i64, String, String, String, String);
+/// A career-path link with the titles of both ends.
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: i64,
+    from_id: i64,
+    to_id: i64,
+    kind: String,
+    notes: String,
+    from_title: String,
+    to_title: String,
+}
 
 fn link_from(r: LinkRow) -> LinkView {
     LinkView {
-        id: PathLinkId(r.0),
+        id: PathLinkId(r.id),
         link: PathLink {
-            from: PositionId(r.1),
-            to: PositionId(r.2),
-            kind: LinkKind::parse(&r.3).unwrap_or(LinkKind::Up),
-            notes: r.4,
+            from: PositionId(r.from_id),
+            to: PositionId(r.to_id),
+            kind: LinkKind::parse(&r.kind).unwrap_or(LinkKind::Up),
+            notes: r.notes,
         },
-        from_title: r.5,
-        to_title: r.6,
+        from_title: r.from_title,
+        to_title: r.to_title,
     }
 }
 
 /// Career-path links, all of them or those touching one position.
 pub async fn links(db: &Db, touching: Option<PositionId>) -> Result<Vec<LinkView>, AppError> {
     let rows: Vec<LinkRow> = sqlx::query_as(
-        "select l.id, l.from_id, l.to_id, l.kind, l.notes, a.title, b.title from career_link l \
+        "select l.id, l.from_id, l.to_id, l.kind, l.notes, a.title as from_title, b.title as to_title from career_link l \
          join job_position a on a.id = l.from_id join job_position b on b.id = l.to_id \
          where $1 = 0 or l.from_id = $1 or l.to_id = $1 order by a.title, b.title, l.id",
     )
