@@ -141,6 +141,7 @@ fn matched_words(
 
 /// Up to [`SUGGESTIONS`] rateable nodes of non-archived frameworks for `description`,
 /// leaving out those `position` already requires and those in `rejected`.
+#[tracing::instrument(skip_all)]
 pub async fn suggest(
     db: &Db,
     position: crate::domain::positions::PositionId,

@@ -52,6 +52,7 @@ async fn links(
 
 /// A framework version (`which`: "draft" or a version number) in the neutral structure,
 /// with what its import kept: CASE members, the isChildOf associations and the links.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, AppError> {
     let snap = version_snapshot(db, id, which, "version").await?;
     let (external_id, extra): (String, String) =
@@ -148,6 +149,7 @@ fn file_name(name: &str, suffix: &str) -> String {
 /// A framework version as a CASE 1.1 CFPackage (JSON text) that validates against the
 /// official schema; URIs Proficio makes start with `base_uri`. Returns the file name and
 /// the text. Admins only.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn export_case(
     db: &Db,
     me: &CurrentUser,
@@ -183,6 +185,7 @@ fn html_paragraph(text: &str) -> String {
 /// A framework as Moodle's 14-column competency-framework CSV: the framework row with its
 /// scale, then every node, parents first, identified by its identifier. Returns the file
 /// name and the text. Admins only.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn export_moodle(
     db: &Db,
     me: &CurrentUser,

@@ -138,6 +138,7 @@ async fn copy_node_scales(
 
 /// Clones a framework (its current state: scale, every node, level descriptions) into a new
 /// draft called "NAME (copy)". Returns the new framework's id.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, AppError> {
     let (f, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
@@ -187,6 +188,7 @@ fn depths(shape: &Tree, root: NodeId) -> Vec<(NodeId, usize)> {
 /// within their framework; frameworks come in name order. Nodes from a framework whose
 /// scale differs from the first one's keep their own scale (a competency may use another
 /// scale than its framework's). Two copied nodes with the same identifier are refused.
+#[tracing::instrument(skip_all)]
 pub async fn blend(
     db: &Db,
     name: &str,
@@ -360,6 +362,7 @@ fn pick_roots(shape: &Tree, picks: &[NodeId]) -> Vec<NodeId> {
 }
 
 /// Every framework with its pickable nodes, for the blend page.
+#[tracing::instrument(skip_all)]
 pub async fn blend_sources(db: &Db) -> Result<Vec<BlendSource>, AppError> {
     let mut out = Vec::new();
     for f in super::frameworks::list(db).await? {

@@ -46,6 +46,7 @@ pub(crate) fn random_hex() -> String {
 }
 
 /// Creates an empty draft framework with the default scale.
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkId, AppError> {
     let name = ShortText::required("name", "a name", name, 200)?.into_string();
     let description = description.trim();
@@ -63,6 +64,7 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
 }
 
 /// Writes a scale's levels (1 to N) under `scale_id`, which has none.
+#[tracing::instrument(skip_all, fields(scale_id))]
 pub(crate) async fn insert_levels(
     tx: &mut WriteTx,
     scale_id: i64,
@@ -83,6 +85,7 @@ pub(crate) async fn insert_levels(
 }
 
 /// Stores a scale (threshold and levels) and returns its id.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn insert_scale(
     tx: &mut WriteTx,
     scale: &Scale,
@@ -102,6 +105,7 @@ pub(crate) async fn insert_scale(
 
 /// Stores a new, empty draft framework on `scale_id`; `origin` says where it came from
 /// (empty for a new one).
+#[tracing::instrument(skip_all, fields(scale_id))]
 pub(crate) async fn insert_framework(
     tx: &mut WriteTx,
     name: &str,
@@ -150,6 +154,7 @@ struct SummaryRow {
 }
 
 /// Every framework, by name.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
     let rows: Vec<ListRow> = sqlx::query_as(
         "select f.id, f.name, f.description, f.status, f.revision, \
@@ -172,6 +177,7 @@ pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
     let row: Option<SummaryRow> = sqlx::query_as(
         "select f.name, f.description, f.status, f.revision, f.scale_id, \
@@ -195,6 +201,7 @@ pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummar
     ))
 }
 
+#[tracing::instrument(skip_all, fields(scale_id))]
 pub(crate) async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError> {
     let threshold: i64 = sqlx::query_scalar("select threshold from scale where id = $1")
         .bind(scale_id)
@@ -254,6 +261,7 @@ fn tree_from<'a>(rows: impl Iterator<Item = &'a NodeShapeRow>) -> Result<Tree, A
 }
 
 /// A framework with its scale and nodes in display order.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
     let (framework, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
@@ -292,6 +300,7 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
 
 /// Claims `revision` for a change: bumps it if it is still current, else refuses. Editing a
 /// published framework turns it back into a draft (its published version stays frozen).
+#[tracing::instrument(skip_all, fields(id = id.0, revision))]
 pub(crate) async fn claim(
     tx: &mut WriteTx,
     id: FrameworkId,
@@ -326,6 +335,7 @@ pub(crate) async fn claim(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub(crate) async fn shape_in(tx: &mut WriteTx, id: FrameworkId) -> Result<Tree, AppError> {
     let rows: Vec<NodeShapeRow> = sqlx::query_as(
         "select id, kind, parent_id, position from framework_node where framework_id = $1",
@@ -362,6 +372,7 @@ async fn write_places(tx: &mut WriteTx, before: &Tree, after: &Tree) -> Result<(
 }
 
 /// Adds a node at the end of `parent`'s children, based on `revision`.
+#[tracing::instrument(skip_all, fields(id = id.0, revision, parent = ?parent.map(|x| x.0)))]
 pub async fn add_node(
     db: &Db,
     id: FrameworkId,
@@ -413,6 +424,7 @@ pub enum Move {
 }
 
 /// Moves a node (with its subtree), based on `revision`.
+#[tracing::instrument(skip_all, fields(id = id.0, revision, node = node.0))]
 pub async fn move_node(
     db: &Db,
     id: FrameworkId,
@@ -438,6 +450,7 @@ pub async fn move_node(
 }
 
 /// Deletes a node and its subtree, based on `revision`.
+#[tracing::instrument(skip_all, fields(id = id.0, revision, node = node.0))]
 pub async fn delete_node(
     db: &Db,
     id: FrameworkId,
@@ -512,6 +525,7 @@ pub(crate) struct NodeInfo {
 }
 
 /// A node and its scale's top level and threshold; a clear field error when it is gone.
+#[tracing::instrument(skip_all, fields(node = node.0))]
 pub(crate) async fn node_info(db: &Db, node: NodeId) -> Result<NodeInfo, AppError> {
     let row: Option<NodeInfoRow> = sqlx::query_as(
         "select n.id, n.parent_id, n.kind, n.title, n.short_code, n.framework_id, \
@@ -558,6 +572,7 @@ struct NodeEditRow {
 }
 
 /// Everything editable on one node of `framework`.
+#[tracing::instrument(skip_all, fields(framework = framework.0, node = node.0))]
 pub async fn node(db: &Db, framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
     let row: Option<NodeEditRow> = sqlx::query_as(
         "select kind, title, short_code, definition, key_behaviours, validity_months, external_id, alt_labels \
@@ -643,6 +658,7 @@ async fn node_links(
 
 /// Saves a node's details, based on `revision`. The external identifier stays unique within
 /// the framework.
+#[tracing::instrument(skip_all, fields(framework = framework.0, revision, node = node.0))]
 pub async fn save_node(
     db: &Db,
     framework: FrameworkId,
@@ -718,6 +734,7 @@ struct SnapshotExtraRow {
 }
 
 /// The framework as it is now, in the frozen form versions use.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
     let t = tree(db, id).await?;
     let rows: Vec<SnapshotExtraRow> = sqlx::query_as(
@@ -786,6 +803,7 @@ pub async fn snapshot(db: &Db, id: FrameworkId) -> Result<Snapshot, AppError> {
 
 /// Publishes the current state as the next version (number, time, who), based on
 /// `revision`. The framework then shows as published until its next edit starts a draft.
+#[tracing::instrument(skip_all, fields(id = id.0, revision, by = by.0))]
 pub async fn publish(
     db: &Db,
     id: FrameworkId,
@@ -866,6 +884,7 @@ fn read_version(r: VersionRow) -> Result<(VersionInfo, Snapshot), AppError> {
 }
 
 /// The published versions, newest first.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn versions(db: &Db, id: FrameworkId) -> Result<Vec<VersionInfo>, AppError> {
     summary(db, id).await?;
     let rows: Vec<VersionRow> = sqlx::query_as(VERSION_SELECT)
@@ -878,6 +897,7 @@ pub async fn versions(db: &Db, id: FrameworkId) -> Result<Vec<VersionInfo>, AppE
 }
 
 /// A version's snapshot, or the current draft for `"draft"`.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn version_snapshot(
     db: &Db,
     id: FrameworkId,
@@ -903,6 +923,7 @@ pub async fn version_snapshot(
 }
 
 /// What changed from one version (or the draft) to another, as sentences.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn compare(
     db: &Db,
     id: FrameworkId,
@@ -915,6 +936,7 @@ pub async fn compare(
 }
 
 /// The latest published version of a framework, for everyone's read-only browser.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapshot), AppError> {
     let row: Option<VersionRow> = sqlx::query_as(VERSION_SELECT)
         .bind(id.0)
@@ -926,6 +948,7 @@ pub async fn published(db: &Db, id: FrameworkId) -> Result<(VersionInfo, Snapsho
 }
 
 /// The editor's view of a framework: its scale and the rows `req` asks to see.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn editor_tree(
     db: &Db,
     id: FrameworkId,
@@ -972,6 +995,7 @@ async fn scale_use(tx: &mut WriteTx, scale_id: i64) -> Result<ScaleUse, AppError
 
 /// The scale editor's data: the framework, its scale, and per level how many ratings and
 /// level descriptions use it.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppError> {
     let (framework, scale_id) = summary(db, id).await?;
     let scale = load_scale(db, scale_id).await?;
@@ -997,6 +1021,7 @@ pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppEr
 /// Saves the framework's scale, based on `revision`. Rated levels keep their numbers and
 /// described levels cannot be removed (see `plan_scale_change`); node level descriptions
 /// move with their level.
+#[tracing::instrument(skip_all, fields(id = id.0, revision))]
 pub async fn save_scale(
     db: &Db,
     id: FrameworkId,

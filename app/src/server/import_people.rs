@@ -207,6 +207,7 @@ struct NewUnits {
 }
 
 /// Plans a people CSV import without writing anything.
+#[tracing::instrument(skip_all)]
 pub async fn plan(db: &Db, bytes: &[u8]) -> Result<PeoplePlan, AppError> {
     let (header, rows) = read_csv(bytes)?;
     let (rows, mut problems) =
@@ -409,6 +410,7 @@ fn resolve(
 
 /// Writes a planned people import in one transaction. Returns how many people were
 /// created and updated.
+#[tracing::instrument(skip_all)]
 pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;

@@ -328,6 +328,7 @@ fn plan_progression(bytes: &[u8]) -> Result<Plan, AppError> {
 
 /// Reads a file of `format` and plans its import, writing nothing. A file that cannot be
 /// read as the format at all is an error; everything else is in the plan.
+#[tracing::instrument(skip_all)]
 pub async fn plan_file(
     db: &Db,
     format: &str,
@@ -377,6 +378,7 @@ fn refusal(problems: &[Issue], skippable: bool) -> AppError {
 
 /// Imports a file of `format`, all or nothing: a file with any problem changes nothing
 /// unless `skip_bad_rows` and the format allows leaving rows out.
+#[tracing::instrument(skip_all, fields(skip_bad_rows))]
 pub async fn import(
     db: &Db,
     format: &str,
@@ -387,6 +389,7 @@ pub async fn import(
 }
 
 /// [`import`] with the admin's choices.
+#[tracing::instrument(skip_all, fields(skip_bad_rows))]
 pub async fn import_with(
     db: &Db,
     format: &str,
@@ -501,6 +504,7 @@ fn json_text(v: serde_json::Value) -> String {
 /// Stores a planned framework as a new draft, in one transaction: the scale, the
 /// framework, its nodes (a layer of the tree at a time, in batches), their level
 /// descriptions and the links. Returns the framework and its node count.
+#[tracing::instrument(skip_all)]
 pub async fn store_framework(db: &Db, f: &FrameworkPlan) -> Result<(FrameworkId, usize), AppError> {
     let i = &f.imported;
     check_unique_ids(i)?;
@@ -738,6 +742,7 @@ pub(crate) fn admin_only(me: &CurrentUser) -> Result<(), AppError> {
 
 /// Keeps an uploaded file for its preview; a file that cannot be read as the format at
 /// all is refused at once. Returns the staged upload's id.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn stage(
     db: &Db,
     me: &CurrentUser,
@@ -794,6 +799,7 @@ async fn staged(db: &Db, me: &CurrentUser, id: i64) -> Result<Staged, AppError> 
 }
 
 /// What a staged upload would do, with every problem.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id))]
 pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview, AppError> {
     let (format, name, content, options) = staged(db, me, id).await?;
     let mut preview = plan_file(db, &format, content.as_bytes(), &options)
@@ -814,6 +820,7 @@ pub async fn preview(db: &Db, me: &CurrentUser, id: i64) -> Result<ImportPreview
 /// double click or a replayed request imports it once: the second is told it is done. A
 /// failed import gives the claim back, so the admin can try again (say, skipping bad rows);
 /// a claim left by a crash lapses after ten minutes.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, id, skip_bad_rows))]
 pub async fn confirm(
     db: &Db,
     me: &CurrentUser,

@@ -70,6 +70,7 @@ fn not_found() -> AppError {
 }
 
 /// One position.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn position(db: &Db, id: PositionId) -> Result<Position, AppError> {
     let row: Option<PositionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {POSITION_COLUMNS} from job_position p where p.id = $1"
@@ -91,6 +92,7 @@ async fn unit_name(db: &Db, unit: Option<UnitId>) -> Result<Option<String>, AppE
 }
 
 /// Every position with its unit and counts, by rank then title.
+#[tracing::instrument(skip_all)]
 pub async fn summaries(db: &Db) -> Result<Vec<PositionSummary>, AppError> {
     let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {POSITION_COLUMNS}, u.name as unit_name, \
@@ -132,6 +134,7 @@ async fn check_unit(db: &Db, unit: Option<UnitId>) -> Result<(), AppError> {
 }
 
 /// Creates a position.
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, input: &PositionInput) -> Result<PositionId, AppError> {
     let f = input.parse()?;
     check_unit(db, f.unit).await?;
@@ -152,6 +155,7 @@ pub async fn create(db: &Db, input: &PositionInput) -> Result<PositionId, AppErr
 }
 
 /// Changes a position's fields.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<(), AppError> {
     let f = input.parse()?;
     check_unit(db, f.unit).await?;
@@ -176,6 +180,7 @@ pub async fn update(db: &Db, id: PositionId, input: &PositionInput) -> Result<()
 
 /// Deletes a position with its requirements and links; its holders keep their records
 /// but no longer hold a position.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let holders = stats::holders_of(&mut tx, id.0).await?;
@@ -211,6 +216,7 @@ struct RequirementRow {
 }
 
 /// The requirements of `position` (the bare rules), in the order they were added.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn requirements(db: &Db, position: PositionId) -> Result<Vec<Requirement>, AppError> {
     let rows: Vec<RequirementRow> = sqlx::query_as(
         "select n.id as node_id, n.title as node_title, n.kind, r.required, r.weight, r.mandatory \
@@ -235,6 +241,7 @@ pub async fn requirements(db: &Db, position: PositionId) -> Result<Vec<Requireme
 
 /// Level texts for `nodes` on `track`: each node's scale levels, with the node's own
 /// description for the track where it has one. Also each node's scale threshold.
+#[tracing::instrument(skip_all)]
 pub async fn level_texts(
     db: &Db,
     nodes: &[NodeId],
@@ -306,6 +313,7 @@ pub(crate) fn id_list(ids: impl Iterator<Item = i64>) -> String {
 }
 
 /// Titles of each node's ancestors, top first.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn ancestor_paths(
     db: &Db,
     nodes: &[NodeId],
@@ -337,6 +345,7 @@ pub(crate) async fn ancestor_paths(
 }
 
 /// Requirements with their framework, path and level texts for `track`.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn requirement_views(
     db: &Db,
     position: PositionId,
@@ -421,6 +430,7 @@ fn link_from(r: LinkRow) -> LinkView {
 }
 
 /// Career-path links, all of them or those touching one position.
+#[tracing::instrument(skip_all, fields(touching = ?touching.map(|x| x.0)))]
 pub async fn links(db: &Db, touching: Option<PositionId>) -> Result<Vec<LinkView>, AppError> {
     let rows: Vec<LinkRow> = sqlx::query_as(
         "select l.id, l.from_id, l.to_id, l.kind, l.notes, a.title as from_title, b.title as to_title from career_link l \
@@ -434,6 +444,7 @@ pub async fn links(db: &Db, touching: Option<PositionId>) -> Result<Vec<LinkView
 }
 
 /// Everything the position editor shows.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn page(db: &Db, id: PositionId) -> Result<PositionPage, AppError> {
     let position = position(db, id).await?;
     let unit_name = unit_name(db, position.unit).await?;
@@ -459,6 +470,7 @@ pub async fn page(db: &Db, id: PositionId) -> Result<PositionPage, AppError> {
 }
 
 /// One position for the career view's side panel.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn overview(db: &Db, id: PositionId) -> Result<PositionOverview, AppError> {
     let position = position(db, id).await?;
     let unit_name = unit_name(db, position.unit).await?;
@@ -512,6 +524,7 @@ async fn insert_requirement(
 }
 
 /// Adds one requirement.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn add_requirement(
     db: &Db,
     position: PositionId,
@@ -543,6 +556,7 @@ pub async fn add_requirement(
 /// Adds `node` (when rateable) and every rateable node below it that the position does not
 /// require yet, each at `level` (empty: its scale's threshold) capped at its scale's top.
 /// Returns how many were added.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn add_whole(
     db: &Db,
     position: PositionId,
@@ -610,6 +624,7 @@ pub async fn add_whole(
 }
 
 /// Changes one requirement's level, weight and mandatory flag.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn update_requirement(
     db: &Db,
     position: PositionId,
@@ -643,6 +658,7 @@ pub async fn update_requirement(
 }
 
 /// Removes one requirement.
+#[tracing::instrument(skip_all, fields(position = position.0, node = node.0))]
 pub async fn remove_requirement(
     db: &Db,
     position: PositionId,
@@ -666,6 +682,7 @@ pub async fn remove_requirement(
 
 /// The requirement picker: non-archived frameworks, and the chosen one's nodes matching
 /// `q` (with their ancestors), at most [`PICKER_LIMIT`] rows.
+#[tracing::instrument(skip_all, fields(position = position.0, framework = ?framework.map(|x| x.0)))]
 pub async fn picker(
     db: &Db,
     position: PositionId,
@@ -767,6 +784,7 @@ async fn person_by_email(db: &Db, email: &str) -> Result<(PersonId, String), App
 }
 
 /// Makes the person with `email` hold `position`. Returns their name.
+#[tracing::instrument(skip_all, fields(position = position.0))]
 pub async fn assign(db: &Db, position: PositionId, email: &str) -> Result<String, AppError> {
     self::position(db, position).await?;
     let (person, name) = person_by_email(db, email).await?;
@@ -776,6 +794,7 @@ pub async fn assign(db: &Db, position: PositionId, email: &str) -> Result<String
 
 /// Sets (or clears) the position a person holds. A target equal to the new position is
 /// cleared, as it is reached.
+#[tracing::instrument(skip_all, fields(person = person.0, position = ?position.map(|x| x.0)))]
 pub async fn set_position(
     db: &Db,
     person: PersonId,
@@ -807,6 +826,7 @@ pub async fn set_position(
 
 /// Makes every active person in `unit` (and, with `below`, in its sub-units) hold
 /// `position`. Returns how many people that is.
+#[tracing::instrument(skip_all, fields(position = position.0, below))]
 pub async fn assign_unit(
     db: &Db,
     position: PositionId,
@@ -852,6 +872,7 @@ pub async fn assign_unit(
 }
 
 /// The position and target position a person holds.
+#[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn held(
     db: &Db,
     person: PersonId,
@@ -866,6 +887,7 @@ pub async fn held(
 }
 
 /// Sets or clears a person's target position. People set their own; admins anyone's.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, target = ?target.map(|x| x.0)))]
 pub async fn set_target(
     db: &Db,
     me: &CurrentUser,
@@ -895,6 +917,7 @@ pub async fn set_target(
 }
 
 /// Adds a career-path link.
+#[tracing::instrument(skip_all)]
 pub async fn add_link(db: &Db, input: &PathLinkInput) -> Result<PathLinkId, AppError> {
     let existing: Vec<PathLink> = links(db, None).await?.into_iter().map(|l| l.link).collect();
     let link = input.parse(&existing)?;
@@ -927,6 +950,7 @@ pub async fn add_link(db: &Db, input: &PathLinkInput) -> Result<PathLinkId, AppE
 }
 
 /// Changes a link's kind and notes.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn update_link(db: &Db, id: PathLinkId, kind: &str, notes: &str) -> Result<(), AppError> {
     let kind = LinkKind::parse(kind)
         .ok_or_else(|| AppError::invalid("kind", "Choose promotion or lateral move."))?;
@@ -950,6 +974,7 @@ pub async fn update_link(db: &Db, id: PathLinkId, kind: &str, notes: &str) -> Re
 }
 
 /// Removes a link.
+#[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn delete_link(db: &Db, id: PathLinkId) -> Result<(), AppError> {
     let done = sqlx::query("delete from career_link where id = $1")
         .bind(id.0)
@@ -962,6 +987,7 @@ pub async fn delete_link(db: &Db, id: PathLinkId) -> Result<(), AppError> {
 }
 
 /// The career-path view for `me`.
+#[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn career_map(db: &Db, me: &CurrentUser) -> Result<CareerMap, AppError> {
     let positions = summaries(db).await?;
     let links = links(db, None).await?;
@@ -986,6 +1012,7 @@ pub async fn career_map(db: &Db, me: &CurrentUser) -> Result<CareerMap, AppError
 }
 
 /// "What does `person` need for `target`", for a caller who may see the person.
+#[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, target = target.0))]
 pub async fn comparison(
     db: &Db,
     me: &CurrentUser,
