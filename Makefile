@@ -16,6 +16,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 E2E_PORT ?= 3100
 PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PG_STATUS := target/postgres-tests.status
+# Integration tests at once: each mostly waits (for its database, or for a template another
+# test is building), so more than the 2 cores' default keeps both cores busy.
+TEST_THREADS ?= 4
 
 .PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports bench-learning crash-test load-test
 
@@ -85,7 +88,7 @@ unit:
 integration: integration-sqlite integration-postgres
 
 integration-sqlite:
-	PROFICIO_TEST_BACKEND=sqlite cargo test -p server --test integration
+	PROFICIO_TEST_BACKEND=sqlite RUST_TEST_THREADS=$(TEST_THREADS) cargo test -p server --test integration
 
 # Runs every integration test against PostgreSQL too. Starts the local server if it is down;
 # where none is reachable the tests are skipped loudly, and under CI that is a failure.
@@ -97,7 +100,7 @@ integration-postgres:
 	  sleep 2; \
 	fi
 	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
-	  PROFICIO_TEST_BACKEND=postgres PROFICIO_TEST_POSTGRES_URL="$(PG_URL)" cargo test -p server --test integration \
+	  PROFICIO_TEST_BACKEND=postgres PROFICIO_TEST_POSTGRES_URL="$(PG_URL)" RUST_TEST_THREADS=$(TEST_THREADS) cargo test -p server --test integration \
 	    && echo ran > $(PG_STATUS); \
 	else \
 	  echo skipped > $(PG_STATUS); \

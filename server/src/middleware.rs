@@ -65,6 +65,18 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/api/")
 }
 
+/// The request's span (`startup::request_span`), kept so that `current_user` can add the
+/// person to it: by then layers in between (the session's) have entered spans of their own.
+#[derive(Clone)]
+pub struct RequestSpan(pub tracing::Span);
+
+/// Keeps the current span, the request's, in the request for the layers inside.
+pub async fn keep_request_span(mut req: Request, next: Next) -> Response {
+    req.extensions_mut()
+        .insert(RequestSpan(tracing::Span::current()));
+    next.run(req).await
+}
+
 /// Resolves the session to the signed-in person (`Caller` in the request extensions, which
 /// server functions and server rendering read) and redirects page requests that need a
 /// person to the sign-in page, remembering where they were going.
@@ -99,8 +111,8 @@ pub async fn current_user(State(state): State<AppState>, mut req: Request, next:
     if page_request && user.is_some() && path == "/sign-in" {
         return Redirect::to("/").into_response();
     }
-    if let Some(u) = &user {
-        tracing::Span::current().record("person", u.id.0);
+    if let (Some(u), Some(span)) = (&user, req.extensions().get::<RequestSpan>()) {
+        span.0.record("person", u.id.0);
     }
     req.extensions_mut().insert(Caller(user));
     next.run(req).await

@@ -59,9 +59,20 @@ pub fn route_table<S: Clone + Send + Sync + 'static>(
     })
 }
 
+/// The page routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed by a process-wide flag, and a resource first polled anywhere
+/// in the process meanwhile never loads (leptos-rs/leptos#4773): a page rendering for one
+/// router while another router is built would hang for good. Built once, before any router
+/// exists, nothing can render during it.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as one router: server functions, pages, static files, health.
 pub fn build_router(state: AppState, body_limit: usize) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("proficio_session")
         .with_http_only(true)
@@ -131,6 +142,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     }))
     // Every request gets an id (kept from a proxy's `x-request-id`, else a new UUID), sent
     // back in the response and carried by the span that every log line of the request is in.
+    .layer(axum::middleware::from_fn(middleware::keep_request_span))
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(TraceLayer::new_for_http().make_span_with(request_span))
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
