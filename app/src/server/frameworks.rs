@@ -141,16 +141,26 @@ struct ListRow {
     origin: String,
 }
 
+impl From<ListRow> for FrameworkSummary {
+    fn from(r: ListRow) -> Self {
+        FrameworkSummary {
+            id: FrameworkId(r.id),
+            name: r.name,
+            description: r.description,
+            status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
+            revision: r.revision,
+            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
+            origin: r.origin,
+        }
+    }
+}
+
 /// One framework with its scale and node count.
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    name: String,
-    description: String,
-    status: String,
-    revision: i64,
+    #[sqlx(flatten)]
+    framework: ListRow,
     scale_id: i64,
-    nodes: i64,
-    origin: String,
 }
 
 /// Every framework, by name.
@@ -163,42 +173,20 @@ pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| FrameworkSummary {
-            id: FrameworkId(r.id),
-            name: r.name,
-            description: r.description,
-            status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
-            revision: r.revision,
-            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
-            origin: r.origin,
-        })
-        .collect())
+    Ok(rows.into_iter().map(FrameworkSummary::from).collect())
 }
 
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
     let row: Option<SummaryRow> = sqlx::query_as(
-        "select f.name, f.description, f.status, f.revision, f.scale_id, \
+        "select f.id, f.name, f.description, f.status, f.revision, f.scale_id, \
          (select count(*) from framework_node n where n.framework_id = f.id) as nodes, f.origin from framework f where f.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
     .await?;
     let r = row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
-    Ok((
-        FrameworkSummary {
-            id,
-            name: r.name,
-            description: r.description,
-            status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
-            revision: r.revision,
-            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
-            origin: r.origin,
-        },
-        r.scale_id,
-    ))
+    Ok((r.framework.into(), r.scale_id))
 }
 
 #[tracing::instrument(skip_all, fields(scale_id))]
