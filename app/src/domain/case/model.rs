@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
+use serde_with::skip_serializing_none;
 use std::fmt;
 
 /// The JSON members of a CASE object that Proficio does not model.
@@ -44,16 +45,15 @@ pub type Warning = Issue;
 // ---------------------------------------------------------------------------------------
 
 /// A link to a CASE node (`originNodeURI`, `CFItemTypeURI`, `CFItemURI`, …).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeRef {
     /// Identifier of the node (inside or outside the package).
     pub identifier: String,
     /// Its URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Its title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Other members (`targetType`, …).
     #[serde(flatten)]
@@ -61,25 +61,21 @@ pub struct NodeRef {
 }
 
 /// The CFDocument: the framework itself.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfDocument {
     /// Identifier (a UUID in valid CASE).
     pub identifier: String,
     /// URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Creator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// Description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Timestamp of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change_date_time: Option<String>,
     /// Other members (adoptionStatus, subject, …).
     #[serde(flatten)]
@@ -87,39 +83,27 @@ pub struct CfDocument {
 }
 
 /// A CFItem: one statement of the framework.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfItem {
     /// Identifier.
     pub identifier: String,
     /// URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// The full statement (may hold Markdown and several lines).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_statement: Option<String>,
     /// A short form of the statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abbreviated_statement: Option<String>,
     /// The code people use ("CCSS.Math.Content.6.RP.A.1").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_coding_scheme: Option<String>,
     /// The item type's title.
-    #[serde(
-        rename = "CFItemType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFItemType")]
     pub item_type: Option<String>,
     /// Link to the item type definition.
-    #[serde(
-        rename = "CFItemTypeURI",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFItemTypeURI")]
     pub item_type_uri: Option<NodeRef>,
     /// Timestamp of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change_date_time: Option<String>,
     /// Other members (notes, language, listEnumeration, …).
     #[serde(flatten)]
@@ -127,13 +111,13 @@ pub struct CfItem {
 }
 
 /// A CFAssociation: a typed edge between two nodes.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfAssociation {
     /// Identifier.
     pub identifier: String,
     /// URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// `isChildOf`, `exactMatchOf`, … or an `ext:` type.
     pub association_type: String,
@@ -144,10 +128,8 @@ pub struct CfAssociation {
     #[serde(rename = "destinationNodeURI")]
     pub destination: NodeRef,
     /// Order among siblings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<SequenceNumber>,
     /// Timestamp of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change_date_time: Option<String>,
     /// Other members.
     #[serde(flatten)]
@@ -181,22 +163,19 @@ pub(super) fn seq_of(v: &Value) -> Option<i64> {
 }
 
 /// A definition (CFConcept, CFSubject, CFLicense, CFAssociationGrouping, CFItemType).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfDefinition {
     /// Identifier.
     pub identifier: String,
     /// URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Item types only: the type code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_code: Option<String>,
     /// Timestamp of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change_date_time: Option<String>,
     /// Other members (description, hierarchyCode, licenseText, …).
     #[serde(flatten)]
@@ -215,43 +194,24 @@ pub type CfLicense = CfDefinition;
 pub type CfAssociationGrouping = CfDefinition;
 
 /// The CFDefinitions block.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfDefinitions {
     /// Concepts.
-    #[serde(
-        rename = "CFConcepts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFConcepts")]
     pub concepts: Option<Vec<CfConcept>>,
     /// Subjects.
-    #[serde(
-        rename = "CFSubjects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFSubjects")]
     pub subjects: Option<Vec<CfSubject>>,
     /// Licences.
-    #[serde(
-        rename = "CFLicenses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFLicenses")]
     pub licenses: Option<Vec<CfLicense>>,
     /// Item types.
-    #[serde(
-        rename = "CFItemTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFItemTypes")]
     pub item_types: Option<Vec<CfItemType>>,
     /// Association groupings.
-    #[serde(
-        rename = "CFAssociationGroupings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFAssociationGroupings")]
     pub association_groupings: Option<Vec<CfAssociationGrouping>>,
     /// Other members.
     #[serde(flatten)]
@@ -259,23 +219,18 @@ pub struct CfDefinitions {
 }
 
 /// A CFRubric.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfRubric {
     /// Identifier.
     pub identifier: String,
     /// URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Criteria.
-    #[serde(
-        rename = "CFRubricCriteria",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFRubricCriteria")]
     pub criteria: Option<Vec<CfRubricCriterion>>,
     /// Other members.
     #[serde(flatten)]
@@ -283,23 +238,19 @@ pub struct CfRubric {
 }
 
 /// A CFRubricCriterion: the levels of one item.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfRubricCriterion {
     /// Identifier.
     pub identifier: String,
     /// Category; `managerial` (any case) marks Proficio's managerial track.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The item the criterion describes.
-    #[serde(rename = "CFItemURI", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CFItemURI")]
     pub item: Option<NodeRef>,
     /// Levels.
-    #[serde(
-        rename = "CFRubricCriterionLevels",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFRubricCriterionLevels")]
     pub levels: Option<Vec<CfRubricCriterionLevel>>,
     /// Other members (uri, weight, position, …).
     #[serde(flatten)]
@@ -307,25 +258,21 @@ pub struct CfRubricCriterion {
 }
 
 /// A CFRubricCriterionLevel.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfRubricCriterionLevel {
     /// Identifier.
     pub identifier: String,
     /// What the level looks like.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The level's name ("Proficient").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
     /// Score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<Number>,
     /// Feedback text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
     /// Position among the criterion's levels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Other members.
     #[serde(flatten)]
@@ -334,6 +281,7 @@ pub struct CfRubricCriterionLevel {
 
 /// A whole CFPackage. Lists are `Option` so that an absent list and an empty one both
 /// survive a round trip.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CfPackage {
@@ -341,24 +289,16 @@ pub struct CfPackage {
     #[serde(rename = "CFDocument")]
     pub document: CfDocument,
     /// Items.
-    #[serde(rename = "CFItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CFItems")]
     pub items: Option<Vec<CfItem>>,
     /// Associations.
-    #[serde(
-        rename = "CFAssociations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFAssociations")]
     pub associations: Option<Vec<CfAssociation>>,
     /// Definitions.
-    #[serde(
-        rename = "CFDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CFDefinitions")]
     pub definitions: Option<CfDefinitions>,
     /// Rubrics.
-    #[serde(rename = "CFRubrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "CFRubrics")]
     pub rubrics: Option<Vec<CfRubric>>,
     /// Other members (`extensions`, vendor data).
     #[serde(flatten)]
