@@ -33,8 +33,9 @@ pub async fn create_framework(name: String, description: String) -> Result<Frame
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let id = frameworks::create(&st.db, &name, &description).await?;
-        let after = audit::row(&st.db.pool, "framework", audit::FRAMEWORK, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "create", "framework", id.0, None, after).await?;
+        audit::by(&st.db, me.id)
+            .created(&audit::FRAMEWORK, id.0)
+            .await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -101,16 +102,9 @@ pub async fn save_scale(
         let (st, me) = ctx::admin()?;
         frameworks::save_scale(&st.db, framework, revision, &form).await?;
         let after = audit::json(&form);
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "save_scale",
-            "framework",
-            framework.0,
-            None,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .did("save_scale", "framework", framework.0, after)
+            .await
     })
     .await
 }
@@ -123,7 +117,9 @@ pub async fn clone_framework(framework: FrameworkId) -> Result<FrameworkId, AppE
         let (st, me) = ctx::admin()?;
         let id = framework_copies::clone_framework(&st.db, framework).await?;
         let after = Some(serde_json::json!({ "from": framework.0, "id": id.0 }));
-        audit::record(&st.db.pool, me.id, "clone", "framework", id.0, None, after).await?;
+        audit::by(&st.db, me.id)
+            .did("clone", "framework", id.0, after)
+            .await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -154,8 +150,10 @@ pub async fn blend_frameworks(
         let (st, me) = ctx::admin()?;
         let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 5_000)?;
         let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
-        let after = audit::row(&st.db.pool, "framework", audit::FRAMEWORK, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "blend", "framework", id.0, None, after).await?;
+        let after = audit::FRAMEWORK.state(&st.db.pool, id.0).await?;
+        audit::by(&st.db, me.id)
+            .did("blend", "framework", id.0, after)
+            .await?;
         leptos_axum::redirect(&format!("/frameworks/{id}"));
         Ok(id)
     })
@@ -194,17 +192,7 @@ pub async fn add_framework_node(
             &title,
         )
         .await?;
-        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", id.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "create",
-            "framework_node",
-            id.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id).created(&audit::NODE, id.0).await?;
         Ok(id)
     })
     .await
@@ -238,19 +226,14 @@ pub async fn move_framework_node(
                 ))
             }
         };
-        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        frameworks::move_node(&st.db, framework, revision, node, how).await?;
-        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "move",
-            "framework_node",
-            node.0,
-            before,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "move",
+                &audit::NODE,
+                node.0,
+                frameworks::move_node(&st.db, framework, revision, node, how),
+            )
+            .await
     })
     .await
 }
@@ -265,18 +248,14 @@ pub async fn delete_framework_node(
     use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        frameworks::delete_node(&st.db, framework, revision, node).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "delete",
-            "framework_node",
-            node.0,
-            before,
-            None,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "delete",
+                &audit::NODE,
+                node.0,
+                frameworks::delete_node(&st.db, framework, revision, node),
+            )
+            .await
     })
     .await
 }
@@ -303,19 +282,14 @@ pub async fn save_framework_node(
     use crate::server::{audit, ctx, frameworks};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        frameworks::save_node(&st.db, framework, revision, node, input).await?;
-        let after = audit::row(&st.db.pool, "framework_node", audit::NODE, "id", node.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "update",
-            "framework_node",
-            node.0,
-            before,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "update",
+                &audit::NODE,
+                node.0,
+                frameworks::save_node(&st.db, framework, revision, node, input),
+            )
+            .await
     })
     .await
 }
@@ -328,16 +302,9 @@ pub async fn publish_framework(framework: FrameworkId, revision: i64) -> Result<
         let (st, me) = ctx::admin()?;
         let n = frameworks::publish(&st.db, framework, revision, me.id).await?;
         let after = Some(serde_json::json!({ "version": n }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "publish",
-            "framework",
-            framework.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id)
+            .did("publish", "framework", framework.0, after)
+            .await?;
         Ok(n)
     })
     .await
@@ -418,7 +385,9 @@ pub async fn confirm_import(
         let after = Some(
             serde_json::json!({ "pending_import": id, "skip_bad_rows": skip, "opened": done.path }),
         );
-        audit::record(&st.db.pool, me.id, "import", "import", id, None, after).await?;
+        audit::by(&st.db, me.id)
+            .did("import", "import", id, after)
+            .await?;
         leptos_axum::redirect(&done.path);
         Ok(done.path)
     })

@@ -40,18 +40,19 @@ pub async fn save_activity(
     use crate::server::{audit, ctx, learning};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = match id {
-            Some(id) => audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?,
-            None => None,
-        };
-        let id = match id {
-            Some(id) => learning::update(&st.db, id, &input).await.map(|_| id)?,
-            None => learning::create(&st.db, &input).await?,
-        };
-        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
-        let action = if before.is_some() { "update" } else { "create" };
-        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await?;
-        Ok(id)
+        let log = audit::by(&st.db, me.id);
+        match id {
+            Some(id) => {
+                let saved = learning::update(&st.db, id, &input);
+                log.change("update", &audit::ACTIVITY, id, saved).await?;
+                Ok(id)
+            }
+            None => {
+                let id = learning::create(&st.db, &input).await?;
+                log.created(&audit::ACTIVITY, id).await?;
+                Ok(id)
+            }
+        }
     })
     .await
 }
@@ -66,11 +67,11 @@ pub async fn set_activity_active(
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let on = active == "on" || active == "true";
-        let before = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
-        learning::set_active(&st.db, id, on).await?;
-        let after = audit::row(&st.db.pool, "activity", audit::ACTIVITY, "id", id).await?;
         let action = if on { "offer" } else { "archive" };
-        audit::record(&st.db.pool, me.id, action, "activity", id, before, after).await
+        let change = learning::set_active(&st.db, id, on);
+        audit::by(&st.db, me.id)
+            .change(action, &audit::ACTIVITY, id, change)
+            .await
     })
     .await
 }
@@ -83,7 +84,9 @@ pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<
         let (st, me) = ctx::admin()?;
         learning::set_level(&st.db, id, node, &level).await?;
         let after = Some(serde_json::json!({ "node": node.0, "level": level }));
-        audit::record(&st.db.pool, me.id, "set_level", "activity", id, None, after).await
+        audit::by(&st.db, me.id)
+            .did("set_level", "activity", id, after)
+            .await
     })
     .await
 }
@@ -96,16 +99,9 @@ pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError
         let (st, me) = ctx::admin()?;
         learning::remove_level(&st.db, id, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "remove_level",
-            "activity",
-            id,
-            before,
-            None,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .removed("remove_level", "activity", id, before)
+            .await
     })
     .await
 }

@@ -122,8 +122,7 @@ pub async fn create_unit(name: String, parent_id: String) -> Result<(), AppError
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let id = people::create_unit(&st.db, &name, &parent_id).await?;
-        let after = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "create", "org_unit", id.0, None, after).await
+        audit::by(&st.db, me.id).created(&audit::UNIT, id.0).await
     })
     .await
 }
@@ -138,19 +137,14 @@ pub async fn update_unit(
     use crate::server::{audit, ctx, people};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
-        people::update_unit(&st.db, id, &name, &parent_id).await?;
-        let after = audit::row(&st.db.pool, "org_unit", audit::UNIT, "id", id.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "update",
-            "org_unit",
-            id.0,
-            before,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "update",
+                &audit::UNIT,
+                id.0,
+                people::update_unit(&st.db, id, &name, &parent_id),
+            )
+            .await
     })
     .await
 }

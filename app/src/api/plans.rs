@@ -35,7 +35,7 @@ pub async fn add_goal(
         if person != me.id {
             // a manager's or an admin's change to someone else's plan
             let after = Some(serde_json::json!({ "goal": id, "node": node.0, "target": target, "due": due, "note": note }));
-            audit::record(&st.db.pool, me.id, "add_goal", "dev_plan", person.0, None, after).await?;
+            audit::by(&st.db, me.id).did("add_goal", "dev_plan", person.0, after).await?;
         }
         Ok(id)
     })
@@ -50,33 +50,11 @@ pub async fn update_goal(
     #[server(default)] due: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::server::{audit, ctx, plans};
+    use crate::server::{ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         plans::update_goal(&st.db, &me, goal, &target, &due, &note).await?;
-        let owner = audit::row(
-            &st.db.pool,
-            "plan_goal",
-            "person_id, target_level, due_on, note",
-            "id",
-            goal,
-        )
-        .await?;
-        if owner.as_ref().and_then(|o| o["person_id"].as_str())
-            != Some(me.id.0.to_string().as_str())
-        {
-            audit::record(
-                &st.db.pool,
-                me.id,
-                "update_goal",
-                "plan_goal",
-                goal,
-                None,
-                owner,
-            )
-            .await?;
-        }
-        Ok(())
+        plans::log_goal_change(&st.db, &me, "update_goal", goal).await
     })
     .await
 }
@@ -84,26 +62,11 @@ pub async fn update_goal(
 /// Drops a goal (`dropped`) or opens it again (`open`).
 #[server(prefix = "/api", endpoint = "plan/goal/status")]
 pub async fn set_goal_status(goal: i64, status: String) -> Result<(), AppError> {
-    use crate::server::{audit, ctx, plans};
+    use crate::server::{ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         plans::set_goal_status(&st.db, &me, goal, &status).await?;
-        let owner = audit::row(&st.db.pool, "plan_goal", "person_id, status", "id", goal).await?;
-        if owner.as_ref().and_then(|o| o["person_id"].as_str())
-            != Some(me.id.0.to_string().as_str())
-        {
-            audit::record(
-                &st.db.pool,
-                me.id,
-                "goal_status",
-                "plan_goal",
-                goal,
-                None,
-                owner,
-            )
-            .await?;
-        }
-        Ok(())
+        plans::log_goal_change(&st.db, &me, "goal_status", goal).await
     })
     .await
 }
@@ -122,16 +85,9 @@ pub async fn start_goals_from_gaps(
         let n = plans::start_from_gaps(&st.db, &me, person, &scope, &due).await?;
         if person != me.id {
             let after = Some(serde_json::json!({ "scope": scope, "due": due, "goals": n }));
-            audit::record(
-                &st.db.pool,
-                me.id,
-                "goals_from_gaps",
-                "dev_plan",
-                person.0,
-                None,
-                after,
-            )
-            .await?;
+            audit::by(&st.db, me.id)
+                .did("goals_from_gaps", "dev_plan", person.0, after)
+                .await?;
         }
         Ok(n)
     })
@@ -158,16 +114,9 @@ pub async fn add_to_plan(
         let n = plans::add_activities(&st.db, &me, person, &list, &scope).await?;
         if person != me.id {
             let after = Some(serde_json::json!({ "activities": list, "scope": scope, "added": n }));
-            audit::record(
-                &st.db.pool,
-                me.id,
-                "add_activities",
-                "dev_plan",
-                person.0,
-                None,
-                after,
-            )
-            .await?;
+            audit::by(&st.db, me.id)
+                .did("add_activities", "dev_plan", person.0, after)
+                .await?;
         }
         Ok(n)
     })

@@ -28,8 +28,9 @@ pub async fn create_position(input: PositionInput) -> Result<PositionId, AppErro
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         let id = positions::create(&st.db, &input).await?;
-        let after = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
-        audit::record(&st.db.pool, me.id, "create", "position", id.0, None, after).await?;
+        audit::by(&st.db, me.id)
+            .created(&audit::POSITION, id.0)
+            .await?;
         leptos_axum::redirect(&format!("/positions/{id}"));
         Ok(id)
     })
@@ -53,19 +54,14 @@ pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), A
     use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
-        positions::update(&st.db, id, &input).await?;
-        let after = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "update",
-            "position",
-            id.0,
-            before,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "update",
+                &audit::POSITION,
+                id.0,
+                positions::update(&st.db, id, &input),
+            )
+            .await
     })
     .await
 }
@@ -76,9 +72,14 @@ pub async fn delete_position(id: PositionId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "job_position", audit::POSITION, "id", id.0).await?;
-        positions::delete(&st.db, id).await?;
-        audit::record(&st.db.pool, me.id, "delete", "position", id.0, before, None).await?;
+        audit::by(&st.db, me.id)
+            .change(
+                "delete",
+                &audit::POSITION,
+                id.0,
+                positions::delete(&st.db, id),
+            )
+            .await?;
         leptos_axum::redirect("/positions");
         Ok(())
     })
@@ -111,16 +112,9 @@ pub async fn add_requirement(
         let (st, me) = ctx::admin()?;
         positions::add_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "add_requirement",
-            "position",
-            position.0,
-            None,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .did("add_requirement", "position", position.0, after)
+            .await
     })
     .await
 }
@@ -138,16 +132,9 @@ pub async fn add_whole_competency(
         let (st, me) = ctx::admin()?;
         let n = positions::add_whole(&st.db, position, &node, &level).await?;
         let after = Some(serde_json::json!({ "node": node, "level": level, "added": n }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "add_requirement",
-            "position",
-            position.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id)
+            .did("add_requirement", "position", position.0, after)
+            .await?;
         Ok(n)
     })
     .await
@@ -164,16 +151,9 @@ pub async fn update_requirement(
         let (st, me) = ctx::admin()?;
         positions::update_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "update_requirement",
-            "position",
-            position.0,
-            None,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .did("update_requirement", "position", position.0, after)
+            .await
     })
     .await
 }
@@ -186,16 +166,9 @@ pub async fn remove_requirement(position: PositionId, node: NodeId) -> Result<()
         let (st, me) = ctx::admin()?;
         positions::remove_requirement(&st.db, position, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "remove_requirement",
-            "position",
-            position.0,
-            before,
-            None,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .removed("remove_requirement", "position", position.0, before)
+            .await
     })
     .await
 }
@@ -229,16 +202,9 @@ pub async fn assign_position(position: PositionId, email: String) -> Result<Stri
         let (st, me) = ctx::admin()?;
         let msg = positions::assign(&st.db, position, &email).await?;
         let after = Some(serde_json::json!({ "email": email }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "assign",
-            "position",
-            position.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id)
+            .did("assign", "position", position.0, after)
+            .await?;
         Ok(msg)
     })
     .await
@@ -258,16 +224,9 @@ pub async fn assign_unit(
         let n = positions::assign_unit(&st.db, position, &unit_id, below.is_some()).await?;
         let after =
             Some(serde_json::json!({ "unit": unit_id, "below": below.is_some(), "assigned": n }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "assign_unit",
-            "position",
-            position.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id)
+            .did("assign_unit", "position", position.0, after)
+            .await?;
         Ok(n)
     })
     .await
@@ -279,19 +238,14 @@ pub async fn unassign_position(person: PersonId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
-        let before = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
-        positions::set_position(&st.db, person, None).await?;
-        let after = audit::row(&st.db.pool, "person", audit::PERSON, "id", person.0).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "unassign_position",
-            "person",
-            person.0,
-            before,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .change(
+                "unassign_position",
+                &audit::PERSON,
+                person.0,
+                positions::set_position(&st.db, person, None),
+            )
+            .await
     })
     .await
 }
@@ -317,16 +271,9 @@ pub async fn set_target_position(
         if person != me.id {
             // someone else's target: a manager's or an admin's change
             let after = Some(serde_json::json!({ "target_position_id": target.map(|t| t.0) }));
-            audit::record(
-                &st.db.pool,
-                me.id,
-                "set_target",
-                "person",
-                person.0,
-                None,
-                after,
-            )
-            .await?;
+            audit::by(&st.db, me.id)
+                .did("set_target", "person", person.0, after)
+                .await?;
         }
         Ok(())
     })
@@ -363,16 +310,9 @@ pub async fn add_career_link(input: PathLinkInput) -> Result<PathLinkId, AppErro
         let (st, me) = ctx::admin()?;
         let id = positions::add_link(&st.db, &input).await?;
         let after = audit::json(&input);
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "create",
-            "career_link",
-            id.0,
-            None,
-            after,
-        )
-        .await?;
+        audit::by(&st.db, me.id)
+            .did("create", "career_link", id.0, after)
+            .await?;
         Ok(id)
     })
     .await
@@ -390,16 +330,9 @@ pub async fn update_career_link(
         let (st, me) = ctx::admin()?;
         positions::update_link(&st.db, id, &kind, &notes).await?;
         let after = Some(serde_json::json!({ "kind": kind, "notes": notes }));
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "update",
-            "career_link",
-            id.0,
-            None,
-            after,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .did("update", "career_link", id.0, after)
+            .await
     })
     .await
 }
@@ -411,16 +344,9 @@ pub async fn delete_career_link(id: PathLinkId) -> Result<(), AppError> {
     ctx::reply(async move {
         let (st, me) = ctx::admin()?;
         positions::delete_link(&st.db, id).await?;
-        audit::record(
-            &st.db.pool,
-            me.id,
-            "delete",
-            "career_link",
-            id.0,
-            None,
-            None,
-        )
-        .await
+        audit::by(&st.db, me.id)
+            .did("delete", "career_link", id.0, None)
+            .await
     })
     .await
 }

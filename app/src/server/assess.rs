@@ -326,7 +326,7 @@ pub async fn decide(
                 "That rating has already been decided; reload the queue.".into(),
             ));
         }
-        let after = audit::row(&mut *tx, "rating", audit::RATING, "id", *id).await?;
+        let after = audit::RATING.state(&mut *tx, *id).await?;
         let action = decision.review().as_str();
         let before = Some(serde_json::json!({ "review": "pending" }));
         audit::record(&mut *tx, me.id, action, "rating", id, before, after).await?;
@@ -377,7 +377,7 @@ pub async fn rate(
         },
     )
     .await?;
-    let after = audit::row(&mut *tx, "rating", audit::RATING, "id", id).await?;
+    let after = audit::RATING.state(&mut *tx, id).await?;
     audit::record(&mut *tx, me.id, "rate", "rating", id, None, after).await?;
     Ok(tx.commit().await?)
 }

@@ -51,30 +51,170 @@ pub fn json(v: &impl serde::Serialize) -> Option<Value> {
     serde_json::to_value(v).ok()
 }
 
-/// The columns an entry shows of a person (never the password hash).
-pub const PERSON: &str =
-    "id, email, name, job_title, role, unit_id, manager_id, active, position_id, target_position_id";
-/// The columns of an org unit.
-pub const UNIT: &str = "id, name, parent_id";
-/// The columns of a position.
-pub const POSITION: &str = "id, title, description, track, rank, unit_id";
-/// The columns of a framework.
-pub const FRAMEWORK: &str = "id, name, description, status, revision, scale_id";
-/// The columns of a framework node.
-pub const NODE: &str =
-    "id, framework_id, parent_id, kind, position, title, short_code, definition, validity_months, external_id";
-/// The columns of a learning activity.
-pub const ACTIVITY: &str =
-    "id, title, kind, provider, url, duration_minutes, cost_cents, description, external_id, active";
-/// The columns of a rating.
-pub const RATING: &str = "id, subject_id, node_id, level, source, given_by, comment, created_at, \
-     review, reviewed_by, reviewed_at, review_comment";
+/// Something the log records changes to: its name in the log, and the table and columns
+/// its state before and after is read from (constants, never input).
+pub struct Kind {
+    pub entity: &'static str,
+    table: &'static str,
+    cols: &'static str,
+}
+
+impl Kind {
+    /// The state of the one with `id`, for an entry's before or after (None when gone).
+    pub async fn state<'e, E>(&self, exec: E, id: i64) -> Result<Option<Value>, AppError>
+    where
+        E: Executor<'e, Database = Any>,
+    {
+        row(exec, self.table, self.cols, "id", id).await
+    }
+}
+
+const fn kind(entity: &'static str, table: &'static str, cols: &'static str) -> Kind {
+    Kind {
+        entity,
+        table,
+        cols,
+    }
+}
+
+/// A person (never the password hash).
+pub const PERSON: Kind = kind(
+    "person",
+    "person",
+    "id, email, name, job_title, role, unit_id, manager_id, active, position_id, target_position_id",
+);
+/// An org unit.
+pub const UNIT: Kind = kind("org_unit", "org_unit", "id, name, parent_id");
+/// A position.
+pub const POSITION: Kind = kind(
+    "position",
+    "job_position",
+    "id, title, description, track, rank, unit_id",
+);
+/// A framework.
+pub const FRAMEWORK: Kind = kind(
+    "framework",
+    "framework",
+    "id, name, description, status, revision, scale_id",
+);
+/// A framework node.
+pub const NODE: Kind = kind(
+    "framework_node",
+    "framework_node",
+    "id, framework_id, parent_id, kind, position, title, short_code, definition, validity_months, external_id",
+);
+/// A learning activity.
+pub const ACTIVITY: Kind = kind(
+    "activity",
+    "activity",
+    "id, title, kind, provider, url, duration_minutes, cost_cents, description, external_id, active",
+);
+/// A rating.
+pub const RATING: Kind = kind(
+    "rating",
+    "rating",
+    "id, subject_id, node_id, level, source, given_by, comment, created_at, \
+     review, reviewed_by, reviewed_at, review_comment",
+);
+/// A piece of evidence.
+pub const EVIDENCE: Kind = kind(
+    "evidence",
+    "evidence",
+    "id, rating_id, kind, name, size, verified_by, verified_at",
+);
+/// An action in a development plan.
+pub const PLAN_ACTION: Kind = kind(
+    "plan_action",
+    "plan_action",
+    "id, person_id, activity_id, status, mentor_id, feedback, decided_by, decided_at, completed_via",
+);
+/// A goal in a development plan.
+pub const PLAN_GOAL: Kind = kind(
+    "plan_goal",
+    "plan_goal",
+    "id, person_id, node_id, target_level, due_on, note, status",
+);
+
+/// The log as written by one person through one database: `audit::by(&st.db, me.id)`.
+pub struct Log<'a> {
+    db: &'a Db,
+    actor: PersonId,
+}
+
+/// Entries written by `actor`.
+pub fn by(db: &Db, actor: PersonId) -> Log<'_> {
+    Log { db, actor }
+}
+
+impl Log<'_> {
+    /// Runs `change` to the `kind` with `id` and logs it as `action`, with its state before
+    /// and after (after is None when the change deleted it).
+    pub async fn change<T>(
+        &self,
+        action: &str,
+        kind: &Kind,
+        id: i64,
+        change: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        let before = kind.state(&self.db.pool, id).await?;
+        let out = change.await?;
+        let after = kind.state(&self.db.pool, id).await?;
+        record(
+            &self.db.pool,
+            self.actor,
+            action,
+            kind.entity,
+            id,
+            before,
+            after,
+        )
+        .await?;
+        Ok(out)
+    }
+
+    /// Logs that the `kind` with `id` was created, with its state now.
+    pub async fn created(&self, kind: &Kind, id: i64) -> Result<(), AppError> {
+        let after = kind.state(&self.db.pool, id).await?;
+        record(
+            &self.db.pool,
+            self.actor,
+            "create",
+            kind.entity,
+            id,
+            None,
+            after,
+        )
+        .await
+    }
+
+    /// Logs `action` on `entity` `id` with what it did (`after`) and no before.
+    pub async fn did(
+        &self,
+        action: &str,
+        entity: &str,
+        id: i64,
+        after: Option<Value>,
+    ) -> Result<(), AppError> {
+        record(&self.db.pool, self.actor, action, entity, id, None, after).await
+    }
+
+    /// Logs `action` on `entity` `id` with what it took away (`before`) and no after.
+    pub async fn removed(
+        &self,
+        action: &str,
+        entity: &str,
+        id: i64,
+        before: Option<Value>,
+    ) -> Result<(), AppError> {
+        record(&self.db.pool, self.actor, action, entity, id, before, None).await
+    }
+}
 
 /// One row of `table` (the one whose `id_col` is `id`) as a JSON object of `cols`, every
 /// value as text (or null), for an entry's before or after; None when there is no such row.
 /// `table`, `cols` and `id_col` are constants of the caller, never input.
 #[tracing::instrument(skip_all, fields(id))]
-pub async fn row<'e, E>(
+async fn row<'e, E>(
     exec: E,
     table: &'static str,
     cols: &'static str,

@@ -231,14 +231,7 @@ pub async fn verify(db: &Db, me: &CurrentUser, id: i64) -> Result<(), AppError> 
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
-        let after = super::audit::row(
-            &mut *tx,
-            "evidence",
-            "id, rating_id, kind, name, size, verified_by, verified_at",
-            "id",
-            id,
-        )
-        .await?;
+        let after = super::audit::EVIDENCE.state(&mut *tx, id).await?;
         super::audit::record(&mut *tx, me.id, "verify", "evidence", id, None, after).await?;
     }
     Ok(tx.commit().await?)

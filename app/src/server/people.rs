@@ -469,7 +469,7 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
     .await
     .map_err(unique_to_field)?;
     super::stats::added(&mut tx, vec![id]).await?;
-    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id).await?;
+    let after = audit::PERSON.state(&mut *tx, id).await?;
     // The command line (`proficio admin create`) has no person behind it: no actor.
     let actor = (me.id.0 != 0).then_some(me.id);
     audit::record(&mut *tx, actor, "create", "person", id, None, after).await?;
@@ -562,7 +562,7 @@ pub async fn update(
         None => None,
     };
     let mut tx = db.begin_write().await?;
-    let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let before = audit::PERSON.state(&mut *tx, id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     sqlx::query(
         "update person set email = $1, name = $2, job_title = $3, role = $4, unit_id = $5, manager_id = $6, \
@@ -588,7 +588,7 @@ pub async fn update(
             .await?;
     }
     pending.after(&mut tx).await?;
-    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let after = audit::PERSON.state(&mut *tx, id.0).await?;
     audit::record(&mut *tx, me.id, "update", "person", id.0, before, after).await?;
     tx.commit().await?;
     tracing::info!(person = id.0, "person updated");
@@ -615,7 +615,7 @@ pub async fn set_active(
         ));
     }
     let mut tx = db.begin_write().await?;
-    let before = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let before = audit::PERSON.state(&mut *tx, id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
     tx.execute(
         sqlx::query::<Any>("update person set active = $1, updated_at = $2 where id = $3")
@@ -629,7 +629,7 @@ pub async fn set_active(
             .await?;
     }
     pending.after(&mut tx).await?;
-    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let after = audit::PERSON.state(&mut *tx, id.0).await?;
     let action = if active { "reactivate" } else { "deactivate" };
     audit::record(&mut *tx, me.id, action, "person", id.0, before, after).await?;
     tx.commit().await?;

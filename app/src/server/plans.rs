@@ -39,10 +39,6 @@ pub use actions::*;
 pub use approval::*;
 pub use goals::*;
 
-/// The columns of a plan action an audit entry shows.
-const PLAN_ACTION: &str =
-    "id, person_id, activity_id, status, mentor_id, feedback, decided_by, decided_at, completed_via";
-
 /// Whether `me` may change `person`'s plan: themself, a manager above them, or an admin.
 async fn may_edit(db: &Db, me: &CurrentUser, person: PersonId) -> Result<bool, AppError> {
     Ok(me.id == person || me.caps().administer || manages(db, me.id, person).await?)

@@ -272,7 +272,7 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
             .await?;
         }
     }
-    let after = audit::row(&mut *tx, "person", audit::PERSON, "id", id.0).await?;
+    let after = audit::PERSON.state(&mut *tx, id.0).await?;
     audit::record(&mut *tx, me.id, "erase", "person", id.0, None, after).await?;
     history::relock(&mut tx).await?;
     tx.commit().await?;

@@ -368,7 +368,7 @@ pub async fn decide_action(
             .await?;
     }
     touch(&mut tx, person, now, false).await?;
-    let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
+    let after = audit::PLAN_ACTION.state(&mut *tx, action).await?;
     let what = if confirm { "confirm" } else { "return" };
     audit::record(&mut *tx, me.id, what, "plan_action", action, None, after).await?;
     tx.commit().await?;
@@ -532,7 +532,7 @@ pub async fn record_completion(
     };
     let n = complete(&mut tx, action, person, activity, by, via, now).await?;
     touch(&mut tx, person, now, false).await?;
-    let after = audit::row(&mut *tx, "plan_action", PLAN_ACTION, "id", action).await?;
+    let after = audit::PLAN_ACTION.state(&mut *tx, action).await?;
     audit::record(&mut *tx, by, "complete", "plan_action", action, None, after).await?;
     tx.commit().await?;
     Ok(n)

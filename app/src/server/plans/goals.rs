@@ -26,6 +26,25 @@ pub(super) async fn check_target(db: &Db, node: NodeId, target: &str) -> Result<
         })
 }
 
+/// Logs `action` on `goal` with its state now, when `me` changed someone else's goal (a
+/// manager's or an admin's change; people's changes to their own plan are not logged).
+#[tracing::instrument(skip_all, fields(goal))]
+pub async fn log_goal_change(
+    db: &Db,
+    me: &CurrentUser,
+    action: &str,
+    goal: i64,
+) -> Result<(), AppError> {
+    let now = audit::PLAN_GOAL.state(&db.pool, goal).await?;
+    let owner = now.as_ref().and_then(|o| o["person_id"].as_str());
+    if owner != Some(me.id.0.to_string().as_str()) {
+        audit::by(db, me.id)
+            .did(action, "plan_goal", goal, now)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(super) fn checked_date(due: &str) -> Result<Option<String>, AppError> {
     parse_date(due).map_err(|m| AppError::invalid("due", m))
 }
