@@ -60,6 +60,11 @@ impl AuditPage {
     pub fn has_more(&self) -> bool {
         u64::from(self.page) * u64::from(self.per_page) < self.total
     }
+
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> u32 {
+        super::directory::page_count(self.total, self.per_page)
+    }
 }
 
 /// A CSV cell made safe to open in a spreadsheet: text that starts with `=`, `+`, `-`, `@`,

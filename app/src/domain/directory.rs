@@ -43,11 +43,16 @@ pub struct PeoplePage {
     pub per_page: u32,
 }
 
+/// How many pages `total` rows make at `per_page` a page (at least 1).
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    let per = u64::from(per_page.max(1));
+    u32::try_from(total.div_ceil(per).max(1)).unwrap_or(u32::MAX)
+}
+
 impl PeoplePage {
     /// Number of pages (at least 1).
     pub fn pages(&self) -> u32 {
-        let per = u64::from(self.per_page.max(1));
-        u32::try_from(self.total.div_ceil(per).max(1)).unwrap_or(u32::MAX)
+        page_count(self.total, self.per_page)
     }
 }
 

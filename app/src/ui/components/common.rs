@@ -6,6 +6,41 @@ use leptos_meta::Title;
 use serde::{de::DeserializeOwned, Serialize};
 
 /// A page's heading row, with optional actions on the right.
+/// The route's `:id` as a `T` (None when it is not one).
+pub fn id_param<T>() -> Memo<Option<T>>
+where
+    T: std::str::FromStr + PartialEq + Clone + Send + Sync + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()))
+}
+
+/// Links to the page before and after `page` of `pages` (nothing for a single page);
+/// `link(n)` is page n's address, `labels` the two links' text.
+#[component]
+pub fn Pager<L>(
+    page: u32,
+    pages: u32,
+    link: L,
+    #[prop(default = ("← Previous", "Next →"))] labels: (&'static str, &'static str),
+) -> impl IntoView
+where
+    L: Fn(u32) -> String + 'static,
+{
+    (pages > 1).then(|| {
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (page < pages).then(|| link(page + 1));
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {prev.map(|href| view! { <a class="btn btn-small" href=href rel="prev">{labels.0}</a> })}
+                <span class="muted">{format!("Page {page} of {pages}")}</span>
+                {next.map(|href| view! { <a class="btn btn-small" href=href rel="next">{labels.1}</a> })}
+            </nav>
+        }
+    })
+}
+
+/// A page's heading row, with optional actions on the right.
 #[component]
 pub fn PageHeader(
     /// The page's `<h1>`.

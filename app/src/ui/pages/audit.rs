@@ -3,7 +3,7 @@
 
 use crate::api::admin::load_audit;
 use crate::domain::audit::{AuditEntry, AuditFilter, AuditPage as Page};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, Pager};
 use crate::ui::pages::people::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -70,9 +70,8 @@ fn AuditView(p: Page, filter: AuditFilter) -> impl IntoView {
         let filter = filter.clone();
         move |n: u32| format!("/admin/audit?{}", query_string(&filter, Some(n)))
     };
-    let pages = p.total.div_ceil(u64::from(p.per_page).max(1));
+    let pages = p.pages();
     let filtered = filter != AuditFilter::default();
-    let has_more = p.has_more();
     view! {
         <PageHeader title="Audit log" subtitle="Every change made by an admin or a manager: who, when, what, and how it looked before and after.">
             <a class="btn" href=csv download="">"Download CSV"</a>
@@ -135,13 +134,7 @@ fn AuditView(p: Page, filter: AuditFilter) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                {(pages > 1).then(|| view! {
-                    <nav class="pager" aria-label="Pages">
-                        {(p.page > 1).then(|| view! { <a class="btn btn-small" href=link(p.page - 1) rel="prev">"← Newer"</a> })}
-                        <span class="muted">{format!("Page {} of {pages}", p.page)}</span>
-                        {has_more.then(|| view! { <a class="btn btn-small" href=link(p.page + 1) rel="next">"Older →"</a> })}
-                    </nav>
-                })}
+                <Pager page=p.page pages=pages link labels=("← Newer", "Older →")/>
             }.into_any()
         }}
     }

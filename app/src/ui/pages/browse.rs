@@ -6,21 +6,14 @@ use crate::domain::framework::Track;
 use crate::domain::tree::NodeKind;
 use crate::domain::versions::{Snapshot, SnapshotNode};
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{LevelGrid, Loaded, PageHeader};
+use crate::ui::components::common::{id_param, LevelGrid, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/frameworks/:id/view`.
 #[component]
 pub fn BrowsePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<FrameworkId>().ok())
-    });
+    let id = id_param::<FrameworkId>();
     let data = Resource::new(
         move || id.get(),
         |id| async move {

@@ -15,12 +15,14 @@ use crate::domain::scale::Scale;
 use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, LevelGrid, Loaded, PageHeader};
+use crate::ui::components::common::{
+    id_param, EmptyState, ErrorPanel, LevelGrid, Loaded, PageHeader,
+};
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn status_badge(s: FrameworkStatus) -> impl IntoView {
     let (class, label) = match s {
@@ -187,13 +189,7 @@ struct Live {
 /// the selected node's form, and a form to add nodes.
 #[component]
 pub fn FrameworkEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<FrameworkId>().ok())
-    });
+    let id = id_param::<FrameworkId>();
     let add = ServerAction::<AddFrameworkNode>::new();
     let mv = ServerAction::<MoveFrameworkNode>::new();
     let del = ServerAction::<DeleteFrameworkNode>::new();

@@ -7,18 +7,17 @@ use crate::api::people::{
 use crate::domain::directory::{PeoplePage, PersonDetail, PersonSummary, UnitSummary};
 use crate::domain::{initials, PersonId, Role};
 use crate::ui::components::common::{
-    AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, RoleBadge, StatusBadge,
+    id_param, AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, Pager, RoleBadge, StatusBadge,
 };
 use crate::ui::forms::{feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::Auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn person_id() -> Memo<Option<PersonId>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()))
+    id_param()
 }
 
 /// Searchable, paginated list of people (everyone for admins and HR; reports for managers).
@@ -139,13 +138,7 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label="Pages">
-                {(page.page > 1).then(|| view! { <a class="btn btn-small" href=link(page.page - 1) rel="prev">"← Previous"</a> })}
-                <span class="muted">{format!("Page {} of {pages}", page.page)}</span>
-                {(page.page < pages).then(|| view! { <a class="btn btn-small" href=link(page.page + 1) rel="next">"Next →"</a> })}
-            </nav>
-        })}
+        <Pager page=page.page pages link/>
     }
     .into_any()
 }

@@ -16,7 +16,7 @@ use crate::domain::positions::{
     Suggestion, MAX_RANK,
 };
 use crate::domain::tree::NodeKind;
-use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{id_param, EmptyState, ErrorPanel, Loaded, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
@@ -24,7 +24,7 @@ use crate::ui::Auth;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// A kind's label ("Competency").
 pub fn kind_label(kind: NodeKind) -> &'static str {
@@ -180,8 +180,7 @@ fn PositionFields(
 }
 
 fn position_id() -> Memo<Option<PositionId>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()))
+    id_param()
 }
 
 /// Every action the position editor can take, so the page reloads its data after any.

@@ -5,22 +5,15 @@
 use crate::api::frameworks::{load_scale_editor, SaveScale};
 use crate::domain::editor::ScaleEditor;
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{Loaded, PageHeader};
+use crate::ui::components::common::{id_param, Loaded, PageHeader};
 use crate::ui::forms::{feedback, Feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// `/frameworks/:id/scale`.
 #[component]
 pub fn ScalePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<FrameworkId>().ok())
-    });
+    let id = id_param::<FrameworkId>();
     let save = ServerAction::<SaveScale>::new();
     let data = Resource::new(
         move || (id.get(), save.version().get()),

@@ -2,23 +2,17 @@
 
 use crate::api::frameworks::{compare_versions, framework_versions, load_framework_summary};
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{id_param, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/frameworks/:id/versions`: history, and a comparison of two versions (or the draft).
 #[component]
 pub fn VersionsPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<FrameworkId>().ok())
-    });
+    let id = id_param::<FrameworkId>();
     let pick = move || (query.read().get("from"), query.read().get("to"));
     let page = Resource::new(
         move || (id.get(), pick()),
