@@ -143,7 +143,7 @@ impl Frozen {
             }
             Frozen::Postgres { admin_url, name } => {
                 let copy = test_database_name();
-                create_postgres(admin_url, &format!("{copy} template {name}")).await;
+                create_postgres(admin_url, &copy, Some(name)).await;
                 (
                     postgres_url(admin_url, &copy),
                     Store::Postgres {
@@ -166,15 +166,26 @@ fn test_database_name() -> String {
     )
 }
 
-/// `create database {what}` on the server of `admin_url`.
-async fn create_postgres(admin_url: &str, what: &str) {
+/// Creates database `name` (a copy of `template`, if given) on the server of `admin_url`.
+/// Its commits do not wait for the disk (`synchronous_commit = off`): a crash could lose
+/// the last moments of a database that is thrown away anyway, and waiting for those
+/// flushes was most of the suite's time on PostgreSQL.
+async fn create_postgres(admin_url: &str, name: &str, template: Option<&str>) {
     let admin = Db::connect(admin_url)
         .await
         .expect("PostgreSQL reachable for tests");
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {what}")))
-        .execute(&admin.pool)
-        .await
-        .unwrap_or_else(|e| panic!("create database {what}: {e}"));
+    let copy = template
+        .map(|t| format!(" template {t}"))
+        .unwrap_or_default();
+    for sql in [
+        format!("create database {name}{copy}"),
+        format!("alter database {name} set synchronous_commit = off"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&admin.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
     admin.pool.close().await;
 }
 
@@ -238,7 +249,7 @@ async fn build_template(start: Start) -> Template {
             format!("sqlite://{}", build_file.display())
         }
         (Start::Empty, true) => {
-            create_postgres(&admin_url, &pg_name).await;
+            create_postgres(&admin_url, &pg_name, None).await;
             reap(&format!("pg {admin_url} {pg_name}"));
             postgres_url(&admin_url, &pg_name)
         }
@@ -247,7 +258,7 @@ async fn build_template(start: Start) -> Template {
             else {
                 unreachable!("one backend per process")
             };
-            create_postgres(&admin_url, &format!("{pg_name} template {empty}")).await;
+            create_postgres(&admin_url, &pg_name, Some(empty)).await;
             reap(&format!("pg {admin_url} {pg_name}"));
             postgres_url(&admin_url, &pg_name)
         }
@@ -401,16 +412,6 @@ impl TestApp {
     /// `demo_unrated` with custom settings.
     pub async fn demo_unrated_with(settings: Settings) -> TestApp {
         Self::start(Start::DemoUnrated, settings).await
-    }
-
-    /// `demo`, but loaded by the demo loader for this test instead of copied, for the
-    /// tests of the loader itself.
-    pub async fn demo_loaded_here() -> TestApp {
-        let app = Self::empty().await;
-        app::server::demo::load(&app.db, &app.state.settings.upload_dir)
-            .await
-            .expect("demo loads");
-        app
     }
 
     /// A copy of the template for `start`, with `settings`; a test that keeps the default

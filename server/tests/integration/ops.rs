@@ -67,8 +67,9 @@ async fn demo_refuses_a_database_with_people_unless_forced() {
 
 #[tokio::test]
 async fn demo_organisation_has_two_levels_of_management() {
-    // The loader itself is under test: it runs here rather than being copied.
-    let app = TestApp::demo_loaded_here().await;
+    // The loader itself is under test: the demo template is its output, made by
+    // `demo::load` in this test process (`demo_refuses_...` runs it on a full database).
+    let app = TestApp::demo().await;
     let people: i64 = sqlx::query_scalar("select count(*) from person")
         .fetch_one(&app.db.pool)
         .await
@@ -147,8 +148,9 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn demo_frameworks_are_published_with_level_descriptions() {
-    // The loader itself is under test: it runs here rather than being copied.
-    let app = TestApp::demo_loaded_here().await;
+    // The loader itself is under test: the demo template is its output, made by
+    // `demo::load` in this test process (`demo_refuses_...` runs it on a full database).
+    let app = TestApp::demo().await;
     let employee = app.sign_in(EMPLOYEE, PW).await;
     let list: Vec<app::domain::framework::FrameworkSummary> = app
         .call("/api/frameworks/list", &[], Some(&employee))
