@@ -599,6 +599,20 @@ mod tests {
         }
     }
 
+    /// Six gaps where greedy takes the course with the least time per gap first and then
+    /// needs two more, while two courses cover them all.
+    fn greedy_trap() -> (Vec<Gap>, Vec<Activity>) {
+        let gaps = (1..=6).map(|n| gap(n, 1, 0)).collect();
+        let acts = vec![
+            act(1, 100, None, &[(1, 1), (2, 1), (3, 1), (4, 1)]),
+            act(2, 90, None, &[(1, 1), (2, 1), (5, 1)]),
+            act(3, 90, None, &[(3, 1), (4, 1), (6, 1)]),
+            act(4, 80, None, &[(5, 1)]),
+            act(5, 80, None, &[(6, 1)]),
+        ];
+        (gaps, acts)
+    }
+
     fn act(id: i64, minutes: u32, cost: Option<u64>, provides: &[(i64, u8)]) -> Activity {
         Activity {
             id,
@@ -662,14 +676,7 @@ mod tests {
     #[test]
     fn greedy_trap_is_solved_exactly() {
         // Greedy takes the course with the least time per gap first, then needs two more.
-        let gaps: Vec<Gap> = (1..=6).map(|n| gap(n, 1, 0)).collect();
-        let acts = [
-            act(1, 100, None, &[(1, 1), (2, 1), (3, 1), (4, 1)]),
-            act(2, 90, None, &[(1, 1), (2, 1), (5, 1)]),
-            act(3, 90, None, &[(3, 1), (4, 1), (6, 1)]),
-            act(4, 80, None, &[(5, 1)]),
-            act(5, 80, None, &[(6, 1)]),
-        ];
+        let (gaps, acts) = greedy_trap();
         let p = close_gaps(&gaps, &acts);
         let g = close_gaps_greedy(&gaps, &acts);
         assert_eq!(p.total_minutes, 180);
@@ -758,14 +765,7 @@ mod tests {
 
     #[test]
     fn an_exhausted_budget_keeps_the_best_cover_so_far() {
-        let gaps: Vec<Gap> = (1..=6).map(|n| gap(n, 1, 0)).collect();
-        let acts = [
-            act(1, 100, None, &[(1, 1), (2, 1), (3, 1), (4, 1)]),
-            act(2, 90, None, &[(1, 1), (2, 1), (5, 1)]),
-            act(3, 90, None, &[(3, 1), (4, 1), (6, 1)]),
-            act(4, 80, None, &[(5, 1)]),
-            act(5, 80, None, &[(6, 1)]),
-        ];
+        let (gaps, acts) = greedy_trap();
         let need = open_gaps(&gaps);
         let cands = undominated(candidates(&need, &acts), need.len());
         let target = vec![0b11_1111u64];

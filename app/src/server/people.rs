@@ -370,16 +370,13 @@ async fn parse_fields(
         Some(input.password)
     };
     if let Some(u) = unit {
-        let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
-            .bind(u.0)
-            .fetch_one(&db.pool)
-            .await?;
-        if n == 0 {
-            return Err(AppError::invalid(
-                "unit_id",
-                "That unit no longer exists; choose another.",
-            ));
-        }
+        unit_exists(
+            db,
+            u,
+            "unit_id",
+            "That unit no longer exists; choose another.",
+        )
+        .await?;
     }
     Ok(PersonFields {
         name,
@@ -667,18 +664,21 @@ async fn parse_unit(
     let name = ShortText::required("name", "a unit name", name, 120)?.into_string();
     let parent = parse_optional_id("parent_id", parent_id, "a parent unit")?.map(UnitId);
     if let Some(p) = parent {
-        let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
-            .bind(p.0)
-            .fetch_one(&db.pool)
-            .await?;
-        if n == 0 {
-            return Err(AppError::invalid(
-                "parent_id",
-                "That parent unit no longer exists.",
-            ));
-        }
+        unit_exists(db, p, "parent_id", "That parent unit no longer exists.").await?;
     }
     Ok((name, parent))
+}
+
+/// Checks that unit `id`, chosen in `field`, still exists (`gone`: what to say if not).
+async fn unit_exists(db: &Db, id: UnitId, field: &str, gone: &str) -> Result<(), AppError> {
+    let n: i64 = sqlx::query_scalar("select count(*) from org_unit where id = $1")
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await?;
+    if n == 0 {
+        return Err(AppError::invalid(field, gone));
+    }
+    Ok(())
 }
 
 /// Every unit with its parent.
