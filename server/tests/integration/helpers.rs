@@ -66,6 +66,20 @@ impl Res {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
     }
+    /// Checks that the response has `status` (the body in the failure message, with
+    /// `what` was asked for) and hands it back.
+    #[track_caller]
+    pub fn expect_status(self, status: StatusCode, what: &str) -> Res {
+        assert_eq!(self.status, status, "{what}: {}", self.body);
+        self
+    }
+    /// The field error the server function answered with (`AppError::Invalid`).
+    pub fn invalid(&self) -> app::domain::FieldError {
+        match self.parse::<app::api::AppError>() {
+            app::api::AppError::Invalid(e) => e,
+            other => panic!("not a field error: {other:?} ({})", self.body),
+        }
+    }
     pub fn location(&self) -> Option<String> {
         self.headers
             .get(header::LOCATION)
@@ -574,15 +588,49 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// Calls a server function as `cookie` (like `call`) and checks that it answers with
+    /// `status`; a failure shows what was called and the body that came back.
+    pub async fn expect(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        status: StatusCode,
+    ) -> Res {
+        self.call(path, form, cookie)
+            .await
+            .expect_status(status, path)
+    }
+
+    /// GETs a page or endpoint as `cookie` (like `get`) and checks that it answers with
+    /// `status`; a failure shows the body that came back.
+    pub async fn expect_get(&self, path: &str, cookie: Option<&str>, status: StatusCode) -> Res {
+        self.get(path, cookie).await.expect_status(status, path)
+    }
+
+    /// Signs in each of `emails` (with the demo password), in order, and returns their
+    /// session cookies in the same order.
+    pub async fn sign_in_all<const N: usize>(&self, emails: [&str; N]) -> [String; N] {
+        let mut cookies = Vec::with_capacity(N);
+        for email in emails {
+            cookies.push(self.sign_in(email, PW).await);
+        }
+        cookies.try_into().expect("one cookie per e-mail")
+    }
+
+    /// Tries to sign in through the sign-in server function (no `next` page): the answer.
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Res {
+        self.call(
+            "/api/sign_in",
+            &[("email", email), ("password", password), ("next", "")],
+            None,
+        )
+        .await
+    }
+
     /// Signs in and returns the session cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let res = self
-            .call(
-                "/api/sign_in",
-                &[("email", email), ("password", password), ("next", "")],
-                None,
-            )
-            .await;
+        let res = self.try_sign_in(email, password).await;
         assert!(
             res.status.is_success() || res.status.is_redirection(),
             "sign-in of {email} failed: {} {}",
@@ -601,12 +649,212 @@ impl TestApp {
             .expect("person exists")
     }
 
+    /// The id of the (first) framework node with this title.
+    pub async fn node_id(&self, title: &str) -> i64 {
+        sqlx::query_scalar("select id from framework_node where title = $1 order by id")
+            .bind(title)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no node {title}: {e}"))
+    }
+
+    /// The name and origin of framework `id`.
+    pub async fn framework_name_and_origin(&self, id: i64) -> (String, String) {
+        sqlx::query_as("select name, origin from framework where id = $1")
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no framework {id}: {e}"))
+    }
+
+    /// EMPLOYEE signs in and rates himself 3 on Testing: the new (pending) rating's id and
+    /// his session cookie.
+    pub async fn self_rating_on_testing(&self) -> (String, String) {
+        let liam = self.sign_in(EMPLOYEE, PW).await;
+        let key = format!("input[levels][{}]", self.node_id("Testing").await);
+        self.expect(
+            "/api/skills/submit",
+            &[(key.as_str(), "3"), ("input[comment]", "")],
+            Some(&liam),
+            StatusCode::OK,
+        )
+        .await;
+        let id = self.count("select max(id) from rating").await;
+        (id.to_string(), liam)
+    }
+
     /// Who the cookie signs in as (None if nobody).
     pub async fn whoami(&self, cookie: &str) -> Option<String> {
         let res = self.call("/api/whoami", &[], Some(cookie)).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         res.parse::<Option<app::domain::CurrentUser>>()
             .map(|me| me.email)
+    }
+}
+
+/// Server functions the tests call often, each as `cookie` and checked to answer `status`
+/// (see `TestApp::expect`).
+impl TestApp {
+    /// `/api/skills/rate`: `cookie` gives `person` (an id) `level` on `node` (an
+    /// id) as their manager or an admin.
+    pub async fn rate(
+        &self,
+        person: &str,
+        node: &str,
+        level: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/skills/rate",
+            &[("person", person), ("node", node), ("level", level)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/reviews/decide`: `cookie` decides the pending `rating` (an id):
+    /// `approve` or `decline`, with no comment.
+    pub async fn decide_review(
+        &self,
+        rating: &str,
+        decision: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/reviews/decide",
+            &[("rating", rating), ("decision", decision)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/peers/answer`: `cookie` answers the peer-feedback request `id` with `level`.
+    pub async fn answer_peer(
+        &self,
+        id: &str,
+        level: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/peers/answer",
+            &[("id", id), ("level", level)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/plan/decide`: `cookie` decides `person`'s (an id) development plan:
+    /// `approve` or `changes`, with no comment.
+    pub async fn decide_plan(
+        &self,
+        person: &str,
+        decision: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/plan/decide",
+            &[("person", person), ("decision", decision)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/plan/action/decide`: `cookie` decides the reported plan action `id`:
+    /// `confirm`, or `more` with no feedback.
+    pub async fn decide_action(
+        &self,
+        id: &str,
+        decision: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/plan/action/decide",
+            &[("id", id), ("decision", decision)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/plan/action/mentor`: `cookie` names `mentor` (an e-mail) to sign off
+    /// the plan action `id`.
+    pub async fn choose_mentor(
+        &self,
+        id: &str,
+        mentor: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/plan/action/mentor",
+            &[("id", id), ("mentor", mentor)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/learning/complete`: `cookie` records that the person signing in as
+    /// `email` completed `activity` (an id).
+    pub async fn complete_activity(
+        &self,
+        email: &str,
+        activity: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/learning/complete",
+            &[("email", email), ("activity", activity)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/units/create`: `cookie` creates the org unit `name` under `parent_id`
+    /// (an id, or "" for the top).
+    pub async fn create_unit(
+        &self,
+        name: &str,
+        parent_id: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/units/create",
+            &[("name", name), ("parent_id", parent_id)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `/api/people/set_active`: `cookie` activates (`active` "true") or
+    /// deactivates ("false") person `id`.
+    pub async fn set_active(
+        &self,
+        id: &str,
+        active: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/people/set_active",
+            &[("id", id), ("active", active)],
+            Some(cookie),
+            status,
+        )
+        .await
     }
 }
 
