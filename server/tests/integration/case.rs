@@ -5,6 +5,7 @@
 
 use crate::helpers::*;
 use app::domain::case::covers;
+use app::domain::imports::ImportPreview;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -409,18 +410,18 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
         .strip_prefix("/frameworks/import/")
         .unwrap()
         .to_string();
-    let preview = app
+    let preview: ImportPreview = app
         .call("/api/imports/preview", &[("id", &id)], Some(&admin))
         .await
-        .json();
+        .parse();
     let stat = |l: &str| crate::imports::stat(&preview, l);
     assert_eq!(
         stat("categories") + stat("competencies") + stat("skills"),
         16
     );
     assert_eq!(stat("links"), 23);
-    assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
-    assert_eq!(preview["skippable"], false);
+    assert_eq!(preview.problems.len(), 0);
+    assert!(!preview.skippable);
     let page = app.get(&location, Some(&admin)).await;
     assert!(page.body.contains("What Standards Could Be"));
     let res = app

@@ -2,6 +2,7 @@
 //! line; the CLI prints the new framework's id on its last line.
 
 use crate::helpers::*;
+use app::domain::imports::ImportPreview;
 use axum::http::StatusCode;
 
 fn oecd() -> String {
@@ -24,15 +25,13 @@ async fn scale_names(app: &TestApp, framework: i64) -> Vec<String> {
 }
 
 /// A figure of an import preview by its label.
-pub fn stat(preview: &serde_json::Value, label: &str) -> i64 {
-    preview["counts"]
-        .as_array()
-        .unwrap()
+pub fn stat(preview: &ImportPreview, label: &str) -> u32 {
+    preview
+        .counts
         .iter()
-        .find(|c| c[0] == label)
-        .unwrap_or_else(|| panic!("no {label} in {preview}"))[1]
-        .as_i64()
-        .unwrap()
+        .find(|c| c.0 == label)
+        .unwrap_or_else(|| panic!("no {label} in {preview:?}"))
+        .1
 }
 
 async fn moodle(
@@ -222,15 +221,15 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
         page.body.contains("Import \u{201c}OECD\u{201d}"),
         "the preview names the framework"
     );
-    let preview = app
+    let preview: ImportPreview = app
         .call("/api/imports/preview", &[("id", &id)], Some(&admin))
         .await
-        .json();
+        .parse();
     assert_eq!(
         stat(&preview, "competencies") + stat(&preview, "skills"),
         64
     );
-    assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
+    assert_eq!(preview.problems.len(), 0);
     // Confirming imports it once; the staged file is gone afterwards.
     app.expect(
         "/api/imports/confirm",

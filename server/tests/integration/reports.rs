@@ -2,35 +2,30 @@
 //! and the change counter that keeps an open heatmap live.
 
 use crate::helpers::*;
+use app::domain::heatmap::{Cell, Heatmap, SortBy};
 use app::domain::talent::TalentResult;
 use axum::http::StatusCode;
-use serde_json::Value;
 
-async fn heatmap(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
+async fn heatmap(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Heatmap {
     let res = app
         .expect("/api/team/heatmap", form, Some(cookie), StatusCode::OK)
         .await;
-    res.json()
+    res.parse()
 }
 
-fn names(h: &Value) -> Vec<String> {
-    h["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_string())
-        .collect()
+fn names(h: &Heatmap) -> Vec<String> {
+    h.people.iter().map(|p| p.name.clone()).collect()
 }
 
-fn cell<'a>(h: &'a Value, person: &str, node: &str) -> &'a Value {
+fn cell(h: &Heatmap, person: &str, node: &str) -> Cell {
     let r = names(h).iter().position(|n| n == person).unwrap();
-    let c = h["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|c| c["title"] == node)
-        .unwrap();
-    &h["cells"][r][c]
+    let c = h.columns.iter().position(|c| c.title == node).unwrap();
+    h.cells[r][c]
+}
+
+/// The team's change counter.
+async fn stamp(app: &TestApp, cookie: &str) -> i64 {
+    app.call("/api/team/stamp", &[], Some(cookie)).await.parse()
 }
 
 #[tokio::test]
@@ -38,29 +33,30 @@ async fn a_manager_sees_the_team_against_its_requirements_live() {
     let app = TestApp::demo().await;
     let grace = app.sign_in(MANAGER, PW).await;
     let h = heatmap(&app, &grace, &[]).await;
-    assert_eq!(h["manager"], "Grace Okafor");
+    assert_eq!(h.manager, "Grace Okafor");
     let people = names(&h);
     assert_eq!(people.len(), 7, "{people:?}");
     assert!(people
         .windows(2)
         .all(|w| w[0].to_lowercase() <= w[1].to_lowercase()));
-    assert!(h["columns"].as_array().unwrap().len() >= 10);
+    assert!(h.columns.len() >= 10);
     // The new joiner is unrated on everything his position requires.
     assert_eq!(
         cell(&h, "Liam Chen", "Code quality"),
-        &serde_json::json!({"Unrated": {"required": 3}})
+        Cell::Unrated { required: 3 }
     );
     // Demo history shows up: some cells are rated, some expired.
-    let cells = h["cells"].to_string();
-    assert!(cells.contains("Rated"), "{cells}");
+    assert!(
+        h.cells
+            .iter()
+            .flatten()
+            .any(|c| matches!(c, Cell::Rated { .. })),
+        "{:?}",
+        h.cells
+    );
 
     // A rating approved elsewhere: the counter moves and the cell changes.
-    let stamp = app
-        .call("/api/team/stamp", &[], Some(&grace))
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let before = stamp(&app, &grace).await;
     let liam = app.person_id(EMPLOYEE).await.to_string();
     let code: i64 = app.node_id("Code quality").await;
     app.rate(
@@ -71,34 +67,31 @@ async fn a_manager_sees_the_team_against_its_requirements_live() {
         StatusCode::OK,
     )
     .await;
-    let after = app.call("/api/team/stamp", &[], Some(&grace)).await.json();
-    assert!(after.as_i64().unwrap() > stamp);
+    assert!(stamp(&app, &grace).await > before);
     let h = heatmap(&app, &grace, &[]).await;
     assert_eq!(
         cell(&h, "Liam Chen", "Code quality"),
-        &serde_json::json!({"Rated": {"required": 3, "current": 4}})
+        Cell::Rated {
+            required: 3,
+            current: 4
+        }
     );
 
     // Largest gap first: the row gaps never increase down the list.
     let h = heatmap(&app, &grace, &[("sort", "gap")]).await;
-    assert_eq!(h["sort"], "Gap");
-    let gaps: Vec<i64> = h["cells"]
-        .as_array()
-        .unwrap()
+    assert_eq!(h.sort, SortBy::Gap);
+    let gaps: Vec<i64> = h
+        .cells
         .iter()
         .map(|row| {
-            row.as_array()
-                .unwrap()
-                .iter()
-                .map(
-                    |c| match (c.get("Unrated"), c.get("Expired"), c.get("Rated")) {
-                        (Some(u), _, _) | (_, Some(u), _) => u["required"].as_i64().unwrap(),
-                        (_, _, Some(r)) => (r["required"].as_i64().unwrap()
-                            - r["current"].as_i64().unwrap())
-                        .max(0),
-                        _ => 0,
-                    },
-                )
+            row.iter()
+                .map(|c| match *c {
+                    Cell::Unrated { required } | Cell::Expired { required } => i64::from(required),
+                    Cell::Rated { required, current } => {
+                        (i64::from(required) - i64::from(current)).max(0)
+                    }
+                    Cell::NotRequired { .. } => 0,
+                })
                 .sum()
         })
         .collect();
@@ -123,7 +116,7 @@ async fn indirect_reports_and_who_may_see_a_team() {
     assert!(names(&all).len() > names(&direct).len());
     assert!(names(&all).contains(&"Liam Chen".to_string()));
     let liam_row = names(&all).iter().position(|n| n == "Liam Chen").unwrap();
-    assert_eq!(all["people"][liam_row]["direct"], false);
+    assert!(!all.people[liam_row].direct);
 
     // Someone else's team: their manager's manager and HR may look; a report may not.
     let grace_id = app.person_id(MANAGER).await.to_string();

@@ -7,7 +7,7 @@
 //! once, pruned throttle rows, and the security headers.
 
 use crate::helpers::*;
-use app::domain::develop::PlanPage;
+use app::domain::develop::{PendingCheck, PlanPage};
 use app::domain::{CurrentUser, Role};
 use app::server::Settings;
 use axum::body::Body;
@@ -276,8 +276,8 @@ async fn a_mentor_the_trainee_named_alone_cannot_validate_a_level() {
     )
     .await;
     // The colleague's sign-off is refused and writes nothing.
-    let checks = app.call("/api/plan/checks", &[], Some(&noah)).await.json();
-    assert_eq!(checks.as_array().map(Vec::len), Some(0), "{checks}");
+    let checks: Vec<PendingCheck> = app.call("/api/plan/checks", &[], Some(&noah)).await.parse();
+    assert_eq!(checks.len(), 0, "{checks:?}");
     app.decide_action(&action, "confirm", &noah, StatusCode::FORBIDDEN)
         .await;
     let validated = format!(
