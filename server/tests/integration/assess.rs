@@ -148,26 +148,20 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
             .await;
     }
     // Approve one.
-    app.expect(
-        "/api/reviews/decide",
-        &[
-            ("rating", code_rating.as_str()),
-            ("decision", "approve"),
-            ("comment", "Agreed"),
-        ],
-        Some(&grace),
+    app.decide_review_saying(
+        code_rating.as_str(),
+        "approve",
+        "Agreed",
+        &grace,
         StatusCode::OK,
     )
     .await;
     // Deciding it again is refused.
-    app.expect(
-        "/api/reviews/decide",
-        &[
-            ("rating", code_rating.as_str()),
-            ("decision", "decline"),
-            ("comment", "x"),
-        ],
-        Some(&grace),
+    app.decide_review_saying(
+        code_rating.as_str(),
+        "decline",
+        "x",
+        &grace,
         StatusCode::CONFLICT,
     )
     .await;
@@ -182,14 +176,11 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
         )
         .await;
     assert!(res.body.contains("comment"));
-    app.expect(
-        "/api/reviews/decide",
-        &[
-            ("rating", design_rating.as_str()),
-            ("decision", "decline"),
-            ("comment", "Let us look at a design together first"),
-        ],
-        Some(&grace),
+    app.decide_review_saying(
+        design_rating.as_str(),
+        "decline",
+        "Let us look at a design together first",
+        &grace,
         StatusCode::OK,
     )
     .await;

@@ -281,14 +281,11 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
     // A reason is needed.
     app.decide_plan(&person, "changes", &grace, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    app.expect(
-        "/api/plan/decide",
-        &[
-            ("person", &person),
-            ("decision", "changes"),
-            ("comment", "Add a due date."),
-        ],
-        Some(&grace),
+    app.decide_plan_saying(
+        &person,
+        "changes",
+        "Add a due date.",
+        &grace,
         StatusCode::OK,
     )
     .await;
@@ -475,14 +472,11 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
     // Feedback is needed.
     app.decide_action(&action, "more", &amara, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    app.expect(
-        "/api/plan/action/decide",
-        &[
-            ("id", &action),
-            ("decision", "more"),
-            ("feedback", "Add the rollback notes."),
-        ],
-        Some(&amara),
+    app.decide_action_saying(
+        &action,
+        "more",
+        "Add the rollback notes.",
+        &amara,
         StatusCode::OK,
     )
     .await;

@@ -732,6 +732,28 @@ impl TestApp {
         .await
     }
 
+    /// `decide_review` with a comment.
+    pub async fn decide_review_saying(
+        &self,
+        rating: &str,
+        decision: &str,
+        comment: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/reviews/decide",
+            &[
+                ("rating", rating),
+                ("decision", decision),
+                ("comment", comment),
+            ],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
     /// `/api/peers/answer`: `cookie` answers the peer-feedback request `id` with `level`.
     pub async fn answer_peer(
         &self,
@@ -767,6 +789,28 @@ impl TestApp {
         .await
     }
 
+    /// `decide_plan` with a comment.
+    pub async fn decide_plan_saying(
+        &self,
+        person: &str,
+        decision: &str,
+        comment: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/plan/decide",
+            &[
+                ("person", person),
+                ("decision", decision),
+                ("comment", comment),
+            ],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
     /// `/api/plan/action/decide`: `cookie` decides the reported plan action `id`:
     /// `confirm`, or `more` with no feedback.
     pub async fn decide_action(
@@ -779,6 +823,24 @@ impl TestApp {
         self.expect(
             "/api/plan/action/decide",
             &[("id", id), ("decision", decision)],
+            Some(cookie),
+            status,
+        )
+        .await
+    }
+
+    /// `decide_action` with feedback for the trainee.
+    pub async fn decide_action_saying(
+        &self,
+        id: &str,
+        decision: &str,
+        feedback: &str,
+        cookie: &str,
+        status: StatusCode,
+    ) -> Res {
+        self.expect(
+            "/api/plan/action/decide",
+            &[("id", id), ("decision", decision), ("feedback", feedback)],
             Some(cookie),
             status,
         )

@@ -162,14 +162,11 @@ async fn a_review_is_decided_once_and_never_changed() {
     assert_eq!((review.as_str(), comment.as_str()), ("approved", "Agreed"));
     // Through the application, a second decision is a conflict, not an error.
     let cookie = app.sign_in(MANAGER, PW).await;
-    app.expect(
-        "/api/reviews/decide",
-        &[
-            ("rating", &id.to_string()),
-            ("decision", "decline"),
-            ("comment", "x"),
-        ],
-        Some(&cookie),
+    app.decide_review_saying(
+        &id.to_string(),
+        "decline",
+        "x",
+        &cookie,
         StatusCode::CONFLICT,
     )
     .await;
