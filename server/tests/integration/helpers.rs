@@ -692,232 +692,58 @@ impl TestApp {
     }
 }
 
-/// Server functions the tests call often, each as `cookie` and checked to answer `status`
-/// (see `TestApp::expect`).
-impl TestApp {
-    /// `/api/skills/rate`: `cookie` gives `person` (an id) `level` on `node` (an
-    /// id) as their manager or an admin.
-    pub async fn rate(
-        &self,
-        person: &str,
-        node: &str,
-        level: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/skills/rate",
-            &[("person", person), ("node", node), ("level", level)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
+/// Defines `TestApp` methods that each call one server function with the named form
+/// fields (a field's name is its parameter's), as `cookie`, and check that it answers
+/// `status` (see `TestApp::expect`).
+macro_rules! server_calls {
+    ($($(#[$doc:meta])* $name:ident($path:literal: $($field:ident),+);)*) => {
+        impl TestApp {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    $($field: &str,)+
+                    cookie: &str,
+                    status: StatusCode,
+                ) -> Res {
+                    let form = [$((stringify!($field), $field)),+];
+                    self.expect($path, &form, Some(cookie), status).await
+                }
+            )*
+        }
+    };
+}
 
-    /// `/api/reviews/decide`: `cookie` decides the pending `rating` (an id):
-    /// `approve` or `decline`, with no comment.
-    pub async fn decide_review(
-        &self,
-        rating: &str,
-        decision: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/reviews/decide",
-            &[("rating", rating), ("decision", decision)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
+server_calls! {
+    /// `cookie` gives `person` (an id) `level` on `node` (an id) as their manager or
+    /// an admin.
+    rate("/api/skills/rate": person, node, level);
+    /// `cookie` decides the pending `rating` (an id): `approve` or `decline`, with no
+    /// comment.
+    decide_review("/api/reviews/decide": rating, decision);
     /// `decide_review` with a comment.
-    pub async fn decide_review_saying(
-        &self,
-        rating: &str,
-        decision: &str,
-        comment: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/reviews/decide",
-            &[
-                ("rating", rating),
-                ("decision", decision),
-                ("comment", comment),
-            ],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/peers/answer`: `cookie` answers the peer-feedback request `id` with `level`.
-    pub async fn answer_peer(
-        &self,
-        id: &str,
-        level: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/peers/answer",
-            &[("id", id), ("level", level)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/plan/decide`: `cookie` decides `person`'s (an id) development plan:
-    /// `approve` or `changes`, with no comment.
-    pub async fn decide_plan(
-        &self,
-        person: &str,
-        decision: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/plan/decide",
-            &[("person", person), ("decision", decision)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
+    decide_review_saying("/api/reviews/decide": rating, decision, comment);
+    /// `cookie` answers the peer-feedback request `id` with `level`.
+    answer_peer("/api/peers/answer": id, level);
+    /// `cookie` decides `person`'s (an id) development plan: `approve` or `changes`,
+    /// with no comment.
+    decide_plan("/api/plan/decide": person, decision);
     /// `decide_plan` with a comment.
-    pub async fn decide_plan_saying(
-        &self,
-        person: &str,
-        decision: &str,
-        comment: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/plan/decide",
-            &[
-                ("person", person),
-                ("decision", decision),
-                ("comment", comment),
-            ],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/plan/action/decide`: `cookie` decides the reported plan action `id`:
-    /// `confirm`, or `more` with no feedback.
-    pub async fn decide_action(
-        &self,
-        id: &str,
-        decision: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/plan/action/decide",
-            &[("id", id), ("decision", decision)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
+    decide_plan_saying("/api/plan/decide": person, decision, comment);
+    /// `cookie` decides the reported plan action `id`: `confirm`, or `more` with no
+    /// feedback.
+    decide_action("/api/plan/action/decide": id, decision);
     /// `decide_action` with feedback for the trainee.
-    pub async fn decide_action_saying(
-        &self,
-        id: &str,
-        decision: &str,
-        feedback: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/plan/action/decide",
-            &[("id", id), ("decision", decision), ("feedback", feedback)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/plan/action/mentor`: `cookie` names `mentor` (an e-mail) to sign off
-    /// the plan action `id`.
-    pub async fn choose_mentor(
-        &self,
-        id: &str,
-        mentor: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/plan/action/mentor",
-            &[("id", id), ("mentor", mentor)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/learning/complete`: `cookie` records that the person signing in as
-    /// `email` completed `activity` (an id).
-    pub async fn complete_activity(
-        &self,
-        email: &str,
-        activity: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/learning/complete",
-            &[("email", email), ("activity", activity)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/units/create`: `cookie` creates the org unit `name` under `parent_id`
-    /// (an id, or "" for the top).
-    pub async fn create_unit(
-        &self,
-        name: &str,
-        parent_id: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/units/create",
-            &[("name", name), ("parent_id", parent_id)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
-
-    /// `/api/people/set_active`: `cookie` activates (`active` "true") or
-    /// deactivates ("false") person `id`.
-    pub async fn set_active(
-        &self,
-        id: &str,
-        active: &str,
-        cookie: &str,
-        status: StatusCode,
-    ) -> Res {
-        self.expect(
-            "/api/people/set_active",
-            &[("id", id), ("active", active)],
-            Some(cookie),
-            status,
-        )
-        .await
-    }
+    decide_action_saying("/api/plan/action/decide": id, decision, feedback);
+    /// `cookie` names `mentor` (an e-mail) to sign off the plan action `id`.
+    choose_mentor("/api/plan/action/mentor": id, mentor);
+    /// `cookie` records that the person signing in as `email` completed `activity` (an
+    /// id).
+    complete_activity("/api/learning/complete": email, activity);
+    /// `cookie` creates the org unit `name` under `parent_id` (an id, or "" for the top).
+    create_unit("/api/units/create": name, parent_id);
+    /// `cookie` activates (`active` "true") or deactivates ("false") person `id`.
+    set_active("/api/people/set_active": id, active);
 }
 
 /// A frozen database that fresh test apps are copied from (see `TestApp::snapshot`).
