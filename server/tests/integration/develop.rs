@@ -48,6 +48,20 @@ async fn activity(
     id
 }
 
+/// The two-day "Testing bootcamp" course awarding Testing level 3, made by the admin;
+/// its id.
+async fn bootcamp(app: &TestApp, admin: &str) -> i64 {
+    activity(
+        app,
+        admin,
+        "Testing bootcamp",
+        "course",
+        "2 days",
+        &[("Testing", "3")],
+    )
+    .await
+}
+
 /// The recognition page (points, badges, leaderboard) as `cookie` sees it.
 async fn recognition(app: &TestApp, cookie: &str) -> RecognitionPage {
     app.call("/api/recognition/get", &[], Some(cookie))
@@ -221,15 +235,7 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
         .sign_in_all([ADMIN, EMPLOYEE, MANAGER, OTHER_EMPLOYEE])
         .await;
     let liam_id = app.person_id(EMPLOYEE).await;
-    let course = activity(
-        &app,
-        &admin,
-        "Testing bootcamp",
-        "course",
-        "2 days",
-        &[("Testing", "3")],
-    )
-    .await;
+    let course = bootcamp(&app, &admin).await;
     // Close my gap, then add the suggestion: the plan gets the activity and a goal.
     let gaps = close_gap(&app, &liam, "position").await;
     assert_eq!(gaps.suggestions[0].activity, course);
@@ -651,15 +657,7 @@ fn paths(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) 
 async fn an_awarded_competency_exports_as_an_open_badges_credential() {
     let app = TestApp::demo_unrated().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let course = activity(
-        &app,
-        &admin,
-        "Testing bootcamp",
-        "course",
-        "2 days",
-        &[("Testing", "3")],
-    )
-    .await;
+    let course = bootcamp(&app, &admin).await;
     app.complete_activity(EMPLOYEE, &course.to_string(), &admin, StatusCode::OK)
         .await;
     let liam = app.sign_in(EMPLOYEE, PW).await;
