@@ -2,31 +2,40 @@
 //! and the append-only history.
 
 use crate::helpers::*;
+use app::domain::assess::{
+    InboxItem, InboxKind, NodeHistory, PeerRequestView, ReviewItem, SkillRow, SkillsPage,
+};
+use app::domain::rating::{Review, Source};
 use axum::http::StatusCode;
-use serde_json::Value;
 
 async fn node_id(app: &TestApp, title: &str) -> String {
-    let id: i64 = sqlx::query_scalar("select id from framework_node where title = $1 order by id")
-        .bind(title)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    id.to_string()
+    app.node_id(title).await.to_string()
 }
 
-async fn skills(app: &TestApp, cookie: &str, extra: &[(&str, &str)]) -> Value {
-    let res = app.call("/api/skills/get", extra, Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+async fn skills(app: &TestApp, cookie: &str, extra: &[(&str, &str)]) -> SkillsPage {
+    let res = app
+        .expect("/api/skills/get", extra, Some(cookie), StatusCode::OK)
+        .await;
+    res.parse()
 }
 
-fn row<'a>(page: &'a Value, title: &str) -> &'a Value {
-    page["rows"]
-        .as_array()
-        .unwrap()
+fn row<'a>(page: &'a SkillsPage, title: &str) -> &'a SkillRow {
+    page.rows
         .iter()
-        .find(|r| r["title"] == title)
+        .find(|r| r.title == title)
         .unwrap_or_else(|| panic!("no row {title}"))
+}
+
+/// The history of `cookie`'s own ratings on `node` (an id).
+async fn history(app: &TestApp, cookie: &str, node: &str) -> NodeHistory {
+    app.call("/api/skills/history", &[("node", node)], Some(cookie))
+        .await
+        .parse()
+}
+
+/// `cookie`'s inbox.
+async fn inbox(app: &TestApp, cookie: &str) -> Vec<InboxItem> {
+    app.call("/api/inbox/get", &[], Some(cookie)).await.parse()
 }
 
 async fn submit(app: &TestApp, cookie: &str, levels: &[(&str, &str)], comment: &str) -> Res {
@@ -45,12 +54,13 @@ async fn submit(app: &TestApp, cookie: &str, levels: &[(&str, &str)], comment: &
 
 /// The caller's review queue, limited to the new joiners (the demo's own pending claims
 /// from the rest of the team are there too).
-async fn queue(app: &TestApp, cookie: &str) -> Vec<Value> {
-    let res = app.call("/api/reviews/queue", &[], Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let all = res.json().as_array().unwrap().clone();
+async fn queue(app: &TestApp, cookie: &str) -> Vec<ReviewItem> {
+    let res = app
+        .expect("/api/reviews/queue", &[], Some(cookie), StatusCode::OK)
+        .await;
+    let all: Vec<ReviewItem> = res.parse();
     all.into_iter()
-        .filter(|i| ["Liam Chen", "Noah Fischer"].contains(&i["subject_name"].as_str().unwrap()))
+        .filter(|i| ["Liam Chen", "Noah Fischer"].contains(&i.subject_name.as_str()))
         .collect()
 }
 
@@ -74,13 +84,10 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
 
     // The page lists the position's requirements, nothing rated yet.
     let page = skills(&app, &liam, &[]).await;
-    assert_eq!(page["is_me"], true);
-    assert_eq!(page["position_title"], "Software Engineer");
-    assert_eq!(page["rows"].as_array().unwrap().len(), 11);
-    assert_eq!(
-        row(&page, "Code quality")["current"]["validated"],
-        Value::Null
-    );
+    assert!(page.is_me);
+    assert_eq!(page.position_title.as_deref(), Some("Software Engineer"));
+    assert_eq!(page.rows.len(), 11);
+    assert_eq!(row(&page, "Code quality").current.validated, None);
 
     // Bad input names the field and saves nothing.
     let other = node_id(&app, "Mathematics").await;
@@ -89,8 +96,9 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
         (vec![(other.as_str(), "2")], format!("levels[{other}]")),
         (vec![(code.as_str(), "0")], "levels".to_string()),
     ] {
-        let res = submit(&app, &liam, &levels, "").await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let res = submit(&app, &liam, &levels, "")
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "submit");
         assert!(res.body.contains(&field), "{field}: {}", res.body);
     }
     assert!(rating_rows(&app).await.is_empty());
@@ -107,13 +115,13 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
         ],
         "Led the test rewrite",
     )
-    .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    .await
+    .expect_status(StatusCode::OK, "submit");
     assert_eq!(res.json(), 3);
     let page = skills(&app, &liam, &[]).await;
     let cq = row(&page, "Code quality");
-    assert_eq!(cq["current"]["pending"], 3);
-    assert_eq!(cq["current"]["level"], 0, "pending does not count");
+    assert_eq!(cq.current.pending, Some(3));
+    assert_eq!(cq.current.level, 0, "pending does not count");
 
     // Only managers in the line see the queue; a colleague's is empty.
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
@@ -122,99 +130,77 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
     let items = queue(&app, &grace).await;
     assert_eq!(items.len(), 3);
     let item = |title: &str| {
-        items.iter().find(|i| i["node_title"] == title).unwrap()["rating"].to_string()
+        items
+            .iter()
+            .find(|i| i.node_title == title)
+            .unwrap()
+            .rating
+            .to_string()
     };
-    assert_eq!(items[0]["comment"], "Led the test rewrite");
-    assert_eq!(items[0]["direct"], true);
-    assert_eq!(items[0]["previous"], Value::Null);
+    assert_eq!(items[0].comment, "Led the test rewrite");
+    assert!(items[0].direct);
+    assert_eq!(items[0].previous, None);
     let code_rating = item("Code quality");
 
     // A colleague may not decide; HR may not either.
     for who in [&noah, &app.sign_in(HR, PW).await] {
-        let res = app
-            .call(
-                "/api/reviews/decide",
-                &[("rating", code_rating.as_str()), ("decision", "approve")],
-                Some(who),
-            )
+        app.decide_review(code_rating.as_str(), "approve", who, StatusCode::FORBIDDEN)
             .await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
     }
     // Approve one.
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[
-                ("rating", code_rating.as_str()),
-                ("decision", "approve"),
-                ("comment", "Agreed"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.decide_review_saying(
+        code_rating.as_str(),
+        "approve",
+        "Agreed",
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
     // Deciding it again is refused.
-    let again = app
-        .call(
-            "/api/reviews/decide",
-            &[
-                ("rating", code_rating.as_str()),
-                ("decision", "decline"),
-                ("comment", "x"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
+    app.decide_review_saying(
+        code_rating.as_str(),
+        "decline",
+        "x",
+        &grace,
+        StatusCode::CONFLICT,
+    )
+    .await;
     // Declining needs a reason.
     let design_rating = item("Software design");
     let res = app
-        .call(
-            "/api/reviews/decide",
-            &[("rating", design_rating.as_str()), ("decision", "decline")],
-            Some(&grace),
+        .decide_review(
+            design_rating.as_str(),
+            "decline",
+            &grace,
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("comment"));
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[
-                ("rating", design_rating.as_str()),
-                ("decision", "decline"),
-                ("comment", "Let us look at a design together first"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.decide_review_saying(
+        design_rating.as_str(),
+        "decline",
+        "Let us look at a design together first",
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
 
     let page = skills(&app, &liam, &[]).await;
-    assert_eq!(row(&page, "Code quality")["current"]["level"], 3);
-    assert_eq!(row(&page, "Software design")["current"]["level"], 0);
-    assert_eq!(
-        row(&page, "Software design")["current"]["pending"],
-        Value::Null
-    );
-    assert_eq!(row(&page, "Testing")["current"]["pending"], 2);
+    assert_eq!(row(&page, "Code quality").current.level, 3);
+    assert_eq!(row(&page, "Software design").current.level, 0);
+    assert_eq!(row(&page, "Software design").current.pending, None);
+    assert_eq!(row(&page, "Testing").current.pending, Some(2));
     assert_eq!(queue(&app, &grace).await.len(), 1);
 
     // The history shows the decision; the rating rows kept their levels (append-only).
-    let hist = app
-        .call(
-            "/api/skills/history",
-            &[("node", design.as_str())],
-            Some(&liam),
-        )
-        .await
-        .json();
-    let e = &hist["entries"][0];
-    assert_eq!(e["source"], "SelfRating");
-    assert_eq!(e["level"], 4);
-    assert_eq!(e["review"], "Declined");
-    assert_eq!(e["decision"][0], "Grace Okafor");
-    assert_eq!(e["decision"][2], "Let us look at a design together first");
+    let hist = history(&app, &liam, &design).await;
+    let e = &hist.entries[0];
+    assert_eq!(e.source, Source::SelfRating);
+    assert_eq!(e.level, 4);
+    assert_eq!(e.review, Some(Review::Declined));
+    let decision = e.decision.as_ref().unwrap();
+    assert_eq!(decision.0, "Grace Okafor");
+    assert_eq!(decision.2, "Let us look at a design together first");
     let rows = rating_rows(&app).await;
     assert_eq!(rows.len(), 3);
     assert!(rows
@@ -235,124 +221,99 @@ async fn bulk_approval_direct_ratings_and_who_may_rate() {
     let marcus = app.sign_in(SKIP_MANAGER, PW).await;
     let items = queue(&app, &marcus).await;
     assert_eq!(items.len(), 2);
-    assert_eq!(items[0]["direct"], false);
-    let keys: Vec<String> = items
-        .iter()
-        .map(|i| format!("ids[{}]", i["rating"]))
-        .collect();
+    assert!(!items[0].direct);
+    let keys: Vec<String> = items.iter().map(|i| format!("ids[{}]", i.rating)).collect();
     let mut form: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "on")).collect();
     form.push(("decision", "approve"));
-    let res = app.call("/api/reviews/decide", &form, Some(&marcus)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .expect("/api/reviews/decide", &form, Some(&marcus), StatusCode::OK)
+        .await;
     assert_eq!(res.json(), 2);
     let page = skills(&app, &liam, &[]).await;
-    assert_eq!(row(&page, "Testing")["current"]["level"], 4);
+    assert_eq!(row(&page, "Testing").current.level, 4);
     // Nothing ticked: refused.
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[("decision", "approve")],
-            Some(&marcus),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.expect(
+        "/api/reviews/decide",
+        &[("decision", "approve")],
+        Some(&marcus),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 
     // A direct manager rating is validated at once and later than the approval: it wins.
     let grace = app.sign_in(MANAGER, PW).await;
     let liam_id = app.person_id(EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", liam_id.as_str()),
-                ("node", testing.as_str()),
-                ("level", "2"),
-                ("comment", "Seen in review"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/skills/rate",
+        &[
+            ("person", liam_id.as_str()),
+            ("node", testing.as_str()),
+            ("level", "2"),
+            ("comment", "Seen in review"),
+        ],
+        Some(&grace),
+        StatusCode::OK,
+    )
+    .await;
     let page = skills(&app, &grace, &[("person", liam_id.as_str())]).await;
-    assert_eq!(page["is_me"], false);
-    assert_eq!(page["can_rate"], true);
+    assert!(!page.is_me);
+    assert!(page.can_rate);
     let t = row(&page, "Testing");
-    assert_eq!(t["current"]["level"], 2);
+    assert_eq!(t.current.level, 2);
     // Self 4 against manager 2: the views are shown side by side and flagged.
-    assert_eq!(t["disagreement"], true);
-    assert_eq!(
-        t["by_source"],
-        serde_json::json!([["SelfRating", 4], ["Manager", 2]])
-    );
+    assert!(t.disagreement);
+    assert_eq!(t.by_source, [(Source::SelfRating, 4), (Source::Manager, 2)]);
     // Bad level, and people who may not rate.
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", liam_id.as_str()),
-                ("node", testing.as_str()),
-                ("level", "9"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.rate(
+        liam_id.as_str(),
+        testing.as_str(),
+        "9",
+        &grace,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     for who in [
         &liam,
         &app.sign_in(OTHER_EMPLOYEE, PW).await,
         &app.sign_in(ADMIN, PW).await,
     ] {
-        let res = app
-            .call(
-                "/api/skills/rate",
-                &[
-                    ("person", liam_id.as_str()),
-                    ("node", testing.as_str()),
-                    ("level", "1"),
-                ],
-                Some(who),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        app.rate(
+            liam_id.as_str(),
+            testing.as_str(),
+            "1",
+            who,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
     }
     // A colleague cannot see Liam's skills or history; HR can, read-only.
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
-    let res = app
-        .call(
-            "/api/skills/get",
-            &[("person", liam_id.as_str())],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = app
-        .call(
-            "/api/skills/history",
-            &[("node", testing.as_str()), ("person", liam_id.as_str())],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.expect(
+        "/api/skills/get",
+        &[("person", liam_id.as_str())],
+        Some(&noah),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.expect(
+        "/api/skills/history",
+        &[("node", testing.as_str()), ("person", liam_id.as_str())],
+        Some(&noah),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     let hr = app.sign_in(HR, PW).await;
     let page = skills(&app, &hr, &[("person", liam_id.as_str())]).await;
-    assert_eq!(page["can_rate"], false);
+    assert!(!page.can_rate);
 
     // History: newest first, the manager rating counts, all three records kept.
-    let hist = app
-        .call(
-            "/api/skills/history",
-            &[("node", testing.as_str())],
-            Some(&liam),
-        )
-        .await
-        .json();
-    let entries = hist["entries"].as_array().unwrap();
+    let entries = history(&app, &liam, &testing).await.entries;
     assert_eq!(entries.len(), 2);
-    assert_eq!(entries[0]["source"], "Manager");
-    assert_eq!(entries[0]["counts"], true);
-    assert_eq!(entries[0]["by"], "Grace Okafor");
-    assert_eq!(entries[1]["review"], "Approved");
-    assert_eq!(entries[1]["counts"], false);
+    assert_eq!(entries[0].source, Source::Manager);
+    assert!(entries[0].counts);
+    assert_eq!(entries[0].by.as_deref(), Some("Grace Okafor"));
+    assert_eq!(entries[1].review, Some(Review::Approved));
+    assert!(!entries[1].counts);
 }
 
 #[tokio::test]
@@ -385,8 +346,8 @@ async fn peers_are_asked_answer_from_home_and_never_count() {
             &[&code, &testing],
         ),
     )
-    .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    .await
+    .expect_status(StatusCode::OK, "ask");
     assert_eq!(res.json(), 4);
     // The same open requests are not repeated.
     let again = ask(
@@ -406,8 +367,9 @@ async fn peers_are_asked_answer_from_home_and_never_count() {
         ),
         (nodes_form("noah.fischer@northwind.example", &[]), "nodes"),
     ] {
-        let res = ask(liam.clone(), form).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let res = ask(liam.clone(), form)
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "ask");
         assert!(
             res.body.contains(&format!("\"{field}\"")),
             "{field}: {}",
@@ -427,98 +389,74 @@ async fn peers_are_asked_answer_from_home_and_never_count() {
     assert_eq!(ask(grace, form).await.json(), 0, "already asked");
 
     // The peer sees the requests and answers one, declines the other.
-    let open = app.call("/api/peers/open", &[], Some(&noah)).await.json();
-    let open = open.as_array().unwrap();
+    let open: Vec<PeerRequestView> = app.call("/api/peers/open", &[], Some(&noah)).await.parse();
     assert_eq!(open.len(), 2);
-    assert_eq!(open[0]["subject_name"], "Liam Chen");
-    assert_eq!(open[0]["requested_by"], "Liam Chen");
-    let first = open[0]["id"].to_string();
-    let second = open[1]["id"].to_string();
-    let bad = app
-        .call(
-            "/api/peers/answer",
-            &[("id", first.as_str()), ("level", "9")],
-            Some(&noah),
-        )
+    assert_eq!(open[0].subject_name, "Liam Chen");
+    assert_eq!(open[0].requested_by.as_deref(), Some("Liam Chen"));
+    let first = open[0].id.to_string();
+    let second = open[1].id.to_string();
+    app.answer_peer(first.as_str(), "9", &noah, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Someone else cannot answer Noah's request.
     let amara = app.sign_in("amara.nwosu@northwind.example", PW).await;
-    let res = app
-        .call(
-            "/api/peers/answer",
-            &[("id", first.as_str()), ("level", "4")],
-            Some(&amara),
-        )
+    app.answer_peer(first.as_str(), "4", &amara, StatusCode::NOT_FOUND)
         .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = app
-        .call(
-            "/api/peers/answer",
-            &[
-                ("id", first.as_str()),
-                ("level", "4"),
-                ("comment", "Great reviews"),
-            ],
-            Some(&noah),
-        )
+    app.expect(
+        "/api/peers/answer",
+        &[
+            ("id", first.as_str()),
+            ("level", "4"),
+            ("comment", "Great reviews"),
+        ],
+        Some(&noah),
+        StatusCode::OK,
+    )
+    .await;
+    app.answer_peer(first.as_str(), "3", &noah, StatusCode::CONFLICT)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call(
-            "/api/peers/answer",
-            &[("id", first.as_str()), ("level", "3")],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
-    let res = app
-        .call(
-            "/api/peers/decline",
-            &[("id", second.as_str())],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.expect(
+        "/api/peers/decline",
+        &[("id", second.as_str())],
+        Some(&noah),
+        StatusCode::OK,
+    )
+    .await;
     assert!(app
         .call("/api/peers/open", &[], Some(&noah))
         .await
-        .json()
-        .as_array()
-        .unwrap()
+        .parse::<Vec<PeerRequestView>>()
         .is_empty());
 
     // Shown beside the other sources; never counted.
     let page = skills(&app, &liam, &[]).await;
-    let answered = page["rows"]
-        .as_array()
-        .unwrap()
+    let answered = page
+        .rows
         .iter()
-        .find(|r| r["by_source"] == serde_json::json!([["Peer", 4]]))
+        .find(|r| r.by_source == [(Source::Peer, 4)])
         .expect("the peer rating is shown");
-    assert_eq!(answered["current"]["level"], 0);
-    assert_eq!(answered["current"]["validated"], Value::Null);
+    assert_eq!(answered.current.level, 0);
+    assert_eq!(answered.current.validated, None);
 }
 
 #[tokio::test]
 async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
     let app = TestApp::demo_unrated().await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
+    let [liam, grace] = app.sign_in_all([EMPLOYEE, MANAGER]).await;
     let count = |c: String| {
         let app = &app;
         async move { app.call("/api/inbox/count", &[], Some(&c)).await.json() }
     };
     assert_eq!(count(liam.clone()).await, 0);
     let code = node_id(&app, "Code quality").await;
-    let res = submit(&app, &liam, &[(&code, "3")], "").await;
-    assert_eq!(res.status, StatusCode::OK);
+    submit(&app, &liam, &[(&code, "3")], "")
+        .await
+        .expect_status(StatusCode::OK, "submit");
     // The manager is told a review waits.
     assert_eq!(count(grace.clone()).await, 1);
-    let items = app.call("/api/inbox/get", &[], Some(&grace)).await.json();
-    assert_eq!(items[0]["kind"], "Reviews");
-    assert_eq!(items[0]["href"], "/reviews");
-    let rating = queue(&app, &grace).await[0]["rating"].to_string();
+    let items = inbox(&app, &grace).await;
+    assert_eq!(items[0].kind, InboxKind::Reviews);
+    assert_eq!(items[0].href, "/reviews");
+    let rating = queue(&app, &grace).await[0].rating.to_string();
     app.call(
         "/api/reviews/decide",
         &[
@@ -532,16 +470,15 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
     assert_eq!(count(grace).await, 0);
     // The employee has an unread decision until they open the inbox.
     assert_eq!(count(liam.clone()).await, 1);
-    let items = app.call("/api/inbox/get", &[], Some(&liam)).await.json();
-    assert_eq!(items[0]["kind"], "Decision");
-    assert!(items[0]["text"]
-        .as_str()
-        .unwrap()
+    let items = inbox(&app, &liam).await;
+    assert_eq!(items[0].kind, InboxKind::Decision);
+    assert!(items[0]
+        .text
         .starts_with("Grace Okafor approved your level 3 in Code quality."));
     // Reading the inbox changes nothing; the page then marks it read with a POST.
     assert_eq!(count(liam.clone()).await, 1);
-    let res = app.call("/api/inbox/seen", &[], Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect("/api/inbox/seen", &[], Some(&liam), StatusCode::OK)
+        .await;
     assert_eq!(count(liam.clone()).await, 0);
     // A validated level close to its expiry is announced (and stays until renewed).
     sqlx::query("update framework_node set validity_months = 1 where id = $1")
@@ -562,19 +499,14 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
         .unwrap();
     history::relock(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
-    let items = app.call("/api/inbox/get", &[], Some(&liam)).await.json();
+    let items = inbox(&app, &liam).await;
     let expiry = items
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|i| i["kind"] == "Expiry")
+        .find(|i| i.kind == InboxKind::Expiry)
         .expect("an expiry notice");
     assert!(
-        expiry["text"]
-            .as_str()
-            .unwrap()
-            .contains("Code quality expires in"),
-        "{expiry}"
+        expiry.text.contains("Code quality expires in"),
+        "{expiry:?}"
     );
     assert_eq!(count(liam).await, 1);
 }
@@ -604,30 +536,21 @@ async fn the_current_level_aggregate_matches_the_ratings() {
     let items = queue(&app, &grace).await;
     let rating = items
         .iter()
-        .find(|i| i["node_title"] == "Code quality")
-        .unwrap()["rating"]
+        .find(|i| i.node_title == "Code quality")
+        .unwrap()
+        .rating
         .to_string();
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[("rating", rating.as_str()), ("decision", "approve")],
-            Some(&grace),
-        )
+    app.decide_review(rating.as_str(), "approve", &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let liam_id = app.person_id(EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", liam_id.as_str()),
-                ("node", testing.as_str()),
-                ("level", "1"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.rate(
+        liam_id.as_str(),
+        testing.as_str(),
+        "1",
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
     assert!(app::server::ratings::stamp(&app.db).await.unwrap() >= stamp + 2);
     let mine: Vec<_> = current_rows(&app)
         .await

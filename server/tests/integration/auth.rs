@@ -27,13 +27,7 @@ async fn sign_in_then_sign_out() {
 #[tokio::test]
 async fn session_cookie_is_http_only_and_lax() {
     let app = TestApp::demo().await;
-    let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", EMPLOYEE), ("password", PW), ("next", "")],
-            None,
-        )
-        .await;
+    let res = app.try_sign_in(EMPLOYEE, PW).await;
     let set = res
         .headers
         .get_all(header::SET_COOKIE)
@@ -53,59 +47,27 @@ async fn session_cookie_is_http_only_and_lax() {
 async fn wrong_password_is_refused_with_a_field_message() {
     let app = TestApp::demo().await;
     let res = app
-        .call(
-            "/api/sign_in",
-            &[
-                ("email", EMPLOYEE),
-                ("password", "nope-nope-nope"),
-                ("next", ""),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert_eq!(res.json()["Invalid"]["field"], "password");
+        .try_sign_in(EMPLOYEE, "nope-nope-nope")
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "sign-in");
+    assert_eq!(res.invalid().field, "password");
     assert!(
         res.session_cookie()
             .is_none_or(|c| c == "proficio_session="),
         "no signed-in session"
     );
 
-    let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", "not-an-email"), ("password", "x"), ("next", "")],
-            None,
-        )
-        .await;
-    assert_eq!(res.json()["Invalid"]["field"], "email");
+    let res = app.try_sign_in("not-an-email", "x").await;
+    assert_eq!(res.invalid().field, "email");
 }
 
 #[tokio::test]
 async fn unknown_email_gets_the_same_answer_as_a_wrong_password() {
     let app = TestApp::demo().await;
     let a = app
-        .call(
-            "/api/sign_in",
-            &[
-                ("email", "nobody@northwind.example"),
-                ("password", "whatever-123"),
-                ("next", ""),
-            ],
-            None,
-        )
+        .try_sign_in("nobody@northwind.example", "whatever-123")
         .await;
-    let b = app
-        .call(
-            "/api/sign_in",
-            &[
-                ("email", EMPLOYEE),
-                ("password", "whatever-123"),
-                ("next", ""),
-            ],
-            None,
-        )
-        .await;
+    let b = app.try_sign_in(EMPLOYEE, "whatever-123").await;
     assert_eq!(a.status, b.status);
     assert_eq!(a.body, b.body);
 }
@@ -118,26 +80,11 @@ async fn repeated_failures_lock_the_email_for_a_while() {
     })
     .await;
     for _ in 0..3 {
-        let res = app
-            .call(
-                "/api/sign_in",
-                &[
-                    ("email", EMPLOYEE),
-                    ("password", "wrong-password"),
-                    ("next", ""),
-                ],
-                None,
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.try_sign_in(EMPLOYEE, "wrong-password")
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "sign-in");
     }
-    let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", EMPLOYEE), ("password", PW), ("next", "")],
-            None,
-        )
-        .await;
+    let res = app.try_sign_in(EMPLOYEE, PW).await;
     assert_eq!(
         res.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -152,35 +99,20 @@ async fn repeated_failures_lock_the_email_for_a_while() {
 #[tokio::test]
 async fn deactivated_person_session_ends_at_once() {
     let app = TestApp::demo().await;
-    let employee = app.sign_in(EMPLOYEE, PW).await;
-    let admin = app.sign_in(ADMIN, PW).await;
+    let [employee, admin] = app.sign_in_all([EMPLOYEE, ADMIN]).await;
     let id = app.person_id(EMPLOYEE).await.to_string();
 
-    let res = app
-        .call(
-            "/api/people/set_active",
-            &[("id", &id), ("active", "false")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.set_active(&id, "false", &admin, StatusCode::OK).await;
 
     assert_eq!(app.whoami(&employee).await, None, "session ended");
-    let res = app.get("/", Some(&employee)).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.location().as_deref(), Some("/sign-in"));
     let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", EMPLOYEE), ("password", PW), ("next", "")],
-            None,
-        )
+        .expect_get("/", Some(&employee), StatusCode::SEE_OTHER)
         .await;
-    assert_eq!(
-        res.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a deactivated person cannot sign in"
-    );
+    assert_eq!(res.location().as_deref(), Some("/sign-in"));
+    // A deactivated person cannot sign in.
+    app.try_sign_in(EMPLOYEE, PW)
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "sign-in");
     let sessions: i64 = sqlx::query_scalar("select count(*) from session where person_id = $1")
         .bind(id.parse::<i64>().unwrap())
         .fetch_one(&app.db.pool)
@@ -189,14 +121,7 @@ async fn deactivated_person_session_ends_at_once() {
     assert_eq!(sessions, 0, "their stored sessions are deleted");
 
     // Reactivated, they can sign in again.
-    let res = app
-        .call(
-            "/api/people/set_active",
-            &[("id", &id), ("active", "true")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.set_active(&id, "true", &admin, StatusCode::OK).await;
     app.sign_in(EMPLOYEE, PW).await;
 }
 
@@ -230,14 +155,7 @@ async fn cross_origin_posts_are_refused() {
     assert_eq!(active, 1, "nothing changed");
 
     // The same request from the site itself goes through.
-    let res = app
-        .call(
-            "/api/people/set_active",
-            &[("id", &id), ("active", "false")],
-            Some(&cookie),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.set_active(&id, "false", &cookie, StatusCode::OK).await;
 }
 
 #[tokio::test]
@@ -265,34 +183,30 @@ async fn configured_origin_may_post() {
 #[tokio::test]
 async fn pages_need_a_session_and_remember_where_you_were_going() {
     let app = TestApp::demo().await;
-    let res = app.get("/people?q=ada", None).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .expect_get("/people?q=ada", None, StatusCode::SEE_OTHER)
+        .await;
     assert_eq!(
         res.location().as_deref(),
         Some("/sign-in?next=/people%3Fq%3Dada")
     );
 
-    let res = app.get("/sign-in", None).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app.expect_get("/sign-in", None, StatusCode::OK).await;
     assert!(res.body.contains("Sign in"));
 
-    let res = app
-        .call(
-            "/api/people/list",
-            &[
-                ("query", ""),
-                ("unit_id", ""),
-                ("include_inactive", "false"),
-                ("page", "1"),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(
-        res.status,
+    // Server functions check too.
+    app.expect(
+        "/api/people/list",
+        &[
+            ("query", ""),
+            ("unit_id", ""),
+            ("include_inactive", "false"),
+            ("page", "1"),
+        ],
+        None,
         StatusCode::UNAUTHORIZED,
-        "server functions check too"
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -336,8 +250,8 @@ async fn plain_form_errors_come_back_on_the_page_address() {
             "/sign-in?next=%2Funits",
             None,
         )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "post_plain_form");
     let loc = res.location().unwrap();
     assert!(loc.starts_with("/sign-in?next=%2Funits&error="), "{loc}");
     assert!(loc.ends_with("&field=password"), "{loc}");

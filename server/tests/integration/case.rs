@@ -5,6 +5,7 @@
 
 use crate::helpers::*;
 use app::domain::case::covers;
+use app::domain::imports::ImportPreview;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
@@ -239,9 +240,12 @@ async fn exports_validate_and_give_back_every_member_of_the_file() {
     assert!(!demo.is_empty());
     for f in demo {
         let res = app
-            .get(&format!("/frameworks/{f}/case.json"), Some(&admin))
+            .expect_get(
+                &format!("/frameworks/{f}/case.json"),
+                Some(&admin),
+                StatusCode::OK,
+            )
             .await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
             .to_str()
             .unwrap()
@@ -262,30 +266,31 @@ async fn exports_validate_and_give_back_every_member_of_the_file() {
             .await
             .unwrap();
     let res = app
-        .get(
+        .expect_get(
             &format!(
                 "/frameworks/{}/case.json?version={}",
                 published.0, published.1
             ),
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let out: Value = serde_json::from_str(&res.body).unwrap();
     assert!(schema_errors(&validator, &out).is_empty());
-    let res = app
-        .get(
-            &format!("/frameworks/{}/case.json?version=999", published.0),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    app.expect_get(
+        &format!("/frameworks/{}/case.json?version=999", published.0),
+        Some(&admin),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     // Only admins export.
     let hr = app.sign_in(HR, PW).await;
-    let res = app
-        .get(&format!("/frameworks/{}/case.json", published.0), Some(&hr))
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect_get(
+        &format!("/frameworks/{}/case.json", published.0),
+        Some(&hr),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -398,43 +403,46 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
     let text = file("what-standards-could-be.json");
     let res = app
         .upload_import("case", ("wscb.json", text.as_bytes()), true, Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "upload_import");
     let location = res.location().unwrap();
     let id = location
         .strip_prefix("/frameworks/import/")
         .unwrap()
         .to_string();
-    let preview = app
+    let preview: ImportPreview = app
         .call("/api/imports/preview", &[("id", &id)], Some(&admin))
         .await
-        .json();
+        .parse();
     let stat = |l: &str| crate::imports::stat(&preview, l);
     assert_eq!(
         stat("categories") + stat("competencies") + stat("skills"),
         16
     );
     assert_eq!(stat("links"), 23);
-    assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
-    assert_eq!(preview["skippable"], false);
+    assert_eq!(preview.problems.len(), 0);
+    assert!(!preview.skippable);
     let page = app.get(&location, Some(&admin)).await;
     assert!(page.body.contains("What Standards Could Be"));
     let res = app
-        .call("/api/imports/confirm", &[("id", &id)], Some(&admin))
+        .expect(
+            "/api/imports/confirm",
+            &[("id", &id)],
+            Some(&admin),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.json().as_str().unwrap().starts_with("/frameworks/"));
     // Employees may not upload.
     let employee = app.sign_in(EMPLOYEE, PW).await;
-    let res = app
-        .upload_import(
-            "case",
-            ("wscb.json", text.as_bytes()),
-            false,
-            Some(&employee),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.upload_import(
+        "case",
+        ("wscb.json", text.as_bytes()),
+        false,
+        Some(&employee),
+    )
+    .await
+    .expect_status(StatusCode::FORBIDDEN, "upload_import");
 }
 
 #[tokio::test]

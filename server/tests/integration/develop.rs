@@ -3,16 +3,14 @@
 //! leaderboard opt-out, Open Badges credentials, reminders and the learning CSV import.
 
 use crate::helpers::*;
+use app::domain::assess::{InboxItem, InboxKind, ReviewItem, SkillsPage};
+use app::domain::develop::{
+    ActionStatus, Catalogue, CloseGap, GoalState, PendingCheck, PlanPage, PlanState,
+};
+use app::domain::recognition::{Badge, RecognitionPage};
+use app::domain::NodeId;
 use axum::http::StatusCode;
 use serde_json::Value;
-
-async fn node(app: &TestApp, title: &str) -> i64 {
-    sqlx::query_scalar("select id from framework_node where title = $1 order by id")
-        .bind(title)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
 
 /// An activity made by the admin, awarding `levels` (title, level); returns its id.
 async fn activity(
@@ -24,7 +22,7 @@ async fn activity(
     levels: &[(&str, &str)],
 ) -> i64 {
     let res = app
-        .call(
+        .expect(
             "/api/learning/save",
             &[
                 ("input[title]", title),
@@ -33,42 +31,86 @@ async fn activity(
                 ("input[cost]", "120"),
             ],
             Some(admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let id = res.json().as_i64().unwrap();
     for (n, level) in levels {
-        let node = node(app, n).await.to_string();
-        let res = app
-            .call(
-                "/api/learning/level",
-                &[("id", &id.to_string()), ("node", &node), ("level", level)],
-                Some(admin),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let node = app.node_id(n).await.to_string();
+        app.expect(
+            "/api/learning/level",
+            &[("id", &id.to_string()), ("node", &node), ("level", level)],
+            Some(admin),
+            StatusCode::OK,
+        )
+        .await;
     }
     id
 }
 
-async fn close_gap(app: &TestApp, cookie: &str, scope: &str) -> Value {
-    let res = app
-        .call("/api/learning/close-gap", &[("scope", scope)], Some(cookie))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+/// The two-day "Testing bootcamp" course awarding Testing level 3, made by the admin;
+/// its id.
+async fn bootcamp(app: &TestApp, admin: &str) -> i64 {
+    activity(
+        app,
+        admin,
+        "Testing bootcamp",
+        "course",
+        "2 days",
+        &[("Testing", "3")],
+    )
+    .await
 }
 
-async fn plan(app: &TestApp, cookie: &str, person: Option<i64>) -> Value {
+/// The recognition page (points, badges, leaderboard) as `cookie` sees it.
+async fn recognition(app: &TestApp, cookie: &str) -> RecognitionPage {
+    app.call("/api/recognition/get", &[], Some(cookie))
+        .await
+        .parse()
+}
+
+/// Whether the recognition page shows `badge` as earned.
+fn earned(r: &RecognitionPage, badge: Badge) -> bool {
+    r.badges
+        .iter()
+        .any(|b| b.badge == badge && b.earned.is_some())
+}
+
+/// What is waiting for `cookie` to decide (plans to approve, completions to confirm).
+async fn checks(app: &TestApp, cookie: &str) -> Vec<PendingCheck> {
+    app.call("/api/plan/checks", &[], Some(cookie))
+        .await
+        .parse()
+}
+
+/// `cookie`'s "My skills" page.
+async fn skills(app: &TestApp, cookie: &str) -> SkillsPage {
+    app.call("/api/skills/get", &[], Some(cookie)).await.parse()
+}
+
+async fn close_gap(app: &TestApp, cookie: &str, scope: &str) -> CloseGap {
+    let res = app
+        .expect(
+            "/api/learning/close-gap",
+            &[("scope", scope)],
+            Some(cookie),
+            StatusCode::OK,
+        )
+        .await;
+    res.parse()
+}
+
+async fn plan(app: &TestApp, cookie: &str, person: Option<i64>) -> PlanPage {
     let p = person.map(|p| p.to_string());
     let form: Vec<(&str, &str)> = p.iter().map(|p| ("person", p.as_str())).collect();
-    let res = app.call("/api/plan/get", &form, Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+    let res = app
+        .expect("/api/plan/get", &form, Some(cookie), StatusCode::OK)
+        .await;
+    res.parse()
 }
 
 async fn current(app: &TestApp, email: &str, title: &str) -> Option<i64> {
-    let n = node(app, title).await;
+    let n = app.node_id(title).await;
     sqlx::query_scalar(
         "select c.level from current_level c join person p on p.id = c.person_id \
          where p.email = $1 and c.node_id = $2",
@@ -83,8 +125,7 @@ async fn current(app: &TestApp, email: &str, title: &str) -> Option<i64> {
 #[tokio::test]
 async fn the_catalogue_is_kept_by_admins_and_close_my_gap_covers_every_gap_it_can() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let [admin, liam] = app.sign_in_all([ADMIN, EMPLOYEE]).await;
     // Bad input names its field and writes nothing; employees may not edit.
     for (field, value, key) in [
         ("input[title]", "", "title"),
@@ -103,31 +144,25 @@ async fn the_catalogue_is_kept_by_admins_and_close_my_gap_covers_every_gap_it_ca
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         assert!(res.body.contains(key), "{}", res.body);
     }
-    let res = app
-        .call(
-            "/api/learning/save",
-            &[
-                ("input[title]", "Mine"),
-                ("input[kind]", "course"),
-                ("input[duration]", "1h"),
-            ],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect(
+        "/api/learning/save",
+        &[
+            ("input[title]", "Mine"),
+            ("input[kind]", "course"),
+            ("input[duration]", "1h"),
+        ],
+        Some(&liam),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(app.count("select count(*) from activity").await, 0);
 
     // Liam (Software Engineer, nothing rated) has gaps on Testing and Code quality.
     let gaps = close_gap(&app, &liam, "position").await;
-    let all: Vec<String> = gaps["gaps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["title"].as_str().unwrap().to_string())
-        .collect();
+    let all: Vec<String> = gaps.gaps.iter().map(|g| g.title.clone()).collect();
     assert!(all.contains(&"Testing".to_string()), "{all:?}");
-    assert_eq!(gaps["suggestions"].as_array().unwrap().len(), 0);
-    assert_eq!(gaps["uncovered"].as_array().unwrap().len(), all.len());
+    assert_eq!(gaps.suggestions.len(), 0);
+    assert_eq!(gaps.uncovered.len(), all.len());
 
     let long = activity(
         &app,
@@ -157,221 +192,165 @@ async fn the_catalogue_is_kept_by_admins_and_close_my_gap_covers_every_gap_it_ca
     )
     .await;
     let gaps = close_gap(&app, &liam, "position").await;
-    let chosen = gaps["suggestions"].as_array().unwrap();
+    let chosen = &gaps.suggestions;
     // The one-day workshop closes both gaps; the longer course and the taster (too low a
     // level) are not needed.
     assert_eq!(chosen.len(), 1, "{chosen:?}");
-    assert_eq!(chosen[0]["activity"], both);
-    let closes: Vec<&str> = chosen[0]["closes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c[1].as_str().unwrap())
-        .collect();
+    assert_eq!(chosen[0].activity, both);
+    let closes: Vec<&str> = chosen[0].closes.iter().map(|c| c.1.as_str()).collect();
     assert!(
         closes.contains(&"Testing") && closes.contains(&"Code quality"),
         "{closes:?}"
     );
-    assert_eq!(gaps["exact"], true);
-    assert_eq!(gaps["total_duration"], "1 day");
+    assert!(gaps.exact);
+    assert_eq!(gaps.total_duration, "1 day");
     assert_eq!(
-        gaps["uncovered"].as_array().unwrap().len(),
+        gaps.uncovered.len(),
         all.len() - 2,
         "every other gap is listed as uncovered"
     );
     // An archived activity is not suggested; the catalogue hides it from employees.
-    let res = app
-        .call(
-            "/api/learning/active",
-            &[("id", &both.to_string())],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/learning/active",
+        &[("id", &both.to_string())],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     let gaps = close_gap(&app, &liam, "position").await;
-    assert_eq!(gaps["suggestions"][0]["activity"], long);
-    let list = app
+    assert_eq!(gaps.suggestions[0].activity, long);
+    let list: Catalogue = app
         .call("/api/learning/catalogue", &[], Some(&liam))
         .await
-        .json();
-    assert_eq!(list["rows"].as_array().unwrap().len(), 2);
-    assert_eq!(list["can_edit"], false);
+        .parse();
+    assert_eq!(list.rows.len(), 2);
+    assert!(!list.can_edit);
     let _ = low;
 }
 
 #[tokio::test]
 async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
+    let [admin, liam, grace, noah] = app
+        .sign_in_all([ADMIN, EMPLOYEE, MANAGER, OTHER_EMPLOYEE])
+        .await;
     let liam_id = app.person_id(EMPLOYEE).await;
-    let course = activity(
-        &app,
-        &admin,
-        "Testing bootcamp",
-        "course",
-        "2 days",
-        &[("Testing", "3")],
-    )
-    .await;
+    let course = bootcamp(&app, &admin).await;
     // Close my gap, then add the suggestion: the plan gets the activity and a goal.
     let gaps = close_gap(&app, &liam, "position").await;
-    assert_eq!(gaps["suggestions"][0]["activity"], course);
+    assert_eq!(gaps.suggestions[0].activity, course);
     let key = format!("activities[{course}]");
     let res = app
-        .call(
+        .expect(
             "/api/plan/add-activities",
             &[("scope", "position"), (key.as_str(), "on")],
             Some(&liam),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), 1);
     let p = plan(&app, &liam, None).await;
-    let goal = p["goals"]
-        .as_array()
-        .unwrap()
+    let goal = p
+        .goals
         .iter()
-        .find(|g| g["title"] == "Testing")
+        .find(|g| g.title == "Testing")
         .expect("a goal on Testing")
         .clone();
-    assert_eq!(goal["state"], "NotStarted");
-    assert_eq!(p["actions"][0]["status"], "Planned");
-    assert_eq!(p["state"], "Draft");
+    assert_eq!(goal.state, GoalState::NotStarted);
+    assert_eq!(p.actions[0].status, ActionStatus::Planned);
+    assert_eq!(p.state, PlanState::Draft);
     // Someone else's plan is not theirs to read or change.
-    let res = app
-        .call(
-            "/api/plan/get",
-            &[("person", &liam_id.to_string())],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let action = p["actions"][0]["id"].to_string();
-    let res = app
-        .call(
-            "/api/plan/action/report",
-            &[("id", &action), ("report", "done")],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect(
+        "/api/plan/get",
+        &[("person", &liam_id.to_string())],
+        Some(&noah),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let action = p.actions[0].id.to_string();
+    app.expect(
+        "/api/plan/action/report",
+        &[("id", &action), ("report", "done")],
+        Some(&noah),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // Approval: Liam asks, Noah may not decide, Grace asks for changes then approves.
-    let res = app.call("/api/plan/submit", &[], Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let checks = app.call("/api/plan/checks", &[], Some(&grace)).await.json();
-    assert_eq!(checks.as_array().unwrap().len(), 1, "{checks}");
+    app.expect("/api/plan/submit", &[], Some(&liam), StatusCode::OK)
+        .await;
+    let waiting = checks(&app, &grace).await;
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
     let person = liam_id.to_string();
-    let res = app
-        .call(
-            "/api/plan/decide",
-            &[("person", &person), ("decision", "approve")],
-            Some(&noah),
-        )
+    app.decide_plan(&person, "approve", &noah, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = app
-        .call(
-            "/api/plan/decide",
-            &[("person", &person), ("decision", "changes")],
-            Some(&grace),
-        )
+    // A reason is needed.
+    app.decide_plan(&person, "changes", &grace, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    assert_eq!(
-        res.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a reason is needed"
-    );
+    app.decide_plan_saying(
+        &person,
+        "changes",
+        "Add a due date.",
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
+    let goal_id = goal.id.to_string();
     let res = app
-        .call(
-            "/api/plan/decide",
-            &[
-                ("person", &person),
-                ("decision", "changes"),
-                ("comment", "Add a due date."),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let goal_id = goal["id"].to_string();
-    let res = app
-        .call(
+        .expect(
             "/api/plan/goal/update",
             &[("goal", &goal_id), ("target", "3"), ("due", "2030-02-30")],
             Some(&liam),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("due"), "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/goal/update",
-            &[("goal", &goal_id), ("target", "3"), ("due", "2030-01-31")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/plan/goal/update",
+        &[("goal", &goal_id), ("target", "3"), ("due", "2030-01-31")],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     app.call("/api/plan/submit", &[], Some(&liam)).await;
-    let res = app
-        .call(
-            "/api/plan/decide",
-            &[("person", &person), ("decision", "approve")],
-            Some(&grace),
-        )
+    app.decide_plan(&person, "approve", &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let p = plan(&app, &liam, None).await;
-    assert_eq!(p["state"], "Approved");
-    assert_eq!(p["comments"][0]["body"], "Add a due date.");
+    assert_eq!(p.state, PlanState::Approved);
+    assert_eq!(p.comments[0].body, "Add a due date.");
 
     // Completion: reported with evidence, confirmed by the manager.
-    let res = app
-        .call("/api/plan/action/report", &[("id", &action)], Some(&liam))
-        .await;
-    assert_eq!(
-        res.status,
+    // Evidence is needed.
+    app.expect(
+        "/api/plan/action/report",
+        &[("id", &action)],
+        Some(&liam),
         StatusCode::UNPROCESSABLE_ENTITY,
-        "evidence is needed"
-    );
-    let res = app
-        .call(
-            "/api/plan/action/report",
-            &[
-                ("id", &action),
-                ("report", "Finished the bootcamp."),
-                ("evidence_url", "https://learn.example/cert/1"),
-            ],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    )
+    .await;
+    app.expect(
+        "/api/plan/action/report",
+        &[
+            ("id", &action),
+            ("report", "Finished the bootcamp."),
+            ("evidence_url", "https://learn.example/cert/1"),
+        ],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(current(&app, EMPLOYEE, "Testing").await, None);
-    let testing = node(&app, "Testing").await;
+    let testing = app.node_id("Testing").await;
     let before: i64 = app
         .count(format!(
             "select cast(coalesce(sum(have), 0) as bigint) from node_level_stat where node_id = {testing} and level = 3"
         ))
         .await;
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&noah),
-        )
+    app.decide_action(&action, "confirm", &noah, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&grace),
-        )
+        .decide_action(&action, "confirm", &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), 1);
     // A validated rating from "course completion", with the evidence, is the current level.
     let (source, given_by, comment): (String, Option<i64>, String) = sqlx::query_as(
@@ -404,58 +383,35 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
         "after a completion",
     )
     .await;
-    let skills = app.call("/api/skills/get", &[], Some(&liam)).await.json();
-    let row = skills["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["title"] == "Testing")
-        .unwrap()
-        .clone();
-    assert_eq!(row["current"]["level"], 3);
+    let page = skills(&app, &liam).await;
+    let row = page.rows.iter().find(|r| r.title == "Testing").unwrap();
+    assert_eq!(row.current.level, 3);
     // The goal is reached; points and badges followed.
     let p = plan(&app, &liam, None).await;
-    let goal = p["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["title"] == "Testing")
-        .unwrap()
-        .clone();
-    assert_eq!(goal["state"], "Achieved");
-    assert_eq!(p["actions"][0]["status"], "Completed");
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
+    let goal = p.goals.iter().find(|g| g.title == "Testing").unwrap();
+    assert_eq!(goal.state, GoalState::Achieved);
+    assert_eq!(p.actions[0].status, ActionStatus::Completed);
+    let r = recognition(&app, &liam).await;
     // 30 for three levels, 25 for the activity, 20 each for two badges.
-    assert_eq!(r["xp"], 30 + 25 + 20 + 20, "{r}");
-    let earned: Vec<&str> = r["badges"]
-        .as_array()
-        .unwrap()
+    assert_eq!(r.xp, 30 + 25 + 20 + 20, "{r:?}");
+    let badges: Vec<Badge> = r
+        .badges
         .iter()
-        .filter(|b| !b["earned"].is_null())
-        .map(|b| b["badge"].as_str().unwrap())
+        .filter(|b| b.earned.is_some())
+        .map(|b| b.badge)
         .collect();
-    assert_eq!(earned, vec!["FirstActivity", "GoalReached"]);
+    assert_eq!(badges, vec![Badge::FirstActivity, Badge::GoalReached]);
     // Confirming twice is refused.
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&grace),
-        )
+    app.decide_action(&action, "confirm", &grace, StatusCode::CONFLICT)
         .await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]
 async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let amara = app.sign_in("amara.nwosu@northwind.example", PW).await;
+    let [admin, liam, grace, amara] = app
+        .sign_in_all([ADMIN, EMPLOYEE, MANAGER, "amara.nwosu@northwind.example"])
+        .await;
     let task = activity(
         &app,
         &admin,
@@ -465,126 +421,93 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
         &[("Code quality", "3")],
     )
     .await;
-    let res = app
-        .call(
-            "/api/plan/add-activities",
-            &[("activity", &task.to_string())],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let action = plan(&app, &liam, None).await["actions"][0]["id"].to_string();
+    app.expect(
+        "/api/plan/add-activities",
+        &[("activity", &task.to_string())],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
+    let action = plan(&app, &liam, None).await.actions[0].id.to_string();
     let report = [
         ("id", action.as_str()),
         ("report", "Ran the 4.2 release."),
         ("evidence_url", "https://git.example/release-4.2"),
     ];
     let res = app
-        .call("/api/plan/action/report", &report, Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("mentor"), "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/action/mentor",
-            &[("id", &action), ("mentor", EMPLOYEE)],
+        .expect(
+            "/api/plan/action/report",
+            &report,
             Some(&liam),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "not oneself");
+    assert!(res.body.contains("mentor"), "{}", res.body);
+    // Not oneself.
+    app.choose_mentor(&action, EMPLOYEE, &liam, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     let res = app
-        .call(
+        .expect(
             "/api/plan/action/mentor",
             &[("id", &action), ("mentor", "Amara.Nwosu@northwind.example")],
             Some(&liam),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), "Amara Nwosu");
     // The manager confirms the trainee's choice, so the mentor's sign-off will count.
-    let res = app
-        .call(
-            "/api/plan/action/mentor",
-            &[("id", &action), ("mentor", "amara.nwosu@northwind.example")],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call("/api/plan/action/report", &report, Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/plan/action/mentor",
+        &[("id", &action), ("mentor", "amara.nwosu@northwind.example")],
+        Some(&grace),
+        StatusCode::OK,
+    )
+    .await;
+    app.expect(
+        "/api/plan/action/report",
+        &report,
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     // The mentor decides, not the manager.
-    let checks = app.call("/api/plan/checks", &[], Some(&amara)).await.json();
-    assert_eq!(checks[0]["as_mentor"], true, "{checks}");
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&grace),
-        )
+    let waiting = checks(&app, &amara).await;
+    assert!(waiting[0].as_mentor, "{waiting:?}");
+    app.decide_action(&action, "confirm", &grace, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "more")],
-            Some(&amara),
-        )
+    // Feedback is needed.
+    app.decide_action(&action, "more", &amara, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    assert_eq!(
-        res.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "feedback is needed"
-    );
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[
-                ("id", &action),
-                ("decision", "more"),
-                ("feedback", "Add the rollback notes."),
-            ],
-            Some(&amara),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.decide_action_saying(
+        &action,
+        "more",
+        "Add the rollback notes.",
+        &amara,
+        StatusCode::OK,
+    )
+    .await;
     let p = plan(&app, &liam, None).await;
-    assert_eq!(p["actions"][0]["status"], "Returned");
-    assert_eq!(p["actions"][0]["feedback"], "Add the rollback notes.");
+    assert_eq!(p.actions[0].status, ActionStatus::Returned);
+    assert_eq!(p.actions[0].feedback, "Add the rollback notes.");
     assert_eq!(current(&app, EMPLOYEE, "Code quality").await, None);
-    let res = app
-        .call("/api/plan/action/report", &report, Some(&liam))
+    app.expect(
+        "/api/plan/action/report",
+        &report,
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
+    app.decide_action(&action, "confirm", &amara, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&amara),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(current(&app, EMPLOYEE, "Code quality").await, Some(3));
-    let r = app
-        .call("/api/recognition/get", &[], Some(&amara))
-        .await
-        .json();
-    assert!(
-        r["badges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["badge"] == "Mentor" && !b["earned"].is_null()),
-        "{r}"
-    );
+    let r = recognition(&app, &amara).await;
+    assert!(earned(&r, Badge::Mentor), "{r:?}");
 }
 
 #[tokio::test]
 async fn admins_and_learning_systems_record_completions_that_never_lower_a_level() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
+    let [admin, grace] = app.sign_in_all([ADMIN, MANAGER]).await;
     let course = activity(
         &app,
         &admin,
@@ -594,69 +517,40 @@ async fn admins_and_learning_systems_record_completions_that_never_lower_a_level
         &[("Testing", "2")],
     )
     .await;
-    let res = app
-        .call(
-            "/api/learning/complete",
-            &[("email", EMPLOYEE), ("activity", &course.to_string())],
-            Some(&grace),
-        )
+    app.complete_activity(EMPLOYEE, &course.to_string(), &grace, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
     for (email, act) in [
         ("nobody@northwind.example", course.to_string()),
         (EMPLOYEE, "LMS-404".to_string()),
     ] {
-        let res = app
-            .call(
-                "/api/learning/complete",
-                &[("email", email), ("activity", &act)],
-                Some(&admin),
-            )
+        app.complete_activity(email, &act, &admin, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     }
-    let res = app
-        .call(
-            "/api/learning/complete",
-            &[
-                ("email", EMPLOYEE),
-                ("activity", &course.to_string()),
-                ("source", "api"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/learning/complete",
+        &[
+            ("email", EMPLOYEE),
+            ("activity", &course.to_string()),
+            ("source", "api"),
+        ],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(current(&app, EMPLOYEE, "Testing").await, Some(2));
     // A manager rates Liam higher; completing a lower course again leaves the level alone.
-    let testing = node(&app, "Testing").await.to_string();
+    let testing = app.node_id("Testing").await.to_string();
     let liam_id = app.person_id(EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[("person", &liam_id), ("node", &testing), ("level", "4")],
-            Some(&grace),
-        )
+    app.rate(&liam_id, &testing, "4", &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = app
-        .call(
-            "/api/learning/complete",
-            &[("email", EMPLOYEE), ("activity", &course.to_string())],
-            Some(&admin),
-        )
+        .complete_activity(EMPLOYEE, &course.to_string(), &admin, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), 0);
     assert_eq!(current(&app, EMPLOYEE, "Testing").await, Some(4));
     let liam = app.sign_in(EMPLOYEE, PW).await;
     let p = plan(&app, &liam, None).await;
-    let history: Vec<&str> = p["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["history"].as_str().unwrap())
-        .collect();
+    let history: Vec<&str> = p.actions.iter().map(|a| a.history.as_str()).collect();
     assert!(
         history.iter().any(|h| h.contains("learning system")),
         "{history:?}"
@@ -666,106 +560,78 @@ async fn admins_and_learning_systems_record_completions_that_never_lower_a_level
 #[tokio::test]
 async fn badges_points_and_the_leaderboard_opt_out() {
     let app = TestApp::demo_unrated().await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let testing = node(&app, "Testing").await;
+    let [liam, grace] = app.sign_in_all([EMPLOYEE, MANAGER]).await;
+    let testing = app.node_id("Testing").await;
     let key = format!("input[levels][{testing}]");
-    let res = app
-        .call("/api/skills/submit", &[(key.as_str(), "2")], Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    assert_eq!(r["xp"], 20, "the badge's points only: the level is pending");
-    assert_eq!(r["badges"][0]["badge"], "FirstSelfAssessment");
-    assert!(!r["badges"][0]["earned"].is_null());
+    app.expect(
+        "/api/skills/submit",
+        &[(key.as_str(), "2")],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
+    let r = recognition(&app, &liam).await;
+    assert_eq!(r.xp, 20, "the badge's points only: the level is pending");
+    assert_eq!(r.badges[0].badge, Badge::FirstSelfAssessment);
+    assert!(r.badges[0].earned.is_some());
     // Approval validates the level: ten points a level.
-    let queue = app
+    let queue: Vec<ReviewItem> = app
         .call("/api/reviews/queue", &[], Some(&grace))
         .await
-        .json();
+        .parse();
     let rating = queue
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|q| q["subject_name"] == "Liam Chen")
-        .unwrap()["rating"]
+        .find(|q| q.subject_name == "Liam Chen")
+        .unwrap()
+        .rating
         .to_string();
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[("decision", "approve"), ("rating", &rating)],
-            Some(&grace),
-        )
+    app.decide_review(&rating, "approve", &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    assert_eq!(r["xp"], 40);
-    let board = |r: &Value| -> Vec<String> {
-        r["leaderboard"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["name"].as_str().unwrap().to_string())
-            .collect()
+    let r = recognition(&app, &liam).await;
+    assert_eq!(r.xp, 40);
+    let board = |r: &RecognitionPage| -> Vec<String> {
+        r.leaderboard.iter().map(|l| l.name.clone()).collect()
     };
-    assert_eq!(board(&r)[0], "Liam Chen", "{r}");
-    assert_eq!(r["leaderboard"][0]["rank"], 1);
+    assert_eq!(board(&r)[0], "Liam Chen", "{r:?}");
+    assert_eq!(r.leaderboard[0].rank, 1);
     // Opting out takes Liam off everyone's board; the count says someone chose not to be listed.
-    let res = app
-        .call(
-            "/api/recognition/leaderboard",
-            &[("choice", "maybe")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .call(
-            "/api/recognition/leaderboard",
-            &[("choice", "out")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/recognition/leaderboard",
+        &[("choice", "maybe")],
+        Some(&liam),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    app.expect(
+        "/api/recognition/leaderboard",
+        &[("choice", "out")],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     let amara = app.sign_in("amara.nwosu@northwind.example", PW).await;
-    let seen = app
-        .call("/api/recognition/get", &[], Some(&amara))
-        .await
-        .json();
+    let seen = recognition(&app, &amara).await;
     assert!(!board(&seen).contains(&"Liam Chen".to_string()));
-    assert_eq!(seen["opted_out_count"], 1);
-    let own = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    assert_eq!(own["opted_out"], true);
+    assert_eq!(seen.opted_out_count, 1);
+    let own = recognition(&app, &liam).await;
+    assert!(own.opted_out);
     app.call(
         "/api/recognition/leaderboard",
         &[("choice", "in")],
         Some(&liam),
     )
     .await;
-    let seen = app
-        .call("/api/recognition/get", &[], Some(&amara))
-        .await
-        .json();
+    let seen = recognition(&app, &amara).await;
     assert!(board(&seen).contains(&"Liam Chen".to_string()));
     // Someone else's page is for their managers, not their peers.
     let liam_id = app.person_id(EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/recognition/get",
-            &[("person", &liam_id)],
-            Some(&amara),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.expect(
+        "/api/recognition/get",
+        &[("person", &liam_id)],
+        Some(&amara),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 /// The key paths of a JSON value (`a.b.c`, arrays looked into), for comparing shapes.
@@ -791,34 +657,16 @@ fn paths(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) 
 async fn an_awarded_competency_exports_as_an_open_badges_credential() {
     let app = TestApp::demo_unrated().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let course = activity(
-        &app,
-        &admin,
-        "Testing bootcamp",
-        "course",
-        "2 days",
-        &[("Testing", "3")],
-    )
-    .await;
-    let res = app
-        .call(
-            "/api/learning/complete",
-            &[("email", EMPLOYEE), ("activity", &course.to_string())],
-            Some(&admin),
-        )
+    let course = bootcamp(&app, &admin).await;
+    app.complete_activity(EMPLOYEE, &course.to_string(), &admin, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let liam = app.sign_in(EMPLOYEE, PW).await;
     let liam_id = app.person_id(EMPLOYEE).await;
-    let testing = node(&app, "Testing").await;
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    let href = r["awards"][0]["href"].as_str().unwrap().to_string();
+    let testing = app.node_id("Testing").await;
+    let r = recognition(&app, &liam).await;
+    let href = r.awards[0].href.clone();
     assert_eq!(href, format!("/credentials/{liam_id}/{testing}.json"));
-    let res = app.get(&href, Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app.expect_get(&href, Some(&liam), StatusCode::OK).await;
     assert!(res.headers["content-type"]
         .to_str()
         .unwrap()
@@ -878,22 +726,22 @@ async fn an_awarded_competency_exports_as_an_open_badges_credential() {
     }
     // Others may not fetch it; HR may; an unawarded node has none.
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
-    assert_eq!(
-        app.get(&href, Some(&noah)).await.status,
-        StatusCode::NOT_FOUND
-    );
+    app.expect_get(&href, Some(&noah), StatusCode::NOT_FOUND)
+        .await;
     let anonymous = app.get(&href, None).await.status;
     assert!(
         [StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER].contains(&anonymous),
         "{anonymous}"
     );
     let hr = app.sign_in(HR, PW).await;
-    assert_eq!(app.get(&href, Some(&hr)).await.status, StatusCode::OK);
-    let code = node(&app, "Code quality").await;
-    let res = app
-        .get(&format!("/credentials/{liam_id}/{code}.json"), Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.expect_get(&href, Some(&hr), StatusCode::OK).await;
+    let code = app.node_id("Code quality").await;
+    app.expect_get(
+        &format!("/credentials/{liam_id}/{code}.json"),
+        Some(&liam),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -915,41 +763,34 @@ async fn reminders_reach_the_inbox_and_the_demo_has_plans_in_every_state() {
     }
     let amara = app.sign_in("amara.nwosu@northwind.example", PW).await;
     let p = plan(&app, &amara, None).await;
-    let states: Vec<&str> = p["goals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["state"].as_str().unwrap())
-        .collect();
-    for s in ["InProgress", "Overdue", "NotStarted", "Dropped"] {
-        assert!(states.contains(&s), "{s} in {states:?}");
+    let states: Vec<GoalState> = p.goals.iter().map(|g| g.state).collect();
+    for s in [
+        GoalState::InProgress,
+        GoalState::Overdue,
+        GoalState::NotStarted,
+        GoalState::Dropped,
+    ] {
+        assert!(states.contains(&s), "{s:?} in {states:?}");
     }
     let achieved = app
         .count("select count(*) from plan_goal where status = 'achieved'")
         .await;
     assert!(achieved > 0);
     // A goal due within 14 days and an overdue one are reminders, in the inbox too.
-    assert!(p["reminders"].as_array().unwrap().len() >= 2, "{p}");
-    let inbox = app.call("/api/inbox/get", &[], Some(&amara)).await.json();
+    assert!(p.reminders.len() >= 2, "{p:?}");
+    let inbox: Vec<InboxItem> = app.call("/api/inbox/get", &[], Some(&amara)).await.parse();
     assert!(
-        inbox
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["kind"] == "Reminder"),
-        "{inbox}"
+        inbox.iter().any(|i| i.kind == InboxKind::Reminder),
+        "{inbox:?}"
     );
     // A plan untouched for 120 days says so.
     let lucy = app.sign_in("lucy.hughes@northwind.example", PW).await;
     let p = plan(&app, &lucy, None).await;
-    assert_eq!(p["stale"], true);
+    assert!(p.stale);
     // Samuel has Yara's plan and completion to decide.
     let samuel = app.sign_in("samuel.adeyemi@northwind.example", PW).await;
-    let checks = app
-        .call("/api/plan/checks", &[], Some(&samuel))
-        .await
-        .json();
-    assert_eq!(checks.as_array().unwrap().len(), 2, "{checks}");
+    let waiting = checks(&app, &samuel).await;
+    assert_eq!(waiting.len(), 2, "{waiting:?}");
     crate::orgreports::assert_counters_match_a_rebuild(&app, app::server::now_ms(), "demo").await;
 }
 
@@ -996,15 +837,14 @@ async fn a_learning_csv_imports_all_or_the_valid_rows() {
     assert_eq!((title.as_str(), minutes), ("Testing bootcamp (new)", 1440));
     // Over HTTP, employees may not import.
     let liam = app.sign_in(EMPLOYEE, PW).await;
-    let res = app
-        .upload_import(
-            "learning-csv",
-            ("l.csv", file.as_bytes()),
-            false,
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.upload_import(
+        "learning-csv",
+        ("l.csv", file.as_bytes()),
+        false,
+        Some(&liam),
+    )
+    .await
+    .expect_status(StatusCode::FORBIDDEN, "upload_import");
 }
 
 /// A one-connection-at-a-time SMTP server that accepts everything and keeps each message.
@@ -1106,70 +946,49 @@ async fn the_daily_digest_mails_reminders_and_checks_once_a_day() {
 #[tokio::test]
 async fn meeting_every_requirement_and_renewing_on_time_earn_their_badges() {
     let app = TestApp::demo_unrated().await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let [grace, liam] = app.sign_in_all([MANAGER, EMPLOYEE]).await;
     let liam_id = app.person_id(EMPLOYEE).await.to_string();
-    let testing = node(&app, "Testing").await;
+    let testing = app.node_id("Testing").await;
     sqlx::query("update framework_node set validity_months = 12 where id = $1")
         .bind(testing)
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let earned = |r: &Value, badge: &str| {
-        r["badges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["badge"] == badge && !b["earned"].is_null())
-    };
-    let skills = app.call("/api/skills/get", &[], Some(&liam)).await.json();
-    let rows = skills["rows"].as_array().unwrap().clone();
+    let rows = skills(&app, &liam).await.rows;
     assert!(rows.len() > 1);
     for (i, row) in rows.iter().enumerate() {
-        let r = app
-            .call("/api/recognition/get", &[], Some(&liam))
-            .await
-            .json();
+        let r = recognition(&app, &liam).await;
         assert!(
-            !earned(&r, "PositionReady"),
+            !earned(&r, Badge::PositionReady),
             "not before the last requirement ({i})"
         );
-        let res = app
-            .call(
-                "/api/skills/rate",
-                &[
-                    ("person", &liam_id),
-                    ("node", &row["node"].to_string()),
-                    ("level", &row["required"].to_string()),
-                ],
-                Some(&grace),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    }
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    assert!(earned(&r, "PositionReady"), "{r}");
-    assert!(!earned(&r, "OnTimeRecertification"));
-    // Testing is valid for 12 months; rating it again before it expires is on time.
-    let required = rows.iter().find(|r| r["node"] == testing).unwrap()["required"].to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", &liam_id),
-                ("node", &testing.to_string()),
-                ("level", &required),
-            ],
-            Some(&grace),
+        app.rate(
+            &liam_id,
+            &row.node.to_string(),
+            &row.required.to_string(),
+            &grace,
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let r = app
-        .call("/api/recognition/get", &[], Some(&liam))
-        .await
-        .json();
-    assert!(earned(&r, "OnTimeRecertification"), "{r}");
+    }
+    let r = recognition(&app, &liam).await;
+    assert!(earned(&r, Badge::PositionReady), "{r:?}");
+    assert!(!earned(&r, Badge::OnTimeRecertification));
+    // Testing is valid for 12 months; rating it again before it expires is on time.
+    let required = rows
+        .iter()
+        .find(|r| r.node == NodeId(testing))
+        .unwrap()
+        .required
+        .to_string();
+    app.rate(
+        &liam_id,
+        &testing.to_string(),
+        &required,
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
+    let r = recognition(&app, &liam).await;
+    assert!(earned(&r, Badge::OnTimeRecertification), "{r:?}");
 }

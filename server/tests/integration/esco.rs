@@ -11,6 +11,17 @@ fn data(name: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{name}")).expect("the ESCO files are in ../shared/data")
 }
 
+/// Imports the ESCO ICT occupations (as positions).
+async fn ict_occupations(app: &TestApp) -> Result<app::server::imports::Done, app::api::AppError> {
+    import(
+        &app.db,
+        "esco-occupations",
+        &data("ict_occupations.json"),
+        false,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
     let app = TestApp::empty().await;
@@ -60,15 +71,7 @@ async fn the_ict_skills_import_grouped_by_type_with_their_uris() {
 async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     let app = TestApp::empty().await;
     // Occupations need the skills first; nothing is written without them.
-    let err = import(
-        &app.db,
-        "esco-occupations",
-        &data("ict_occupations.json"),
-        false,
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let err = ict_occupations(&app).await.unwrap_err().to_string();
     assert!(err.contains("import the ESCO skills"), "{err}");
     assert_eq!(app.count("select count(*) from job_position").await, 0);
 
@@ -110,14 +113,7 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
     assert!(letters.len() >= 20, "{letters:?}");
 
     // Now the occupations: every one becomes a position; its essential labels are found.
-    let done = import(
-        &app.db,
-        "esco-occupations",
-        &data("ict_occupations.json"),
-        false,
-    )
-    .await
-    .unwrap();
+    let done = ict_occupations(&app).await.unwrap();
     assert_eq!((done.written, done.noun), (91, "positions"));
     assert!(done.skipped.is_empty());
     // The file's README: 701 of the 723 distinct labels match a skills.csv row.
@@ -147,14 +143,7 @@ async fn all_esco_skills_then_the_ict_occupations_as_positions() {
         "mandatory, at the default scale's proficiency level"
     );
     // Importing the file again leaves the positions alone.
-    let again = import(
-        &app.db,
-        "esco-occupations",
-        &data("ict_occupations.json"),
-        false,
-    )
-    .await
-    .unwrap();
+    let again = ict_occupations(&app).await.unwrap();
     assert_eq!(again.written, 0);
     assert_eq!(app.count("select count(*) from job_position").await, 91);
 }

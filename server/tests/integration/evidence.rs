@@ -2,6 +2,7 @@
 //! verification by the manager.
 
 use crate::helpers::*;
+use app::domain::assess::{NodeHistory, ReviewItem, SkillsPage};
 use app::server::Settings;
 use axum::http::{header, StatusCode};
 
@@ -44,37 +45,15 @@ async fn upload(
     .await
 }
 
-/// Liam's pending self-rating on Testing, as a rating id.
-async fn liam_rating(app: &TestApp) -> (String, String) {
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let node: i64 = sqlx::query_scalar("select id from framework_node where title = 'Testing'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let key = format!("input[levels][{node}]");
-    let res = app
-        .call(
-            "/api/skills/submit",
-            &[(key.as_str(), "3"), ("input[comment]", "")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let id: i64 = sqlx::query_scalar("select max(id) from rating")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    (id.to_string(), liam)
-}
-
 #[tokio::test]
 async fn uploads_are_checked_by_content_and_stored_under_generated_names() {
     let (app, dir) = app_with_uploads(10 * 1024).await;
-    let (rating, liam) = liam_rating(&app).await;
+    let (rating, liam) = app.self_rating_on_testing().await;
 
-    let ok = upload(&app, Some(&liam), &rating, "certificate.png", PNG, false).await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let ok = upload(
+    upload(&app, Some(&liam), &rating, "certificate.png", PNG, false)
+        .await
+        .expect_status(StatusCode::OK, "upload");
+    upload(
         &app,
         Some(&liam),
         &rating,
@@ -82,8 +61,8 @@ async fn uploads_are_checked_by_content_and_stored_under_generated_names() {
         &pdf(2000),
         false,
     )
-    .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    .await
+    .expect_status(StatusCode::OK, "upload");
     // Content that does not match the name, unknown content, too big, empty: refused.
     for (name, bytes, needle) in [
         ("report.pdf", PNG.to_vec(), "image/png"),
@@ -117,8 +96,9 @@ async fn uploads_are_checked_by_content_and_stored_under_generated_names() {
     assert_eq!(names, ["certificate.png", "report.pdf"]);
 
     // A browser's form post goes back to the page, with the error in the address.
-    let res = upload(&app, Some(&liam), &rating, "notes.txt", b"text", true).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = upload(&app, Some(&liam), &rating, "notes.txt", b"text", true)
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "upload");
     let to = res.location().unwrap();
     assert!(to.starts_with("/skills/history?node=1&error="), "{to}");
     assert!(to.contains("field=file"));
@@ -126,14 +106,15 @@ async fn uploads_are_checked_by_content_and_stored_under_generated_names() {
     assert_eq!(res.location().as_deref(), Some("/skills/history?node=1"));
 
     // Signed out: refused.
-    let res = upload(&app, None, &rating, "c.png", PNG, false).await;
-    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    upload(&app, None, &rating, "c.png", PNG, false)
+        .await
+        .expect_status(StatusCode::UNAUTHORIZED, "upload");
 }
 
 #[tokio::test]
 async fn only_people_who_may_see_the_rating_download_and_managers_verify() {
     let (app, _dir) = app_with_uploads(1024 * 1024).await;
-    let (rating, liam) = liam_rating(&app).await;
+    let (rating, liam) = app.self_rating_on_testing().await;
     let res = upload(&app, Some(&liam), &rating, "cert.pdf", &pdf(500), false).await;
     let id = res.json().to_string();
     let path = format!("/evidence/{id}");
@@ -157,64 +138,68 @@ async fn only_people_who_may_see_the_rating_download_and_managers_verify() {
         }
     }
     // Signed out: sent to sign in first.
-    let anon = app.get(&path, None).await;
-    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    let anon = app.expect_get(&path, None, StatusCode::SEE_OTHER).await;
     assert!(anon.location().unwrap().starts_with("/sign-in"));
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
     // A peer cannot attach evidence either, nor learn the rating exists.
-    let res = upload(&app, Some(&noah), &rating, "x.png", PNG, false).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    upload(&app, Some(&noah), &rating, "x.png", PNG, false)
+        .await
+        .expect_status(StatusCode::NOT_FOUND, "upload");
 
     // Links: web addresses only.
     let bad = app
-        .call(
+        .expect(
             "/api/evidence/link",
             &[("rating", rating.as_str()), ("url", "javascript:alert(1)")],
             Some(&liam),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("\"url\""));
-    let ok = app
-        .call(
-            "/api/evidence/link",
-            &[
-                ("rating", rating.as_str()),
-                ("url", "https://git.example/merge/42"),
-            ],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    app.expect(
+        "/api/evidence/link",
+        &[
+            ("rating", rating.as_str()),
+            ("url", "https://git.example/merge/42"),
+        ],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     let hr = app.sign_in(HR, PW).await;
-    let res = app
-        .call(
-            "/api/evidence/link",
-            &[("rating", rating.as_str()), ("url", "https://x.example")],
-            Some(&hr),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect(
+        "/api/evidence/link",
+        &[("rating", rating.as_str()), ("url", "https://x.example")],
+        Some(&hr),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // Verification: the manager, not the person.
-    let res = app
-        .call("/api/evidence/verify", &[("id", id.as_str())], Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect(
+        "/api/evidence/verify",
+        &[("id", id.as_str())],
+        Some(&liam),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let grace = app.sign_in(MANAGER, PW).await;
-    let res = app
-        .call("/api/evidence/verify", &[("id", id.as_str())], Some(&grace))
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.expect(
+        "/api/evidence/verify",
+        &[("id", id.as_str())],
+        Some(&grace),
+        StatusCode::OK,
+    )
+    .await;
     // The queue and the history show the evidence, verified.
-    let queue = app
+    let queue: Vec<ReviewItem> = app
         .call("/api/reviews/queue", &[], Some(&grace))
         .await
-        .json();
-    let ev = &queue[0]["evidence"];
-    assert_eq!(ev.as_array().unwrap().len(), 2);
-    assert_eq!(ev[0]["verified_by"], "Grace Okafor");
-    assert_eq!(ev[1]["url"], "https://git.example/merge/42");
+        .parse();
+    let ev = &queue[0].evidence;
+    assert_eq!(ev.len(), 2);
+    assert_eq!(ev[0].verified_by.as_deref(), Some("Grace Okafor"));
+    assert_eq!(ev[1].url.as_deref(), Some("https://git.example/merge/42"));
     let node: i64 = sqlx::query_scalar("select node_id from rating where id = $1")
         .bind(rating.parse::<i64>().unwrap())
         .fetch_one(&app.db.pool)
@@ -227,10 +212,10 @@ async fn only_people_who_may_see_the_rating_download_and_managers_verify() {
             Some(&liam),
         )
         .await
-        .json();
-    assert_eq!(hist["entries"][0]["evidence"].as_array().unwrap().len(), 2);
-    assert_eq!(hist["is_me"], true);
-    assert_eq!(hist["can_verify"], false);
+        .parse::<NodeHistory>();
+    assert_eq!(hist.entries[0].evidence.len(), 2);
+    assert!(hist.is_me);
+    assert!(!hist.can_verify);
 }
 
 #[tokio::test]
@@ -297,12 +282,12 @@ async fn the_demo_history_has_every_state_and_downloadable_certificates() {
         let page = app
             .call("/api/skills/get", &[("person", &p.to_string())], Some(&hr))
             .await
-            .json();
-        for row in page["rows"].as_array().unwrap() {
-            let c = &row["current"];
-            if c["expired"] == true {
+            .parse::<SkillsPage>();
+        for row in &page.rows {
+            let c = &row.current;
+            if c.expired {
                 expired += 1;
-            } else if let Some(at) = c["expires_at_ms"].as_i64() {
+            } else if let Some(at) = c.expires_at_ms {
                 if at - now < 30 * 24 * 3_600_000 {
                     expiring += 1;
                 }
@@ -323,8 +308,9 @@ async fn the_demo_history_has_every_state_and_downloadable_certificates() {
     .await
     .unwrap();
     let me = app.sign_in(&email, PW).await;
-    let res = app.get(&format!("/evidence/{id}"), Some(&me)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get(&format!("/evidence/{id}"), Some(&me), StatusCode::OK)
+        .await;
     assert!(res.body.starts_with("%PDF-1.4"));
     assert!(res.body.contains("Certificate of completion"));
 }

@@ -1,18 +1,17 @@
 //! The editor's tree view, drag-and-drop moves, the scale editor, clone and blend.
 
 use crate::helpers::*;
+use app::domain::editor::{BlendSource, EditorTree, ScaleEditor, TreeRow};
+use app::domain::framework::{FrameworkStatus, FrameworkSummary, NodeDetails, Track};
 use axum::http::StatusCode;
-use serde_json::Value;
 
 /// The demo frameworks by name, as an admin sees them.
 async fn demo_frameworks(app: &TestApp, cookie: &str) -> Vec<(String, String)> {
     app.call("/api/frameworks/list", &[], Some(cookie))
         .await
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["name"].as_str().unwrap().to_string(), f["id"].to_string()))
+        .parse::<Vec<FrameworkSummary>>()
+        .into_iter()
+        .map(|f| (f.name, f.id.to_string()))
         .collect()
 }
 
@@ -25,28 +24,30 @@ async fn fw_id(app: &TestApp, cookie: &str, name: &str) -> String {
         .1
 }
 
-async fn view(app: &TestApp, cookie: &str, params: &[(&str, &str)]) -> Value {
-    let res = app.call("/api/frameworks/tree", params, Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+async fn view(app: &TestApp, cookie: &str, params: &[(&str, &str)]) -> EditorTree {
+    let res = app
+        .expect("/api/frameworks/tree", params, Some(cookie), StatusCode::OK)
+        .await;
+    res.parse()
 }
 
-fn titles(v: &Value) -> Vec<String> {
-    v["view"]["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["node"]["title"].as_str().unwrap().to_string())
-        .collect()
+fn titles(v: &EditorTree) -> Vec<String> {
+    v.view.rows.iter().map(|r| r.node.title.clone()).collect()
 }
 
-fn row<'a>(v: &'a Value, title: &str) -> &'a Value {
-    v["view"]["rows"]
-        .as_array()
-        .unwrap()
+fn row<'a>(v: &'a EditorTree, title: &str) -> &'a TreeRow {
+    v.view
+        .rows
         .iter()
-        .find(|r| r["node"]["title"] == title)
+        .find(|r| r.node.title == title)
         .unwrap_or_else(|| panic!("no row {title}"))
+}
+
+/// The frameworks and nodes a blend may start from, as `cookie` sees them.
+async fn blend_sources(app: &TestApp, cookie: &str) -> Vec<BlendSource> {
+    app.call("/api/frameworks/blend_sources", &[], Some(cookie))
+        .await
+        .parse()
 }
 
 #[tokio::test]
@@ -56,21 +57,21 @@ async fn the_tree_view_expands_filters_selects_and_limits() {
     let eng = fw_id(&app, &admin, "Engineering").await;
     // Small frameworks open fully.
     let all = view(&app, &admin, &[("id", &eng)]).await;
-    let total = all["view"]["total"].as_u64().unwrap();
-    assert_eq!(titles(&all).len() as u64, total);
-    let craft = row(&all, "Technical craft")["node"]["id"].to_string();
-    let design = row(&all, "Software design")["node"]["id"].to_string();
-    let api = row(&all, "API design")["node"]["id"].to_string();
-    assert_eq!(row(&all, "Technical craft")["expanded"], true);
-    assert_eq!(row(&all, "Technical craft")["inside"], 11);
+    let total = all.view.total;
+    assert_eq!(titles(&all).len() as u64, u64::from(total));
+    let craft = row(&all, "Technical craft").node.id.to_string();
+    let design = row(&all, "Software design").node.id.to_string();
+    let api = row(&all, "API design").node.id.to_string();
+    assert!(row(&all, "Technical craft").expanded);
+    assert_eq!(row(&all, "Technical craft").inside, 11);
 
     // An explicit, empty open set shows the top level only, collapsed.
     let closed = view(&app, &admin, &[("id", &eng), ("open", "none")]).await;
-    assert!(closed["view"]["rows"]
-        .as_array()
-        .unwrap()
+    assert!(closed
+        .view
+        .rows
         .iter()
-        .all(|r| r["node"]["depth"] == 0 && r["expanded"] == false));
+        .all(|r| r.node.depth == 0 && !r.expanded));
     // Opening one node shows its children; selecting a deep node opens its ancestors.
     let one = view(&app, &admin, &[("id", &eng), ("open", &craft)]).await;
     assert!(titles(&one).contains(&"Software design".to_string()));
@@ -82,25 +83,20 @@ async fn the_tree_view_expands_filters_selects_and_limits() {
     )
     .await;
     assert!(titles(&sel).contains(&"API design".to_string()));
-    let open: Vec<String> = sel["view"]["open"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.to_string())
-        .collect();
+    let open: Vec<String> = sel.view.open.iter().map(|v| v.to_string()).collect();
     assert_eq!(open.len(), 2);
     assert!(open.contains(&craft) && open.contains(&design));
 
     // The filter keeps ancestors and counts matches; the limit caps the rows.
     let f = view(&app, &admin, &[("id", &eng), ("q", "design")]).await;
-    assert_eq!(f["view"]["matches"], 2);
+    assert_eq!(f.view.matches, Some(2));
     assert_eq!(
         titles(&f),
         ["Technical craft", "Software design", "API design"]
     );
     let lim = view(&app, &admin, &[("id", &eng), ("limit", "3")]).await;
     assert_eq!(titles(&lim).len(), 3);
-    assert_eq!(lim["view"]["shown"].as_u64().unwrap(), total);
+    assert_eq!(lim.view.shown, total);
 }
 
 #[tokio::test]
@@ -109,20 +105,20 @@ async fn a_drop_moves_a_subtree_and_a_stale_drop_is_refused() {
     let admin = app.sign_in(ADMIN, PW).await;
     let eng = fw_id(&app, &admin, "Engineering").await;
     let before = view(&app, &admin, &[("id", &eng)]).await;
-    let rev = before["framework"]["revision"].to_string();
+    let rev = before.framework.revision.to_string();
     let design = row(&before, "Software design");
-    let design_id = design["node"]["id"].to_string();
-    let inside = design["inside"].as_u64().unwrap();
+    let design_id = design.node.id.to_string();
+    let inside = design.inside;
     // Drop "Software design" inside the last top-level category, at its start.
-    let last_top = before["view"]["rows"]
-        .as_array()
-        .unwrap()
+    let last_top = before
+        .view
+        .rows
         .iter()
         .rev()
-        .find(|r| r["node"]["depth"] == 0)
+        .find(|r| r.node.depth == 0)
         .unwrap()
         .clone();
-    let target = last_top["node"]["id"].to_string();
+    let target = last_top.node.id.to_string();
     let move_to = |rev: String, parent: String| {
         let app = &app;
         let admin = admin.clone();
@@ -144,32 +140,37 @@ async fn a_drop_moves_a_subtree_and_a_stale_drop_is_refused() {
             .await
         }
     };
-    let res = move_to(rev.clone(), target.clone()).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    move_to(rev.clone(), target.clone())
+        .await
+        .expect_status(StatusCode::OK, "move_to");
     let after = view(&app, &admin, &[("id", &eng)]).await;
     let moved = row(&after, "Software design");
-    assert_eq!(moved["node"]["parent"].to_string(), target);
-    assert_eq!(moved["index"], 0);
     assert_eq!(
-        moved["inside"].as_u64().unwrap(),
-        inside,
-        "the subtree came along"
+        moved.node.parent.map(|p| p.to_string()),
+        Some(target.clone())
     );
+    assert_eq!(moved.index, 0);
+    assert_eq!(moved.inside, inside, "the subtree came along");
     // The same drop based on the old revision is refused, and changes nothing.
-    let stale = move_to(rev, String::new()).await;
-    assert_eq!(stale.status, StatusCode::CONFLICT);
+    move_to(rev, String::new())
+        .await
+        .expect_status(StatusCode::CONFLICT, "move_to");
     assert_eq!(
-        view(&app, &admin, &[("id", &eng)]).await["view"]["rows"],
-        after["view"]["rows"]
+        view(&app, &admin, &[("id", &eng)]).await.view.rows,
+        after.view.rows
     );
 }
 
-async fn scale(app: &TestApp, cookie: &str, fw: &str) -> Value {
+async fn scale(app: &TestApp, cookie: &str, fw: &str) -> ScaleEditor {
     let res = app
-        .call("/api/frameworks/scale", &[("framework", fw)], Some(cookie))
+        .expect(
+            "/api/frameworks/scale",
+            &[("framework", fw)],
+            Some(cookie),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+    res.parse()
 }
 
 /// A scale form: rows of (from, name, remove) and the threshold row key.
@@ -199,9 +200,15 @@ fn scale_form(
     f
 }
 
-async fn save_scale(app: &TestApp, cookie: &str, form: &[(String, String)]) -> Res {
+/// Saves a scale form (`scale_form`) as `cookie`, expecting `status`.
+async fn save_scale(
+    app: &TestApp,
+    cookie: &str,
+    form: &[(String, String)],
+    status: StatusCode,
+) -> Res {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    app.call("/api/frameworks/save_scale", &pairs, Some(cookie))
+    app.expect("/api/frameworks/save_scale", &pairs, Some(cookie), status)
         .await
 }
 
@@ -211,16 +218,16 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
     let admin = app.sign_in(ADMIN, PW).await;
     let eng = fw_id(&app, &admin, "Engineering").await;
     let s = scale(&app, &admin, &eng).await;
-    let names: Vec<String> = s["scale"]["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["name"].as_str().unwrap().to_string())
-        .collect();
+    let names: Vec<String> = s.scale.levels().iter().map(|l| l.name.clone()).collect();
     assert_eq!(names.len(), 5);
     let n: Vec<&str> = names.iter().map(String::as_str).collect();
+    // Level `k` (counted from 0) as it is, kept.
+    let kept = |k: usize| (["1", "2", "3", "4", "5"][k], n[k], false);
     let rev = || async {
-        view(&app, &admin, &[("id", &eng), ("limit", "1")]).await["framework"]["revision"]
+        view(&app, &admin, &[("id", &eng), ("limit", "1")])
+            .await
+            .framework
+            .revision
             .to_string()
     };
 
@@ -228,17 +235,10 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
     let form = scale_form(
         &eng,
         &rev().await,
-        &[
-            ("1", n[0], false),
-            ("2", n[1], false),
-            ("3", n[2], false),
-            ("4", n[3], false),
-            ("5", n[4], true),
-        ],
+        &[kept(0), kept(1), kept(2), kept(3), ("5", n[4], true)],
         "3",
     );
-    let res = save_scale(&app, &admin, &form).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = save_scale(&app, &admin, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         res.body.contains("level descriptions are written for it"),
         "{}",
@@ -251,20 +251,19 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
         &rev().await,
         &[
             ("1", "Novice", false),
-            ("2", n[1], false),
-            ("3", n[2], false),
-            ("4", n[3], false),
-            ("5", n[4], false),
+            kept(1),
+            kept(2),
+            kept(3),
+            kept(4),
             ("", "Fellow", false),
         ],
         "4",
     );
-    let res = save_scale(&app, &admin, &form).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    save_scale(&app, &admin, &form, StatusCode::OK).await;
     let s = scale(&app, &admin, &eng).await;
-    assert_eq!(s["scale"]["levels"].as_array().unwrap().len(), 6);
-    assert_eq!(s["scale"]["levels"][0]["name"], "Novice");
-    assert_eq!(s["scale"]["threshold"], 4);
+    assert_eq!(s.scale.levels().len(), 6);
+    assert_eq!(s.scale.levels()[0].name, "Novice");
+    assert_eq!(s.scale.threshold().get(), 4);
 
     // Someone is rated at level 2 on a node of this framework.
     let node: i64 = sqlx::query_scalar(
@@ -282,7 +281,7 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
         .await
         .unwrap();
     let s = scale(&app, &admin, &eng).await;
-    assert_eq!(s["usage"][1][1], 1, "level 2: one rating");
+    assert_eq!(s.usage[1].1, 1, "level 2: one rating");
 
     // Removing level 1 would renumber the rated level 2: refused, nothing changes.
     let before = scale(&app, &admin, &eng).await;
@@ -291,16 +290,15 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
         &rev().await,
         &[
             ("1", "Novice", true),
-            ("2", n[1], false),
-            ("3", n[2], false),
-            ("4", n[3], false),
-            ("5", n[4], false),
+            kept(1),
+            kept(2),
+            kept(3),
+            kept(4),
             ("6", "Fellow", false),
         ],
         "4",
     );
-    let res = save_scale(&app, &admin, &form).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = save_scale(&app, &admin, &form, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         res.body.contains("must stay level 2: 1 rating use"),
         "{}",
@@ -310,7 +308,7 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
 
     // The rated node cannot be deleted either.
     let res = app
-        .call(
+        .expect(
             "/api/frameworks/delete_node",
             &[
                 ("framework", &eng),
@@ -318,27 +316,21 @@ async fn the_scale_editor_keeps_rated_levels_and_moves_descriptions() {
                 ("node", &node.to_string()),
             ],
             Some(&admin),
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     assert!(res.body.contains("ratings are permanent records"));
 
     // Employees cannot read or change the scale.
     let liam_c = app.sign_in(EMPLOYEE, PW).await;
-    assert_eq!(
-        app.call(
-            "/api/frameworks/scale",
-            &[("framework", &eng)],
-            Some(&liam_c)
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        save_scale(&app, &liam_c, &form).await.status,
-        StatusCode::FORBIDDEN
-    );
+    app.expect(
+        "/api/frameworks/scale",
+        &[("framework", &eng)],
+        Some(&liam_c),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    save_scale(&app, &liam_c, &form, StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]
@@ -367,25 +359,24 @@ async fn removing_an_unused_level_moves_descriptions_down() {
         )
         .await;
     let node = add.body.trim().to_string();
-    let save = app
-        .call(
-            "/api/frameworks/save_node",
-            &[
-                ("framework", fw.as_str()),
-                ("revision", "1"),
-                ("node", node.as_str()),
-                ("input[title]", "Writing"),
-                ("input[short_code]", ""),
-                ("input[definition]", ""),
-                ("input[key_behaviours]", ""),
-                ("input[validity_months]", ""),
-                ("input[external_id]", "urn:x:writing"),
-                ("input[levels][ic-3]", "Writes clear reports"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(save.status, StatusCode::OK, "{}", save.body);
+    app.expect(
+        "/api/frameworks/save_node",
+        &[
+            ("framework", fw.as_str()),
+            ("revision", "1"),
+            ("node", node.as_str()),
+            ("input[title]", "Writing"),
+            ("input[short_code]", ""),
+            ("input[definition]", ""),
+            ("input[key_behaviours]", ""),
+            ("input[validity_months]", ""),
+            ("input[external_id]", "urn:x:writing"),
+            ("input[levels][ic-3]", "Writes clear reports"),
+        ],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     // Remove level 2 (nothing uses it): level 3's description becomes level 2's.
     let form = scale_form(
         &fw,
@@ -399,8 +390,7 @@ async fn removing_an_unused_level_moves_descriptions_down() {
         ],
         "3",
     );
-    let res = save_scale(&app, &admin, &form).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    save_scale(&app, &admin, &form, StatusCode::OK).await;
     let details = app
         .call(
             "/api/frameworks/node",
@@ -408,14 +398,15 @@ async fn removing_an_unused_level_moves_descriptions_down() {
             Some(&admin),
         )
         .await
-        .json();
+        .parse::<NodeDetails>();
     assert_eq!(
-        details["level_descriptions"],
-        serde_json::json!([["Ic", 2, "Writes clear reports"]])
+        details.level_descriptions,
+        [(Track::Ic, 2, "Writes clear reports".to_string())]
     );
     let s = scale(&app, &admin, &fw).await;
     assert_eq!(
-        s["scale"]["threshold"], 2,
+        s.scale.threshold().get(),
+        2,
         "the threshold row moved down with it"
     );
 }
@@ -466,10 +457,10 @@ async fn clone_copies_everything_into_a_new_draft() {
     let a = view(&app, &admin, &[("id", &eng)]).await;
     let b = view(&app, &admin, &[("id", &copy)]).await;
     assert_eq!(titles(&a), titles(&b), "same tree, same order");
-    assert_eq!(a["scale"], b["scale"]);
-    assert_eq!(b["framework"]["status"], "Draft");
+    assert_eq!(a.scale, b.scale);
+    assert_eq!(b.framework.status, FrameworkStatus::Draft);
     assert_eq!(
-        b["framework"]["origin"],
+        b.framework.origin,
         "Cloned from \u{201c}Engineering\u{201d}"
     );
     let descriptions = |fw: String| {
@@ -495,22 +486,17 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     let admin = app.sign_in(ADMIN, PW).await;
     let core = fw_id(&app, &admin, "Core competency model").await;
     let eng = fw_id(&app, &admin, "Engineering").await;
-    let sources = app
-        .call("/api/frameworks/blend_sources", &[], Some(&admin))
-        .await
-        .json();
+    let sources = blend_sources(&app, &admin).await;
     let pick = |fw: &str, title: &str| -> String {
         sources
-            .as_array()
-            .unwrap()
             .iter()
-            .find(|s| s["framework"]["id"].as_i64() == fw.parse::<i64>().ok())
-            .unwrap()["nodes"]
-            .as_array()
+            .find(|s| Some(s.framework.id.0) == fw.parse::<i64>().ok())
             .unwrap()
+            .nodes
             .iter()
-            .find(|n| n["title"] == title)
-            .unwrap_or_else(|| panic!("{title} not offered"))["id"]
+            .find(|n| n.title == title)
+            .unwrap_or_else(|| panic!("{title} not offered"))
+            .id
             .to_string()
     };
     let workplace = pick(&core, "Workplace");
@@ -538,12 +524,12 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     );
     let new = fw_id(&app, &admin, "Platform engineer model").await;
     let v = view(&app, &admin, &[("id", &new)]).await;
-    let top: Vec<String> = v["view"]["rows"]
-        .as_array()
-        .unwrap()
+    let top: Vec<String> = v
+        .view
+        .rows
         .iter()
-        .filter(|r| r["node"]["depth"] == 0)
-        .map(|r| r["node"]["title"].as_str().unwrap().to_string())
+        .filter(|r| r.node.depth == 0)
+        .map(|r| r.node.title.clone())
         .collect();
     assert_eq!(
         top,
@@ -552,14 +538,9 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     );
     let core_v = view(&app, &admin, &[("id", &core)]).await;
     let eng_v = view(&app, &admin, &[("id", &eng)]).await;
-    let expected = row(&core_v, "Workplace")["inside"].as_u64().unwrap()
-        + row(&eng_v, "Technical craft")["inside"].as_u64().unwrap()
-        + 2;
-    assert_eq!(v["view"]["total"].as_u64().unwrap(), expected);
-    assert!(v["framework"]["origin"]
-        .as_str()
-        .unwrap()
-        .starts_with("Blended from"));
+    let expected = row(&core_v, "Workplace").inside + row(&eng_v, "Technical craft").inside + 2;
+    assert_eq!(v.view.total, expected);
+    assert!(v.framework.origin.starts_with("Blended from"));
 
     // Blending a node with its own copy would duplicate identifiers: refused, nothing made.
     app.call(
@@ -569,21 +550,18 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     )
     .await;
     let copy = fw_id(&app, &admin, "Engineering (copy)").await;
-    let sources = app
-        .call("/api/frameworks/blend_sources", &[], Some(&admin))
+    let copy_craft = blend_sources(&app, &admin)
         .await
-        .json();
-    let copy_craft = sources
-        .as_array()
+        .into_iter()
+        .find(|s| Some(s.framework.id.0) == copy.parse::<i64>().ok())
         .unwrap()
-        .iter()
-        .find(|s| s["framework"]["id"].as_i64() == copy.parse::<i64>().ok())
-        .unwrap()["nodes"][0]["id"]
+        .nodes[0]
+        .id
         .to_string();
     let before = demo_frameworks(&app, &admin).await.len();
     let (k1, k2) = (key(&craft), key(&copy_craft));
     let res = app
-        .call(
+        .expect(
             "/api/frameworks/blend",
             &[
                 ("name", "Doubled"),
@@ -592,9 +570,9 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
                 (k2.as_str(), "on"),
             ],
             Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(
         res.body.contains("pick it from one framework only"),
         "{}",
@@ -602,42 +580,37 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     );
     // Nothing picked: refused with the field named.
     let res = app
-        .call(
+        .expect(
             "/api/frameworks/blend",
             &[("name", "Empty"), ("description", "")],
             Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("\"nodes\""), "{}", res.body);
     assert_eq!(demo_frameworks(&app, &admin).await.len(), before);
 
     // Only admins clone and blend.
     let grace = app.sign_in(MANAGER, PW).await;
-    assert_eq!(
-        app.call(
-            "/api/frameworks/clone",
-            &[("framework", &eng)],
-            Some(&grace)
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call(
-            "/api/frameworks/blend",
-            &[("name", "X"), ("description", ""), (k1.as_str(), "on")],
-            Some(&grace)
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.call("/api/frameworks/blend_sources", &[], Some(&grace))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    app.expect(
+        "/api/frameworks/clone",
+        &[("framework", &eng)],
+        Some(&grace),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    app.expect(
+        "/api/frameworks/blend",
+        &[("name", "X"), ("description", ""), (k1.as_str(), "on")],
+        Some(&grace),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    app.expect(
+        "/api/frameworks/blend_sources",
+        &[],
+        Some(&grace),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }

@@ -66,6 +66,20 @@ impl Res {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not a {} ({e}): {}", std::any::type_name::<T>(), self.body))
     }
+    /// Checks that the response has `status` (the body in the failure message, with
+    /// `what` was asked for) and hands it back.
+    #[track_caller]
+    pub fn expect_status(self, status: StatusCode, what: &str) -> Res {
+        assert_eq!(self.status, status, "{what}: {}", self.body);
+        self
+    }
+    /// The field error the server function answered with (`AppError::Invalid`).
+    pub fn invalid(&self) -> app::domain::FieldError {
+        match self.parse::<app::api::AppError>() {
+            app::api::AppError::Invalid(e) => e,
+            other => panic!("not a field error: {other:?} ({})", self.body),
+        }
+    }
     pub fn location(&self) -> Option<String> {
         self.headers
             .get(header::LOCATION)
@@ -575,15 +589,49 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// Calls a server function as `cookie` (like `call`) and checks that it answers with
+    /// `status`; a failure shows what was called and the body that came back.
+    pub async fn expect(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        status: StatusCode,
+    ) -> Res {
+        self.call(path, form, cookie)
+            .await
+            .expect_status(status, path)
+    }
+
+    /// GETs a page or endpoint as `cookie` (like `get`) and checks that it answers with
+    /// `status`; a failure shows the body that came back.
+    pub async fn expect_get(&self, path: &str, cookie: Option<&str>, status: StatusCode) -> Res {
+        self.get(path, cookie).await.expect_status(status, path)
+    }
+
+    /// Signs in each of `emails` (with the demo password), in order, and returns their
+    /// session cookies in the same order.
+    pub async fn sign_in_all<const N: usize>(&self, emails: [&str; N]) -> [String; N] {
+        let mut cookies = Vec::with_capacity(N);
+        for email in emails {
+            cookies.push(self.sign_in(email, PW).await);
+        }
+        cookies.try_into().expect("one cookie per e-mail")
+    }
+
+    /// Tries to sign in through the sign-in server function (no `next` page): the answer.
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Res {
+        self.call(
+            "/api/sign_in",
+            &[("email", email), ("password", password), ("next", "")],
+            None,
+        )
+        .await
+    }
+
     /// Signs in and returns the session cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let res = self
-            .call(
-                "/api/sign_in",
-                &[("email", email), ("password", password), ("next", "")],
-                None,
-            )
-            .await;
+        let res = self.try_sign_in(email, password).await;
         assert!(
             res.status.is_success() || res.status.is_redirection(),
             "sign-in of {email} failed: {} {}",
@@ -602,6 +650,40 @@ impl TestApp {
             .expect("person exists")
     }
 
+    /// The id of the (first) framework node with this title.
+    pub async fn node_id(&self, title: &str) -> i64 {
+        sqlx::query_scalar("select id from framework_node where title = $1 order by id")
+            .bind(title)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no node {title}: {e}"))
+    }
+
+    /// The name and origin of framework `id`.
+    pub async fn framework_name_and_origin(&self, id: i64) -> (String, String) {
+        sqlx::query_as("select name, origin from framework where id = $1")
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("no framework {id}: {e}"))
+    }
+
+    /// EMPLOYEE signs in and rates himself 3 on Testing: the new (pending) rating's id and
+    /// his session cookie.
+    pub async fn self_rating_on_testing(&self) -> (String, String) {
+        let liam = self.sign_in(EMPLOYEE, PW).await;
+        let key = format!("input[levels][{}]", self.node_id("Testing").await);
+        self.expect(
+            "/api/skills/submit",
+            &[(key.as_str(), "3"), ("input[comment]", "")],
+            Some(&liam),
+            StatusCode::OK,
+        )
+        .await;
+        let id = self.count("select max(id) from rating").await;
+        (id.to_string(), liam)
+    }
+
     /// Who the cookie signs in as (None if nobody).
     pub async fn whoami(&self, cookie: &str) -> Option<String> {
         let res = self.call("/api/whoami", &[], Some(cookie)).await;
@@ -609,6 +691,60 @@ impl TestApp {
         res.parse::<Option<app::domain::CurrentUser>>()
             .map(|me| me.email)
     }
+}
+
+/// Defines `TestApp` methods that each call one server function with the named form
+/// fields (a field's name is its parameter's), as `cookie`, and check that it answers
+/// `status` (see `TestApp::expect`).
+macro_rules! server_calls {
+    ($($(#[$doc:meta])* $name:ident($path:literal: $($field:ident),+);)*) => {
+        impl TestApp {
+            $(
+                $(#[$doc])*
+                pub async fn $name(
+                    &self,
+                    $($field: &str,)+
+                    cookie: &str,
+                    status: StatusCode,
+                ) -> Res {
+                    let form = [$((stringify!($field), $field)),+];
+                    self.expect($path, &form, Some(cookie), status).await
+                }
+            )*
+        }
+    };
+}
+
+server_calls! {
+    /// `cookie` gives `person` (an id) `level` on `node` (an id) as their manager or
+    /// an admin.
+    rate("/api/skills/rate": person, node, level);
+    /// `cookie` decides the pending `rating` (an id): `approve` or `decline`, with no
+    /// comment.
+    decide_review("/api/reviews/decide": rating, decision);
+    /// `decide_review` with a comment.
+    decide_review_saying("/api/reviews/decide": rating, decision, comment);
+    /// `cookie` answers the peer-feedback request `id` with `level`.
+    answer_peer("/api/peers/answer": id, level);
+    /// `cookie` decides `person`'s (an id) development plan: `approve` or `changes`,
+    /// with no comment.
+    decide_plan("/api/plan/decide": person, decision);
+    /// `decide_plan` with a comment.
+    decide_plan_saying("/api/plan/decide": person, decision, comment);
+    /// `cookie` decides the reported plan action `id`: `confirm`, or `more` with no
+    /// feedback.
+    decide_action("/api/plan/action/decide": id, decision);
+    /// `decide_action` with feedback for the trainee.
+    decide_action_saying("/api/plan/action/decide": id, decision, feedback);
+    /// `cookie` names `mentor` (an e-mail) to sign off the plan action `id`.
+    choose_mentor("/api/plan/action/mentor": id, mentor);
+    /// `cookie` records that the person signing in as `email` completed `activity` (an
+    /// id).
+    complete_activity("/api/learning/complete": email, activity);
+    /// `cookie` creates the org unit `name` under `parent_id` (an id, or "" for the top).
+    create_unit("/api/units/create": name, parent_id);
+    /// `cookie` activates (`active` "true") or deactivates ("false") person `id`.
+    set_active("/api/people/set_active": id, active);
 }
 
 /// A frozen database that fresh test apps are copied from (see `TestApp::snapshot`).

@@ -2,6 +2,7 @@
 //! line; the CLI prints the new framework's id on its last line.
 
 use crate::helpers::*;
+use app::domain::imports::ImportPreview;
 use axum::http::StatusCode;
 
 fn oecd() -> String {
@@ -24,15 +25,13 @@ async fn scale_names(app: &TestApp, framework: i64) -> Vec<String> {
 }
 
 /// A figure of an import preview by its label.
-pub fn stat(preview: &serde_json::Value, label: &str) -> i64 {
-    preview["counts"]
-        .as_array()
-        .unwrap()
+pub fn stat(preview: &ImportPreview, label: &str) -> u32 {
+    preview
+        .counts
         .iter()
-        .find(|c| c[0] == label)
-        .unwrap_or_else(|| panic!("no {label} in {preview}"))[1]
-        .as_i64()
-        .unwrap()
+        .find(|c| c.0 == label)
+        .unwrap_or_else(|| panic!("no {label} in {preview:?}"))
+        .1
 }
 
 async fn moodle(
@@ -50,12 +49,7 @@ async fn the_oecd_moodle_framework_imports_whole() {
     assert!(done.skipped.is_empty());
     assert_eq!(done.written, 64, "Moodle's own test counts 64 competencies");
     let f = done.framework.unwrap().0;
-    let (name, origin): (String, String) =
-        sqlx::query_as("select name, origin from framework where id = $1")
-            .bind(f)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let (name, origin) = app.framework_name_and_origin(f).await;
     assert_eq!(name, "OECD");
     assert_eq!(origin, "moodle-csv");
     assert_eq!(
@@ -175,37 +169,17 @@ fn the_cli_prints_the_new_framework_id_last() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("oecd.csv");
     std::fs::write(&file, oecd()).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
-        .arg("--database")
-        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
-        .args(["import", "moodle-csv"])
-        .arg(&file)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (ok, stdout, stderr) = cli(dir.path(), &["import", "moodle-csv", path(&file)]);
+    assert!(ok, "{stderr}");
     let last = stdout.trim().lines().last().unwrap();
     assert!(last.parse::<i64>().unwrap() > 0, "{stdout}");
     // ...and exports it again, to standard output or a file.
     let exported = dir.path().join("out.csv");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
-        .arg("--database")
-        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
-        .args(["export", "moodle-csv", last, "-o"])
-        .arg(&exported)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (ok, _, stderr) = cli(
+        dir.path(),
+        &["export", "moodle-csv", last, "-o", path(&exported)],
     );
+    assert!(ok, "{stderr}");
     assert_eq!(
         shape(&std::fs::read_to_string(&exported).unwrap()),
         shape(&oecd())
@@ -213,15 +187,9 @@ fn the_cli_prints_the_new_framework_id_last() {
     // A bad file: a clear message and a failing exit code, nothing printed as an id.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "not,a,framework\n1,2,3\n").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proficio"))
-        .arg("--database")
-        .arg(format!("sqlite://{}", dir.path().join("cli.db").display()))
-        .args(["import", "moodle-csv"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    let (ok, _, stderr) = cli(dir.path(), &["import", "moodle-csv", path(&bad)]);
+    assert!(!ok);
+    assert!(stderr.contains("line 1"));
 }
 
 #[tokio::test]
@@ -238,48 +206,55 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
             true,
             Some(&admin),
         )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "upload_import");
     let location = res.location().unwrap();
     let id = location
         .strip_prefix("/frameworks/import/")
         .expect("to the preview")
         .to_string();
     assert_eq!(app.count("select count(*) from framework").await, before);
-    let page = app.get(&location, Some(&admin)).await;
-    assert_eq!(page.status, StatusCode::OK);
+    let page = app
+        .expect_get(&location, Some(&admin), StatusCode::OK)
+        .await;
     assert!(
         page.body.contains("Import \u{201c}OECD\u{201d}"),
         "the preview names the framework"
     );
-    let preview = app
+    let preview: ImportPreview = app
         .call("/api/imports/preview", &[("id", &id)], Some(&admin))
         .await
-        .json();
+        .parse();
     assert_eq!(
         stat(&preview, "competencies") + stat(&preview, "skills"),
         64
     );
-    assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
+    assert_eq!(preview.problems.len(), 0);
     // Confirming imports it once; the staged file is gone afterwards.
-    let res = app
-        .call("/api/imports/confirm", &[("id", &id)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/imports/confirm",
+        &[("id", &id)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(
         app.count("select count(*) from framework").await,
         before + 1
     );
-    let again = app
-        .call("/api/imports/confirm", &[("id", &id)], Some(&admin))
-        .await;
-    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    app.expect(
+        "/api/imports/confirm",
+        &[("id", &id)],
+        Some(&admin),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 
     // A broken file goes back to the form with the reason, staged nothing.
     let res = app
         .upload_import("moodle-csv", ("x.csv", b"a,b\n1,2\n"), true, Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "upload_import");
     let back = res.location().unwrap();
     assert!(
         back.starts_with("/frameworks/import?error=") && back.contains("field=file"),
@@ -287,19 +262,21 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
     );
     // Only admins may import; another admin's staged file is not found for HR either.
     let hr = app.sign_in(HR, PW).await;
-    let res = app
-        .upload_import(
-            "moodle-csv",
-            ("oecd.csv", file.as_bytes()),
-            false,
-            Some(&hr),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = app
-        .call("/api/imports/preview", &[("id", &id)], Some(&hr))
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.upload_import(
+        "moodle-csv",
+        ("oecd.csv", file.as_bytes()),
+        false,
+        Some(&hr),
+    )
+    .await
+    .expect_status(StatusCode::FORBIDDEN, "upload_import");
+    app.expect(
+        "/api/imports/preview",
+        &[("id", &id)],
+        Some(&hr),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 /// (id number, title, definition, parent's id number) of every node, in file order.
@@ -330,12 +307,12 @@ async fn a_moodle_framework_round_trips_through_export() {
     let done = moodle(&app, oecd().as_bytes(), false).await.unwrap();
     let admin = app.sign_in(ADMIN, PW).await;
     let res = app
-        .get(
+        .expect_get(
             &format!("/frameworks/{}/moodle.csv", done.framework.unwrap().0),
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
         .to_str()
         .unwrap()
@@ -367,15 +344,25 @@ async fn a_moodle_framework_round_trips_through_export() {
         .await
         .unwrap();
     let res = app
-        .get(&format!("/frameworks/{demo}/moodle.csv"), Some(&admin))
+        .expect_get(
+            &format!("/frameworks/{demo}/moodle.csv"),
+            Some(&admin),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK);
     assert!(!shape(&res.body).is_empty());
     let hr = app.sign_in(HR, PW).await;
-    let res = app
-        .get(&format!("/frameworks/{demo}/moodle.csv"), Some(&hr))
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect_get(
+        &format!("/frameworks/{demo}/moodle.csv"),
+        Some(&hr),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+/// A file's path as the command line takes it.
+fn path(file: &std::path::Path) -> &str {
+    file.to_str().expect("a UTF-8 temporary path")
 }
 
 /// Runs the binary on the SQLite file in `dir`; returns (success, stdout, stderr).
@@ -475,8 +462,8 @@ async fn an_upload_over_the_body_limit_goes_back_to_the_form_with_the_reason() {
     let big = vec![b'a'; 3 * 1024 * 1024];
     let res = app
         .upload_import("esco-skills", ("big.csv", &big), true, Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        .await
+        .expect_status(StatusCode::SEE_OTHER, "upload_import");
     let location = res.location().unwrap();
     assert!(
         location.starts_with("/frameworks/import?error="),
@@ -487,8 +474,7 @@ async fn an_upload_over_the_body_limit_goes_back_to_the_form_with_the_reason() {
         "{location}"
     );
     // A script gets the status itself.
-    let res = app
-        .upload_import("esco-skills", ("big.csv", &big), false, Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    app.upload_import("esco-skills", ("big.csv", &big), false, Some(&admin))
+        .await
+        .expect_status(StatusCode::PAYLOAD_TOO_LARGE, "upload_import");
 }

@@ -1,14 +1,15 @@
 //! Health, pages, 404, the demo command and backups.
 
 use crate::helpers::*;
+use app::domain::editor::EditorTree;
+use app::domain::framework::NodeDetails;
 use app::server::Db;
 use axum::http::StatusCode;
 
 #[tokio::test]
 async fn health_checks_the_database() {
     let app = TestApp::empty().await;
-    let res = app.get("/healthz", None).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app.expect_get("/healthz", None, StatusCode::OK).await;
     assert_eq!(res.json()["status"], "ok");
 }
 
@@ -38,8 +39,9 @@ async fn each_role_gets_its_home_page() {
 async fn unknown_page_is_a_404_page() {
     let app = TestApp::demo().await;
     let cookie = app.sign_in(EMPLOYEE, PW).await;
-    let res = app.get("/no/such/page", Some(&cookie)).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .expect_get("/no/such/page", Some(&cookie), StatusCode::NOT_FOUND)
+        .await;
     assert!(res.body.contains("This page does not exist"));
 }
 
@@ -136,14 +138,9 @@ async fn backup_opens_as_a_database() {
 async fn oversized_bodies_are_refused() {
     let app = TestApp::demo().await;
     let big = "x".repeat(3 * 1024 * 1024);
-    let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", EMPLOYEE), ("password", &big), ("next", "")],
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    app.try_sign_in(EMPLOYEE, &big)
+        .await
+        .expect_status(StatusCode::PAYLOAD_TOO_LARGE, "sign-in");
 }
 
 #[tokio::test]
@@ -165,15 +162,15 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
 
     let admin = app.sign_in(ADMIN, PW).await;
     let eng = list[1].id.0.to_string();
-    let tree = app
+    let tree: EditorTree = app
         .call("/api/frameworks/tree", &[("id", &eng)], Some(&admin))
         .await
-        .json();
-    let titles: Vec<&str> = tree["view"]["rows"]
-        .as_array()
-        .unwrap()
+        .parse();
+    let titles: Vec<&str> = tree
+        .view
+        .rows
         .iter()
-        .map(|r| r["node"]["title"].as_str().unwrap())
+        .map(|r| r.node.title.as_str())
         .collect();
     assert_eq!(
         &titles[..4],
@@ -184,7 +181,7 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
             "Data modelling"
         ]
     );
-    let design = tree["view"]["rows"][1]["node"]["id"].to_string();
+    let design = tree.view.rows[1].node.id.to_string();
     let node = app
         .call(
             "/api/frameworks/node",
@@ -192,24 +189,20 @@ async fn demo_frameworks_are_published_with_level_descriptions() {
             Some(&admin),
         )
         .await
-        .json();
-    assert_eq!(
-        node["level_descriptions"].as_array().unwrap().len(),
-        10,
-        "5 levels x 2 tracks"
-    );
+        .parse::<NodeDetails>();
+    assert_eq!(node.level_descriptions.len(), 10, "5 levels x 2 tracks");
     let core = list[0].id.0.to_string();
-    let tiers = app
+    let tiers: EditorTree = app
         .call("/api/frameworks/tree", &[("id", &core)], Some(&admin))
         .await
-        .json();
-    let top: Vec<&str> = tiers["view"]["rows"]
-        .as_array()
-        .unwrap()
+        .parse();
+    let top: Vec<&str> = tiers
+        .view
+        .rows
         .iter()
-        .map(|r| &r["node"])
-        .filter(|n| n["depth"] == 0)
-        .map(|n| n["title"].as_str().unwrap())
+        .map(|r| &r.node)
+        .filter(|n| n.depth == 0)
+        .map(|n| n.title.as_str())
         .collect();
     assert_eq!(
         top,

@@ -5,7 +5,9 @@
 
 use crate::helpers::*;
 use app::domain::assess::SelfAssessment;
+use app::domain::orgreport::{OrgReport, SupplyReport, SupplyRow};
 use app::domain::positions::RequirementInput;
+use app::domain::talent::Succession;
 use app::domain::{NodeId, PersonId, Role, UnitId};
 use app::server::{assess, people, positions, stats};
 use axum::http::StatusCode;
@@ -215,19 +217,18 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
     assert_counters_match_a_rebuild(&app, later, "after the expiry sweep").await;
 }
 
-async fn org(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> serde_json::Value {
-    let res = app.call("/api/reports/org", form, Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+async fn org(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> OrgReport {
+    let res = app
+        .expect("/api/reports/org", form, Some(cookie), StatusCode::OK)
+        .await;
+    res.parse()
 }
 
-fn column(r: &serde_json::Value, title: &str) -> usize {
-    r["columns"]
-        .as_array()
-        .unwrap()
+fn column(r: &OrgReport, title: &str) -> usize {
+    r.columns
         .iter()
-        .position(|c| c["title"] == title)
-        .unwrap_or_else(|| panic!("no column {title}: {}", r["columns"]))
+        .position(|c| c.title == title)
+        .unwrap_or_else(|| panic!("no column {title}: {:?}", r.columns))
 }
 
 #[tokio::test]
@@ -239,38 +240,41 @@ async fn hr_sees_status_by_unit_drills_down_and_downloads_csv() {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    assert_eq!(r["total"]["name"], "Whole organisation");
-    assert_eq!(r["total"]["people"], active);
-    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(r.total.name, "Whole organisation");
+    assert_eq!(i64::from(r.total.people), active);
+    let rows = &r.rows;
     assert!(!rows.is_empty());
-    let sum: i64 = rows.iter().map(|x| x["people"].as_i64().unwrap()).sum();
+    let sum: i64 = rows.iter().map(|x| i64::from(x.people)).sum();
     assert_eq!(sum, active, "sub-units and the rest add up to everyone");
-    assert!(!r["columns"].as_array().unwrap().is_empty());
-    let share = r["total"]["readiness"].as_i64().unwrap();
+    assert!(!r.columns.is_empty());
+    let share = r.total.readiness.unwrap();
     assert!((1..100).contains(&share), "readiness {share}");
     assert!(
-        r["trend"].as_array().unwrap().len() >= 10,
-        "weekly points from the rating history: {}",
-        r["trend"]
+        r.trend.len() >= 10,
+        "weekly points from the rating history: {:?}",
+        r.trend
     );
     // Drill into a unit with sub-units, then into a sub-unit and see its people.
     let parent = rows
         .iter()
-        .find(|x| x["has_children"] == true)
+        .find(|x| x.has_children)
         .expect("a unit with sub-units");
-    let unit = parent["unit"].as_i64().unwrap().to_string();
+    let unit = parent.unit.unwrap().to_string();
     let d = org(&app, &hr, &[("unit", &unit)]).await;
-    assert_eq!(d["total"]["name"], parent["name"]);
-    assert_eq!(d["total"]["people"], parent["people"]);
-    let child = d["rows"][0]["unit"].as_i64().unwrap().to_string();
+    assert_eq!(d.total.name, parent.name);
+    assert_eq!(d.total.people, parent.people);
+    let child = d.rows[0].unit.unwrap().to_string();
     let leaf = org(&app, &hr, &[("unit", &child)]).await;
-    assert_eq!(leaf["crumbs"].as_array().unwrap().len(), 1);
-    assert!(!leaf["members"].as_array().unwrap().is_empty());
+    assert_eq!(leaf.crumbs.len(), 1);
+    assert!(!leaf.members.is_empty());
     // CSV: a header and one line per row and column.
     let res = app
-        .get(&format!("/reports/org.csv?unit={unit}"), Some(&hr))
+        .expect_get(
+            &format!("/reports/org.csv?unit={unit}"),
+            Some(&hr),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK);
     assert!(res.headers[axum::http::header::CONTENT_TYPE]
         .to_str()
         .unwrap()
@@ -281,11 +285,8 @@ async fn hr_sees_status_by_unit_drills_down_and_downloads_csv() {
         .contains("attachment"));
     let lines: Vec<&str> = res.body.lines().collect();
     assert!(lines[0].starts_with("unit,people,readiness_percent,node_id,node"));
-    let cols = d["columns"].as_array().unwrap().len();
-    assert_eq!(
-        lines.len(),
-        1 + cols * (1 + d["rows"].as_array().unwrap().len())
-    );
+    let cols = d.columns.len();
+    assert_eq!(lines.len(), 1 + cols * (1 + d.rows.len()));
 }
 
 #[tokio::test]
@@ -294,30 +295,25 @@ async fn a_rating_moves_the_org_report_at_once() {
     let hr = app.sign_in(HR, PW).await;
     let before = org(&app, &hr, &[]).await;
     let c = column(&before, "Code quality");
-    let met = before["total"]["cells"][c]["met"].as_i64().unwrap();
+    let met = before.total.cells[c].met;
     let grace = app.sign_in(MANAGER, PW).await;
-    let node: i64 =
-        sqlx::query_scalar("select id from framework_node where title = 'Code quality'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let node: i64 = app.node_id("Code quality").await;
     let liam = app.person_id(EMPLOYEE).await;
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", &liam.to_string()),
-                ("node", &node.to_string()),
-                ("level", "5"),
-                ("comment", ""),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/skills/rate",
+        &[
+            ("person", &liam.to_string()),
+            ("node", &node.to_string()),
+            ("level", "5"),
+            ("comment", ""),
+        ],
+        Some(&grace),
+        StatusCode::OK,
+    )
+    .await;
     let after = org(&app, &hr, &[]).await;
-    assert_eq!(after["total"]["cells"][c]["met"].as_i64().unwrap(), met + 1);
-    assert!(after["total"]["readiness"].as_i64() >= before["total"]["readiness"].as_i64());
+    assert_eq!(after.total.cells[c].met, met + 1);
+    assert!(after.total.readiness >= before.total.readiness);
 }
 
 #[tokio::test]
@@ -332,51 +328,38 @@ async fn only_admins_and_hr_see_org_reports() {
         let res = app.get("/reports/org.csv", Some(&cookie)).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
     }
-    let res = app.get("/reports/org.csv", None).await;
-    assert_eq!(
-        res.status,
-        StatusCode::SEE_OTHER,
-        "signed out: to the sign-in page"
-    );
+    // Signed out: to the sign-in page.
+    let res = app
+        .expect_get("/reports/org.csv", None, StatusCode::SEE_OTHER)
+        .await;
     assert!(res.location().unwrap().starts_with("/sign-in"));
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app.call("/api/reports/org", &[], Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.expect("/api/reports/org", &[], Some(&admin), StatusCode::OK)
+        .await;
 }
 
 #[tokio::test]
 async fn demand_and_supply_add_up() {
     let app = TestApp::demo().await;
     let hr = app.sign_in(HR, PW).await;
-    let res = app.call("/api/reports/supply", &[], Some(&hr)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let r = res.json();
-    let rows = r["rows"].as_array().unwrap();
+    let res = app
+        .expect("/api/reports/supply", &[], Some(&hr), StatusCode::OK)
+        .await;
+    let r: SupplyReport = res.parse();
+    let rows = &r.rows;
     assert!(rows.len() >= 10);
     for row in rows {
-        let need: i64 = row["need"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_i64().unwrap())
-            .sum();
-        assert_eq!(
-            need,
-            row["status"]["need"].as_i64().unwrap(),
-            "{}",
-            row["title"]
-        );
-        assert!(row["positions"].as_i64().unwrap() > 0 || need == 0);
+        let need: i64 = row.need.iter().map(|v| i64::from(*v)).sum();
+        assert_eq!(need, i64::from(row.status.need), "{}", row.title);
+        assert!(row.positions > 0 || need == 0);
     }
     // Largest shortfall first.
-    let shortfall = |x: &serde_json::Value| {
-        x["status"]["need"].as_i64().unwrap() - x["status"]["met"].as_i64().unwrap()
-    };
+    let shortfall = |x: &SupplyRow| i64::from(x.status.need) - i64::from(x.status.met);
     assert!(rows
         .windows(2)
         .all(|w| shortfall(&w[0]) >= shortfall(&w[1])));
     // Supply of a node equals the people holding an unexpired level on it.
-    let node = rows[0]["node"].as_i64().unwrap();
+    let node = rows[0].node.0;
     let held: i64 = sqlx::query_scalar(
         "select count(*) from current_level c join person p on p.id = c.person_id \
          where c.node_id = $1 and p.active = 1 and c.level > 0 and (c.expires_at is null or c.expires_at > $2)",
@@ -386,12 +369,7 @@ async fn demand_and_supply_add_up() {
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    let have: i64 = rows[0]["have"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .sum();
+    let have: i64 = rows[0].have.iter().map(|v| i64::from(*v)).sum();
     assert_eq!(have, held);
 }
 
@@ -407,24 +385,21 @@ async fn succession_ranks_people_by_readiness_within_what_the_caller_may_search(
     .unwrap();
     let hr = app.sign_in(HR, PW).await;
     let res = app
-        .call(
+        .expect(
             "/api/talent/succession",
             &[("position", &position.to_string())],
             Some(&hr),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let s = res.json();
-    assert_eq!(s["position"][1], title.as_str());
-    let list = s["candidates"].as_array().unwrap();
+    let s: Succession = res.parse();
+    assert_eq!(s.position.as_ref().unwrap().1, title);
+    let list = &s.candidates;
     assert!(list.len() >= 5, "{list:?}");
-    let ready: Vec<i64> = list
-        .iter()
-        .map(|c| c["readiness"].as_i64().unwrap())
-        .collect();
+    let ready: Vec<u8> = list.iter().map(|c| c.readiness).collect();
     assert!(ready.windows(2).all(|w| w[0] >= w[1]), "{ready:?}");
     assert!(
-        list.iter().all(|c| c["name"] != "Amara Nwosu"),
+        list.iter().all(|c| c.name != "Amara Nwosu"),
         "holders are left out"
     );
     assert!(ready[0] > 0);
@@ -437,28 +412,30 @@ async fn succession_ranks_people_by_readiness_within_what_the_caller_may_search(
             Some(&grace),
         )
         .await
-        .json();
+        .parse::<Succession>();
     let grace_id = app.person_id(MANAGER).await;
-    for c in mine["candidates"].as_array().unwrap() {
-        let id = c["person"].as_i64().unwrap();
-        let manages = app::server::people::manages(&app.db, PersonId(grace_id), PersonId(id))
+    for c in &mine.candidates {
+        let manages = app::server::people::manages(&app.db, PersonId(grace_id), c.person)
             .await
             .unwrap();
-        assert!(manages, "{} is not in Grace's team", c["name"]);
+        assert!(manages, "{} is not in Grace's team", c.name);
     }
     // Employees may not search; an unknown position is named.
     let liam = app.sign_in(EMPLOYEE, PW).await;
+    app.expect(
+        "/api/talent/succession",
+        &[("position", "1")],
+        Some(&liam),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let res = app
-        .call("/api/talent/succession", &[("position", "1")], Some(&liam))
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = app
-        .call(
+        .expect(
             "/api/talent/succession",
             &[("position", "99999")],
             Some(&hr),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("position"), "{}", res.body);
 }

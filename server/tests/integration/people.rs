@@ -1,6 +1,7 @@
 //! The directory: permissions, visibility along the reporting line, validation, cycles.
 
 use crate::helpers::*;
+use app::domain::directory::{PeoplePage, UnitSummary};
 use axum::http::StatusCode;
 
 fn person_form<'a>(
@@ -70,20 +71,19 @@ async fn employees_and_hr_cannot_call_admin_functions() {
 async fn admin_adds_a_person_who_can_sign_in() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app
-        .call(
-            "/api/people/create",
-            &person_form(
-                "Ada Lovelace",
-                " Ada@Northwind.Example ",
-                "employee",
-                MANAGER,
-                "analytical-engine",
-            ),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/people/create",
+        &person_form(
+            "Ada Lovelace",
+            " Ada@Northwind.Example ",
+            "employee",
+            MANAGER,
+            "analytical-engine",
+        ),
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     let cookie = app
         .sign_in("ada@northwind.example", "analytical-engine")
         .await;
@@ -105,7 +105,7 @@ async fn admin_adds_a_person_who_can_sign_in() {
             Some(&grace),
         )
         .await;
-    assert_eq!(res.json()["total"], 1, "{}", res.body);
+    assert_eq!(res.parse::<PeoplePage>().total, 1, "{}", res.body);
 }
 
 #[tokio::test]
@@ -160,14 +160,14 @@ async fn bad_person_input_names_the_field_and_changes_nothing() {
             "{field}: {}",
             res.body
         );
-        assert_eq!(res.json()["Invalid"]["field"], field, "{}", res.body);
+        assert_eq!(res.invalid().field, field, "{}", res.body);
     }
     let mut bad_unit = person_form("X", "x@northwind.example", "employee", "", "long-enough-pw");
     bad_unit[4] = ("input[unit_id]", "999999");
     let res = app
         .call("/api/people/create", &bad_unit, Some(&admin))
         .await;
-    assert_eq!(res.json()["Invalid"]["field"], "unit_id");
+    assert_eq!(res.invalid().field, "unit_id");
     let after: i64 = sqlx::query_scalar("select count(*) from person")
         .fetch_one(&app.db.pool)
         .await
@@ -183,11 +183,17 @@ async fn reporting_cycles_are_refused_with_the_loop_named() {
     let marcus = app.person_id(SKIP_MANAGER).await.to_string();
     let mut form = person_form("Marcus Webb", SKIP_MANAGER, "employee", EMPLOYEE, "");
     form.push(("id", &marcus));
-    let res = app.call("/api/people/update", &form, Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    let err = res.json();
-    assert_eq!(err["Invalid"]["field"], "manager_email");
-    let msg = err["Invalid"]["message"].as_str().unwrap();
+    let res = app
+        .expect(
+            "/api/people/update",
+            &form,
+            Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    let err = res.invalid();
+    assert_eq!(err.field, "manager_email");
+    let msg = err.message.as_str();
     assert!(
         msg.contains("Liam Chen reports to Grace Okafor reports to Marcus Webb"),
         "{msg}"
@@ -217,8 +223,8 @@ async fn editing_keeps_what_was_not_changed() {
     let liam = app.person_id(EMPLOYEE).await.to_string();
     let mut form = person_form("Liam J. Chen", EMPLOYEE, "employee", MANAGER, "");
     form.push(("id", &liam));
-    let res = app.call("/api/people/update", &form, Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect("/api/people/update", &form, Some(&admin), StatusCode::OK)
+        .await;
     // Empty password keeps the old one.
     app.sign_in(EMPLOYEE, PW).await;
     let name: String = sqlx::query_scalar("select name from person where email = $1")
@@ -234,14 +240,8 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
     let me = app.person_id(ADMIN).await.to_string();
-    let res = app
-        .call(
-            "/api/people/set_active",
-            &[("id", &me), ("active", "false")],
-            Some(&admin),
-        )
+    app.set_active(&me, "false", &admin, StatusCode::CONFLICT)
         .await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
     let mut form = person_form(
         "Priya Raman",
         ADMIN,
@@ -251,7 +251,7 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
     );
     form.push(("id", &me));
     let res = app.call("/api/people/update", &form, Some(&admin)).await;
-    assert_eq!(res.json()["Invalid"]["field"], "role", "{}", res.body);
+    assert_eq!(res.invalid().field, "role", "{}", res.body);
 }
 
 #[tokio::test]
@@ -320,11 +320,11 @@ async fn visibility_follows_the_reporting_line() {
         }
     };
     assert_eq!(list(employee).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(list(manager).await.json()["total"], 7);
-    assert_eq!(list(skip).await.json()["total"], 17);
-    let all = list(hr).await.json();
-    assert_eq!(all["total"], 40);
-    assert_eq!(all["items"].as_array().unwrap().len(), 25, "first page");
+    assert_eq!(list(manager).await.parse::<PeoplePage>().total, 7);
+    assert_eq!(list(skip).await.parse::<PeoplePage>().total, 17);
+    let all: PeoplePage = list(hr).await.parse();
+    assert_eq!(all.total, 40);
+    assert_eq!(all.items.len(), 25, "first page");
 }
 
 #[tokio::test]
@@ -346,15 +346,12 @@ async fn search_filters_by_text_unit_and_status() {
                 Some(&hr),
             )
             .await
-            .json()
+            .parse::<PeoplePage>()
         }
     };
+    assert_eq!(search("ENGINEER", String::new(), "false").await.total, 17);
     assert_eq!(
-        search("ENGINEER", String::new(), "false").await["total"],
-        17
-    );
-    assert_eq!(
-        search("100%_", String::new(), "false").await["total"],
+        search("100%_", String::new(), "false").await.total,
         0,
         "wildcards are literal"
     );
@@ -362,14 +359,14 @@ async fn search_filters_by_text_unit_and_status() {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    assert_eq!(search("", cs.to_string(), "false").await["total"], 11);
+    assert_eq!(search("", cs.to_string(), "false").await.total, 11);
     sqlx::query("update person set active = 0 where email = $1")
         .bind(OTHER_EMPLOYEE)
         .execute(&app.db.pool)
         .await
         .unwrap();
-    assert_eq!(search("noah", String::new(), "false").await["total"], 0);
-    assert_eq!(search("noah", String::new(), "true").await["total"], 1);
+    assert_eq!(search("noah", String::new(), "false").await.total, 0);
+    assert_eq!(search("noah", String::new(), "true").await.total, 1);
 }
 
 #[tokio::test]
@@ -385,7 +382,7 @@ async fn units_refuse_cycles() {
         .await
         .unwrap();
     let res = app
-        .call(
+        .expect(
             "/api/units/update",
             &[
                 ("id", &eng.to_string()),
@@ -393,10 +390,10 @@ async fn units_refuse_cycles() {
                 ("parent_id", &platform.to_string()),
             ],
             Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.json()["Invalid"]["field"], "parent_id");
+    assert_eq!(res.invalid().field, "parent_id");
     let res = app
         .call(
             "/api/units/create",
@@ -404,22 +401,11 @@ async fn units_refuse_cycles() {
             Some(&admin),
         )
         .await;
-    assert_eq!(res.json()["Invalid"]["field"], "name");
-    let res = app
-        .call(
-            "/api/units/create",
-            &[("name", "Data"), ("parent_id", &eng.to_string())],
-            Some(&admin),
-        )
+    assert_eq!(res.invalid().field, "name");
+    app.create_unit("Data", &eng.to_string(), &admin, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app.call("/api/units/list", &[], Some(&admin)).await.json();
-    let names: Vec<&str> = res
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap())
-        .collect();
+    let res: Vec<UnitSummary> = app.call("/api/units/list", &[], Some(&admin)).await.parse();
+    let names: Vec<&str> = res.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         names,
         [

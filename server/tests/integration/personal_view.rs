@@ -2,8 +2,9 @@
 //! radar gap chart and the ordered list of gaps, all in the server-rendered page.
 
 use crate::helpers::*;
+use app::domain::assess::SkillsPage;
+use app::domain::positions::ComparisonPage;
 use axum::http::StatusCode;
-use serde_json::Value;
 
 async fn id_of(app: &TestApp, table_title: (&str, &str)) -> String {
     let (table, title) = table_title;
@@ -43,18 +44,19 @@ fn attr_of(html: &str, marker: &str, attr: &str) -> String {
     tag[from..from + tag[from..].find('"').unwrap()].to_string()
 }
 
-async fn readiness_on_compare(app: &TestApp, cookie: &str, position: &str) -> u64 {
+async fn readiness_on_compare(app: &TestApp, cookie: &str, position: &str) -> u8 {
     let res = app
-        .call(
+        .expect(
             "/api/careers/compare",
             &[("position", position)],
             Some(cookie),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()["comparison"]["summary"]["readiness_percent"]
-        .as_u64()
-        .unwrap()
+    res.parse::<ComparisonPage>()
+        .comparison
+        .summary
+        .readiness_percent
 }
 
 #[tokio::test]
@@ -65,47 +67,40 @@ async fn my_skills_shows_both_readiness_figures_a_radar_and_the_gaps_in_order() 
     // The manager validates two levels; Liam claims a third that stays pending.
     for (skill, level) in [("Testing", "3"), ("Code quality", "2")] {
         let node = id_of(&app, ("framework_node", skill)).await;
-        let res = app
-            .call(
-                "/api/skills/rate",
-                &[("person", &liam_id), ("node", &node), ("level", level)],
-                Some(&grace),
-            )
+        app.rate(&liam_id, &node, level, &grace, StatusCode::OK)
             .await;
-        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
     let liam = app.sign_in(EMPLOYEE, PW).await;
     let design = id_of(&app, ("framework_node", "Software design")).await;
     let key = format!("input[levels][{design}]");
-    let res = app
-        .call(
-            "/api/skills/submit",
-            &[(key.as_str(), "4"), ("input[comment]", "")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/skills/submit",
+        &[(key.as_str(), "4"), ("input[comment]", "")],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
 
     // The figures are the comparison page's, from validated levels only.
     let se = id_of(&app, ("job_position", "Software Engineer")).await;
     let sse = id_of(&app, ("job_position", "Senior Software Engineer")).await;
-    let res = app.call("/api/skills/get", &[], Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let page: Value = res.json();
-    let now = page["current_readiness"]["percent"].as_u64().unwrap();
-    let target = page["target_readiness"]["percent"].as_u64().unwrap();
+    let res = app
+        .expect("/api/skills/get", &[], Some(&liam), StatusCode::OK)
+        .await;
+    let page: SkillsPage = res.parse();
+    let now = page.current_readiness.as_ref().unwrap().percent;
+    let target = page.target_readiness.as_ref().unwrap().percent;
     assert_eq!(now, readiness_on_compare(&app, &liam, &se).await);
     assert_eq!(target, readiness_on_compare(&app, &liam, &sse).await);
     assert!(0 < now && now < 100, "{now}");
     assert!(0 < target && target < now, "{target} vs {now}");
     assert_eq!(
-        page["target_readiness"]["title"],
+        page.target_readiness.as_ref().unwrap().title,
         "Senior Software Engineer"
     );
 
     // The server-rendered page: both cards, the target linking to the comparison.
-    let res = app.get("/skills", Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app.expect_get("/skills", Some(&liam), StatusCode::OK).await;
     let html = &res.body;
     let current_card = part(html, r#"data-testid="readiness-current""#);
     assert!(current_card.contains("Current position"), "{current_card}");
@@ -122,7 +117,7 @@ async fn my_skills_shows_both_readiness_figures_a_radar_and_the_gaps_in_order() 
     );
 
     // Eleven requirements: a radar, one labelled axis each, both polygons, rings numbered.
-    let rows = page["rows"].as_array().unwrap();
+    let rows = &page.rows;
     assert_eq!(rows.len(), 11);
     assert!(html.contains(r#"data-testid="radar""#));
     assert!(!html.contains(r#"data-testid="gap-bar""#));
@@ -141,10 +136,7 @@ async fn my_skills_shows_both_readiness_figures_a_radar_and_the_gaps_in_order() 
     let list = &html[list_at..];
     let list = &list[..list.find("</ol>").unwrap()];
     let items: Vec<&str> = list.split(r#"data-testid="gap-item""#).skip(1).collect();
-    let gaps = rows
-        .iter()
-        .filter(|r| r["current"]["level"].as_u64() < r["required"].as_u64())
-        .count();
+    let gaps = rows.iter().filter(|r| r.current.level < r.required).count();
     assert_eq!(items.len(), gaps);
     assert!(!list.contains("<strong>Testing</strong>"));
     assert!(list.contains("<strong>Software design</strong>"));
@@ -156,17 +148,21 @@ async fn my_skills_shows_both_readiness_figures_a_radar_and_the_gaps_in_order() 
     );
 
     // The target's fourteen requirements: bars, not a radar.
-    let res = app.get("/skills?scope=target", Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get("/skills?scope=target", Some(&liam), StatusCode::OK)
+        .await;
     assert!(!res.body.contains(r#"data-testid="radar""#));
     assert_eq!(res.body.matches(r#"data-testid="gap-bar""#).count(), 14);
     assert!(res.body.contains(&format!("{target}%")));
 
     // A manager sees the same figures, the target linking to the report's comparison.
     let res = app
-        .get(&format!("/skills?person={liam_id}"), Some(&grace))
+        .expect_get(
+            &format!("/skills?person={liam_id}"),
+            Some(&grace),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK);
     let card = part(&res.body, r#"data-testid="readiness-target""#);
     assert!(card.contains(&format!("{target}%")), "{card}");
     assert!(

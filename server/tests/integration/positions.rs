@@ -1,16 +1,13 @@
 //! Positions, requirements, assignment, career-path links, the comparison and drafting.
 
 use crate::helpers::*;
+use app::domain::positions::{
+    CareerMap, Change, ComparisonPage, GapRow, LinkKind, PositionOverview, PositionPage, Suggestion,
+};
 use axum::http::StatusCode;
-use serde_json::Value;
 
 async fn node_id(app: &TestApp, title: &str) -> String {
-    let id: i64 = sqlx::query_scalar("select id from framework_node where title = $1 order by id")
-        .bind(title)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap_or_else(|_| panic!("no node {title}"));
-    id.to_string()
+    app.node_id(title).await.to_string()
 }
 
 async fn position_id(app: &TestApp, title: &str) -> String {
@@ -40,20 +37,22 @@ async fn create(app: &TestApp, cookie: &str, title: &str, track: &str) -> String
     res.json().to_string()
 }
 
-async fn page(app: &TestApp, cookie: &str, id: &str) -> Value {
+async fn page(app: &TestApp, cookie: &str, id: &str) -> PositionPage {
     let res = app
-        .call("/api/positions/get", &[("id", id)], Some(cookie))
+        .expect(
+            "/api/positions/get",
+            &[("id", id)],
+            Some(cookie),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+    res.parse()
 }
 
-fn req_titles(page: &Value) -> Vec<String> {
-    page["requirements"]
-        .as_array()
-        .unwrap()
+fn req_titles(page: &PositionPage) -> Vec<String> {
+    page.requirements
         .iter()
-        .map(|r| r["requirement"]["node_title"].as_str().unwrap().to_string())
+        .map(|r| r.requirement.node_title.clone())
         .collect()
 }
 
@@ -148,17 +147,20 @@ async fn only_admins_change_positions_and_everyone_reads_the_career_map() {
             );
         }
         // Reading is open to everyone signed in.
-        let map = app.call("/api/careers/map", &[], Some(&c)).await;
-        assert_eq!(map.status, StatusCode::OK, "{}", map.body);
-        let list = app.call("/api/positions/list", &[], Some(&c)).await;
-        assert_eq!(list.status, StatusCode::OK);
-        let one = app
-            .call("/api/careers/position", &[("id", &other)], Some(&c))
+        app.expect("/api/careers/map", &[], Some(&c), StatusCode::OK)
             .await;
-        assert_eq!(one.status, StatusCode::OK);
+        app.expect("/api/positions/list", &[], Some(&c), StatusCode::OK)
+            .await;
+        app.expect(
+            "/api/careers/position",
+            &[("id", &other)],
+            Some(&c),
+            StatusCode::OK,
+        )
+        .await;
     }
-    let anon = app.call("/api/careers/map", &[], None).await;
-    assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    app.expect("/api/careers/map", &[], None, StatusCode::UNAUTHORIZED)
+        .await;
     // Nothing changed.
     assert!(req_titles(&page(&app, &admin, &pos).await).is_empty());
 }
@@ -203,21 +205,19 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
     let pos = create(&app, &admin, "Platform Engineer", "ic").await;
     let testing = node_id(&app, "Testing").await;
     // Empty level: the scale's threshold (3 on the Engineering scale).
-    let res = add_req(&app, &admin, &pos, &testing, "").await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    add_req(&app, &admin, &pos, &testing, "")
+        .await
+        .expect_status(StatusCode::OK, "add_req");
     let p = page(&app, &admin, &pos).await;
     assert_eq!(req_titles(&p), vec!["Testing"]);
-    let r = &p["requirements"][0];
-    assert_eq!(r["requirement"]["required"], 3);
-    assert_eq!(r["requirement"]["weight"], 3);
-    assert_eq!(r["framework_name"], "Engineering");
-    assert_eq!(r["path"], serde_json::json!(["Technical craft"]));
+    let r = &p.requirements[0];
+    assert_eq!(r.requirement.required, 3);
+    assert_eq!(r.requirement.weight, 3);
+    assert_eq!(r.framework_name, "Engineering");
+    assert_eq!(r.path, ["Technical craft"]);
     // Level texts for the slider: the node's own IC descriptions.
-    assert_eq!(r["levels"].as_array().unwrap().len(), 5);
-    assert!(r["levels"][2]["description"]
-        .as_str()
-        .unwrap()
-        .contains("testing"));
+    assert_eq!(r.levels.len(), 5);
+    assert!(r.levels[2].description.contains("testing"));
     // Refusals, each naming its field; nothing changes.
     assert_field(&add_req(&app, &admin, &pos, &testing, "2").await, "node");
     let craft = node_id(&app, "Technical craft").await;
@@ -230,13 +230,13 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
     // A whole competency with its skills, at a chosen level.
     let ops = node_id(&app, "Operations and reliability").await;
     let res = app
-        .call(
+        .expect(
             "/api/positions/add_whole",
             &[("position", &pos), ("node", &ops), ("level", "4")],
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), 3);
     let p = page(&app, &admin, &pos).await;
     assert_eq!(
@@ -248,9 +248,9 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
             "Incident response"
         ]
     );
-    assert!(p["requirements"].as_array().unwrap()[1..]
+    assert!(p.requirements[1..]
         .iter()
-        .all(|r| r["requirement"]["required"] == 4));
+        .all(|r| r.requirement.required == 4));
     // A whole category adds what is left inside it, skipping what is already required.
     let res = app
         .call(
@@ -270,20 +270,19 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
     assert_field(&again, "node");
 
     // Change level, weight and mandatory; then remove.
-    let res = app
-        .call(
-            "/api/positions/update_requirement",
-            &[
-                ("position", &pos),
-                ("input[node]", &testing),
-                ("input[level]", "5"),
-                ("input[weight]", "5"),
-                ("input[mandatory]", "on"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/positions/update_requirement",
+        &[
+            ("position", &pos),
+            ("input[node]", &testing),
+            ("input[level]", "5"),
+            ("input[weight]", "5"),
+            ("input[mandatory]", "on"),
+        ],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     let bad = app
         .call(
             "/api/positions/update_requirement",
@@ -298,23 +297,15 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
         .await;
     assert_field(&bad, "weight");
     let p = page(&app, &admin, &pos).await;
-    let t = &p["requirements"][0]["requirement"];
-    assert_eq!(
-        (
-            t["required"].as_u64(),
-            t["weight"].as_u64(),
-            t["mandatory"].as_bool()
-        ),
-        (Some(5), Some(5), Some(true))
-    );
-    let res = app
-        .call(
-            "/api/positions/remove_requirement",
-            &[("position", &pos), ("node", &testing)],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    let t = &p.requirements[0].requirement;
+    assert_eq!((t.required, t.weight, t.mandatory), (5, 5, true));
+    app.expect(
+        "/api/positions/remove_requirement",
+        &[("position", &pos), ("node", &testing)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     assert!(!req_titles(&page(&app, &admin, &pos).await).contains(&"Testing".to_string()));
 
     // A required node cannot be deleted from its framework.
@@ -329,7 +320,7 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
         .await
         .unwrap();
     let res = app
-        .call(
+        .expect(
             "/api/frameworks/delete_node",
             &[
                 ("framework", &fw.to_string()),
@@ -337,9 +328,9 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
                 ("node", &ops),
             ],
             Some(&admin),
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
     assert!(res.body.contains("requires"), "{}", res.body);
 }
 
@@ -349,13 +340,13 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     let admin = app.sign_in(ADMIN, PW).await;
     let pos = create(&app, &admin, "Platform Engineer", "ic").await;
     let res = app
-        .call(
+        .expect(
             "/api/positions/assign",
             &[("position", &pos), ("email", EMPLOYEE)],
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.json(), "Liam Chen");
     let bad = app
         .call(
@@ -366,7 +357,7 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
         .await;
     assert_field(&bad, "email");
     let p = page(&app, &admin, &pos).await;
-    assert_eq!(p["holders"].as_array().unwrap().len(), 1);
+    assert_eq!(p.holders.len(), 1);
 
     // A whole unit, then with its sub-units.
     let unit = |name: &'static str| {
@@ -382,13 +373,13 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     };
     let platform = unit("Platform").await;
     let res = app
-        .call(
+        .expect(
             "/api/positions/assign_unit",
             &[("position", &pos), ("unit_id", &platform)],
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let in_platform: i64 = sqlx::query_scalar(
         "select count(*) from person p join org_unit u on u.id = p.unit_id where u.name = 'Platform' and p.active = 1",
     )
@@ -431,14 +422,13 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
 
     // Unassign.
     let liam = app.person_id(EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/positions/unassign",
-            &[("person", &liam)],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.expect(
+        "/api/positions/unassign",
+        &[("person", &liam)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     let held: Option<i64> = sqlx::query_scalar("select position_id from person where email = $1")
         .bind(EMPLOYEE)
         .fetch_one(&app.db.pool)
@@ -449,37 +439,34 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     // Targets: people name their own; only admins name someone else's.
     let employee = app.sign_in(EMPLOYEE, PW).await;
     let staff = position_id(&app, "Staff Engineer").await;
-    let res = app
-        .call(
-            "/api/positions/set_target",
-            &[("target", &staff)],
-            Some(&employee),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/positions/set_target",
+        &[("target", &staff)],
+        Some(&employee),
+        StatusCode::OK,
+    )
+    .await;
     let noah = app.person_id(OTHER_EMPLOYEE).await.to_string();
-    let res = app
-        .call(
-            "/api/positions/set_target",
-            &[("person", &noah), ("target", &staff)],
-            Some(&employee),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = app
-        .call(
-            "/api/positions/set_target",
-            &[("person", &noah), ("target", &staff)],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    let map = app
+    app.expect(
+        "/api/positions/set_target",
+        &[("person", &noah), ("target", &staff)],
+        Some(&employee),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    app.expect(
+        "/api/positions/set_target",
+        &[("person", &noah), ("target", &staff)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
+    let map: CareerMap = app
         .call("/api/careers/map", &[], Some(&employee))
         .await
-        .json();
-    assert_eq!(map["target"].to_string(), staff);
-    assert_eq!(map["mine"], Value::Null);
+        .parse();
+    assert_eq!(map.target.map(|t| t.to_string()), Some(staff.clone()));
+    assert_eq!(map.mine, None);
     // Naming the position you hold as your target is refused (Noah's unit was assigned it).
     let noah_c = app.sign_in(OTHER_EMPLOYEE, PW).await;
     let res = app
@@ -516,8 +503,9 @@ async fn career_links_refuse_self_links_and_duplicates() {
             .await
         }
     };
-    let res = link(&a, &b, "up").await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = link(&a, &b, "up")
+        .await
+        .expect_status(StatusCode::OK, "link");
     let id = res.json().to_string();
     assert_field(&link(&a, &a, "up").await, "to");
     assert_field(&link(&a, &b, "across").await, "to");
@@ -535,14 +523,13 @@ async fn career_links_refuse_self_links_and_duplicates() {
     assert_eq!(count, 2);
 
     // Edit the notes and kind; too long notes are refused.
-    let res = app
-        .call(
-            "/api/careers/update_link",
-            &[("id", &id), ("kind", "across"), ("notes", "Ran a team")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
+    app.expect(
+        "/api/careers/update_link",
+        &[("id", &id), ("kind", "across"), ("notes", "Ran a team")],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     let long = "x".repeat(2001);
     let res = app
         .call(
@@ -552,32 +539,38 @@ async fn career_links_refuse_self_links_and_duplicates() {
         )
         .await;
     assert_field(&res, "notes");
-    let overview = app
+    let overview: PositionOverview = app
         .call("/api/careers/position", &[("id", &a)], Some(&admin))
         .await
-        .json();
-    assert_eq!(overview["moves_out"][0]["link"]["notes"], "Ran a team");
-    assert_eq!(overview["moves_out"][0]["link"]["kind"], "Across");
-    assert_eq!(overview["moves_in"][0]["from_title"], "Senior Analyst");
+        .parse();
+    assert_eq!(overview.moves_out[0].link.notes, "Ran a team");
+    assert_eq!(overview.moves_out[0].link.kind, LinkKind::Across);
+    assert_eq!(overview.moves_in[0].from_title, "Senior Analyst");
 
     // The map lays every position out, with every link drawn.
-    let map = app.call("/api/careers/map", &[], Some(&admin)).await.json();
-    let positions = map["positions"].as_array().unwrap().len();
-    assert_eq!(map["layout"]["nodes"].as_array().unwrap().len(), positions);
-    assert_eq!(
-        map["layout"]["edges"].as_array().unwrap().len(),
-        map["links"].as_array().unwrap().len()
-    );
+    let map: CareerMap = app
+        .call("/api/careers/map", &[], Some(&admin))
+        .await
+        .parse();
+    let positions = map.positions.len();
+    assert_eq!(map.layout.nodes.len(), positions);
+    assert_eq!(map.layout.edges.len(), map.links.len());
 
     // Delete the link, then a position with its remaining links.
-    let res = app
-        .call("/api/careers/delete_link", &[("id", &id)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    let res = app
-        .call("/api/careers/delete_link", &[("id", &id)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.expect(
+        "/api/careers/delete_link",
+        &[("id", &id)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
+    app.expect(
+        "/api/careers/delete_link",
+        &[("id", &id)],
+        Some(&admin),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     let res = app
         .call("/api/positions/delete", &[("id", &b)], Some(&admin))
         .await;
@@ -616,12 +609,11 @@ async fn rate(
     .unwrap();
 }
 
-fn row<'a>(c: &'a Value, title: &str) -> &'a Value {
-    c["comparison"]["rows"]
-        .as_array()
-        .unwrap()
+fn row<'a>(c: &'a ComparisonPage, title: &str) -> &'a GapRow {
+    c.comparison
+        .rows
         .iter()
-        .find(|r| r["title"] == title)
+        .find(|r| r.title == title)
         .unwrap_or_else(|| panic!("no row {title}"))
 }
 
@@ -641,24 +633,24 @@ async fn the_comparison_shows_what_is_new_higher_and_missing() {
         }
     };
     // Before any rating: every row "not rated", gaps equal the required levels.
-    let c = compare(employee.clone(), vec![]).await.json();
-    assert_eq!(c["is_me"], true);
-    assert_eq!(c["current"]["title"], "Software Engineer");
-    assert_eq!(c["comparison"]["summary"]["total"], 14);
-    assert_eq!(c["comparison"]["summary"]["not_rated"], 14);
-    assert_eq!(c["comparison"]["summary"]["readiness_percent"], 0);
+    let c: ComparisonPage = compare(employee.clone(), vec![]).await.parse();
+    assert!(c.is_me);
+    assert_eq!(c.current.as_ref().unwrap().title, "Software Engineer");
+    assert_eq!(c.comparison.summary.total, 14);
+    assert_eq!(c.comparison.summary.not_rated, 14);
+    assert_eq!(c.comparison.summary.readiness_percent, 0);
     // New vs higher vs same, against the Software Engineer position.
-    assert_eq!(row(&c, "Data modelling")["change"], "New");
-    assert_eq!(row(&c, "Mentoring")["change"], "New");
-    assert_eq!(row(&c, "Software design")["change"], "Higher");
-    assert_eq!(row(&c, "Software design")["in_current_position"], 2);
-    assert_eq!(row(&c, "Code quality")["change"], "Higher");
-    assert_eq!(row(&c, "Collaboration")["change"], "Same");
+    assert_eq!(row(&c, "Data modelling").change, Change::New);
+    assert_eq!(row(&c, "Mentoring").change, Change::New);
+    assert_eq!(row(&c, "Software design").change, Change::Higher);
+    assert_eq!(row(&c, "Software design").in_current_position, Some(2));
+    assert_eq!(row(&c, "Code quality").change, Change::Higher);
+    assert_eq!(row(&c, "Collaboration").change, Change::Same);
     // Mandatory gaps first.
-    let rows = c["comparison"]["rows"].as_array().unwrap();
-    assert!(rows[0]["mandatory"].as_bool().unwrap() && rows[1]["mandatory"].as_bool().unwrap());
-    assert!(rows[2..].iter().all(|r| r["mandatory"] == false));
-    assert_eq!(c["direct_move"]["link"]["kind"], "Up");
+    let rows = &c.comparison.rows;
+    assert!(rows[0].mandatory && rows[1].mandatory);
+    assert!(rows[2..].iter().all(|r| !r.mandatory));
+    assert_eq!(c.direct_move.as_ref().unwrap().link.kind, LinkKind::Up);
 
     // Ratings: a manager rating counts, a pending self-rating does not, a later approved one
     // wins, a validated level past its validity period counts as 0.
@@ -706,43 +698,43 @@ async fn the_comparison_shows_what_is_new_higher_and_missing() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let c = compare(employee.clone(), vec![]).await.json();
-    assert_eq!(row(&c, "Software design")["current"], 3);
-    assert_eq!(row(&c, "Software design")["gap"], 0);
+    let c: ComparisonPage = compare(employee.clone(), vec![]).await.parse();
+    assert_eq!(row(&c, "Software design").current, Some(3));
+    assert_eq!(row(&c, "Software design").gap, 0);
     assert_eq!(
-        row(&c, "Mentoring")["current"],
-        2,
+        row(&c, "Mentoring").current,
+        Some(2),
         "the pending self-rating does not count"
     );
-    assert_eq!(row(&c, "Mentoring")["gap"], 1);
-    assert_eq!(row(&c, "Security")["current"], 0, "expired");
-    assert_eq!(row(&c, "Security")["gap"], 3);
-    assert_eq!(c["comparison"]["summary"]["not_rated"], 11);
-    assert_eq!(c["comparison"]["summary"]["met"], 1);
+    assert_eq!(row(&c, "Mentoring").gap, 1);
+    assert_eq!(row(&c, "Security").current, Some(0), "expired");
+    assert_eq!(row(&c, "Security").gap, 3);
+    assert_eq!(c.comparison.summary.not_rated, 11);
+    assert_eq!(c.comparison.summary.met, 1);
     // The met row goes last.
     assert_eq!(rows.len(), 14);
-    let rows = c["comparison"]["rows"].as_array().unwrap();
-    assert_eq!(rows.last().unwrap()["title"], "Software design");
-    let pct = c["comparison"]["summary"]["readiness_percent"]
-        .as_u64()
-        .unwrap();
+    let rows = &c.comparison.rows;
+    assert_eq!(rows.last().unwrap().title, "Software design");
+    let pct = c.comparison.summary.readiness_percent;
     assert!(pct > 0 && pct < 100, "{pct}");
 
     // Who may compare whom: not a colleague; the manager and the admin may.
     let other = app.person_id(OTHER_EMPLOYEE).await.to_string();
-    let res = compare(employee.clone(), vec![("person", other)]).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    compare(employee.clone(), vec![("person", other)])
+        .await
+        .expect_status(StatusCode::NOT_FOUND, "compare");
     let liam = app.person_id(EMPLOYEE).await.to_string();
     let manager = app.sign_in(MANAGER, PW).await;
-    let res = compare(manager, vec![("person", liam.clone())]).await;
-    assert_eq!(res.status, StatusCode::OK);
-    let m = res.json();
-    assert_eq!(m["is_me"], false);
-    assert_eq!(m["can_set_target"], false);
-    assert_eq!(row(&m, "Software design")["current"], 3);
+    let res = compare(manager, vec![("person", liam.clone())])
+        .await
+        .expect_status(StatusCode::OK, "compare");
+    let m: ComparisonPage = res.parse();
+    assert!(!m.is_me);
+    assert!(!m.can_set_target);
+    assert_eq!(row(&m, "Software design").current, Some(3));
     let admin = app.sign_in(ADMIN, PW).await;
     let res = compare(admin, vec![("person", liam)]).await;
-    assert_eq!(res.json()["can_set_target"], true);
+    assert!(res.parse::<ComparisonPage>().can_set_target);
 }
 
 #[tokio::test]
@@ -767,15 +759,11 @@ async fn drafting_suggests_matching_nodes_with_their_words() {
             .await
         }
     };
-    let res = draft(String::new()).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let list = res.json();
-    let titles: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
+    let res = draft(String::new())
+        .await
+        .expect_status(StatusCode::OK, "draft");
+    let list: Vec<Suggestion> = res.parse();
+    let titles: Vec<&str> = list.iter().map(|s| s.title.as_str()).collect();
     assert!(titles.len() <= 15);
     for t in [
         "Incident response",
@@ -786,37 +774,28 @@ async fn drafting_suggests_matching_nodes_with_their_words() {
         assert!(titles.contains(&t), "{t} missing from {titles:?}");
     }
     let incident = list
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|s| s["title"] == "Incident response")
+        .find(|s| s.title == "Incident response")
         .unwrap();
-    assert!(incident["words"]
-        .as_array()
-        .unwrap()
+    assert!(incident
+        .words
         .iter()
-        .any(|w| w.as_str().unwrap().eq_ignore_ascii_case("incident")));
-    assert_eq!(incident["framework_name"], "Engineering");
+        .any(|w| w.eq_ignore_ascii_case("incident")));
+    assert_eq!(incident.framework_name, "Engineering");
     // Accepting one removes it from the next draft; rejecting another does too.
-    let incident_id = incident["node"].to_string();
+    let incident_id = incident.node.to_string();
     assert_eq!(
         add_req(&app, &admin, &pos, &incident_id, "").await.status,
         StatusCode::OK
     );
     let observability = list
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|s| s["title"] == "Observability")
-        .unwrap()["node"]
+        .find(|s| s.title == "Observability")
+        .unwrap()
+        .node
         .to_string();
-    let next = draft(observability).await.json();
-    let next: Vec<&str> = next
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["title"].as_str().unwrap())
-        .collect();
+    let next: Vec<Suggestion> = draft(observability).await.parse();
+    let next: Vec<&str> = next.iter().map(|s| s.title.as_str()).collect();
     assert!(
         !next.contains(&"Incident response") && !next.contains(&"Observability"),
         "{next:?}"
@@ -842,17 +821,10 @@ async fn drafting_suggests_matching_nodes_with_their_words() {
             Some(&admin),
         )
         .await
-        .json();
+        .parse::<Vec<Suggestion>>();
     let found: Vec<(String, Vec<String>)> = res
-        .as_array()
-        .unwrap()
         .iter()
-        .map(|s| {
-            (
-                s["title"].as_str().unwrap().to_string(),
-                serde_json::from_value(s["words"].clone()).unwrap(),
-            )
-        })
+        .map(|s| (s.title.clone(), s.words.clone()))
         .collect();
     let ops = found
         .iter()

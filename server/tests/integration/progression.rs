@@ -28,12 +28,7 @@ async fn the_ft_engineering_progression_imports_whole() {
     assert!(done.skipped.is_empty(), "{:?}", done.skipped);
     assert_eq!(done.written, 9, "nine themes");
     let f = done.framework.unwrap().0;
-    let (name, origin): (String, String) =
-        sqlx::query_as("select name, origin from framework where id = $1")
-            .bind(f)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let (name, origin) = app.framework_name_and_origin(f).await;
     assert_eq!(
         (name.as_str(), origin.as_str()),
         ("Engineering", "progression-yaml")

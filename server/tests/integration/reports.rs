@@ -2,33 +2,30 @@
 //! and the change counter that keeps an open heatmap live.
 
 use crate::helpers::*;
+use app::domain::heatmap::{Cell, Heatmap, SortBy};
+use app::domain::talent::TalentResult;
 use axum::http::StatusCode;
-use serde_json::Value;
 
-async fn heatmap(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
-    let res = app.call("/api/team/heatmap", form, Some(cookie)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    res.json()
+async fn heatmap(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Heatmap {
+    let res = app
+        .expect("/api/team/heatmap", form, Some(cookie), StatusCode::OK)
+        .await;
+    res.parse()
 }
 
-fn names(h: &Value) -> Vec<String> {
-    h["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_string())
-        .collect()
+fn names(h: &Heatmap) -> Vec<String> {
+    h.people.iter().map(|p| p.name.clone()).collect()
 }
 
-fn cell<'a>(h: &'a Value, person: &str, node: &str) -> &'a Value {
+fn cell(h: &Heatmap, person: &str, node: &str) -> Cell {
     let r = names(h).iter().position(|n| n == person).unwrap();
-    let c = h["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|c| c["title"] == node)
-        .unwrap();
-    &h["cells"][r][c]
+    let c = h.columns.iter().position(|c| c.title == node).unwrap();
+    h.cells[r][c]
+}
+
+/// The team's change counter.
+async fn stamp(app: &TestApp, cookie: &str) -> i64 {
+    app.call("/api/team/stamp", &[], Some(cookie)).await.parse()
 }
 
 #[tokio::test]
@@ -36,75 +33,65 @@ async fn a_manager_sees_the_team_against_its_requirements_live() {
     let app = TestApp::demo().await;
     let grace = app.sign_in(MANAGER, PW).await;
     let h = heatmap(&app, &grace, &[]).await;
-    assert_eq!(h["manager"], "Grace Okafor");
+    assert_eq!(h.manager, "Grace Okafor");
     let people = names(&h);
     assert_eq!(people.len(), 7, "{people:?}");
     assert!(people
         .windows(2)
         .all(|w| w[0].to_lowercase() <= w[1].to_lowercase()));
-    assert!(h["columns"].as_array().unwrap().len() >= 10);
+    assert!(h.columns.len() >= 10);
     // The new joiner is unrated on everything his position requires.
     assert_eq!(
         cell(&h, "Liam Chen", "Code quality"),
-        &serde_json::json!({"Unrated": {"required": 3}})
+        Cell::Unrated { required: 3 }
     );
     // Demo history shows up: some cells are rated, some expired.
-    let cells = h["cells"].to_string();
-    assert!(cells.contains("Rated"), "{cells}");
+    assert!(
+        h.cells
+            .iter()
+            .flatten()
+            .any(|c| matches!(c, Cell::Rated { .. })),
+        "{:?}",
+        h.cells
+    );
 
     // A rating approved elsewhere: the counter moves and the cell changes.
-    let stamp = app
-        .call("/api/team/stamp", &[], Some(&grace))
-        .await
-        .json()
-        .as_i64()
-        .unwrap();
+    let before = stamp(&app, &grace).await;
     let liam = app.person_id(EMPLOYEE).await.to_string();
-    let code: i64 =
-        sqlx::query_scalar("select id from framework_node where title = 'Code quality'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", liam.as_str()),
-                ("node", &code.to_string()),
-                ("level", "4"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let after = app.call("/api/team/stamp", &[], Some(&grace)).await.json();
-    assert!(after.as_i64().unwrap() > stamp);
+    let code: i64 = app.node_id("Code quality").await;
+    app.rate(
+        liam.as_str(),
+        &code.to_string(),
+        "4",
+        &grace,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(stamp(&app, &grace).await > before);
     let h = heatmap(&app, &grace, &[]).await;
     assert_eq!(
         cell(&h, "Liam Chen", "Code quality"),
-        &serde_json::json!({"Rated": {"required": 3, "current": 4}})
+        Cell::Rated {
+            required: 3,
+            current: 4
+        }
     );
 
     // Largest gap first: the row gaps never increase down the list.
     let h = heatmap(&app, &grace, &[("sort", "gap")]).await;
-    assert_eq!(h["sort"], "Gap");
-    let gaps: Vec<i64> = h["cells"]
-        .as_array()
-        .unwrap()
+    assert_eq!(h.sort, SortBy::Gap);
+    let gaps: Vec<i64> = h
+        .cells
         .iter()
         .map(|row| {
-            row.as_array()
-                .unwrap()
-                .iter()
-                .map(
-                    |c| match (c.get("Unrated"), c.get("Expired"), c.get("Rated")) {
-                        (Some(u), _, _) | (_, Some(u), _) => u["required"].as_i64().unwrap(),
-                        (_, _, Some(r)) => (r["required"].as_i64().unwrap()
-                            - r["current"].as_i64().unwrap())
-                        .max(0),
-                        _ => 0,
-                    },
-                )
+            row.iter()
+                .map(|c| match *c {
+                    Cell::Unrated { required } | Cell::Expired { required } => i64::from(required),
+                    Cell::Rated { required, current } => {
+                        (i64::from(required) - i64::from(current)).max(0)
+                    }
+                    Cell::NotRequired { .. } => 0,
+                })
                 .sum()
         })
         .collect();
@@ -129,7 +116,7 @@ async fn indirect_reports_and_who_may_see_a_team() {
     assert!(names(&all).len() > names(&direct).len());
     assert!(names(&all).contains(&"Liam Chen".to_string()));
     let liam_row = names(&all).iter().position(|n| n == "Liam Chen").unwrap();
-    assert_eq!(all["people"][liam_row]["direct"], false);
+    assert!(!all.people[liam_row].direct);
 
     // Someone else's team: their manager's manager and HR may look; a report may not.
     let grace_id = app.person_id(MANAGER).await.to_string();
@@ -138,46 +125,39 @@ async fn indirect_reports_and_who_may_see_a_team() {
     let hr = app.sign_in(HR, PW).await;
     assert_eq!(names(&heatmap(&app, &hr, &form).await).len(), 7);
     let liam = app.sign_in(EMPLOYEE, PW).await;
-    let res = app.call("/api/team/heatmap", &form, Some(&liam)).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    app.expect(
+        "/api/team/heatmap",
+        &form,
+        Some(&liam),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     // Without reports: an empty heatmap, not an error.
     assert!(names(&heatmap(&app, &liam, &[]).await).is_empty());
     // Signed out: refused.
-    let res = app.call("/api/team/heatmap", &[], None).await;
-    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-}
-
-async fn node(app: &TestApp, title: &str) -> i64 {
-    sqlx::query_scalar("select id from framework_node where title = $1 order by id")
-        .bind(title)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
+    app.expect("/api/team/heatmap", &[], None, StatusCode::UNAUTHORIZED)
+        .await;
 }
 
 /// Gives `email` a validated manager rating through the API.
 async fn rate(app: &TestApp, by: &str, email: &str, node: i64, level: &str) {
     let person = app.person_id(email).await.to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", person.as_str()),
-                ("node", &node.to_string()),
-                ("level", level),
-            ],
-            Some(by),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.rate(
+        person.as_str(),
+        &node.to_string(),
+        level,
+        by,
+        StatusCode::OK,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
     let app = TestApp::demo_unrated().await;
     let grace = app.sign_in(MANAGER, PW).await;
-    let code = node(&app, "Code quality").await;
-    let testing = node(&app, "Testing").await;
+    let code = app.node_id("Code quality").await;
+    let testing = app.node_id("Testing").await;
     rate(&app, &grace, EMPLOYEE, code, "4").await;
     rate(&app, &grace, EMPLOYEE, testing, "2").await;
     rate(&app, &grace, "mei.tanaka@northwind.example", code, "3").await;
@@ -204,29 +184,24 @@ async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
     let criteria = format!("{code}:3,{testing}:2,:");
     let hr = app.sign_in(HR, PW).await;
     let res = app
-        .call(
+        .expect(
             "/api/talent/search",
             &[("criteria", criteria.as_str())],
             Some(&hr),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let r = res.json();
-    let names: Vec<&str> = r["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let r: TalentResult = res.parse();
+    let names: Vec<&str> = r.candidates.iter().map(|c| c.name.as_str()).collect();
     // Both met (higher levels first), then one met (closest first).
     assert_eq!(
         names,
         ["Kenji Mori", "Liam Chen", "Amara Nwosu", "Mei Tanaka"]
     );
-    assert_eq!(r["full_matches"], 2);
-    assert_eq!(r["candidates"][2]["levels"], serde_json::json!([5, 1]));
-    assert_eq!(r["candidates"][2]["shortfall"], 1);
-    assert_eq!(r["criteria"][0][1], "Code quality");
+    assert_eq!(r.full_matches, 2);
+    assert_eq!(r.candidates[2].levels, [5, 1]);
+    assert_eq!(r.candidates[2].shortfall, 1);
+    assert_eq!(r.criteria[0].1, "Code quality");
 
     // A manager finds only their own reports; a unit filter narrows further.
     let res = app
@@ -236,12 +211,8 @@ async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
             Some(&grace),
         )
         .await;
-    let r = res.json();
-    assert!(r["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["name"] != "Kenji Mori"));
+    let r: TalentResult = res.parse();
+    assert!(r.candidates.iter().all(|c| c.name != "Kenji Mori"));
     let product: i64 =
         sqlx::query_scalar("select id from org_unit where name = 'Product Engineering'")
             .fetch_one(&app.db.pool)
@@ -257,33 +228,35 @@ async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
             Some(&hr),
         )
         .await;
-    let r = res.json();
-    assert_eq!(r["candidates"].as_array().unwrap().len(), 1);
-    assert_eq!(r["candidates"][0]["name"], "Kenji Mori");
+    let r: TalentResult = res.parse();
+    assert_eq!(r.candidates.len(), 1);
+    assert_eq!(r.candidates[0].name, "Kenji Mori");
 
     // Bad input names the row; employees may not search.
     let res = app
-        .call(
+        .expect(
             "/api/talent/search",
             &[("criteria", &format!("{code}:3,{code}:2"))],
             Some(&hr),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains("node2"), "{}", res.body);
-    let res = app
-        .call("/api/talent/search", &[("criteria", ":")], Some(&hr))
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    app.expect(
+        "/api/talent/search",
+        &[("criteria", ":")],
+        Some(&hr),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
-    let res = app
-        .call(
-            "/api/talent/search",
-            &[("criteria", criteria.as_str())],
-            Some(&noah),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    app.expect(
+        "/api/talent/search",
+        &[("criteria", criteria.as_str())],
+        Some(&noah),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]

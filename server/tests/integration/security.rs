@@ -7,6 +7,8 @@
 //! once, pruned throttle rows, and the security headers.
 
 use crate::helpers::*;
+use app::domain::develop::{PendingCheck, PlanPage};
+use app::domain::{CurrentUser, Role};
 use app::server::Settings;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -26,31 +28,41 @@ async fn a_huge_talent_search_is_refused_by_counting() {
     // 200,000 criteria (1.7 MB): refused before any is parsed or compared.
     let huge = vec!["1:1"; 200_000].join(",");
     let res = app
-        .call("/api/talent/search", &[("criteria", &huge)], Some(&liam))
+        .expect(
+            "/api/talent/search",
+            &[("criteria", &huge)],
+            Some(&liam),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert_eq!(res.json()["Invalid"]["field"], "node1", "{}", res.body);
+    assert_eq!(res.invalid().field, "node1", "{}", res.body);
     // Ticked boxes and peer lists are capped the same way.
     let boxes: Vec<(String, &str)> = (0..600).map(|i| (format!("ids[{i}]"), "on")).collect();
     let form: Vec<(&str, &str)> = std::iter::once(("decision", "approve"))
         .chain(boxes.iter().map(|(k, v)| (k.as_str(), *v)))
         .collect();
     let grace = app.sign_in(MANAGER, PW).await;
-    let res = app.call("/api/reviews/decide", &form, Some(&grace)).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = app
+        .expect(
+            "/api/reviews/decide",
+            &form,
+            Some(&grace),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     assert!(res.body.contains("at most 500"), "{}", res.body);
     let peers: String = (0..50)
         .map(|i| format!("p{i}@northwind.example"))
         .collect::<Vec<_>>()
         .join(",");
     let res = app
-        .call(
+        .expect(
             "/api/peers/request",
             &[("peers", &peers), ("nodes[1]", "on")],
             Some(&liam),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(res.body.contains("at most 20"), "{}", res.body);
 }
 
@@ -107,12 +119,14 @@ async fn one_client_address_cannot_guess_across_many_accounts() {
     })
     .await;
     for email in [EMPLOYEE, MANAGER, HR] {
-        let res = sign_in_from(&app, "198.51.100.7", &wrong(email)).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        sign_in_from(&app, "198.51.100.7", &wrong(email))
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "sign_in_from");
     }
     // A fourth e-mail from the same address is refused before its password is checked...
-    let res = sign_in_from(&app, "198.51.100.7", &wrong(ADMIN)).await;
-    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    let res = sign_in_from(&app, "198.51.100.7", &wrong(ADMIN))
+        .await
+        .expect_status(StatusCode::TOO_MANY_REQUESTS, "sign_in_from");
     assert!(res.headers.contains_key(header::RETRY_AFTER));
     assert!(res.body.contains("this address"), "{}", res.body);
     // ...while another address (the proxy appended it last) still signs in.
@@ -135,13 +149,9 @@ async fn password_checks_beyond_the_cap_get_503_with_retry_after() {
     // Every slot is taken (as by a flood of sign-ins in progress).
     let slot = app.state.password_slots.clone().acquire_owned().await;
     let res = app
-        .call(
-            "/api/sign_in",
-            &[("email", EMPLOYEE), ("password", PW), ("next", "")],
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+        .try_sign_in(EMPLOYEE, PW)
+        .await
+        .expect_status(StatusCode::SERVICE_UNAVAILABLE, "sign-in");
     assert_eq!(res.headers[header::RETRY_AFTER], "2");
     drop(slot);
     app.sign_in(EMPLOYEE, PW).await;
@@ -208,8 +218,8 @@ async fn an_empty_database_gets_its_first_admin_from_the_command_line() {
     .await
     .unwrap();
     let cookie = app.sign_in("ops@example.org", "a long enough secret").await;
-    let me = app.call("/api/whoami", &[], Some(&cookie)).await.json();
-    assert_eq!(me["role"], "Admin", "{me}");
+    let me: Option<CurrentUser> = app.call("/api/whoami", &[], Some(&cookie)).await.parse();
+    assert_eq!(me.as_ref().map(|me| me.role), Some(Role::Admin), "{me:?}");
     // No demo person (and so no published password) exists.
     assert_eq!(app.count("select count(*) from person").await, 1);
 }
@@ -217,17 +227,12 @@ async fn an_empty_database_gets_its_first_admin_from_the_command_line() {
 #[tokio::test]
 async fn a_mentor_the_trainee_named_alone_cannot_validate_a_level() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
-    let node: i64 =
-        sqlx::query_scalar("select id from framework_node where title = 'Code quality'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
+    let [admin, liam, grace, noah] = app
+        .sign_in_all([ADMIN, EMPLOYEE, MANAGER, OTHER_EMPLOYEE])
+        .await;
+    let node: i64 = app.node_id("Code quality").await;
     let res = app
-        .call(
+        .expect(
             "/api/learning/save",
             &[
                 ("input[title]", "Own a release"),
@@ -236,82 +241,55 @@ async fn a_mentor_the_trainee_named_alone_cannot_validate_a_level() {
                 ("input[cost]", ""),
             ],
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let task = res.json().as_i64().expect("activity id");
-    let res = app
-        .call(
-            "/api/learning/level",
-            &[
-                ("id", &task.to_string()),
-                ("node", &node.to_string()),
-                ("level", "3"),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/add-activities",
-            &[("activity", &task.to_string())],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let plan = app.call("/api/plan/get", &[], Some(&liam)).await.json();
-    let action = plan["actions"][0]["id"].to_string();
+    app.expect(
+        "/api/learning/level",
+        &[
+            ("id", &task.to_string()),
+            ("node", &node.to_string()),
+            ("level", "3"),
+        ],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
+    app.expect(
+        "/api/plan/add-activities",
+        &[("activity", &task.to_string())],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
+    let plan: PlanPage = app.call("/api/plan/get", &[], Some(&liam)).await.parse();
+    let action = plan.actions[0].id.to_string();
     // Liam names a colleague as mentor and reports the task done.
-    let res = app
-        .call(
-            "/api/plan/action/mentor",
-            &[("id", &action), ("mentor", OTHER_EMPLOYEE)],
-            Some(&liam),
-        )
+    app.choose_mentor(&action, OTHER_EMPLOYEE, &liam, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/action/report",
-            &[("id", action.as_str()), ("report", "Ran the release.")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/plan/action/report",
+        &[("id", action.as_str()), ("report", "Ran the release.")],
+        Some(&liam),
+        StatusCode::OK,
+    )
+    .await;
     // The colleague's sign-off is refused and writes nothing.
-    let checks = app.call("/api/plan/checks", &[], Some(&noah)).await.json();
-    assert_eq!(checks.as_array().map(Vec::len), Some(0), "{checks}");
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&noah),
-        )
+    let checks: Vec<PendingCheck> = app.call("/api/plan/checks", &[], Some(&noah)).await.parse();
+    assert_eq!(checks.len(), 0, "{checks:?}");
+    app.decide_action(&action, "confirm", &noah, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
     let validated = format!(
         "select count(*) from rating where node_id = {node} and subject_id = {}",
         app.person_id(EMPLOYEE).await
     );
     assert_eq!(app.count(validated.clone()).await, 0);
     // Once the manager confirms the choice, the mentor's sign-off counts.
-    let res = app
-        .call(
-            "/api/plan/action/mentor",
-            &[("id", &action), ("mentor", OTHER_EMPLOYEE)],
-            Some(&grace),
-        )
+    app.choose_mentor(&action, OTHER_EMPLOYEE, &grace, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app
-        .call(
-            "/api/plan/action/decide",
-            &[("id", &action), ("decision", "confirm")],
-            Some(&noah),
-        )
+    app.decide_action(&action, "confirm", &noah, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(app.count(validated).await, 1);
 }
 
@@ -325,8 +303,9 @@ async fn csv_exports_cannot_carry_formulas() {
     .execute(&app.db.pool)
     .await
     .unwrap();
-    let res = app.get("/reports/org.csv", Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get("/reports/org.csv", Some(&admin), StatusCode::OK)
+        .await;
     assert!(res.body.contains("'=HYPERLINK"), "{}", res.body);
     assert!(
         !res.body
@@ -352,8 +331,7 @@ async fn opening_the_inbox_page_changes_nothing() {
             app.person_id(EMPLOYEE).await
         ))
         .await;
-    let page = app.get("/inbox", Some(&liam)).await;
-    assert_eq!(page.status, StatusCode::OK);
+    app.expect_get("/inbox", Some(&liam), StatusCode::OK).await;
     let after: i64 = app
         .count(format!(
             "select inbox_seen_at from person where id = {}",
@@ -366,18 +344,17 @@ async fn opening_the_inbox_page_changes_nothing() {
 #[tokio::test]
 async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
     let app = TestApp::demo_unrated().await;
-    let here = app.sign_in(EMPLOYEE, PW).await;
-    let elsewhere = app.sign_in(EMPLOYEE, PW).await;
+    let [here, elsewhere] = app.sign_in_all([EMPLOYEE, EMPLOYEE]).await;
     let new = "a brand new passphrase";
     let res = app
-        .call(
+        .expect(
             "/api/account/password",
             &[("current", "not it at all"), ("new", new), ("confirm", new)],
             Some(&here),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.json()["Invalid"]["field"], "current");
+    assert_eq!(res.invalid().field, "current");
     let res = app
         .call(
             "/api/account/password",
@@ -385,7 +362,7 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
             Some(&here),
         )
         .await;
-    assert_eq!(res.json()["Invalid"]["field"], "confirm");
+    assert_eq!(res.invalid().field, "confirm");
     let res = app
         .call(
             "/api/account/password",
@@ -404,8 +381,7 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
 #[tokio::test]
 async fn an_admin_reset_ends_the_persons_sessions() {
     let app = TestApp::demo_unrated().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
+    let [admin, liam] = app.sign_in_all([ADMIN, EMPLOYEE]).await;
     let id = app.person_id(EMPLOYEE).await.to_string();
     let res = app
         .call(
@@ -452,43 +428,36 @@ async fn org_units_nest_at_most_twelve_deep_on_every_write() {
         ids.push(id);
     }
     let res = app
-        .call(
+        .expect(
             "/api/units/create",
             &[("name", "Level 13"), ("parent_id", &parent)],
             Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
-    assert_eq!(res.json()["Invalid"]["field"], "parent_id");
+    assert_eq!(res.invalid().field, "parent_id");
     // Moving a two-level subtree under level 11 would reach 13.
     let top: i64 = app
         .count("select min(id) from org_unit where parent_id is null and name not like 'Level%'")
         .await;
-    let res = app
-        .call(
-            "/api/units/create",
-            &[("name", "Inner"), ("parent_id", &top.to_string())],
-            Some(&admin),
-        )
+    app.create_unit("Inner", &top.to_string(), &admin, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let top_name: String = sqlx::query_scalar("select name from org_unit where id = $1")
         .bind(top)
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    let res = app
-        .call(
-            "/api/units/update",
-            &[
-                ("id", &top.to_string()),
-                ("name", &top_name),
-                ("parent_id", &ids[10].to_string()),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    app.expect(
+        "/api/units/update",
+        &[
+            ("id", &top.to_string()),
+            ("name", &top_name),
+            ("parent_id", &ids[10].to_string()),
+        ],
+        Some(&admin),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     // A people CSV with a path of thousands of levels is refused on its line.
     let deep = vec!["U"; 20_000].join(" / ");
     let csv = format!("email,name,unit\nnew.person@northwind.example,New Person,{deep}\n");
@@ -508,21 +477,7 @@ async fn each_person_has_an_evidence_quota() {
         ..Settings::default()
     })
     .await;
-    let liam = app.sign_in(EMPLOYEE, PW).await;
-    let node: i64 = sqlx::query_scalar("select id from framework_node where title = 'Testing'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let key = format!("input[levels][{node}]");
-    let res = app
-        .call(
-            "/api/skills/submit",
-            &[(key.as_str(), "3"), ("input[comment]", "")],
-            Some(&liam),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let rating = app.count("select max(id) from rating").await.to_string();
+    let (rating, liam) = app.self_rating_on_testing().await;
     let mut pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     pdf.resize(2_000, b' ');
     let up = |name: &'static str| {
@@ -540,15 +495,10 @@ async fn each_person_has_an_evidence_quota() {
             .await
         }
     };
-    let first = up("one.pdf").await;
-    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-    let second = up("two.pdf").await;
-    assert_eq!(
-        second.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        second.body
-    );
+    up("one.pdf").await.expect_status(StatusCode::OK, "up");
+    let second = up("two.pdf")
+        .await
+        .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "up");
     assert!(second.body.contains("MB"), "{}", second.body);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
@@ -596,8 +546,13 @@ async fn old_throttle_rows_are_pruned() {
     .execute(&app.db.pool)
     .await
     .unwrap();
-    let res = app.call("/api/sign_in", &wrong(EMPLOYEE), None).await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.expect(
+        "/api/sign_in",
+        &wrong(EMPLOYEE),
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(
         app.count("select count(*) from sign_in_failure where email = 'gone@example.org'")
             .await,

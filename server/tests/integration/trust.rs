@@ -2,6 +2,7 @@
 //! data export and erasure.
 
 use crate::helpers::*;
+use app::domain::audit::AuditPage;
 use app::server::Settings;
 use axum::http::StatusCode;
 
@@ -15,6 +16,43 @@ async fn raw(app: &TestApp, sql: &str) -> Result<u64, sqlx::Error> {
 
 async fn one(app: &TestApp, sql: &str) -> i64 {
     app.count(sql).await
+}
+
+/// The admin `cookie` gives person `id` (named `name`, signing in as `email`, an employee
+/// with no unit) the job title `job_title`, keeping their manager.
+async fn retitle(app: &TestApp, cookie: &str, id: i64, name: &str, email: &str, job_title: &str) {
+    let manager_email: Option<String> = sqlx::query_scalar(
+        "select m.email from person p join person m on m.id = p.manager_id where p.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let id = id.to_string();
+    let res = app
+        .call(
+            "/api/people/update",
+            &[
+                ("id", id.as_str()),
+                ("input[name]", name),
+                ("input[email]", email),
+                ("input[job_title]", job_title),
+                ("input[role]", "employee"),
+                ("input[unit_id]", ""),
+                (
+                    "input[manager_email]",
+                    manager_email.as_deref().unwrap_or(""),
+                ),
+                ("input[password]", ""),
+            ],
+            Some(cookie),
+        )
+        .await;
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
 }
 
 /// A fresh self-rating awaiting review, for Liam on a rateable node.
@@ -124,18 +162,14 @@ async fn a_review_is_decided_once_and_never_changed() {
     assert_eq!((review.as_str(), comment.as_str()), ("approved", "Agreed"));
     // Through the application, a second decision is a conflict, not an error.
     let cookie = app.sign_in(MANAGER, PW).await;
-    let res = app
-        .call(
-            "/api/reviews/decide",
-            &[
-                ("rating", &id.to_string()),
-                ("decision", "decline"),
-                ("comment", "x"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    app.decide_review_saying(
+        &id.to_string(),
+        "decline",
+        "x",
+        &cookie,
+        StatusCode::CONFLICT,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -169,14 +203,13 @@ async fn the_demo_wipe_still_empties_everything_and_history_locks_again() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
     // An audit entry exists to be wiped too.
-    let res = app
-        .call(
-            "/api/units/create",
-            &[("name", "Wipe me"), ("parent_id", "")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/units/create",
+        &[("name", "Wipe me"), ("parent_id", "")],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
     assert!(one(&app, "select count(*) from audit_log").await > 0);
     app::server::demo::wipe(&app.db).await.expect("wipe works");
     for table in [
@@ -203,14 +236,7 @@ async fn the_demo_wipe_still_empties_everything_and_history_locks_again() {
 async fn the_audit_log_is_append_only() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app
-        .call(
-            "/api/units/create",
-            &[("name", "Labs"), ("parent_id", "")],
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.create_unit("Labs", "", &admin, StatusCode::OK).await;
     assert!(raw(&app, "update audit_log set action = 'nothing'")
         .await
         .is_err());
@@ -228,60 +254,36 @@ async fn an_admin_change_is_recorded_with_before_and_after() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    let manager_email: Option<String> = sqlx::query_scalar(
-        "select m.email from person p join person m on m.id = p.manager_id where p.id = $1",
+    retitle(
+        &app,
+        &admin,
+        noah,
+        &name,
+        OTHER_EMPLOYEE,
+        "Principal Payroll Analyst",
     )
-    .bind(noah)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
+    .await;
     let id = noah.to_string();
     let res = app
-        .call(
-            "/api/people/update",
-            &[
-                ("id", id.as_str()),
-                ("input[name]", name.as_str()),
-                ("input[email]", OTHER_EMPLOYEE),
-                ("input[job_title]", "Principal Payroll Analyst"),
-                ("input[role]", "employee"),
-                ("input[unit_id]", ""),
-                (
-                    "input[manager_email]",
-                    manager_email.as_deref().unwrap_or(""),
-                ),
-                ("input[password]", ""),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert!(
-        res.status.is_success() || res.status.is_redirection(),
-        "{}",
-        res.body
-    );
-    let res = app
-        .call(
+        .expect(
             "/api/audit/list",
             &[("filter[entity]", "person"), ("page", "1")],
             Some(&admin),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let page = res.json();
-    let entry = page["entries"]
-        .as_array()
-        .unwrap()
+    let page: AuditPage = res.parse();
+    let entry = page
+        .entries
         .iter()
-        .find(|e| e["entity_id"] == id.as_str() && e["action"] == "update")
-        .unwrap_or_else(|| panic!("no entry: {page}"));
-    let before: serde_json::Value =
-        serde_json::from_str(entry["before"].as_str().unwrap()).unwrap();
-    let after: serde_json::Value = serde_json::from_str(entry["after"].as_str().unwrap()).unwrap();
+        .find(|e| e.entity_id == id && e.action == "update")
+        .unwrap_or_else(|| panic!("no entry: {page:?}"));
+    let before: serde_json::Value = serde_json::from_str(&entry.before).unwrap();
+    let after: serde_json::Value = serde_json::from_str(&entry.after).unwrap();
     assert_eq!(before["job_title"], title.as_str());
     assert_eq!(after["job_title"], "Principal Payroll Analyst");
     assert!(before.get("password_hash").is_none());
-    assert_eq!(entry["actor"], "Priya Raman");
+    assert_eq!(entry.actor, "Priya Raman");
 }
 
 #[tokio::test]
@@ -306,8 +308,8 @@ async fn only_admins_read_the_audit_log_and_personal_data() {
         let res = app.get("/admin/audit", Some(&cookie)).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
     }
-    let res = app.call("/api/audit/list", &[], None).await;
-    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    app.expect("/api/audit/list", &[], None, StatusCode::UNAUTHORIZED)
+        .await;
     // Downloads answer a signed-out browser with the way to the sign-in page.
     for path in [
         "/admin/audit.csv".to_string(),
@@ -333,16 +335,9 @@ async fn only_admins_read_the_audit_log_and_personal_data() {
 #[tokio::test]
 async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     let app = TestApp::demo().await;
-    let admin = app.sign_in(ADMIN, PW).await;
-    let grace = app.sign_in(MANAGER, PW).await;
-    let res = app
-        .call(
-            "/api/units/create",
-            &[("name", "Research"), ("parent_id", "")],
-            Some(&admin),
-        )
+    let [admin, grace] = app.sign_in_all([ADMIN, MANAGER]).await;
+    app.create_unit("Research", "", &admin, StatusCode::OK)
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let liam = app.person_id(EMPLOYEE).await.to_string();
     let node = one(
         &app,
@@ -350,44 +345,41 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     )
     .await
     .to_string();
-    let res = app
-        .call(
-            "/api/skills/rate",
-            &[
-                ("person", &liam),
-                ("node", &node),
-                ("level", "2"),
-                ("comment", "Solid"),
-            ],
-            Some(&grace),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/skills/rate",
+        &[
+            ("person", &liam),
+            ("node", &node),
+            ("level", "2"),
+            ("comment", "Solid"),
+        ],
+        Some(&grace),
+        StatusCode::OK,
+    )
+    .await;
     let list = |form: Vec<(&'static str, String)>| {
         let app = &app;
         let admin = admin.clone();
         async move {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let res = app.call("/api/audit/list", &pairs, Some(&admin)).await;
-            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-            res.json()
+            let res = app
+                .expect("/api/audit/list", &pairs, Some(&admin), StatusCode::OK)
+                .await;
+            res.parse::<AuditPage>()
         }
     };
     let all = list(vec![]).await;
-    assert_eq!(all["total"], 2, "{all}");
+    assert_eq!(all.total, 2, "{all:?}");
     // Newest first: the manager's rating came last.
-    assert_eq!(all["entries"][0]["entity"], "rating");
-    assert_eq!(all["entries"][0]["actor"], "Grace Okafor");
+    assert_eq!(all.entries[0].entity, "rating");
+    assert_eq!(all.entries[0].actor, "Grace Okafor");
     let grace_id = app.person_id(MANAGER).await.to_string();
     let by_grace = list(vec![("filter[actor]", grace_id)]).await;
-    assert_eq!(by_grace["total"], 1);
-    assert_eq!(by_grace["entries"][0]["action"], "rate");
+    assert_eq!(by_grace.total, 1);
+    assert_eq!(by_grace.entries[0].action, "rate");
     let units = list(vec![("filter[entity]", "org_unit".into())]).await;
-    assert_eq!(units["total"], 1);
-    assert!(units["entries"][0]["after"]
-        .as_str()
-        .unwrap()
-        .contains("Research"));
+    assert_eq!(units.total, 1);
+    assert!(units.entries[0].after.contains("Research"));
     let today = app::domain::develop::date_of(app::server::now_ms());
     let day = 86_400_000;
     let tomorrow = app::domain::develop::date_of(app::server::now_ms() + day);
@@ -397,21 +389,21 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
         ("filter[to]", today.clone()),
     ])
     .await;
-    assert_eq!(todays["total"], 2);
+    assert_eq!(todays.total, 2);
     let later = list(vec![("filter[from]", tomorrow)]).await;
-    assert_eq!(later["total"], 0);
-    assert_eq!(later["entries"].as_array().unwrap().len(), 0);
+    assert_eq!(later.total, 0);
+    assert_eq!(later.entries.len(), 0);
     let earlier = list(vec![("filter[to]", yesterday)]).await;
-    assert_eq!(earlier["total"], 0);
+    assert_eq!(earlier.total, 0);
     // A bad date names its field.
     let res = app
-        .call(
+        .expect(
             "/api/audit/list",
             &[("filter[from]", "someday")],
             Some(&admin),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("from"), "{}", res.body);
     // The CSV: the same filter, and formula cells neutralised.
     sqlx::query(
@@ -421,8 +413,13 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
     .execute(&app.db.pool)
     .await
     .unwrap();
-    let res = app.get("/admin/audit.csv?entity=probe", Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .expect_get(
+            "/admin/audit.csv?entity=probe",
+            Some(&admin),
+            StatusCode::OK,
+        )
+        .await;
     assert!(res.headers["content-type"]
         .to_str()
         .unwrap()
@@ -441,8 +438,9 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
         .await;
     assert_eq!(res.body.lines().count(), 2, "{}", res.body);
     // The page renders for the admin, with the entries.
-    let res = app.get("/admin/audit", Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get("/admin/audit", Some(&admin), StatusCode::OK)
+        .await;
     assert!(res.body.contains("Research"));
 }
 
@@ -450,8 +448,9 @@ async fn the_audit_log_filters_by_actor_entity_and_days_and_exports_safe_csv() {
 async fn an_empty_audit_log_says_so() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app.get("/admin/audit", Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get("/admin/audit", Some(&admin), StatusCode::OK)
+        .await;
     assert!(res.body.contains("Nothing recorded yet"), "{}", res.body);
 }
 
@@ -473,9 +472,12 @@ async fn an_admin_exports_everything_held_about_a_person() {
     let admin = app.sign_in(ADMIN, PW).await;
     let (id, name, email) = rated_person_with_files(&app).await;
     let res = app
-        .get(&format!("/people/{id}/data.json"), Some(&admin))
+        .expect_get(
+            &format!("/people/{id}/data.json"),
+            Some(&admin),
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.headers["content-disposition"]
         .to_str()
         .unwrap()
@@ -504,8 +506,12 @@ async fn an_admin_exports_everything_held_about_a_person() {
         .await,
         1
     );
-    let res = app.get("/people/999999/data.json", Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.expect_get(
+        "/people/999999/data.json",
+        Some(&admin),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 /// Every text column of every table, from the schema itself.
@@ -542,37 +548,7 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     let sid = id.to_string();
     // Their own session, and audit entries that name them.
     let theirs = app.sign_in(&email, PW).await;
-    let manager_email: Option<String> = sqlx::query_scalar(
-        "select m.email from person p join person m on m.id = p.manager_id where p.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let res = app
-        .call(
-            "/api/people/update",
-            &[
-                ("id", sid.as_str()),
-                ("input[name]", name.as_str()),
-                ("input[email]", email.as_str()),
-                ("input[job_title]", "Renamed title"),
-                ("input[role]", "employee"),
-                ("input[unit_id]", ""),
-                (
-                    "input[manager_email]",
-                    manager_email.as_deref().unwrap_or(""),
-                ),
-                ("input[password]", ""),
-            ],
-            Some(&admin),
-        )
-        .await;
-    assert!(
-        res.status.is_success() || res.status.is_redirection(),
-        "{}",
-        res.body
-    );
+    retitle(&app, &admin, id, &name, email.as_str(), "Renamed title").await;
     // Someone else wrote their name in a comment.
     let other = app.person_id(OTHER_EMPLOYEE).await;
     let node = one(
@@ -610,10 +586,13 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         ))
         .await;
 
-    let res = app
-        .call("/api/people/erase", &[("id", &sid)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    app.expect(
+        "/api/people/erase",
+        &[("id", &sid)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
 
     // Nothing anywhere holds the name or the address.
     let lname = name.to_lowercase();
@@ -700,16 +679,22 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         )
         .await;
     assert!(res.session_cookie().is_none());
-    let res = app
-        .call("/api/people/erase", &[("id", &sid)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
+    app.expect(
+        "/api/people/erase",
+        &[("id", &sid)],
+        Some(&admin),
+        StatusCode::CONFLICT,
+    )
+    .await;
     // An admin cannot erase themself.
     let me = app.person_id(ADMIN).await.to_string();
-    let res = app
-        .call("/api/people/erase", &[("id", &me)], Some(&admin))
-        .await;
-    assert_eq!(res.status, StatusCode::CONFLICT);
+    app.expect(
+        "/api/people/erase",
+        &[("id", &me)],
+        Some(&admin),
+        StatusCode::CONFLICT,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -717,14 +702,16 @@ async fn the_person_page_offers_export_and_erasure_to_admins_only() {
     let app = TestApp::demo().await;
     let liam = app.person_id(EMPLOYEE).await;
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app.get(&format!("/people/{liam}"), Some(&admin)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get(&format!("/people/{liam}"), Some(&admin), StatusCode::OK)
+        .await;
     assert!(res.body.contains(&format!("/people/{liam}/data.json")));
     assert!(res.body.contains("Erase this person"));
     assert!(res.body.contains("href=\"/admin/audit\""));
     let grace = app.sign_in(MANAGER, PW).await;
-    let res = app.get(&format!("/people/{liam}"), Some(&grace)).await;
-    assert_eq!(res.status, StatusCode::OK);
+    let res = app
+        .expect_get(&format!("/people/{liam}"), Some(&grace), StatusCode::OK)
+        .await;
     assert!(!res.body.contains("data.json") && !res.body.contains("Erase this person"));
     assert!(!res.body.contains("href=\"/admin/audit\""));
 }
