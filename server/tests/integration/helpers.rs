@@ -191,16 +191,33 @@ async fn create_postgres(admin_url: &str, name: &str, template: Option<&str>) {
     let copy = template
         .map(|t| format!(" template {t}"))
         .unwrap_or_default();
-    for sql in [
-        format!("create database {name}{copy}"),
-        format!("alter database {name} set synchronous_commit = off"),
-    ] {
+    postgres_admin(
+        admin_url,
+        &[
+            format!("create database {name}{copy}"),
+            format!("alter database {name} set synchronous_commit = off"),
+        ],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("create database {name}{copy}: {e}"));
+}
+
+/// Runs `statements` in one session on the server of `admin_url`, which does not wait
+/// for the disk either (creating and dropping the suite's databases).
+async fn postgres_admin(admin_url: &str, statements: &[String]) -> Result<(), sqlx::Error> {
+    let admin = Db::connect(admin_url).await?;
+    let mut session = admin.pool.acquire().await?;
+    sqlx::query("set synchronous_commit = off")
+        .execute(&mut *session)
+        .await?;
+    for sql in statements {
         sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(&admin.pool)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            .execute(&mut *session)
+            .await?;
     }
+    drop(session);
     admin.pool.close().await;
+    Ok(())
 }
 
 /// A starting point built once in this process and copied for each test.
@@ -801,13 +818,8 @@ fn drop_postgres(admin_url: String, name: String) {
             .build()
             .unwrap();
         rt.block_on(async move {
-            if let Ok(admin) = Db::connect(&admin_url).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "drop database if exists {name} with (force)"
-                )))
-                .execute(&admin.pool)
-                .await;
-            }
+            let drop = format!("drop database if exists {name} with (force)");
+            let _ = postgres_admin(&admin_url, &[drop]).await;
         });
     })
     .join();
