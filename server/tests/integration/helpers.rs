@@ -185,9 +185,6 @@ fn test_database_name() -> String {
 /// the last moments of a database that is thrown away anyway, and waiting for those
 /// flushes was most of the suite's time on PostgreSQL.
 async fn create_postgres(admin_url: &str, name: &str, template: Option<&str>) {
-    let admin = Db::connect(admin_url)
-        .await
-        .expect("PostgreSQL reachable for tests");
     let copy = template
         .map(|t| format!(" template {t}"))
         .unwrap_or_default();
