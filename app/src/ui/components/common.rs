@@ -15,6 +15,28 @@ where
     Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()))
 }
 
+/// A table that scrolls sideways on narrow screens, with one row of column `headings`;
+/// `children` are its body rows.
+#[component]
+pub fn Table(
+    /// Extra classes of the table.
+    #[prop(optional)]
+    class: &'static str,
+    headings: &'static [&'static str],
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class=format!("table {class}").trim_end().to_string()>
+                <thead>
+                    <tr>{headings.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 /// Links to the page before and after `page` of `pages` (nothing for a single page);
 /// `link(n)` is page n's address, `labels` the two links' text.
 #[component]

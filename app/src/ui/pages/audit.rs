@@ -3,7 +3,7 @@
 
 use crate::api::admin::load_audit;
 use crate::domain::audit::{AuditEntry, AuditFilter, AuditPage as Page};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, Pager};
+use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, Pager, Table};
 use crate::ui::pages::people::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,23 +117,9 @@ fn AuditView(p: Page, filter: AuditFilter) -> impl IntoView {
         } else {
             view! {
                 <p class="muted result-count">{format!("{} entries", p.total)}</p>
-                <div class="table-wrap">
-                    <table class="table audit-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Who"</th>
-                                <th scope="col">"Action"</th>
-                                <th scope="col">"What"</th>
-                                <th scope="col">"Before"</th>
-                                <th scope="col">"After"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {p.entries.into_iter().map(|e| view! { <AuditRow e/> }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <Table class="audit-table" headings=&["When", "Who", "Action", "What", "Before", "After"]>
+                    {p.entries.into_iter().map(|e| view! { <AuditRow e/> }).collect_view()}
+                </Table>
                 <Pager page=p.page pages=pages link labels=("← Newer", "Older →")/>
             }.into_any()
         }}

@@ -12,7 +12,7 @@ use crate::domain::positions::{
     PositionId, PositionOverview,
 };
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader, Table};
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
 use crate::ui::Auth;
@@ -494,21 +494,9 @@ fn Comparison(
                 view! { <p class="muted">"This position has no requirements yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="table compare-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Requirement"</th>
-                                    <th scope="col">"Required"</th>
-                                    <th scope="col">"Current level"</th>
-                                    <th scope="col">"In current position"</th>
-                                    <th scope="col">"Change"</th>
-                                    <th scope="col">"Gap"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
+                    <Table class="compare-table" headings=&["Requirement", "Required", "Current level", "In current position", "Change", "Gap"]>
+                        {rows}
+                    </Table>
                 }.into_any()
             }}
         </section>

@@ -8,6 +8,7 @@ use crate::domain::directory::{PeoplePage, PersonDetail, PersonSummary, UnitSumm
 use crate::domain::{initials, PersonId, Role};
 use crate::ui::components::common::{
     id_param, AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, Pager, RoleBadge, StatusBadge,
+    Table,
 };
 use crate::ui::forms::{feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::Auth;
@@ -121,23 +122,9 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
     let last = first + page.items.len() as u32 - 1;
     view! {
         <p class="muted result-count">{format!("{first}–{last} of {}", page.total)}</p>
-        <div class="table-wrap">
-            <table class="table people-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Job title"</th>
-                        <th scope="col">"Unit"</th>
-                        <th scope="col">"Manager"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {page.items.into_iter().map(|p| view! { <PersonRow p/> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <Table class="people-table" headings=&["Name", "Job title", "Unit", "Manager", "Role", "Status"]>
+            {page.items.into_iter().map(|p| view! { <PersonRow p/> }).collect_view()}
+        </Table>
         <Pager page=page.page pages link/>
     }
     .into_any()

@@ -5,7 +5,7 @@
 use crate::api::frameworks::{load_scale_editor, SaveScale};
 use crate::domain::editor::ScaleEditor;
 use crate::domain::FrameworkId;
-use crate::ui::components::common::{id_param, Loaded, PageHeader};
+use crate::ui::components::common::{id_param, Loaded, PageHeader, Table};
 use crate::ui::forms::{feedback, Feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -123,21 +123,9 @@ fn ScaleForm(
                 {move || saved().then(|| view! { <p class="alert alert-ok" role="status">"Scale saved."</p> })}
                 <input type="hidden" name="framework" value=f.id.to_string()/>
                 <input type="hidden" name="revision" value=f.revision.to_string()/>
-                <div class="table-wrap">
-                    <table class="table scale-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Level"</th>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Description"</th>
-                                <th scope="col">"Threshold"</th>
-                                <th scope="col">"Used by"</th>
-                                <th scope="col">"Remove"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <Table class="scale-table" headings=&["Level", "Name", "Description", "Threshold", "Used by", "Remove"]>
+                    {rows}
+                </Table>
                 <div class="form-actions"><button type="submit" class="btn btn-primary">"Save scale"</button></div>
             </ActionForm>
         </section>
