@@ -81,97 +81,128 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
     let code = node_id(&app, "Code quality").await;
     let testing = node_id(&app, "Testing").await;
     let design = node_id(&app, "Software design").await;
+    lists_the_requirements_unrated(&app, &liam).await;
+    bad_input_names_the_field_and_saves_nothing(&app, &liam, &code).await;
+    three_changes_are_submitted_as_pending(&app, &liam, &code, &testing, &design).await;
+    let (noah, grace, items) = only_managers_in_the_line_see_the_queue(&app).await;
+    let code_rating = rating_of(&items, "Code quality");
+    only_the_manager_decides_once_and_a_decline_needs_a_reason(
+        &app,
+        &noah,
+        &grace,
+        &items,
+        &code_rating,
+    )
+    .await;
+    the_page_and_history_show_the_decisions(&app, &liam, &grace, &design).await;
+}
 
-    // The page lists the position's requirements, nothing rated yet.
-    let page = skills(&app, &liam, &[]).await;
+/// The page lists the position's requirements, nothing rated yet.
+async fn lists_the_requirements_unrated(app: &TestApp, liam: &str) {
+    let page = skills(app, liam, &[]).await;
     assert!(page.is_me);
     assert_eq!(page.position_title.as_deref(), Some("Software Engineer"));
     assert_eq!(page.rows.len(), 11);
     assert_eq!(row(&page, "Code quality").current.validated, None);
+}
 
-    // Bad input names the field and saves nothing.
-    let other = node_id(&app, "Mathematics").await;
+/// Bad input names the field and saves nothing.
+async fn bad_input_names_the_field_and_saves_nothing(app: &TestApp, liam: &str, code: &str) {
+    let other = node_id(app, "Mathematics").await;
     for (levels, field) in [
-        (vec![(code.as_str(), "6")], format!("levels[{code}]")),
+        (vec![(code, "6")], format!("levels[{code}]")),
         (vec![(other.as_str(), "2")], format!("levels[{other}]")),
-        (vec![(code.as_str(), "0")], "levels".to_string()),
+        (vec![(code, "0")], "levels".to_string()),
     ] {
-        let res = submit(&app, &liam, &levels, "")
+        let res = submit(app, liam, &levels, "")
             .await
             .expect_status(StatusCode::UNPROCESSABLE_ENTITY, "submit");
         assert!(res.body.contains(&field), "{field}: {}", res.body);
     }
-    assert!(rating_rows(&app).await.is_empty());
+    assert!(rating_rows(app).await.is_empty());
+}
 
-    // Three changes submitted as pending; an unchanged level is not.
+/// Three changes submitted as pending; an unchanged level is not.
+async fn three_changes_are_submitted_as_pending(
+    app: &TestApp,
+    liam: &str,
+    code: &str,
+    testing: &str,
+    design: &str,
+) {
     let res = submit(
-        &app,
-        &liam,
+        app,
+        liam,
         &[
-            (&code, "3"),
-            (&testing, "2"),
-            (&design, "4"),
-            (&node_id(&app, "Security").await, "0"),
+            (code, "3"),
+            (testing, "2"),
+            (design, "4"),
+            (&node_id(app, "Security").await, "0"),
         ],
         "Led the test rewrite",
     )
     .await
     .expect_status(StatusCode::OK, "submit");
     assert_eq!(res.json(), 3);
-    let page = skills(&app, &liam, &[]).await;
+    let page = skills(app, liam, &[]).await;
     let cq = row(&page, "Code quality");
     assert_eq!(cq.current.pending, Some(3));
     assert_eq!(cq.current.level, 0, "pending does not count");
+}
 
-    // Only managers in the line see the queue; a colleague's is empty.
+/// The rating id of the queued item on `title`.
+fn rating_of(items: &[ReviewItem], title: &str) -> String {
+    items
+        .iter()
+        .find(|i| i.node_title == title)
+        .unwrap()
+        .rating
+        .to_string()
+}
+
+/// Only managers in the line see the queue; a colleague's is empty. Hands back the
+/// colleague's and the manager's sessions and the manager's queue.
+async fn only_managers_in_the_line_see_the_queue(
+    app: &TestApp,
+) -> (String, String, Vec<ReviewItem>) {
     let noah = app.sign_in(OTHER_EMPLOYEE, PW).await;
-    assert!(queue(&app, &noah).await.is_empty());
+    assert!(queue(app, &noah).await.is_empty());
     let grace = app.sign_in(MANAGER, PW).await;
-    let items = queue(&app, &grace).await;
+    let items = queue(app, &grace).await;
     assert_eq!(items.len(), 3);
-    let item = |title: &str| {
-        items
-            .iter()
-            .find(|i| i.node_title == title)
-            .unwrap()
-            .rating
-            .to_string()
-    };
     assert_eq!(items[0].comment, "Led the test rewrite");
     assert!(items[0].direct);
     assert_eq!(items[0].previous, None);
-    let code_rating = item("Code quality");
+    (noah, grace, items)
+}
 
+/// A colleague and HR may not decide; the manager approves one, may not decide it again,
+/// and declines another only with a reason.
+async fn only_the_manager_decides_once_and_a_decline_needs_a_reason(
+    app: &TestApp,
+    noah: &str,
+    grace: &str,
+    items: &[ReviewItem],
+    code_rating: &str,
+) {
     // A colleague may not decide; HR may not either.
-    for who in [&noah, &app.sign_in(HR, PW).await] {
-        app.decide_review(code_rating.as_str(), "approve", who, StatusCode::FORBIDDEN)
+    for who in [noah, app.sign_in(HR, PW).await.as_str()] {
+        app.decide_review(code_rating, "approve", who, StatusCode::FORBIDDEN)
             .await;
     }
     // Approve one.
-    app.decide_review_saying(
-        code_rating.as_str(),
-        "approve",
-        "Agreed",
-        &grace,
-        StatusCode::OK,
-    )
-    .await;
+    app.decide_review_saying(code_rating, "approve", "Agreed", grace, StatusCode::OK)
+        .await;
     // Deciding it again is refused.
-    app.decide_review_saying(
-        code_rating.as_str(),
-        "decline",
-        "x",
-        &grace,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    app.decide_review_saying(code_rating, "decline", "x", grace, StatusCode::CONFLICT)
+        .await;
     // Declining needs a reason.
-    let design_rating = item("Software design");
+    let design_rating = rating_of(items, "Software design");
     let res = app
         .decide_review(
             design_rating.as_str(),
             "decline",
-            &grace,
+            grace,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -180,20 +211,29 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
         design_rating.as_str(),
         "decline",
         "Let us look at a design together first",
-        &grace,
+        grace,
         StatusCode::OK,
     )
     .await;
+}
 
-    let page = skills(&app, &liam, &[]).await;
+/// The page shows the decisions; the history shows the decline; the rating rows kept
+/// their levels (append-only).
+async fn the_page_and_history_show_the_decisions(
+    app: &TestApp,
+    liam: &str,
+    grace: &str,
+    design: &str,
+) {
+    let page = skills(app, liam, &[]).await;
     assert_eq!(row(&page, "Code quality").current.level, 3);
     assert_eq!(row(&page, "Software design").current.level, 0);
     assert_eq!(row(&page, "Software design").current.pending, None);
     assert_eq!(row(&page, "Testing").current.pending, Some(2));
-    assert_eq!(queue(&app, &grace).await.len(), 1);
+    assert_eq!(queue(app, grace).await.len(), 1);
 
     // The history shows the decision; the rating rows kept their levels (append-only).
-    let hist = history(&app, &liam, &design).await;
+    let hist = history(app, liam, design).await;
     let e = &hist.entries[0];
     assert_eq!(e.source, Source::SelfRating);
     assert_eq!(e.level, 4);
@@ -201,7 +241,7 @@ async fn an_employee_submits_and_the_manager_approves_or_declines() {
     let decision = e.decision.as_ref().unwrap();
     assert_eq!(decision.0, "Grace Okafor");
     assert_eq!(decision.2, "Let us look at a design together first");
-    let rows = rating_rows(&app).await;
+    let rows = rating_rows(app).await;
     assert_eq!(rows.len(), 3);
     assert!(rows
         .iter()

@@ -71,74 +71,109 @@ async fn every_case_file_imports_with_its_counts_hierarchy_order_and_identifiers
     let app = TestApp::empty().await;
     let mut seen = std::collections::HashSet::new();
     for (name, text) in packages() {
-        let raw: Value = serde_json::from_str(&text).unwrap();
-        let f = import(&app, &text).await;
-        let raw_doc = raw["CFDocument"]["identifier"].as_str().unwrap();
-        let items = raw["CFItems"].as_array().map_or(0, Vec::len) as i64;
-        let (doc_id, origin): (String, String) =
-            sqlx::query_as("select external_id, origin from framework where id = $1")
-                .bind(f)
-                .fetch_one(&app.db.pool)
-                .await
-                .unwrap();
-        // The opensalt fixtures share one document identifier: the first import keeps it,
-        // later ones get their own.
-        if seen.insert(raw_doc.to_string()) {
-            assert_eq!(doc_id, raw_doc, "{name}");
-        } else {
-            assert_ne!(doc_id, raw_doc, "{name}");
-        }
-        assert_eq!(origin, "case");
-        assert_eq!(
-            app.count(format!(
-                "select count(*) from framework_node where framework_id = {f}"
-            ))
-            .await,
-            items,
-            "{name}"
-        );
-        // Every item keeps its identifier, statement and code.
-        for item in raw["CFItems"].as_array().into_iter().flatten() {
-            let (definition, code): (String, String) = sqlx::query_as(
-                "select definition, short_code from framework_node where framework_id = $1 and external_id = $2",
-            )
+        imports_with_its_identifiers_counts_and_tree(&app, &mut seen, &name, &text).await;
+    }
+    the_typed_links_are_kept(&app).await;
+    sibling_order_follows_sequence_number(&app).await;
+}
+
+/// One package imports: the document identifier (the first of a shared one), the item
+/// count, every item's identifier, statement and code, and the tree.
+async fn imports_with_its_identifiers_counts_and_tree(
+    app: &TestApp,
+    seen: &mut std::collections::HashSet<String>,
+    name: &str,
+    text: &str,
+) {
+    let raw: Value = serde_json::from_str(text).unwrap();
+    let f = import(app, text).await;
+    let raw_doc = raw["CFDocument"]["identifier"].as_str().unwrap();
+    let items = raw["CFItems"].as_array().map_or(0, Vec::len) as i64;
+    let (doc_id, origin): (String, String) =
+        sqlx::query_as("select external_id, origin from framework where id = $1")
             .bind(f)
-            .bind(item["identifier"].as_str().unwrap())
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {} is missing: {e}", item["identifier"]));
-            assert_eq!(
-                definition,
-                item["fullStatement"].as_str().unwrap_or(""),
-                "{name}"
-            );
-            assert_eq!(
-                code,
-                item["humanCodingScheme"].as_str().unwrap_or(""),
-                "{name}"
-            );
-        }
-        // The tree: every isChildOf edge to an item is a parent in the database.
-        for a in raw["CFAssociations"].as_array().into_iter().flatten() {
-            if a["associationType"] != "isChildOf" {
-                continue;
-            }
-            let child = a["originNodeURI"]["identifier"].as_str().unwrap();
-            let parent = a["destinationNodeURI"]["identifier"].as_str().unwrap();
-            let in_db: Option<String> = sqlx::query_scalar(
-                "select p.external_id from framework_node n left join framework_node p on p.id = n.parent_id \
-                 where n.framework_id = $1 and n.external_id = $2",
-            )
-            .bind(f)
-            .bind(child)
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-            let expected = (parent != raw_doc).then(|| parent.to_string());
-            assert_eq!(in_db, expected, "{name}: the parent of {child}");
-        }
+    // The opensalt fixtures share one document identifier: the first import keeps it,
+    // later ones get their own.
+    if seen.insert(raw_doc.to_string()) {
+        assert_eq!(doc_id, raw_doc, "{name}");
+    } else {
+        assert_ne!(doc_id, raw_doc, "{name}");
     }
-    // The 16-item framework: 23 typed links kept, some to targets outside the package.
+    assert_eq!(origin, "case");
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from framework_node where framework_id = {f}"
+        ))
+        .await,
+        items,
+        "{name}"
+    );
+    every_item_keeps_its_identifier_statement_and_code(app, f, name, &raw).await;
+    every_child_edge_is_a_parent(app, f, name, &raw, raw_doc).await;
+}
+
+/// Every item keeps its identifier, statement and code.
+async fn every_item_keeps_its_identifier_statement_and_code(
+    app: &TestApp,
+    f: i64,
+    name: &str,
+    raw: &Value,
+) {
+    for item in raw["CFItems"].as_array().into_iter().flatten() {
+        let (definition, code): (String, String) = sqlx::query_as(
+            "select definition, short_code from framework_node where framework_id = $1 and external_id = $2",
+        )
+        .bind(f)
+        .bind(item["identifier"].as_str().unwrap())
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {} is missing: {e}", item["identifier"]));
+        assert_eq!(
+            definition,
+            item["fullStatement"].as_str().unwrap_or(""),
+            "{name}"
+        );
+        assert_eq!(
+            code,
+            item["humanCodingScheme"].as_str().unwrap_or(""),
+            "{name}"
+        );
+    }
+}
+
+/// The tree: every isChildOf edge to an item is a parent in the database.
+async fn every_child_edge_is_a_parent(
+    app: &TestApp,
+    f: i64,
+    name: &str,
+    raw: &Value,
+    raw_doc: &str,
+) {
+    for a in raw["CFAssociations"].as_array().into_iter().flatten() {
+        if a["associationType"] != "isChildOf" {
+            continue;
+        }
+        let child = a["originNodeURI"]["identifier"].as_str().unwrap();
+        let parent = a["destinationNodeURI"]["identifier"].as_str().unwrap();
+        let in_db: Option<String> = sqlx::query_scalar(
+            "select p.external_id from framework_node n left join framework_node p on p.id = n.parent_id \
+             where n.framework_id = $1 and n.external_id = $2",
+        )
+        .bind(f)
+        .bind(child)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let expected = (parent != raw_doc).then(|| parent.to_string());
+        assert_eq!(in_db, expected, "{name}: the parent of {child}");
+    }
+}
+
+/// The 16-item framework: 23 typed links kept, some to targets outside the package.
+async fn the_typed_links_are_kept(app: &TestApp) {
     let f: i64 =
         sqlx::query_scalar("select id from framework where name = 'What Standards Could Be'")
             .fetch_one(&app.db.pool)
@@ -169,7 +204,10 @@ async fn every_case_file_imports_with_its_counts_hierarchy_order_and_identifiers
         outside > 0,
         "exactMatchOf targets outside the package are kept"
     );
-    // Sibling order follows sequenceNumber: the two sequence-number items in file order 2, 1.
+}
+
+/// Sibling order follows sequenceNumber: the two sequence-number items in file order 2, 1.
+async fn sibling_order_follows_sequence_number(app: &TestApp) {
     let seq: Vec<String> = sqlx::query_scalar(
         "select n.title from framework_node n join framework f on f.id = n.framework_id \
          where f.name = 'Sequence Number Test' and n.parent_id is null order by n.position",

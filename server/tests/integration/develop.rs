@@ -236,20 +236,45 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
         .await;
     let liam_id = app.person_id(EMPLOYEE).await;
     let course = bootcamp(&app, &admin).await;
-    // Close my gap, then add the suggestion: the plan gets the activity and a goal.
-    let gaps = close_gap(&app, &liam, "position").await;
+    let (goal_id, action) = close_my_gap_plans_the_activity_and_a_goal(&app, &liam, course).await;
+    someone_else_may_not_read_or_change_the_plan(&app, &noah, liam_id, &action).await;
+    the_manager_asks_for_changes_then_approves(&app, &liam, &grace, &noah, liam_id, &goal_id).await;
+    the_completion_is_reported_with_evidence(&app, &liam, &action).await;
+    let testing = app.node_id("Testing").await;
+    let before = level_three_holders(&app, testing).await;
+    app.decide_action(&action, "confirm", &noah, StatusCode::FORBIDDEN)
+        .await;
+    let res = app
+        .decide_action(&action, "confirm", &grace, StatusCode::OK)
+        .await;
+    assert_eq!(res.json(), 1);
+    the_confirmed_completion_is_the_current_level(&app, &liam, liam_id, testing, before).await;
+    the_goal_points_and_badges_follow(&app, &liam).await;
+    // Confirming twice is refused.
+    app.decide_action(&action, "confirm", &grace, StatusCode::CONFLICT)
+        .await;
+}
+
+/// Close my gap, then add the suggestion: the plan gets the activity and a goal. Hands
+/// back the goal's and the action's ids.
+async fn close_my_gap_plans_the_activity_and_a_goal(
+    app: &TestApp,
+    liam: &str,
+    course: i64,
+) -> (String, String) {
+    let gaps = close_gap(app, liam, "position").await;
     assert_eq!(gaps.suggestions[0].activity, course);
     let key = format!("activities[{course}]");
     let res = app
         .expect(
             "/api/plan/add-activities",
             &[("scope", "position"), (key.as_str(), "on")],
-            Some(&liam),
+            Some(liam),
             StatusCode::OK,
         )
         .await;
     assert_eq!(res.json(), 1);
-    let p = plan(&app, &liam, None).await;
+    let p = plan(app, liam, None).await;
     let goal = p
         .goals
         .iter()
@@ -259,100 +284,119 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
     assert_eq!(goal.state, GoalState::NotStarted);
     assert_eq!(p.actions[0].status, ActionStatus::Planned);
     assert_eq!(p.state, PlanState::Draft);
-    // Someone else's plan is not theirs to read or change.
+    (goal.id.to_string(), p.actions[0].id.to_string())
+}
+
+/// Someone else's plan is not theirs to read or change.
+async fn someone_else_may_not_read_or_change_the_plan(
+    app: &TestApp,
+    noah: &str,
+    liam_id: i64,
+    action: &str,
+) {
     app.expect(
         "/api/plan/get",
         &[("person", &liam_id.to_string())],
-        Some(&noah),
+        Some(noah),
         StatusCode::NOT_FOUND,
     )
     .await;
-    let action = p.actions[0].id.to_string();
     app.expect(
         "/api/plan/action/report",
-        &[("id", &action), ("report", "done")],
-        Some(&noah),
+        &[("id", action), ("report", "done")],
+        Some(noah),
         StatusCode::FORBIDDEN,
     )
     .await;
+}
 
-    // Approval: Liam asks, Noah may not decide, Grace asks for changes then approves.
-    app.expect("/api/plan/submit", &[], Some(&liam), StatusCode::OK)
+/// Approval: Liam asks, Noah may not decide, Grace asks for changes (with a reason), Liam
+/// fixes the due date, and Grace approves.
+async fn the_manager_asks_for_changes_then_approves(
+    app: &TestApp,
+    liam: &str,
+    grace: &str,
+    noah: &str,
+    liam_id: i64,
+    goal_id: &str,
+) {
+    app.expect("/api/plan/submit", &[], Some(liam), StatusCode::OK)
         .await;
-    let waiting = checks(&app, &grace).await;
+    let waiting = checks(app, grace).await;
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     let person = liam_id.to_string();
-    app.decide_plan(&person, "approve", &noah, StatusCode::FORBIDDEN)
+    app.decide_plan(&person, "approve", noah, StatusCode::FORBIDDEN)
         .await;
     // A reason is needed.
-    app.decide_plan(&person, "changes", &grace, StatusCode::UNPROCESSABLE_ENTITY)
+    app.decide_plan(&person, "changes", grace, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
-    app.decide_plan_saying(
-        &person,
-        "changes",
-        "Add a due date.",
-        &grace,
-        StatusCode::OK,
-    )
-    .await;
-    let goal_id = goal.id.to_string();
+    app.decide_plan_saying(&person, "changes", "Add a due date.", grace, StatusCode::OK)
+        .await;
     let res = app
         .expect(
             "/api/plan/goal/update",
-            &[("goal", &goal_id), ("target", "3"), ("due", "2030-02-30")],
-            Some(&liam),
+            &[("goal", goal_id), ("target", "3"), ("due", "2030-02-30")],
+            Some(liam),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     assert!(res.body.contains("due"), "{}", res.body);
     app.expect(
         "/api/plan/goal/update",
-        &[("goal", &goal_id), ("target", "3"), ("due", "2030-01-31")],
-        Some(&liam),
+        &[("goal", goal_id), ("target", "3"), ("due", "2030-01-31")],
+        Some(liam),
         StatusCode::OK,
     )
     .await;
-    app.call("/api/plan/submit", &[], Some(&liam)).await;
-    app.decide_plan(&person, "approve", &grace, StatusCode::OK)
+    app.call("/api/plan/submit", &[], Some(liam)).await;
+    app.decide_plan(&person, "approve", grace, StatusCode::OK)
         .await;
-    let p = plan(&app, &liam, None).await;
+    let p = plan(app, liam, None).await;
     assert_eq!(p.state, PlanState::Approved);
     assert_eq!(p.comments[0].body, "Add a due date.");
+}
 
-    // Completion: reported with evidence, confirmed by the manager.
+/// Completion: reported with evidence (which is needed); no level until it is confirmed.
+async fn the_completion_is_reported_with_evidence(app: &TestApp, liam: &str, action: &str) {
     // Evidence is needed.
     app.expect(
         "/api/plan/action/report",
-        &[("id", &action)],
-        Some(&liam),
+        &[("id", action)],
+        Some(liam),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     app.expect(
         "/api/plan/action/report",
         &[
-            ("id", &action),
+            ("id", action),
             ("report", "Finished the bootcamp."),
             ("evidence_url", "https://learn.example/cert/1"),
         ],
-        Some(&liam),
+        Some(liam),
         StatusCode::OK,
     )
     .await;
-    assert_eq!(current(&app, EMPLOYEE, "Testing").await, None);
-    let testing = app.node_id("Testing").await;
-    let before: i64 = app
-        .count(format!(
-            "select cast(coalesce(sum(have), 0) as bigint) from node_level_stat where node_id = {testing} and level = 3"
-        ))
-        .await;
-    app.decide_action(&action, "confirm", &noah, StatusCode::FORBIDDEN)
-        .await;
-    let res = app
-        .decide_action(&action, "confirm", &grace, StatusCode::OK)
-        .await;
-    assert_eq!(res.json(), 1);
-    // A validated rating from "course completion", with the evidence, is the current level.
+    assert_eq!(current(app, EMPLOYEE, "Testing").await, None);
+}
+
+/// How many hold level 3 on `testing` in the heatmap counters.
+async fn level_three_holders(app: &TestApp, testing: i64) -> i64 {
+    app.count(format!(
+        "select cast(coalesce(sum(have), 0) as bigint) from node_level_stat where node_id = {testing} and level = 3"
+    ))
+    .await
+}
+
+/// A validated rating from "course completion", with the evidence, is the current level;
+/// the heatmap and report aggregates moved with it.
+async fn the_confirmed_completion_is_the_current_level(
+    app: &TestApp,
+    liam: &str,
+    liam_id: i64,
+    testing: i64,
+    before: i64,
+) {
     let (source, given_by, comment): (String, Option<i64>, String) = sqlx::query_as(
         "select source, given_by, comment from rating where subject_id = $1 and node_id = $2",
     )
@@ -364,34 +408,33 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
     assert_eq!(source, "course");
     assert_eq!(given_by, Some(app.person_id(MANAGER).await));
     assert_eq!(comment, "Completed: Testing bootcamp");
-    assert_eq!(current(&app, EMPLOYEE, "Testing").await, Some(3));
+    assert_eq!(current(app, EMPLOYEE, "Testing").await, Some(3));
     assert_eq!(
         app.count("select count(*) from evidence where location = 'https://learn.example/cert/1'")
             .await,
         1
     );
     // The heatmap and report aggregates moved with it.
-    let after: i64 = app
-        .count(format!(
-            "select cast(coalesce(sum(have), 0) as bigint) from node_level_stat where node_id = {testing} and level = 3"
-        ))
-        .await;
+    let after = level_three_holders(app, testing).await;
     assert_eq!(after, before + 1);
     crate::orgreports::assert_counters_match_a_rebuild(
-        &app,
+        app,
         app::server::now_ms(),
         "after a completion",
     )
     .await;
-    let page = skills(&app, &liam).await;
+    let page = skills(app, liam).await;
     let row = page.rows.iter().find(|r| r.title == "Testing").unwrap();
     assert_eq!(row.current.level, 3);
-    // The goal is reached; points and badges followed.
-    let p = plan(&app, &liam, None).await;
+}
+
+/// The goal is reached; points and badges followed.
+async fn the_goal_points_and_badges_follow(app: &TestApp, liam: &str) {
+    let p = plan(app, liam, None).await;
     let goal = p.goals.iter().find(|g| g.title == "Testing").unwrap();
     assert_eq!(goal.state, GoalState::Achieved);
     assert_eq!(p.actions[0].status, ActionStatus::Completed);
-    let r = recognition(&app, &liam).await;
+    let r = recognition(app, liam).await;
     // 30 for three levels, 25 for the activity, 20 each for two badges.
     assert_eq!(r.xp, 30 + 25 + 20 + 20, "{r:?}");
     let badges: Vec<Badge> = r
@@ -401,9 +444,6 @@ async fn a_plan_is_approved_and_a_confirmed_completion_awards_the_level() {
         .map(|b| b.badge)
         .collect();
     assert_eq!(badges, vec![Badge::FirstActivity, Badge::GoalReached]);
-    // Confirming twice is refused.
-    app.decide_action(&action, "confirm", &grace, StatusCode::CONFLICT)
-        .await;
 }
 
 #[tokio::test]

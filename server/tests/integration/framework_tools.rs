@@ -502,8 +502,26 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
     let workplace = pick(&core, "Workplace");
     let teamwork = pick(&core, "Teamwork");
     let craft = pick(&eng, "Technical craft");
-    let key = |id: &str| format!("nodes[{id}]");
-    let (k1, k2, k3) = (key(&workplace), key(&teamwork), key(&craft));
+    blends_the_picked_subtrees(&app, &admin, &core, &eng, [&workplace, &teamwork, &craft]).await;
+    a_node_with_its_own_copy_or_nothing_picked_is_refused(&app, &admin, &eng, &craft).await;
+    only_admins_clone_and_blend(&app, &eng, &craft).await;
+}
+
+/// The form field that picks node `id` for a blend.
+fn blend_key(id: &str) -> String {
+    format!("nodes[{id}]")
+}
+
+/// Blending Workplace, Teamwork (inside it) and Technical craft makes a framework with
+/// the two subtrees on top, in framework name order, and every node under them.
+async fn blends_the_picked_subtrees(
+    app: &TestApp,
+    admin: &str,
+    core: &str,
+    eng: &str,
+    [workplace, teamwork, craft]: [&str; 3],
+) {
+    let (k1, k2, k3) = (blend_key(workplace), blend_key(teamwork), blend_key(craft));
     let res = app
         .call(
             "/api/frameworks/blend",
@@ -514,7 +532,7 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
                 (k2.as_str(), "on"),
                 (k3.as_str(), "on"),
             ],
-            Some(&admin),
+            Some(admin),
         )
         .await;
     assert!(
@@ -522,8 +540,8 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
         "{}",
         res.body
     );
-    let new = fw_id(&app, &admin, "Platform engineer model").await;
-    let v = view(&app, &admin, &[("id", &new)]).await;
+    let new = fw_id(app, admin, "Platform engineer model").await;
+    let v = view(app, admin, &[("id", &new)]).await;
     let top: Vec<String> = v
         .view
         .rows
@@ -536,21 +554,26 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
         ["Workplace", "Technical craft"],
         "frameworks in name order; Teamwork came inside Workplace"
     );
-    let core_v = view(&app, &admin, &[("id", &core)]).await;
-    let eng_v = view(&app, &admin, &[("id", &eng)]).await;
+    let core_v = view(app, admin, &[("id", core)]).await;
+    let eng_v = view(app, admin, &[("id", eng)]).await;
     let expected = row(&core_v, "Workplace").inside + row(&eng_v, "Technical craft").inside + 2;
     assert_eq!(v.view.total, expected);
     assert!(v.framework.origin.starts_with("Blended from"));
+}
 
+/// Blending a node with its own copy would duplicate identifiers, and a blend with
+/// nothing picked names the field: both refused, nothing made.
+async fn a_node_with_its_own_copy_or_nothing_picked_is_refused(
+    app: &TestApp,
+    admin: &str,
+    eng: &str,
+    craft: &str,
+) {
     // Blending a node with its own copy would duplicate identifiers: refused, nothing made.
-    app.call(
-        "/api/frameworks/clone",
-        &[("framework", &eng)],
-        Some(&admin),
-    )
-    .await;
-    let copy = fw_id(&app, &admin, "Engineering (copy)").await;
-    let copy_craft = blend_sources(&app, &admin)
+    app.call("/api/frameworks/clone", &[("framework", eng)], Some(admin))
+        .await;
+    let copy = fw_id(app, admin, "Engineering (copy)").await;
+    let copy_craft = blend_sources(app, admin)
         .await
         .into_iter()
         .find(|s| Some(s.framework.id.0) == copy.parse::<i64>().ok())
@@ -558,8 +581,8 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
         .nodes[0]
         .id
         .to_string();
-    let before = demo_frameworks(&app, &admin).await.len();
-    let (k1, k2) = (key(&craft), key(&copy_craft));
+    let before = demo_frameworks(app, admin).await.len();
+    let (k1, k2) = (blend_key(craft), blend_key(&copy_craft));
     let res = app
         .expect(
             "/api/frameworks/blend",
@@ -569,7 +592,7 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
                 (k1.as_str(), "on"),
                 (k2.as_str(), "on"),
             ],
-            Some(&admin),
+            Some(admin),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -583,18 +606,21 @@ async fn blend_brings_picked_subtrees_and_refuses_duplicates() {
         .expect(
             "/api/frameworks/blend",
             &[("name", "Empty"), ("description", "")],
-            Some(&admin),
+            Some(admin),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
     assert!(res.body.contains("\"nodes\""), "{}", res.body);
-    assert_eq!(demo_frameworks(&app, &admin).await.len(), before);
+    assert_eq!(demo_frameworks(app, admin).await.len(), before);
+}
 
-    // Only admins clone and blend.
+/// Only admins clone and blend.
+async fn only_admins_clone_and_blend(app: &TestApp, eng: &str, craft: &str) {
+    let k1 = blend_key(craft);
     let grace = app.sign_in(MANAGER, PW).await;
     app.expect(
         "/api/frameworks/clone",
-        &[("framework", &eng)],
+        &[("framework", eng)],
         Some(&grace),
         StatusCode::FORBIDDEN,
     )

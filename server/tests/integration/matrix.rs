@@ -483,191 +483,28 @@ fn classify(res: &Res) -> Answer {
 
 /// Signs everyone in on the template and builds the subject's objects through the API.
 async fn fixture(app: &TestApp) -> (Fx, BTreeMap<Who, String>) {
-    let mut cookies = BTreeMap::new();
-    for who in CALLERS {
-        if let Some(email) = who.email() {
-            cookies.insert(who, app.sign_in(email, PW).await);
-        }
-    }
-    let id = |email: &'static str| async move { app.person_id(email).await.to_string() };
-    let subject = id(EMPLOYEE).await;
-    let scalar = |sql: String| async move {
-        let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap_or_else(|e| panic!("fixture query failed: {e}"));
-        v.to_string()
-    };
-    let position = scalar(format!(
-        "select position_id from person where id = {subject}"
-    ))
-    .await;
-    let required = format!(
-        "select r.node_id from position_requirement r join framework_node n on n.id = r.node_id \
-         where r.position_id = {position} and n.kind <> 'category' order by r.node_id"
-    );
-    let node = scalar(format!("{required} limit 1")).await;
-    let node2 = scalar(format!("{required} limit 1 offset 1")).await;
-    let framework = scalar(format!(
-        "select framework_id from framework_node where id = {node}"
-    ))
-    .await;
-    let unit = scalar(format!("select unit_id from person where id = {subject}")).await;
+    let cookies = sign_everyone_in(app).await;
+    let subject = person(app, EMPLOYEE).await;
+    let (position, node, node2, framework, unit) = the_subjects_place(app, &subject).await;
     let liam = cookies[&Subject].clone();
     let grace = cookies[&Manager].clone();
-    let ok = |what: &str, res: Res| {
-        assert!(
-            res.status.is_success(),
-            "fixture: {what}: {} {}",
-            res.status,
-            res.body
-        );
-        res
-    };
-    // A pending self-rating with a file attached, and a manager rating (a credential).
-    let key = format!("input[levels][{node}]");
-    ok(
-        "self-assessment",
-        app.call(
-            "/api/skills/submit",
-            &[(key.as_str(), "2"), ("input[comment]", "")],
-            Some(&liam),
-        )
-        .await,
-    );
-    let rating = scalar(format!(
-        "select max(id) from rating where subject_id = {subject} and source = 'self'"
-    ))
-    .await;
-    ok(
-        "evidence",
-        app.post_multipart(
-            "/evidence/upload",
-            &[("rating", &rating)],
-            ("certificate.png", &png()),
-            false,
-            "/skills",
-            Some(&liam),
-        )
-        .await,
-    );
-    let evidence = scalar("select max(id) from evidence".into()).await;
-    ok(
-        "manager rating",
-        app.call(
-            "/api/skills/rate",
-            &[
-                ("person", &subject),
-                ("node", &node2),
-                ("level", "2"),
-                ("comment", ""),
-            ],
-            Some(&grace),
-        )
-        .await,
-    );
-    // A plan with a goal, a planned course and one reported done, submitted for approval.
-    ok(
-        "goal",
-        app.call(
-            "/api/plan/goal/add",
-            &[
-                ("person", &subject),
-                ("node", &node),
-                ("target", "3"),
-                ("due", ""),
-                ("note", ""),
-            ],
-            Some(&liam),
-        )
-        .await,
-    );
-    let goal = scalar(format!(
-        "select max(id) from plan_goal where person_id = {subject}"
-    ))
-    .await;
-    let courses = "select id from activity where kind = 'course' and active = 1 order by id";
-    let activity = scalar(format!("{courses} limit 1")).await;
-    let activity2 = scalar(format!("{courses} limit 1 offset 1")).await;
-    let activity3 = scalar(format!("{courses} limit 1 offset 2")).await;
-    let mut actions = Vec::new();
-    for a in [&activity, &activity3] {
-        ok(
-            "planned activity",
-            app.call(
-                "/api/plan/add-activities",
-                &[("person", &subject), ("scope", "position"), ("activity", a)],
-                Some(&liam),
-            )
-            .await,
-        );
-        actions.push(
-            scalar(format!(
-                "select max(id) from plan_action where person_id = {subject} and activity_id = {a}"
-            ))
-            .await,
-        );
-    }
-    let (action, reported) = (actions[0].clone(), actions[1].clone());
-    ok(
-        "report done",
-        app.call(
-            "/api/plan/action/report",
-            &[
-                ("id", &reported),
-                ("report", "Finished it"),
-                ("evidence_url", ""),
-            ],
-            Some(&liam),
-        )
-        .await,
-    );
-    ok(
-        "submit plan",
-        app.call("/api/plan/submit", &[], Some(&liam)).await,
-    );
-    // A peer request to the peer.
-    let nodes = format!("nodes[{node}]");
-    ok(
-        "peer request",
-        app.call(
-            "/api/peers/request",
-            &[
-                ("person", &subject),
-                ("peers", PEER),
-                (nodes.as_str(), "on"),
-            ],
-            Some(&liam),
-        )
-        .await,
-    );
-    let request = scalar(format!(
-        "select max(id) from peer_request where subject_id = {subject}"
-    ))
-    .await;
-    // A staged import.
-    ok(
-        "staged import",
-        app.upload_import(
-            "learning-csv",
-            ("learning.csv", LEARNING_CSV.as_bytes()),
-            false,
-            Some(&cookies[&Admin]),
-        )
-        .await,
-    );
+    let (rating, evidence) = rate_the_subject(app, &liam, &grace, &subject, &node, &node2).await;
+    let (goal, activity, activity2, action, reported) =
+        plan_the_subjects_development(app, &liam, &subject, &node).await;
+    let request = ask_the_peer(app, &liam, &subject, &node).await;
+    stage_an_import(app, &cookies[&Admin]).await;
     let fx = Fx {
-        manager: id(MANAGER).await,
-        admin: id(ADMIN).await,
-        unit_parent: scalar(format!("select coalesce(parent_id, 0) from org_unit where id = {unit}")).await,
-        revision: scalar(format!("select revision from framework where id = {framework}")).await,
-        top: scalar(format!(
+        manager: person(app, MANAGER).await,
+        admin: person(app, ADMIN).await,
+        unit_parent: scalar(app, format!("select coalesce(parent_id, 0) from org_unit where id = {unit}")).await,
+        revision: scalar(app, format!("select revision from framework where id = {framework}")).await,
+        top: scalar(app, format!(
             "select min(id) from framework_node where framework_id = {framework} and parent_id is null"
         ))
         .await,
-        position2: scalar(format!("select min(id) from job_position where id <> {position}")).await,
-        link: scalar("select min(id) from career_link".into()).await,
-        import: scalar("select max(id) from pending_import".into()).await,
+        position2: scalar(app, format!("select min(id) from job_position where id <> {position}")).await,
+        link: scalar(app, "select min(id) from career_link".into()).await,
+        import: scalar(app, "select max(id) from pending_import".into()).await,
         subject,
         unit,
         framework,
@@ -684,6 +521,235 @@ async fn fixture(app: &TestApp) -> (Fx, BTreeMap<Who, String>) {
         request,
     };
     (fx, cookies)
+}
+
+/// Every caller with an email, signed in: their session cookies.
+async fn sign_everyone_in(app: &TestApp) -> BTreeMap<Who, String> {
+    let mut cookies = BTreeMap::new();
+    for who in CALLERS {
+        if let Some(email) = who.email() {
+            cookies.insert(who, app.sign_in(email, PW).await);
+        }
+    }
+    cookies
+}
+
+/// The id of the person signing in as `email`, as text.
+async fn person(app: &TestApp, email: &'static str) -> String {
+    app.person_id(email).await.to_string()
+}
+
+/// The one number `sql` selects, as text.
+async fn scalar(app: &TestApp, sql: String) -> String {
+    let v: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("fixture query failed: {e}"));
+    v.to_string()
+}
+
+/// Checks that the fixture's step `what` succeeded.
+#[track_caller]
+fn ok(what: &str, res: Res) -> Res {
+    assert!(
+        res.status.is_success(),
+        "fixture: {what}: {} {}",
+        res.status,
+        res.body
+    );
+    res
+}
+
+/// The subject's position, its first two required (non-category) nodes, their framework
+/// and the subject's unit.
+async fn the_subjects_place(
+    app: &TestApp,
+    subject: &str,
+) -> (String, String, String, String, String) {
+    let position = scalar(
+        app,
+        format!("select position_id from person where id = {subject}"),
+    )
+    .await;
+    let required = format!(
+        "select r.node_id from position_requirement r join framework_node n on n.id = r.node_id \
+         where r.position_id = {position} and n.kind <> 'category' order by r.node_id"
+    );
+    let node = scalar(app, format!("{required} limit 1")).await;
+    let node2 = scalar(app, format!("{required} limit 1 offset 1")).await;
+    let framework = scalar(
+        app,
+        format!("select framework_id from framework_node where id = {node}"),
+    )
+    .await;
+    let unit = scalar(
+        app,
+        format!("select unit_id from person where id = {subject}"),
+    )
+    .await;
+    (position, node, node2, framework, unit)
+}
+
+/// A pending self-rating with a file attached, and a manager rating (a credential): the
+/// self-rating's and the file's ids.
+async fn rate_the_subject(
+    app: &TestApp,
+    liam: &str,
+    grace: &str,
+    subject: &str,
+    node: &str,
+    node2: &str,
+) -> (String, String) {
+    let key = format!("input[levels][{node}]");
+    ok(
+        "self-assessment",
+        app.call(
+            "/api/skills/submit",
+            &[(key.as_str(), "2"), ("input[comment]", "")],
+            Some(liam),
+        )
+        .await,
+    );
+    let rating = scalar(
+        app,
+        format!("select max(id) from rating where subject_id = {subject} and source = 'self'"),
+    )
+    .await;
+    ok(
+        "evidence",
+        app.post_multipart(
+            "/evidence/upload",
+            &[("rating", &rating)],
+            ("certificate.png", &png()),
+            false,
+            "/skills",
+            Some(liam),
+        )
+        .await,
+    );
+    let evidence = scalar(app, "select max(id) from evidence".into()).await;
+    ok(
+        "manager rating",
+        app.call(
+            "/api/skills/rate",
+            &[
+                ("person", subject),
+                ("node", node2),
+                ("level", "2"),
+                ("comment", ""),
+            ],
+            Some(grace),
+        )
+        .await,
+    );
+    (rating, evidence)
+}
+
+/// A plan with a goal, a planned course and one reported done, submitted for approval:
+/// the goal, the first two courses, the planned action and the reported one.
+async fn plan_the_subjects_development(
+    app: &TestApp,
+    liam: &str,
+    subject: &str,
+    node: &str,
+) -> (String, String, String, String, String) {
+    ok(
+        "goal",
+        app.call(
+            "/api/plan/goal/add",
+            &[
+                ("person", subject),
+                ("node", node),
+                ("target", "3"),
+                ("due", ""),
+                ("note", ""),
+            ],
+            Some(liam),
+        )
+        .await,
+    );
+    let goal = scalar(
+        app,
+        format!("select max(id) from plan_goal where person_id = {subject}"),
+    )
+    .await;
+    let courses = "select id from activity where kind = 'course' and active = 1 order by id";
+    let activity = scalar(app, format!("{courses} limit 1")).await;
+    let activity2 = scalar(app, format!("{courses} limit 1 offset 1")).await;
+    let activity3 = scalar(app, format!("{courses} limit 1 offset 2")).await;
+    let mut actions = Vec::new();
+    for a in [&activity, &activity3] {
+        ok(
+            "planned activity",
+            app.call(
+                "/api/plan/add-activities",
+                &[("person", subject), ("scope", "position"), ("activity", a)],
+                Some(liam),
+            )
+            .await,
+        );
+        actions.push(
+            scalar(
+                app,
+                format!(
+                "select max(id) from plan_action where person_id = {subject} and activity_id = {a}"
+            ),
+            )
+            .await,
+        );
+    }
+    let (action, reported) = (actions[0].clone(), actions[1].clone());
+    ok(
+        "report done",
+        app.call(
+            "/api/plan/action/report",
+            &[
+                ("id", &reported),
+                ("report", "Finished it"),
+                ("evidence_url", ""),
+            ],
+            Some(liam),
+        )
+        .await,
+    );
+    ok(
+        "submit plan",
+        app.call("/api/plan/submit", &[], Some(liam)).await,
+    );
+    (goal, activity, activity2, action, reported)
+}
+
+/// A peer request to the peer: its id.
+async fn ask_the_peer(app: &TestApp, liam: &str, subject: &str, node: &str) -> String {
+    let nodes = format!("nodes[{node}]");
+    ok(
+        "peer request",
+        app.call(
+            "/api/peers/request",
+            &[("person", subject), ("peers", PEER), (nodes.as_str(), "on")],
+            Some(liam),
+        )
+        .await,
+    );
+    scalar(
+        app,
+        format!("select max(id) from peer_request where subject_id = {subject}"),
+    )
+    .await
+}
+
+/// A staged import, by the admin.
+async fn stage_an_import(app: &TestApp, admin: &str) {
+    ok(
+        "staged import",
+        app.upload_import(
+            "learning-csv",
+            ("learning.csv", LEARNING_CSV.as_bytes()),
+            false,
+            Some(admin),
+        )
+        .await,
+    );
 }
 
 /// Sends the request of the endpoint `key` as `cookie`'s owner.

@@ -55,139 +55,13 @@ pub async fn assert_counters_match_a_rebuild(app: &TestApp, at: i64, what: &str)
 #[tokio::test]
 async fn counters_equal_a_full_recomputation_after_random_changes() {
     let app = TestApp::demo().await;
-    let admin = app.person_id(ADMIN).await;
-    let reports: Vec<(i64, i64)> = sqlx::query_as(
-        "select id, manager_id from person where manager_id is not null order by id",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
-    let position_ids = ids(&app, "select id from job_position order by id").await;
-    let units = ids(&app, "select id from org_unit order by id").await;
-    let required: Vec<(i64, i64)> =
-        sqlx::query_as("select position_id, node_id from position_requirement order by 1, 2")
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap();
-    let nodes: Vec<i64> = {
-        let mut n: Vec<i64> = required.iter().map(|r| r.1).collect();
-        n.sort_unstable();
-        n.dedup();
-        n
-    };
+    let demo = Demo::load(&app).await;
     let mut rng = Lcg(20_261_124);
     let mut done = [0u32; 7];
     for step in 0..60 {
-        let (person, manager) = rng.pick(&reports);
-        let node = rng.pick(&nodes);
-        let level = (rng.next() % 5).to_string();
-        let op = rng.next() % 7;
-        let ok = match op {
-            // A manager's direct rating.
-            0 => assess::rate(
-                &app.db,
-                &as_user(manager, Role::Employee),
-                PersonId(person),
-                NodeId(node),
-                &level,
-                "",
-            )
-            .await
-            .is_ok(),
-            // A self-assessment, approved or declined by the manager.
-            1 | 2 => {
-                let mut form = SelfAssessment::default();
-                form.levels.insert(node.to_string(), level.clone());
-                if assess::submit(&app.db, &as_user(person, Role::Employee), &form)
-                    .await
-                    .is_err()
-                {
-                    false
-                } else {
-                    let pending = ids(
-                        &app,
-                        &format!("select id from rating where subject_id = {person} and review = 'pending'"),
-                    )
-                    .await;
-                    let (decision, comment) = if op == 1 {
-                        ("approve", "")
-                    } else {
-                        ("decline", "Not yet")
-                    };
-                    assess::decide(
-                        &app.db,
-                        &as_user(manager, Role::Employee),
-                        &pending,
-                        decision,
-                        comment,
-                    )
-                    .await
-                    .is_ok()
-                }
-            }
-            // Someone takes another position (or none).
-            3 => {
-                let to = if rng.next().is_multiple_of(6) {
-                    None
-                } else {
-                    Some(app::domain::positions::PositionId(rng.pick(&position_ids)))
-                };
-                positions::set_position(&app.db, PersonId(person), to)
-                    .await
-                    .is_ok()
-            }
-            // A unit moves under another (refused when that makes a loop).
-            4 => {
-                let unit = rng.pick(&units);
-                let parent = rng.pick(&units);
-                let name: String = sqlx::query_scalar("select name from org_unit where id = $1")
-                    .bind(unit)
-                    .fetch_one(&app.db.pool)
-                    .await
-                    .unwrap();
-                people::update_unit(&app.db, UnitId(unit), &name, &parent.to_string())
-                    .await
-                    .is_ok()
-            }
-            // Someone leaves or comes back.
-            5 => {
-                let active: i64 = sqlx::query_scalar("select active from person where id = $1")
-                    .bind(person)
-                    .fetch_one(&app.db.pool)
-                    .await
-                    .unwrap();
-                people::set_active(
-                    &app.db,
-                    &as_user(admin, Role::Admin),
-                    PersonId(person),
-                    active == 0,
-                )
-                .await
-                .is_ok()
-            }
-            // A position's requirement changes level, or goes.
-            _ => {
-                let (position, node) = rng.pick(&required);
-                let position = app::domain::positions::PositionId(position);
-                if rng.next().is_multiple_of(4) {
-                    positions::remove_requirement(&app.db, position, NodeId(node))
-                        .await
-                        .is_ok()
-                } else {
-                    let input = RequirementInput {
-                        node: node.to_string(),
-                        level: (1 + rng.next() % 3).to_string(),
-                        weight: (1 + rng.next() % 5).to_string(),
-                        mandatory: None,
-                    };
-                    positions::update_requirement(&app.db, position, &input)
-                        .await
-                        .is_ok()
-                }
-            }
-        };
+        let (op, ok) = one_random_change(&app, &mut rng, &demo).await;
         if ok {
-            done[op as usize] += 1;
+            done[op] += 1;
         }
         if step % 20 == 19 {
             let at: i64 =
@@ -202,7 +76,195 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
         done.iter().filter(|n| **n > 0).count() >= 5,
         "too few kinds of change succeeded: {done:?}"
     );
-    // Expiry: a year and a half later, every 12-month level has expired.
+    the_expiry_sweep_keeps_the_counters(&app).await;
+}
+
+/// What the random changes pick from: the demo's people with a manager, positions,
+/// units, requirements and required nodes, and the admin's id.
+struct Demo {
+    admin: i64,
+    reports: Vec<(i64, i64)>,
+    position_ids: Vec<i64>,
+    units: Vec<i64>,
+    required: Vec<(i64, i64)>,
+    nodes: Vec<i64>,
+}
+
+impl Demo {
+    /// Reads them from the database.
+    async fn load(app: &TestApp) -> Demo {
+        let admin = app.person_id(ADMIN).await;
+        let reports: Vec<(i64, i64)> = sqlx::query_as(
+            "select id, manager_id from person where manager_id is not null order by id",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let position_ids = ids(app, "select id from job_position order by id").await;
+        let units = ids(app, "select id from org_unit order by id").await;
+        let required: Vec<(i64, i64)> =
+            sqlx::query_as("select position_id, node_id from position_requirement order by 1, 2")
+                .fetch_all(&app.db.pool)
+                .await
+                .unwrap();
+        let nodes: Vec<i64> = {
+            let mut n: Vec<i64> = required.iter().map(|r| r.1).collect();
+            n.sort_unstable();
+            n.dedup();
+            n
+        };
+        Demo {
+            admin,
+            reports,
+            position_ids,
+            units,
+            required,
+            nodes,
+        }
+    }
+}
+
+/// One random change of one of seven kinds: the kind, and whether it was accepted.
+async fn one_random_change(app: &TestApp, rng: &mut Lcg, demo: &Demo) -> (usize, bool) {
+    let (person, manager) = rng.pick(&demo.reports);
+    let node = rng.pick(&demo.nodes);
+    let level = (rng.next() % 5).to_string();
+    let op = rng.next() % 7;
+    let ok = match op {
+        // A manager's direct rating.
+        0 => assess::rate(
+            &app.db,
+            &as_user(manager, Role::Employee),
+            PersonId(person),
+            NodeId(node),
+            &level,
+            "",
+        )
+        .await
+        .is_ok(),
+        // A self-assessment, approved or declined by the manager.
+        1 | 2 => self_assessment_decided(app, person, manager, node, &level, op == 1).await,
+        // Someone takes another position (or none).
+        3 => {
+            let to = if rng.next().is_multiple_of(6) {
+                None
+            } else {
+                Some(app::domain::positions::PositionId(
+                    rng.pick(&demo.position_ids),
+                ))
+            };
+            positions::set_position(&app.db, PersonId(person), to)
+                .await
+                .is_ok()
+        }
+        // A unit moves under another (refused when that makes a loop).
+        4 => a_unit_moves(app, rng, &demo.units).await,
+        // Someone leaves or comes back.
+        5 => someone_leaves_or_comes_back(app, demo.admin, person).await,
+        // A position's requirement changes level, or goes.
+        _ => a_requirement_changes_or_goes(app, rng, &demo.required).await,
+    };
+    (op as usize, ok)
+}
+
+/// A self-assessment of `node` at `level`, approved (or declined) by the manager.
+async fn self_assessment_decided(
+    app: &TestApp,
+    person: i64,
+    manager: i64,
+    node: i64,
+    level: &str,
+    approve: bool,
+) -> bool {
+    let mut form = SelfAssessment::default();
+    form.levels.insert(node.to_string(), level.to_string());
+    if assess::submit(&app.db, &as_user(person, Role::Employee), &form)
+        .await
+        .is_err()
+    {
+        false
+    } else {
+        let pending = ids(
+            app,
+            &format!("select id from rating where subject_id = {person} and review = 'pending'"),
+        )
+        .await;
+        let (decision, comment) = if approve {
+            ("approve", "")
+        } else {
+            ("decline", "Not yet")
+        };
+        assess::decide(
+            &app.db,
+            &as_user(manager, Role::Employee),
+            &pending,
+            decision,
+            comment,
+        )
+        .await
+        .is_ok()
+    }
+}
+
+/// A unit moves under another (refused when that makes a loop).
+async fn a_unit_moves(app: &TestApp, rng: &mut Lcg, units: &[i64]) -> bool {
+    let unit = rng.pick(units);
+    let parent = rng.pick(units);
+    let name: String = sqlx::query_scalar("select name from org_unit where id = $1")
+        .bind(unit)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    people::update_unit(&app.db, UnitId(unit), &name, &parent.to_string())
+        .await
+        .is_ok()
+}
+
+/// `person` leaves, or comes back, by the admin's hand.
+async fn someone_leaves_or_comes_back(app: &TestApp, admin: i64, person: i64) -> bool {
+    let active: i64 = sqlx::query_scalar("select active from person where id = $1")
+        .bind(person)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    people::set_active(
+        &app.db,
+        &as_user(admin, Role::Admin),
+        PersonId(person),
+        active == 0,
+    )
+    .await
+    .is_ok()
+}
+
+/// A position's requirement changes level, or goes.
+async fn a_requirement_changes_or_goes(
+    app: &TestApp,
+    rng: &mut Lcg,
+    required: &[(i64, i64)],
+) -> bool {
+    let (position, node) = rng.pick(required);
+    let position = app::domain::positions::PositionId(position);
+    if rng.next().is_multiple_of(4) {
+        positions::remove_requirement(&app.db, position, NodeId(node))
+            .await
+            .is_ok()
+    } else {
+        let input = RequirementInput {
+            node: node.to_string(),
+            level: (1 + rng.next() % 3).to_string(),
+            weight: (1 + rng.next() % 5).to_string(),
+            mandatory: None,
+        };
+        positions::update_requirement(&app.db, position, &input)
+            .await
+            .is_ok()
+    }
+}
+
+/// Expiry: a year and a half later, every 12-month level has expired, and the swept
+/// counters equal a rebuild.
+async fn the_expiry_sweep_keeps_the_counters(app: &TestApp) {
     let later = app::server::now_ms() + 550 * 86_400_000;
     let expiring: i64 = sqlx::query_scalar(
         "select count(*) from current_level where expires_at > $1 and expires_at <= $2",
@@ -214,7 +276,7 @@ async fn counters_equal_a_full_recomputation_after_random_changes() {
     .unwrap();
     assert!(expiring > 0, "the demo has levels that will expire");
     stats::sweep_until(&app.db, later).await.unwrap();
-    assert_counters_match_a_rebuild(&app, later, "after the expiry sweep").await;
+    assert_counters_match_a_rebuild(app, later, "after the expiry sweep").await;
 }
 
 async fn org(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> OrgReport {

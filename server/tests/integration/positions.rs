@@ -169,7 +169,19 @@ async fn only_admins_change_positions_and_everyone_reads_the_career_map() {
 async fn requirements_are_validated_added_whole_changed_and_removed() {
     let app = TestApp::demo_unrated().await;
     let admin = app.sign_in(ADMIN, PW).await;
-    // Bad position forms name their field.
+    bad_position_forms_name_their_field(&app, &admin).await;
+    let pos = create(&app, &admin, "Platform Engineer", "ic").await;
+    let testing = node_id(&app, "Testing").await;
+    an_empty_level_is_the_scales_threshold(&app, &admin, &pos, &testing).await;
+    let craft =
+        bad_requirements_name_their_field_and_change_nothing(&app, &admin, &pos, &testing).await;
+    let ops = whole_competencies_and_categories_are_added(&app, &admin, &pos, &craft).await;
+    a_requirement_changes_and_is_removed(&app, &admin, &pos, &testing).await;
+    a_required_node_cannot_be_deleted(&app, &admin, &ops).await;
+}
+
+/// Bad position forms name their field.
+async fn bad_position_forms_name_their_field(app: &TestApp, admin: &str) {
     for (field, form) in [
         (
             "title",
@@ -199,16 +211,23 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
             ],
         ),
     ] {
-        let res = app.call("/api/positions/create", &form, Some(&admin)).await;
+        let res = app.call("/api/positions/create", &form, Some(admin)).await;
         assert_field(&res, field);
     }
-    let pos = create(&app, &admin, "Platform Engineer", "ic").await;
-    let testing = node_id(&app, "Testing").await;
-    // Empty level: the scale's threshold (3 on the Engineering scale).
-    add_req(&app, &admin, &pos, &testing, "")
+}
+
+/// Empty level: the scale's threshold (3 on the Engineering scale); the requirement
+/// comes with its framework, path and the node's own IC level texts for the slider.
+async fn an_empty_level_is_the_scales_threshold(
+    app: &TestApp,
+    admin: &str,
+    pos: &str,
+    testing: &str,
+) {
+    add_req(app, admin, pos, testing, "")
         .await
         .expect_status(StatusCode::OK, "add_req");
-    let p = page(&app, &admin, &pos).await;
+    let p = page(app, admin, pos).await;
     assert_eq!(req_titles(&p), vec!["Testing"]);
     let r = &p.requirements[0];
     assert_eq!(r.requirement.required, 3);
@@ -218,27 +237,45 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
     // Level texts for the slider: the node's own IC descriptions.
     assert_eq!(r.levels.len(), 5);
     assert!(r.levels[2].description.contains("testing"));
-    // Refusals, each naming its field; nothing changes.
-    assert_field(&add_req(&app, &admin, &pos, &testing, "2").await, "node");
-    let craft = node_id(&app, "Technical craft").await;
-    assert_field(&add_req(&app, &admin, &pos, &craft, "2").await, "node");
-    let design = node_id(&app, "Software design").await;
-    assert_field(&add_req(&app, &admin, &pos, &design, "6").await, "level");
-    assert_field(&add_req(&app, &admin, &pos, "999999", "2").await, "node");
-    assert_eq!(req_titles(&page(&app, &admin, &pos).await), vec!["Testing"]);
+}
 
-    // A whole competency with its skills, at a chosen level.
-    let ops = node_id(&app, "Operations and reliability").await;
+/// Refusals, each naming its field; nothing changes. Hands back the Technical craft
+/// category's id.
+async fn bad_requirements_name_their_field_and_change_nothing(
+    app: &TestApp,
+    admin: &str,
+    pos: &str,
+    testing: &str,
+) -> String {
+    assert_field(&add_req(app, admin, pos, testing, "2").await, "node");
+    let craft = node_id(app, "Technical craft").await;
+    assert_field(&add_req(app, admin, pos, &craft, "2").await, "node");
+    let design = node_id(app, "Software design").await;
+    assert_field(&add_req(app, admin, pos, &design, "6").await, "level");
+    assert_field(&add_req(app, admin, pos, "999999", "2").await, "node");
+    assert_eq!(req_titles(&page(app, admin, pos).await), vec!["Testing"]);
+    craft
+}
+
+/// A whole competency with its skills, at a chosen level; a whole category adds what is
+/// left inside it, skipping what is already required. Hands back the competency's id.
+async fn whole_competencies_and_categories_are_added(
+    app: &TestApp,
+    admin: &str,
+    pos: &str,
+    craft: &str,
+) -> String {
+    let ops = node_id(app, "Operations and reliability").await;
     let res = app
         .expect(
             "/api/positions/add_whole",
-            &[("position", &pos), ("node", &ops), ("level", "4")],
-            Some(&admin),
+            &[("position", pos), ("node", &ops), ("level", "4")],
+            Some(admin),
             StatusCode::OK,
         )
         .await;
     assert_eq!(res.json(), 3);
-    let p = page(&app, &admin, &pos).await;
+    let p = page(app, admin, pos).await;
     assert_eq!(
         req_titles(&p),
         vec![
@@ -255,31 +292,39 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
     let res = app
         .call(
             "/api/positions/add_whole",
-            &[("position", &pos), ("node", &craft)],
-            Some(&admin),
+            &[("position", pos), ("node", craft)],
+            Some(admin),
         )
         .await;
     assert_eq!(res.json(), 11 - 4);
     let again = app
         .call(
             "/api/positions/add_whole",
-            &[("position", &pos), ("node", &craft)],
-            Some(&admin),
+            &[("position", pos), ("node", craft)],
+            Some(admin),
         )
         .await;
     assert_field(&again, "node");
+    ops
+}
 
-    // Change level, weight and mandatory; then remove.
+/// Change level, weight and mandatory (a bad weight is refused); then remove.
+async fn a_requirement_changes_and_is_removed(
+    app: &TestApp,
+    admin: &str,
+    pos: &str,
+    testing: &str,
+) {
     app.expect(
         "/api/positions/update_requirement",
         &[
-            ("position", &pos),
-            ("input[node]", &testing),
+            ("position", pos),
+            ("input[node]", testing),
             ("input[level]", "5"),
             ("input[weight]", "5"),
             ("input[mandatory]", "on"),
         ],
-        Some(&admin),
+        Some(admin),
         StatusCode::OK,
     )
     .await;
@@ -287,28 +332,30 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
         .call(
             "/api/positions/update_requirement",
             &[
-                ("position", &pos),
-                ("input[node]", &testing),
+                ("position", pos),
+                ("input[node]", testing),
                 ("input[level]", "2"),
                 ("input[weight]", "9"),
             ],
-            Some(&admin),
+            Some(admin),
         )
         .await;
     assert_field(&bad, "weight");
-    let p = page(&app, &admin, &pos).await;
+    let p = page(app, admin, pos).await;
     let t = &p.requirements[0].requirement;
     assert_eq!((t.required, t.weight, t.mandatory), (5, 5, true));
     app.expect(
         "/api/positions/remove_requirement",
-        &[("position", &pos), ("node", &testing)],
-        Some(&admin),
+        &[("position", pos), ("node", testing)],
+        Some(admin),
         StatusCode::OK,
     )
     .await;
-    assert!(!req_titles(&page(&app, &admin, &pos).await).contains(&"Testing".to_string()));
+    assert!(!req_titles(&page(app, admin, pos).await).contains(&"Testing".to_string()));
+}
 
-    // A required node cannot be deleted from its framework.
+/// A required node cannot be deleted from its framework.
+async fn a_required_node_cannot_be_deleted(app: &TestApp, admin: &str, ops: &str) {
     let fw: i64 = sqlx::query_scalar("select framework_id from framework_node where id = $1")
         .bind(ops.parse::<i64>().unwrap())
         .fetch_one(&app.db.pool)
@@ -325,9 +372,9 @@ async fn requirements_are_validated_added_whole_changed_and_removed() {
             &[
                 ("framework", &fw.to_string()),
                 ("revision", &rev.to_string()),
-                ("node", &ops),
+                ("node", ops),
             ],
-            Some(&admin),
+            Some(admin),
             StatusCode::CONFLICT,
         )
         .await;
@@ -339,11 +386,19 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     let app = TestApp::demo().await;
     let admin = app.sign_in(ADMIN, PW).await;
     let pos = create(&app, &admin, "Platform Engineer", "ic").await;
+    people_are_assigned_one_by_one(&app, &admin, &pos).await;
+    whole_units_are_assigned_with_or_without_sub_units(&app, &admin, &pos).await;
+    unassigning_clears_the_position(&app, &admin).await;
+    people_name_their_own_targets_and_admins_anyones(&app, &admin, &pos).await;
+}
+
+/// One person by email; an unknown email names the field.
+async fn people_are_assigned_one_by_one(app: &TestApp, admin: &str, pos: &str) {
     let res = app
         .expect(
             "/api/positions/assign",
-            &[("position", &pos), ("email", EMPLOYEE)],
-            Some(&admin),
+            &[("position", pos), ("email", EMPLOYEE)],
+            Some(admin),
             StatusCode::OK,
         )
         .await;
@@ -351,32 +406,33 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     let bad = app
         .call(
             "/api/positions/assign",
-            &[("position", &pos), ("email", "nobody@northwind.example")],
-            Some(&admin),
+            &[("position", pos), ("email", "nobody@northwind.example")],
+            Some(admin),
         )
         .await;
     assert_field(&bad, "email");
-    let p = page(&app, &admin, &pos).await;
+    let p = page(app, admin, pos).await;
     assert_eq!(p.holders.len(), 1);
+}
 
-    // A whole unit, then with its sub-units.
-    let unit = |name: &'static str| {
-        let pool = app.db.pool.clone();
-        async move {
-            let id: i64 = sqlx::query_scalar("select id from org_unit where name = $1")
-                .bind(name)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            id.to_string()
-        }
-    };
-    let platform = unit("Platform").await;
+/// The id of the org unit `name`, as text.
+async fn unit_id(app: &TestApp, name: &str) -> String {
+    let id: i64 = sqlx::query_scalar("select id from org_unit where name = $1")
+        .bind(name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+/// A whole unit, then with its sub-units; a bad unit names the field.
+async fn whole_units_are_assigned_with_or_without_sub_units(app: &TestApp, admin: &str, pos: &str) {
+    let platform = unit_id(app, "Platform").await;
     let res = app
         .expect(
             "/api/positions/assign_unit",
-            &[("position", &pos), ("unit_id", &platform)],
-            Some(&admin),
+            &[("position", pos), ("unit_id", &platform)],
+            Some(admin),
             StatusCode::OK,
         )
         .await;
@@ -387,20 +443,20 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     .await
     .unwrap();
     assert_eq!(res.json(), in_platform);
-    let eng = unit("Engineering").await;
+    let eng = unit_id(app, "Engineering").await;
     let direct = app
         .call(
             "/api/positions/assign_unit",
-            &[("position", &pos), ("unit_id", &eng)],
-            Some(&admin),
+            &[("position", pos), ("unit_id", &eng)],
+            Some(admin),
         )
         .await;
     assert_eq!(direct.json(), 1, "only Marcus sits in Engineering itself");
     let below = app
         .call(
             "/api/positions/assign_unit",
-            &[("position", &pos), ("unit_id", &eng), ("below", "on")],
-            Some(&admin),
+            &[("position", pos), ("unit_id", &eng), ("below", "on")],
+            Some(admin),
         )
         .await;
     let in_eng: i64 = sqlx::query_scalar(
@@ -414,18 +470,20 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     let bad_unit = app
         .call(
             "/api/positions/assign_unit",
-            &[("position", &pos), ("unit_id", "x")],
-            Some(&admin),
+            &[("position", pos), ("unit_id", "x")],
+            Some(admin),
         )
         .await;
     assert_field(&bad_unit, "unit_id");
+}
 
-    // Unassign.
+/// Unassign: the person holds no position.
+async fn unassigning_clears_the_position(app: &TestApp, admin: &str) {
     let liam = app.person_id(EMPLOYEE).await.to_string();
     app.expect(
         "/api/positions/unassign",
         &[("person", &liam)],
-        Some(&admin),
+        Some(admin),
         StatusCode::OK,
     )
     .await;
@@ -435,10 +493,13 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
         .await
         .unwrap();
     assert_eq!(held, None);
+}
 
-    // Targets: people name their own; only admins name someone else's.
+/// Targets: people name their own; only admins name someone else's; naming the position
+/// you hold is refused.
+async fn people_name_their_own_targets_and_admins_anyones(app: &TestApp, admin: &str, pos: &str) {
     let employee = app.sign_in(EMPLOYEE, PW).await;
-    let staff = position_id(&app, "Staff Engineer").await;
+    let staff = position_id(app, "Staff Engineer").await;
     app.expect(
         "/api/positions/set_target",
         &[("target", &staff)],
@@ -457,7 +518,7 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     app.expect(
         "/api/positions/set_target",
         &[("person", &noah), ("target", &staff)],
-        Some(&admin),
+        Some(admin),
         StatusCode::OK,
     )
     .await;
@@ -472,7 +533,7 @@ async fn people_are_assigned_one_by_one_and_per_unit_and_name_targets() {
     let res = app
         .call(
             "/api/positions/set_target",
-            &[("target", &pos)],
+            &[("target", pos)],
             Some(&noah_c),
         )
         .await;

@@ -549,10 +549,29 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     // Their own session, and audit entries that name them.
     let theirs = app.sign_in(&email, PW).await;
     retitle(&app, &admin, id, &name, email.as_str(), "Renamed title").await;
-    // Someone else wrote their name in a comment.
+    someone_else_names_them_in_a_comment(&app, &name, &email).await;
+    let (files, ratings, levels) = their_files_and_figures(&app, uploads.path(), id).await;
+
+    app.expect(
+        "/api/people/erase",
+        &[("id", &sid)],
+        Some(&admin),
+        StatusCode::OK,
+    )
+    .await;
+
+    nothing_anywhere_holds_the_name_or_the_address(&app, &name, &email).await;
+    let new_email = the_person_is_blanked(&app, id).await;
+    the_ratings_stay_as_figures_without_their_words(&app, id, ratings, levels).await;
+    files_sessions_and_history_unlocks_are_gone(&app, uploads.path(), &files, &theirs, id).await;
+    the_erased_cannot_sign_in_nor_be_erased_again(&app, &admin, &new_email, &sid).await;
+}
+
+/// Someone else wrote their name and address in a comment.
+async fn someone_else_names_them_in_a_comment(app: &TestApp, name: &str, email: &str) {
     let other = app.person_id(OTHER_EMPLOYEE).await;
     let node = one(
-        &app,
+        app,
         "select min(id) from framework_node where kind = 'skill'",
     )
     .await;
@@ -566,6 +585,15 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     .execute(&app.db.pool)
     .await
     .unwrap();
+}
+
+/// Before the erasure: their uploaded files (all on disk), and how many ratings and
+/// current levels they have.
+async fn their_files_and_figures(
+    app: &TestApp,
+    uploads: &std::path::Path,
+    id: i64,
+) -> (Vec<String>, i64, i64) {
     let files: Vec<String> = sqlx::query_scalar(
         "select e.location from evidence e join rating r on r.id = e.rating_id \
          where r.subject_id = $1 and e.kind = 'file'",
@@ -574,7 +602,7 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    assert!(files.iter().all(|f| uploads.path().join(f).exists()));
+    assert!(files.iter().all(|f| uploads.join(f).exists()));
     let ratings = app
         .count(format!(
             "select count(*) from rating where subject_id = {id}"
@@ -585,19 +613,14 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
             "select count(*) from current_level where person_id = {id}"
         ))
         .await;
+    (files, ratings, levels)
+}
 
-    app.expect(
-        "/api/people/erase",
-        &[("id", &sid)],
-        Some(&admin),
-        StatusCode::OK,
-    )
-    .await;
-
-    // Nothing anywhere holds the name or the address.
+/// Nothing anywhere holds the name or the address: no text column of any table.
+async fn nothing_anywhere_holds_the_name_or_the_address(app: &TestApp, name: &str, email: &str) {
     let lname = name.to_lowercase();
     let lemail = email.to_lowercase();
-    let columns = text_columns(&app).await;
+    let columns = text_columns(app).await;
     assert!(columns.iter().any(|(t, _)| t == "audit_log"));
     for (table, column) in &columns {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -610,6 +633,11 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         .unwrap();
         assert_eq!(n, 0, "{table}.{column} still names the erased person");
     }
+}
+
+/// The person's row is blanked: a placeholder name and address, inactive, no password,
+/// no title. Hands back the placeholder address.
+async fn the_person_is_blanked(app: &TestApp, id: i64) -> String {
     let (new_name, new_email, active, hash, title): (String, String, i64, Option<String>, String) =
         sqlx::query_as(
             "select name, email, active, password_hash, job_title from person where id = $1",
@@ -621,7 +649,16 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     assert_eq!(new_name, format!("Erased person #{id}"));
     assert!(new_email.ends_with(".invalid"));
     assert_eq!((active, hash, title.as_str()), (0, None, ""));
-    // Ratings stay as figures, their words go.
+    new_email
+}
+
+/// Ratings stay as figures, their words go.
+async fn the_ratings_stay_as_figures_without_their_words(
+    app: &TestApp,
+    id: i64,
+    ratings: i64,
+    levels: i64,
+) {
     assert_eq!(
         app.count(format!(
             "select count(*) from rating where subject_id = {id}"
@@ -643,9 +680,18 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
         .await,
         0
     );
-    // Files gone, sessions ended, erasure recorded, history locked again.
-    assert!(files.iter().all(|f| !uploads.path().join(f).exists()));
-    assert_eq!(app.whoami(&theirs).await, None);
+}
+
+/// Files gone, sessions ended, erasure recorded, history locked again.
+async fn files_sessions_and_history_unlocks_are_gone(
+    app: &TestApp,
+    uploads: &std::path::Path,
+    files: &[String],
+    theirs: &str,
+    id: i64,
+) {
+    assert!(files.iter().all(|f| !uploads.join(f).exists()));
+    assert_eq!(app.whoami(theirs).await, None);
     assert_eq!(
         app.count(format!(
             "select count(*) from session where person_id = {id}"
@@ -662,27 +708,32 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     );
     assert_eq!(app.count("select count(*) from history_unlock").await, 0);
     assert!(
-        raw(&app, &format!("delete from rating where subject_id = {id}"))
+        raw(app, &format!("delete from rating where subject_id = {id}"))
             .await
             .is_err()
     );
-    // The erased person cannot sign in, and erasing twice is refused.
+}
+
+/// The erased person cannot sign in, erasing twice is refused, and an admin cannot erase
+/// themself.
+async fn the_erased_cannot_sign_in_nor_be_erased_again(
+    app: &TestApp,
+    admin: &str,
+    new_email: &str,
+    sid: &str,
+) {
     let res = app
         .call(
             "/api/sign_in",
-            &[
-                ("email", new_email.as_str()),
-                ("password", PW),
-                ("next", ""),
-            ],
+            &[("email", new_email), ("password", PW), ("next", "")],
             None,
         )
         .await;
     assert!(res.session_cookie().is_none());
     app.expect(
         "/api/people/erase",
-        &[("id", &sid)],
-        Some(&admin),
+        &[("id", sid)],
+        Some(admin),
         StatusCode::CONFLICT,
     )
     .await;
@@ -691,7 +742,7 @@ async fn erasure_leaves_the_name_and_address_nowhere_and_keeps_the_figures() {
     app.expect(
         "/api/people/erase",
         &[("id", &me)],
-        Some(&admin),
+        Some(admin),
         StatusCode::CONFLICT,
     )
     .await;
