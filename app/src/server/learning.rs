@@ -179,23 +179,32 @@ async fn external_taken(
 #[tracing::instrument(skip_all)]
 pub(crate) async fn insert(conn: &mut AnyConnection, f: &ActivityFields) -> Result<i64, AppError> {
     external_taken(conn, &f.external_id, None).await?;
-    let now = now_ms();
-    Ok(sqlx::query_scalar(
+    let row = bound(
         "insert into activity (title, kind, provider, url, duration_minutes, cost_cents, \
          description, external_id, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+        f,
     )
-    .bind(&f.title)
-    .bind(f.kind.as_str())
-    .bind(&f.provider)
-    .bind(&f.url)
-    .bind(i64::from(f.duration_minutes))
-    .bind(f.cost_cents.and_then(|c| i64::try_from(c).ok()))
-    .bind(&f.description)
-    .bind(&f.external_id)
-    .bind(now)
     .fetch_one(&mut *conn)
-    .await?)
+    .await?;
+    Ok(sqlx::Row::try_get(&row, 0)?)
+}
+
+/// `sql` with an activity's fields bound as $1 to $8 and now as $9.
+fn bound(
+    sql: &'static str,
+    f: &ActivityFields,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(sql)
+        .bind(&f.title)
+        .bind(f.kind.as_str())
+        .bind(&f.provider)
+        .bind(&f.url)
+        .bind(i64::from(f.duration_minutes))
+        .bind(f.cost_cents.and_then(|c| i64::try_from(c).ok()))
+        .bind(&f.description)
+        .bind(&f.external_id)
+        .bind(now_ms())
 }
 
 /// Updates an activity's fields (inside a transaction).
@@ -206,19 +215,11 @@ pub(crate) async fn rewrite(
     f: &ActivityFields,
 ) -> Result<(), AppError> {
     external_taken(conn, &f.external_id, Some(id)).await?;
-    let done = sqlx::query(
+    let done = bound(
         "update activity set title = $1, kind = $2, provider = $3, url = $4, duration_minutes = $5, \
          cost_cents = $6, description = $7, external_id = $8, updated_at = $9 where id = $10",
+        f,
     )
-    .bind(&f.title)
-    .bind(f.kind.as_str())
-    .bind(&f.provider)
-    .bind(&f.url)
-    .bind(i64::from(f.duration_minutes))
-    .bind(f.cost_cents.and_then(|c| i64::try_from(c).ok()))
-    .bind(&f.description)
-    .bind(&f.external_id)
-    .bind(now_ms())
     .bind(id)
     .execute(&mut *conn)
     .await?;

@@ -319,6 +319,34 @@ struct PersonFields {
     password: Option<String>,
 }
 
+impl PersonFields {
+    /// The hash of the new password, if there is one (taking it out of the fields).
+    async fn new_hash(&mut self) -> Result<Option<String>, AppError> {
+        match self.password.take() {
+            Some(p) => Ok(Some(hash_password(p).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// `sql` with these fields bound as $1 to $6 (e-mail, name, job title, role, unit,
+    /// manager), `hash` as $7 and now as $8.
+    fn bound(
+        &self,
+        sql: &'static str,
+        hash: Option<String>,
+    ) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
+        sqlx::query(sql)
+            .bind(self.email.as_str())
+            .bind(&self.name)
+            .bind(&self.job_title)
+            .bind(self.role.as_str())
+            .bind(self.unit.map(|u| u.0))
+            .bind(self.manager.map(|m| m.0))
+            .bind(hash)
+            .bind(now_ms())
+    }
+}
+
 async fn parse_fields(
     db: &Db,
     input: PersonInput,
@@ -437,34 +465,25 @@ pub async fn create_admin(
 /// Adds a person.
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
-    let f = parse_fields(db, input, true).await?;
+    let mut f = parse_fields(db, input, true).await?;
     if email_taken(db, &f.email, None).await? {
         return Err(AppError::invalid(
             "email",
             "Someone already uses this e-mail address.",
         ));
     }
-    let hash = match f.password {
-        Some(p) => Some(hash_password(p).await?),
-        None => None,
-    };
-    let now = now_ms();
+    let hash = f.new_hash().await?;
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
-    )
-    .bind(f.email.as_str())
-    .bind(&f.name)
-    .bind(&f.job_title)
-    .bind(f.role.as_str())
-    .bind(f.unit.map(|u| u.0))
-    .bind(f.manager.map(|m| m.0))
-    .bind(hash)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(unique_to_field)?;
+    let id: i64 = f
+        .bound(
+            "insert into person (email, name, job_title, role, unit_id, manager_id, active, password_hash, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8) returning id",
+            hash,
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|row| sqlx::Row::try_get(&row, 0))
+        .map_err(unique_to_field)?;
     super::stats::added(&mut tx, vec![id]).await?;
     let after = audit::PERSON.state(&mut *tx, id).await?;
     // The command line (`proficio admin create`) has no person behind it: no actor.
@@ -534,7 +553,7 @@ pub async fn update(
     input: PersonInput,
 ) -> Result<(), AppError> {
     let current = summary(db, id).await?;
-    let f = parse_fields(db, input, false).await?;
+    let mut f = parse_fields(db, input, false).await?;
     if email_taken(db, &f.email, Some(id)).await? {
         return Err(AppError::invalid(
             "email",
@@ -554,25 +573,15 @@ pub async fn update(
         ));
     }
     let changes_password = f.password.is_some();
-    let hash = match f.password {
-        Some(p) => Some(hash_password(p).await?),
-        None => None,
-    };
+    let hash = f.new_hash().await?;
     let mut tx = db.begin_write().await?;
     let before = audit::PERSON.state(&mut *tx, id.0).await?;
     let pending = super::stats::before(&mut tx, vec![id.0], None).await?;
-    sqlx::query(
+    f.bound(
         "update person set email = $1, name = $2, job_title = $3, role = $4, unit_id = $5, manager_id = $6, \
          password_hash = coalesce($7, password_hash), updated_at = $8 where id = $9",
+        hash,
     )
-    .bind(f.email.as_str())
-    .bind(&f.name)
-    .bind(&f.job_title)
-    .bind(f.role.as_str())
-    .bind(f.unit.map(|u| u.0))
-    .bind(f.manager.map(|m| m.0))
-    .bind(hash)
-    .bind(now_ms())
     .bind(id.0)
     .execute(&mut *tx)
     .await
