@@ -409,6 +409,18 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
     })
 }
 
+/// Runs `work` once, adding its time in ms to `t` (its result is kept from the optimiser).
+async fn timed<T, E: ToString>(
+    t: &mut Vec<f64>,
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<(), String> {
+    let s = Instant::now();
+    let out = work.await.map_err(|e| e.to_string())?;
+    t.push(s.elapsed().as_secs_f64() * 1e3);
+    std::hint::black_box(out);
+    Ok(())
+}
+
 /// The `r`th round's pick from `list`.
 fn pick(list: &[i64], r: usize) -> i64 {
     list[(mix(r as u64, 3) % list.len() as u64) as usize]
@@ -423,12 +435,11 @@ async fn time_org_report(db: &Db, admin: &CurrentUser, rounds: usize) -> Result<
         } else {
             2 + (r as i64 / 2) % 10
         };
-        let s = Instant::now();
-        let report = orgreports::org_report(db, admin, Some(app::domain::UnitId(unit)), None)
-            .await
-            .map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(report);
+        timed(
+            &mut t,
+            orgreports::org_report(db, admin, Some(app::domain::UnitId(unit)), None),
+        )
+        .await?;
     }
     Ok(figure("org_report", t))
 }
@@ -439,12 +450,7 @@ async fn time_team_heatmap(db: &Db, org: &Org, rounds: usize) -> Result<Figure, 
     for r in 0..rounds {
         let lead = pick(&org.leads, r);
         let me = user(lead, Role::Employee, TEAM as u32);
-        let s = Instant::now();
-        let h = team_heatmap(db, &me, TeamQuery::default())
-            .await
-            .map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(h);
+        timed(&mut t, team_heatmap(db, &me, TeamQuery::default())).await?;
     }
     Ok(figure("team_heatmap", t))
 }
@@ -460,10 +466,7 @@ async fn time_subtree_heatmap(db: &Db, org: &Org, rounds: usize) -> Result<Figur
             sort: SortBy::Gap,
             ..TeamQuery::default()
         };
-        let s = Instant::now();
-        let h = team_heatmap(db, &me, q).await.map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(h);
+        timed(&mut t, team_heatmap(db, &me, q)).await?;
     }
     Ok(figure("subtree_heatmap", t))
 }
@@ -485,12 +488,7 @@ async fn time_talent_search(
                 criteria.push(Criterion { node, min });
             }
         }
-        let s = Instant::now();
-        let found = talent_search(db, admin, &criteria, None)
-            .await
-            .map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(found);
+        timed(&mut t, talent_search(db, admin, &criteria, None)).await?;
     }
     Ok(figure("talent_search", t))
 }
@@ -509,11 +507,11 @@ async fn time_rating_write(db: &Db, org: &Org, rounds: usize) -> Result<Figure, 
                 .map_err(|e| e.to_string())?;
         let node = NodeId(org.nodes[r % NODES]);
         let level = (1 + r % 5).to_string();
-        let s = Instant::now();
-        assess::rate(db, &me, PersonId(report), node, &level, "")
-            .await
-            .map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
+        timed(
+            &mut t,
+            assess::rate(db, &me, PersonId(report), node, &level, ""),
+        )
+        .await?;
     }
     Ok(figure("rating_write", t))
 }
@@ -524,14 +522,14 @@ async fn time_rating_write(db: &Db, org: &Org, rounds: usize) -> Result<Figure, 
 async fn time_bare_org_report(db: &Db, rounds: usize) -> Result<Figure, String> {
     let mut t = Vec::new();
     for _ in 0..rounds.clamp(1, 5) {
-        let s = Instant::now();
-        let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(BARE_ORG_REPORT)
-            .bind(app::server::now_ms())
-            .fetch_all(&db.pool)
-            .await
-            .map_err(|e| e.to_string())?;
-        t.push(s.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(rows);
+        timed(&mut t, async {
+            let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(BARE_ORG_REPORT)
+                .bind(app::server::now_ms())
+                .fetch_all(&db.pool)
+                .await?;
+            Ok::<_, sqlx::Error>(rows)
+        })
+        .await?;
     }
     Ok(figure("org_report_bare_sql", t))
 }

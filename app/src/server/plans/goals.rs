@@ -90,6 +90,22 @@ pub(super) async fn insert_goal(
     Ok(Some(id))
 }
 
+/// A goal's form, checked for `me` changing `person`'s plan: the target level on `node`,
+/// the due date and the note.
+async fn checked_goal(
+    db: &Db,
+    me: &CurrentUser,
+    person: PersonId,
+    node: NodeId,
+    target: &str,
+    due: &str,
+    note: &str,
+) -> Result<(u8, Option<String>, String), AppError> {
+    check_edit(db, me, person).await?;
+    let target = check_target(db, node, target).await?;
+    Ok((target, checked_date(due)?, check_comment("note", note)?))
+}
+
 /// Adds a goal: reach `target` on `node` by `due` (optional, YYYY-MM-DD).
 #[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn add_goal(
@@ -101,10 +117,7 @@ pub async fn add_goal(
     due: &str,
     note: &str,
 ) -> Result<i64, AppError> {
-    check_edit(db, me, person).await?;
-    let target = check_target(db, node, target).await?;
-    let due = checked_date(due)?;
-    let note = check_comment("note", note)?;
+    let (target, due, note) = checked_goal(db, me, person, node, target, due, note).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id = insert_goal(&mut tx, person, node, target, due.as_deref(), &note, now)
@@ -139,10 +152,7 @@ pub async fn update_goal(
     note: &str,
 ) -> Result<(), AppError> {
     let (person, node) = goal_owner(db, goal).await?;
-    check_edit(db, me, person).await?;
-    let target = check_target(db, node, target).await?;
-    let due = checked_date(due)?;
-    let note = check_comment("note", note)?;
+    let (target, due, note) = checked_goal(db, me, person, node, target, due, note).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
