@@ -210,13 +210,8 @@ async fn the_catalogue_is_kept_by_admins_and_close_my_gap_covers_every_gap_it_ca
         "every other gap is listed as uncovered"
     );
     // An archived activity is not suggested; the catalogue hides it from employees.
-    app.expect(
-        "/api/learning/active",
-        &[("id", &both.to_string())],
-        Some(&admin),
-        StatusCode::OK,
-    )
-    .await;
+    app.archive_activity(&both.to_string(), &admin, StatusCode::OK)
+        .await;
     let gaps = close_gap(&app, &liam, "position").await;
     assert_eq!(gaps.suggestions[0].activity, long);
     let list: Catalogue = app
@@ -461,13 +456,8 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
         &[("Code quality", "3")],
     )
     .await;
-    app.expect(
-        "/api/plan/add-activities",
-        &[("activity", &task.to_string())],
-        Some(&liam),
-        StatusCode::OK,
-    )
-    .await;
+    app.add_to_plan(&task.to_string(), &liam, StatusCode::OK)
+        .await;
     let action = plan(&app, &liam, None).await.actions[0].id.to_string();
     let report = [
         ("id", action.as_str()),

@@ -759,6 +759,10 @@ server_calls! {
     create_unit("/api/units/create": name, parent_id);
     /// `cookie` activates (`active` "true") or deactivates ("false") person `id`.
     set_active("/api/people/set_active": id, active);
+    /// `cookie` adds the learning activity `activity` (an id) to their own plan.
+    add_to_plan("/api/plan/add-activities": activity);
+    /// `cookie` archives the learning activity `id` (no `active` field: not offered).
+    archive_activity("/api/learning/active": id);
 }
 
 /// A frozen database that fresh test apps are copied from (see `TestApp::snapshot`).

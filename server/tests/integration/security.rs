@@ -256,13 +256,8 @@ async fn a_mentor_the_trainee_named_alone_cannot_validate_a_level() {
         StatusCode::OK,
     )
     .await;
-    app.expect(
-        "/api/plan/add-activities",
-        &[("activity", &task.to_string())],
-        Some(&liam),
-        StatusCode::OK,
-    )
-    .await;
+    app.add_to_plan(&task.to_string(), &liam, StatusCode::OK)
+        .await;
     let plan: PlanPage = app.call("/api/plan/get", &[], Some(&liam)).await.parse();
     let action = plan.actions[0].id.to_string();
     // Liam names a colleague as mentor and reports the task done.
