@@ -23,7 +23,7 @@ TEST_THREADS ?= 4
 # 45 s against 51 s with 4 (2 cores, quiet machine).
 PG_TEST_THREADS ?= 6
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e fuzz bench-imports bench-learning crash-test load-test
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e e2e-build size bench-hydration fuzz bench-imports bench-learning crash-test load-test
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
@@ -31,6 +31,8 @@ help:
 	@echo "make build  release build: target/release/proficio and target/site"
 	@echo "make dev    cargo leptos watch"
 	@echo "make fuzz   run every import parser's fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make size           bytes of code each route downloads on a first visit, against the budget"
+	@echo "make bench-hydration time from navigation to a hydrated page per route (release build)"
 	@echo "make bench-imports   time the CASE, ESCO and Moodle imports on both backends"
 	@echo "make bench-learning  time close my gap over a 2,000-activity catalogue"
 	@echo "make crash-test      SIGKILL the release server mid-write ROUNDS (default 20) times; 0 lost writes expected (both backends)"
@@ -64,10 +66,10 @@ test-tools: release-tools
 # The demo organisation (with its published passwords) is loaded only because this asks
 # for it; `proficio serve` on an empty production database never does.
 run: release-tools
-	PROFICIO_DEMO=true cargo leptos serve --release
+	PROFICIO_DEMO=true cargo leptos serve --release --precompress
 
 build: release-tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 dev: tools
 	cargo leptos watch
@@ -114,17 +116,35 @@ integration-postgres:
 # Browser tests run against the release build, exactly what `make run` serves (a release
 # that does not build fails `make test`), on a fresh SQLite file with the demo (port
 # $(E2E_PORT), so that a `make run` on 3000 can keep running), driven by Playwright in
-# Debian's Chromium with JavaScript on and off.
-# The site goes to its own folder, so it never replaces the files `make run` is serving.
-e2e: test-tools
-	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build --release
+# Debian's Chromium with JavaScript on and off. `make size` and `make bench-hydration` use
+# the same build. Its site goes to its own folder, so it never replaces `make run`'s files.
+e2e-build: test-tools
+	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build --release --precompress
+
+# $(call with-e2e-server,COMMAND): serves that build on a throwaway database with the demo
+# organisation at E2E_PORT, runs COMMAND with PROFICIO_E2E_URL set, and stops the server
+# whatever happens (printing its log's tail if COMMAND fails).
+define with-e2e-server
 	@dir=$$(mktemp -d); \
 	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads target/release/proficio --database "sqlite://$$dir/e2e.db" serve --demo true --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
 	  pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	  curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null || { cat $$dir/server.log; exit 1; }; \
-	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) npx playwright test || { cat $$dir/server.log | tail -50; exit 1; }
+	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) $(1) || { tail -50 $$dir/server.log; exit 1; }
+endef
+
+e2e: e2e-build
+	$(call with-e2e-server,npx playwright test)
+
+# What a first visit to each route downloads (JavaScript + WebAssembly, raw and as sent);
+# fails when an employee route is over 250 KB as sent or one file is over 600 KB.
+size: e2e-build
+	$(call with-e2e-server,node perf.mjs size)
+
+# Time from navigation to a hydrated page per route, median of RUNS (default 5) first visits.
+bench-hydration: e2e-build
+	$(call with-e2e-server,node perf.mjs hydration)
 
 ## ---- fuzzing and import benchmarks -------------------------------------------------------
 

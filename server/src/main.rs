@@ -107,7 +107,13 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 /// starts the reminder digests when an SMTP relay is set, and serves until stopped.
 async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
     let conf = get_configuration(None)?;
-    let options = conf.leptos_options;
+    let mut options = conf.leptos_options;
+    // `cargo leptos build` names the client's files by content and lists the names in a hash
+    // file beside the binary; run directly (not by cargo-leptos), the binary finds it there.
+    options.hash_files |= std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)))
+        .is_some_and(|file| file.is_file());
     let addr = args.addr.unwrap_or(options.site_addr);
     let db = Db::open(url).await?;
     tracing::info!(database = %app::server::db::redact(url), backend = db.backend.name(), "database ready");

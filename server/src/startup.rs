@@ -70,7 +70,8 @@ fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole application as one router: server functions, pages, static files, health.
+/// The whole application as one router: server functions, pages, the client's files (see
+/// [`crate::assets`]), other static files, health.
 pub fn build_router(state: AppState, body_limit: usize) -> Router {
     let routes = page_routes();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
@@ -93,6 +94,10 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     .merge(crate::evidence::routes())
     .merge(crate::exports::routes())
     .merge(crate::imports::routes())
+    .merge(crate::assets::routes(
+        &options.site_root,
+        &options.site_pkg_dir,
+    ))
     .leptos_routes_with_context(
         &state,
         routes,
