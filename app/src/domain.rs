@@ -13,6 +13,7 @@ pub mod heatmap;
 pub mod ids;
 pub mod imports;
 pub mod moodle;
+pub mod nav;
 pub mod org;
 pub mod orgreport;
 pub mod people;

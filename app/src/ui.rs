@@ -9,7 +9,7 @@ use crate::api::AppError;
 use crate::domain::CurrentUser;
 use components::frame::Frame;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::{
@@ -26,9 +26,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light"/>
+                <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -110,7 +111,6 @@ pub fn App() -> impl IntoView {
     // Every page renders with its data in the HTML (SsrMode::Async), so reading pages and plain
     // forms work with JavaScript off; with it on, the same HTML hydrates.
     view! {
-        <Stylesheet id="leptos" href="/pkg/proficio.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Proficio".to_string() } else { format!("{t} · Proficio") }/>
         <Router>
             <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { expect, test } from './a11y';
 import { PASSWORD, jsOn, signIn, ready } from './helpers';
 
 // Someone no other spec signs in as, so changing their password disturbs nothing; the test

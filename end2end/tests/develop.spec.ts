@@ -1,4 +1,5 @@
-import { expect, test, Page, TestInfo } from '@playwright/test';
+import { Page, TestInfo } from '@playwright/test';
+import { expect, test } from './a11y';
 import { jsOn, ready, signIn } from './helpers';
 
 // Each project has its own employee (and their manager), so the runs do not meet.

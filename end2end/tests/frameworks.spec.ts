@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './a11y';
 import { ADMIN, EMPLOYEE, jsOn, ready, signIn } from './helpers';
 
 test('an admin builds a framework and reorders it with the keyboard only', async ({ page }, info) => {

@@ -1,4 +1,5 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Locator, Page, TestInfo } from '@playwright/test';
+import { checkPage, hydrated } from './a11y';
 
 export const PASSWORD = 'proficio-demo';
 export const ADMIN = 'priya.raman@northwind.example';
@@ -9,14 +10,13 @@ export const EMPLOYEE = 'liam.chen@northwind.example';
 export const jsOn = (info: TestInfo) => info.project.name === 'js';
 
 /**
- * With JavaScript on, waits until the WASM app has hydrated the page. The debug build's
- * WASM is ~8.5 MB; on a busy 2-core machine compiling it can take several seconds, so this
- * readiness wait is generous (it is a wait, not a speed assertion).
+ * Waits until the page is ready (with JavaScript on, hydrated by the WASM app; on a busy
+ * 2-core machine that can take seconds, so the wait is generous: it is a wait, not a speed
+ * assertion), then checks it with axe-core (once per route and role).
  */
 export async function ready(page: Page, info: TestInfo) {
-  if (jsOn(info)) {
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
-  }
+  await hydrated(page, info);
+  await checkPage(page, info);
 }
 
 /** Signs in through the form and waits for the home page. */
@@ -28,4 +28,29 @@ export async function signIn(page: Page, info: TestInfo, email: string, password
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Welcome,/ })).toBeVisible();
   await ready(page, info);
+}
+
+/**
+ * Opens a page from the navigation as a person would: its own link in the top bar (an
+ * employee's pages are listed there), else its section's link and then the page's link in
+ * the section's bar.
+ */
+export async function openFromNav(page: Page, section: string, label: string) {
+  const main = page.getByRole('navigation', { name: 'Main' });
+  const direct = main.getByRole('link', { name: label, exact: true });
+  if (await direct.count()) {
+    await direct.click();
+    return;
+  }
+  await main.getByRole('link', { name: section, exact: true }).click();
+  await page.getByRole('navigation', { name: section, exact: true }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Presses Tab until `target` has the focus (at most `max` times), as a keyboard user would. */
+export async function tabTo(page: Page, target: Locator, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`${max} presses of Tab did not reach ${target}`);
 }

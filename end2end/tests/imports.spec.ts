@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './a11y';
 import fs from 'fs';
 import path from 'path';
 import { ADMIN, jsOn, ready, signIn } from './helpers';

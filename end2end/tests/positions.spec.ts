@@ -1,9 +1,10 @@
-import { expect, Page, test, TestInfo } from '@playwright/test';
-import { ADMIN, EMPLOYEE, jsOn, ready, signIn } from './helpers';
+import { Page, TestInfo } from '@playwright/test';
+import { expect, test } from './a11y';
+import { ADMIN, EMPLOYEE, jsOn, ready, signIn, openFromNav, tabTo } from './helpers';
 
 /** Creates a position from the positions page and waits for its editor. */
 async function newPosition(page: Page, info: TestInfo, title: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Positions' }).click();
+  await openFromNav(page, 'Administration', 'Positions');
   await expect(page.getByRole('heading', { level: 1, name: 'Positions' })).toBeVisible();
   await ready(page, info);
   await page.getByLabel('Title').fill(title);
@@ -118,7 +119,7 @@ test('an admin links positions on the career map; a duplicate move is refused', 
 
 test('an employee opens the career path, picks the next position and sees what they need', async ({ page }, info) => {
   await signIn(page, info, EMPLOYEE);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Careers' }).click();
+  await openFromNav(page, 'Me', 'Careers');
   await expect(page.getByRole('heading', { level: 1, name: 'Career paths' })).toBeVisible();
   await ready(page, info);
   // The map marks where they are; start there and follow the promotion.
@@ -154,4 +155,16 @@ test('the home page and the profile show the position and the target', async ({ 
   await expect(career.getByRole('link', { name: 'Senior Software Engineer' })).toBeVisible();
   await career.getByRole('link', { name: 'What I need for my target' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'What you need for Senior Software Engineer' })).toBeVisible();
+});
+
+test('the career map works from the keyboard: Tab reaches each position, Enter opens it', async ({ page }, info) => {
+  await signIn(page, info, EMPLOYEE);
+  await page.goto('/careers');
+  await ready(page, info);
+  const mine = page.getByRole('link', { name: /Software Engineer \(your position\)/ });
+  await tabTo(page, mine);
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('position-panel');
+  await expect(panel.getByRole('heading', { level: 2, name: 'Software Engineer' })).toBeVisible();
+  await expect(panel.getByText('You are here')).toBeVisible();
 });

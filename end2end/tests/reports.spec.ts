@@ -1,10 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './a11y';
 import { readFileSync } from 'fs';
-import { HR, ready, signIn } from './helpers';
+import { HR, ready, signIn, openFromNav } from './helpers';
 
 test('HR reads competency status by unit, drills down and downloads CSV', async ({ page }, info) => {
   await signIn(page, info, HR);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  await openFromNav(page, 'Organisation', 'Reports');
   await expect(page.getByRole('heading', { level: 1, name: 'Competency status' })).toBeVisible();
   const rows = page.getByTestId('org-row');
   await expect(rows.first()).toContainText('Whole organisation');
@@ -53,7 +53,8 @@ test('demand and supply lists the largest shortfall first', async ({ page }, inf
 
 test('employees and managers cannot open org reports', async ({ page }, info) => {
   await signIn(page, info, 'grace.okafor@northwind.example');
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organisation' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Reports', exact: true })).toHaveCount(0);
   await page.goto('/reports');
   await expect(page.getByRole('heading', { name: 'Not available to you' })).toBeVisible();
 });

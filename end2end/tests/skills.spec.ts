@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { EMPLOYEE, jsOn, ready, signIn } from './helpers';
+import { expect, test } from './a11y';
+import { EMPLOYEE, jsOn, ready, signIn, openFromNav } from './helpers';
 
 // Each project uses its own employee and manager, so the two runs do not see each other's ratings.
 const people = (js: boolean) =>
@@ -10,7 +10,7 @@ const people = (js: boolean) =>
 test('an employee assesses a skill, the manager approves it, and it shows as validated with its history', async ({ page }, info) => {
   const who = people(jsOn(info));
   await signIn(page, info, who.employee);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My skills' }).click();
+  await openFromNav(page, 'Me', 'My skills');
   await expect(page.getByRole('heading', { level: 1, name: 'My skills' })).toBeVisible();
   await expect(page.getByText('Requirements of Software Engineer')).toBeVisible();
   await ready(page, info);
@@ -58,7 +58,7 @@ test('an employee assesses a skill, the manager approves it, and it shows as val
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await signIn(page, info, who.manager);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reviews' }).click();
+  await openFromNav(page, 'My team', 'Reviews');
   await expect(page.getByRole('heading', { level: 1, name: 'Reviews' })).toBeVisible();
   const review = page.getByTestId('review').filter({ hasText: who.name }).filter({ hasText: 'Testing' });
   await expect(review).toContainText('Wrote the tests for the billing service.');

@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { HR, ready, signIn } from './helpers';
+import { expect, test } from './a11y';
+import { HR, ready, signIn, openFromNav } from './helpers';
 
 test('HR finds people with two skills at given levels, closest first', async ({ page }, info) => {
   await signIn(page, info, HR);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Talent' }).click();
+  await openFromNav(page, 'Organisation', 'Talent');
   await expect(page.getByRole('heading', { level: 1, name: 'Talent search' })).toBeVisible();
   await expect(page.getByText('Choose what you are looking for')).toBeVisible();
   await ready(page, info);

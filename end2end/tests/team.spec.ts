@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
-import { jsOn, MANAGER, ready, signIn } from './helpers';
+import { expect, test } from './a11y';
+import { jsOn, MANAGER, ready, signIn, openFromNav } from './helpers';
 
 test('a manager filters and sorts the team heatmap and opens a cell', async ({ page }, info) => {
   await signIn(page, info, MANAGER);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Heatmap' }).click();
+  await openFromNav(page, 'My team', 'Heatmap');
   await expect(page.getByRole('heading', { level: 1, name: 'Team heatmap' })).toBeVisible();
   // Grace's direct reports (other tests may have added people to her team).
   const rows = page.getByTestId('heat-row');
@@ -100,4 +100,40 @@ test("an open heatmap shows an employee's rating once it is approved elsewhere",
 
   await expect(updated).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(7);
+});
+
+test('the heatmap is a keyboard grid: one tab stop, arrows move between cells, Enter opens one', async ({ page }, info) => {
+  await signIn(page, info, MANAGER);
+  await page.goto('/team');
+  await ready(page, info);
+  const grid = page.getByRole('grid', { name: /^Heatmap of \d+ people/ });
+  const name = (row: number) => grid.getByRole('row').nth(row).getByRole('rowheader').getByRole('link');
+  const cell = (row: number, col: number) => grid.getByRole('row').nth(row).getByRole('gridcell').nth(col).getByRole('link');
+  await page.getByRole('button', { name: 'Show' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(name(1)).toBeFocused();
+  if (!jsOn(info)) {
+    // Without JavaScript every name and cell is a link in the tab order.
+    await page.keyboard.press('Tab');
+    await expect(cell(1, 0)).toBeFocused();
+  } else {
+    await page.keyboard.press('ArrowRight');
+    await expect(cell(1, 0)).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(cell(2, 0)).toBeFocused();
+    await page.keyboard.press('End');
+    await expect(grid.getByRole('row').nth(2).getByRole('gridcell').getByRole('link').last()).toBeFocused();
+    await page.keyboard.press('Home');
+    await expect(name(2)).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    // The grid is one tab stop: Tab leaves it, Shift+Tab comes back to the same cell.
+    await page.keyboard.press('Tab');
+    await expect(cell(2, 0)).not.toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(cell(2, 0)).toBeFocused();
+  }
+  const label = (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) ?? '';
+  const [who, node] = label.replace(/: .*$/, '').split(' on ');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: `${who}: ${node}` })).toBeVisible();
 });

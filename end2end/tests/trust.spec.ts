@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { expect, test } from './a11y';
 import { ADMIN, EMPLOYEE, signIn, ready } from './helpers';
 
 test('an admin reads and filters the audit log of a change they made', async ({ page }, info) => {

@@ -196,9 +196,55 @@ impl Heatmap {
     }
 }
 
+/// Where a key moves the focus in a grid of `rows` × `cols` cells, as the ARIA grid pattern
+/// has it: arrows by one cell (stopping at the edges), Home and End to the ends of the row,
+/// and with Ctrl to the first and last cell of the grid. `None` for any other key, which the
+/// grid leaves to the browser (Enter follows the cell's link).
+pub fn grid_step(
+    key: &str,
+    ctrl: bool,
+    (r, c): (usize, usize),
+    (rows, cols): (usize, usize),
+) -> Option<(usize, usize)> {
+    if rows == 0 || cols == 0 {
+        return None;
+    }
+    let (last_r, last_c) = (rows - 1, cols - 1);
+    let (r, c) = (r.min(last_r), c.min(last_c));
+    Some(match key {
+        "ArrowRight" => (r, (c + 1).min(last_c)),
+        "ArrowLeft" => (r, c.saturating_sub(1)),
+        "ArrowDown" => ((r + 1).min(last_r), c),
+        "ArrowUp" => (r.saturating_sub(1), c),
+        "Home" if ctrl => (0, 0),
+        "End" if ctrl => (last_r, last_c),
+        "Home" => (r, 0),
+        "End" => (r, last_c),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_keys_move_by_one_and_stop_at_the_edges() {
+        let size = (3, 4);
+        assert_eq!(grid_step("ArrowRight", false, (0, 0), size), Some((0, 1)));
+        assert_eq!(grid_step("ArrowRight", false, (0, 3), size), Some((0, 3)));
+        assert_eq!(grid_step("ArrowLeft", false, (1, 0), size), Some((1, 0)));
+        assert_eq!(grid_step("ArrowDown", false, (2, 2), size), Some((2, 2)));
+        assert_eq!(grid_step("ArrowUp", false, (2, 2), size), Some((1, 2)));
+        assert_eq!(grid_step("Home", false, (2, 2), size), Some((2, 0)));
+        assert_eq!(grid_step("End", false, (1, 0), size), Some((1, 3)));
+        assert_eq!(grid_step("Home", true, (2, 2), size), Some((0, 0)));
+        assert_eq!(grid_step("End", true, (0, 0), size), Some((2, 3)));
+        assert_eq!(grid_step("Enter", false, (0, 0), size), None);
+        assert_eq!(grid_step("ArrowDown", false, (0, 0), (0, 0)), None);
+        // A position left over from a larger grid (a live redraw) is brought inside.
+        assert_eq!(grid_step("ArrowLeft", false, (9, 9), size), Some((2, 2)));
+    }
 
     fn person(id: i64, name: &str) -> HeatPerson {
         HeatPerson {

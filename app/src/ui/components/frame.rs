@@ -1,10 +1,12 @@
 //! The frame around every signed-in page: the top bar with navigation by role, the
 //! signed-in person and sign-out.
 
+use crate::domain::nav::{Link, Nav, FRAMEWORKS};
 use crate::domain::{initials, CurrentUser};
 use crate::ui::Auth;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 /// Top bar, navigation and main landmark around the page.
 #[component]
@@ -21,7 +23,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match auth.user.await {
-                            Ok(Some(user)) => view! { <Nav user/> }.into_any(),
+                            Ok(Some(user)) => view! { <MainNav user/> }.into_any(),
                             _ => view! {
                                 <nav class="nav" aria-label="Main"><a class="btn btn-small" href="/sign-in">"Sign in"</a></nav>
                             }.into_any(),
@@ -29,6 +31,11 @@ pub fn Frame(children: Children) -> impl IntoView {
                     })}
                 </Transition>
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    auth.user.await.ok().flatten().map(|user| view! { <SectionNav user/> })
+                })}
+            </Transition>
         </header>
         <main id="main" class="main" tabindex="-1">
             {children()}
@@ -72,7 +79,7 @@ fn InboxLink(n: u32) -> impl IntoView {
 }
 
 #[component]
-fn Nav(user: CurrentUser) -> impl IntoView {
+fn MainNav(user: CurrentUser) -> impl IntoView {
     let auth = expect_context::<Auth>();
     let caps = user.caps();
     let role_label = if caps.administer {
@@ -84,25 +91,35 @@ fn Nav(user: CurrentUser) -> impl IntoView {
     } else {
         "Employee"
     };
+    let nav = Nav::for_caps(caps);
+    let path = use_location().pathname;
+    let links = if nav.flat() {
+        nav.sections[0]
+            .pages
+            .iter()
+            .map(|&Link { label, href }| view! { <li><A href=href>{label}</A></li> }.into_any())
+            .collect_view()
+    } else {
+        nav.sections
+            .iter()
+            .map(|s| {
+                let label = s.label;
+                let nav = nav.clone();
+                let here = move || {
+                    nav.current(&path.read())
+                        .is_some_and(|c| c.label == label)
+                        .then_some("true")
+                };
+                view! { <li><a href=s.href() aria-current=here>{label}</a></li> }.into_any()
+            })
+            .collect_view()
+    };
     view! {
         <nav class="nav" aria-label="Main">
             <ul class="nav-links">
                 <li><A href="/" exact=true>"Home"</A></li>
-                {(caps.view_all || caps.manage_team).then(|| view! {
-                    <li><A href="/people">{if caps.view_all { "People" } else { "My team" }}</A></li>
-                })}
-                {caps.view_all.then(|| view! { <li><A href="/units">"Org units"</A></li> })}
-                <li><A href="/skills">"My skills"</A></li>
-                <li><A href="/plan">"My plan"</A></li>
-                {caps.manage_team.then(|| view! { <li><A href="/reviews">"Reviews"</A></li> })}
-                {caps.manage_team.then(|| view! { <li><A href="/team">"Heatmap"</A></li> })}
-                {(caps.view_all || caps.manage_team).then(|| view! { <li><A href="/talent">"Talent"</A></li> })}
-                {caps.view_all.then(|| view! { <li><A href="/reports">"Reports"</A></li> })}
-                <li><A href="/frameworks">"Frameworks"</A></li>
-                {caps.administer.then(|| view! { <li><A href="/positions">"Positions"</A></li> })}
-                <li><A href="/careers">"Careers"</A></li>
-                <li><A href="/learning">"Learning"</A></li>
-                {caps.administer.then(|| view! { <li><A href="/admin/audit">"Audit log"</A></li> })}
+                {links}
+                <li><A href=FRAMEWORKS.href>{FRAMEWORKS.label}</A></li>
             </ul>
             <div class="nav-user">
                 <InboxLink n=user.unread/>
@@ -119,5 +136,23 @@ fn Nav(user: CurrentUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </nav>
+    }
+}
+
+/// The pages of the section the current page is in, under the top bar (for everyone with
+/// more than one section; an employee's top bar lists their pages itself).
+#[component]
+fn SectionNav(user: CurrentUser) -> impl IntoView {
+    let nav = Nav::for_caps(user.caps());
+    let path = use_location().pathname;
+    move || {
+        let section = nav.current(&path.read()).filter(|_| !nav.flat())?.clone();
+        Some(view! {
+            <nav class="subnav" aria-label=section.label>
+                <ul class="subnav-links">
+                    {section.pages.iter().map(|&Link { label, href }| view! { <li><A href=href>{label}</A></li> }).collect_view()}
+                </ul>
+            </nav>
+        })
     }
 }

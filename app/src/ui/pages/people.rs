@@ -217,6 +217,7 @@ fn PersonView(
                     </ActionForm>
                     // Privacy requests: everything held about them, and erasure (asks first).
                     <a class="btn" href=format!("/people/{}/data.json", p.id) download="">"Export data"</a>
+                    <a class="btn" href=format!("/admin/audit?actor={}", p.id)>"Their changes"</a>
                     <details class="confirm">
                         <summary class="btn btn-danger">"Erase…"</summary>
                         <div class="confirm-pop">

@@ -4,7 +4,7 @@
 //! anywhere changes.
 
 use crate::api::reports::team_heatmap;
-use crate::domain::heatmap::{Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
+use crate::domain::heatmap::{grid_step, Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
 use crate::domain::PersonId;
 use crate::ui::components::common::{live_refresh, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
@@ -118,12 +118,40 @@ fn Filters(h: Heatmap) -> impl IntoView {
     .into_any()
 }
 
+/// The heatmap: an SVG laid out as an ARIA grid. Without JavaScript every name and cell is a
+/// link in the tab order; hydrated, the grid is one tab stop and the arrow keys, Home and
+/// End move between its links (a roving tab index), as a screen reader user expects of a grid.
 #[component]
 fn HeatSvg(h: Heatmap) -> impl IntoView {
     let cols = h.columns.len() as i32;
     let rows = h.people.len() as i32;
     let width = NAME_W + cols * CELL_W + 90;
     let height = HEAD_H + rows * CELL_H + 10;
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    // The focusable cell: (row, column), column 0 being the person's name.
+    let active = RwSignal::new((0usize, 0usize));
+    let stop = move |r: usize, c: usize| {
+        move || {
+            hydrated
+                .get()
+                .then(|| if active.get() == (r, c) { "0" } else { "-1" })
+        }
+    };
+    let size = (h.people.len(), h.columns.len() + 1);
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(to) = grid_step(&ev.key(), ev.ctrl_key(), active.get_untracked(), size) else {
+            return;
+        };
+        ev.prevent_default();
+        active.set(to);
+        focus_cell(to);
+    };
+    let on_focus = move |ev: leptos::ev::FocusEvent| {
+        if let Some(at) = cell_of(ev.target()) {
+            active.set(at);
+        }
+    };
     let headers = h
         .columns
         .iter()
@@ -133,7 +161,7 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
             let title = col.title.clone();
             let tip = format!("{}: required by {}", col.title, col.required_by);
             view! {
-                <g class="heat-col" transform=format!("translate({x},{})", HEAD_H - 8)>
+                <g class="heat-col" role="columnheader" transform=format!("translate({x},{})", HEAD_H - 8)>
                     <text transform="rotate(-50)">{title}<title>{tip}</title></text>
                 </g>
             }
@@ -155,29 +183,35 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
                 .enumerate()
                 .map(|(c, (cell, col))| {
                     let x = NAME_W + c as i32 * CELL_W;
-                    let label = format!("{} on {}: {}", p.name, col.title, cell.describe());
-                    let aria = label.clone();
+                    let tip = format!("{} on {}: {}", p.name, col.title, cell.describe());
+                    // The name a screen reader says holds the text the cell shows.
+                    let label = match cell.label() {
+                        shown if shown.is_empty() => tip.clone(),
+                        shown => format!("{tip} ({shown})"),
+                    };
                     let href = format!("/skills/history?node={}&person={person}", col.node);
                     view! {
-                        <g class="heat-cell" data-testid="heat-cell">
-                            <a href=href aria-label=aria>
+                        <g class="heat-cell" role="gridcell" data-testid="heat-cell">
+                            <a href=href aria-label=label id=format!("hc-{r}-{}", c + 1) tabindex=stop(r, c + 1)>
                                 <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2 rx="3" class=cell.class()/>
                                 <text x=x + CELL_W / 2 y=y + CELL_H / 2 + 4 text-anchor="middle" class=format!("{}-text", cell.class())>{cell.label()}</text>
-                                <title>{label}</title>
+                                <title>{tip}</title>
                             </a>
                         </g>
                     }
                 })
                 .collect_view();
             view! {
-                <g class="heat-row" data-testid="heat-row" data-person=person.to_string()>
-                    <g>
-                        <a href=format!("/skills?person={person}")>
+                <g class="heat-row" role="row" data-testid="heat-row" data-person=person.to_string()>
+                    <g role="rowheader">
+                        <a href=format!("/skills?person={person}") id=format!("hc-{r}-0") tabindex=stop(r, 0)>
                             <text x="4" y=y + CELL_H / 2 + 4 class="heat-name">{name}<title>{role}</title></text>
                         </a>
                     </g>
                     {cells}
-                    <text x=NAME_W + cols * CELL_W + 10 y=y + CELL_H / 2 + 4 class="heat-gap">{format!("gap {gap}")}</text>
+                    <g role="gridcell">
+                        <text x=NAME_W + cols * CELL_W + 10 y=y + CELL_H / 2 + 4 class="heat-gap">{format!("gap {gap}")}</text>
+                    </g>
                 </g>
             }
         })
@@ -185,15 +219,21 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
     let truncated = h.truncated;
     view! {
         <section class="card heatmap-card">
-            <div class="heat-legend" aria-label="Legend">
+            <div class="heat-legend" role="group" aria-label="Legend">
                 {LEGEND.iter().map(|(class, label)| view! {
                     <span class="heat-key"><span class=format!("heat-swatch {class}")></span>{*label}</span>
                 }).collect_view()}
             </div>
+            <p id="heat-help" class="muted small">"Each cell is a person's level minus the level required. In the grid, the arrow keys move between cells and Enter opens one."</p>
             <div class="heat-scroll">
-                <svg class="heatmap" role="img" aria-label=format!("Heatmap of {} people and {} requirements", rows, cols)
+                <svg class="heatmap" role="grid" aria-label=format!("Heatmap of {} people and {} requirements", rows, cols)
+                    aria-describedby="heat-help" on:keydown=on_key on:focusin=on_focus
                     width=width height=height viewBox=format!("0 0 {width} {height}")>
-                    {headers}
+                    <g role="row">
+                        <g role="columnheader"><text x="4" y=HEAD_H - 8 class="heat-corner">"Person"</text></g>
+                        {headers}
+                        <g role="columnheader"><text x=NAME_W + cols * CELL_W + 10 y=HEAD_H - 8 class="heat-corner">"Gap"</text></g>
+                    </g>
                     {body}
                 </svg>
             </div>
@@ -203,6 +243,26 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Moves the focus to a grid cell's link.
+fn focus_cell((r, c): (usize, usize)) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(&format!("hc-{r}-{c}"))
+        .and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The grid cell an event happened in, from its link's id (`hc-{row}-{column}`).
+fn cell_of(target: Option<web_sys::EventTarget>) -> Option<(usize, usize)> {
+    use wasm_bindgen::JsCast;
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    let id = el.id();
+    let (r, c) = id.strip_prefix("hc-")?.split_once('-')?;
+    Some((r.parse().ok()?, c.parse().ok()?))
 }
 
 /// 1000 → "1,000".
