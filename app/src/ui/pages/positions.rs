@@ -16,7 +16,9 @@ use crate::domain::positions::{
     Suggestion, MAX_RANK,
 };
 use crate::domain::tree::NodeKind;
-use crate::ui::components::common::{id_param, EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{
+    id_param, urlencode, EmptyState, ErrorPanel, Loaded, PageHeader,
+};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
@@ -567,11 +569,7 @@ fn DraftSection(pid: PositionId, acts: EditorActions, drafts: DraftResource) -> 
             .map(str::to_string)
             .collect();
         list.push(node);
-        format!(
-            "?jd={}&rejected={}#draft",
-            crate::ui::pages::people::urlencode(&jd()),
-            list.join(",")
-        )
+        format!("?jd={}&rejected={}#draft", urlencode(&jd()), list.join(","))
     };
     view! {
         <section class="card" aria-labelledby="draft-h" id="draft">
