@@ -332,3 +332,31 @@ where
         </Transition>
     }
 }
+
+/// [`Loaded`] for a list: an [`EmptyState`] (`empty_title`, `empty_body`) when it has no
+/// items, else the page body for them.
+#[component]
+pub fn LoadedList<T, F, V>(
+    /// What the page loads.
+    data: Resource<Result<Vec<T>, AppError>>,
+    /// The empty state's title.
+    empty_title: &'static str,
+    /// The empty state's text: what to do next.
+    empty_body: &'static str,
+    /// The page body for the loaded items (never none).
+    ok: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(Vec<T>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let body = move |items: Vec<T>| {
+        if items.is_empty() {
+            view! { <EmptyState title=empty_title body=empty_body/> }.into_any()
+        } else {
+            ok(items).into_any()
+        }
+    };
+    view! { <Loaded data ok=body/> }
+}

@@ -10,7 +10,7 @@ use crate::domain::develop::{
 };
 use crate::domain::positions::level_text;
 use crate::domain::PersonId;
-use crate::ui::components::common::{query_param, EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{query_param, EmptyState, Loaded, LoadedList, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, FormAlert};
 use crate::ui::pages::learning::kind_badge;
@@ -550,14 +550,12 @@ pub fn ChecksPage() -> impl IntoView {
         {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("Done. {n} level{} awarded.", if n == 1 { "" } else { "s" })}</p>
         })}
-        <Loaded data ok=move |items| if items.is_empty() {
-            view! {
-                <EmptyState title="Nothing waiting" body="When someone in your team reports learning done or asks you to approve their plan, it appears here."/>
-            }.into_any()
-        } else {
-            let rows = items.into_iter().map(|c| view! { <Check c decide plan/> }).collect_view();
-            view! { <ul class="review-list checks">{rows}</ul> }.into_any()
-        }/>
+        <LoadedList data empty_title="Nothing waiting"
+            empty_body="When someone in your team reports learning done or asks you to approve their plan, it appears here."
+            ok=move |items| {
+                let rows = items.into_iter().map(|c| view! { <Check c decide plan/> }).collect_view();
+                view! { <ul class="review-list checks">{rows}</ul> }
+            }/>
     }
     .into_any()
 }
