@@ -62,3 +62,20 @@ pub fn format_time(ms: i64) -> String {
         Err(_) => "unknown time".into(),
     }
 }
+
+/// A time stored as epoch milliseconds, as RFC 3339 in UTC to the second, the zone written
+/// `zone`: the standards we write differ (CASE shows `+00:00`, Open Badges `Z`).
+pub fn rfc3339(ms: i64, zone: &str) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => format!("1970-01-01T00:00:00{zone}"),
+    }
+}

@@ -79,27 +79,16 @@ async fn bulk(
     chunk: usize,
 ) -> Result<u64, String> {
     let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-    let mut buf: Vec<String> = Vec::with_capacity(chunk);
+    let mut rows = rows.peekable();
     let mut n = 0u64;
-    for r in rows {
-        buf.push(r);
-        if buf.len() == chunk {
-            let sql = format!("{head} values {}", buf.join(","));
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| e.to_string())?;
-            n += buf.len() as u64;
-            buf.clear();
-        }
-    }
-    if !buf.is_empty() {
-        let sql = format!("{head} values {}", buf.join(","));
+    while rows.peek().is_some() {
+        let batch: Vec<String> = rows.by_ref().take(chunk).collect();
+        let sql = format!("{head} values {}", batch.join(","));
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *tx)
             .await
             .map_err(|e| e.to_string())?;
-        n += buf.len() as u64;
+        n += batch.len() as u64;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(n)

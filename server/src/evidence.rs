@@ -2,12 +2,12 @@
 //! JavaScript) and the download, served as an attachment with `nosniff`. The rules live in
 //! `app::server::evidence`; these handlers translate HTTP.
 
-use crate::middleware::{back_to_form, json_answer, read_upload, wants_html};
+use crate::middleware::{back_to_form, json_answer, wants_html, UploadRequest};
 use app::api::AppError;
 use app::server::ctx::Caller;
 use app::server::{evidence, AppState};
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -35,21 +35,16 @@ fn answer(headers: &HeaderMap, result: Result<i64, AppError>) -> Response {
     }
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
+async fn upload(State(state): State<AppState>, request: UploadRequest) -> Response {
+    let UploadRequest { headers, form } = request;
     let result = async {
-        let me = caller.0.ok_or(AppError::Unauthenticated)?;
-        let up = read_upload(multipart).await?;
+        let (me, up) = form?;
         let rating: Option<i64> = up.fields.get("rating").and_then(|r| r.trim().parse().ok());
-        let file = up.file;
         let rating = rating
             .ok_or_else(|| AppError::invalid("rating", "The form is damaged; reload the page."))?;
-        let (name, bytes) =
-            file.ok_or_else(|| AppError::invalid("file", "Choose a file to upload."))?;
+        let (name, bytes) = up
+            .file
+            .ok_or_else(|| AppError::invalid("file", "Choose a file to upload."))?;
         evidence::upload(&state.db, &state.settings, &me, rating, &name, &bytes).await
     }
     .await;

@@ -2,15 +2,13 @@
 //! file is staged and the browser goes to its preview. The rules live in
 //! `app::server::imports`.
 
-use crate::middleware::{back_to_form, json_answer, read_upload, see_other, wants_html};
+use crate::middleware::{back_to_form, json_answer, see_other, wants_html, UploadRequest};
 use app::api::AppError;
-use app::server::ctx::Caller;
 use app::server::{imports, AppState};
-use axum::extract::{Multipart, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::post;
-use axum::{Extension, Router};
+use axum::Router;
 
 /// `POST /frameworks/import`.
 pub fn routes() -> Router<AppState> {
@@ -23,19 +21,14 @@ pub fn routes() -> Router<AppState> {
 /// This module's routes as (method, path), for `routes` and the authorization matrix test.
 pub const ROUTES: &[(&str, &str)] = &[("POST", "/frameworks/import")];
 
-async fn upload(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
+async fn upload(State(state): State<AppState>, request: UploadRequest) -> Response {
+    let UploadRequest { headers, form } = request;
     let result = async {
-        let me = caller.0.ok_or(AppError::Unauthenticated)?;
-        let up = read_upload(multipart).await?;
+        let (me, up) = form?;
         let format = up.fields.get("format").cloned().unwrap_or_default();
-        let file = up.file;
-        let (name, bytes) =
-            file.ok_or_else(|| AppError::invalid("file", "Choose a file to import."))?;
+        let (name, bytes) = up
+            .file
+            .ok_or_else(|| AppError::invalid("file", "Choose a file to import."))?;
         let options = imports::ImportOptions {
             kinds: up.fields.get("kinds").cloned().unwrap_or_default(),
         };

@@ -3,11 +3,12 @@
 //! their error messages back.
 
 use app::api::AppError;
+use app::domain::CurrentUser;
 use app::server::auth::resolve_session;
 use app::server::ctx::Caller;
 use app::server::AppState;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -275,6 +276,30 @@ pub fn json_answer<T: serde::Serialize>(result: Result<T, AppError>) -> Response
     }
 }
 
+/// What an upload handler takes from its request: the headers (to answer a browser or an
+/// API client) and the signed-in caller's multipart form read whole, or why there is none
+/// (nobody signed in, a damaged or too large upload), for the handler to answer as it answers
+/// its own errors.
+pub struct UploadRequest {
+    pub headers: axum::http::HeaderMap,
+    pub form: Result<(CurrentUser, Upload), AppError>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for UploadRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let caller = req.extensions().get::<Caller>().and_then(|c| c.0.clone());
+        let multipart = Multipart::from_request(req, state).await;
+        let form = match caller {
+            None => Err(AppError::Unauthenticated),
+            Some(me) => read_upload(multipart).await.map(|up| (me, up)),
+        };
+        Ok(Self { headers, form })
+    }
+}
+
 /// A multipart form read whole: its text fields and its `file` field (name and bytes).
 pub struct Upload {
     pub fields: std::collections::HashMap<String, String>,
@@ -283,8 +308,8 @@ pub struct Upload {
 
 /// Reads a multipart form (the body limit applies); a damaged or too large upload is an
 /// error on the `file` field.
-pub async fn read_upload(
-    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+async fn read_upload(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Upload, AppError> {
     let mut multipart = multipart
         .map_err(|_| AppError::invalid("file", "The upload form is damaged; reload the page."))?;

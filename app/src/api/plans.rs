@@ -31,7 +31,12 @@ pub async fn add_goal(
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
         let person = person.unwrap_or(me.id);
-        let id = plans::add_goal(&st.db, &me, person, node, &target, &due, &note).await?;
+        let form = plans::GoalForm {
+            target: &target,
+            due: &due,
+            note: &note,
+        };
+        let id = plans::add_goal(&st.db, &me, person, node, form).await?;
         if person != me.id {
             // a manager's or an admin's change to someone else's plan
             let after = Some(serde_json::json!({ "goal": id, "node": node.0, "target": target, "due": due, "note": note }));
@@ -53,7 +58,12 @@ pub async fn update_goal(
     use crate::server::{ctx, plans};
     ctx::reply(async move {
         let (st, me) = ctx::user()?;
-        plans::update_goal(&st.db, &me, goal, &target, &due, &note).await?;
+        let form = plans::GoalForm {
+            target: &target,
+            due: &due,
+            note: &note,
+        };
+        plans::update_goal(&st.db, &me, goal, form).await?;
         plans::log_goal_change(&st.db, &me, "update_goal", goal).await
     })
     .await

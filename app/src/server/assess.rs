@@ -3,7 +3,7 @@
 //! decided a pending self-rating, when and why, once.
 
 use super::audit;
-use super::db::Db;
+use super::db::{with_team, Db};
 use super::format_time;
 use super::frameworks;
 use super::now_ms;
@@ -214,17 +214,14 @@ struct QueueRow {
 /// The pending self-ratings of the caller's direct and indirect reports, oldest first.
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
-    let rows: Vec<QueueRow> = sqlx::query_as(
-        "with recursive team(id) as ( \
-           select id from person where manager_id = $1 \
-           union select p.id from person p join team t on p.manager_id = t.id) \
-         select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
+    let rows: Vec<QueueRow> = sqlx::query_as(with_team!(
+        "select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
            n.title as node_title, r.level, r.comment, r.created_at, p.manager_id \
          from rating r join team t on t.id = r.subject_id join person p on p.id = r.subject_id \
          join framework_node n on n.id = r.node_id \
          where r.source = 'self' and r.review = 'pending' and p.active = 1 \
-         order by r.created_at, r.id",
-    )
+         order by r.created_at, r.id"
+    ))
     .bind(me.id.0)
     .fetch_all(&db.pool)
     .await?;
@@ -477,13 +474,10 @@ pub async fn history(
 /// How many pending self-ratings await the caller's decision.
 #[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "with recursive team(id) as ( \
-           select id from person where manager_id = $1 \
-           union select p.id from person p join team t on p.manager_id = t.id) \
-         select count(*) from rating r join team t on t.id = r.subject_id \
-         where r.source = 'self' and r.review = 'pending'",
-    )
+    let n: i64 = sqlx::query_scalar(with_team!(
+        "select count(*) from rating r join team t on t.id = r.subject_id \
+         where r.source = 'self' and r.review = 'pending'"
+    ))
     .bind(me.0)
     .fetch_one(&db.pool)
     .await?;

@@ -251,6 +251,20 @@ impl Db {
     }
 }
 
+/// `$sql` after the recursive CTE `team(id)`: every direct and indirect report of the person
+/// bound as `$1`. A macro, so that the query stays a `&'static str`.
+macro_rules! with_team {
+    ($sql:literal) => {
+        concat!(
+            "with recursive team(id) as ( \
+               select id from person where manager_id = $1 \
+               union select p.id from person p join team t on p.manager_id = t.id) ",
+            $sql
+        )
+    };
+}
+pub(crate) use with_team;
+
 #[cfg(test)]
 mod tests {
     use super::*;

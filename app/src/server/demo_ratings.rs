@@ -233,6 +233,28 @@ struct Subject<'a> {
     level: i64,
 }
 
+impl Subject<'_> {
+    /// The person's own rating of themselves at `level`, and how it was reviewed.
+    fn self_rating<'c>(
+        &self,
+        level: i64,
+        comment: &'c str,
+        at: i64,
+        review: (Review, Option<i64>, Option<i64>, &'c str),
+    ) -> Rating<'c> {
+        Rating {
+            subject: self.person,
+            node: self.node,
+            level,
+            source: Source::SelfRating,
+            by: Some(self.person),
+            comment,
+            at,
+            review: Some(review),
+        }
+    }
+}
+
 /// Writes the history. `people` maps e-mail local parts to ids; certificate files are
 /// stored in `upload_dir` under generated names (as uploads are). Returns the number of
 /// ratings written.
@@ -388,21 +410,17 @@ async fn first_assessment(w: &mut Writer, s: &Subject<'_>) -> Result<(i64, Optio
     };
     let approved = start + (1 + (h >> 28) as i64 % 5) * DAY;
     let id = w
-        .rate(Rating {
-            subject: s.person,
-            node: s.node,
-            level: first,
-            source: Source::SelfRating,
-            by: Some(s.person),
-            comment: pick(SELF_COMMENTS, h >> 4),
-            at: confirmed_at.map_or(start, |c| c - 3 * DAY),
-            review: Some((
+        .rate(s.self_rating(
+            first,
+            pick(SELF_COMMENTS, h >> 4),
+            confirmed_at.map_or(start, |c| c - 3 * DAY),
+            (
                 Review::Approved,
                 Some(s.manager),
                 Some(confirmed_at.unwrap_or(approved)),
                 pick(MANAGER_COMMENTS, h >> 6),
-            )),
-        })
+            ),
+        ))
         .await?;
     if (h >> 32).is_multiple_of(4) {
         w.evidence.push(Evidence {
@@ -450,16 +468,12 @@ async fn growth(w: &mut Writer, s: &Subject<'_>) -> Result<(), AppError> {
             review: None,
         }
     } else {
-        Rating {
-            subject: s.person,
-            node: s.node,
-            level: s.level,
-            source: Source::SelfRating,
-            by: Some(s.person),
-            comment: pick(SELF_COMMENTS, h >> 46),
+        s.self_rating(
+            s.level,
+            pick(SELF_COMMENTS, h >> 46),
             at,
-            review: Some((Review::Approved, Some(s.manager), Some(at + 2 * DAY), "")),
-        }
+            (Review::Approved, Some(s.manager), Some(at + 2 * DAY), ""),
+        )
     };
     w.rate(rating).await?;
     Ok(())
@@ -473,36 +487,28 @@ async fn claim(w: &mut Writer, s: &Subject<'_>) -> Result<(), AppError> {
     match (h >> 48) % 9 {
         0 if claim > s.level => {
             let at = w.now - (25 + (h >> 52) as i64 % 40) * DAY;
-            w.rate(Rating {
-                subject: s.person,
-                node: s.node,
-                level: claim,
-                source: Source::SelfRating,
-                by: Some(s.person),
-                comment: pick(SELF_COMMENTS, h >> 50),
+            w.rate(s.self_rating(
+                claim,
+                pick(SELF_COMMENTS, h >> 50),
                 at,
-                review: Some((
+                (
                     Review::Declined,
                     Some(s.manager),
                     Some(at + 3 * DAY),
                     pick(DECLINE_COMMENTS, h >> 54),
-                )),
-            })
+                ),
+            ))
             .await?;
         }
         1 | 2 if claim > s.level => {
             let at = w.now - (2 + (h >> 52) as i64 % 12) * DAY;
             let id = w
-                .rate(Rating {
-                    subject: s.person,
-                    node: s.node,
-                    level: claim,
-                    source: Source::SelfRating,
-                    by: Some(s.person),
-                    comment: pick(SELF_COMMENTS, h >> 50),
+                .rate(s.self_rating(
+                    claim,
+                    pick(SELF_COMMENTS, h >> 50),
                     at,
-                    review: Some((Review::Pending, None, None, "")),
-                })
+                    (Review::Pending, None, None, ""),
+                ))
                 .await?;
             if (h >> 56).is_multiple_of(2) {
                 w.evidence.push(Evidence {

@@ -4,6 +4,7 @@
 use super::db::Db;
 use super::frameworks::version_snapshot;
 use super::imports::admin_only;
+use super::{now_ms, rfc3339};
 use crate::api::AppError;
 use crate::domain::case::{
     self, ExportOptions, Extra, Imported, ImportedLink, ImportedNode, LinkKind, LinkTarget,
@@ -109,20 +110,6 @@ pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, App
     })
 }
 
-/// Now as RFC 3339 in UTC, to the second.
-fn now_rfc3339() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 /// A file name from a framework's name: `{slug}{suffix}`.
 fn file_name(name: &str, suffix: &str) -> String {
     let slug: String = name
@@ -159,7 +146,10 @@ pub async fn export_case(
 ) -> Result<(String, String), AppError> {
     admin_only(me)?;
     let imported = load(db, id, which).await?;
-    let text = case::export_case_string(&imported, &ExportOptions::new(base_uri, &now_rfc3339()));
+    let text = case::export_case_string(
+        &imported,
+        &ExportOptions::new(base_uri, &rfc3339(now_ms(), "+00:00")),
+    );
     let version = if which == "draft" {
         String::new()
     } else {

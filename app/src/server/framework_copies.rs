@@ -4,14 +4,16 @@
 //! stays recognisable in imports, exports and comparisons; each copy is one transaction.
 
 use super::db::{Db, WriteTx};
-use super::frameworks::{insert_framework, insert_scale, load_scale, shape_in, summary};
+use super::frameworks::{
+    checked_name, insert_framework, insert_scale, load_scale, shape_in, summary_with_scale,
+};
 use super::now_ms;
 use crate::api::AppError;
 use crate::domain::editor::BlendSource;
 use crate::domain::framework::FrameworkSummary;
 use crate::domain::scale::Scale;
 use crate::domain::tree::{NodeKind, Tree};
-use crate::domain::{FrameworkId, NodeId, ShortText};
+use crate::domain::{FrameworkId, NodeId};
 use std::collections::{HashMap, HashSet};
 
 /// A node with everything a copy carries.
@@ -140,8 +142,7 @@ async fn copy_node_scales(
 /// draft called "NAME (copy)". Returns the new framework's id.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn clone_framework(db: &Db, id: FrameworkId) -> Result<FrameworkId, AppError> {
-    let (f, scale_id) = summary(db, id).await?;
-    let scale = load_scale(db, scale_id).await?;
+    let (f, scale_id, scale) = summary_with_scale(db, id).await?;
     let mut tx = db.begin_write().await?;
     let shape = shape_in(&mut tx, id).await?;
     let nodes = full_nodes(&mut tx, id).await?;
@@ -195,14 +196,7 @@ pub async fn blend(
     description: &str,
     picks: &[NodeId],
 ) -> Result<FrameworkId, AppError> {
-    let name = ShortText::required("name", "a name", name, 200)?.into_string();
-    let description = description.trim();
-    if description.chars().count() > 5000 {
-        return Err(AppError::invalid(
-            "description",
-            "Keep the description to 5000 characters or fewer.",
-        ));
-    }
+    let (name, description) = checked_name(name, description)?;
     if picks.is_empty() {
         return Err(AppError::invalid(
             "nodes",
@@ -273,8 +267,7 @@ async fn load_sources(
 ) -> Result<Vec<Source>, AppError> {
     let mut sources = Vec::new();
     for (&fw, fw_picks) in by_framework {
-        let (summary, scale_id) = summary(db, FrameworkId(fw)).await?;
-        let scale = load_scale(db, scale_id).await?;
+        let (summary, scale_id, scale) = summary_with_scale(db, FrameworkId(fw)).await?;
         let shape = shape_in(tx, FrameworkId(fw)).await?;
         let nodes = full_nodes(tx, FrameworkId(fw)).await?;
         sources.push(Source {

@@ -48,6 +48,20 @@ pub(crate) fn random_hex() -> String {
 /// Creates an empty draft framework with the default scale.
 #[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkId, AppError> {
+    let (name, description) = checked_name(name, description)?;
+    let mut tx = db.begin_write().await?;
+    let scale_id = insert_scale(&mut tx, &default_scale(), &format!("{name} scale")).await?;
+    let id = insert_framework(&mut tx, &name, description, scale_id, "").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A new framework's name and description, checked: the name (1 to 200 characters) and
+/// the trimmed description (5000 at the most).
+pub(crate) fn checked_name<'d>(
+    name: &str,
+    description: &'d str,
+) -> Result<(String, &'d str), AppError> {
     let name = ShortText::required("name", "a name", name, 200)?.into_string();
     let description = description.trim();
     if description.chars().count() > 5000 {
@@ -56,11 +70,7 @@ pub async fn create(db: &Db, name: &str, description: &str) -> Result<FrameworkI
             "Keep the description to 5000 characters or fewer.",
         ));
     }
-    let mut tx = db.begin_write().await?;
-    let scale_id = insert_scale(&mut tx, &default_scale(), &format!("{name} scale")).await?;
-    let id = insert_framework(&mut tx, &name, description, scale_id, "").await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok((name, description))
 }
 
 /// Writes a scale's levels (1 to N) under `scale_id`, which has none.
@@ -189,6 +199,15 @@ pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummar
     Ok((r.framework.into(), r.scale_id))
 }
 
+/// A framework's summary and its scale, with the scale's id (what scale rows are keyed by).
+pub(crate) async fn summary_with_scale(
+    db: &Db,
+    id: FrameworkId,
+) -> Result<(FrameworkSummary, i64, Scale), AppError> {
+    let (framework, scale_id) = summary(db, id).await?;
+    Ok((framework, scale_id, load_scale(db, scale_id).await?))
+}
+
 #[tracing::instrument(skip_all, fields(scale_id))]
 pub(crate) async fn load_scale(db: &Db, scale_id: i64) -> Result<Scale, AppError> {
     let threshold: i64 = sqlx::query_scalar("select threshold from scale where id = $1")
@@ -251,8 +270,7 @@ fn tree_from<'a>(rows: impl Iterator<Item = &'a NodeShapeRow>) -> Result<Tree, A
 /// A framework with its scale and nodes in display order.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
-    let (framework, scale_id) = summary(db, id).await?;
-    let scale = load_scale(db, scale_id).await?;
+    let (framework, _, scale) = summary_with_scale(db, id).await?;
     let rows: Vec<TreeNodeRow> = sqlx::query_as(
         "select id, kind, parent_id, position, title, short_code from framework_node where framework_id = $1",
     )
@@ -654,8 +672,8 @@ pub async fn save_node(
     node: NodeId,
     input: NodeInput,
 ) -> Result<(), AppError> {
-    let (_, scale_id) = summary(db, framework).await?;
-    let top = load_scale(db, scale_id).await?.top().get();
+    let (_, _, scale) = summary_with_scale(db, framework).await?;
+    let top = scale.top().get();
     let f = input.parse(top)?;
     let mut tx = db.begin_write().await?;
     claim(&mut tx, framework, revision).await?;
@@ -985,8 +1003,7 @@ async fn scale_use(tx: &mut WriteTx, scale_id: i64) -> Result<ScaleUse, AppError
 /// level descriptions use it.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn scale_editor(db: &Db, id: FrameworkId) -> Result<ScaleEditor, AppError> {
-    let (framework, scale_id) = summary(db, id).await?;
-    let scale = load_scale(db, scale_id).await?;
+    let (framework, scale_id, scale) = summary_with_scale(db, id).await?;
     let mut tx = db.begin_write().await?;
     let used = scale_use(&mut tx, scale_id).await?;
     tx.commit().await?;
@@ -1016,8 +1033,7 @@ pub async fn save_scale(
     revision: i64,
     form: &ScaleForm,
 ) -> Result<(), AppError> {
-    let (_, scale_id) = summary(db, id).await?;
-    let old = load_scale(db, scale_id).await?;
+    let (_, scale_id, old) = summary_with_scale(db, id).await?;
     let mut tx = db.begin_write().await?;
     // The claim makes the scale read above current: every scale change claims the revision.
     claim(&mut tx, id, revision).await?;

@@ -4,7 +4,7 @@
 use super::audit;
 use super::auth::{check_new_password, hash_password};
 use super::ctx::unique_or;
-use super::db::Db;
+use super::db::{with_team, Db};
 use super::now_ms;
 use crate::api::people::PersonInput;
 use crate::api::AppError;
@@ -16,7 +16,7 @@ use crate::domain::{
     would_create_cycle, CurrentUser, CycleError, Email, PersonId, PersonName, Role, ShortText,
     UnitId,
 };
-use sqlx::{Any, Executor, FromRow};
+use sqlx::{Any, Executor, FromRow, Row};
 use std::collections::HashMap;
 
 /// Rows per page of the people list.
@@ -126,12 +126,9 @@ pub async fn manages(db: &Db, me: PersonId, target: PersonId) -> Result<bool, Ap
 /// Number of direct and indirect reports of `id`.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "with recursive team(id) as ( \
-           select id from person where manager_id = $1 \
-           union select p.id from person p join team t on p.manager_id = t.id) \
-         select count(*) from team t join person p on p.id = t.id where p.active = 1",
-    )
+    let n: i64 = sqlx::query_scalar(with_team!(
+        "select count(*) from team t join person p on p.id = t.id where p.active = 1"
+    ))
     .bind(id.0)
     .fetch_one(&db.pool)
     .await?;
@@ -220,13 +217,12 @@ pub async fn list(
             .replace('_', "\\_")
     );
     let page = page.max(1);
-    let filter = "with recursive team(id) as ( \
-           select id from person where manager_id = $1 \
-           union select p.id from person p join team t on p.manager_id = t.id) \
-         {select} where ($2 = 1 or p.id in (select id from team)) \
+    let filter = with_team!(
+        "{select} where ($2 = 1 or p.id in (select id from team)) \
            and ($3 = '' or lower(p.name) like $4 escape '\\' or p.email like $4 escape '\\' \
                 or lower(p.job_title) like $4 escape '\\') \
-           and ($5 = 0 or p.unit_id = $5) and ($6 = 1 or p.active = 1)";
+           and ($5 = 0 or p.unit_id = $5) and ($6 = 1 or p.active = 1)"
+    );
     let count_sql = filter.replace("{select}", "select count(*) from person p");
     let list_sql = format!(
         "{} order by lower(p.name), p.id limit $7 offset $8",
@@ -234,24 +230,21 @@ pub async fn list(
     );
     let everyone = i64::from(caps.view_all);
     let inactive = i64::from(include_inactive);
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(me.id.0)
-        .bind(everyone)
-        .bind(&term)
-        .bind(&pattern)
-        .bind(unit)
-        .bind(inactive)
-        .fetch_one(&db.pool)
-        .await?;
-    let rows: Vec<SummaryRow> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-        .bind(me.id.0)
-        .bind(everyone)
-        .bind(&term)
-        .bind(&pattern)
-        .bind(unit)
-        .bind(inactive)
+    // Both queries take the filter as $1 to $6.
+    let filtered = |sql: String| {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(me.id.0)
+            .bind(everyone)
+            .bind(&term)
+            .bind(&pattern)
+            .bind(unit)
+            .bind(inactive)
+    };
+    let total: i64 = filtered(count_sql).fetch_one(&db.pool).await?.try_get(0)?;
+    let rows: Vec<SummaryRow> = filtered(list_sql)
         .bind(i64::from(PER_PAGE))
         .bind(i64::from((page - 1) * PER_PAGE))
+        .try_map(|row| SummaryRow::from_row(&row))
         .fetch_all(&db.pool)
         .await?;
     Ok(PeoplePage {

@@ -82,6 +82,28 @@ impl NewRating<'_> {
         }
         .is_validated()
     }
+
+    /// This rating, written as `id`, as the current level takes it.
+    fn as_validated(&self, id: i64) -> Validated {
+        Validated {
+            person: self.subject,
+            node: self.node,
+            level: self.level,
+            rating: id,
+            at_ms: self.at_ms,
+        }
+    }
+}
+
+/// A validated rating as the current level takes it: whose, on which node, the level, the
+/// rating's id and when it was given.
+#[derive(Clone, Copy)]
+struct Validated {
+    person: PersonId,
+    node: NodeId,
+    level: u8,
+    rating: i64,
+    at_ms: i64,
 }
 
 /// Appends a rating; returns its id.
@@ -115,7 +137,7 @@ async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppE
 pub(crate) async fn record(conn: &mut AnyConnection, r: NewRating<'_>) -> Result<i64, AppError> {
     let id = insert(conn, &r).await?;
     if r.validates() {
-        validated(conn, r.subject, r.node, r.level, id, r.at_ms).await?;
+        validated(conn, r.as_validated(id)).await?;
     }
     Ok(id)
 }
@@ -153,9 +175,15 @@ pub(crate) async fn decide(
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-        let level = u8::try_from(level).unwrap_or(0);
         // A self-rating counts from when it was made, not from when it was approved.
-        validated(conn, PersonId(subject), NodeId(node), level, id, at).await?;
+        let v = Validated {
+            person: PersonId(subject),
+            node: NodeId(node),
+            level: u8::try_from(level).unwrap_or(0),
+            rating: id,
+            at_ms: at,
+        };
+        validated(conn, v).await?;
     }
     Ok(true)
 }
@@ -198,7 +226,7 @@ impl Batch {
         }
         let id = insert(conn, &r).await?;
         if r.validates() {
-            upsert(conn, r.subject, r.node, r.level, id, r.at_ms).await?;
+            upsert(conn, r.as_validated(id)).await?;
         }
         Ok(id)
     }
@@ -227,14 +255,14 @@ pub(crate) async fn erase_comments(
 
 /// A validated rating (given at `at_ms`) in the aggregate and the org-report counters: it
 /// becomes the current level unless a later validated rating is already there.
-async fn validated(
-    conn: &mut AnyConnection,
-    person: PersonId,
-    node: NodeId,
-    level: u8,
-    rating: i64,
-    at_ms: i64,
-) -> Result<(), AppError> {
+async fn validated(conn: &mut AnyConnection, v: Validated) -> Result<(), AppError> {
+    let Validated {
+        person,
+        node,
+        level,
+        at_ms,
+        ..
+    } = v;
     let pending = super::stats::before(conn, vec![person.0], Some(vec![node.0])).await?;
     let before: Option<(i64, Option<i64>)> = sqlx::query_as(
         "select level, expires_at from current_level where person_id = $1 and node_id = $2",
@@ -243,7 +271,7 @@ async fn validated(
     .bind(node.0)
     .fetch_optional(&mut *conn)
     .await?;
-    let became_current = upsert(conn, person, node, level, rating, at_ms).await?;
+    let became_current = upsert(conn, v).await?;
     pending.after(conn).await?;
     if became_current {
         let before = before.map(|(l, e)| (u8::try_from(l).unwrap_or(0), e));
@@ -254,21 +282,14 @@ async fn validated(
 
 /// Makes a validated rating the current level unless a later one is already there, without
 /// the org-report counters. Returns whether it became the current level.
-async fn upsert(
-    conn: &mut AnyConnection,
-    person: PersonId,
-    node: NodeId,
-    level: u8,
-    rating: i64,
-    at_ms: i64,
-) -> Result<bool, AppError> {
+async fn upsert(conn: &mut AnyConnection, v: Validated) -> Result<bool, AppError> {
     let validity: Option<i64> =
         sqlx::query_scalar("select validity_months from framework_node where id = $1")
-            .bind(node.0)
+            .bind(v.node.0)
             .fetch_optional(&mut *conn)
             .await?
             .flatten();
-    let expires = expiry(validity, at_ms);
+    let expires = expiry(validity, v.at_ms);
     let done = sqlx::query(
         "insert into current_level (person_id, node_id, level, rating_id, rated_at, expires_at) \
          values ($1, $2, $3, $4, $5, $6) \
@@ -277,11 +298,11 @@ async fn upsert(
          where excluded.rated_at > current_level.rated_at \
             or (excluded.rated_at = current_level.rated_at and excluded.rating_id > current_level.rating_id)",
     )
-    .bind(person.0)
-    .bind(node.0)
-    .bind(i64::from(level))
-    .bind(rating)
-    .bind(at_ms)
+    .bind(v.person.0)
+    .bind(v.node.0)
+    .bind(i64::from(v.level))
+    .bind(v.rating)
+    .bind(v.at_ms)
     .bind(expires)
     .execute(&mut *conn)
     .await?;

@@ -6,6 +6,7 @@ use super::format_time;
 use super::now_ms;
 use super::people::can_see;
 use super::positions;
+use super::rfc3339;
 use crate::api::AppError;
 use crate::domain::framework::Track;
 use crate::domain::positions::level_text;
@@ -318,22 +319,6 @@ pub async fn set_opt_out(db: &Db, me: &CurrentUser, out: bool) -> Result<(), App
     Ok(())
 }
 
-/// RFC 3339 (UTC, to the second) of a time in epoch ms.
-fn rfc3339(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        Err(_) => "1970-01-01T00:00:00Z".into(),
-    }
-}
-
 /// The node a credential is for, with its framework's name.
 #[derive(FromRow)]
 struct CredentialNode {
@@ -458,8 +443,8 @@ pub async fn credential(
         issuer_name,
         subject_email: email,
         subject_name: name,
-        valid_from: rfc3339(at),
-        valid_until: expires.map(rfc3339),
+        valid_from: rfc3339(at, "Z"),
+        valid_until: expires.map(|ms| rfc3339(ms, "Z")),
         node: node.0,
         node_title: n.title,
         definition: n.definition,

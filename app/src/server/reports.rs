@@ -1,7 +1,7 @@
 //! Multi-person views read from the `current_level` aggregate: the team heatmap and talent
 //! search. Each request touches only the rows of the people and nodes it shows.
 
-use super::db::Db;
+use super::db::{with_team, Db};
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::id_list;
@@ -138,14 +138,13 @@ async fn team_members(
     all_levels: bool,
 ) -> Result<Vec<Member>, AppError> {
     let team = if all_levels {
-        "with recursive team(id) as ( \
-           select id from person where manager_id = $1 \
-           union select p.id from person p join team t on p.manager_id = t.id) \
-         select p.id, p.name, p.position_id, j.title as position_title, u.name as unit_name, \
-           case when p.manager_id = $1 then 1 else 0 end as direct, p.unit_id \
-         from team t join person p on p.id = t.id \
-         left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
-         where p.active = 1 order by p.name, p.id"
+        with_team!(
+            "select p.id, p.name, p.position_id, j.title as position_title, u.name as unit_name, \
+               case when p.manager_id = $1 then 1 else 0 end as direct, p.unit_id \
+             from team t join person p on p.id = t.id \
+             left join job_position j on j.id = p.position_id left join org_unit u on u.id = p.unit_id \
+             where p.active = 1 order by p.name, p.id"
+        )
     } else {
         "select p.id, p.name, p.position_id, j.title as position_title, u.name as unit_name, \
            1 as direct, p.unit_id from person p \

@@ -21,6 +21,24 @@ impl DbSessionStore {
     pub fn new(db: Db) -> Self {
         Self { db }
     }
+
+    /// Inserts `record`, `on conflict (id) {on_conflict}`; the rows written.
+    async fn write(&self, record: &Record, on_conflict: &str) -> Result<u64> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let sql = format!(
+            "insert into session (id, person_id, data, expires_at) values ($1, $2, $3, $4) \
+             on conflict (id) {on_conflict}"
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(record.id.to_string())
+            .bind(person_of(record))
+            .bind(data)
+            .bind(expiry_ms(record))
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
 }
 
 fn backend(e: sqlx::Error) -> Error {
@@ -38,7 +56,6 @@ fn person_of(r: &Record) -> Option<i64> {
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         // Expired sessions are swept whenever a new one starts: no background job needed.
         sqlx::query("delete from session where expires_at < $1")
             .bind(super::now_ms())
@@ -46,18 +63,7 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
         loop {
-            let done = sqlx::query(
-                "insert into session (id, person_id, data, expires_at) values ($1, $2, $3, $4) \
-                 on conflict (id) do nothing",
-            )
-            .bind(record.id.to_string())
-            .bind(person_of(record))
-            .bind(&data)
-            .bind(expiry_ms(record))
-            .execute(&self.db.pool)
-            .await
-            .map_err(backend)?;
-            if done.rows_affected() == 1 {
+            if self.write(record, "do nothing").await? == 1 {
                 return Ok(());
             }
             record.id = Id::default();
@@ -65,19 +71,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        sqlx::query(
-            "insert into session (id, person_id, data, expires_at) values ($1, $2, $3, $4) \
-             on conflict (id) do update set person_id = excluded.person_id, data = excluded.data, \
+        self.write(
+            record,
+            "do update set person_id = excluded.person_id, data = excluded.data, \
              expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
-        .bind(person_of(record))
-        .bind(&data)
-        .bind(expiry_ms(record))
-        .execute(&self.db.pool)
-        .await
-        .map_err(backend)?;
+        .await?;
         Ok(())
     }
 

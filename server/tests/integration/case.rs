@@ -277,17 +277,10 @@ async fn exports_validate_and_give_back_every_member_of_the_file() {
             .unwrap();
     assert!(!demo.is_empty());
     for f in demo {
-        let res = app
-            .expect_get(
-                &format!("/frameworks/{f}/case.json"),
-                Some(&admin),
-                StatusCode::OK,
-            )
+        let (res, disposition) = app
+            .download(&format!("/frameworks/{f}/case.json"), &admin)
             .await;
-        assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .ends_with("-case.json\""));
+        assert!(disposition.ends_with("-case.json\""));
         let out: Value = serde_json::from_str(&res.body).unwrap();
         let errors = schema_errors(&validator, &out);
         assert!(errors.is_empty(), "framework {f}: {errors:?}");
@@ -473,14 +466,8 @@ async fn an_admin_uploads_a_case_file_and_sees_the_preview() {
     assert!(res.json().as_str().unwrap().starts_with("/frameworks/"));
     // Employees may not upload.
     let employee = app.sign_in(EMPLOYEE, PW).await;
-    app.upload_import(
-        "case",
-        ("wscb.json", text.as_bytes()),
-        false,
-        Some(&employee),
-    )
-    .await
-    .expect_status(StatusCode::FORBIDDEN, "upload_import");
+    app.upload_import_forbidden("case", ("wscb.json", text.as_bytes()), &employee)
+        .await;
 }
 
 #[tokio::test]

@@ -459,19 +459,16 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
     app.add_to_plan(&task.to_string(), &liam, StatusCode::OK)
         .await;
     let action = plan(&app, &liam, None).await.actions[0].id.to_string();
-    let report = [
-        ("id", action.as_str()),
-        ("report", "Ran the 4.2 release."),
-        ("evidence_url", "https://git.example/release-4.2"),
-    ];
-    let res = app
-        .expect(
-            "/api/plan/action/report",
-            &report,
-            Some(&liam),
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let report = |status| {
+        app.report_action(
+            &action,
+            "Ran the 4.2 release.",
+            "https://git.example/release-4.2",
+            &liam,
+            status,
         )
-        .await;
+    };
+    let res = report(StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(res.body.contains("mentor"), "{}", res.body);
     // Not oneself.
     app.choose_mentor(&action, EMPLOYEE, &liam, StatusCode::UNPROCESSABLE_ENTITY)
@@ -493,13 +490,7 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
         StatusCode::OK,
     )
     .await;
-    app.expect(
-        "/api/plan/action/report",
-        &report,
-        Some(&liam),
-        StatusCode::OK,
-    )
-    .await;
+    report(StatusCode::OK).await;
     // The mentor decides, not the manager.
     let waiting = checks(&app, &amara).await;
     assert!(waiting[0].as_mentor, "{waiting:?}");
@@ -520,13 +511,7 @@ async fn a_mentor_signs_off_an_on_the_job_task_or_asks_for_more() {
     assert_eq!(p.actions[0].status, ActionStatus::Returned);
     assert_eq!(p.actions[0].feedback, "Add the rollback notes.");
     assert_eq!(current(&app, EMPLOYEE, "Code quality").await, None);
-    app.expect(
-        "/api/plan/action/report",
-        &report,
-        Some(&liam),
-        StatusCode::OK,
-    )
-    .await;
+    report(StatusCode::OK).await;
     app.decide_action(&action, "confirm", &amara, StatusCode::OK)
         .await;
     assert_eq!(current(&app, EMPLOYEE, "Code quality").await, Some(3));
@@ -867,14 +852,8 @@ async fn a_learning_csv_imports_all_or_the_valid_rows() {
     assert_eq!((title.as_str(), minutes), ("Testing bootcamp (new)", 1440));
     // Over HTTP, employees may not import.
     let liam = app.sign_in(EMPLOYEE, PW).await;
-    app.upload_import(
-        "learning-csv",
-        ("l.csv", file.as_bytes()),
-        false,
-        Some(&liam),
-    )
-    .await
-    .expect_status(StatusCode::FORBIDDEN, "upload_import");
+    app.upload_import_forbidden("learning-csv", ("l.csv", file.as_bytes()), &liam)
+        .await;
 }
 
 /// A one-connection-at-a-time SMTP server that accepts everything and keeps each message.

@@ -623,6 +623,17 @@ impl TestApp {
         self.get(path, cookie).await.expect_status(status, path)
     }
 
+    /// GETs the file at `path` as `cookie`'s owner, expecting 200: the response and its
+    /// `Content-Disposition`.
+    pub async fn download(&self, path: &str, cookie: &str) -> (Res, String) {
+        let res = self.expect_get(path, Some(cookie), StatusCode::OK).await;
+        let disposition = res.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        (res, disposition)
+    }
+
     /// Signs in each of `emails` (with the demo password), in order, and returns their
     /// session cookies in the same order.
     pub async fn sign_in_all<const N: usize>(&self, emails: [&str; N]) -> [String; N] {
@@ -752,6 +763,8 @@ server_calls! {
     decide_action_saying("/api/plan/action/decide": id, decision, feedback);
     /// `cookie` names `mentor` (an e-mail) to sign off the plan action `id`.
     choose_mentor("/api/plan/action/mentor": id, mentor);
+    /// `cookie` reports the plan action `id` done, with `report` and `evidence_url`.
+    report_action("/api/plan/action/report": id, report, evidence_url);
     /// `cookie` records that the person signing in as `email` completed `activity` (an
     /// id).
     complete_activity("/api/learning/complete": email, activity);
@@ -865,6 +878,13 @@ impl TestApp {
             cookie,
         )
         .await
+    }
+
+    /// Checks that `cookie`'s owner may not upload an import over HTTP.
+    pub async fn upload_import_forbidden(&self, format: &str, file: (&str, &[u8]), cookie: &str) {
+        self.upload_import(format, file, false, Some(cookie))
+            .await
+            .expect_status(StatusCode::FORBIDDEN, "upload_import");
     }
 
     /// POST a multipart form with text `fields` and one file (`name`, `bytes`) the way a

@@ -262,14 +262,8 @@ async fn an_admin_uploads_previews_and_confirms_in_the_browser_flow() {
     );
     // Only admins may import; another admin's staged file is not found for HR either.
     let hr = app.sign_in(HR, PW).await;
-    app.upload_import(
-        "moodle-csv",
-        ("oecd.csv", file.as_bytes()),
-        false,
-        Some(&hr),
-    )
-    .await
-    .expect_status(StatusCode::FORBIDDEN, "upload_import");
+    app.upload_import_forbidden("moodle-csv", ("oecd.csv", file.as_bytes()), &hr)
+        .await;
     app.expect(
         "/api/imports/preview",
         &[("id", &id)],
@@ -306,17 +300,13 @@ async fn a_moodle_framework_round_trips_through_export() {
     let app = TestApp::demo_unrated().await;
     let done = moodle(&app, oecd().as_bytes(), false).await.unwrap();
     let admin = app.sign_in(ADMIN, PW).await;
-    let res = app
-        .expect_get(
+    let (res, disposition) = app
+        .download(
             &format!("/frameworks/{}/moodle.csv", done.framework.unwrap().0),
-            Some(&admin),
-            StatusCode::OK,
+            &admin,
         )
         .await;
-    assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .contains("oecd-moodle.csv"));
+    assert!(disposition.contains("oecd-moodle.csv"));
     // Same identifiers, titles, texts, hierarchy and order as the file imported.
     assert_eq!(shape(&res.body), shape(&oecd()));
     let again = moodle(&app, res.body.as_bytes(), false).await.unwrap();

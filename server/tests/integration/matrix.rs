@@ -548,6 +548,12 @@ async fn scalar(app: &TestApp, sql: String) -> String {
     v.to_string()
 }
 
+/// A fixture step: `who` calls the server function at `path` with `form`, which must
+/// succeed.
+async fn step(app: &TestApp, what: &str, path: &str, form: &[(&str, &str)], who: &str) -> Res {
+    ok(what, app.call(path, form, Some(who)).await)
+}
+
 /// Checks that the fixture's step `what` succeeded.
 #[track_caller]
 fn ok(what: &str, res: Res) -> Res {
@@ -601,15 +607,14 @@ async fn rate_the_subject(
     node2: &str,
 ) -> (String, String) {
     let key = format!("input[levels][{node}]");
-    ok(
+    step(
+        app,
         "self-assessment",
-        app.call(
-            "/api/skills/submit",
-            &[(key.as_str(), "2"), ("input[comment]", "")],
-            Some(liam),
-        )
-        .await,
-    );
+        "/api/skills/submit",
+        &[(key.as_str(), "2"), ("input[comment]", "")],
+        liam,
+    )
+    .await;
     let rating = scalar(
         app,
         format!("select max(id) from rating where subject_id = {subject} and source = 'self'"),
@@ -628,20 +633,19 @@ async fn rate_the_subject(
         .await,
     );
     let evidence = scalar(app, "select max(id) from evidence".into()).await;
-    ok(
+    step(
+        app,
         "manager rating",
-        app.call(
-            "/api/skills/rate",
-            &[
-                ("person", subject),
-                ("node", node2),
-                ("level", "2"),
-                ("comment", ""),
-            ],
-            Some(grace),
-        )
-        .await,
-    );
+        "/api/skills/rate",
+        &[
+            ("person", subject),
+            ("node", node2),
+            ("level", "2"),
+            ("comment", ""),
+        ],
+        grace,
+    )
+    .await;
     (rating, evidence)
 }
 
@@ -653,21 +657,20 @@ async fn plan_the_subjects_development(
     subject: &str,
     node: &str,
 ) -> (String, String, String, String, String) {
-    ok(
+    step(
+        app,
         "goal",
-        app.call(
-            "/api/plan/goal/add",
-            &[
-                ("person", subject),
-                ("node", node),
-                ("target", "3"),
-                ("due", ""),
-                ("note", ""),
-            ],
-            Some(liam),
-        )
-        .await,
-    );
+        "/api/plan/goal/add",
+        &[
+            ("person", subject),
+            ("node", node),
+            ("target", "3"),
+            ("due", ""),
+            ("note", ""),
+        ],
+        liam,
+    )
+    .await;
     let goal = scalar(
         app,
         format!("select max(id) from plan_goal where person_id = {subject}"),
@@ -679,15 +682,14 @@ async fn plan_the_subjects_development(
     let activity3 = scalar(app, format!("{courses} limit 1 offset 2")).await;
     let mut actions = Vec::new();
     for a in [&activity, &activity3] {
-        ok(
+        step(
+            app,
             "planned activity",
-            app.call(
-                "/api/plan/add-activities",
-                &[("person", subject), ("scope", "position"), ("activity", a)],
-                Some(liam),
-            )
-            .await,
-        );
+            "/api/plan/add-activities",
+            &[("person", subject), ("scope", "position"), ("activity", a)],
+            liam,
+        )
+        .await;
         actions.push(
             scalar(
                 app,
@@ -699,38 +701,33 @@ async fn plan_the_subjects_development(
         );
     }
     let (action, reported) = (actions[0].clone(), actions[1].clone());
-    ok(
+    step(
+        app,
         "report done",
-        app.call(
-            "/api/plan/action/report",
-            &[
-                ("id", &reported),
-                ("report", "Finished it"),
-                ("evidence_url", ""),
-            ],
-            Some(liam),
-        )
-        .await,
-    );
-    ok(
-        "submit plan",
-        app.call("/api/plan/submit", &[], Some(liam)).await,
-    );
+        "/api/plan/action/report",
+        &[
+            ("id", &reported),
+            ("report", "Finished it"),
+            ("evidence_url", ""),
+        ],
+        liam,
+    )
+    .await;
+    step(app, "submit plan", "/api/plan/submit", &[], liam).await;
     (goal, activity, activity2, action, reported)
 }
 
 /// A peer request to the peer: its id.
 async fn ask_the_peer(app: &TestApp, liam: &str, subject: &str, node: &str) -> String {
     let nodes = format!("nodes[{node}]");
-    ok(
+    step(
+        app,
         "peer request",
-        app.call(
-            "/api/peers/request",
-            &[("person", subject), ("peers", PEER), (nodes.as_str(), "on")],
-            Some(liam),
-        )
-        .await,
-    );
+        "/api/peers/request",
+        &[("person", subject), ("peers", PEER), (nodes.as_str(), "on")],
+        liam,
+    )
+    .await;
     scalar(
         app,
         format!("select max(id) from peer_request where subject_id = {subject}"),

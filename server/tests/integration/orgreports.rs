@@ -330,21 +330,14 @@ async fn hr_sees_status_by_unit_drills_down_and_downloads_csv() {
     assert_eq!(leaf.crumbs.len(), 1);
     assert!(!leaf.members.is_empty());
     // CSV: a header and one line per row and column.
-    let res = app
-        .expect_get(
-            &format!("/reports/org.csv?unit={unit}"),
-            Some(&hr),
-            StatusCode::OK,
-        )
+    let (res, disposition) = app
+        .download(&format!("/reports/org.csv?unit={unit}"), &hr)
         .await;
     assert!(res.headers[axum::http::header::CONTENT_TYPE]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    assert!(res.headers[axum::http::header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .contains("attachment"));
+    assert!(disposition.contains("attachment"));
     let lines: Vec<&str> = res.body.lines().collect();
     assert!(lines[0].starts_with("unit,people,readiness_percent,node_id,node"));
     let cols = d.columns.len();

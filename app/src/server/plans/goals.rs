@@ -90,34 +90,42 @@ pub(super) async fn insert_goal(
     Ok(Some(id))
 }
 
-/// A goal's form, checked for `me` changing `person`'s plan: the target level on `node`,
-/// the due date and the note.
+/// A goal's form as sent: the target level, the due date (optional, YYYY-MM-DD) and a note.
+#[derive(Clone, Copy, Debug)]
+pub struct GoalForm<'a> {
+    pub target: &'a str,
+    pub due: &'a str,
+    pub note: &'a str,
+}
+
+/// A goal's form, checked for `me` changing `person`'s plan with a goal on `node`: the
+/// target level, the due date and the note.
 async fn checked_goal(
     db: &Db,
     me: &CurrentUser,
     person: PersonId,
     node: NodeId,
-    target: &str,
-    due: &str,
-    note: &str,
+    form: GoalForm<'_>,
 ) -> Result<(u8, Option<String>, String), AppError> {
     check_edit(db, me, person).await?;
-    let target = check_target(db, node, target).await?;
-    Ok((target, checked_date(due)?, check_comment("note", note)?))
+    let target = check_target(db, node, form.target).await?;
+    Ok((
+        target,
+        checked_date(form.due)?,
+        check_comment("note", form.note)?,
+    ))
 }
 
-/// Adds a goal: reach `target` on `node` by `due` (optional, YYYY-MM-DD).
+/// Adds a goal: reach the form's target on `node` by its due date.
 #[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn add_goal(
     db: &Db,
     me: &CurrentUser,
     person: PersonId,
     node: NodeId,
-    target: &str,
-    due: &str,
-    note: &str,
+    form: GoalForm<'_>,
 ) -> Result<i64, AppError> {
-    let (target, due, note) = checked_goal(db, me, person, node, target, due, note).await?;
+    let (target, due, note) = checked_goal(db, me, person, node, form).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id = insert_goal(&mut tx, person, node, target, due.as_deref(), &note, now)
@@ -147,12 +155,10 @@ pub async fn update_goal(
     db: &Db,
     me: &CurrentUser,
     goal: i64,
-    target: &str,
-    due: &str,
-    note: &str,
+    form: GoalForm<'_>,
 ) -> Result<(), AppError> {
     let (person, node) = goal_owner(db, goal).await?;
-    let (target, due, note) = checked_goal(db, me, person, node, target, due, note).await?;
+    let (target, due, note) = checked_goal(db, me, person, node, form).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(

@@ -5,14 +5,41 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{de::DeserializeOwned, Serialize};
 
-/// A page's heading row, with optional actions on the right.
 /// The route's `:id` as a `T` (None when it is not one).
 pub fn id_param<T>() -> Memo<Option<T>>
 where
     T: std::str::FromStr + PartialEq + Clone + Send + Sync + 'static,
 {
-    let params = leptos_router::hooks::use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|s| s.parse().ok()))
+    parsed(leptos_router::hooks::use_params_map(), "id")
+}
+
+/// The query string's `name` as a `T` (None when it is absent or not one).
+pub fn query_param<T>(name: &'static str) -> Memo<Option<T>>
+where
+    T: std::str::FromStr + PartialEq + Clone + Send + Sync + 'static,
+{
+    parsed(leptos_router::hooks::use_query_map(), name)
+}
+
+fn parsed<T>(map: Memo<leptos_router::params::ParamsMap>, name: &'static str) -> Memo<Option<T>>
+where
+    T: std::str::FromStr + PartialEq + Clone + Send + Sync + 'static,
+{
+    Memo::new(move |_| map.read().get(name).and_then(|s| s.parse().ok()))
+}
+
+/// `s` form-encoded for a query string (`application/x-www-form-urlencoded`: a space is
+/// `+`, every byte but the unreserved ones is `%XX`).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A table that scrolls sideways on narrow screens, with one row of column `headings`;
@@ -304,4 +331,32 @@ where
             }}
         </Transition>
     }
+}
+
+/// [`Loaded`] for a list: an [`EmptyState`] (`empty_title`, `empty_body`) when it has no
+/// items, else the page body for them.
+#[component]
+pub fn LoadedList<T, F, V>(
+    /// What the page loads.
+    data: Resource<Result<Vec<T>, AppError>>,
+    /// The empty state's title.
+    empty_title: &'static str,
+    /// The empty state's text: what to do next.
+    empty_body: &'static str,
+    /// The page body for the loaded items (never none).
+    ok: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(Vec<T>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let body = move |items: Vec<T>| {
+        if items.is_empty() {
+            view! { <EmptyState title=empty_title body=empty_body/> }.into_any()
+        } else {
+            ok(items).into_any()
+        }
+    };
+    view! { <Loaded data ok=body/> }
 }

@@ -3,8 +3,9 @@
 
 use crate::api::admin::load_audit;
 use crate::domain::audit::{AuditEntry, AuditFilter, AuditPage as Page};
-use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, Pager, Table};
-use crate::ui::pages::people::urlencode;
+use crate::ui::components::common::{
+    query_param, urlencode, EmptyState, ErrorPanel, PageHeader, Pager, Table,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -21,13 +22,8 @@ pub fn AuditPage() -> impl IntoView {
         from: get("from"),
         to: get("to"),
     };
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-    };
+    let page = query_param::<u32>("page");
+    let page = move || page.get().unwrap_or(1);
     let data = Resource::new(move || (filter(), page()), |(f, p)| load_audit(f, p));
     view! {
         <Title text="Audit log"/>

@@ -12,7 +12,9 @@ use crate::domain::positions::{
     PositionId, PositionOverview,
 };
 use crate::domain::NodeId;
-use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader, Table};
+use crate::ui::components::common::{
+    query_param, EmptyState, ErrorPanel, Loaded, PageHeader, Table,
+};
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
 use crate::ui::Auth;
@@ -44,13 +46,7 @@ impl CareerActions {
 /// `/careers`: the career map; `?position=ID` opens a position's panel.
 #[component]
 pub fn CareersPage() -> impl IntoView {
-    let query = use_query_map();
-    let selected = Memo::new(move |_| {
-        query
-            .read()
-            .get("position")
-            .and_then(|p| p.parse::<PositionId>().ok())
-    });
+    let selected = query_param::<PositionId>("position");
     let acts = CareerActions {
         add: ServerAction::new(),
         update: ServerAction::new(),

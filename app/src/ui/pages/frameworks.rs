@@ -16,7 +16,7 @@ use crate::domain::tree::NodeKind;
 use crate::domain::FrameworkId;
 use crate::domain::NodeId;
 use crate::ui::components::common::{
-    id_param, EmptyState, ErrorPanel, LevelGrid, Loaded, PageHeader,
+    id_param, urlencode, EmptyState, ErrorPanel, LevelGrid, Loaded, PageHeader,
 };
 use crate::ui::forms::{feedback, FormAlert, TextField};
 use leptos::prelude::*;
@@ -152,18 +152,6 @@ impl Here {
         }
         .url()
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The browser-only state of the editor: drag and drop, focus, announcements.

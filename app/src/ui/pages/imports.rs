@@ -6,11 +6,10 @@
 use crate::api::frameworks::{import_preview, ConfirmImport};
 use crate::api::AppError;
 use crate::domain::imports::{ImportPreview, FORMATS};
-use crate::ui::components::common::{AdminOnly, Loaded, PageHeader, Stat};
+use crate::ui::components::common::{id_param, AdminOnly, Loaded, PageHeader, Stat};
 use crate::ui::forms::{feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
@@ -153,17 +152,8 @@ fn upload_with_progress(
 
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|i| i.parse::<i64>().ok())
-                .unwrap_or(0)
-        },
-        import_preview,
-    );
+    let id = id_param::<i64>();
+    let data = Resource::new(move || id.get().unwrap_or(0), import_preview);
     view! {
         <Title text="Import preview"/>
         <Loaded data loading="Reading the file…" ok=move |p| view! { <Preview p/> }/>

@@ -1,7 +1,7 @@
 //! `/inbox`: what needs the caller's attention.
 
 use crate::api::inbox::{load_inbox, MarkInboxSeen};
-use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{LoadedList, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,12 +28,9 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox"/>
         <PageHeader title="Inbox" subtitle="Reviews waiting for you, decisions on your ratings, colleagues asking for your view, and levels about to expire."/>
-        <Loaded data=items ok=move |list| if list.is_empty() {
-            view! {
-                <EmptyState title="All clear" body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."/>
-            }.into_any()
-        } else {
-            view! {
+        <LoadedList data=items empty_title="All clear"
+            empty_body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."
+            ok=move |list| view! {
                 {list.iter().any(|i| i.unread).then(|| view! {
                     <ActionForm action=seen attr:class="inline-form">
                         <button type="submit" class="btn btn-small btn-ghost">"Mark all as read"</button>
@@ -58,8 +55,7 @@ pub fn InboxPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-            }.into_any()
-        }/>
+            }/>
     }
     .into_any()
 }

@@ -7,8 +7,8 @@ use crate::api::people::{
 use crate::domain::directory::{PeoplePage, PersonDetail, PersonSummary, UnitSummary};
 use crate::domain::{initials, PersonId, Role};
 use crate::ui::components::common::{
-    id_param, AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, Pager, RoleBadge, StatusBadge,
-    Table,
+    id_param, query_param, urlencode, AdminOnly, EmptyState, ErrorPanel, Loaded, PageHeader, Pager,
+    RoleBadge, StatusBadge, Table,
 };
 use crate::ui::forms::{feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::Auth;
@@ -34,13 +34,8 @@ pub fn PeopleListPage() -> impl IntoView {
             .get("inactive")
             .is_some_and(|v| v == "1" || v == "on")
     };
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-    };
+    let page = query_param::<u32>("page");
+    let page = move || page.get().unwrap_or(1);
     let people = Resource::new(
         move || (q(), unit(), inactive(), page()),
         |(q, u, i, p)| list_people(q, u, i, p),
@@ -128,18 +123,6 @@ fn PeopleTable(page: PeoplePage) -> impl IntoView {
         <Pager page=page.page pages link/>
     }
     .into_any()
-}
-
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -10,13 +10,12 @@ use crate::domain::develop::{
 };
 use crate::domain::positions::level_text;
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{query_param, EmptyState, Loaded, LoadedList, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, FormAlert};
 use crate::ui::pages::learning::kind_badge;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// Every action the plan page offers; the page reloads its data after any of them.
 #[derive(Clone, Copy)]
@@ -65,18 +64,10 @@ impl PlanActions {
 /// `/plan` (`?person=ID` for a report's).
 #[component]
 pub fn PlanRoute() -> impl IntoView {
-    let query = use_query_map();
+    let person = query_param::<PersonId>("person");
     let acts = PlanActions::new();
     let data = Resource::new(
-        move || {
-            (
-                query
-                    .read()
-                    .get("person")
-                    .and_then(|p| p.parse::<PersonId>().ok()),
-                acts.version(),
-            )
-        },
+        move || (person.get(), acts.version()),
         |(person, _)| load_plan(person),
     );
     view! {
@@ -559,14 +550,12 @@ pub fn ChecksPage() -> impl IntoView {
         {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("Done. {n} level{} awarded.", if n == 1 { "" } else { "s" })}</p>
         })}
-        <Loaded data ok=move |items| if items.is_empty() {
-            view! {
-                <EmptyState title="Nothing waiting" body="When someone in your team reports learning done or asks you to approve their plan, it appears here."/>
-            }.into_any()
-        } else {
-            let rows = items.into_iter().map(|c| view! { <Check c decide plan/> }).collect_view();
-            view! { <ul class="review-list checks">{rows}</ul> }.into_any()
-        }/>
+        <LoadedList data empty_title="Nothing waiting"
+            empty_body="When someone in your team reports learning done or asks you to approve their plan, it appears here."
+            ok=move |items| {
+                let rows = items.into_iter().map(|c| view! { <Check c decide plan/> }).collect_view();
+                view! { <ul class="review-list checks">{rows}</ul> }
+            }/>
     }
     .into_any()
 }

@@ -16,7 +16,9 @@ use crate::domain::positions::{
     Suggestion, MAX_RANK,
 };
 use crate::domain::tree::NodeKind;
-use crate::ui::components::common::{id_param, EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{
+    id_param, urlencode, EmptyState, ErrorPanel, LoadedList, PageHeader,
+};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, field_message, Feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
@@ -53,14 +55,9 @@ pub fn PositionsPage() -> impl IntoView {
         <PageHeader title="Positions" subtitle="Job roles, what each requires, and who holds them.">
             <a class="btn" href="/careers">"Career paths"</a>
         </PageHeader>
-        <Loaded data=list ok=move |v| {
-            match v {
-                ps if ps.is_empty() => view! {
-                    <EmptyState title="No positions yet" body="Add the first position below: give it a title and a track, then add its requirements."/>
-                }.into_any(),
-                ps => view! { <PositionTable ps/> }.into_any(),
-            }
-        }/>
+        <LoadedList data=list empty_title="No positions yet"
+            empty_body="Add the first position below: give it a title and a track, then add its requirements."
+            ok=move |ps| view! { <PositionTable ps/> }/>
         <Transition fallback=|| ()>
             {move || auth.is_admin().then(|| Suspend::new(async move {
                 let units = units.await.unwrap_or_default();
@@ -567,11 +564,7 @@ fn DraftSection(pid: PositionId, acts: EditorActions, drafts: DraftResource) -> 
             .map(str::to_string)
             .collect();
         list.push(node);
-        format!(
-            "?jd={}&rejected={}#draft",
-            crate::ui::pages::people::urlencode(&jd()),
-            list.join(",")
-        )
+        format!("?jd={}&rejected={}#draft", urlencode(&jd()), list.join(","))
     };
     view! {
         <section class="card" aria-labelledby="draft-h" id="draft">

@@ -4,27 +4,18 @@
 use crate::api::recognition::{load_recognition, SetLeaderboard};
 use crate::domain::recognition::{BadgeView, RecognitionPage, XP_PER_ACTIVITY, XP_PER_LEVEL};
 use crate::domain::PersonId;
-use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{query_param, EmptyState, Loaded, PageHeader};
 use crate::ui::forms::{action_feedback, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/recognition` (`?person=ID` for a report's).
 #[component]
 pub fn RecognitionRoute() -> impl IntoView {
-    let query = use_query_map();
+    let person = query_param::<PersonId>("person");
     let opt = ServerAction::<SetLeaderboard>::new();
     let data = Resource::new(
-        move || {
-            (
-                query
-                    .read()
-                    .get("person")
-                    .and_then(|p| p.parse::<PersonId>().ok()),
-                opt.version().get(),
-            )
-        },
+        move || (person.get(), opt.version().get()),
         |(person, _)| load_recognition(person),
     );
     view! {

@@ -16,7 +16,7 @@ use crate::domain::positions::level_text;
 use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use crate::ui::components::common::{EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, LoadedList, PageHeader};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
@@ -688,14 +688,9 @@ pub fn ReviewsPage() -> impl IntoView {
         {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("Decided {n} rating{}.", if n == 1 { "" } else { "s" })}</p>
         })}
-        <Loaded data=queue ok=move |v| {
-            match v {
-                items if items.is_empty() => view! {
-                    <EmptyState title="Nothing to review" body="When someone in your team submits a self-assessment, it appears here."/>
-                }.into_any(),
-                items => view! { <Queue items decide/> }.into_any(),
-            }
-        }/>
+        <LoadedList data=queue empty_title="Nothing to review"
+            empty_body="When someone in your team submits a self-assessment, it appears here."
+            ok=move |items| view! { <Queue items decide/> }/>
     }
     .into_any()
 }
