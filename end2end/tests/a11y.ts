@@ -22,8 +22,32 @@ async function role(page: Page): Promise<string> {
   return (await chip.count()) ? ((await chip.textContent()) ?? '').trim() : 'signed out';
 }
 
-/** The violations on the page as it is now, as readable lines. */
-export async function violations(page: Page): Promise<string[]> {
+/**
+ * The violations on the page as it is now, as readable lines. Without JavaScript a page
+ * cannot run axe, so the same address is opened as the same person in a twin browser whose
+ * scripting is on for axe alone: the app's own scripts are refused, so it sees the page
+ * exactly as served.
+ */
+export async function violations(page: Page, colorScheme: 'light' | 'dark' = 'light'): Promise<string[]> {
+  if (await page.evaluate(() => true).catch(() => false)) return analyze(page);
+  const browser = page.context().browser();
+  if (!browser) throw new Error('no browser to open a twin page in');
+  const twin = await browser.newContext({
+    storageState: await page.context().storageState(),
+    viewport: page.viewportSize(),
+    colorScheme,
+  });
+  try {
+    await twin.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const copy = await twin.newPage();
+    await copy.goto(page.url());
+    return await analyze(copy);
+  } finally {
+    await twin.close();
+  }
+}
+
+async function analyze(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   return result.violations.flatMap((v) =>
     v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`),

@@ -50,7 +50,14 @@ export async function openFromNav(page: Page, section: string, label: string) {
 export async function tabTo(page: Page, target: Locator, max = 60) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
+    if (await target.and(page.locator(':focus')).count()) return;
   }
   throw new Error(`${max} presses of Tab did not reach ${target}`);
+}
+
+/** The addresses of the links `links` finds (works with JavaScript off too). */
+export async function hrefs(links: Locator): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of await links.all()) out.push((await a.getAttribute('href')) ?? '');
+  return out;
 }

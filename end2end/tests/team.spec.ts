@@ -132,7 +132,7 @@ test('the heatmap is a keyboard grid: one tab stop, arrows move between cells, E
     await page.keyboard.press('Shift+Tab');
     await expect(cell(2, 0)).toBeFocused();
   }
-  const label = (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) ?? '';
+  const label = (await page.locator(':focus').getAttribute('aria-label')) ?? '';
   const [who, node] = label.replace(/: .*$/, '').split(' on ');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: `${who}: ${node}` })).toBeVisible();

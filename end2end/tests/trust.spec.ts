@@ -1,5 +1,5 @@
 import { expect, test } from './a11y';
-import { ADMIN, EMPLOYEE, signIn, ready } from './helpers';
+import { ADMIN, EMPLOYEE, openFromNav, signIn, ready } from './helpers';
 
 test('an admin reads and filters the audit log of a change they made', async ({ page }, info) => {
   await signIn(page, info, ADMIN);
@@ -12,7 +12,7 @@ test('an admin reads and filters the audit log of a change they made', async ({ 
   await add.getByRole('button', { name: 'Add unit' }).click();
   await expect(page.locator('ul.unit-tree .unit-name').getByText(unit, { exact: true })).toBeVisible();
 
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await openFromNav(page, 'Administration', 'Audit log');
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await ready(page, info);
   const table = page.locator('table.audit-table');

@@ -167,11 +167,12 @@ fn Graph(map: CareerMap, selected: Option<PositionId>) -> impl IntoView {
             }
             label.push_str(&format!(", {who} {}", if who == 1 { "person" } else { "people" }));
             // Inside `<g>` the view macro makes `<a>` and `<title>` SVG elements; on their own
-            // they would be HTML ones, which a client-side render cannot put in an SVG.
+            // they would be HTML ones, which a client-side render cannot put in an SVG. The
+            // tooltip sits outside the link: inside, it would count as text the link shows.
             view! {
                 <g>
+                <title>{n.title.clone()}</title>
                 <a href=format!("/careers?position={}", n.id) class=class aria-label=label data-testid="career-node">
-                    <title>{n.title.clone()}</title>
                     <rect x=format!("{:.1}", n.x) y=format!("{:.1}", n.y) width=format!("{:.1}", n.width)
                         height=format!("{:.1}", n.height) rx="8"/>
                     {lines.into_iter().enumerate().map(|(i, t)| view! {

@@ -408,7 +408,7 @@ fn Supply(r: SupplyReport) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <div class="card">
+                <div class="card table-scroll">
                     <table class="table supply-table" data-testid="supply-table">
                         <thead>
                             <tr>

@@ -184,18 +184,21 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
                 .map(|(c, (cell, col))| {
                     let x = NAME_W + c as i32 * CELL_W;
                     let tip = format!("{} on {}: {}", p.name, col.title, cell.describe());
-                    // The name a screen reader says holds the text the cell shows.
+                    // The name a screen reader says ends with the text the cell shows, so a
+                    // voice user can say what they see (not in brackets: those are asides).
                     let label = match cell.label() {
                         shown if shown.is_empty() => tip.clone(),
-                        shown => format!("{tip} ({shown})"),
+                        shown => format!("{tip}; {shown}"),
                     };
                     let href = format!("/skills/history?node={}&person={person}", col.node);
                     view! {
+                        // The tooltip sits outside the link: inside, it would count as text
+                        // the link shows.
                         <g class="heat-cell" role="gridcell" data-testid="heat-cell">
+                            <title>{tip}</title>
                             <a href=href aria-label=label id=format!("hc-{r}-{}", c + 1) tabindex=stop(r, c + 1)>
                                 <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2 rx="3" class=cell.class()/>
                                 <text x=x + CELL_W / 2 y=y + CELL_H / 2 + 4 text-anchor="middle" class=format!("{}-text", cell.class())>{cell.label()}</text>
-                                <title>{tip}</title>
                             </a>
                         </g>
                     }
