@@ -32,7 +32,7 @@ test('the sign-in page has no accessibility violations', async ({ page }, info) 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').first()).toBeVisible();
   // The form with its error named beside the field is checked too (not deduplicated).
-  expect(await violations(page)).toEqual([]);
+  expect(await violations(page, info)).toEqual([]);
 });
 
 for (const r of roles) {
@@ -92,7 +92,7 @@ test.describe('in the dark theme', () => {
     for (const path of mainPages) {
       await page.goto(path);
       await hydrated(page, info);
-      expect(await violations(page, 'dark'), path).toEqual([]);
+      expect(await violations(page, info, 'dark'), path).toEqual([]);
     }
   });
 });

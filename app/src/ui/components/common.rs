@@ -229,7 +229,10 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
                 Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(u)) if u.caps().administer => children().into_any(),
-                        _ => view! { <ErrorPanel error=AppError::Forbidden/> }.into_any(),
+                        _ => view! {
+                            <leptos_meta::Title text="Not available to you"/>
+                            <ErrorPanel error=AppError::Forbidden/>
+                        }.into_any(),
                     }
                 })
             }}

@@ -167,17 +167,22 @@ fn Graph(map: CareerMap, selected: Option<PositionId>) -> impl IntoView {
             }
             label.push_str(&format!(", {who} {}", if who == 1 { "person" } else { "people" }));
             // Inside `<g>` the view macro makes `<a>` and `<title>` SVG elements; on their own
-            // they would be HTML ones, which a client-side render cannot put in an SVG. The
-            // tooltip sits outside the link: inside, it would count as text the link shows.
+            // they would be HTML ones, which a client-side render cannot put in an SVG (a
+            // `<title>` before the `<a>` makes both HTML ones too).
             view! {
                 <g>
-                <title>{n.title.clone()}</title>
                 <a href=format!("/careers?position={}", n.id) class=class aria-label=label data-testid="career-node">
+                    <title>{n.title.clone()}</title>
                     <rect x=format!("{:.1}", n.x) y=format!("{:.1}", n.y) width=format!("{:.1}", n.width)
                         height=format!("{:.1}", n.height) rx="8"/>
-                    {lines.into_iter().enumerate().map(|(i, t)| view! {
-                        <text x=format!("{cx:.1}") y=format!("{:.1}", first + i as f32 * 16.0) text-anchor="middle">{t}</text>
-                    }).collect_view()}
+                    // One text of a line per span, with a space between them: read as one
+                    // title ("Senior Software Engineer", not "Senior SoftwareEngineer").
+                    <text text-anchor="middle">
+                        {lines.into_iter().enumerate().map(|(i, t)| view! {
+                            {(i > 0).then_some(" ")}
+                            <tspan x=format!("{cx:.1}") y=format!("{:.1}", first + i as f32 * 16.0)>{t}</tspan>
+                        }).collect_view()}
+                    </text>
                 </a>
                 </g>
             }

@@ -264,7 +264,7 @@ fn Activity(
         .provides
         .iter()
         .map(|p| {
-            let label = format!("Stop awarding {}", p.title);
+            let label = format!("Remove {}: stop awarding it", p.title);
             let node = p.node;
             view! {
                 <li class="provides-row">

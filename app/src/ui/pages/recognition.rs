@@ -98,7 +98,7 @@ fn Recognition(r: RecognitionPage, opt: ServerAction<SetLeaderboard>) -> impl In
             })
             .collect_view();
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard">
             <table class="table leaderboard">
                 <caption class="sr-only">{format!("Points in {}", r.unit)}</caption>
                 <thead><tr><th scope="col">"Rank"</th><th scope="col">"Person"</th><th scope="col">"Points"</th><th scope="col"><span class="sr-only">"Bar"</span></th></tr></thead>

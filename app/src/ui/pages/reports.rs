@@ -408,7 +408,7 @@ fn Supply(r: SupplyReport) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <div class="card table-scroll">
+                <div class="card table-scroll" tabindex="0" role="region" aria-label="Demand and supply">
                     <table class="table supply-table" data-testid="supply-table">
                         <thead>
                             <tr>

@@ -121,6 +121,7 @@ fn Filters(h: Heatmap) -> impl IntoView {
 /// The heatmap: an SVG laid out as an ARIA grid. Without JavaScript every name and cell is a
 /// link in the tab order; hydrated, the grid is one tab stop and the arrow keys, Home and
 /// End move between its links (a roving tab index), as a screen reader user expects of a grid.
+/// The `<svg>` itself is no tab stop (Chromium would make it one).
 #[component]
 fn HeatSvg(h: Heatmap) -> impl IntoView {
     let cols = h.columns.len() as i32;
@@ -192,13 +193,11 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
                     };
                     let href = format!("/skills/history?node={}&person={person}", col.node);
                     view! {
-                        // The tooltip sits outside the link: inside, it would count as text
-                        // the link shows.
                         <g class="heat-cell" role="gridcell" data-testid="heat-cell">
-                            <title>{tip}</title>
                             <a href=href aria-label=label id=format!("hc-{r}-{}", c + 1) tabindex=stop(r, c + 1)>
                                 <rect x=x + 1 y=y + 1 width=CELL_W - 2 height=CELL_H - 2 rx="3" class=cell.class()/>
                                 <text x=x + CELL_W / 2 y=y + CELL_H / 2 + 4 text-anchor="middle" class=format!("{}-text", cell.class())>{cell.label()}</text>
+                                <title>{tip}</title>
                             </a>
                         </g>
                     }
@@ -230,7 +229,7 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
             <p id="heat-help" class="muted small">"Each cell is a person's level minus the level required. In the grid, the arrow keys move between cells and Enter opens one."</p>
             <div class="heat-scroll">
                 <svg class="heatmap" role="grid" aria-label=format!("Heatmap of {} people and {} requirements", rows, cols)
-                    aria-describedby="heat-help" on:keydown=on_key on:focusin=on_focus
+                    aria-describedby="heat-help" on:keydown=on_key on:focusin=on_focus tabindex="-1"
                     width=width height=height viewBox=format!("0 0 {width} {height}")>
                     <g role="row">
                         <g role="columnheader"><text x="4" y=HEAD_H - 8 class="heat-corner">"Person"</text></g>
