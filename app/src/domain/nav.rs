@@ -109,7 +109,7 @@ impl Nav {
 }
 
 /// Whether `path` is `href` or a page below it.
-pub fn under(path: &str, href: &str) -> bool {
+fn under(path: &str, href: &str) -> bool {
     path == href
         || path
             .strip_prefix(href)

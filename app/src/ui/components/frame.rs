@@ -100,17 +100,17 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
             .map(|&Link { label, href }| view! { <li><A href=href>{label}</A></li> }.into_any())
             .collect_view()
     } else {
+        // The section the current page is in, worked out once a navigation for every link.
+        let here = {
+            let nav = nav.clone();
+            Memo::new(move |_| nav.current(&path.read()).map(|s| s.label))
+        };
         nav.sections
             .iter()
             .map(|s| {
                 let label = s.label;
-                let nav = nav.clone();
-                let here = move || {
-                    nav.current(&path.read())
-                        .is_some_and(|c| c.label == label)
-                        .then_some("true")
-                };
-                view! { <li><a href=s.href() aria-current=here>{label}</a></li> }.into_any()
+                let current = move || (here.get() == Some(label)).then_some("true");
+                view! { <li><a href=s.href() aria-current=current>{label}</a></li> }.into_any()
             })
             .collect_view()
     };
