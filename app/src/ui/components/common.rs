@@ -139,22 +139,46 @@ pub fn EmptyState(
     }
 }
 
-/// A counter that moves whenever a current level changes anywhere: pages that show levels
-/// put it in their resource's source so they redraw within a second, without a reload. It
-/// polls the change counter once a second in the browser (nothing runs on the server).
-pub fn live_refresh() -> ReadSignal<u32> {
+/// A page's resource that reloads whenever a current level changes anywhere, without a page
+/// reload. With the value it loads the change counter (read first, so a change made while
+/// loading means one reload too many, never one too few); the browser polls the counter once
+/// a second and reloads when it differs from the one the shown value was loaded with. The
+/// server-rendered value carries its counter, so a change made between the render and
+/// hydration is not missed either. Nothing polls on the server.
+pub fn live_resource<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<(T, i64), AppError>>
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    use crate::api::reports::levels_stamp;
     let (refresh, set_refresh) = signal(0u32);
-    let seen = StoredValue::new(None::<i64>);
+    let data = Resource::new(
+        move || (source(), refresh.get()),
+        move |(s, _)| {
+            let value = fetch(s);
+            async move {
+                let stamp = levels_stamp().await?;
+                Ok((value.await?, stamp))
+            }
+        },
+    );
+    // The counter a reload was last asked for, so a slow reload is not asked for twice.
+    let asked = StoredValue::new(None::<i64>);
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
                 leptos::task::spawn_local(async move {
-                    if let Ok(now) = crate::api::reports::levels_stamp().await {
-                        let before = seen.get_value();
-                        seen.set_value(Some(now));
-                        if before.is_some_and(|b| b != now) {
-                            set_refresh.update(|r| *r += 1);
-                        }
+                    let Ok(now) = levels_stamp().await else {
+                        return;
+                    };
+                    let shown = data.get_untracked().and_then(Result::ok).map(|(_, s)| s);
+                    if shown.is_some_and(|s| s != now) && asked.get_value() != Some(now) {
+                        asked.set_value(Some(now));
+                        set_refresh.update(|r| *r += 1);
                     }
                 });
             },
@@ -164,7 +188,7 @@ pub fn live_refresh() -> ReadSignal<u32> {
             on_cleanup(move || h.clear());
         }
     });
-    refresh
+    data
 }
 
 /// A figure with its label.

@@ -6,7 +6,7 @@
 
 use crate::api::reports::{get_org_report, get_supply_report};
 use crate::domain::orgreport::{day_label, OrgReport, OrgRow, SupplyReport, SupplyRow, TrendPoint};
-use crate::ui::components::common::{live_refresh, EmptyState, Loaded, PageHeader, Stat};
+use crate::ui::components::common::{live_resource, EmptyState, Loaded, PageHeader, Stat};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -49,20 +49,18 @@ fn Tabs() -> impl IntoView {
 #[component]
 pub fn OrgReportPage() -> impl IntoView {
     let query = use_query_map();
-    let refresh = live_refresh();
-    let data = Resource::new(
+    let data = live_resource(
         move || {
             let q = query.read();
             (
                 q.get("unit").unwrap_or_default(),
                 q.get("framework").unwrap_or_default(),
-                refresh.get(),
             )
         },
-        |(unit, framework, _)| get_org_report(unit, framework),
+        |(unit, framework)| get_org_report(unit, framework),
     );
     view! {
-        <Loaded data=data title="Org reports" ok=move |r| view! { <Report r/> }/>
+        <Loaded data=data title="Org reports" ok=move |(r, _)| view! { <Report r/> }/>
     }
     .into_any()
 }
@@ -360,18 +358,12 @@ fn Members(r: OrgReport) -> impl IntoView {
 #[component]
 pub fn SupplyPage() -> impl IntoView {
     let query = use_query_map();
-    let refresh = live_refresh();
-    let data = Resource::new(
-        move || {
-            (
-                query.read().get("framework").unwrap_or_default(),
-                refresh.get(),
-            )
-        },
-        |(framework, _)| get_supply_report(framework),
+    let data = live_resource(
+        move || query.read().get("framework").unwrap_or_default(),
+        get_supply_report,
     );
     view! {
-        <Loaded data=data title="Demand and supply" ok=move |r| view! { <Supply r/> }/>
+        <Loaded data=data title="Demand and supply" ok=move |(r, _)| view! { <Supply r/> }/>
     }
     .into_any()
 }

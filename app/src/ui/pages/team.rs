@@ -6,7 +6,7 @@
 use crate::api::reports::team_heatmap;
 use crate::domain::heatmap::{grid_step, Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
 use crate::domain::PersonId;
-use crate::ui::components::common::{live_refresh, EmptyState, Loaded, PageHeader};
+use crate::ui::components::common::{live_resource, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -20,9 +20,8 @@ const CELL_H: i32 = 30;
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let query = use_query_map();
-    // Moves when any current level changes: the heatmap reloads without a page reload.
-    let refresh = live_refresh();
-    let data = Resource::new(
+    // The heatmap reloads without a page reload when any current level changes.
+    let data = live_resource(
         move || {
             let q = query.read();
             (
@@ -31,13 +30,12 @@ pub fn TeamPage() -> impl IntoView {
                 q.get("unit").unwrap_or_default(),
                 q.get("position").unwrap_or_default(),
                 q.get("sort").unwrap_or_default(),
-                refresh.get(),
             )
         },
-        |(manager, all, unit, position, sort, _)| team_heatmap(manager, all, unit, position, sort),
+        |(manager, all, unit, position, sort)| team_heatmap(manager, all, unit, position, sort),
     );
     view! {
-        <Loaded data=data title="Team heatmap" ok=move |h| view! { <Team h/> }/>
+        <Loaded data=data title="Team heatmap" ok=move |(h, _)| view! { <Team h/> }/>
     }
     .into_any()
 }
