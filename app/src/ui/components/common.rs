@@ -64,6 +64,42 @@ pub fn Table(
     }
 }
 
+/// A filter form's labelled `<select>`: first `none` (the empty value: no filter), then each
+/// of `options` as (value, text), with `chosen` selected.
+#[component]
+pub fn FilterSelect<I>(
+    /// The visible label and the select's accessible name.
+    label: &'static str,
+    /// The query parameter.
+    name: &'static str,
+    /// The text of the empty choice.
+    none: &'static str,
+    /// The choices.
+    options: Vec<(I, String)>,
+    /// The choice to select, if any.
+    chosen: Option<I>,
+) -> impl IntoView
+where
+    I: ToString + PartialEq + Send + Sync + 'static,
+{
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let selected = chosen.as_ref() == Some(&value);
+            view! { <option value=value.to_string() selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label>
+            {format!("{label} ")}
+            <select name=name aria-label=label>
+                <option value="">{none}</option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
 /// Links to the page before and after `page` of `pages` (nothing for a single page);
 /// `link(n)` is page n's address, `labels` the two links' text.
 #[component]

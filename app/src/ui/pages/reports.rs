@@ -6,7 +6,9 @@
 
 use crate::api::reports::{get_org_report, get_supply_report};
 use crate::domain::orgreport::{day_label, OrgReport, OrgRow, SupplyReport, SupplyRow, TrendPoint};
-use crate::ui::components::common::{live_resource, EmptyState, Loaded, PageHeader, Stat};
+use crate::ui::components::common::{
+    live_resource, EmptyState, FilterSelect, Loaded, PageHeader, Stat,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -25,14 +27,6 @@ fn report_link(unit: Option<i64>, framework: Option<i64>) -> String {
     } else {
         format!("/reports?{}", q.join("&"))
     }
-}
-
-fn framework_options(list: &[(i64, String)], chosen: Option<i64>) -> impl IntoView {
-    list.iter()
-        .map(|(id, name)| {
-            view! { <option value=id.to_string() selected=chosen == Some(*id)>{name.clone()}</option> }
-        })
-        .collect_view()
 }
 
 #[component]
@@ -111,7 +105,7 @@ fn Report(r: OrgReport) -> impl IntoView {
         }
     });
     let empty = r.columns.is_empty();
-    let options = framework_options(&r.frameworks, framework);
+    let frameworks = r.frameworks.clone();
     view! {
         <Title text=title.clone()/>
         <PageHeader title=title subtitle="Share of people at or above the level their position requires, by org unit. Live: updates as levels are approved.">
@@ -126,13 +120,7 @@ fn Report(r: OrgReport) -> impl IntoView {
         </div>
         <Form method="GET" action="/reports" attr:class="filters card" attr:aria-label="Report filters">
             {unit.map(|u| view! { <input type="hidden" name="unit" value=u.to_string()/> })}
-            <label>
-                "Framework "
-                <select name="framework" aria-label="Framework">
-                    <option value="">"All frameworks"</option>
-                    {options}
-                </select>
-            </label>
+            <FilterSelect label="Framework" name="framework" none="All frameworks" options=frameworks chosen=framework/>
             <button class="btn" type="submit">"Show"</button>
         </Form>
         {if empty {
@@ -383,13 +371,7 @@ fn Supply(r: SupplyReport) -> impl IntoView {
         <PageHeader title="Demand and supply" subtitle="For each competency and skill: how many people their positions need at each level, against how many hold it. Largest shortfall first."/>
         <Tabs/>
         <Form method="GET" action="/reports/supply" attr:class="filters card" attr:aria-label="Report filters">
-            <label>
-                "Framework "
-                <select name="framework" aria-label="Framework">
-                    <option value="">"All frameworks"</option>
-                    {framework_options(&r.frameworks, framework)}
-                </select>
-            </label>
+            <FilterSelect label="Framework" name="framework" none="All frameworks" options=r.frameworks.clone() chosen=framework/>
             <button class="btn" type="submit">"Show"</button>
         </Form>
         {if empty {

@@ -5,7 +5,7 @@
 use crate::api::reports::{search_talent, succession_candidates, talent_options};
 use crate::api::AppError;
 use crate::domain::talent::{Succession, TalentChoices, TalentResult};
-use crate::ui::components::common::{EmptyState, ErrorPanel, Loaded, PageHeader};
+use crate::ui::components::common::{EmptyState, ErrorPanel, FilterSelect, Loaded, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -143,15 +143,8 @@ fn Search(o: TalentChoices, found: Result<Option<TalentResult>, AppError>) -> im
             {row_views}
             {add_more.then(|| view! { <a class="small" href=more_href>"Add another skill"</a> })}
             <div class="talent-bottom">
-                <label>
-                    "Only in unit "
-                    <select name="unit" aria-label="Only in unit">
-                        <option value="">"Whole organisation"</option>
-                        {o.units.iter().map(|(id, name)| view! {
-                            <option value=id.to_string() selected=unit == id.to_string()>{name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <FilterSelect label="Only in unit" name="unit" none="Whole organisation"
+                    options=o.units.iter().map(|(id, name)| (id.to_string(), name.clone())).collect() chosen=Some(unit.clone())/>
                 <button class="btn btn-primary" type="submit">"Search"</button>
             </div>
         </Form>
@@ -282,11 +275,7 @@ pub fn SuccessionPage() -> impl IntoView {
 #[component]
 fn Successors(s: Succession) -> impl IntoView {
     let chosen = s.position.as_ref().map(|p| p.0);
-    let options = s
-        .positions
-        .iter()
-        .map(|(id, title)| view! { <option value=id.to_string() selected=chosen == Some(*id)>{title.clone()}</option> })
-        .collect_view();
+    let options = s.positions.clone();
     let body = match &s.position {
         None => view! {
             <EmptyState title="Choose a position" body="Pick a position to see who is readiest to step into it."/>
@@ -345,13 +334,7 @@ fn Successors(s: Succession) -> impl IntoView {
     };
     view! {
         <Form method="GET" action="/talent/succession" attr:class="filters card" attr:aria-label="Succession">
-            <label>
-                "Position "
-                <select name="position" aria-label="Position">
-                    <option value="">"Choose a position"</option>
-                    {options}
-                </select>
-            </label>
+            <FilterSelect label="Position" name="position" none="Choose a position" options chosen/>
             <button class="btn btn-primary" type="submit">"Show candidates"</button>
         </Form>
         {body}
