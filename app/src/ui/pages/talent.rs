@@ -144,7 +144,7 @@ fn Search(o: TalentChoices, found: Result<Option<TalentResult>, AppError>) -> im
             {add_more.then(|| view! { <a class="small" href=more_href>"Add another skill"</a> })}
             <div class="talent-bottom">
                 <FilterSelect label="Only in unit" name="unit" none="Whole organisation"
-                    options=o.units.iter().map(|(id, name)| (id.to_string(), name.clone())).collect() chosen=Some(unit.clone())/>
+                    options=o.units.clone() chosen=unit.parse().ok()/>
                 <button class="btn btn-primary" type="submit">"Search"</button>
             </div>
         </Form>
