@@ -34,3 +34,8 @@ pub use ids::{FrameworkId, NodeId, PersonId, UnitId};
 pub use org::{would_create_cycle, CycleError};
 pub use people::{initials, Capabilities, CurrentUser, HomeKind, Role};
 pub use validate::{Email, FieldError, PersonName, ShortText};
+
+/// A count or size as `u32`; one that does not fit (negative or too large) is `u32::MAX`.
+pub fn count<N: TryInto<u32>>(n: N) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}

@@ -8,6 +8,7 @@ use super::positions::PositionId;
 use super::rating::{gap, readiness_percent, Current, Review, Source};
 use super::tree::NodeKind;
 use super::validate::FieldError;
+use crate::domain::count;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -212,7 +213,6 @@ impl PositionReadiness {
             .map(|&(req, w, _, cur)| (req, u32::from(w), cur))
             .collect();
         let open = || reqs.iter().filter(|r| gap(r.0, r.3) > 0);
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         PositionReadiness {
             position,
             title,

@@ -3,6 +3,7 @@
 
 use super::ids::{PersonId, UnitId};
 use super::people::Role;
+use crate::domain::count;
 use serde::{Deserialize, Serialize};
 
 /// A row of the people list.
@@ -46,7 +47,7 @@ pub struct PeoplePage {
 /// How many pages `total` rows make at `per_page` a page (at least 1).
 pub fn page_count(total: u64, per_page: u32) -> u32 {
     let per = u64::from(per_page.max(1));
-    u32::try_from(total.div_ceil(per).max(1)).unwrap_or(u32::MAX)
+    count(total.div_ceil(per).max(1))
 }
 
 impl PeoplePage {

@@ -3,6 +3,7 @@
 //! as Open Badges 3.0 credentials.
 
 use super::PersonId;
+use crate::domain::count;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -159,7 +160,7 @@ pub fn rank(mut rows: Vec<(PersonId, String, u32)>, me: PersonId) -> Vec<LeaderR
     for (i, (person, name, xp)) in rows.into_iter().enumerate() {
         let rank = match out.last() {
             Some(prev) if prev.xp == xp => prev.rank,
-            _ => u32::try_from(i + 1).unwrap_or(u32::MAX),
+            _ => count(i + 1),
         };
         out.push(LeaderRow {
             rank,

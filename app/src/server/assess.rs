@@ -15,6 +15,7 @@ use crate::domain::assess::{
     check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
     SelfAssessment, SkillRow, SkillsPage,
 };
+use crate::domain::count;
 use crate::domain::framework::Track;
 use crate::domain::positions::{level_text, PositionId};
 use crate::domain::rating::{
@@ -193,7 +194,7 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
     }
     super::recognition::award_badge(&mut tx, me.id, Badge::FirstSelfAssessment, now).await?;
     tx.commit().await?;
-    Ok(u32::try_from(changes.len()).unwrap_or(u32::MAX))
+    Ok(count(changes.len()))
 }
 
 /// A pending self-rating with its subject and node.
@@ -329,7 +330,7 @@ pub async fn decide(
         audit::record(&mut *tx, me.id, action, "rating", id, before, after).await?;
     }
     tx.commit().await?;
-    Ok(u32::try_from(ratings.len()).unwrap_or(u32::MAX))
+    Ok(count(ratings.len()))
 }
 
 /// A manager rates a report directly: a validated rating from the manager.

@@ -4,6 +4,7 @@ use super::session_store::PERSON_KEY;
 use super::state::AppState;
 use super::{db::Db, now_ms};
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::{CurrentUser, Email, PersonId, Role};
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -293,7 +294,7 @@ pub async fn load_current_user(db: &Db, id: PersonId) -> Result<Option<CurrentUs
         name,
         email,
         role: Role::parse(&role).unwrap_or(Role::Employee),
-        direct_reports: u32::try_from(reports).unwrap_or(u32::MAX),
+        direct_reports: count(reports),
         unread: 0,
     }))
 }

@@ -5,6 +5,7 @@
 
 use super::db::Db;
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::positions::{Suggestion, MAX_JOB_DESCRIPTION, SUGGESTIONS};
 use crate::domain::tree::NodeKind;
 use crate::domain::NodeId;
@@ -49,12 +50,7 @@ impl Index {
         let documents: Vec<Document<u32>> = docs
             .iter()
             .enumerate()
-            .map(|(i, d)| {
-                Document::new(
-                    u32::try_from(i).unwrap_or(u32::MAX),
-                    format!("{} {} {}", d.title, d.title, d.text),
-                )
-            })
+            .map(|(i, d)| Document::new(count(i), format!("{} {} {}", d.title, d.title, d.text)))
             .collect();
         let engine =
             SearchEngineBuilder::<u32>::with_documents(Language::English, documents).build();

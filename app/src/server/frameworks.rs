@@ -5,6 +5,7 @@
 use super::db::{Db, WriteTx};
 use super::{format_time, now_ms};
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::editor::ScaleEditor;
 use crate::domain::framework::{
     node_kind, node_title, FrameworkStatus, FrameworkSummary, FrameworkTree, NodeDetails,
@@ -159,7 +160,7 @@ impl From<ListRow> for FrameworkSummary {
             description: r.description,
             status: FrameworkStatus::parse(&r.status).unwrap_or(FrameworkStatus::Draft),
             revision: r.revision,
-            nodes: u32::try_from(r.nodes).unwrap_or(u32::MAX),
+            nodes: count(r.nodes),
             origin: r.origin,
         }
     }
@@ -291,7 +292,7 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
                 id: n,
                 parent: t.parent(n).flatten(),
                 kind: t.kind(n).unwrap_or(crate::domain::tree::NodeKind::Skill),
-                depth: u32::try_from(depth).unwrap_or(u32::MAX),
+                depth: count(depth),
                 title,
                 short_code,
             }
@@ -884,7 +885,7 @@ fn read_version(r: VersionRow) -> Result<(VersionInfo, Snapshot), AppError> {
         number: u32::try_from(r.number).unwrap_or(0),
         published_at: format_time(r.published_at),
         published_by: r.publisher.unwrap_or_else(|| "a former member".into()),
-        nodes: u32::try_from(snap.nodes.len()).unwrap_or(u32::MAX),
+        nodes: count(snap.nodes.len()),
     };
     Ok((info, snap))
 }

@@ -493,7 +493,6 @@ pub async fn store(db: &Db, p: &PeoplePlan) -> Result<usize, AppError> {
             .await?;
     }
     super::stats::added(&mut tx, created).await?;
-    pending.after(&mut tx).await?;
-    tx.commit().await?;
+    pending.commit(tx).await?;
     Ok(p.rows.len())
 }

@@ -6,6 +6,7 @@ use super::now_ms;
 use super::positions::{self, id_list};
 use crate::api::AppError;
 use crate::domain::assess::Scope;
+use crate::domain::count;
 use crate::domain::develop::{
     check_activity, cost_text, duration_text, ActivityFields, ActivityInput, ActivityKind,
     ActivityRow, Catalogue, CloseGap, GapLine, NodeChoice, Provided,
@@ -56,7 +57,7 @@ async fn rows(db: &Db, filter: &str, arg: Option<&str>) -> Result<Vec<ActivityRo
             kind: ActivityKind::parse(&r.kind).unwrap_or(ActivityKind::Course),
             provider: r.provider,
             url: r.url,
-            duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(u32::MAX),
+            duration_minutes: count(r.duration_minutes),
             cost_cents: r.cost_cents.and_then(|c| u64::try_from(c).ok()),
             description: r.description,
             external_id: r.external_id,
@@ -136,7 +137,7 @@ pub async fn list(
         .await?;
     Ok(Catalogue {
         rows,
-        total: u32::try_from(total).unwrap_or(u32::MAX),
+        total: count(total),
         can_edit,
     })
 }
@@ -385,7 +386,7 @@ pub async fn candidates(db: &Db, nodes: &[NodeId]) -> Result<Vec<Activity>, AppE
             .or_insert_with(|| Activity {
                 id: r.id,
                 title: r.title,
-                duration_minutes: u32::try_from(r.duration_minutes).unwrap_or(u32::MAX),
+                duration_minutes: count(r.duration_minutes),
                 cost_cents: r.cost_cents.and_then(|c| u64::try_from(c).ok()),
                 provides: Vec::new(),
             })
@@ -503,6 +504,6 @@ pub async fn close_gap(
         total_duration: duration_text(plan.total_minutes),
         total_cost: cost_text(Some(plan.total_cost_cents)),
         exact: plan.exact,
-        candidates: u32::try_from(useful).unwrap_or(u32::MAX),
+        candidates: count(useful),
     })
 }

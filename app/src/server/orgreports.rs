@@ -6,6 +6,7 @@ use super::now_ms;
 use super::positions::id_list;
 use super::stats::{self, DAY_MS, ORG};
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::orgreport::{
     readiness, sort_supply, Member, OrgColumn, OrgReport, OrgRow, Status, SupplyReport, SupplyRow,
     TrendPoint,
@@ -31,7 +32,7 @@ fn may_report(me: &CurrentUser) -> Result<(), AppError> {
 }
 
 fn n32(v: i64) -> u32 {
-    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+    count(v.max(0))
 }
 
 async fn frameworks(db: &Db) -> Result<Vec<(i64, String)>, AppError> {

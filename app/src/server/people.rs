@@ -8,6 +8,7 @@ use super::db::{with_team, Db};
 use super::now_ms;
 use crate::api::people::PersonInput;
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::directory::{
     headcount_by_branch, order_units, HomeSummary, OrgFigures, PeoplePage, PersonDetail,
     PersonSummary, UnitSummary,
@@ -58,7 +59,7 @@ impl From<SummaryRow> for PersonSummary {
                 .map(|(id, n)| (PersonId(id), n)),
             manager_email: r.manager_email,
             active: r.active == 1,
-            direct_reports: u32::try_from(r.reports).unwrap_or(u32::MAX),
+            direct_reports: count(r.reports),
         }
     }
 }
@@ -132,7 +133,7 @@ pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
     .bind(id.0)
     .fetch_one(&db.pool)
     .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    Ok(count(n))
 }
 
 /// The figures on the caller's home screen.
@@ -763,6 +764,5 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That unit".into()));
     }
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }

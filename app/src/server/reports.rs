@@ -7,6 +7,7 @@ use super::people::{can_see, manages};
 use super::positions::id_list;
 use super::ratings::effective;
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
 use crate::domain::rating::readiness_percent;
 use crate::domain::talent::{
@@ -447,7 +448,7 @@ pub async fn talent_search(
             })
             .collect(),
         candidates,
-        full_matches: u32::try_from(full).unwrap_or(u32::MAX),
+        full_matches: count(full),
     })
 }
 
@@ -656,7 +657,7 @@ pub async fn succession(
     Ok(Succession {
         positions,
         position: Some(chosen),
-        requirements: u32::try_from(reqs.len()).unwrap_or(u32::MAX),
+        requirements: count(reqs.len()),
         candidates,
     })
 }

@@ -315,6 +315,12 @@ impl Pending {
         apply(conn, &delta, now_ms()).await?;
         bump(conn).await
     }
+
+    /// [`Pending::after`], then commits `tx`: the end of a change that moves counters.
+    pub(crate) async fn commit(self, mut tx: super::db::WriteTx) -> Result<(), AppError> {
+        self.after(&mut tx).await?;
+        Ok(tx.commit().await?)
+    }
 }
 
 fn upsert_sql(table: &str, keys: &[&str], values: &[&str], rows: &[String]) -> String {
