@@ -81,6 +81,17 @@ async fn touch(
     Ok(())
 }
 
+/// [`touch`], then commits `tx`: the end of a change to a plan.
+async fn touch_and_commit(
+    mut tx: super::db::WriteTx,
+    person: PersonId,
+    at: i64,
+    reopen: bool,
+) -> Result<(), AppError> {
+    touch(&mut tx, person, at, reopen).await?;
+    Ok(tx.commit().await?)
+}
+
 /// The activities in a person's plan that are still live (planned or under way).
 #[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn live_activities(db: &Db, person: PersonId) -> Result<HashSet<i64>, AppError> {

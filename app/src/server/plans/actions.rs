@@ -2,6 +2,7 @@
 //! done, the manager's or mentor's decision, and completions that award levels.
 
 use super::*;
+use crate::domain::count;
 
 /// Adds activities to a person's plan (those already live in it are skipped), with goals
 /// for the gaps they close in `scope` (`position`, `target`; none for `plan`), as "close my
@@ -82,8 +83,7 @@ pub async fn add_activities(
             }
         }
     }
-    touch(&mut tx, person, now, added > 0).await?;
-    tx.commit().await?;
+    touch_and_commit(tx, person, now, added > 0).await?;
     Ok(added)
 }
 
@@ -155,8 +155,7 @@ pub async fn drop_action(db: &Db, me: &CurrentUser, action: i64) -> Result<(), A
         .bind(action)
         .execute(&mut *tx)
         .await?;
-    touch(&mut tx, person, now, false).await?;
-    Ok(tx.commit().await?)
+    touch_and_commit(tx, person, now, false).await
 }
 
 /// Names the mentor of an on-the-job task (by e-mail): a colleague other than the trainee.
@@ -292,8 +291,7 @@ pub async fn report_done(
     .bind(action)
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, person, now, false).await?;
-    Ok(tx.commit().await?)
+    touch_and_commit(tx, person, now, false).await
 }
 
 /// The manager confirms a reported activity (the mentor signs off an on-the-job task), or
@@ -455,7 +453,7 @@ pub(crate) async fn complete(
         }
     }
     crate::server::recognition::activity_completed(conn, person, &title, now).await?;
-    Ok(u32::try_from(award.len()).unwrap_or(u32::MAX))
+    Ok(count(award.len()))
 }
 
 /// An admin or a learning system records that a person completed an activity (by the

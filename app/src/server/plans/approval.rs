@@ -130,8 +130,7 @@ pub async fn comment(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     insert_comment(&mut tx, person, me.id, &body, now).await?;
-    touch(&mut tx, person, now, false).await?;
-    Ok(tx.commit().await?)
+    touch_and_commit(tx, person, now, false).await
 }
 
 /// A completion waiting for a decision, with the person and the activity's title.

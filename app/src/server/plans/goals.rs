@@ -133,8 +133,7 @@ pub async fn add_goal(
         .ok_or_else(|| {
             AppError::Conflict("The plan already has an open goal on that competency.".into())
         })?;
-    touch(&mut tx, person, now, true).await?;
-    tx.commit().await?;
+    touch_and_commit(tx, person, now, true).await?;
     Ok(id)
 }
 
@@ -171,8 +170,7 @@ pub async fn update_goal(
     .bind(goal)
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, person, now, true).await?;
-    Ok(tx.commit().await?)
+    touch_and_commit(tx, person, now, true).await
 }
 
 /// Drops a goal (`dropped`), or opens a dropped one again (`open`).
@@ -217,8 +215,7 @@ pub async fn set_goal_status(
         .bind(goal)
         .execute(&mut *tx)
         .await?;
-    touch(&mut tx, person, now, true).await?;
-    Ok(tx.commit().await?)
+    touch_and_commit(tx, person, now, true).await
 }
 
 /// Starts goals from the gaps to the position held (`scope` position) or the target
@@ -252,8 +249,7 @@ pub async fn start_from_gaps(
             added += 1;
         }
     }
-    touch(&mut tx, person, now, added > 0).await?;
-    tx.commit().await?;
+    touch_and_commit(tx, person, now, added > 0).await?;
     Ok(added)
 }
 
