@@ -8,6 +8,7 @@ use super::frameworks::node_info;
 use super::now_ms;
 use super::stats;
 use crate::api::AppError;
+use crate::domain::count;
 use crate::domain::framework::Track;
 use crate::domain::positions::{
     compare, layout, sort_for_overview, whole_competency, CareerMap, ComparisonPage, Holder,
@@ -200,8 +201,7 @@ pub async fn delete(db: &Db, id: PositionId) -> Result<(), AppError> {
     if done.rows_affected() == 0 {
         return Err(not_found());
     }
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }
 
 /// A requirement with its node's title and kind.
@@ -446,51 +446,69 @@ pub async fn links(db: &Db, touching: Option<PositionId>) -> Result<Vec<LinkView
 /// Everything the position editor shows.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn page(db: &Db, id: PositionId) -> Result<PositionPage, AppError> {
-    let position = position(db, id).await?;
-    let unit_name = unit_name(db, position.unit).await?;
-    let requirements = requirement_views(db, id, position.track).await?;
-    let holders = holders(db, id).await?;
-    let targeting: i64 = sqlx::query_scalar(
-        "select count(*) from person where target_position_id = $1 and active = 1",
-    )
-    .bind(id.0)
-    .fetch_one(&db.pool)
-    .await?;
-    let all = links(db, Some(id)).await?;
-    let (moves_out, moves_in) = all.into_iter().partition(|l| l.link.from == id);
+    let c = described(db, id).await?;
     Ok(PositionPage {
-        position,
-        unit_name,
-        requirements,
-        holders,
-        targeting: u32::try_from(targeting).unwrap_or(0),
-        moves_out,
-        moves_in,
+        holders: holders(db, id).await?,
+        targeting: active_with(db, TARGETING, id).await?,
+        position: c.position,
+        unit_name: c.unit_name,
+        requirements: c.requirements,
+        moves_out: c.moves_out,
+        moves_in: c.moves_in,
     })
 }
 
 /// One position for the career view's side panel.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn overview(db: &Db, id: PositionId) -> Result<PositionOverview, AppError> {
+    let mut c = described(db, id).await?;
+    sort_for_overview(&mut c.requirements);
+    Ok(PositionOverview {
+        holders: active_with(db, HOLDING, id).await?,
+        position: c.position,
+        unit_name: c.unit_name,
+        requirements: c.requirements,
+        moves_out: c.moves_out,
+        moves_in: c.moves_in,
+    })
+}
+
+/// What the position page and the career view's panel both show of a position.
+struct Described {
+    position: Position,
+    unit_name: Option<String>,
+    requirements: Vec<RequirementView>,
+    moves_out: Vec<LinkView>,
+    moves_in: Vec<LinkView>,
+}
+
+async fn described(db: &Db, id: PositionId) -> Result<Described, AppError> {
     let position = position(db, id).await?;
     let unit_name = unit_name(db, position.unit).await?;
-    let mut requirements = requirement_views(db, id, position.track).await?;
-    sort_for_overview(&mut requirements);
-    let holders: i64 =
-        sqlx::query_scalar("select count(*) from person where position_id = $1 and active = 1")
-            .bind(id.0)
-            .fetch_one(&db.pool)
-            .await?;
+    let requirements = requirement_views(db, id, position.track).await?;
     let all = links(db, Some(id)).await?;
     let (moves_out, moves_in) = all.into_iter().partition(|l| l.link.from == id);
-    Ok(PositionOverview {
+    Ok(Described {
         position,
         unit_name,
         requirements,
         moves_out,
         moves_in,
-        holders: u32::try_from(holders).unwrap_or(0),
     })
+}
+
+/// Active people who hold a position.
+const HOLDING: &str = "select count(*) from person where position_id = $1 and active = 1";
+/// Active people who aim at a position.
+const TARGETING: &str = "select count(*) from person where target_position_id = $1 and active = 1";
+
+/// How many active people `sql` ([`HOLDING`] or [`TARGETING`]) counts for a position.
+async fn active_with(db: &Db, sql: &'static str, id: PositionId) -> Result<u32, AppError> {
+    let n: i64 = sqlx::query_scalar(sql)
+        .bind(id.0)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(count(n))
 }
 
 async fn next_seq(tx: &mut WriteTx, position: PositionId) -> Result<i64, AppError> {
@@ -549,8 +567,7 @@ pub async fn add_requirement(
     let pending = stats::before(&mut tx, holders, Some(vec![req.node.0])).await?;
     let seq = next_seq(&mut tx, position).await?;
     insert_requirement(&mut tx, position, &req, seq).await?;
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }
 
 /// Adds `node` (when rateable) and every rateable node below it that the position does not
@@ -618,9 +635,8 @@ pub async fn add_whole(
         insert_requirement(&mut tx, position, &req, seq).await?;
         seq += 1;
     }
-    pending.after(&mut tx).await?;
-    tx.commit().await?;
-    Ok(u32::try_from(chosen.len()).unwrap_or(u32::MAX))
+    pending.commit(tx).await?;
+    Ok(count(chosen.len()))
 }
 
 /// Changes one requirement's level, weight and mandatory flag.
@@ -653,8 +669,7 @@ pub async fn update_requirement(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }
 
 /// Removes one requirement.
@@ -676,8 +691,7 @@ pub async fn remove_requirement(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That requirement".into()));
     }
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }
 
 /// The requirement picker: non-archived frameworks, and the chosen one's nodes matching
@@ -820,8 +834,7 @@ pub async fn set_position(
     .bind(person.0)
     .execute(&mut *tx)
     .await?;
-    pending.after(&mut tx).await?;
-    Ok(tx.commit().await?)
+    pending.commit(tx).await
 }
 
 /// Makes every active person in `unit` (and, with `below`, in its sub-units) hold
@@ -866,9 +879,8 @@ pub async fn assign_unit(
     )
     .execute(&mut *tx)
     .await?;
-    pending.after(&mut tx).await?;
-    tx.commit().await?;
-    Ok(u32::try_from(done.rows_affected()).unwrap_or(u32::MAX))
+    pending.commit(tx).await?;
+    Ok(count(done.rows_affected()))
 }
 
 /// The position and target position a person holds.
