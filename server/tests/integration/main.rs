@@ -25,4 +25,5 @@ mod positions;
 mod progression;
 mod reports;
 mod security;
+mod titles;
 mod trust;

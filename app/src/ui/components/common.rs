@@ -49,14 +49,28 @@ pub fn Table(
     /// Extra classes of the table.
     #[prop(optional)]
     class: &'static str,
-    headings: &'static [&'static str],
+    /// Extra classes of the scrolling wrapper (`card`).
+    #[prop(optional)]
+    wrap: &'static str,
+    #[prop(into)] headings: Vec<&'static str>,
+    /// The columns (by index) that hold numbers: their headings align right like them.
+    #[prop(optional)]
+    numeric: &'static [usize],
     children: Children,
 ) -> impl IntoView {
+    let heads = headings
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let class = numeric.contains(&i).then_some("num");
+            view! { <th scope="col" class=class>{h}</th> }
+        })
+        .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class=format!("table-wrap {wrap}").trim_end().to_string()>
             <table class=format!("table {class}").trim_end().to_string()>
                 <thead>
-                    <tr>{headings.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+                    <tr>{heads}</tr>
                 </thead>
                 <tbody>{children()}</tbody>
             </table>
@@ -125,12 +139,16 @@ where
     })
 }
 
-/// A page's heading row, with optional actions on the right.
+/// A page's heading row, with optional actions on the right. It also sets the document
+/// title (the `<h1>` unless `doc_title` says otherwise), so a page names itself once.
 #[component]
 pub fn PageHeader(
     /// The page's `<h1>`.
     #[prop(into)]
     title: String,
+    /// The document title, when it should differ from the `<h1>`.
+    #[prop(optional, into)]
+    doc_title: Option<String>,
     /// A line under the title.
     #[prop(optional, into)]
     subtitle: Option<String>,
@@ -139,6 +157,7 @@ pub fn PageHeader(
     children: Option<Children>,
 ) -> impl IntoView {
     view! {
+        <Title text=doc_title.unwrap_or_else(|| title.clone())/>
         <div class="page-header">
             <div>
                 <h1>{title}</h1>

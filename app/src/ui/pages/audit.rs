@@ -4,10 +4,9 @@
 use crate::api::admin::load_audit;
 use crate::domain::audit::{AuditEntry, AuditFilter, AuditPage as Page};
 use crate::ui::components::common::{
-    query_param, urlencode, EmptyState, ErrorPanel, PageHeader, Pager, Table,
+    query_param, urlencode, EmptyState, ErrorPanel, FilterSelect, PageHeader, Pager, Table,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -26,7 +25,6 @@ pub fn AuditPage() -> impl IntoView {
     let page = move || page.get().unwrap_or(1);
     let data = Resource::new(move || (filter(), page()), |(f, p)| load_audit(f, p));
     view! {
-        <Title text="Audit log"/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -73,26 +71,10 @@ fn AuditView(p: Page, filter: AuditFilter) -> impl IntoView {
             <a class="btn" href=csv download="">"Download CSV"</a>
         </PageHeader>
         <Form method="GET" action="" attr:class="filters" attr:role="search">
-            <div class="field">
-                <label for="actor">"Who"</label>
-                <select id="actor" name="actor">
-                    <option value="">"Anyone"</option>
-                    {p.actors.iter().map(|(id, name)| {
-                        let sel = filter.actor == id.to_string();
-                        view! { <option value=id.to_string() selected=sel>{name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="entity">"What"</label>
-                <select id="entity" name="entity">
-                    <option value="">"Everything"</option>
-                    {p.entities.iter().map(|e| {
-                        let sel = &filter.entity == e;
-                        view! { <option value=e.clone() selected=sel>{e.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect label="Who" name="actor" none="Anyone" chosen=Some(filter.actor.clone())
+                options=p.actors.iter().map(|(id, name)| (id.to_string(), name.clone())).collect()/>
+            <FilterSelect label="What" name="entity" none="Everything" chosen=Some(filter.entity.clone())
+                options=p.entities.iter().map(|e| (e.clone(), e.clone())).collect()/>
             <div class="field">
                 <label for="from">"From"</label>
                 <input id="from" name="from" type="date" value=filter.from.clone()/>

@@ -6,7 +6,6 @@ use crate::api::frameworks::{blend_sources, BlendFrameworks};
 use crate::ui::components::common::{LoadedList, PageHeader};
 use crate::ui::forms::{feedback, field_message, FormAlert, TextField};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/frameworks/blend`.
 #[component]
@@ -16,7 +15,6 @@ pub fn BlendPage() -> impl IntoView {
     let fb = feedback(blend.value());
     let nodes_msg = field_message(fb, "nodes");
     view! {
-        <Title text="Blend frameworks"/>
         <PageHeader title="Blend frameworks" subtitle="Build a new framework from parts of existing ones. Tick categories and competencies; everything inside them comes along.">
             <a class="btn" href="/frameworks">"All frameworks"</a>
         </PageHeader>

@@ -8,7 +8,6 @@ use crate::domain::versions::{Snapshot, SnapshotNode};
 use crate::domain::FrameworkId;
 use crate::ui::components::common::{id_param, LevelGrid, Loaded, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/frameworks/:id/view`.
 #[component]
@@ -25,7 +24,6 @@ pub fn BrowsePage() -> impl IntoView {
     );
     view! {
         <Loaded data title="Framework" ok=move |(v, s)| view! {
-            <Title text=s.name.clone()/>
             <PageHeader
                 title=s.name.clone()
                 subtitle=format!("Version {} · published {} by {}", v.number, v.published_at, v.published_by)

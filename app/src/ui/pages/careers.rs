@@ -19,7 +19,6 @@ use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
 use crate::ui::Auth;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
 
@@ -65,7 +64,6 @@ pub fn CareersPage() -> impl IntoView {
     );
     let page_fb = feedback(Signal::derive(|| None::<Result<(), AppError>>));
     view! {
-        <Title text="Career paths"/>
         <PageHeader title="Career paths" subtitle="Where each position can lead: promotions go up, lateral moves go across. Choose a position to see what it requires."/>
         <FormAlert feedback=page_fb/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -441,7 +439,6 @@ fn Comparison(
         .collect_view();
     let pct = s.readiness_percent;
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle=from>
             <a class="btn" href=format!("/careers?position={}", c.target.id)>"Back to the career map"</a>
         </PageHeader>

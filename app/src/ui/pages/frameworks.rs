@@ -6,6 +6,7 @@ use crate::api::frameworks::{
     list_frameworks, load_framework, load_node, AddFrameworkNode, CloneFramework, CreateFramework,
     DeleteFrameworkNode, MoveFrameworkNode, PublishFramework, SaveFrameworkNode,
 };
+use crate::domain::count;
 use crate::domain::editor::{
     describe_move, format_open, plan_drop, toggled, DropRefusal, DropZone, EditorTree, TreeRow,
     DEFAULT_ROW_LIMIT,
@@ -42,7 +43,6 @@ pub fn FrameworksPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| list_frameworks());
     let fb = feedback(create.value());
     view! {
-        <Title text="Frameworks"/>
         <PageHeader title="Frameworks" subtitle="What good looks like: categories, competencies and skills with their levels."/>
         <Loaded data=list ok=move |v| {
             let admin = is_admin();
@@ -416,7 +416,6 @@ fn Editor(t: EditorTree, here: Here, actions: Actions, live: Live) -> impl IntoV
         live,
     );
     view! {
-        <Title text=f.name.clone()/>
         {editor_header(f.clone(), actions)}
         {(!f.origin.is_empty()).then(|| {
             let imported = crate::domain::imports::FORMATS.iter().find(|x| x.0 == f.origin);
@@ -785,7 +784,7 @@ fn drop_on(
                     node: dragged,
                     action: "to".into(),
                     parent: parent.map(|p| p.to_string()).unwrap_or_default(),
-                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    index: count(index),
                 });
             }
         }

@@ -8,7 +8,6 @@ use crate::ui::components::charts::BarChart;
 use crate::ui::components::common::{EmptyState, ErrorPanel, PageHeader, Stat};
 use crate::ui::Auth;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The signed-in person's home.
 #[component]
@@ -19,7 +18,6 @@ pub fn HomePage() -> impl IntoView {
         |_| load_home(),
     );
     view! {
-        <Title text="Home"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let user = auth.user.await;
@@ -50,7 +48,7 @@ fn Home(kind: HomeKind, h: HomeSummary) -> impl IntoView {
     };
     let is_admin = kind == HomeKind::Admin;
     view! {
-        <PageHeader title=format!("Welcome, {first}") subtitle=subtitle>
+        <PageHeader title=format!("Welcome, {first}") doc_title="Home" subtitle=subtitle>
             {is_admin.then(|| view! {
                 <a class="btn btn-primary" href="/people/new">"Add person"</a>
                 <a class="btn" href="/units">"Org units"</a>

@@ -9,12 +9,10 @@ use crate::domain::imports::{ImportPreview, FORMATS};
 use crate::ui::components::common::{id_param, AdminOnly, Loaded, PageHeader, Stat};
 use crate::ui::forms::{feedback, FormAlert};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     view! {
-        <Title text="Import"/>
         <AdminOnly>
             <UploadForm/>
         </AdminOnly>
@@ -155,8 +153,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let id = id_param::<i64>();
     let data = Resource::new(move || id.get().unwrap_or(0), import_preview);
     view! {
-        <Title text="Import preview"/>
-        <Loaded data loading="Reading the file…" ok=move |p| view! { <Preview p/> }/>
+        <Loaded data title="Import preview" loading="Reading the file…" ok=move |p| view! { <Preview p/> }/>
     }
     .into_any()
 }

@@ -3,7 +3,6 @@
 use crate::api::inbox::{load_inbox, MarkInboxSeen};
 use crate::ui::components::common::{LoadedList, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/inbox`: what needs the caller's attention; opening it marks decisions read.
 #[component]
@@ -26,7 +25,6 @@ pub fn InboxPage() -> impl IntoView {
         items.get().is_some()
     });
     view! {
-        <Title text="Inbox"/>
         <PageHeader title="Inbox" subtitle="Reviews waiting for you, decisions on your ratings, colleagues asking for your view, and levels about to expire."/>
         <LoadedList data=items empty_title="All clear"
             empty_body="Nothing needs your attention. Decisions on your self-assessments and requests from colleagues will appear here."

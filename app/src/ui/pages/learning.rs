@@ -52,8 +52,7 @@ pub fn CataloguePage() -> impl IntoView {
         |(q, archived, _)| load_catalogue(q, archived),
     );
     view! {
-        <Title text="Learning catalogue"/>
-        <Loaded data ok=move |c| {
+        <Loaded data title="Learning catalogue" ok=move |c| {
             let q = query.read_untracked().get("q").unwrap_or_default();
             let archived = query.read_untracked().get("archived").is_some_and(|a| a == "on");
             let count = c.rows.len();
@@ -291,7 +290,6 @@ fn Activity(
         cost_text(a.cost_cents)
     );
     view! {
-        <Title text=a.title.clone()/>
         <PageHeader title=a.title.clone() subtitle=meta>
             <a class="btn" href="/learning">"All activities"</a>
         </PageHeader>
@@ -413,8 +411,7 @@ pub fn CloseGapPage() -> impl IntoView {
         |(person, scope, _)| close_my_gap(person, scope),
     );
     view! {
-        <Title text="Close my gap"/>
-        <Loaded data loading="Finding the shortest way…" ok=move |c| {
+        <Loaded data title="Close my gap" loading="Finding the shortest way…" ok=move |c| {
             let scope = query.read_untracked().get("scope").unwrap_or_else(|| "position".into());
             let person = query.read_untracked().get("person");
             view! { <CloseGapView c scope person add/> }

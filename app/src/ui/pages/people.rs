@@ -43,7 +43,6 @@ pub fn PeopleListPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_units());
     let is_admin = move || auth.is_admin();
     view! {
-        <Title text="People"/>
         <PageHeader title="People" subtitle="Find anyone you may see: by name, e-mail or job title.">
             <Transition fallback=|| ()>
                 <Show when=is_admin>
@@ -294,7 +293,6 @@ fn NewPersonForm() -> impl IntoView {
     let action = ServerAction::<CreatePerson>::new();
     let fb = feedback(action.value());
     view! {
-        <Title text="Add person"/>
         <PageHeader title="Add person" subtitle="They can sign in with this e-mail and password straight away."/>
         <ActionForm action=action attr:class="card form">
             <PersonFields initial=PersonInput { role: "employee".into(), ..Default::default() } fb creating=true/>
@@ -323,8 +321,7 @@ pub fn EditPersonPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Edit person"/>
-        <Loaded data=detail ok=move |v| {
+        <Loaded data=detail title="Edit person" ok=move |v| {
             match v {
                 d if d.can_edit => {
                     let p = d.person;

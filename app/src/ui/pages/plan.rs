@@ -15,7 +15,6 @@ use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, FormAlert};
 use crate::ui::pages::learning::kind_badge;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Every action the plan page offers; the page reloads its data after any of them.
 #[derive(Clone, Copy)]
@@ -140,7 +139,6 @@ fn Plan(p: PlanPage, acts: PlanActions) -> impl IntoView {
     });
     let person = (!p.is_me).then_some(p.person);
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle=subtitle>
             <a class="btn btn-primary" href=close_href data-testid="close-gap-plan">"Close my gap"</a>
             <a class="btn" href=format!("/recognition{}", person_q.replacen('&', "?", 1))>"Recognition"</a>
@@ -543,7 +541,6 @@ pub fn ChecksPage() -> impl IntoView {
     let fb = action_feedback(decide.value());
     let plan_fb = action_feedback(plan.value());
     view! {
-        <Title text="Development checks"/>
         <PageHeader title="Development checks" subtitle="Plans waiting for approval, completed learning to confirm, on-the-job tasks to sign off"/>
         <FormAlert feedback=fb/>
         <FormAlert feedback=plan_fb/>

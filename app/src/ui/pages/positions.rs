@@ -17,7 +17,7 @@ use crate::domain::positions::{
 };
 use crate::domain::tree::NodeKind;
 use crate::ui::components::common::{
-    id_param, urlencode, EmptyState, ErrorPanel, LoadedList, PageHeader,
+    id_param, urlencode, EmptyState, ErrorPanel, LoadedList, PageHeader, Table,
 };
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, field_message, Feedback, FormAlert, TextField};
@@ -51,7 +51,6 @@ pub fn PositionsPage() -> impl IntoView {
     let units = Resource::new(|| (), |_| list_units());
     let fb = feedback(create.value());
     view! {
-        <Title text="Positions"/>
         <PageHeader title="Positions" subtitle="Job roles, what each requires, and who holds them.">
             <a class="btn" href="/careers">"Career paths"</a>
         </PageHeader>
@@ -96,21 +95,10 @@ fn PositionTable(ps: Vec<PositionSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap card">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Position"</th>
-                        <th scope="col">"Track"</th>
-                        <th scope="col" class="num">"Rank"</th>
-                        <th scope="col">"Org unit"</th>
-                        <th scope="col" class="num">"Requirements"</th>
-                        <th scope="col" class="num">"People"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table wrap="card" numeric=&[2, 4, 5]
+            headings=&["Position", "Track", "Rank", "Org unit", "Requirements", "People"]>
+            {rows}
+        </Table>
     }
     .into_any()
 }
@@ -328,8 +316,7 @@ fn Editor(
         move || view! { <PositionFields prefix="input" position=Some(p.clone()) units=units.clone() fb=save_fb/> }
     };
     view! {
-        <Title text=format!("{} · Positions", p.title)/>
-        <PageHeader title=p.title.clone() subtitle=subtitle>
+        <PageHeader title=p.title.clone() doc_title=format!("{} · Positions", p.title) subtitle=subtitle>
             <a class="btn" href=format!("/careers?position={pid}")>"Show on career map"</a>
             <a class="btn" href="/positions">"All positions"</a>
         </PageHeader>

@@ -7,7 +7,6 @@ use crate::domain::PersonId;
 use crate::ui::components::common::{query_param, EmptyState, Loaded, PageHeader};
 use crate::ui::forms::{action_feedback, FormAlert};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/recognition` (`?person=ID` for a report's).
 #[component]
@@ -126,7 +125,6 @@ fn Recognition(r: RecognitionPage, opt: ServerAction<SetLeaderboard>) -> impl In
         view! { <ul class="award-list">{rows}</ul> }.into_any()
     };
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle=format!("{} points · {earned} of {} badges", r.xp, r.badges.len())/>
         <div class="stats">
             <div class="stat"><span class="stat-value" data-testid="xp">{r.xp.to_string()}</span><span class="stat-label">"Points"</span></div>

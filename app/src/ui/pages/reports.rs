@@ -10,7 +10,6 @@ use crate::ui::components::common::{
     live_resource, EmptyState, FilterSelect, Loaded, PageHeader, Stat,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
@@ -107,7 +106,6 @@ fn Report(r: OrgReport) -> impl IntoView {
     let empty = r.columns.is_empty();
     let frameworks = r.frameworks.clone();
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle="Share of people at or above the level their position requires, by org unit. Live: updates as levels are approved.">
             <a class="btn" href=csv.clone() download data-testid="csv">"Download CSV"</a>
         </PageHeader>
@@ -367,7 +365,6 @@ fn Supply(r: SupplyReport) -> impl IntoView {
         .collect_view();
     let empty = r.rows.is_empty();
     view! {
-        <Title text="Demand and supply"/>
         <PageHeader title="Demand and supply" subtitle="For each competency and skill: how many people their positions need at each level, against how many hold it. Largest shortfall first."/>
         <Tabs/>
         <Form method="GET" action="/reports/supply" attr:class="filters card" attr:aria-label="Report filters">

@@ -8,7 +8,6 @@ use crate::domain::FrameworkId;
 use crate::ui::components::common::{id_param, Loaded, PageHeader, Table};
 use crate::ui::forms::{feedback, Feedback, FormAlert};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/frameworks/:id/scale`.
 #[component]
@@ -104,7 +103,6 @@ fn ScaleForm(
         })
         .collect_view();
     view! {
-        <Title text=format!("{}: scale", f.name)/>
         <PageHeader title=format!("{}: scale", f.name) subtitle="The proficiency levels every competency of this framework is rated on.">
             <a class="btn" href=format!("/frameworks/{}", f.id)>"Back to the editor"</a>
         </PageHeader>

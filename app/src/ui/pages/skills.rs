@@ -16,12 +16,11 @@ use crate::domain::positions::level_text;
 use crate::domain::radar::{self, points_attr, short_title, Baseline, Frame, Point};
 use crate::domain::rating::{Current, Review, Source};
 use crate::domain::{NodeId, PersonId};
-use crate::ui::components::common::{EmptyState, Loaded, LoadedList, PageHeader};
+use crate::ui::components::common::{EmptyState, Loaded, LoadedList, PageHeader, Table};
 use crate::ui::components::slider::LevelSlider;
 use crate::ui::forms::{action_feedback, feedback, FormAlert};
 use crate::ui::pages::positions::kind_label;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
 
@@ -146,7 +145,6 @@ fn Skills(
         view! { <GapList rows=d.rows.clone() is_me=d.is_me position=d.position_title.clone().unwrap_or_default() close/> }
     });
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle=subtitle/>
         {cards}
         {tabs}
@@ -597,6 +595,18 @@ fn BarChart(bars: Vec<GapBar>, pct: u8) -> impl IntoView {
     .into_any()
 }
 
+/// The headings of a report's skills by source, but the last column's: history links, and
+/// the rating form for those who may rate.
+const BY_SOURCE: [&str; 7] = [
+    "Requirement",
+    "Required",
+    "Current",
+    "Self",
+    "Manager",
+    "Peer",
+    "Course",
+];
+
 #[component]
 fn ReportSkills(d: SkillsPage, rate: ServerAction<RateReport>) -> impl IntoView {
     let fb = action_feedback(rate.value());
@@ -654,23 +664,9 @@ fn ReportSkills(d: SkillsPage, rate: ServerAction<RateReport>) -> impl IntoView 
             <p class="alert alert-ok" role="status">"Rating saved."</p>
         })}
         <p class="small muted">"Each source's latest level, side by side and never averaged. Only manager ratings, approved self-ratings and course awards count; peers inform."</p>
-        <div class="table-wrap">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Requirement"</th>
-                        <th scope="col" class="num">"Required"</th>
-                        <th scope="col" class="num">"Current"</th>
-                        <th scope="col" class="num">"Self"</th>
-                        <th scope="col" class="num">"Manager"</th>
-                        <th scope="col" class="num">"Peer"</th>
-                        <th scope="col" class="num">"Course"</th>
-                        <th scope="col">{if can_rate { "Rate directly" } else { "" }}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Table numeric=&[1, 2, 3, 4, 5, 6] headings=[&BY_SOURCE[..], &[if can_rate { "Rate directly" } else { "" }]].concat()>
+            {rows}
+        </Table>
     }
     .into_any()
 }
@@ -682,7 +678,6 @@ pub fn ReviewsPage() -> impl IntoView {
     let queue = Resource::new(move || decide.version().get(), |_| review_queue());
     let fb = feedback(decide.value());
     view! {
-        <Title text="Reviews"/>
         <PageHeader title="Reviews" subtitle="Self-assessments from your team waiting for your decision. Approved levels count; declined ones do not."/>
         <FormAlert feedback=fb/>
         {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
@@ -926,7 +921,6 @@ fn History(
         })
         .collect_view();
     view! {
-        <Title text=title.clone()/>
         <PageHeader title=title subtitle=summary>
             <a class="btn" href="/skills">"Back to skills"</a>
         </PageHeader>

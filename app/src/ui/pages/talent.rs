@@ -7,7 +7,6 @@ use crate::api::AppError;
 use crate::domain::talent::{Succession, TalentChoices, TalentResult};
 use crate::ui::components::common::{EmptyState, ErrorPanel, FilterSelect, Loaded, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -61,7 +60,6 @@ pub fn TalentPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Talent search"/>
         <PageHeader
             title="Talent search"
             subtitle="Find people by their validated levels: everyone who meets every criterion first, then the closest."
@@ -261,7 +259,6 @@ pub fn SuccessionPage() -> impl IntoView {
         succession_candidates,
     );
     view! {
-        <Title text="Succession candidates"/>
         <PageHeader
             title="Succession candidates"
             subtitle="For a position, the people closest to its requirements by their validated levels: readiness as on everyone's gap chart, mandatory gaps first."

@@ -8,7 +8,6 @@ use crate::domain::heatmap::{grid_step, Heatmap, SortBy, LEGEND, MAX_COLUMNS, MA
 use crate::domain::PersonId;
 use crate::ui::components::common::{live_resource, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -54,7 +53,6 @@ fn Team(h: Heatmap) -> impl IntoView {
     );
     let empty = h.people.is_empty();
     view! {
-        <Title text="Team heatmap"/>
         <PageHeader title="Team heatmap" subtitle=subtitle/>
         <Filters h=h.clone()/>
         {if empty {

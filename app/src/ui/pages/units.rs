@@ -7,7 +7,6 @@ use crate::ui::forms::{feedback, FormAlert, TextField};
 use crate::ui::pages::people::unit_label;
 use crate::ui::Auth;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The org-unit tree.
 #[component]
@@ -23,7 +22,6 @@ pub fn UnitsPage() -> impl IntoView {
     let create_fb = feedback(create.value());
     let update_fb = feedback(update.value());
     view! {
-        <Title text="Org units"/>
         <PageHeader title="Org units" subtitle="How the organisation is grouped. Head counts include active people only."/>
         <FormAlert feedback=update_fb/>
         <Loaded data=units ok=move |v| {

@@ -4,7 +4,6 @@ use crate::api::frameworks::{compare_versions, framework_versions, load_framewor
 use crate::domain::FrameworkId;
 use crate::ui::components::common::{id_param, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -47,7 +46,6 @@ pub fn VersionsPage() -> impl IntoView {
                 .chain(versions.iter().map(|v| (v.number.to_string(), format!("Version {} · {}", v.number, v.published_at))))
                 .collect();
             view! {
-                <Title text=format!("{} · versions", f.name)/>
                 <PageHeader title=format!("{}: versions", f.name) subtitle="Every published version is frozen. Compare any two, or a version with the current draft.">
                     <a class="btn" href=format!("/frameworks/{}", f.id)>"Back to the editor"</a>
                 </PageHeader>
