@@ -32,7 +32,7 @@ mod imported;
 mod model;
 mod parse;
 
-pub use export::{covers, export_case, export_case_string, ExportOptions};
+pub use export::{covers, export_case, export_case_string, keeps_package, ExportOptions};
 pub use helpers::{case_identifier, case_uuid, is_uuid, natural_cmp, title_from_statement};
 pub use import::{import_case, import_package};
 pub use imported::{
