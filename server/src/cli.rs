@@ -145,13 +145,9 @@ pub enum Command {
             default_value = "Proficio <proficio@localhost>"
         )]
         mail_from: String,
-        /// Links in the e-mails start with this.
-        #[arg(
-            long,
-            env = "PROFICIO_PUBLIC_URL",
-            default_value = "http://localhost:3000"
-        )]
-        public_url: String,
+        /// Links in the e-mails start with the public address.
+        #[command(flatten)]
+        public: PublicUrl,
     },
     /// Write a consistent copy of the database to FILE, safe while the server runs.
     Backup {
@@ -185,13 +181,9 @@ pub enum Command {
         /// Which version: "draft" (the framework as it is now) or a published number.
         #[arg(long, default_value = "draft")]
         version: String,
-        /// The address people reach Proficio at (CASE URIs are made under it).
-        #[arg(
-            long,
-            env = "PROFICIO_PUBLIC_URL",
-            default_value = "http://localhost:3000"
-        )]
-        public_url: String,
+        /// CASE URIs are made under the public address.
+        #[command(flatten)]
+        public: PublicUrl,
     },
 }
 
@@ -256,6 +248,18 @@ impl ImportFormat {
 }
 
 /// Options of `serve`.
+/// `--public-url`, shared by the commands that write links or URIs.
+#[derive(Debug, Clone, Args)]
+pub struct PublicUrl {
+    /// The address people reach Proficio at: CASE URIs and e-mail links start with it.
+    #[arg(
+        long,
+        env = "PROFICIO_PUBLIC_URL",
+        default_value = "http://localhost:3000"
+    )]
+    pub public_url: String,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
@@ -270,13 +274,9 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFICIO_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=24 * 90))]
     pub session_hours: i64,
 
-    /// The address people reach Proficio at (CASE exports make URIs under it).
-    #[arg(
-        long,
-        env = "PROFICIO_PUBLIC_URL",
-        default_value = "http://localhost:3000"
-    )]
-    pub public_url: String,
+    /// CASE exports make URIs under the public address.
+    #[command(flatten)]
+    pub public: PublicUrl,
 
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PROFICIO_BODY_LIMIT", default_value_t = 12 * 1024 * 1024)]
@@ -360,7 +360,7 @@ impl ServeArgs {
             upload_dir: self.upload_dir.clone(),
             upload_max_bytes: self.upload_max_bytes,
             upload_quota_bytes: self.upload_quota_bytes,
-            public_url: self.public_url.clone(),
+            public_url: self.public.public_url.clone(),
         }
     }
 }

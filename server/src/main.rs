@@ -4,7 +4,7 @@
 use app::server::{demo, Db};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::cli::{AdminCommand, Cli, Command, ExportFormat, ImportFormat, ServeArgs};
+use server::cli::{AdminCommand, Cli, Command, ExportFormat, ImportFormat, PublicUrl, ServeArgs};
 use server::{backup, startup, telemetry};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +40,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
         Some(Command::Digest {
             smtp_url,
             mail_from,
-            public_url,
+            public: PublicUrl { public_url },
         }) => {
             let config = server::digest::DigestConfig {
                 smtp_url,
@@ -62,7 +62,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             framework,
             output,
             version,
-            public_url,
+            public: PublicUrl { public_url },
         }) => export(&url, format, framework, output, &version, &public_url).await,
         // Benchmarks and tests.
         Some(Command::Bench {
@@ -141,7 +141,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
             server::digest::DigestConfig {
                 smtp_url: smtp_url.clone(),
                 from: args.mail_from.clone(),
-                public_url: args.public_url.clone(),
+                public_url: args.public.public_url.clone(),
             },
         );
         tracing::info!("daily reminder digests are on");
