@@ -14,11 +14,7 @@ pub async fn load_audit(
     #[server(default)] page: u32,
 ) -> Result<AuditPage, AppError> {
     use crate::server::{audit, ctx};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        audit::page(&st.db, &filter, page).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { audit::page(&st.db, &filter, page).await }).await
 }
 
 /// Erases a person on request (admins only): pseudonymised everywhere, their ratings kept
@@ -26,9 +22,5 @@ pub async fn load_audit(
 #[server(prefix = "/api", endpoint = "people/erase")]
 pub async fn erase_person(id: PersonId) -> Result<(), AppError> {
     use crate::server::{ctx, privacy};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        privacy::erase(&st, &me, id).await
-    })
-    .await
+    ctx::as_admin(|st, me| async move { privacy::erase(&st, &me, id).await }).await
 }

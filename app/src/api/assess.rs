@@ -15,8 +15,7 @@ pub async fn load_skills(
 ) -> Result<SkillsPage, AppError> {
     use crate::domain::assess::Scope;
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         assess::skills(&st.db, &me, person.unwrap_or(me.id), Scope::parse(&scope)).await
     })
     .await
@@ -26,22 +25,14 @@ pub async fn load_skills(
 #[server(prefix = "/api", endpoint = "skills/submit")]
 pub async fn submit_self_assessment(input: SelfAssessment) -> Result<u32, AppError> {
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        assess::submit(&st.db, &me, &input).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { assess::submit(&st.db, &me, &input).await }).await
 }
 
 /// The caller's queue: pending self-ratings of their direct and indirect reports.
 #[server(prefix = "/api", endpoint = "reviews/queue")]
 pub async fn review_queue() -> Result<Vec<ReviewItem>, AppError> {
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        assess::queue(&st.db, &me).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { assess::queue(&st.db, &me).await }).await
 }
 
 /// Approves or declines the ticked ratings (`ids[ID]=on`), or the one in `rating`; only
@@ -54,8 +45,7 @@ pub async fn decide_ratings(
     #[server(default)] ids: std::collections::BTreeMap<String, String>,
 ) -> Result<u32, AppError> {
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let list = match rating {
             Some(r) => vec![r],
             None => crate::api::ticked(&ids, "ids", 500)?,
@@ -74,10 +64,9 @@ pub async fn rate_report(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        assess::rate(&st.db, &me, person, node, &level, &comment).await
-    })
+    ctx::as_user(
+        |st, me| async move { assess::rate(&st.db, &me, person, node, &level, &comment).await },
+    )
     .await
 }
 
@@ -88,8 +77,7 @@ pub async fn rating_history(
     #[server(default)] person: Option<PersonId>,
 ) -> Result<NodeHistory, AppError> {
     use crate::server::{assess, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         assess::history(&st.db, &me, person.unwrap_or(me.id), node).await
     })
     .await
@@ -99,22 +87,14 @@ pub async fn rating_history(
 #[server(prefix = "/api", endpoint = "evidence/link")]
 pub async fn add_evidence_link(rating: i64, url: String) -> Result<i64, AppError> {
     use crate::server::{ctx, evidence};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        evidence::add_link(&st.db, &me, rating, &url).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { evidence::add_link(&st.db, &me, rating, &url).await }).await
 }
 
 /// Marks evidence verified (the rated person's managers).
 #[server(prefix = "/api", endpoint = "evidence/verify")]
 pub async fn verify_evidence(id: i64) -> Result<(), AppError> {
     use crate::server::{ctx, evidence};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        evidence::verify(&st.db, &me, id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { evidence::verify(&st.db, &me, id).await }).await
 }
 
 /// Asks colleagues (e-mail addresses in `peers`) for their view of `person` (default: the
@@ -126,8 +106,7 @@ pub async fn request_peer_ratings(
     #[server(default)] nodes: std::collections::BTreeMap<String, String>,
 ) -> Result<u32, AppError> {
     use crate::server::{ctx, peers as peer_svc};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let nodes: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 200)?;
         peer_svc::request(&st.db, &me, person.unwrap_or(me.id), &peers, &nodes).await
     })
@@ -138,11 +117,7 @@ pub async fn request_peer_ratings(
 #[server(prefix = "/api", endpoint = "peers/open")]
 pub async fn open_peer_requests() -> Result<Vec<crate::domain::assess::PeerRequestView>, AppError> {
     use crate::server::{ctx, peers};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        peers::open_for(&st.db, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { peers::open_for(&st.db, me.id).await }).await
 }
 
 /// Answers a request with a peer rating.
@@ -153,20 +128,13 @@ pub async fn answer_peer_request(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use crate::server::{ctx, peers};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        peers::answer(&st.db, &me, id, &level, &comment).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { peers::answer(&st.db, &me, id, &level, &comment).await })
+        .await
 }
 
 /// Declines a request.
 #[server(prefix = "/api", endpoint = "peers/decline")]
 pub async fn decline_peer_request(id: i64) -> Result<(), AppError> {
     use crate::server::{ctx, peers};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        peers::decline(&st.db, &me, id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { peers::decline(&st.db, &me, id).await }).await
 }

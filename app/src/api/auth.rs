@@ -47,8 +47,7 @@ pub async fn change_password(
     confirm: String,
 ) -> Result<(), AppError> {
     use crate::server::{auth, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         auth::change_password(&st, &me, &current, &new, &confirm).await?;
         leptos_axum::redirect("/account?saved=1");
         Ok(())

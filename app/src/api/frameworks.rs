@@ -12,8 +12,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "frameworks/list")]
 pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let all = frameworks::list(&st.db).await?;
         Ok(if me.caps().administer {
             all
@@ -30,8 +29,7 @@ pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "frameworks/create")]
 pub async fn create_framework(name: String, description: String) -> Result<FrameworkId, AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = frameworks::create(&st.db, &name, &description).await?;
         audit::by(&st.db, me.id)
             .created(&audit::FRAMEWORK, id.0)
@@ -55,8 +53,7 @@ pub async fn load_framework(
 ) -> Result<EditorTree, AppError> {
     use crate::domain::editor::{parse_open, ViewRequest};
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+    ctx::as_admin(|st, _me| async move {
         let req = ViewRequest {
             open: open.as_deref().map(parse_open),
             filter: q,
@@ -72,22 +69,15 @@ pub async fn load_framework(
 #[server(prefix = "/api", endpoint = "frameworks/summary")]
 pub async fn load_framework_summary(framework: FrameworkId) -> Result<FrameworkSummary, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        Ok(frameworks::summary(&st.db, framework).await?.0)
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { Ok(frameworks::summary(&st.db, framework).await?.0) })
+        .await
 }
 
 /// The framework's scale with how each level is used (admins only).
 #[server(prefix = "/api", endpoint = "frameworks/scale")]
 pub async fn load_scale_editor(framework: FrameworkId) -> Result<ScaleEditor, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::scale_editor(&st.db, framework).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { frameworks::scale_editor(&st.db, framework).await }).await
 }
 
 /// Saves the framework's scale, based on `revision` (admins only).
@@ -98,8 +88,7 @@ pub async fn save_scale(
     form: ScaleForm,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         frameworks::save_scale(&st.db, framework, revision, &form).await?;
         let after = audit::json(&form);
         audit::by(&st.db, me.id)
@@ -113,8 +102,7 @@ pub async fn save_scale(
 #[server(prefix = "/api", endpoint = "frameworks/clone")]
 pub async fn clone_framework(framework: FrameworkId) -> Result<FrameworkId, AppError> {
     use crate::server::{audit, ctx, framework_copies};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = framework_copies::clone_framework(&st.db, framework).await?;
         let after = Some(serde_json::json!({ "from": framework.0, "id": id.0 }));
         audit::by(&st.db, me.id)
@@ -130,11 +118,7 @@ pub async fn clone_framework(framework: FrameworkId) -> Result<FrameworkId, AppE
 #[server(prefix = "/api", endpoint = "frameworks/blend_sources")]
 pub async fn blend_sources() -> Result<Vec<BlendSource>, AppError> {
     use crate::server::{ctx, framework_copies};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        framework_copies::blend_sources(&st.db).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { framework_copies::blend_sources(&st.db).await }).await
 }
 
 /// Blends the picked subtrees into a new draft framework and opens it (admins only).
@@ -146,8 +130,7 @@ pub async fn blend_frameworks(
     #[server(default)] nodes: std::collections::BTreeMap<String, String>,
 ) -> Result<FrameworkId, AppError> {
     use crate::server::{audit, ctx, framework_copies};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let picks: Vec<NodeId> = crate::api::ticked(&nodes, "nodes", 5_000)?;
         let id = framework_copies::blend(&st.db, &name, &description, &picks).await?;
         let after = audit::FRAMEWORK.state(&st.db.pool, id.0).await?;
@@ -181,8 +164,7 @@ pub async fn add_framework_node(
     title: String,
 ) -> Result<NodeId, AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = frameworks::add_node(
             &st.db,
             framework,
@@ -211,8 +193,7 @@ pub async fn move_framework_node(
 ) -> Result<(), AppError> {
     use crate::server::frameworks::{self, Move};
     use crate::server::{audit, ctx};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let how = match action.as_str() {
             "to" => Move::To(parse_parent(&parent)?, index as usize),
             "up" => Move::Up,
@@ -246,8 +227,7 @@ pub async fn delete_framework_node(
     node: NodeId,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "delete",
@@ -264,11 +244,7 @@ pub async fn delete_framework_node(
 #[server(prefix = "/api", endpoint = "frameworks/node")]
 pub async fn load_node(framework: FrameworkId, node: NodeId) -> Result<NodeDetails, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::node(&st.db, framework, node).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { frameworks::node(&st.db, framework, node).await }).await
 }
 
 /// Saves a node's details, based on `revision` (admins only).
@@ -280,8 +256,7 @@ pub async fn save_framework_node(
     input: NodeInput,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "update",
@@ -298,8 +273,7 @@ pub async fn save_framework_node(
 #[server(prefix = "/api", endpoint = "frameworks/publish")]
 pub async fn publish_framework(framework: FrameworkId, revision: i64) -> Result<u32, AppError> {
     use crate::server::{audit, ctx, frameworks};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let n = frameworks::publish(&st.db, framework, revision, me.id).await?;
         let after = Some(serde_json::json!({ "version": n }));
         audit::by(&st.db, me.id)
@@ -316,11 +290,7 @@ pub async fn framework_versions(
     framework: FrameworkId,
 ) -> Result<Vec<crate::domain::versions::VersionInfo>, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::versions(&st.db, framework).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { frameworks::versions(&st.db, framework).await }).await
 }
 
 /// What changed between two versions (numbers, or `draft` for the current state), as
@@ -332,11 +302,8 @@ pub async fn compare_versions(
     to: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        frameworks::compare(&st.db, framework, &from, &to).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { frameworks::compare(&st.db, framework, &from, &to).await })
+        .await
 }
 
 /// The latest published version of a framework, read-only, for anyone signed in.
@@ -351,22 +318,14 @@ pub async fn published_framework(
     AppError,
 > {
     use crate::server::{ctx, frameworks};
-    ctx::reply(async move {
-        let (st, _me) = ctx::user()?;
-        frameworks::published(&st.db, framework).await
-    })
-    .await
+    ctx::as_user(|st, _me| async move { frameworks::published(&st.db, framework).await }).await
 }
 
 /// What a staged import file would create, with every problem by line (admins only).
 #[server(prefix = "/api", endpoint = "imports/preview")]
 pub async fn import_preview(id: i64) -> Result<crate::domain::imports::ImportPreview, AppError> {
     use crate::server::{ctx, imports};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        imports::preview(&st.db, &me, id).await
-    })
-    .await
+    ctx::as_admin(|st, me| async move { imports::preview(&st.db, &me, id).await }).await
 }
 
 /// Imports a staged file, then opens what it made (the new framework, the positions or
@@ -378,8 +337,7 @@ pub async fn confirm_import(
     #[server(default)] skip_bad_rows: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{audit, ctx, imports};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let skip = skip_bad_rows.is_some_and(|v| !v.is_empty() && v != "0");
         let done = imports::confirm(&st.db, &me, id, skip).await?;
         let after = Some(

@@ -9,11 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "inbox/get")]
 pub async fn load_inbox() -> Result<Vec<crate::domain::assess::InboxItem>, AppError> {
     use crate::server::{ctx, inbox};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        inbox::items(&st.db, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { inbox::items(&st.db, me.id).await }).await
 }
 
 /// Marks everything in the caller's inbox as read (a POST: after the page has shown the
@@ -21,20 +17,12 @@ pub async fn load_inbox() -> Result<Vec<crate::domain::assess::InboxItem>, AppEr
 #[server(prefix = "/api", endpoint = "inbox/seen")]
 pub async fn mark_inbox_seen() -> Result<(), AppError> {
     use crate::server::{ctx, inbox};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        inbox::mark_seen(&st.db, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { inbox::mark_seen(&st.db, me.id).await }).await
 }
 
 /// How many inbox items are unread, for the header.
 #[server(prefix = "/api", endpoint = "inbox/count")]
 pub async fn inbox_count() -> Result<u32, AppError> {
     use crate::server::{ctx, inbox};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        inbox::unread(&st.db, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { inbox::unread(&st.db, me.id).await }).await
 }

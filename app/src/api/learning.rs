@@ -13,22 +13,14 @@ pub async fn load_catalogue(
     #[server(default)] archived: bool,
 ) -> Result<Catalogue, AppError> {
     use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        learning::list(&st.db, &me, &q, archived).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { learning::list(&st.db, &me, &q, archived).await }).await
 }
 
 /// One catalogue entry.
 #[server(prefix = "/api", endpoint = "learning/activity")]
 pub async fn load_activity(id: i64) -> Result<ActivityRow, AppError> {
     use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, _) = ctx::user()?;
-        learning::get(&st.db, id).await
-    })
-    .await
+    ctx::as_user(|st, _| async move { learning::get(&st.db, id).await }).await
 }
 
 /// Creates (no `id`) or saves an activity (admins); returns its id.
@@ -38,8 +30,7 @@ pub async fn save_activity(
     input: ActivityInput,
 ) -> Result<i64, AppError> {
     use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let log = audit::by(&st.db, me.id);
         match id {
             Some(id) => {
@@ -64,8 +55,7 @@ pub async fn set_activity_active(
     #[server(default)] active: String,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let on = active == "on" || active == "true";
         let action = if on { "offer" } else { "archive" };
         let change = learning::set_active(&st.db, id, on);
@@ -80,8 +70,7 @@ pub async fn set_activity_active(
 #[server(prefix = "/api", endpoint = "learning/level")]
 pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<(), AppError> {
     use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         learning::set_level(&st.db, id, node, &level).await?;
         let after = Some(serde_json::json!({ "node": node.0, "level": level }));
         audit::by(&st.db, me.id)
@@ -95,8 +84,7 @@ pub async fn set_activity_level(id: i64, node: NodeId, level: String) -> Result<
 #[server(prefix = "/api", endpoint = "learning/unlevel")]
 pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         learning::remove_level(&st.db, id, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
         audit::by(&st.db, me.id)
@@ -110,11 +98,7 @@ pub async fn remove_activity_level(id: i64, node: NodeId) -> Result<(), AppError
 #[server(prefix = "/api", endpoint = "learning/nodes")]
 pub async fn search_nodes(#[server(default)] q: String) -> Result<Vec<NodeChoice>, AppError> {
     use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, _) = ctx::admin()?;
-        learning::node_search(&st.db, &q).await
-    })
-    .await
+    ctx::as_admin(|st, _| async move { learning::node_search(&st.db, &q).await }).await
 }
 
 /// "Close my gap": the shortest set of activities closing the gaps to the position
@@ -125,8 +109,7 @@ pub async fn close_my_gap(
     #[server(default)] scope: String,
 ) -> Result<CloseGap, AppError> {
     use crate::server::{ctx, learning};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         learning::close_gap(&st.db, &me, person.unwrap_or(me.id), &scope).await
     })
     .await
@@ -141,8 +124,7 @@ pub async fn record_completion(
     #[server(default)] source: String,
 ) -> Result<u32, AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         plans::record_completion(&st.db, &me, &email, &activity, source == "api").await
     })
     .await

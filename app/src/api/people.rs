@@ -30,11 +30,7 @@ pub struct PersonInput {
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn load_home() -> Result<HomeSummary, AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        people::home_summary(&st.db, &me).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { people::home_summary(&st.db, &me).await }).await
 }
 
 /// Searches people by name, e-mail or job title. Admins and HR viewers search everyone;
@@ -47,8 +43,7 @@ pub async fn list_people(
     page: u32,
 ) -> Result<PeoplePage, AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         people::list(&st.db, &me, &query, &unit_id, include_inactive, page).await
     })
     .await
@@ -59,19 +54,14 @@ pub async fn list_people(
 #[server(prefix = "/api", endpoint = "people/get")]
 pub async fn get_person(id: PersonId) -> Result<PersonDetail, AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        people::detail(&st.db, &me, id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { people::detail(&st.db, &me, id).await }).await
 }
 
 /// Adds a person (admins only) and opens their profile.
 #[server(prefix = "/api", endpoint = "people/create")]
 pub async fn create_person(input: PersonInput) -> Result<PersonId, AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = people::create(&st.db, &me, input).await?;
         leptos_axum::redirect(&format!("/people/{id}"));
         Ok(id)
@@ -83,8 +73,7 @@ pub async fn create_person(input: PersonInput) -> Result<PersonId, AppError> {
 #[server(prefix = "/api", endpoint = "people/update")]
 pub async fn update_person(id: PersonId, input: PersonInput) -> Result<(), AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         people::update(&st.db, &me, id, input).await?;
         leptos_axum::redirect(&format!("/people/{id}"));
         Ok(())
@@ -97,30 +86,21 @@ pub async fn update_person(id: PersonId, input: PersonInput) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "people/set_active")]
 pub async fn set_person_active(id: PersonId, active: bool) -> Result<(), AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
-        people::set_active(&st.db, &me, id, active).await
-    })
-    .await
+    ctx::as_admin(|st, me| async move { people::set_active(&st.db, &me, id, active).await }).await
 }
 
 /// Every org unit with head counts, ordered as a tree. Any signed-in person may read it.
 #[server(prefix = "/api", endpoint = "units/list")]
 pub async fn list_units() -> Result<Vec<UnitSummary>, AppError> {
     use crate::server::{ctx, people};
-    ctx::reply(async move {
-        let (st, _me) = ctx::user()?;
-        people::units(&st.db).await
-    })
-    .await
+    ctx::as_user(|st, _me| async move { people::units(&st.db).await }).await
 }
 
 /// Creates an org unit (admins only).
 #[server(prefix = "/api", endpoint = "units/create")]
 pub async fn create_unit(name: String, parent_id: String) -> Result<(), AppError> {
     use crate::server::{audit, ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = people::create_unit(&st.db, &name, &parent_id).await?;
         audit::by(&st.db, me.id).created(&audit::UNIT, id.0).await
     })
@@ -135,8 +115,7 @@ pub async fn update_unit(
     parent_id: String,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, people};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "update",

@@ -11,11 +11,8 @@ use std::collections::BTreeMap;
 #[server(prefix = "/api", endpoint = "plan/get")]
 pub async fn load_plan(#[server(default)] person: Option<PersonId>) -> Result<PlanPage, AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        plans::page(&st.db, &me, person.unwrap_or(me.id)).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { plans::page(&st.db, &me, person.unwrap_or(me.id)).await })
+        .await
 }
 
 /// Adds a goal to a plan.
@@ -28,8 +25,7 @@ pub async fn add_goal(
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
     use crate::server::{audit, ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let person = person.unwrap_or(me.id);
         let form = plans::GoalForm {
             target: &target,
@@ -56,8 +52,7 @@ pub async fn update_goal(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let form = plans::GoalForm {
             target: &target,
             due: &due,
@@ -73,8 +68,7 @@ pub async fn update_goal(
 #[server(prefix = "/api", endpoint = "plan/goal/status")]
 pub async fn set_goal_status(goal: i64, status: String) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         plans::set_goal_status(&st.db, &me, goal, &status).await?;
         plans::log_goal_change(&st.db, &me, "goal_status", goal).await
     })
@@ -89,8 +83,7 @@ pub async fn start_goals_from_gaps(
     #[server(default)] due: String,
 ) -> Result<u32, AppError> {
     use crate::server::{audit, ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let person = person.unwrap_or(me.id);
         let n = plans::start_from_gaps(&st.db, &me, person, &scope, &due).await?;
         if person != me.id {
@@ -114,8 +107,7 @@ pub async fn add_to_plan(
     #[server(default)] activities: BTreeMap<String, String>,
 ) -> Result<u32, AppError> {
     use crate::server::{audit, ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let list: Vec<i64> = match activity {
             Some(a) => vec![a],
             None => crate::api::ticked(&activities, "activities", 200)?,
@@ -137,22 +129,14 @@ pub async fn add_to_plan(
 #[server(prefix = "/api", endpoint = "plan/action/drop")]
 pub async fn drop_action(id: i64) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        plans::drop_action(&st.db, &me, id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { plans::drop_action(&st.db, &me, id).await }).await
 }
 
 /// Names the mentor of an on-the-job task; returns their name.
 #[server(prefix = "/api", endpoint = "plan/action/mentor")]
 pub async fn set_mentor(id: i64, mentor: String) -> Result<String, AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        plans::set_mentor(&st.db, &me, id, &mentor).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { plans::set_mentor(&st.db, &me, id, &mentor).await }).await
 }
 
 /// Reports a planned activity done, with what was done and a link to evidence.
@@ -163,8 +147,7 @@ pub async fn report_done(
     #[server(default)] evidence_url: String,
 ) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         plans::report_done(&st.db, &me, id, &report, &evidence_url).await
     })
     .await
@@ -179,8 +162,7 @@ pub async fn decide_completion(
     #[server(default)] feedback: String,
 ) -> Result<u32, AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let confirm = match decision.as_str() {
             "confirm" => true,
             "more" => false,
@@ -195,11 +177,7 @@ pub async fn decide_completion(
 #[server(prefix = "/api", endpoint = "plan/submit")]
 pub async fn submit_plan() -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        plans::submit_plan(&st.db, &me, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { plans::submit_plan(&st.db, &me, me.id).await }).await
 }
 
 /// A manager approves (`decision` approve) a report's plan or asks for changes.
@@ -210,8 +188,7 @@ pub async fn decide_plan(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let approve = match decision.as_str() {
             "approve" => true,
             "changes" => false,
@@ -234,8 +211,7 @@ pub async fn comment_plan(
     body: String,
 ) -> Result<(), AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         plans::comment(&st.db, &me, person.unwrap_or(me.id), &body).await
     })
     .await
@@ -245,9 +221,5 @@ pub async fn comment_plan(
 #[server(prefix = "/api", endpoint = "plan/checks")]
 pub async fn load_checks() -> Result<Vec<PendingCheck>, AppError> {
     use crate::server::{ctx, plans};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        plans::checks(&st.db, me.id).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { plans::checks(&st.db, me.id).await }).await
 }

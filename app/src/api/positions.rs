@@ -14,19 +14,14 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "positions/list")]
 pub async fn list_positions() -> Result<Vec<PositionSummary>, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, _me) = ctx::user()?;
-        positions::summaries(&st.db).await
-    })
-    .await
+    ctx::as_user(|st, _me| async move { positions::summaries(&st.db).await }).await
 }
 
 /// Creates a position and opens it (admins only).
 #[server(prefix = "/api", endpoint = "positions/create")]
 pub async fn create_position(input: PositionInput) -> Result<PositionId, AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = positions::create(&st.db, &input).await?;
         audit::by(&st.db, me.id)
             .created(&audit::POSITION, id.0)
@@ -41,19 +36,14 @@ pub async fn create_position(input: PositionInput) -> Result<PositionId, AppErro
 #[server(prefix = "/api", endpoint = "positions/get")]
 pub async fn load_position(id: PositionId) -> Result<PositionPage, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::page(&st.db, id).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { positions::page(&st.db, id).await }).await
 }
 
 /// Saves a position's title, description, track, rank and unit (admins only).
 #[server(prefix = "/api", endpoint = "positions/save")]
 pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "update",
@@ -70,8 +60,7 @@ pub async fn save_position(id: PositionId, input: PositionInput) -> Result<(), A
 #[server(prefix = "/api", endpoint = "positions/delete")]
 pub async fn delete_position(id: PositionId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "delete",
@@ -94,11 +83,8 @@ pub async fn position_picker(
     #[server(default)] q: String,
 ) -> Result<Picker, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
-        positions::picker(&st.db, position, framework, &q).await
-    })
-    .await
+    ctx::as_admin(|st, _me| async move { positions::picker(&st.db, position, framework, &q).await })
+        .await
 }
 
 /// Adds one requirement (admins only).
@@ -108,8 +94,7 @@ pub async fn add_requirement(
     input: RequirementInput,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         positions::add_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
         audit::by(&st.db, me.id)
@@ -128,8 +113,7 @@ pub async fn add_whole_competency(
     #[server(default)] level: String,
 ) -> Result<u32, AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let n = positions::add_whole(&st.db, position, &node, &level).await?;
         let after = Some(serde_json::json!({ "node": node, "level": level, "added": n }));
         audit::by(&st.db, me.id)
@@ -147,8 +131,7 @@ pub async fn update_requirement(
     input: RequirementInput,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         positions::update_requirement(&st.db, position, &input).await?;
         let after = audit::json(&input);
         audit::by(&st.db, me.id)
@@ -162,8 +145,7 @@ pub async fn update_requirement(
 #[server(prefix = "/api", endpoint = "positions/remove_requirement")]
 pub async fn remove_requirement(position: PositionId, node: NodeId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         positions::remove_requirement(&st.db, position, node).await?;
         let before = Some(serde_json::json!({ "node": node.0 }));
         audit::by(&st.db, me.id)
@@ -182,8 +164,7 @@ pub async fn draft_requirements(
     #[server(default)] rejected: String,
 ) -> Result<Vec<Suggestion>, AppError> {
     use crate::server::{ctx, drafting};
-    ctx::reply(async move {
-        let (st, _me) = ctx::admin()?;
+    ctx::as_admin(|st, _me| async move {
         let rejected = rejected
             .split(',')
             .take(5_000)
@@ -198,8 +179,7 @@ pub async fn draft_requirements(
 #[server(prefix = "/api", endpoint = "positions/assign")]
 pub async fn assign_position(position: PositionId, email: String) -> Result<String, AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let msg = positions::assign(&st.db, position, &email).await?;
         let after = Some(serde_json::json!({ "email": email }));
         audit::by(&st.db, me.id)
@@ -219,8 +199,7 @@ pub async fn assign_unit(
     #[server(default)] below: Option<String>,
 ) -> Result<u32, AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let n = positions::assign_unit(&st.db, position, &unit_id, below.is_some()).await?;
         let after =
             Some(serde_json::json!({ "unit": unit_id, "below": below.is_some(), "assigned": n }));
@@ -236,8 +215,7 @@ pub async fn assign_unit(
 #[server(prefix = "/api", endpoint = "positions/unassign")]
 pub async fn unassign_position(person: PersonId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         audit::by(&st.db, me.id)
             .change(
                 "unassign_position",
@@ -258,8 +236,7 @@ pub async fn set_target_position(
     #[server(default)] target: String,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let target = match target.trim() {
             "" => None,
             t => Some(t.parse::<PositionId>().map_err(|_| {
@@ -284,30 +261,21 @@ pub async fn set_target_position(
 #[server(prefix = "/api", endpoint = "careers/map")]
 pub async fn load_career_map() -> Result<CareerMap, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        positions::career_map(&st.db, &me).await
-    })
-    .await
+    ctx::as_user(|st, me| async move { positions::career_map(&st.db, &me).await }).await
 }
 
 /// One position's requirements and moves, for the career map's panel.
 #[server(prefix = "/api", endpoint = "careers/position")]
 pub async fn load_position_overview(id: PositionId) -> Result<PositionOverview, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, _me) = ctx::user()?;
-        positions::overview(&st.db, id).await
-    })
-    .await
+    ctx::as_user(|st, _me| async move { positions::overview(&st.db, id).await }).await
 }
 
 /// Adds a career-path link (admins only).
 #[server(prefix = "/api", endpoint = "careers/add_link")]
 pub async fn add_career_link(input: PathLinkInput) -> Result<PathLinkId, AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         let id = positions::add_link(&st.db, &input).await?;
         let after = audit::json(&input);
         audit::by(&st.db, me.id)
@@ -326,8 +294,7 @@ pub async fn update_career_link(
     #[server(default)] notes: String,
 ) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         positions::update_link(&st.db, id, &kind, &notes).await?;
         let after = Some(serde_json::json!({ "kind": kind, "notes": notes }));
         audit::by(&st.db, me.id)
@@ -341,8 +308,7 @@ pub async fn update_career_link(
 #[server(prefix = "/api", endpoint = "careers/delete_link")]
 pub async fn delete_career_link(id: PathLinkId) -> Result<(), AppError> {
     use crate::server::{audit, ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::admin()?;
+    ctx::as_admin(|st, me| async move {
         positions::delete_link(&st.db, id).await?;
         audit::by(&st.db, me.id)
             .did("delete", "career_link", id.0, None)
@@ -359,8 +325,7 @@ pub async fn compare_position(
     #[server(default)] person: Option<PersonId>,
 ) -> Result<ComparisonPage, AppError> {
     use crate::server::{ctx, positions};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         positions::comparison(&st.db, &me, person.unwrap_or(me.id), position).await
     })
     .await

@@ -11,10 +11,9 @@ pub async fn load_recognition(
     #[server(default)] person: Option<PersonId>,
 ) -> Result<RecognitionPage, AppError> {
     use crate::server::{ctx, recognition};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
-        recognition::page(&st.db, &me, person.unwrap_or(me.id)).await
-    })
+    ctx::as_user(
+        |st, me| async move { recognition::page(&st.db, &me, person.unwrap_or(me.id)).await },
+    )
     .await
 }
 
@@ -22,8 +21,7 @@ pub async fn load_recognition(
 #[server(prefix = "/api", endpoint = "recognition/leaderboard")]
 pub async fn set_leaderboard(choice: String) -> Result<(), AppError> {
     use crate::server::{ctx, recognition};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let out = match choice.as_str() {
             "out" => true,
             "in" => false,

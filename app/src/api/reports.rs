@@ -19,8 +19,7 @@ pub async fn team_heatmap(
 ) -> Result<Heatmap, AppError> {
     use crate::domain::heatmap::SortBy;
     use crate::server::{ctx, reports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let q = reports::TeamQuery {
             manager,
             all_levels: matches!(all.trim(), "1" | "true" | "on"),
@@ -37,19 +36,14 @@ pub async fn team_heatmap(
 #[server(prefix = "/api", endpoint = "team/stamp")]
 pub async fn levels_stamp() -> Result<i64, AppError> {
     use crate::server::{ctx, ratings};
-    ctx::reply(async move {
-        let (st, _me) = ctx::user()?;
-        ratings::stamp(&st.db).await
-    })
-    .await
+    ctx::as_user(|st, _me| async move { ratings::stamp(&st.db).await }).await
 }
 
 /// The talent search form's choices: (nodes, units).
 #[server(prefix = "/api", endpoint = "talent/options")]
 pub async fn talent_options() -> Result<TalentChoices, AppError> {
     use crate::server::{ctx, reports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let (nodes, units) = reports::talent_options(&st.db, &me).await?;
         Ok(TalentChoices { nodes, units })
     })
@@ -65,8 +59,7 @@ pub async fn search_talent(
 ) -> Result<TalentResult, AppError> {
     use crate::domain::talent::parse_criteria_text;
     use crate::server::{ctx, reports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let parsed = parse_criteria_text(&criteria)?;
         let unit = unit.trim().parse().ok();
         reports::talent_search(&st.db, &me, &parsed, unit).await
@@ -82,8 +75,7 @@ pub async fn get_org_report(
     #[server(default)] framework: String,
 ) -> Result<OrgReport, AppError> {
     use crate::server::{ctx, orgreports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         let unit = unit.trim().parse().ok().map(crate::domain::UnitId);
         let framework = framework.trim().parse().ok();
         orgreports::org_report(&st.db, &me, unit, framework).await
@@ -97,8 +89,7 @@ pub async fn get_supply_report(
     #[server(default)] framework: String,
 ) -> Result<SupplyReport, AppError> {
     use crate::server::{ctx, orgreports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         orgreports::supply(&st.db, &me, framework.trim().parse().ok()).await
     })
     .await
@@ -111,8 +102,7 @@ pub async fn succession_candidates(
     #[server(default)] position: String,
 ) -> Result<Succession, AppError> {
     use crate::server::{ctx, reports};
-    ctx::reply(async move {
-        let (st, me) = ctx::user()?;
+    ctx::as_user(|st, me| async move {
         reports::succession(&st.db, &me, position.trim().parse().ok()).await
     })
     .await

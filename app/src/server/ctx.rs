@@ -43,6 +43,39 @@ pub fn admin() -> Result<(AppState, CurrentUser), AppError> {
     Ok((st, me))
 }
 
+/// A server function's whole body for a signed-in caller: `body` gets the state and the
+/// caller; `Unauthenticated` otherwise. Errors set the response status as with [`reply`].
+pub async fn as_user<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, CurrentUser) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    as_caller(user, body).await
+}
+
+/// [`as_user`] for an admin: anyone else gets `Forbidden`.
+pub async fn as_admin<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, CurrentUser) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    as_caller(admin, body).await
+}
+
+async fn as_caller<T, Fut>(
+    caller: fn() -> Result<(AppState, CurrentUser), AppError>,
+    body: impl FnOnce(AppState, CurrentUser) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    reply(async move {
+        let (st, me) = caller()?;
+        body(st, me).await
+    })
+    .await
+}
+
 /// Runs a server function's body and, on error, sets the response status to the error's
 /// (401, 403, 422...), so API clients and tests see a meaningful code.
 pub async fn reply<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
