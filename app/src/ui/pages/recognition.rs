@@ -73,40 +73,7 @@ fn Recognition(r: RecognitionPage, opt: ServerAction<SetLeaderboard>) -> impl In
         .iter()
         .map(|x| view! { <li><span class="xp-points">{format!("+{}", x.points)}</span>" "{x.what.clone()}<span class="small muted">{format!(" · {}", x.at)}</span></li> })
         .collect_view();
-    let board = if r.unit.is_empty() {
-        view! { <p class="muted small">"Leaderboards are per org unit; this person is in none."</p> }.into_any()
-    } else if r.leaderboard.is_empty() {
-        view! { <p class="muted small">"Nobody in this unit is listed."</p> }.into_any()
-    } else {
-        let top = r.leaderboard.iter().map(|l| l.xp).max().unwrap_or(1).max(1);
-        let rows = r
-            .leaderboard
-            .iter()
-            .map(|l| {
-                let w = f64::from(l.xp) / f64::from(top) * 100.0;
-                view! {
-                    <tr class:leader-me=l.is_me data-testid="leader-row">
-                        <td class="num">{l.rank.to_string()}</td>
-                        <th scope="row">{l.name.clone()}{l.is_me.then_some(" (you)")}</th>
-                        <td class="num">{l.xp.to_string()}</td>
-                        <td class="leader-bar-cell" aria-hidden="true">
-                            <svg viewBox="0 0 100 10" width="120" height="10" preserveAspectRatio="none"><g><rect x="0" y="0" width=format!("{w:.1}") height="10" rx="3" class="leader-bar"/></g></svg>
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard">
-            <table class="table leaderboard">
-                <caption class="sr-only">{format!("Points in {}", r.unit)}</caption>
-                <thead><tr><th scope="col">"Rank"</th><th scope="col">"Person"</th><th scope="col">"Points"</th><th scope="col"><span class="sr-only">"Bar"</span></th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-            </div>
-        }
-        .into_any()
-    };
+    let board = leaderboard(&r);
     let awards = if r.awards.is_empty() {
         view! { <EmptyState title="No validated levels yet" body="Levels your manager approves or rates, or that completed learning awards, appear here and can be exported as Open Badges."/> }.into_any()
     } else {
@@ -166,4 +133,42 @@ fn Recognition(r: RecognitionPage, opt: ServerAction<SetLeaderboard>) -> impl In
         </section>
     }
     .into_any()
+}
+
+/// The unit's leaderboard: points as bars, the caller's row marked.
+fn leaderboard(r: &RecognitionPage) -> AnyView {
+    if r.unit.is_empty() {
+        view! { <p class="muted small">"Leaderboards are per org unit; this person is in none."</p> }.into_any()
+    } else if r.leaderboard.is_empty() {
+        view! { <p class="muted small">"Nobody in this unit is listed."</p> }.into_any()
+    } else {
+        let top = r.leaderboard.iter().map(|l| l.xp).max().unwrap_or(1).max(1);
+        let rows = r
+            .leaderboard
+            .iter()
+            .map(|l| {
+                let w = f64::from(l.xp) / f64::from(top) * 100.0;
+                view! {
+                    <tr class:leader-me=l.is_me data-testid="leader-row">
+                        <td class="num">{l.rank.to_string()}</td>
+                        <th scope="row">{l.name.clone()}{l.is_me.then_some(" (you)")}</th>
+                        <td class="num">{l.xp.to_string()}</td>
+                        <td class="leader-bar-cell" aria-hidden="true">
+                            <svg viewBox="0 0 100 10" width="120" height="10" preserveAspectRatio="none"><g><rect x="0" y="0" width=format!("{w:.1}") height="10" rx="3" class="leader-bar"/></g></svg>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard">
+            <table class="table leaderboard">
+                <caption class="sr-only">{format!("Points in {}", r.unit)}</caption>
+                <thead><tr><th scope="col">"Rank"</th><th scope="col">"Person"</th><th scope="col">"Points"</th><th scope="col"><span class="sr-only">"Bar"</span></th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div>
+        }
+        .into_any()
+    }
 }

@@ -4,7 +4,9 @@
 //! anywhere changes.
 
 use crate::api::reports::team_heatmap;
-use crate::domain::heatmap::{grid_step, Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE};
+use crate::domain::heatmap::{
+    grid_step, HeatColumn, Heatmap, SortBy, LEGEND, MAX_COLUMNS, MAX_PEOPLE,
+};
 use crate::domain::PersonId;
 use crate::ui::components::common::{live_resource, EmptyState, Loaded, PageHeader};
 use leptos::prelude::*;
@@ -149,21 +151,7 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
             active.set(at);
         }
     };
-    let headers = h
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(c, col)| {
-            let x = NAME_W + c as i32 * CELL_W + CELL_W / 2;
-            let title = col.title.clone();
-            let tip = format!("{}: required by {}", col.title, col.required_by);
-            view! {
-                <g class="heat-col" role="columnheader" transform=format!("translate({x},{})", HEAD_H - 8)>
-                    <text transform="rotate(-50)">{title}<title>{tip}</title></text>
-                </g>
-            }
-        })
-        .collect_view();
+    let headers = heat_headers(&h.columns);
     let body = h
         .people
         .iter()
@@ -241,6 +229,24 @@ fn HeatSvg(h: Heatmap) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The heatmap's rotated column headings, each with its requirement count as a tooltip.
+fn heat_headers(columns: &[HeatColumn]) -> impl IntoView {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let x = NAME_W + c as i32 * CELL_W + CELL_W / 2;
+            let title = col.title.clone();
+            let tip = format!("{}: required by {}", col.title, col.required_by);
+            view! {
+                <g class="heat-col" role="columnheader" transform=format!("translate({x},{})", HEAD_H - 8)>
+                    <text transform="rotate(-50)">{title}<title>{tip}</title></text>
+                </g>
+            }
+        })
+        .collect_view()
 }
 
 /// Moves the focus to a grid cell's link.
