@@ -1,6 +1,7 @@
 //! Pure domain types and rules. Serde only: this compiles to WASM and native alike, and
 //! is unit-tested without a database.
 
+pub mod api_tokens;
 pub mod assess;
 pub mod audit;
 pub mod case;

@@ -1,5 +1,7 @@
 //! Server-only code (the `ssr` feature): state, the caller, services and database access.
 
+pub mod api_tokens;
+pub mod api_v1;
 pub mod assess;
 pub mod audit;
 pub mod auth;

@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage administrators: `proficio admin create` makes the first one of a new database.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage API tokens for systems calling /api/v1.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Load the demo organisation (refuses a database that already has people).
     Demo {
         /// Delete everything in the database first, then load the demo.
@@ -200,6 +203,30 @@ pub enum AdminCommand {
         /// Their name as shown in the app.
         #[arg(long)]
         name: String,
+    },
+}
+
+/// `proficio token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it alone on the last line (it is never shown again).
+    Create {
+        /// What will use it ("HR sync", "LMS completions").
+        #[arg(long)]
+        name: String,
+        /// A comma list of scopes (people:read, units:read) or all.
+        #[arg(long)]
+        scopes: String,
+        /// Days until it expires (1-730); without it, it lasts until revoked.
+        #[arg(long)]
+        days: Option<u32>,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by its id: its next request is refused.
+    Revoke {
+        /// The token's id, from `proficio token list`.
+        id: i64,
     },
 }
 

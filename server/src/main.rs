@@ -4,7 +4,9 @@
 use app::server::{demo, Db};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::cli::{AdminCommand, Cli, Command, ExportFormat, ImportFormat, PublicUrl, ServeArgs};
+use server::cli::{
+    AdminCommand, Cli, Command, ExportFormat, ImportFormat, PublicUrl, ServeArgs, TokenCommand,
+};
 use server::{backup, startup, telemetry};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +38,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
         Some(Command::Admin(AdminCommand::Create { email, name })) => {
             create_admin(&url, &email, &name).await
         }
+        Some(Command::Token(cmd)) => token(&url, cmd).await,
         Some(Command::Demo { force, upload_dir }) => load_demo(&url, force, &upload_dir).await,
         Some(Command::Digest {
             smtp_url,
@@ -184,6 +187,52 @@ async fn create_admin(url: &str, email: &str, name: &str) -> Result<(), BoxError
         "Created admin {email} (person {}). Sign in at /sign-in.",
         id.0
     );
+    Ok(())
+}
+
+/// `proficio token create|list|revoke`.
+async fn token(url: &str, cmd: TokenCommand) -> Result<(), BoxError> {
+    use app::server::{api_tokens, format_time};
+    let db = Db::open(url).await?;
+    let shown = |e: app::api::AppError| match e.field() {
+        Some(f) => format!("{f}: {e}"),
+        None => e.to_string(),
+    };
+    match cmd {
+        TokenCommand::Create { name, scopes, days } => {
+            let (t, text) = api_tokens::create(&db, None, &name, &scopes, days)
+                .await
+                .map_err(shown)?;
+            let until = t.expires_at.map_or("until revoked".into(), |e| {
+                format!("until {}", format_time(e))
+            });
+            println!(
+                "Token {} \"{}\" ({}), {until}. Keep it now: it is not shown again.",
+                t.id, t.name, t.scopes
+            );
+            println!("{text}");
+        }
+        TokenCommand::List => {
+            for t in api_tokens::list(&db).await.map_err(shown)? {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(r), _) => format!("revoked {}", format_time(r)),
+                    (None, Some(e)) => format!("expires {}", format_time(e)),
+                    (None, None) => "no expiry".into(),
+                };
+                let used = t.last_used_at.map_or("never used".into(), |u| {
+                    format!("last used {}", format_time(u))
+                });
+                println!(
+                    "{}\t{}…\t{}\t{}\t{state}\t{used}",
+                    t.id, t.prefix, t.name, t.scopes
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            api_tokens::revoke(&db, None, id).await.map_err(shown)?;
+            println!("Revoked token {id}.");
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,202 @@
+//! API tokens: made (shown once), found from the `Authorization: Bearer` header, revoked.
+//! Only the SHA-256 of a token is stored; the row is found by the token's public prefix and
+//! the hashes are compared in constant time.
+
+use super::audit;
+use super::db::Db;
+use super::now_ms;
+use crate::api::AppError;
+use crate::domain::api_tokens::{
+    check_days, check_name, is_live, parse_scopes, scopes_text, token_prefix, token_text, Scope,
+};
+use crate::domain::PersonId;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A token as lists show it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The public start of the token (`pfo_` and 8 hex digits).
+    pub prefix: String,
+    /// Comma list of scopes.
+    pub scopes: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+/// The system behind a request to `/api/v1`: its token and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiCaller {
+    pub token: i64,
+    pub scopes: Vec<Scope>,
+}
+
+impl ApiCaller {
+    /// `Forbidden` unless the token carries `scope`.
+    pub fn need(&self, scope: Scope) -> Result<(), AppError> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// `last_used_at` is written at most this often per token (ms), so reads stay reads.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Makes a token named `name` with the `scopes` list (or `all`), expiring after `days`
+/// (never when None). Returns it and its text, which is never shown again. `by` is the
+/// admin who made it (None on the command line).
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    db: &Db,
+    by: Option<PersonId>,
+    name: &str,
+    scopes: &str,
+    days: Option<u32>,
+) -> Result<(TokenInfo, String), AppError> {
+    let name = check_name(name).map_err(|m| AppError::invalid("name", m))?;
+    let scopes = parse_scopes(scopes).map_err(|m| AppError::invalid("scopes", m))?;
+    let days = check_days(days).map_err(|m| AppError::invalid("days", m))?;
+    let now = now_ms();
+    let expires_at = days.map(|d| now + i64::from(d) * 86_400_000);
+    let mut tx = db.begin_write().await?;
+    // A prefix is 32 random bits: on the rare clash, draw again.
+    for _ in 0..8 {
+        let text = token_text(&random_hex(4), &random_hex(20));
+        let prefix = token_prefix(&text).unwrap_or_default().to_string();
+        let taken: Option<i64> = sqlx::query_scalar("select id from api_token where prefix = $1")
+            .bind(&prefix)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "insert into api_token (name, prefix, secret_hash, scopes, created_by, created_at, expires_at) \
+             values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        )
+        .bind(&name)
+        .bind(&prefix)
+        .bind(sha256_hex(&text))
+        .bind(scopes_text(&scopes))
+        .bind(by.map(|p| p.0))
+        .bind(now)
+        .bind(expires_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let info = TokenInfo {
+            id,
+            name,
+            prefix,
+            scopes: scopes_text(&scopes),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+            last_used_at: None,
+        };
+        let after = serde_json::to_value(&info).ok();
+        audit::record(&mut *tx, by, "create", "api_token", id, None, after).await?;
+        tx.commit().await?;
+        return Ok((info, text));
+    }
+    Err(AppError::Internal)
+}
+
+/// Every token, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, AppError> {
+    Ok(sqlx::query_as(
+        "select id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at \
+         from api_token order by id desc",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Revokes a token at once: its next request gets 401.
+#[tracing::instrument(skip_all, fields(token = id))]
+pub async fn revoke(db: &Db, by: Option<PersonId>, id: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let done =
+        sqlx::query("update api_token set revoked_at = $1 where id = $2 and revoked_at is null")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound("That live token".into()));
+    }
+    audit::record(&mut *tx, by, "revoke", "api_token", id, None, None).await?;
+    Ok(tx.commit().await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct Found {
+    id: i64,
+    secret_hash: String,
+    scopes: String,
+    expires_at: Option<i64>,
+    revoked_at: Option<i64>,
+    last_used_at: Option<i64>,
+}
+
+/// The caller behind an `Authorization` header's value (`Bearer pfo_…`): `Unauthenticated`
+/// when it is missing, malformed, unknown, revoked or expired.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(db: &Db, header: Option<&str>) -> Result<ApiCaller, AppError> {
+    let token = header
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(AppError::Unauthenticated)?;
+    let prefix = token_prefix(token).ok_or(AppError::Unauthenticated)?;
+    let found: Option<Found> = sqlx::query_as(
+        "select id, secret_hash, scopes, expires_at, revoked_at, last_used_at \
+         from api_token where prefix = $1",
+    )
+    .bind(prefix)
+    .fetch_optional(&db.pool)
+    .await?;
+    let found = found.ok_or(AppError::Unauthenticated)?;
+    let now = now_ms();
+    let same = constant_time_eq(sha256_hex(token).as_bytes(), found.secret_hash.as_bytes());
+    if !same || !is_live(found.revoked_at, found.expires_at, now) {
+        return Err(AppError::Unauthenticated);
+    }
+    if found.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
+        let mut tx = db.begin_write().await?;
+        sqlx::query("update api_token set last_used_at = $1 where id = $2")
+            .bind(now)
+            .bind(found.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(ApiCaller {
+        token: found.id,
+        scopes: parse_scopes(&found.scopes).unwrap_or_default(),
+    })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
