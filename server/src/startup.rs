@@ -91,6 +91,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         ("POST", SERVER_FNS) => axum::routing::post(server_fns),
         other => panic!("no handler for {other:?}"),
     })
+    .merge(crate::api_v1::routes())
     .merge(crate::evidence::routes())
     .merge(crate::exports::routes())
     .merge(crate::imports::routes())
@@ -170,6 +171,7 @@ fn request_span(req: &Request<Body>) -> tracing::Span {
         method = %req.method(),
         path = %req.uri().path(),
         person = tracing::field::Empty,
+        token = tracing::field::Empty,
     )
 }
 

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod api_v1;
 mod assess;
 mod auth;
 mod case;

@@ -102,6 +102,8 @@ enum Rule {
     SelfOnly,
     /// Only the colleague a peer request is addressed to (the peer).
     Addressee,
+    /// No signed-in person: a system with an API token (`/api/v1`, tested in `api_v1.rs`).
+    TokenOnly,
 }
 
 impl Rule {
@@ -122,6 +124,7 @@ impl Rule {
             Rule::SelfOrAdmin => matches!(who, Subject | Admin),
             Rule::SelfOnly => who == Subject,
             Rule::Addressee => who == Peer,
+            Rule::TokenOnly => false,
         }
     }
 }
@@ -358,6 +361,9 @@ fn rules() -> Vec<Check> {
         route("GET /healthz", Public, Read, |_| get("/healthz".into())),
         route("POST /evidence/upload", SelfOrManagers, Write, |f| Req::Upload("/evidence/upload".into(), vec![("rating".into(), f.rating.clone())], "certificate.png", png())),
         route("GET /evidence/{id}", SelfOrLine, Read, |f| get(format!("/evidence/{}", f.evidence))),
+        route("GET /api/v1/people", TokenOnly, Read, |_| get("/api/v1/people".into())),
+        route("GET /api/v1/people/{id}", TokenOnly, Read, |f| get(format!("/api/v1/people/{}", f.subject))),
+        route("GET /api/v1/units", TokenOnly, Read, |_| get("/api/v1/units".into())),
         route("GET /reports/org.csv", AdminOrHr, Read, |_| get("/reports/org.csv".into())),
         route("GET /admin/audit.csv", AdminOnly, Read, |_| get("/admin/audit.csv".into())),
         route("GET /people/{id}/data.json", AdminOnly, Read, |f| get(format!("/people/{}/data.json", f.subject))),
@@ -426,6 +432,7 @@ fn enumerate() -> BTreeSet<String> {
     }
     for table in [
         server::startup::ROUTES,
+        server::api_v1::ROUTES,
         server::evidence::ROUTES,
         server::exports::ROUTES,
         server::imports::ROUTES,
