@@ -54,13 +54,8 @@ async fn people(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    answer(
-        async {
-            caller(&state, &headers, Scope::PeopleRead).await?;
-            api_v1::people(&state.db, &q).await
-        }
-        .await,
-    )
+    let read = api_v1::people(&state.db, &q);
+    scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
 /// `GET /api/v1/people/{id}` (people:read).
@@ -69,16 +64,13 @@ async fn person(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    answer(
-        async {
-            caller(&state, &headers, Scope::PeopleRead).await?;
-            let id = id
-                .parse()
-                .map_err(|_| AppError::NotFound("That person".into()))?;
-            api_v1::person(&state.db, id).await
-        }
-        .await,
-    )
+    let read = async {
+        let id = id
+            .parse()
+            .map_err(|_| AppError::NotFound("That person".into()))?;
+        api_v1::person(&state.db, id).await
+    };
+    scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
 /// `GET /api/v1/units?cursor=&limit=` (units:read).
@@ -87,13 +79,23 @@ async fn units(
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    answer(
-        async {
-            caller(&state, &headers, Scope::UnitsRead).await?;
-            api_v1::units(&state.db, &q).await
-        }
-        .await,
-    )
+    let read = api_v1::units(&state.db, &q);
+    scoped(&state, &headers, Scope::UnitsRead, read).await
+}
+
+/// Runs `read` (not started until then) for a token with `scope`, and answers with its JSON
+/// or a problem.
+async fn scoped<T: Serialize>(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: Scope,
+    read: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Response {
+    let result = async {
+        caller(state, headers, scope).await?;
+        read.await
+    };
+    answer(result.await)
 }
 
 /// An RFC 9457 problem: `field` names the query parameter at fault, if one is.
