@@ -1,12 +1,12 @@
 -- API tokens for systems (HR, learning systems, scripts) calling /api/v1. The token itself
--- is shown once when made and never stored: only its SHA-256 (hex). `prefix` is the public
--- start of the token, unique, used to find the row and to tell tokens apart in lists.
+-- is shown once when made and never stored: only its SHA-256 (hex), by which a request's
+-- token is found. `prefix` is the public start of the token, to tell tokens apart in lists.
 
 create table api_token (
     id integer primary key,
     name text not null,
     prefix text not null unique,
-    secret_hash text not null,
+    secret_hash text not null unique,
     -- comma list of scopes (people:read, units:read)
     scopes text not null,
     -- who made it; null when made on the command line

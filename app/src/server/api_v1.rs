@@ -105,22 +105,14 @@ fn number(field: &str, v: &Option<String>, what: &str) -> Result<Option<i64>, Ap
 }
 
 fn check(q: &ListQuery) -> Result<Checked, AppError> {
-    let limit = number(
-        "limit",
-        &q.limit,
-        &format!("a whole number from 1 to {MAX_LIMIT}"),
-    )?
-    .map_or(Ok(DEFAULT_LIMIT), |n| {
-        u32::try_from(n)
+    let whole = format!("a whole number from 1 to {MAX_LIMIT}");
+    let limit = match number("limit", &q.limit, &whole)? {
+        None => DEFAULT_LIMIT,
+        Some(n) => u32::try_from(n)
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "limit",
-                    format!("limit must be a whole number from 1 to {MAX_LIMIT}."),
-                )
-            })
-    })?;
+            .ok_or_else(|| AppError::invalid("limit", format!("limit must be {whole}.")))?,
+    };
     Ok(Checked {
         after: number("cursor", &q.cursor, "a cursor from a previous page")?.unwrap_or(0),
         limit,

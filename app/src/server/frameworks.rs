@@ -39,11 +39,22 @@ pub fn default_scale() -> Scale {
     .expect("the default scale is valid")
 }
 
+/// 16 random bytes as hex: a fresh identifier.
 pub(crate) fn random_hex() -> String {
+    random_hex_of(16)
+}
+
+/// `n` random bytes as lower-case hex.
+pub(crate) fn random_hex_of(n: usize) -> String {
     use rand::RngCore;
-    let mut b = [0u8; 16];
+    let mut b = vec![0u8; n];
     rand::thread_rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex(&b)
+}
+
+/// Bytes as lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Creates an empty draft framework with the default scale.
