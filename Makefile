@@ -93,7 +93,7 @@ unit:
 integration: integration-sqlite integration-postgres
 
 integration-sqlite:
-	PROFICIO_TEST_BACKEND=sqlite RUST_TEST_THREADS=$(TEST_THREADS) cargo test -p server --test integration
+	PROFICIO_TEST_BACKEND=sqlite RUST_TEST_THREADS=$(TEST_THREADS) cargo test -p server --test integration --test queries
 
 # Runs every integration test against PostgreSQL too. Starts the local server if it is down;
 # where none is reachable the tests are skipped loudly, and under CI that is a failure.
@@ -105,7 +105,7 @@ integration-postgres:
 	  sleep 2; \
 	fi
 	@if pg_isready -q -d "$(PG_URL)" 2>/dev/null; then \
-	  PROFICIO_TEST_BACKEND=postgres PROFICIO_TEST_POSTGRES_URL="$(PG_URL)" RUST_TEST_THREADS=$(PG_TEST_THREADS) cargo test -p server --test integration \
+	  PROFICIO_TEST_BACKEND=postgres PROFICIO_TEST_POSTGRES_URL="$(PG_URL)" RUST_TEST_THREADS=$(PG_TEST_THREADS) cargo test -p server --test integration --test queries \
 	    && echo ran > $(PG_STATUS); \
 	else \
 	  echo skipped > $(PG_STATUS); \

@@ -70,15 +70,17 @@ pub async fn rate_report(
     .await
 }
 
-/// A person's rating history on a node (default: the caller's).
+/// One page of a person's rating history on a node (default: the caller's), newest first
+/// or older than the rating `before`.
 #[server(prefix = "/api", endpoint = "skills/history")]
 pub async fn rating_history(
     node: NodeId,
     #[server(default)] person: Option<PersonId>,
+    #[server(default)] before: Option<i64>,
 ) -> Result<NodeHistory, AppError> {
     use crate::server::{assess, ctx};
     ctx::as_user(|st, me| async move {
-        assess::history(&st.db, &me, person.unwrap_or(me.id), node).await
+        assess::history(&st.db, &me, person.unwrap_or(me.id), node, before).await
     })
     .await
 }

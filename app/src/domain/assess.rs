@@ -541,7 +541,7 @@ pub struct HistoryEntry {
     pub evidence: Vec<EvidenceView>,
 }
 
-/// A person's history on one node, newest first.
+/// One page of a person's history on one node, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeHistory {
     /// Whose.
@@ -564,7 +564,14 @@ pub struct NodeHistory {
     pub can_verify: bool,
     /// "Now", epoch ms.
     pub now_ms: i64,
+    /// The cursor of the next older page (the last entry's id), when there is one.
+    pub older: Option<i64>,
+    /// Whether this page starts at the newest rating.
+    pub newest: bool,
 }
+
+/// Ratings per page of a history.
+pub const HISTORY_PAGE: u32 = 30;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use super::ratings::{self, NewRating, ReviewState};
 use crate::api::AppError;
 use crate::domain::assess::{
     check_comment, Decision, HistoryEntry, NodeHistory, PositionReadiness, ReviewItem, Scope,
-    SelfAssessment, SkillRow, SkillsPage,
+    SelfAssessment, SkillRow, SkillsPage, HISTORY_PAGE,
 };
 use crate::domain::count;
 use crate::domain::framework::Track;
@@ -197,7 +197,8 @@ pub async fn submit(db: &Db, me: &CurrentUser, form: &SelfAssessment) -> Result<
     Ok(count(changes.len()))
 }
 
-/// A pending self-rating with its subject and node.
+/// A pending self-rating with its subject and node, the level it would replace and the
+/// level the subject's position requires.
 #[derive(FromRow)]
 struct QueueRow {
     rating_id: i64,
@@ -210,58 +211,56 @@ struct QueueRow {
     created_at: i64,
     /// The subject's manager.
     manager_id: Option<i64>,
+    /// The current level (from the aggregate) and when it expires.
+    current: Option<i64>,
+    expires_at: Option<i64>,
+    /// What the subject's position requires on the node.
+    required: Option<i64>,
 }
 
-/// The pending self-ratings of the caller's direct and indirect reports, oldest first.
+/// The pending self-ratings of the caller's direct and indirect reports, oldest first: a
+/// fixed number of queries however many wait.
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
     let rows: Vec<QueueRow> = sqlx::query_as(with_team!(
         "select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
-           n.title as node_title, r.level, r.comment, r.created_at, p.manager_id \
+           n.title as node_title, r.level, r.comment, r.created_at, p.manager_id, \
+           c.level as current, c.expires_at, q.required \
          from rating r join team t on t.id = r.subject_id join person p on p.id = r.subject_id \
          join framework_node n on n.id = r.node_id \
+         left join current_level c on c.person_id = r.subject_id and c.node_id = r.node_id \
+         left join position_requirement q on q.position_id = p.position_id and q.node_id = r.node_id \
          where r.source = 'self' and r.review = 'pending' and p.active = 1 \
          order by r.created_at, r.id"
     ))
     .bind(me.id.0)
     .fetch_all(&db.pool)
     .await?;
+    let nodes: std::collections::BTreeSet<NodeId> =
+        rows.iter().map(|r| NodeId(r.node_id)).collect();
+    let nodes: Vec<NodeId> = nodes.into_iter().collect();
+    let texts = positions::level_texts(db, &nodes, Track::Ic).await?;
+    let now = now_ms();
     let mut out = Vec::with_capacity(rows.len());
-    let mut required_cache: HashMap<PersonId, HashMap<NodeId, u8>> = HashMap::new();
     for row in rows {
-        let rating = row.rating_id;
-        let subject = PersonId(row.subject_id);
         let node = NodeId(row.node_id);
-        let (records, validity) = ratings::of(db, subject, &[node]).await?;
-        let earlier: Vec<RatingRecord> = records.into_iter().filter(|r| r.id != rating).collect();
-        let before = current_level(&earlier, validity.get(&node).copied().flatten(), now_ms());
-        if let std::collections::hash_map::Entry::Vacant(e) = required_cache.entry(subject) {
-            let mut req = HashMap::new();
-            if let Some(p) = held(db, subject).await?.0 {
-                for r in positions::requirements(db, p).await? {
-                    req.insert(r.node, r.required);
-                }
-            }
-            e.insert(req);
-        }
-        let texts = positions::level_texts(db, &[node], Track::Ic).await?;
         let level = u8::try_from(row.level).unwrap_or(0);
         let level_name = texts
             .get(&node)
             .map(|t| level_text(&t.0, level).0)
             .unwrap_or_else(|| format!("Level {level}"));
         out.push(ReviewItem {
-            rating,
-            subject,
+            rating: row.rating_id,
+            subject: PersonId(row.subject_id),
             subject_name: row.subject_name,
             node,
             node_title: row.node_title,
             level,
             level_name,
-            previous: before.validated.map(|_| before.level),
-            required: required_cache
-                .get(&subject)
-                .and_then(|m| m.get(&node).copied()),
+            previous: row
+                .current
+                .map(|l| ratings::effective(l, row.expires_at, now).0),
+            required: row.required.and_then(|r| u8::try_from(r).ok()),
             comment: row.comment,
             at: format_time(row.created_at),
             direct: row.manager_id == Some(me.id.0),
@@ -395,29 +394,56 @@ struct HistoryRow {
     review_comment: String,
 }
 
-/// A person's whole rating history on a node, newest first.
+/// One page of a person's rating history on a node, newest first: [`HISTORY_PAGE`] entries
+/// from the newest, or from just before the rating `before` (a cursor from the page before).
 #[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0, node = node.0))]
 pub async fn history(
     db: &Db,
     me: &CurrentUser,
     person: PersonId,
     node: NodeId,
+    before: Option<i64>,
 ) -> Result<NodeHistory, AppError> {
     if !can_see(db, me, person).await? {
         return Err(AppError::NotFound("That person".into()));
     }
     let person_name = person_name(db, person).await?;
     let info = frameworks::node_info(db, node).await?;
-    let rows: Vec<HistoryRow> = sqlx::query_as(
+    let cursor: (i64, i64) = match before {
+        None => (i64::MAX, i64::MAX),
+        Some(id) => sqlx::query_as(
+            "select created_at, id from rating where id = $1 and subject_id = $2 and node_id = $3",
+        )
+        .bind(id)
+        .bind(person.0)
+        .bind(node.0)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "before",
+                "That page of the history does not exist; start from the newest.",
+            )
+        })?,
+    };
+    let mut rows: Vec<HistoryRow> = sqlx::query_as(
         "select r.id, r.created_at, r.source, r.level, g.name as given_by_name, r.comment, r.review, \
            v.name as reviewer_name, r.reviewed_at, r.review_comment \
          from rating r left join person g on g.id = r.given_by left join person v on v.id = r.reviewed_by \
-         where r.subject_id = $1 and r.node_id = $2 order by r.created_at desc, r.id desc",
+         where r.subject_id = $1 and r.node_id = $2 \
+           and (r.created_at < $3 or (r.created_at = $3 and r.id < $4)) \
+         order by r.created_at desc, r.id desc limit $5",
     )
     .bind(person.0)
     .bind(node.0)
+    .bind(cursor.0)
+    .bind(cursor.1)
+    .bind(i64::from(HISTORY_PAGE) + 1)
     .fetch_all(&db.pool)
     .await?;
+    let more = rows.len() > HISTORY_PAGE as usize;
+    rows.truncate(HISTORY_PAGE as usize);
+    let older = more.then(|| rows.last().map(|r| r.id)).flatten();
     let (records, validity) = ratings::of(db, person, &[node]).await?;
     let now = now_ms();
     let current = current_level(&records, validity.get(&node).copied().flatten(), now);
@@ -469,6 +495,8 @@ pub async fn history(
         is_me: me.id == person,
         can_verify: manages(db, me.id, person).await?,
         now_ms: now,
+        older,
+        newest: before.is_none(),
     })
 }
 

@@ -4,11 +4,10 @@
 
 use super::db::Db;
 use super::now_ms;
-use super::positions;
 use crate::api::AppError;
 use crate::domain::assess::{InboxItem, InboxKind, EXPIRY_NOTICE_DAYS};
-use crate::domain::rating::{current_levels, DAY_MS};
-use crate::domain::{NodeId, PersonId};
+use crate::domain::rating::{days_until, DAY_MS};
+use crate::domain::PersonId;
 use sqlx::FromRow;
 
 /// The caller's inbox, action items first.
@@ -51,32 +50,21 @@ pub async fn items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
 /// Levels of the caller's that expire within [`EXPIRY_NOTICE_DAYS`] or expired at most that
 /// long ago: current levels on nodes with a validity period.
 async fn expiry_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
-    let nodes: Vec<i64> = sqlx::query_scalar(
-        "select distinct r.node_id from rating r join framework_node n on n.id = r.node_id \
-         where r.subject_id = $1 and n.validity_months is not null",
+    let now = now_ms();
+    let window = (EXPIRY_NOTICE_DAYS + 1) * DAY_MS;
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select n.id, n.title, c.expires_at from current_level c \
+         join framework_node n on n.id = c.node_id \
+         where c.person_id = $1 and c.expires_at between $2 and $3 order by c.expires_at, n.id",
     )
     .bind(me.0)
-    .fetch_all(&db.pool)
-    .await?;
-    if nodes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let nodes: Vec<NodeId> = nodes.into_iter().map(NodeId).collect();
-    let (records, validity) = super::ratings::of(db, me, &nodes).await?;
-    let now = now_ms();
-    let levels = current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
-    let titles: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select id, title from framework_node where id in ({})",
-        positions::id_list(nodes.iter().map(|n| n.0))
-    )))
+    .bind(now - window)
+    .bind(now + window)
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::new();
-    for (id, title) in titles {
-        let Some(c) = levels.get(&NodeId(id)) else {
-            continue;
-        };
-        let Some(days) = c.expires_in_days(now) else {
+    for (id, title, expires_at) in rows {
+        let Some(days) = days_until(expires_at, now) else {
             continue;
         };
         let text = if days > 0 && days <= EXPIRY_NOTICE_DAYS {
@@ -139,8 +127,8 @@ struct DecisionRow {
     review_comment: String,
 }
 
-/// Decisions on the caller's self-ratings in the last 90 days, unread when made after the
-/// caller last opened the inbox.
+/// Decisions on the caller's self-ratings in the last 90 days (the latest 50), unread when made
+/// after the caller last opened the inbox.
 async fn decision_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppError> {
     let seen: i64 = sqlx::query_scalar("select inbox_seen_at from person where id = $1")
         .bind(me.0)
@@ -150,7 +138,7 @@ async fn decision_items(db: &Db, me: PersonId) -> Result<Vec<InboxItem>, AppErro
         "select r.node_id, n.title, r.level, r.review, v.name as reviewer, r.reviewed_at, r.review_comment \
          from rating r join framework_node n on n.id = r.node_id left join person v on v.id = r.reviewed_by \
          where r.subject_id = $1 and r.source = 'self' and r.reviewed_at is not null and r.reviewed_at > $2 \
-         order by r.reviewed_at desc, r.id desc",
+         order by r.reviewed_at desc, r.id desc limit 50",
     )
     .bind(me.0)
     .bind(now_ms() - 90 * DAY_MS)

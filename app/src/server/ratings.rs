@@ -10,9 +10,9 @@
 //! after), points and badges ([`super::recognition`]) and the counter open pages poll.
 //! Callers only say what was rated; nothing else remembers these steps.
 //!
-//! The shared readers live here too: a person's ratings as the rules take them ([`of`]),
-//! their current levels replayed from the ratings ([`current`]) or read from the aggregate
-//! ([`levels_now`]).
+//! The shared readers live here too: the few ratings of a person that decide what the rules
+//! say about them now ([`of`]: bounded however long the history), and their current levels
+//! from the aggregate ([`current`], or [`levels_now`] inside a transaction).
 //!
 //! Exceptions, the only other code that writes these tables (the guard test at the end of
 //! this file fails on any new one):
@@ -32,10 +32,10 @@ use super::db::Db;
 use super::now_ms;
 use super::positions::id_list;
 use crate::api::AppError;
-use crate::domain::rating::{add_months, current_levels, RatingRecord, Review, Source};
+use crate::domain::rating::{add_months, RatingRecord, Review, Source};
 use crate::domain::{NodeId, PersonId};
 use sqlx::{Any, AnyConnection, FromRow};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A self-rating's review: its state and, once decided, who decided, when and why.
 #[derive(Debug, Clone, Copy)]
@@ -487,13 +487,27 @@ struct RecordRow {
 /// A person's ratings on `nodes` and the validity period (months) of each node.
 type RatingsOn = (Vec<RatingRecord>, HashMap<NodeId, Option<u32>>);
 
-/// A person's ratings on `nodes`, as the rating rules take them.
+/// A person's ratings on `nodes` that decide what the rating rules say about them now
+/// ([`crate::domain::rating::deciding`]): the latest validated rating (the aggregate's) and
+/// each source's latest rating that is not a declined self-rating. At most six rows per
+/// node, each found by one index seek, however long the history.
 #[tracing::instrument(skip_all, fields(person = person.0))]
 pub(crate) async fn of(db: &Db, person: PersonId, nodes: &[NodeId]) -> Result<RatingsOn, AppError> {
     let ids = id_list(nodes.iter().map(|n| n.0));
+    let sources = Source::ALL
+        .iter()
+        .map(|s| format!("select '{}' as source", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(" union all ");
+    // Every interpolated value is an integer id or a fixed source name: nothing to escape.
     let rows: Vec<RecordRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select id, node_id, level, source, review, created_at from rating \
-         where subject_id = $1 and node_id in ({ids})"
+        "select id, node_id, level, source, review, created_at from rating where id in ( \
+           select rating_id from current_level where person_id = $1 and node_id in ({ids}) \
+           union all \
+           select (select r.id from rating r where r.subject_id = $1 and r.node_id = n.id \
+                     and r.source = s.source and (r.review is null or r.review <> 'declined') \
+                   order by r.created_at desc, r.id desc limit 1) \
+           from framework_node n cross join ({sources}) s where n.id in ({ids}))"
     )))
     .bind(person.0)
     .fetch_all(&db.pool)
@@ -523,25 +537,17 @@ pub(crate) async fn of(db: &Db, person: PersonId, nodes: &[NodeId]) -> Result<Ra
     Ok((records, validity))
 }
 
-/// A person's current levels on `nodes` (`None`: never validated).
+/// A person's current levels on `nodes` from the aggregate (`None`: never validated; an
+/// expired level counts as 0).
 #[tracing::instrument(skip_all, fields(person = person.0))]
 pub async fn current(
     db: &Db,
     person: PersonId,
     nodes: &[NodeId],
 ) -> Result<HashMap<NodeId, Option<u8>>, AppError> {
-    let (records, validity) = of(db, person, nodes).await?;
-    let now = now_ms();
-    let levels: BTreeMap<NodeId, _> =
-        current_levels(&records, |n| validity.get(&n).copied().flatten(), now);
-    Ok(nodes
-        .iter()
-        .map(|n| {
-            let c = levels.get(n);
-            // A node never validated is "not rated"; an expired level counts as 0.
-            (*n, c.and_then(|c| c.validated.map(|_| c.level)))
-        })
-        .collect())
+    let mut conn = db.pool.acquire().await?;
+    let levels = levels_now(&mut conn, person, nodes, now_ms()).await?;
+    Ok(nodes.iter().map(|n| (*n, levels.get(n).copied())).collect())
 }
 
 /// Effective current levels (0 when expired) of a person on `nodes`, read from the

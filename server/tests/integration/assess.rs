@@ -539,6 +539,9 @@ async fn the_inbox_counts_reviews_decisions_and_expiring_levels() {
         .unwrap();
     history::relock(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
+    // The fixture changed what the current levels derive from behind the app's back: rebuild
+    // them, as the app keeps them in step with every change it makes itself.
+    app::server::ratings::rebuild(&app.db).await.unwrap();
     let items = inbox(&app, &liam).await;
     let expiry = items
         .iter()
@@ -606,4 +609,91 @@ async fn the_current_level_aggregate_matches_the_ratings() {
     let incremental = current_rows(&app).await;
     app::server::ratings::rebuild(&app.db).await.unwrap();
     assert_eq!(current_rows(&app).await, incremental);
+}
+
+/// A long history comes a page at a time, newest first, with plain links to the older
+/// pages and back to the newest (they work without JavaScript).
+#[tokio::test]
+async fn a_long_history_is_paged_newest_first() {
+    let app = TestApp::demo().await;
+    let [grace, liam] = app.sign_in_all([MANAGER, EMPLOYEE]).await;
+    let liam_id = app.person_id(EMPLOYEE).await.to_string();
+    let node = node_id(&app, "Testing").await;
+    let page_size = app::domain::assess::HISTORY_PAGE as usize;
+    let had = history(&app, &liam, &node).await.entries.len();
+    for i in 0..page_size + 5 {
+        let level = (1 + i % 4).to_string();
+        app.rate(&liam_id, &node, &level, &grace, StatusCode::OK)
+            .await;
+    }
+    let total = had + page_size + 5;
+
+    let first = history(&app, &liam, &node).await;
+    assert!(first.newest);
+    assert_eq!(first.entries.len(), page_size);
+    assert!(first.entries[0].counts, "the newest rating counts");
+    let cursor = first.older.expect("an older page");
+    assert_eq!(cursor, first.entries[page_size - 1].id);
+
+    // The same pages as a browser without JavaScript gets them.
+    let html = app
+        .expect_get(
+            &format!("/skills/history?node={node}"),
+            Some(&liam),
+            StatusCode::OK,
+        )
+        .await
+        .body;
+    let older = format!("/skills/history?node={node}&amp;before={cursor}");
+    assert!(html.contains(&older), "a link to the older ratings");
+    assert!(!html.contains("Newest ratings"));
+    let html = app
+        .expect_get(&older.replace("&amp;", "&"), Some(&liam), StatusCode::OK)
+        .await
+        .body;
+    assert!(html.contains("Newest ratings"));
+    assert_eq!(
+        html.matches("data-testid=\"history-entry\"").count(),
+        total - page_size
+    );
+
+    let second: NodeHistory = app
+        .call(
+            "/api/skills/history",
+            &[("node", &node), ("before", &cursor.to_string())],
+            Some(&liam),
+        )
+        .await
+        .parse();
+    assert!(!second.newest);
+    assert_eq!(second.older, None, "the last page");
+    assert_eq!(second.entries.len(), total - page_size);
+    assert!(second.entries.iter().all(|e| !e.counts));
+    let ids: Vec<i64> = first
+        .entries
+        .iter()
+        .chain(&second.entries)
+        .map(|e| e.id)
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(ids.len(), sorted.len(), "no rating shown twice");
+
+    // A cursor from another person's history is refused, naming the field.
+    let foreign = app
+        .count(format!(
+            "select max(id) from rating where subject_id <> {}",
+            liam_id
+        ))
+        .await;
+    let res = app
+        .call(
+            "/api/skills/history",
+            &[("node", &node), ("before", &foreign.to_string())],
+            Some(&liam),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.invalid().field, "before");
 }

@@ -777,13 +777,14 @@ pub fn HistoryPage() -> impl IntoView {
             (
                 q.get("node").and_then(|n| n.parse::<NodeId>().ok()),
                 q.get("person").and_then(|p| p.parse::<PersonId>().ok()),
+                q.get("before").and_then(|b| b.parse::<i64>().ok()),
                 link.version().get(),
                 verify.version().get(),
             )
         },
-        |(node, person, _, _)| async move {
+        |(node, person, before, _, _)| async move {
             match node {
-                Some(n) => rating_history(n, person).await,
+                Some(n) => rating_history(n, person, before).await,
                 None => Err(AppError::NotFound("That skill".into())),
             }
         },
@@ -792,6 +793,23 @@ pub fn HistoryPage() -> impl IntoView {
         <Loaded data=data title="History" ok=move |h| view! { <History h link verify/> }/>
     }
     .into_any()
+}
+
+/// Links to the newest and the next older page of a history (plain links: they work
+/// without JavaScript).
+fn history_pager(h: &NodeHistory) -> impl IntoView {
+    let base = match h.is_me {
+        true => format!("/skills/history?node={}", h.node.0),
+        false => format!("/skills/history?node={}&person={}", h.node.0, h.person.0),
+    };
+    let newest = (!h.newest).then(
+        || view! { <a class="btn btn-small" href=base.clone() rel="first">"← Newest ratings"</a> },
+    );
+    let older = h.older.map(|id| {
+        view! { <a class="btn btn-small" href=format!("{base}&before={id}") rel="next">"Older ratings →"</a> }
+    });
+    (newest.is_some() || older.is_some())
+        .then(|| view! { <nav class="pager" aria-label="History pages">{newest}{older}</nav> })
 }
 
 /// Evidence as links: files download as attachments, links open elsewhere.
@@ -933,6 +951,7 @@ fn History(
             } else {
                 view! { <ol class="timeline">{entries}</ol> }.into_any()
             }}
+            {history_pager(&h)}
         </section>
     }
     .into_any()

@@ -1,0 +1,253 @@
+//! A page costs the same however long a person's history grows: the pages a person and
+//! their manager open all day run the same number of database queries, and read the same
+//! number of rows, for a person with a few dozen ratings and for one with 5,000.
+//!
+//! sqlx reports every statement it runs (target `sqlx::query`, with the rows it returned);
+//! this test process installs a subscriber that counts them. It is a test binary of its
+//! own, with one test, so that nothing else runs queries while it counts.
+
+#![recursion_limit = "256"]
+
+#[allow(dead_code)]
+#[path = "integration/helpers.rs"]
+mod helpers;
+
+use app::server::ratings;
+use axum::http::StatusCode;
+use helpers::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+static QUERIES: AtomicU64 = AtomicU64::new(0);
+static ROWS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts sqlx's statement events and the rows each returned.
+struct CountQueries;
+
+/// The fields of one statement event that count: its summary and the rows it returned.
+#[derive(Default)]
+struct Statement {
+    summary: String,
+    rows: u64,
+}
+
+impl Visit for Statement {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "rows_returned" {
+            self.rows = value;
+        }
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "summary" {
+            self.summary = value.to_string();
+        }
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.summary = format!("{value:?}");
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for CountQueries {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut s = Statement::default();
+        event.record(&mut s);
+        // A new pooled connection's set-up is not the page's work.
+        if s.summary
+            .trim_start_matches('"')
+            .to_lowercase()
+            .starts_with("pragma")
+        {
+            return;
+        }
+        QUERIES.fetch_add(1, Ordering::SeqCst);
+        ROWS.fetch_add(s.rows, Ordering::SeqCst);
+    }
+}
+
+/// What one page view cost: statements run and rows read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    queries: u64,
+    rows: u64,
+}
+
+/// The cost of a signed-in GET of `path`: after one view to warm caches and the session,
+/// the most of three views (a page's resources load concurrently, and one that the page
+/// does not wait for may be cut short).
+async fn cost(app: &TestApp, path: &str, cookie: &str) -> Cost {
+    app.expect_get(path, Some(cookie), StatusCode::OK).await;
+    let mut most = Cost {
+        queries: 0,
+        rows: 0,
+    };
+    for _ in 0..3 {
+        // SQLite reports a statement from its worker thread when the statement is dropped.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (q, r) = (QUERIES.load(Ordering::SeqCst), ROWS.load(Ordering::SeqCst));
+        app.expect_get(path, Some(cookie), StatusCode::OK).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        most.queries = most.queries.max(QUERIES.load(Ordering::SeqCst) - q);
+        most.rows = most.rows.max(ROWS.load(Ordering::SeqCst) - r);
+    }
+    most
+}
+
+/// Adds `rounds` ratings of every kind on each of `nodes` for `person`, `days_ago` days
+/// back and later (a pending self-rating only when `pending`), one multi-row insert at a
+/// time, then rebuilds the current levels from them.
+async fn add_history(
+    app: &TestApp,
+    person: i64,
+    manager: i64,
+    nodes: &[i64],
+    rounds: usize,
+    days_ago: i64,
+    pending: bool,
+) -> usize {
+    let start = app::server::now_ms() - days_ago * 86_400_000;
+    let mut kinds = vec![
+        ("'self'", "'declined'", person),
+        ("'self'", "'approved'", person),
+        ("'manager'", "null", manager),
+        ("'peer'", "null", manager),
+        ("'course'", "null", person),
+    ];
+    if pending {
+        kinds.push(("'self'", "'pending'", person));
+    }
+    let mut values = Vec::new();
+    for round in 0..rounds {
+        for (i, node) in nodes.iter().enumerate() {
+            for (k, (source, review, by)) in kinds.iter().enumerate() {
+                let at = start
+                    + i64::try_from((round * nodes.len() + i) * kinds.len() + k).unwrap() * 60_000;
+                let level = 1 + (round + k) % 3;
+                let decided = if *review == "null" || *review == "'pending'" {
+                    "null, null".to_string()
+                } else {
+                    format!("{manager}, {}", at + 1)
+                };
+                values.push(format!(
+                    "({person}, {node}, {level}, {source}, {by}, 'history', {at}, {review}, {decided})"
+                ));
+            }
+        }
+    }
+    for chunk in values.chunks(500) {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, \
+             review, reviewed_by, reviewed_at) values {}",
+            chunk.join(",")
+        )))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    ratings::rebuild(&app.db).await.unwrap();
+    values.len()
+}
+
+/// The address of the history's second page for `person` on `node`.
+async fn older(app: &TestApp, person: i64, node: i64) -> String {
+    let id: i64 = app
+        .count(format!(
+            "select id from rating where subject_id = {person} and node_id = {node} \
+             order by created_at desc, id desc limit 1 offset {}",
+            app::domain::assess::HISTORY_PAGE - 1
+        ))
+        .await;
+    format!("/skills/history?node={node}&before={id}")
+}
+
+#[tokio::test]
+async fn pages_cost_the_same_with_5000_ratings_as_with_a_few() {
+    let subscriber = tracing_subscriber::registry().with(CountQueries);
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+
+    let app = TestApp::demo().await;
+    let [liam, grace] = app.sign_in_all([EMPLOYEE, MANAGER]).await;
+    let person = app.person_id(EMPLOYEE).await;
+    let manager = app.person_id(MANAGER).await;
+    let nodes: Vec<i64> = sqlx::query_scalar(
+        "select r.node_id from position_requirement r join person p on p.position_id = r.position_id \
+         where p.id = $1 order by r.node_id",
+    )
+    .bind(person)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(nodes.len() >= 3, "the employee's position has requirements");
+    let other_position: i64 = app
+        .count(format!(
+            "select min(id) from job_position where id <> (select position_id from person where id = {person})"
+        ))
+        .await;
+    let pages = [
+        ("My skills", "/skills".to_string(), liam.clone()),
+        (
+            "their skills",
+            format!("/skills?person={person}"),
+            grace.clone(),
+        ),
+        (
+            "history",
+            format!("/skills/history?node={}", nodes[0]),
+            liam.clone(),
+        ),
+        ("history, older page", String::new(), liam.clone()),
+        ("review queue", "/reviews".to_string(), grace.clone()),
+        (
+            "comparison",
+            format!("/careers/compare?position={other_position}"),
+            liam.clone(),
+        ),
+        ("inbox", "/inbox".to_string(), liam.clone()),
+        ("home", "/".to_string(), liam.clone()),
+    ];
+
+    // Enough recent history that every kind of rating exists on every node and the
+    // history has more than two full pages.
+    let few = add_history(&app, person, manager, &nodes, 11, 30, true).await;
+    let mut before = Vec::new();
+    for (name, path, cookie) in &pages {
+        let path = if path.is_empty() {
+            older(&app, person, nodes[0]).await
+        } else {
+            path.clone()
+        };
+        before.push((name, cost(&app, &path, cookie).await));
+    }
+
+    // Years of older, decided history: 5,000 ratings and more.
+    let per_round = nodes.len() * 5;
+    let rounds = 5_000 / per_round + 1;
+    let many = add_history(&app, person, manager, &nodes, rounds, 2_000, false).await;
+    assert!(few + many >= 5_000);
+    let mut after = Vec::new();
+    for (name, path, cookie) in &pages {
+        let path = if path.is_empty() {
+            older(&app, person, nodes[0]).await
+        } else {
+            path.clone()
+        };
+        after.push((name, cost(&app, &path, cookie).await));
+    }
+    for ((name, a), (_, b)) in before.iter().zip(&after) {
+        eprintln!(
+            "{name}: {a:?} with {few} ratings, {b:?} with {}",
+            few + many
+        );
+    }
+    assert_eq!(
+        before, after,
+        "every page costs the same whatever the history"
+    );
+}
