@@ -80,6 +80,9 @@ pub struct Db {
     /// The requirement-drafting index over this database's frameworks, kept between
     /// requests and rebuilt when they change.
     pub draft_index: super::drafting::Cache,
+    /// Frameworks' trees by revision, kept between requests (see
+    /// [`super::frameworks::TreeCache`]).
+    pub tree_cache: super::frameworks::TreeCache,
     /// Turns to write in this process (see [`Db::begin_write`]).
     write_turn: Arc<Semaphore>,
 }
@@ -171,6 +174,7 @@ impl Db {
             pool,
             backend,
             draft_index: Default::default(),
+            tree_cache: Default::default(),
             write_turn: Arc::new(Semaphore::new(match backend {
                 Backend::Sqlite => 1,
                 Backend::Postgres => (max / 2) as usize,

@@ -183,6 +183,7 @@ struct SummaryRow {
     #[sqlx(flatten)]
     framework: ListRow,
     scale_id: i64,
+    updated_at: i64,
 }
 
 /// Every framework, by name.
@@ -200,15 +201,19 @@ pub async fn list(db: &Db) -> Result<Vec<FrameworkSummary>, AppError> {
 
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub(crate) async fn summary(db: &Db, id: FrameworkId) -> Result<(FrameworkSummary, i64), AppError> {
+    let r = summary_row(db, id).await?;
+    Ok((r.framework.into(), r.scale_id))
+}
+
+async fn summary_row(db: &Db, id: FrameworkId) -> Result<SummaryRow, AppError> {
     let row: Option<SummaryRow> = sqlx::query_as(
-        "select f.id, f.name, f.description, f.status, f.revision, f.scale_id, \
+        "select f.id, f.name, f.description, f.status, f.revision, f.scale_id, f.updated_at, \
          (select count(*) from framework_node n where n.framework_id = f.id) as nodes, f.origin from framework f where f.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&db.pool)
     .await?;
-    let r = row.ok_or_else(|| AppError::NotFound("That framework".into()))?;
-    Ok((r.framework.into(), r.scale_id))
+    row.ok_or_else(|| AppError::NotFound("That framework".into()))
 }
 
 /// A framework's summary and its scale, with the scale's id (what scale rows are keyed by).
@@ -279,10 +284,37 @@ fn tree_from<'a>(rows: impl Iterator<Item = &'a NodeShapeRow>) -> Result<Tree, A
     })
 }
 
-/// A framework with its scale and nodes in display order.
-#[tracing::instrument(skip_all, fields(id = id.0))]
-pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
-    let (framework, _, scale) = summary_with_scale(db, id).await?;
+/// Frameworks' nodes in display order, each kept with the revision and the time of the
+/// change it was read at. Every change to a framework's nodes claims a new revision
+/// ([`claim`]), and a reader compares the stored one with the database's, so a cached tree
+/// is never used after a change, whichever server made it.
+pub type TreeCache = std::sync::Arc<std::sync::Mutex<HashMap<i64, CachedTree>>>;
+
+/// One framework's shape and its nodes in display order, and the (revision, updated_at)
+/// they were read at.
+type CachedTree = ((i64, i64), Shaped);
+
+/// A framework's shape (as changes check their rules on it) and its nodes in display order.
+type Shaped = (std::sync::Arc<Tree>, std::sync::Arc<Vec<NodeRow>>);
+
+/// Most frameworks whose trees are kept (beyond it the cache starts again).
+const TREES_KEPT: usize = 32;
+
+/// A framework's summary, its scale, and its nodes in display order: from the cache when
+/// the framework has not changed since they were read, else read (and validated) now.
+async fn shaped(
+    db: &Db,
+    id: FrameworkId,
+) -> Result<(FrameworkSummary, Scale, std::sync::Arc<Vec<NodeRow>>), AppError> {
+    // The revision is read before the nodes: a change committed in between leaves newer
+    // nodes under an older revision, which the next reader sees as stale and reads again.
+    let row = summary_row(db, id).await?;
+    let key = (row.framework.revision, row.updated_at);
+    let scale = load_scale(db, row.scale_id).await?;
+    let framework: FrameworkSummary = row.framework.into();
+    if let Some((_, nodes)) = cached(db, id, key) {
+        return Ok((framework, scale, nodes));
+    }
     let rows: Vec<TreeNodeRow> = sqlx::query_as(
         "select id, kind, parent_id, position, title, short_code from framework_node where framework_id = $1",
     )
@@ -290,15 +322,39 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
     .fetch_all(&db.pool)
     .await?;
     let t = tree_from(rows.iter().map(|r| &r.shape))?;
-    let text: HashMap<i64, (String, String)> = rows
+    let mut text: HashMap<i64, (String, String)> = rows
         .into_iter()
         .map(|r| (r.shape.id, (r.title, r.short_code)))
         .collect();
-    let nodes = t
-        .walk()
+    let nodes = std::sync::Arc::new(display_rows(&t, |n| text.remove(&n.0).unwrap_or_default()));
+    remember(db, id, key, (std::sync::Arc::new(t), nodes.clone()));
+    Ok((framework, scale, nodes))
+}
+
+/// The cached shape of framework `id` if it was read at `key`.
+fn cached(db: &Db, id: FrameworkId, key: (i64, i64)) -> Option<Shaped> {
+    db.tree_cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&id.0).filter(|e| e.0 == key).map(|e| e.1.clone()))
+}
+
+/// Keeps the shape of framework `id` as it is at `key`.
+fn remember(db: &Db, id: FrameworkId, key: (i64, i64), shaped: Shaped) {
+    if let Ok(mut c) = db.tree_cache.lock() {
+        if c.len() >= TREES_KEPT && !c.contains_key(&id.0) {
+            c.clear();
+        }
+        c.insert(id.0, (key, shaped));
+    }
+}
+
+/// A tree's nodes in display order, with each node's (title, short code) from `text`.
+fn display_rows(t: &Tree, mut text: impl FnMut(NodeId) -> (String, String)) -> Vec<NodeRow> {
+    t.walk()
         .into_iter()
         .map(|(n, depth)| {
-            let (title, short_code) = text.get(&n.0).cloned().unwrap_or_default();
+            let (title, short_code) = text(n);
             NodeRow {
                 id: n,
                 parent: t.parent(n).flatten(),
@@ -308,11 +364,17 @@ pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
                 short_code,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A framework with its scale and nodes in display order.
+#[tracing::instrument(skip_all, fields(id = id.0))]
+pub async fn tree(db: &Db, id: FrameworkId) -> Result<FrameworkTree, AppError> {
+    let (framework, scale, nodes) = shaped(db, id).await?;
     Ok(FrameworkTree {
         framework,
         scale,
-        nodes,
+        nodes: nodes.as_ref().clone(),
     })
 }
 
@@ -323,24 +385,26 @@ pub(crate) async fn claim(
     tx: &mut WriteTx,
     id: FrameworkId,
     revision: i64,
-) -> Result<(), AppError> {
-    let status: Option<String> = sqlx::query_scalar("select status from framework where id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?;
-    match status.as_deref() {
+) -> Result<Claimed, AppError> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("select status, updated_at from framework where id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let updated_at = match row {
         None => return Err(AppError::NotFound("That framework".into())),
-        Some("archived") => {
+        Some((status, _)) if status == "archived" => {
             return Err(AppError::Conflict(
                 "This framework is archived; restore it before editing.".into(),
             ))
         }
-        _ => {}
-    }
+        Some((_, at)) => at,
+    };
+    let now = now_ms();
     let done = sqlx::query(
         "update framework set revision = revision + 1, status = 'draft', updated_at = $1 where id = $2 and revision = $3",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(id.0)
     .bind(revision)
     .execute(&mut **tx)
@@ -350,7 +414,55 @@ pub(crate) async fn claim(
             "Someone else changed this framework since you opened it. Reload to see their changes, then make yours again.".into(),
         ));
     }
-    Ok(())
+    Ok(Claimed {
+        id,
+        before: (revision, updated_at),
+        after: (revision + 1, now),
+    })
+}
+
+/// A claimed change of a framework: its (revision, updated_at) before and after. Every
+/// change to a framework's nodes claims one, so a shape cached at `before` is the shape the
+/// change starts from (a change made meanwhile would have failed the claim).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Claimed {
+    id: FrameworkId,
+    before: (i64, i64),
+    after: (i64, i64),
+}
+
+impl Claimed {
+    /// The framework's shape as the change starts from it, with its display rows when
+    /// they came from the cache.
+    async fn shape(
+        &self,
+        db: &Db,
+        tx: &mut WriteTx,
+    ) -> Result<(Tree, Option<std::sync::Arc<Vec<NodeRow>>>), AppError> {
+        match cached(db, self.id, self.before) {
+            Some((t, rows)) => Ok((t.as_ref().clone(), Some(rows))),
+            None => Ok((shape_in(tx, self.id).await?, None)),
+        }
+    }
+
+    /// After the change is committed: keeps the new shape (when the old one was cached, the
+    /// titles come from its rows; a move changes no title).
+    fn remember(&self, db: &Db, after: Tree, before_rows: Option<std::sync::Arc<Vec<NodeRow>>>) {
+        let Some(old) = before_rows else {
+            return;
+        };
+        let text: HashMap<NodeId, (String, String)> = old
+            .iter()
+            .map(|r| (r.id, (r.title.clone(), r.short_code.clone())))
+            .collect();
+        let rows = display_rows(&after, |n| text.get(&n).cloned().unwrap_or_default());
+        remember(
+            db,
+            self.id,
+            self.after,
+            (std::sync::Arc::new(after), std::sync::Arc::new(rows)),
+        );
+    }
 }
 
 #[tracing::instrument(skip_all, fields(id = id.0))]
@@ -402,8 +514,10 @@ pub async fn add_node(
     let kind = node_kind(kind)?;
     let title = node_title(title)?;
     let mut tx = db.begin_write().await?;
-    claim(&mut tx, id, revision).await?;
-    let mut t = shape_in(&mut tx, id).await?;
+    let (mut t, _) = claim(&mut tx, id, revision)
+        .await?
+        .shape(db, &mut tx)
+        .await?;
     // Check the rule on a placeholder id before writing anything.
     let probe = NodeId(i64::MIN);
     t.insert(probe, kind, parent, usize::MAX)
@@ -451,8 +565,8 @@ pub async fn move_node(
     how: Move,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    claim(&mut tx, id, revision).await?;
-    let before = shape_in(&mut tx, id).await?;
+    let claimed = claim(&mut tx, id, revision).await?;
+    let (before, rows) = claimed.shape(db, &mut tx).await?;
     let mut after = before.clone();
     match how {
         Move::To(parent, index) => after.move_node(node, parent, index),
@@ -464,6 +578,7 @@ pub async fn move_node(
     .map_err(tree_error)?;
     write_places(&mut tx, &before, &after).await?;
     tx.commit().await?;
+    claimed.remember(db, after, rows);
     Ok(())
 }
 
@@ -476,17 +591,22 @@ pub async fn delete_node(
     node: NodeId,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    claim(&mut tx, id, revision).await?;
-    let before = shape_in(&mut tx, id).await?;
+    let (before, _) = claim(&mut tx, id, revision)
+        .await?
+        .shape(db, &mut tx)
+        .await?;
     let mut after = before.clone();
     let removed = after.delete_subtree(node).map_err(tree_error)?;
-    let rated: Vec<i64> = sqlx::query_scalar(
-        "select distinct r.node_id from rating r join framework_node n on n.id = r.node_id where n.framework_id = $1",
-    )
-    .bind(id.0)
+    // Which of the removed nodes have ratings: one index probe each, not the framework's
+    // whole rating history.
+    let rated: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select n.id from framework_node n where n.id in ({}) \
+         and exists (select 1 from rating r where r.node_id = n.id)",
+        super::positions::id_list(removed.iter().map(|n| n.0))
+    )))
     .fetch_all(&mut *tx)
     .await?;
-    let rated_here = removed.iter().filter(|n| rated.contains(&n.0)).count();
+    let rated_here = rated.len();
     if rated_here > 0 {
         return Err(AppError::Conflict(format!(
             "This cannot be deleted: people have ratings on {rated_here} of its node{}, and ratings are permanent records. Move it instead, or archive the framework.",
@@ -972,11 +1092,11 @@ pub async fn editor_tree(
     id: FrameworkId,
     req: &crate::domain::editor::ViewRequest,
 ) -> Result<crate::domain::editor::EditorTree, AppError> {
-    let t = tree(db, id).await?;
-    let view = crate::domain::editor::tree_view(&t.nodes, req);
+    let (framework, scale, nodes) = shaped(db, id).await?;
+    let view = crate::domain::editor::tree_view(&nodes, req);
     Ok(crate::domain::editor::EditorTree {
-        framework: t.framework,
-        scale: t.scale,
+        framework,
+        scale,
         view,
     })
 }

@@ -585,3 +585,53 @@ async fn publish_freeze_edit_and_compare() {
     )
     .await;
 }
+
+/// Each server keeps the trees it has read by revision; a change made through another
+/// server (another process on the same database) is seen at once, because every read
+/// compares the kept revision with the database's.
+#[tokio::test]
+async fn a_tree_changed_through_another_server_is_never_served_stale() {
+    use app::domain::editor::ViewRequest;
+    use app::domain::FrameworkId;
+    use app::server::frameworks::editor_tree;
+    let app = TestApp::demo().await;
+    let fw = framework(&app).await;
+    let tech = fw.add("", "category", "Technical").await;
+    fw.add(&tech, "competency", "Coding").await;
+    let id = FrameworkId(fw.id.parse().unwrap());
+    let url = app.db.pool.connect_options().database_url.to_string();
+    let other = app::server::Db::connect(&url).await.unwrap();
+    let all = ViewRequest::default();
+    let titles = |t: &EditorTree| -> Vec<String> {
+        t.view.rows.iter().map(|r| r.node.title.clone()).collect()
+    };
+    // Both servers have read (and kept) the tree.
+    let here = editor_tree(&app.db, id, &all).await.unwrap();
+    let there = editor_tree(&other, id, &all).await.unwrap();
+    assert_eq!(titles(&here), ["Technical", "Coding"]);
+    assert_eq!(titles(&here), titles(&there));
+
+    // A change through this server's router; the other server sees it on its next read.
+    fw.add(&tech, "competency", "Testing").await;
+    let there = editor_tree(&other, id, &all).await.unwrap();
+    assert_eq!(titles(&there), ["Technical", "Coding", "Testing"]);
+    assert_eq!(there.framework.revision, fw.tree().await.framework.revision);
+    // And the other way round: a move made by the other server.
+    let rev = there.framework.revision;
+    let coding = there.view.rows[1].node.id;
+    app::server::frameworks::move_node(
+        &other,
+        id,
+        rev,
+        coding,
+        app::server::frameworks::Move::Down,
+    )
+    .await
+    .unwrap();
+    let here = editor_tree(&app.db, id, &all).await.unwrap();
+    assert_eq!(titles(&here), ["Technical", "Testing", "Coding"]);
+    // The server that moved it kept the new shape, and serves the same.
+    let there = editor_tree(&other, id, &all).await.unwrap();
+    assert_eq!(there, here);
+    other.pool.close().await;
+}
