@@ -232,6 +232,26 @@ async fn talent_search_ranks_by_closeness_within_what_the_caller_may_see() {
     assert_eq!(r.candidates.len(), 1);
     assert_eq!(r.candidates[0].name, "Kenji Mori");
 
+    // Someone who has left is never found, and no longer counts as a full match.
+    let admin = app.sign_in(ADMIN, PW).await;
+    let kenji = app
+        .person_id("kenji.mori@northwind.example")
+        .await
+        .to_string();
+    app.set_active(&kenji, "false", &admin, StatusCode::OK)
+        .await;
+    let r: TalentResult = app
+        .call(
+            "/api/talent/search",
+            &[("criteria", criteria.as_str())],
+            Some(&hr),
+        )
+        .await
+        .parse();
+    let names: Vec<&str> = r.candidates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Liam Chen", "Amara Nwosu", "Mei Tanaka"]);
+    assert_eq!(r.full_matches, 1);
+
     // Bad input names the row; employees may not search.
     let res = app
         .expect(
