@@ -332,7 +332,7 @@ async fn insert_ratings(
 }
 
 /// After inserting with explicit ids: moves PostgreSQL's id sequences past them, then
-/// gathers the planner's statistics.
+/// gathers the planner's statistics (on PostgreSQL with a vacuum).
 async fn analyze(db: &Db) -> Result<(), String> {
     if db.backend == app::server::db::Backend::Postgres {
         for t in ["rating", "person", "org_unit", "job_position"] {
@@ -343,7 +343,9 @@ async fn analyze(db: &Db) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         }
-        sqlx::query("analyze")
+        // Vacuum too, as autovacuum soon would after a bulk load: it sets the visibility map
+        // that index-only scans need, so the figures are a settled database's.
+        sqlx::query("vacuum analyze")
             .execute(&db.pool)
             .await
             .map_err(|e| e.to_string())?;

@@ -297,8 +297,9 @@ type CachedTree = ((i64, i64), Shaped);
 /// A framework's shape (as changes check their rules on it) and its nodes in display order.
 type Shaped = (std::sync::Arc<Tree>, std::sync::Arc<Vec<NodeRow>>);
 
-/// Most frameworks whose trees are kept (beyond it the cache starts again).
-const TREES_KEPT: usize = 32;
+/// Most frameworks whose trees are kept (beyond it the cache starts again): a 15,000-node
+/// tree takes a few megabytes.
+const TREES_KEPT: usize = 8;
 
 /// A framework's summary, its scale, and its nodes in display order: from the cache when
 /// the framework has not changed since they were read, else read (and validated) now.
