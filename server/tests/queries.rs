@@ -167,6 +167,26 @@ async fn older(app: &TestApp, person: i64, node: i64) -> String {
     format!("/skills/history?node={node}&before={id}")
 }
 
+/// The cost of each of `pages` (name, path, cookie); an empty path is the second page of
+/// `person`'s history on `node`.
+async fn costs<'a>(
+    app: &TestApp,
+    pages: &'a [(&'a str, String, String)],
+    person: i64,
+    node: i64,
+) -> Vec<(&'a str, Cost)> {
+    let mut out = Vec::new();
+    for (name, path, cookie) in pages {
+        let path = if path.is_empty() {
+            older(app, person, node).await
+        } else {
+            path.clone()
+        };
+        out.push((*name, cost(app, &path, cookie).await));
+    }
+    out
+}
+
 #[tokio::test]
 async fn pages_cost_the_same_with_5000_ratings_as_with_a_few() {
     let subscriber = tracing_subscriber::registry().with(CountQueries);
@@ -216,30 +236,14 @@ async fn pages_cost_the_same_with_5000_ratings_as_with_a_few() {
     // Enough recent history that every kind of rating exists on every node and the
     // history has more than two full pages.
     let few = add_history(&app, person, manager, &nodes, 11, 30, true).await;
-    let mut before = Vec::new();
-    for (name, path, cookie) in &pages {
-        let path = if path.is_empty() {
-            older(&app, person, nodes[0]).await
-        } else {
-            path.clone()
-        };
-        before.push((name, cost(&app, &path, cookie).await));
-    }
+    let before = costs(&app, &pages, person, nodes[0]).await;
 
     // Years of older, decided history: 5,000 ratings and more.
     let per_round = nodes.len() * 5;
     let rounds = 5_000 / per_round + 1;
     let many = add_history(&app, person, manager, &nodes, rounds, 2_000, false).await;
     assert!(few + many >= 5_000);
-    let mut after = Vec::new();
-    for (name, path, cookie) in &pages {
-        let path = if path.is_empty() {
-            older(&app, person, nodes[0]).await
-        } else {
-            path.clone()
-        };
-        after.push((name, cost(&app, &path, cookie).await));
-    }
+    let after = costs(&app, &pages, person, nodes[0]).await;
     for ((name, a), (_, b)) in before.iter().zip(&after) {
         eprintln!(
             "{name}: {a:?} with {few} ratings, {b:?} with {}",
