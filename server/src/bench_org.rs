@@ -40,7 +40,7 @@ const REQS: usize = 25;
 /// Reports of a team lead, and leads under each director.
 const TEAM: usize = 50;
 
-fn mix(a: u64, b: u64) -> u64 {
+pub(crate) fn mix(a: u64, b: u64) -> u64 {
     let mut z = a
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add(b)
@@ -95,13 +95,13 @@ async fn bulk(
 }
 
 /// The generated organisation's shape, for choosing whom to measure.
-struct Org {
-    leads: Vec<i64>,
-    directors: Vec<i64>,
-    admin: i64,
-    nodes: Vec<i64>,
-    ratings: u64,
-    current: u64,
+pub(crate) struct Org {
+    pub(crate) leads: Vec<i64>,
+    pub(crate) directors: Vec<i64>,
+    pub(crate) admin: i64,
+    pub(crate) nodes: Vec<i64>,
+    pub(crate) ratings: u64,
+    pub(crate) current: u64,
 }
 
 /// Who is where in an organisation of `people`: 1 = chief executive, 2..=11 vice
@@ -168,7 +168,7 @@ fn requirement(nodes: &[i64], p: usize, k: usize) -> (i64, u64) {
 
 /// People: 1 = chief executive (admin), 2..=11 vice presidents, then directors (one per
 /// ~1,000 people), team leads with 50 reports each, and the reports.
-async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String> {
+pub(crate) async fn generate(db: &Db, people: usize, history: usize) -> Result<Org, String> {
     let (fw, _) = crate::bench::generate(db, 12 + NODES).await?;
     let nodes: Vec<i64> = sqlx::query_scalar(
         "select id from framework_node where framework_id = $1 and kind = 'competency' order by id",

@@ -78,6 +78,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the main pages to concurrent signed-in clients on a generated organisation
+    /// (into a temporary SQLite database unless --database is given; that database must be
+    /// empty) and print each page's rate and latency beside its data's alone.
+    BenchPages {
+        /// People in the generated organisation.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(200..=1_000_000))]
+        people: u32,
+        /// Ratings per person and node (history; the latest counts).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=50))]
+        history: u32,
+        /// Nodes in the framework the editor opens.
+        #[arg(long, default_value_t = 15_000, value_parser = clap::value_parser!(u32).range(400..=200_000))]
+        nodes: u32,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        clients: u32,
+        /// Seconds each page (and then its data alone) is driven.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=600))]
+        seconds: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Time every import (a generated 1,189-item CASE package, the ESCO, Moodle and
     /// progression files) into a temporary SQLite database unless --database is given (that
     /// database must be empty) and print the figures.

@@ -32,24 +32,24 @@ const MARK: &str = "crash-test";
 
 /// An HTTP/1 client for the server on loopback.
 #[derive(Clone)]
-struct Http {
+pub(crate) struct Http {
     client: Client<HttpConnector, Full<Bytes>>,
     base: String,
 }
 
 /// A response, fully read.
-struct Reply {
+pub(crate) struct Reply {
     status: StatusCode,
     cookie: Option<String>,
     body: Bytes,
 }
 
 impl Reply {
-    fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.status.is_success()
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let text = String::from_utf8_lossy(&self.body);
         format!(
             "{} {}",
@@ -60,7 +60,7 @@ impl Reply {
 }
 
 impl Http {
-    fn new(port: u16) -> Self {
+    pub(crate) fn new(port: u16) -> Self {
         let mut connector = HttpConnector::new();
         // The server streams pages in several writes; Nagle would stall each by ~40 ms.
         connector.set_nodelay(true);
@@ -75,7 +75,7 @@ impl Http {
     }
 
     /// GET (no form) or POST a form the way the WASM client calls server functions.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         path: &str,
         cookie: Option<&str>,
@@ -140,11 +140,11 @@ fn error_chain(e: impl std::error::Error) -> String {
     out
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
-async fn sign_in(http: &Http, email: &str) -> Result<String, String> {
+pub(crate) async fn sign_in(http: &Http, email: &str) -> Result<String, String> {
     let body = form(&[
         ("email", email),
         ("password", app::server::demo::DEMO_PASSWORD),
@@ -711,13 +711,13 @@ impl LoadReport {
     }
 }
 
-fn loadavg() -> String {
+pub(crate) fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
 }
 
-fn figures(kind: &str, mut micros: Vec<u64>, errors: usize) -> KindFigures {
+pub(crate) fn figures(kind: &str, mut micros: Vec<u64>, errors: usize) -> KindFigures {
     micros.sort_unstable();
     let at = |q: f64| -> f64 {
         if micros.is_empty() {

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod bench_imports;
 pub mod bench_learning;
 pub mod bench_org;
+pub mod bench_pages;
 pub mod cli;
 pub mod digest;
 pub mod durability;

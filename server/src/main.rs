@@ -82,6 +82,23 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             let report = server::bench_learning::run(activities as usize, rounds as usize);
             print_report(&report, json, server::bench_learning::table)
         }
+        Some(Command::BenchPages {
+            people,
+            history,
+            nodes,
+            clients,
+            seconds,
+            json,
+        }) => {
+            let opts = server::bench_pages::Options {
+                people: people as usize,
+                history: history as usize,
+                nodes: nodes as usize,
+                clients: clients as usize,
+                seconds: u64::from(seconds),
+            };
+            bench_pages(url, opts, json).await
+        }
         Some(Command::BenchImports { data, rounds, json }) => {
             bench_imports(url, &data, rounds, json).await
         }
@@ -372,6 +389,25 @@ async fn bench_org(
         server::bench_org::run(&db, people as usize, rounds as usize, history as usize).await;
     close_bench_db(db, temp).await;
     print_report(&report?, json, server::bench_org::table)
+}
+
+/// `proficio bench-pages`: the main pages through the real router, with the serving
+/// defaults (`ServeArgs` from the environment, as `proficio serve` reads them).
+async fn bench_pages(
+    url: String,
+    opts: server::bench_pages::Options,
+    json: bool,
+) -> Result<(), BoxError> {
+    let options = get_configuration(None)?.leptos_options;
+    let args = Cli::parse_from(["proficio"]).serve;
+    let (db, temp) = empty_bench_db(url).await?;
+    let make = |db: Db| {
+        let state = startup::state(db, args.settings(), options);
+        startup::build_router(state, args.body_limit)
+    };
+    let report = server::bench_pages::run(&db, make, opts).await;
+    close_bench_db(db, temp).await;
+    print_report(&report?, json, server::bench_pages::table)
 }
 
 /// `proficio bench-imports`: every import, timed.

@@ -201,9 +201,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Serves until SIGTERM or Ctrl-C, letting requests in flight finish.
 pub async fn serve(router: Router, addr: std::net::SocketAddr) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
+    serve_on(listener, router, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `stop` completes, letting requests in flight finish.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     // Without TCP_NODELAY, streamed server-rendered pages stall ~40 ms on Nagle's algorithm.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
@@ -213,7 +222,7 @@ pub async fn serve(router: Router, addr: std::net::SocketAddr) -> std::io::Resul
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stop)
     .await
 }
 

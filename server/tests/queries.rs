@@ -241,8 +241,8 @@ async fn pages_cost_the_same_with_5000_ratings_as_with_a_few() {
             liam.clone(),
         ),
         ("inbox", "/inbox".to_string(), liam.clone()),
-        // Not home: its summary depends on the signed-in user's resource, and runs once or
-        // twice (17 or 20 statements) depending on which of the two resolves first.
+        ("home", "/".to_string(), liam.clone()),
+        ("home, as a manager", "/".to_string(), grace.clone()),
     ];
 
     // Enough recent history that every kind of rating exists on every node and the

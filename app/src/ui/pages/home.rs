@@ -13,10 +13,10 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = expect_context::<Auth>();
-    let home = Resource::new(
-        move || auth.user.get().map(|u| u.ok().flatten().map(|u| u.id)),
-        |_| load_home(),
-    );
+    // Not keyed on the signed-in user: that resource resolves during the render, and a
+    // key that changes with it would fetch the summary twice. Signing in or out navigates,
+    // which mounts the page afresh.
+    let home = Resource::new(|| (), |_| load_home());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
