@@ -23,7 +23,7 @@ TEST_THREADS ?= 4
 # 45 s against 51 s with 4 (2 cores, quiet machine).
 PG_TEST_THREADS ?= 6
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e e2e-build size bench-hydration fuzz bench-imports bench-learning crash-test load-test
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e e2e-build size bench-hydration fuzz bench-imports bench-learning crash-test load-test bench-pages
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
@@ -37,6 +37,7 @@ help:
 	@echo "make bench-learning  time close my gap over a 2,000-activity catalogue"
 	@echo "make crash-test      SIGKILL the release server mid-write ROUNDS (default 20) times; 0 lost writes expected (both backends)"
 	@echo "make load-test       CLIENTS (default 200) signed-in clients for SECONDS (default 60); 0 errors expected (both backends)"
+	@echo "make bench-pages     the main pages to 32 clients on a generated organisation of PEOPLE (default 100000), beside their data alone (both backends)"
 
 ## ---- tools ---------------------------------------------------------------------------
 
@@ -209,6 +210,14 @@ crash-test:
 	cargo build --release -p server --bin proficio
 	$(PROFICIO_RELEASE) crash-test --rounds $(ROUNDS)
 	@$(call on-throwaway-pg,proficio_crash_test,crash-test --rounds $(ROUNDS))
+
+# The main pages through the real router to 32 clients on a generated organisation of
+# PEOPLE (default 100,000), beside each page's data alone; SQLite, then PostgreSQL.
+PEOPLE ?= 100000
+bench-pages:
+	cargo build --release -p server --bin proficio
+	$(PROFICIO_RELEASE) bench-pages --people $(PEOPLE)
+	@$(call on-throwaway-pg,proficio_bench_pages,bench-pages --people $(PEOPLE))
 
 # CLIENTS signed-in clients for SECONDS reading pages and writing ratings against the release
 # server; requests, errors and p50/p99 per kind, on SQLite then PostgreSQL. Fails on any error.

@@ -380,15 +380,7 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
     let started = Instant::now();
     stats::rebuild(db, false).await.map_err(|e| e.to_string())?;
     let counters_s = started.elapsed().as_secs_f64();
-    let admin = user(org.admin, Role::Admin, 10);
-    let results = vec![
-        time_org_report(db, &admin, rounds).await?,
-        time_team_heatmap(db, &org, rounds).await?,
-        time_subtree_heatmap(db, &org, rounds).await?,
-        time_talent_search(db, &org, &admin, rounds).await?,
-        time_rating_write(db, &org, rounds).await?,
-        time_bare_org_report(db, rounds).await?,
-    ];
+    let results = measure(db, &org, rounds).await?;
     Ok(Report {
         backend: db.backend.name(),
         people,
@@ -398,6 +390,19 @@ pub async fn run(db: &Db, people: usize, rounds: usize, history: usize) -> Resul
         counters_s,
         results,
     })
+}
+
+/// Times each view `rounds` times, one at a time, on the generated organisation.
+pub(crate) async fn measure(db: &Db, org: &Org, rounds: usize) -> Result<Vec<Figure>, String> {
+    let admin = user(org.admin, Role::Admin, 10);
+    Ok(vec![
+        time_org_report(db, &admin, rounds).await?,
+        time_team_heatmap(db, org, rounds).await?,
+        time_subtree_heatmap(db, org, rounds).await?,
+        time_talent_search(db, org, &admin, rounds).await?,
+        time_rating_write(db, org, rounds).await?,
+        time_bare_org_report(db, rounds).await?,
+    ])
 }
 
 /// Runs `work` once, adding its time in ms to `t` (its result is kept from the optimiser).
@@ -527,11 +532,19 @@ async fn time_bare_org_report(db: &Db, rounds: usize) -> Result<Figure, String> 
 
 /// The report as a table.
 pub fn table(r: &Report) -> String {
+    format!(
+        "{} people, {} ratings, {} current levels on {} (generated in {:.1} s, counters built in {:.1} s)\n{}",
+        r.people, r.ratings, r.current_levels, r.backend, r.generate_s, r.counters_s, figures_table(&r.results)
+    )
+}
+
+/// The figures as a table.
+pub(crate) fn figures_table(results: &[Figure]) -> String {
     let mut out = format!(
-        "{} people, {} ratings, {} current levels on {} (generated in {:.1} s, counters built in {:.1} s)\n{:<20} {:>9} {:>9} {:>9}\n",
-        r.people, r.ratings, r.current_levels, r.backend, r.generate_s, r.counters_s, "operation", "p50 ms", "p95 ms", "p99 ms"
+        "{:<20} {:>9} {:>9} {:>9}\n",
+        "operation", "p50 ms", "p95 ms", "p99 ms"
     );
-    for f in &r.results {
+    for f in results {
         out.push_str(&format!(
             "{:<20} {:>9.2} {:>9.2} {:>9.2}\n",
             f.name, f.p50_ms, f.p95_ms, f.p99_ms

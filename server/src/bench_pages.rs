@@ -20,6 +20,8 @@ pub struct Options {
     pub nodes: usize,
     pub clients: usize,
     pub seconds: u64,
+    /// Rounds of each service-level view before the pages (as `proficio bench`).
+    pub rounds: usize,
 }
 
 /// One page's figures: served whole, and its data alone.
@@ -46,6 +48,8 @@ pub struct Report {
     pub clients: usize,
     pub seconds: u64,
     pub generate_s: f64,
+    /// The views' service functions alone, one call at a time (as `proficio bench`).
+    pub services: Vec<crate::bench_org::Figure>,
     pub pages: Vec<PageFigures>,
     pub load_before: String,
     pub load_after: String,
@@ -121,6 +125,7 @@ pub async fn run(
             .map_err(|e| e.to_string())?;
     }
     let generate_s = started.elapsed().as_secs_f64();
+    let services = crate::bench_org::measure(db, &org, opts.rounds).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -193,6 +198,7 @@ pub async fn run(
         clients: opts.clients,
         seconds: opts.seconds,
         generate_s,
+        services,
         pages: out,
         load_before,
         load_after,
@@ -481,6 +487,8 @@ pub fn table(r: &Report) -> String {
             }
         ));
     }
+    out.push_str("\nthe views alone, one call at a time:\n");
+    out.push_str(&crate::bench_org::figures_table(&r.services));
     out.push_str(&format!(
         "ratio: the page's rate over its floor's (its data through its server functions, not rendered)\n\
          load average before/after: {} / {}\n",

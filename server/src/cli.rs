@@ -97,6 +97,9 @@ pub enum Command {
         /// Seconds each page (and then its data alone) is driven.
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=600))]
         seconds: u32,
+        /// Repetitions of each view timed alone first (as `proficio bench`).
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        rounds: u32,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,

@@ -88,9 +88,11 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
             nodes,
             clients,
             seconds,
+            rounds,
             json,
         }) => {
             let opts = server::bench_pages::Options {
+                rounds: rounds as usize,
                 people: people as usize,
                 history: history as usize,
                 nodes: nodes as usize,

@@ -169,25 +169,18 @@ impl Heatmap {
     /// Orders rows by name, or by total shortfall (largest first, then name); the cells
     /// move with their people.
     pub fn sort(&mut self, by: SortBy) {
+        // Each row's key computed once (gap and lower-cased name), not once per comparison.
         let mut order: Vec<usize> = (0..self.people.len()).collect();
         match by {
-            SortBy::Name => order.sort_by(|a, b| {
-                self.people[*a]
-                    .name
-                    .to_lowercase()
-                    .cmp(&self.people[*b].name.to_lowercase())
-                    .then(a.cmp(b))
-            }),
-            SortBy::Gap => order.sort_by(|a, b| {
-                self.row_gap(*b)
-                    .cmp(&self.row_gap(*a))
-                    .then_with(|| {
-                        self.people[*a]
-                            .name
-                            .to_lowercase()
-                            .cmp(&self.people[*b].name.to_lowercase())
-                    })
-                    .then(a.cmp(b))
+            SortBy::Name => {
+                order.sort_by_cached_key(|i| (self.people[*i].name.to_lowercase(), *i));
+            }
+            SortBy::Gap => order.sort_by_cached_key(|i| {
+                (
+                    std::cmp::Reverse(self.row_gap(*i)),
+                    self.people[*i].name.to_lowercase(),
+                    *i,
+                )
             }),
         }
         self.people = order.iter().map(|i| self.people[*i].clone()).collect();

@@ -163,22 +163,21 @@ type Choices = Vec<(i64, String)>;
 
 /// The filters the heatmap offers: the team's units and positions.
 fn team_filters(members: &[Member]) -> (Choices, Choices) {
-    let mut units: Vec<(i64, String)> = Vec::new();
-    let mut positions: Vec<(i64, String)> = Vec::new();
+    let mut units: HashMap<i64, String> = HashMap::new();
+    let mut positions: HashMap<i64, String> = HashMap::new();
     for m in members {
         if let (Some(u), Some(name)) = (m.unit_id, &m.unit_name) {
-            if !units.iter().any(|x| x.0 == u) {
-                units.push((u, name.clone()));
-            }
+            units.entry(u).or_insert_with(|| name.clone());
         }
         if let (Some(p), Some(t)) = (m.position_id, &m.position_title) {
-            if !positions.iter().any(|x| x.0 == p) {
-                positions.push((p, t.clone()));
-            }
+            positions.entry(p).or_insert_with(|| t.clone());
         }
     }
-    units.sort_by(|a, b| a.1.cmp(&b.1));
-    positions.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut units: Choices = units.into_iter().collect();
+    let mut positions: Choices = positions.into_iter().collect();
+    // By name, then id: a hash map's order must not show.
+    units.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    positions.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     (units, positions)
 }
 
@@ -210,14 +209,15 @@ fn heat_columns(members: &[Member], reqs: &[Requirement]) -> Columns {
         );
         titles.entry(r.node_id).or_insert_with(|| r.title.clone());
     }
+    // Members per position first, so each requirement is counted once, not once per member.
+    let mut holders: HashMap<i64, u32> = HashMap::new();
+    for p in members.iter().filter_map(|m| m.position_id) {
+        *holders.entry(p).or_default() += 1;
+    }
     let mut count: HashMap<i64, u32> = HashMap::new();
-    for m in members {
-        if let Some(p) = m.position_id {
-            for r in reqs {
-                if r.position_id == p {
-                    *count.entry(r.node_id).or_default() += 1;
-                }
-            }
+    for r in reqs {
+        if let Some(h) = holders.get(&r.position_id) {
+            *count.entry(r.node_id).or_default() += h;
         }
     }
     let mut nodes: Vec<(i64, u32)> = count.into_iter().collect();
