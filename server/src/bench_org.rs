@@ -333,7 +333,7 @@ async fn insert_ratings(
 
 /// After inserting with explicit ids: moves PostgreSQL's id sequences past them, then
 /// gathers the planner's statistics (on PostgreSQL with a vacuum).
-async fn analyze(db: &Db) -> Result<(), String> {
+pub(crate) async fn analyze(db: &Db) -> Result<(), String> {
     if db.backend == app::server::db::Backend::Postgres {
         for t in ["rating", "person", "org_unit", "job_position"] {
             sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -88,6 +88,8 @@ pub async fn run(
     let started = Instant::now();
     let org = crate::bench_org::generate(db, opts.people, opts.history).await?;
     let (editor, _) = crate::bench::generate(db, opts.nodes).await?;
+    // Statistics again, now that the editor's framework is there too.
+    crate::bench_org::analyze(db).await?;
     app::server::stats::rebuild(db, false)
         .await
         .map_err(|e| e.to_string())?;

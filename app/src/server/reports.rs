@@ -50,7 +50,6 @@ struct Requirement {
     position_id: i64,
     node_id: i64,
     required: i64,
-    title: String,
 }
 
 /// The heatmap's columns and what their cells are measured against.
@@ -59,8 +58,6 @@ struct Columns {
     nodes: Vec<(i64, u32)>,
     /// Required level by (position, node).
     required: HashMap<(i64, i64), u8>,
-    /// Node titles.
-    titles: HashMap<i64, String>,
     /// Whether nodes beyond [`MAX_COLUMNS`] were left out.
     truncated: bool,
 }
@@ -96,6 +93,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
     let members: Vec<Member> = members.into_iter().take(MAX_PEOPLE).collect();
     let reqs = team_requirements(db, &members).await?;
     let columns = heat_columns(&members, &reqs);
+    let titles = node_titles(db, &columns.nodes).await?;
     let current = team_levels(db, &members, &columns.nodes).await?;
     let mut map = Heatmap {
         manager: manager_name,
@@ -116,7 +114,7 @@ pub async fn team_heatmap(db: &Db, me: &CurrentUser, q: TeamQuery) -> Result<Hea
             .iter()
             .map(|(n, c)| HeatColumn {
                 node: NodeId(*n),
-                title: columns.titles.get(n).cloned().unwrap_or_default(),
+                title: titles.get(n).cloned().unwrap_or_default(),
                 required_by: *c,
             })
             .collect(),
@@ -189,25 +187,42 @@ async fn team_requirements(db: &Db, members: &[Member]) -> Result<Vec<Requiremen
         v.dedup();
         v
     };
+    // Titles come later, for the columns shown only: joining the nodes here leaves the
+    // planner free to scan every node and probe each position, which stale statistics
+    // (a framework grown since the last ANALYZE) turned into seconds on SQLite.
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select r.position_id, r.node_id, r.required, n.title from position_requirement r \
-         join framework_node n on n.id = r.node_id where r.position_id in ({})",
+        "select position_id, node_id, required from position_requirement where position_id in ({})",
         id_list(position_ids.iter().copied())
     )))
     .fetch_all(&db.pool)
     .await?)
 }
 
+/// The titles of `nodes` by id.
+async fn node_titles(db: &Db, nodes: &[(i64, u32)]) -> Result<HashMap<i64, String>, AppError> {
+    if nodes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(
+        sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
+            "select id, title from framework_node where id in ({})",
+            id_list(nodes.iter().map(|n| n.0))
+        )))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .collect(),
+    )
+}
+
 /// The nodes the members' positions require, most required first, at most [`MAX_COLUMNS`].
 fn heat_columns(members: &[Member], reqs: &[Requirement]) -> Columns {
     let mut required: HashMap<(i64, i64), u8> = HashMap::new();
-    let mut titles: HashMap<i64, String> = HashMap::new();
     for r in reqs {
         required.insert(
             (r.position_id, r.node_id),
             u8::try_from(r.required).unwrap_or(0),
         );
-        titles.entry(r.node_id).or_insert_with(|| r.title.clone());
     }
     // Members per position first, so each requirement is counted once, not once per member.
     let mut holders: HashMap<i64, u32> = HashMap::new();
@@ -227,7 +242,6 @@ fn heat_columns(members: &[Member], reqs: &[Requirement]) -> Columns {
     Columns {
         nodes,
         required,
-        titles,
         truncated,
     }
 }
