@@ -3,7 +3,7 @@
 //! decided a pending self-rating, when and why, once.
 
 use super::audit;
-use super::db::{with_team, Db};
+use super::db::{with_waiting_reviews, Db};
 use super::format_time;
 use super::frameworks;
 use super::now_ms;
@@ -222,15 +222,15 @@ struct QueueRow {
 /// fixed number of queries however many wait.
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppError> {
-    let rows: Vec<QueueRow> = sqlx::query_as(with_team!(
+    let rows: Vec<QueueRow> = sqlx::query_as(with_waiting_reviews!(
         "select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
            n.title as node_title, r.level, r.comment, r.created_at, p.manager_id, \
            c.level as current, c.expires_at, q.required \
-         from rating r join team t on t.id = r.subject_id join person p on p.id = r.subject_id \
+         from waiting w join rating r on r.id = w.id join person p on p.id = r.subject_id \
          join framework_node n on n.id = r.node_id \
          left join current_level c on c.person_id = r.subject_id and c.node_id = r.node_id \
          left join position_requirement q on q.position_id = p.position_id and q.node_id = r.node_id \
-         where r.source = 'self' and r.review = 'pending' and p.active = 1 \
+         where p.active = 1 \
          order by r.created_at, r.id"
     ))
     .bind(me.id.0)
@@ -503,12 +503,9 @@ pub async fn history(
 /// How many pending self-ratings await the caller's decision.
 #[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
-    let n: i64 = sqlx::query_scalar(with_team!(
-        "select count(*) from rating r join team t on t.id = r.subject_id \
-         where r.source = 'self' and r.review = 'pending'"
-    ))
-    .bind(me.0)
-    .fetch_one(&db.pool)
-    .await?;
+    let n: i64 = sqlx::query_scalar(with_waiting_reviews!("select count(*) from waiting"))
+        .bind(me.0)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(u32::try_from(n).unwrap_or(0))
 }

@@ -275,6 +275,25 @@ macro_rules! with_team {
 }
 pub(crate) use with_team;
 
+/// Prefixes a statement with the CTE `waiting(id)`: the pending self-ratings of the direct
+/// and indirect reports of `$1`. It climbs from the pending ratings up the reporting lines
+/// (few rows times a few levels) instead of listing the team and reading its ratings, which
+/// for the head of a large organisation meant every rating there is, on every page.
+macro_rules! with_waiting_reviews {
+    ($sql:literal) => {
+        concat!(
+            "with recursive up(rating, boss) as ( \
+               select r.id, p.manager_id from rating r join person p on p.id = r.subject_id \
+               where r.review = 'pending' and r.source = 'self' \
+               union select u.rating, p.manager_id from up u join person p on p.id = u.boss \
+               where u.boss <> $1), \
+             waiting(id) as (select distinct rating from up where boss = $1) ",
+            $sql
+        )
+    };
+}
+pub(crate) use with_waiting_reviews;
+
 #[cfg(test)]
 mod tests {
     use super::*;
