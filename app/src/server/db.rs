@@ -278,13 +278,15 @@ pub(crate) use with_team;
 /// Prefixes a statement with the CTE `waiting(id)`: the pending self-ratings of the direct
 /// and indirect reports of `$1`. It climbs from the pending ratings up the reporting lines
 /// (few rows times a few levels) instead of listing the team and reading its ratings, which
-/// for the head of a large organisation meant every rating there is, on every page.
+/// for the head of a large organisation meant every rating there is, on every page. Someone
+/// who manages nobody (most people; every page's header asks) climbs nothing.
 macro_rules! with_waiting_reviews {
     ($sql:literal) => {
         concat!(
             "with recursive up(rating, boss) as ( \
                select r.id, p.manager_id from rating r join person p on p.id = r.subject_id \
                where r.review = 'pending' and r.source = 'self' \
+                 and exists (select 1 from person m where m.manager_id = $1) \
                union select u.rating, p.manager_id from up u join person p on p.id = u.boss \
                where u.boss <> $1), \
              waiting(id) as (select distinct rating from up where boss = $1) ",
