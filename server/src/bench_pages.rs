@@ -48,6 +48,8 @@ pub struct Report {
     pub clients: usize,
     pub seconds: u64,
     pub generate_s: f64,
+    /// False when the database held an earlier run's organisation, measured again.
+    pub generated: bool,
     /// The views' service functions alone, one call at a time (as `proficio bench`).
     pub services: Vec<crate::bench_org::Figure>,
     pub pages: Vec<PageFigures>,
@@ -78,21 +80,52 @@ struct Page {
 /// Self-ratings each of the lead's reports waits to have reviewed.
 const PENDING_PER_REPORT: usize = 3;
 
-/// Generates the organisation and the editor's framework into `db` (empty), serves
-/// `router(db)` on a free loopback port, and measures each page.
+/// Generates the organisation and the editor's framework into `db` when it is empty, or
+/// finds again what an earlier run generated there (so a changed build can be measured
+/// without generating again), serves `router(db)` on a free loopback port, and measures
+/// each page.
 pub async fn run(
     db: &Db,
     router: impl FnOnce(Db) -> Router,
     opts: Options,
 ) -> Result<Report, String> {
     let started = Instant::now();
-    let org = crate::bench_org::generate(db, opts.people, opts.history).await?;
-    let (editor, _) = crate::bench::generate(db, opts.nodes).await?;
-    // Statistics again, now that the editor's framework is there too.
-    crate::bench_org::analyze(db).await?;
-    app::server::stats::rebuild(db, false)
-        .await
-        .map_err(|e| e.to_string())?;
+    let empty = db.is_empty().await.map_err(|e| e.to_string())?;
+    let (org, editor, generated) = if empty {
+        let org = crate::bench_org::generate(db, opts.people, opts.history).await?;
+        let (editor, _) = crate::bench::generate(db, opts.nodes).await?;
+        // Statistics again, now that the editor's framework is there too.
+        crate::bench_org::analyze(db).await?;
+        app::server::stats::rebuild(db, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        (org, editor.0, true)
+    } else {
+        let org = crate::bench_org::existing(db).await?;
+        let editor: Option<i64> =
+            sqlx::query_scalar("select max(id) from framework where name = $1 having count(*) = 2")
+                .bind(crate::bench::FRAMEWORK_NAME)
+                .fetch_optional(&db.pool)
+                .await
+                .map_err(|e| e.to_string())?
+                .flatten();
+        match (org, editor) {
+            (Some(org), Some(editor)) => (org, editor, false),
+            _ => {
+                return Err(
+                    "the benchmark needs an empty database, or one an earlier bench-pages run \
+                     generated"
+                        .into(),
+                )
+            }
+        }
+    };
+    let editor_nodes: i64 =
+        sqlx::query_scalar("select count(*) from framework_node where framework_id = $1")
+            .bind(editor)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
     let lead = org.leads[0];
     let director = org.directors[0];
     let employee: i64 =
@@ -101,7 +134,9 @@ pub async fn run(
             .fetch_one(&db.pool)
             .await
             .map_err(|e| e.to_string())?;
-    pending_reviews(db, lead).await?;
+    if generated {
+        pending_reviews(db, lead).await?;
+    }
     let history_node: i64 = sqlx::query_scalar(
         "select node_id from current_level where person_id = $1 order by node_id limit 1",
     )
@@ -127,7 +162,7 @@ pub async fn run(
             .map_err(|e| e.to_string())?;
     }
     let generate_s = started.elapsed().as_secs_f64();
-    let services = crate::bench_org::measure(db, &org, opts.rounds).await?;
+    let services = crate::bench_org::measure(db, &org, opts.rounds, false).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -154,7 +189,7 @@ pub async fn run(
             .unwrap_or_default()
     };
     let talent = talent_criteria(&org.nodes);
-    let pages = pages(employee, history_node, editor.0, &talent);
+    let pages = pages(employee, history_node, editor, &talent);
     let load_before = loadavg();
     let samples = Arc::new(Mutex::new(Vec::new()));
     let mut out = Vec::new();
@@ -194,12 +229,13 @@ pub async fn run(
     let error_samples = std::mem::take(&mut *samples.lock().unwrap_or_else(|e| e.into_inner()));
     Ok(Report {
         backend: db.backend.name(),
-        people: opts.people,
+        people: org.people,
         ratings: org.ratings,
-        editor_nodes: opts.nodes,
+        editor_nodes: editor_nodes as usize,
         clients: opts.clients,
         seconds: opts.seconds,
         generate_s,
+        generated,
         services,
         pages: out,
         load_before,
@@ -448,13 +484,18 @@ async fn drive(
 /// The report as a table.
 pub fn table(r: &Report) -> String {
     let mut out = format!(
-        "{} people, {} ratings, editor framework of {} nodes, on {} (generated in {:.0} s); \
+        "{} people, {} ratings, editor framework of {} nodes, on {} ({} in {:.0} s); \
          {} clients, {} s per page and per floor\n\
          {:<20} {:>9} {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>6}\n",
         r.people,
         r.ratings,
         r.editor_nodes,
         r.backend,
+        if r.generated {
+            "generated"
+        } else {
+            "found again"
+        },
         r.generate_s,
         r.clients,
         r.seconds,

@@ -80,7 +80,8 @@ pub enum Command {
     },
     /// Serve the main pages to concurrent signed-in clients on a generated organisation
     /// (into a temporary SQLite database unless --database is given; that database must be
-    /// empty) and print each page's rate and latency beside its data's alone.
+    /// empty, or hold what an earlier bench-pages run generated, which is measured again
+    /// without generating) and print each page's rate and latency beside its data's alone.
     BenchPages {
         /// People in the generated organisation.
         #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(200..=1_000_000))]

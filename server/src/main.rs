@@ -402,7 +402,7 @@ async fn bench_pages(
 ) -> Result<(), BoxError> {
     let options = get_configuration(None)?.leptos_options;
     let args = Cli::parse_from(["proficio"]).serve;
-    let (db, temp) = empty_bench_db(url).await?;
+    let (db, temp) = bench_db(url).await?;
     let make = |db: Db| {
         let state = startup::state(db, args.settings(), options);
         startup::build_router(state, args.body_limit)
