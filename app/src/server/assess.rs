@@ -226,7 +226,7 @@ pub async fn queue(db: &Db, me: &CurrentUser) -> Result<Vec<ReviewItem>, AppErro
         "select r.id as rating_id, p.id as subject_id, p.name as subject_name, n.id as node_id, \
            n.title as node_title, r.level, r.comment, r.created_at, p.manager_id, \
            c.level as current, c.expires_at, q.required \
-         from waiting w join rating r on r.id = w.id join person p on p.id = r.subject_id \
+         from below w join rating r on r.id = w.item join person p on p.id = r.subject_id \
          join framework_node n on n.id = r.node_id \
          left join current_level c on c.person_id = r.subject_id and c.node_id = r.node_id \
          left join position_requirement q on q.position_id = p.position_id and q.node_id = r.node_id \
@@ -503,7 +503,7 @@ pub async fn history(
 /// How many pending self-ratings await the caller's decision.
 #[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn pending_reviews(db: &Db, me: PersonId) -> Result<u32, AppError> {
-    let n: i64 = sqlx::query_scalar(with_waiting_reviews!("select count(*) from waiting"))
+    let n: i64 = sqlx::query_scalar(with_waiting_reviews!("select count(*) from below"))
         .bind(me.0)
         .fetch_one(&db.pool)
         .await?;

@@ -275,26 +275,71 @@ macro_rules! with_team {
 }
 pub(crate) use with_team;
 
-/// Prefixes a statement with the CTE `waiting(id)`: the pending self-ratings of the direct
-/// and indirect reports of `$1`. It climbs from the pending ratings up the reporting lines
-/// (few rows times a few levels) instead of listing the team and reading its ratings, which
-/// for the head of a large organisation meant every rating there is, on every page. Someone
-/// who manages nobody (most people; every page's header asks) climbs nothing.
+/// `$sql` after the CTE `below(item)`: the items of `$seed` (a statement giving `item,
+/// person`) whose person is a direct or indirect report of `$1`. It climbs from the items up
+/// the reporting lines (few rows times a few levels) instead of listing the team, which for
+/// the head of a large organisation meant everyone there, on every page's header. Someone
+/// who manages nobody (most people) climbs nothing, at the cost of one index probe.
+macro_rules! with_below {
+    ($seed:literal, $sql:literal) => {
+        concat!(
+            "with recursive up(item, boss) as ( \
+               select s.item, p.manager_id from (",
+            $seed,
+            ") s join person p on p.id = s.person \
+               where exists (select 1 from person m where m.manager_id = $1) \
+               union select u.item, p.manager_id from up u join person p on p.id = u.boss \
+               where u.boss <> $1), \
+             below(item) as (select distinct item from up where boss = $1) ",
+            $sql
+        )
+    };
+}
+pub(crate) use with_below;
+
+/// [`with_below`] over the pending self-ratings: `below(item)` holds those of `$1`'s direct
+/// and indirect reports.
 macro_rules! with_waiting_reviews {
     ($sql:literal) => {
-        concat!(
-            "with recursive up(rating, boss) as ( \
-               select r.id, p.manager_id from rating r join person p on p.id = r.subject_id \
-               where r.review = 'pending' and r.source = 'self' \
-                 and exists (select 1 from person m where m.manager_id = $1) \
-               union select u.rating, p.manager_id from up u join person p on p.id = u.boss \
-               where u.boss <> $1), \
-             waiting(id) as (select distinct rating from up where boss = $1) ",
+        $crate::server::db::with_below!(
+            "select id as item, subject_id as person from rating \
+             where review = 'pending' and source = 'self'",
             $sql
         )
     };
 }
 pub(crate) use with_waiting_reviews;
+
+/// Reads a list a statement packed with `string_agg(a || ',' || b …, ';')`: rows split by
+/// `;`, fields by `,`, each a whole number or empty (null). Statements that would return
+/// thousands of small rows send one string per group instead: the driver's cost per row
+/// (a few microseconds) costs more at that count than the query itself.
+pub(crate) fn unpack<const N: usize>(
+    packed: &str,
+) -> Result<Vec<[Option<i64>; N]>, crate::api::AppError> {
+    let row = |r: &str| {
+        let mut out = [None; N];
+        let mut fields = r.split(',');
+        for slot in out.iter_mut() {
+            let f = fields.next()?;
+            *slot = if f.is_empty() {
+                None
+            } else {
+                Some(f.parse().ok()?)
+            };
+        }
+        fields.next().is_none().then_some(out)
+    };
+    packed
+        .split(';')
+        .filter(|r| !r.is_empty())
+        .map(row)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            tracing::error!("a packed list did not read: {:.80}", packed);
+            crate::api::AppError::Internal
+        })
+}
 
 #[cfg(test)]
 mod tests {
@@ -319,5 +364,17 @@ mod tests {
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn packed_lists_read_whole_or_not_at_all() {
+        assert_eq!(
+            unpack::<3>("1,2,;4,5,6").unwrap(),
+            vec![[Some(1), Some(2), None], [Some(4), Some(5), Some(6)]]
+        );
+        assert_eq!(unpack::<2>("").unwrap(), Vec::<[Option<i64>; 2]>::new());
+        assert!(unpack::<2>("1,2,3").is_err());
+        assert!(unpack::<2>("1").is_err());
+        assert!(unpack::<2>("1,x").is_err());
     }
 }

@@ -127,8 +127,11 @@ pub async fn manages(db: &Db, me: PersonId, target: PersonId) -> Result<bool, Ap
 /// Number of direct and indirect reports of `id`.
 #[tracing::instrument(skip_all, fields(id = id.0))]
 pub async fn count_all_reports(db: &Db, id: PersonId) -> Result<u32, AppError> {
+    // `cross join` keeps the team the outer loop on SQLite: with a plain join the planner
+    // may scan every person and probe the team, 15 ms at 100,000 people for someone who
+    // manages nobody (every home page of most people).
     let n: i64 = sqlx::query_scalar(with_team!(
-        "select count(*) from team t join person p on p.id = t.id where p.active = 1"
+        "select count(*) from team t cross join person p where p.id = t.id and p.active = 1"
     ))
     .bind(id.0)
     .fetch_one(&db.pool)

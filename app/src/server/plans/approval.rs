@@ -2,7 +2,7 @@
 //! waiting for a manager or mentor, and reminders.
 
 use super::*;
-use crate::server::db::with_team;
+use crate::server::db::with_below;
 
 /// The person asks their manager to approve the plan.
 #[tracing::instrument(skip_all, fields(caller = me.id.0, person = person.0))]
@@ -150,19 +150,21 @@ struct CheckRow {
 /// reports to confirm, and on-the-job tasks they mentor to sign off. Oldest first.
 #[tracing::instrument(skip_all, fields(caller = me.0))]
 pub async fn checks(db: &Db, me: PersonId) -> Result<Vec<PendingCheck>, AppError> {
-    let plans: Vec<(i64, String, Option<i64>)> = sqlx::query_as(with_team!(
-        "select p.id, p.name, d.submitted_at from dev_plan d join person p on p.id = d.person_id \
-         where d.state = 'submitted' and d.person_id in (select id from team) order by d.submitted_at"
+    let plans: Vec<(i64, String, Option<i64>)> = sqlx::query_as(with_below!(
+        "select person_id as item, person_id as person from dev_plan where state = 'submitted'",
+        "select p.id, p.name, d.submitted_at from below b join dev_plan d on d.person_id = b.item \
+         join person p on p.id = d.person_id order by d.submitted_at, p.id"
     ))
     .bind(me.0)
     .fetch_all(&db.pool)
     .await?;
-    let done: Vec<CheckRow> = sqlx::query_as(with_team!(
+    let done: Vec<CheckRow> = sqlx::query_as(with_below!(
+        "select id as item, person_id as person from plan_action where status = 'submitted'",
         "select p.id as person_id, p.name as person_name, x.id as action_id, a.title, \
            x.report, x.evidence_url, x.submitted_at, x.mentor_id \
          from plan_action x join person p on p.id = x.person_id join activity a on a.id = x.activity_id \
          where x.status = 'submitted' and ( \
-           (a.kind <> 'on_the_job' and x.person_id in (select id from team)) \
+           (a.kind <> 'on_the_job' and x.id in (select item from below)) \
            or (a.kind = 'on_the_job' and x.mentor_id = $1 and x.mentor_confirmed_by is not null)) \
          order by x.submitted_at, x.id"
     ))
