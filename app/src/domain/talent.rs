@@ -124,6 +124,43 @@ pub fn rank(candidates: &mut [Candidate]) {
     });
 }
 
+/// A person's level on each criterion, in criteria order (0 where unrated or expired).
+pub type CriteriaLevels = [u8; MAX_CRITERIA];
+
+/// The `keep` people closest to `criteria` among those meeting at least one, in [`rank`]'s
+/// order without the names (criteria met, shortfall, total level, then id), and how many
+/// meet every criterion. Names break ties only among the people kept. The work is linear
+/// in the people given, plus sorting the `keep` kept.
+pub fn preselect(
+    criteria: &[Criterion],
+    levels: &std::collections::HashMap<i64, CriteriaLevels>,
+    keep: usize,
+) -> (Vec<i64>, u32) {
+    use std::cmp::Reverse;
+    let n = criteria.len().min(MAX_CRITERIA);
+    let mut full = 0u32;
+    let mut keyed = Vec::new();
+    for (id, l) in levels {
+        let (met, short) = Candidate::score(&criteria[..n], &l[..n]);
+        if met == 0 {
+            continue;
+        }
+        if met as usize == n {
+            full += 1;
+        }
+        let total: u32 = l[..n].iter().map(|x| u32::from(*x)).sum();
+        keyed.push((Reverse(met), short, Reverse(total), *id));
+    }
+    if keyed.len() > keep {
+        if keep > 0 {
+            keyed.select_nth_unstable(keep - 1);
+        }
+        keyed.truncate(keep);
+    }
+    keyed.sort_unstable();
+    (keyed.into_iter().map(|k| k.3).collect(), full)
+}
+
 /// A search's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TalentResult {
@@ -304,5 +341,67 @@ mod tests {
         assert_eq!((v[0].met, v[0].shortfall), (2, 0));
         assert_eq!((v[3].met, v[3].shortfall), (1, 2));
         assert_eq!((v[4].met, v[4].shortfall), (0, 4));
+    }
+
+    fn levels_of(rows: &[(i64, Vec<u8>)]) -> std::collections::HashMap<i64, CriteriaLevels> {
+        rows.iter()
+            .map(|(id, l)| {
+                let mut a = [0u8; MAX_CRITERIA];
+                a[..l.len()].copy_from_slice(l);
+                (*id, a)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn preselect_keeps_the_closest_and_counts_full_matches() {
+        let c = [
+            Criterion {
+                node: NodeId(1),
+                min: 3,
+            },
+            Criterion {
+                node: NodeId(2),
+                min: 2,
+            },
+        ];
+        let levels = levels_of(&[
+            (1, vec![3, 1]), // one met, short 1
+            (2, vec![5, 2]), // both, total 7
+            (3, vec![0, 0]), // none: never a candidate
+            (4, vec![3, 4]), // both, total 7 (id breaks the tie)
+            (5, vec![1, 5]), // one met, short 2
+            (6, vec![4, 2]), // both, total 6
+        ]);
+        assert_eq!(preselect(&c, &levels, 10), (vec![2, 4, 6, 1, 5], 3));
+        assert_eq!(preselect(&c, &levels, 2), (vec![2, 4], 3));
+        assert_eq!(preselect(&c, &levels, 0), (vec![], 3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn preselect_is_the_head_of_the_full_ranking(
+            mins in proptest::collection::vec(1u8..=5, 1..=4),
+            people in proptest::collection::vec(proptest::collection::vec(0u8..=5, 4), 0..60),
+            keep in 0usize..70,
+        ) {
+            let criteria: Vec<Criterion> = mins
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Criterion { node: NodeId(i as i64 + 1), min: *m })
+                .collect();
+            let n = criteria.len();
+            let rows: Vec<(i64, Vec<u8>)> =
+                people.iter().enumerate().map(|(i, l)| (i as i64 + 1, l[..n].to_vec())).collect();
+            let mut all: Vec<Candidate> = rows
+                .iter()
+                .map(|(id, l)| cand(*id, "same", &criteria, l))
+                .filter(|c| c.met > 0)
+                .collect();
+            rank(&mut all);
+            let full = all.iter().filter(|c| c.met as usize == n).count() as u32;
+            let head: Vec<i64> = all.iter().take(keep).map(|c| c.person.0).collect();
+            proptest::prop_assert_eq!(preselect(&criteria, &levels_of(&rows), keep), (head, full));
+        }
     }
 }

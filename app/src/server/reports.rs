@@ -1,7 +1,7 @@
 //! Multi-person views read from the `current_level` aggregate: the team heatmap and talent
 //! search. Each request touches only the rows of the people and nodes it shows.
 
-use super::db::{with_team, Db};
+use super::db::{unpack, with_team, Db};
 use super::now_ms;
 use super::people::{can_see, manages};
 use super::positions::id_list;
@@ -11,7 +11,8 @@ use crate::domain::count;
 use crate::domain::heatmap::{Cell, HeatColumn, HeatPerson, Heatmap, SortBy};
 use crate::domain::rating::readiness_percent;
 use crate::domain::talent::{
-    rank, rank_successors, Candidate, Criterion, Succession, Successor, TalentResult,
+    preselect, rank, rank_successors, Candidate, CriteriaLevels, Criterion, Succession, Successor,
+    TalentResult, MAX_CRITERIA,
 };
 use crate::domain::{CurrentUser, NodeId, PersonId};
 use sqlx::FromRow;
@@ -44,8 +45,7 @@ struct Member {
     unit_id: Option<i64>,
 }
 
-/// A requirement of one of the team's positions, with the node's title.
-#[derive(FromRow)]
+/// A requirement of one of the team's positions.
 struct Requirement {
     position_id: i64,
     node_id: i64,
@@ -189,13 +189,28 @@ async fn team_requirements(db: &Db, members: &[Member]) -> Result<Vec<Requiremen
     };
     // Titles come later, for the columns shown only: joining the nodes here leaves the
     // planner free to scan every node and probe each position, which stale statistics
-    // (a framework grown since the last ANALYZE) turned into seconds on SQLite.
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select position_id, node_id, required from position_requirement where position_id in ({})",
+    // (a framework grown since the last ANALYZE) turned into seconds on SQLite. One packed
+    // row per position: a director's positions have about 11,000 requirements.
+    let packed: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select position_id, string_agg(node_id || ',' || required, ';') \
+         from position_requirement where position_id in ({}) group by position_id",
         id_list(position_ids.iter().copied())
     )))
     .fetch_all(&db.pool)
-    .await?)
+    .await?;
+    let mut out = Vec::new();
+    for (position_id, list) in packed {
+        for [node, required] in unpack::<2>(&list)? {
+            if let (Some(node_id), Some(required)) = (node, required) {
+                out.push(Requirement {
+                    position_id,
+                    node_id,
+                    required,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The titles of `nodes` by id.
@@ -253,12 +268,14 @@ async fn team_levels(
     members: &[Member],
     nodes: &[(i64, u32)],
 ) -> Result<HashMap<(i64, i64), (u8, bool)>, AppError> {
-    let levels: Vec<(i64, i64, i64, Option<i64>)> = if members.is_empty() || nodes.is_empty() {
+    // One packed row per person: a subtree's thousand people have thousands of levels.
+    let packed: Vec<(i64, String)> = if members.is_empty() || nodes.is_empty() {
         Vec::new()
     } else {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "select person_id, node_id, level, expires_at from current_level \
-             where person_id in ({}) and node_id in ({})",
+            "select person_id, string_agg(node_id || ',' || level || ',' || \
+               coalesce(cast(expires_at as text), ''), ';') \
+             from current_level where person_id in ({}) and node_id in ({}) group by person_id",
             id_list(members.iter().map(|m| m.id)),
             id_list(nodes.iter().map(|n| n.0))
         )))
@@ -267,8 +284,12 @@ async fn team_levels(
     };
     let now = now_ms();
     let mut current: HashMap<(i64, i64), (u8, bool)> = HashMap::new();
-    for (p, n, level, expires) in levels {
-        current.insert((p, n), effective(level, expires, now));
+    for (p, list) in packed {
+        for [node, level, expires] in unpack::<3>(&list)? {
+            if let (Some(n), Some(level)) = (node, level) {
+                current.insert((p, n), effective(level, expires, now));
+            }
+        }
     }
     Ok(current)
 }
@@ -416,24 +437,36 @@ pub async fn talent_search(
             "Choose at least one skill or competency and the level needed.",
         ));
     }
+    if criteria.len() > MAX_CRITERIA {
+        return Err(AppError::invalid(
+            "node1",
+            format!("Use at most {MAX_CRITERIA} criteria."),
+        ));
+    }
     let titles = criterion_nodes(db, criteria).await?;
-    let now = now_ms();
-    let top: Vec<(i64, i64, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(search_sql(me, criteria, unit)))
-            .bind(now)
+    let holders: Vec<(i64, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(holders_sql(me, criteria, unit)))
+            .bind(now_ms())
             .fetch_all(&db.pool)
             .await?;
-    let full = top.first().map_or(0, |t| t.2);
-    let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-    let level_of = current_levels_of(db, &ids, criteria.iter().map(|c| c.node.0), now).await?;
+    let mut levels: HashMap<i64, CriteriaLevels> = HashMap::new();
+    for (node, packed) in &holders {
+        let Some(i) = criteria.iter().position(|c| c.node.0 == *node) else {
+            continue;
+        };
+        for [person, level] in unpack::<2>(packed)? {
+            if let (Some(p), Some(l)) = (person, level) {
+                levels.entry(p).or_insert([0; MAX_CRITERIA])[i] = u8::try_from(l).unwrap_or(0);
+            }
+        }
+    }
+    let (ids, full) = preselect(criteria, &levels, SHORTLIST);
     let people = people_rows(db, &ids).await?;
+    let n = criteria.len();
     let mut candidates: Vec<Candidate> = people
         .into_iter()
         .map(|p| {
-            let levels: Vec<u8> = criteria
-                .iter()
-                .map(|c| level_of.get(&(p.id, c.node.0)).copied().unwrap_or(0))
-                .collect();
+            let levels = levels.get(&p.id).map_or(vec![0; n], |l| l[..n].to_vec());
             let (met, shortfall) = Candidate::score(criteria, &levels);
             Candidate {
                 person: PersonId(p.id),
@@ -462,7 +495,7 @@ pub async fn talent_search(
             })
             .collect(),
         candidates,
-        full_matches: count(full),
+        full_matches: full,
     })
 }
 
@@ -502,15 +535,20 @@ async fn criterion_nodes(
     Ok(titles)
 }
 
-/// The talent search statement: (person, criteria met, people meeting all) of the best 200
-/// people `me` may find (in `unit`'s subtree when given), with `$1` bound to now.
+/// People ranked before names break ties: the candidates shown come from these.
+const SHORTLIST: usize = 200;
+
+/// The talent search statement: for each criterion's node, `(node, packed)` where packed
+/// lists the current, unexpired levels of everyone `me` may find (in `unit`'s subtree when
+/// given) as `person,level;person,level…`, with `$1` bound to now.
 ///
-/// Each criterion is one covering-index range (node, level >= min) of the current levels;
-/// the hits are grouped per person once. Who may be found is checked against the hits with
-/// small sets (the inactive people, through a partial index; the caller's team; the
-/// unit's people) instead of joining every hit with its person row, which cost more than
-/// the rest of the search at 100,000 people.
-fn search_sql(me: &CurrentUser, criteria: &[Criterion], unit: Option<i64>) -> String {
+/// Each node is one covering-index range of the current levels, read once and sent as one
+/// string: ranking the people in memory costs less than grouping and sorting tens of
+/// thousands of hits in SQL, and sending them as rows would cost a decoded row each. Who
+/// may be found is checked against small sets (the inactive people, through a partial
+/// index; the caller's team; the unit's people) instead of joining every hit with its
+/// person row, which cost more than the rest of the search at 100,000 people.
+fn holders_sql(me: &CurrentUser, criteria: &[Criterion], unit: Option<i64>) -> String {
     let mut with = Vec::new();
     let mut scope =
         vec!["c.person_id not in (select id from person where active <> 1)".to_string()];
@@ -528,28 +566,18 @@ fn search_sql(me: &CurrentUser, criteria: &[Criterion], unit: Option<i64>) -> St
                 .to_string(),
         );
     }
-    let hits = criteria
-        .iter()
-        .map(|c| {
-            format!(
-                "select person_id, level from current_level where node_id = {} and level >= {} \
-                 and (expires_at is null or expires_at > $1)",
-                c.node.0, c.min
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" union all ");
-    with.push(format!(
-        "g as (select c.person_id, count(*) as met, sum(c.level) as total from ({hits}) c \
-         where {} group by c.person_id)",
-        scope.join(" and ")
-    ));
     // Every number in this statement comes from parsed integers: nothing to escape.
     format!(
-        "with recursive {} select person_id, met, (select count(*) from g where met = {n}) \
-         from g order by met desc, total desc, person_id limit 200",
-        with.join(", "),
-        n = criteria.len()
+        "{}select c.node_id, string_agg(c.person_id || ',' || c.level, ';') \
+         from current_level c where c.node_id in ({}) and c.level > 0 \
+         and (c.expires_at is null or c.expires_at > $1) and {} group by c.node_id",
+        if with.is_empty() {
+            String::new()
+        } else {
+            format!("with recursive {} ", with.join(", "))
+        },
+        id_list(criteria.iter().map(|c| c.node.0)),
+        scope.join(" and ")
     )
 }
 
