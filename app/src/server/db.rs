@@ -279,15 +279,17 @@ pub(crate) use with_team;
 /// person`) whose person is a direct or indirect report of `$1`. It climbs from the items up
 /// the reporting lines (few rows times a few levels) instead of listing the team, which for
 /// the head of a large organisation meant everyone there, on every page's header. Someone
-/// who manages nobody (most people) climbs nothing, at the cost of one index probe.
+/// who manages nobody (most people) climbs nothing, at the cost of one index probe. The
+/// seed is the outer loop (`cross join` on SQLite), so it must be cheap to list by itself:
+/// each has a partial index holding only its rows.
 macro_rules! with_below {
     ($seed:literal, $sql:literal) => {
         concat!(
             "with recursive up(item, boss) as ( \
                select s.item, p.manager_id from (",
             $seed,
-            ") s join person p on p.id = s.person \
-               where exists (select 1 from person m where m.manager_id = $1) \
+            ") s cross join person p where p.id = s.person \
+               and exists (select 1 from person m where m.manager_id = $1) \
                union select u.item, p.manager_id from up u join person p on p.id = u.boss \
                where u.boss <> $1), \
              below(item) as (select distinct item from up where boss = $1) ",
