@@ -185,17 +185,24 @@ pub(crate) async fn generate(db: &Db, people: usize, history: usize) -> Result<O
     insert_people(db, &layout, now).await?;
     let (ratings, current) = insert_ratings(db, &layout, &nodes, history, now).await?;
     analyze(db).await?;
-    Ok(Org {
-        people,
-        leads: (layout.leads_from..layout.first_report)
-            .map(|i| i as i64)
-            .collect(),
-        directors: (12..layout.leads_from).map(|i| i as i64).collect(),
-        admin: 1,
-        nodes,
-        ratings,
-        current,
-    })
+    Ok(Org::new(&layout, nodes, ratings, current))
+}
+
+impl Org {
+    /// Who leads and directs in `layout`, with what was generated.
+    fn new(layout: &Layout, nodes: Vec<i64>, ratings: u64, current: u64) -> Org {
+        Org {
+            people: layout.people,
+            leads: (layout.leads_from..layout.first_report)
+                .map(|i| i as i64)
+                .collect(),
+            directors: (12..layout.leads_from).map(|i| i as i64).collect(),
+            admin: 1,
+            nodes,
+            ratings,
+            current,
+        }
+    }
 }
 
 /// The organisation an earlier run generated into `db`, found again from its people and
@@ -230,18 +237,12 @@ pub(crate) async fn existing(db: &Db) -> Result<Option<Org>, String> {
     };
     let ratings = count("rating").await.map_err(e)? as u64;
     let current = count("current_level").await.map_err(e)? as u64;
-    let layout = Layout::new(people as usize);
-    Ok(Some(Org {
-        people: layout.people,
-        leads: (layout.leads_from..layout.first_report)
-            .map(|i| i as i64)
-            .collect(),
-        directors: (12..layout.leads_from).map(|i| i as i64).collect(),
-        admin: 1,
+    Ok(Some(Org::new(
+        &Layout::new(people as usize),
         nodes,
         ratings,
         current,
-    }))
+    )))
 }
 
 /// The unit tree: the company, 10 divisions, one department per director.

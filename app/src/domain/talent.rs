@@ -316,9 +316,9 @@ mod tests {
         assert_eq!(parse_criteria_text("4:3,:,9:2").unwrap().len(), 2);
     }
 
-    #[test]
-    fn closer_candidates_come_first() {
-        let cr = [
+    /// Node 1 at level 3 or more, node 2 at 2 or more.
+    fn two_criteria() -> [Criterion; 2] {
+        [
             Criterion {
                 node: NodeId(1),
                 min: 3,
@@ -327,7 +327,12 @@ mod tests {
                 node: NodeId(2),
                 min: 2,
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn closer_candidates_come_first() {
+        let cr = two_criteria();
         let mut v = vec![
             cand(1, "Ann", &cr, &[2, 2]),
             cand(2, "Bo", &cr, &[3, 2]),
@@ -355,16 +360,7 @@ mod tests {
 
     #[test]
     fn preselect_keeps_the_closest_and_counts_full_matches() {
-        let c = [
-            Criterion {
-                node: NodeId(1),
-                min: 3,
-            },
-            Criterion {
-                node: NodeId(2),
-                min: 2,
-            },
-        ];
+        let c = two_criteria();
         let levels = levels_of(&[
             (1, vec![3, 1]), // one met, short 1
             (2, vec![5, 2]), // both, total 7
