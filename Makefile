@@ -7,6 +7,7 @@ SHELL := /bin/bash
 
 CARGO_LEPTOS_VERSION := 0.3.10
 BINARYEN_VERSION := 132
+SCHEMATHESIS_VERSION := 4.32.5
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/[^0-9.]/, "", $$0); print; exit}' Cargo.lock)
 TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -23,7 +24,7 @@ TEST_THREADS ?= 4
 # 45 s against 51 s with 4 (2 cores, quiet machine).
 PG_TEST_THREADS ?= 6
 
-.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e e2e-build size bench-hydration fuzz bench-imports bench-learning crash-test load-test bench-pages
+.PHONY: help run build dev test tools release-tools test-tools lint unit integration integration-sqlite integration-postgres e2e e2e-build size bench-hydration api-fuzz api-fuzz-short api-fuzz-tools fuzz bench-imports bench-learning crash-test load-test bench-pages
 
 help:
 	@echo "make run    build (release) and serve http://127.0.0.1:3000 on ./data/proficio.db with the demo organisation"
@@ -31,6 +32,7 @@ help:
 	@echo "make build  release build: target/release/proficio and target/site"
 	@echo "make dev    cargo leptos watch"
 	@echo "make fuzz   run every import parser's fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make api-fuzz       schemathesis on /api/v1, API_FUZZ_EXAMPLES (default 1000) cases per operation, both backends"
 	@echo "make size           bytes of code each route downloads on a first visit, against the budget"
 	@echo "make bench-hydration time from navigation to a hydrated page per route (release build)"
 	@echo "make bench-imports   time the CASE, ESCO and Moodle imports on both backends"
@@ -56,7 +58,12 @@ release-tools: tools
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" \
 	  || npm install --silent --no-audit --no-fund --prefix $(TOOLS) binaryen@$(BINARYEN_VERSION)
 
-test-tools: release-tools
+# Schemathesis (from PyPI) in its own virtual environment, for `make api-fuzz`.
+api-fuzz-tools:
+	@$(TOOLS)/venv/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" \
+	  || { python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
+
+test-tools: release-tools api-fuzz-tools
 	@command -v chromium >/dev/null \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@[ -x end2end/node_modules/.bin/playwright ] && [ end2end/node_modules/.package-lock.json -nt end2end/package-lock.json ] \
@@ -77,7 +84,7 @@ dev: tools
 
 ## ---- tests -------------------------------------------------------------------------
 
-test: test-tools lint unit integration e2e
+test: test-tools lint unit integration e2e api-fuzz-short
 	@echo "make test: all passed ($$(cat $(PG_STATUS)) PostgreSQL integration tests)"
 
 lint: tools
@@ -137,6 +144,21 @@ endef
 
 e2e: e2e-build
 	$(call with-e2e-server,npx playwright test)
+
+# Schemathesis against the OpenAPI document the release server serves, every check, on both
+# backends: 0 server errors and 0 answers that break the document expected. `make test`
+# runs a short pass (API_FUZZ_SHORT cases per operation) on the build the browser tests used.
+API_FUZZ_EXAMPLES ?= 1000
+API_FUZZ_SHORT ?= 100
+
+api-fuzz: api-fuzz-tools
+	cargo build --release -p server --bin proficio
+	end2end/api-fuzz.sh sqlite $(API_FUZZ_EXAMPLES)
+	end2end/api-fuzz.sh postgres $(API_FUZZ_EXAMPLES)
+
+api-fuzz-short: api-fuzz-tools e2e-build
+	end2end/api-fuzz.sh sqlite $(API_FUZZ_SHORT)
+	end2end/api-fuzz.sh postgres $(API_FUZZ_SHORT)
 
 # What a first visit to each route downloads (JavaScript + WebAssembly, raw and as sent);
 # fails when an employee route is over 250 KB as sent or one file is over 600 KB.

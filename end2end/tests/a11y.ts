@@ -56,9 +56,13 @@ async function analyze(page: Page): Promise<string[]> {
   );
 }
 
-/** With JavaScript on, waits until the WASM app has hydrated the page. */
+/**
+ * With JavaScript on, waits until the WASM app has hydrated the page (pages that do not load
+ * the app, such as the API reference, have nothing to wait for).
+ */
 export async function hydrated(page: Page, info: TestInfo) {
-  if (info.project.name === 'js') {
+  const app = await page.locator('script[type="module"], link[rel="modulepreload"]').count();
+  if (info.project.name === 'js' && app > 0) {
     await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
   }
 }
@@ -84,6 +88,7 @@ async function checkVisited(page: Page, info: TestInfo, visited: string[]) {
     if (thisTest.has(route(new URL(href)))) continue;
     const response = await page.goto(href);
     if (!response || response.status() >= 400 || page.url() !== href) continue;
+    if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) continue;
     await hydrated(page, info);
     await checkPage(page, info);
   }

@@ -3,25 +3,122 @@
 //! scope. Errors are `application/problem+json` (RFC 9457) naming the field at fault.
 //! Lists come in pages: `?limit=` (1-200, default 50) and the `next_cursor` of the previous
 //! page as `?cursor=`.
+//!
+//! The OpenAPI 3.1 document is generated from the handlers below and the types they send
+//! ([`ApiDoc`]), served at `/api/v1/openapi.json` and read as a page at `/api/v1/docs`
+//! ([`crate::api_docs`]); a test fails when it and [`ROUTES`] disagree.
 
 use app::api::AppError;
 use app::domain::api_tokens::Scope;
 use app::server::api_tokens::{self, ApiCaller};
 use app::server::api_v1::{self, ListQuery};
+use app::server::api_v1::{ApiPerson, ApiUnit, CompletionIn, Page};
+use app::server::plans::Completion;
 use app::server::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
 
 /// This module's routes as (method, path), for `routes` and the authorization matrix test.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/people"),
     ("GET", "/api/v1/people/{id}"),
     ("GET", "/api/v1/units"),
+    ("POST", "/api/v1/completions"),
+    ("GET", DOCUMENT),
+    ("GET", crate::api_docs::PAGE),
 ];
+
+/// Where the OpenAPI document is served.
+pub const DOCUMENT: &str = "/api/v1/openapi.json";
+
+/// The OpenAPI 3.1 document of `/api/v1`: every operation below, the types it sends, and the
+/// bearer token scheme (each operation names the scope it needs).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Proficio API",
+        description = "JSON for systems rather than browsers (HR systems, learning systems, \
+            scripts). Authenticate with an API token: `Authorization: Bearer pfo_…`, made by an \
+            admin with `proficio token create`. Each operation needs one scope. Lists come in \
+            pages: pass the previous page's `next_cursor` as `cursor`. Errors are \
+            `application/problem+json` (RFC 9457); `field` names the parameter at fault.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    paths(people, person, units, completions),
+    components(schemas(Problem)),
+    modifiers(&BearerToken),
+    tags(
+        (name = "people", description = "People and org units, as HR sees them"),
+        (name = "learning", description = "What learning systems report"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("pfo_ + 8 hex digits + _ + 40 hex digits")
+            .description(Some(
+                "An API token from `proficio token create`; the operation's security \
+                 requirement names the scope the token needs.",
+            ))
+            .build();
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(TOKEN, SecurityScheme::Http(scheme));
+    }
+}
+
+/// The paging parameters every list takes (for the document: [`ListQuery`] reads them as
+/// text, so that a bad value gets a problem naming it).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query string; never built
+struct PageParams {
+    /// The previous page's `next_cursor`; absent for the first page.
+    #[param(pattern = "^[0-9]{1,15}$")]
+    cursor: Option<String>,
+    /// Rows per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+/// The refusals every operation may answer with.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // describes responses that `answer` makes
+enum Refused {
+    /// No token, or one that is unknown, expired or revoked.
+    #[response(status = 401, content_type = "application/problem+json",
+        headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
+    Unauthorized(Problem),
+    /// The token lacks the operation's scope.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
+/// A parameter is not what the operation takes; `field` names it.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422, content_type = "application/problem+json")]
+#[allow(dead_code)] // describes responses that `answer` makes
+struct Invalid(Problem);
+
+/// The security scheme's name in the document (the operations' `security` say it literally).
+const TOKEN: &str = "token";
+
+/// The document as served (generated once).
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(ApiDoc::openapi)
+}
 
 /// The `/api/v1` routes.
 pub fn routes() -> Router<AppState> {
@@ -29,8 +126,32 @@ pub fn routes() -> Router<AppState> {
         ("GET", "/api/v1/people") => get(people),
         ("GET", "/api/v1/people/{id}") => get(person),
         ("GET", "/api/v1/units") => get(units),
+        ("POST", "/api/v1/completions") => axum::routing::post(completions),
+        ("GET", DOCUMENT) => get(|| async { axum::Json(document()) }),
+        ("GET", crate::api_docs::PAGE) => get(crate::api_docs::page),
         other => panic!("no handler for {other:?}"),
     })
+}
+
+/// A list's query string: each parameter at most once (a repeated one is refused by name,
+/// not picked from), unknown ones ignored.
+fn list_query(raw: Option<String>) -> Result<ListQuery, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|_| AppError::invalid("query", "The query string is not form-encoded."))?;
+    let mut q = ListQuery::default();
+    for (name, value) in pairs {
+        let slot = match name.as_str() {
+            "cursor" => &mut q.cursor,
+            "limit" => &mut q.limit,
+            "unit" => &mut q.unit,
+            "updated_since" => &mut q.updated_since,
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return Err(AppError::invalid(&name, format!("Give {name} once.")));
+        }
+    }
+    Ok(q)
 }
 
 /// The token's caller, if it carries `scope`.
@@ -48,39 +169,137 @@ async fn caller(
     Ok(caller)
 }
 
-/// `GET /api/v1/people?cursor=&limit=&unit=&updated_since=` (people:read).
+/// List people
+///
+/// Everyone, active or not, in id order, optionally in one org unit or changed since a time.
+#[utoipa::path(
+    get, path = "/api/v1/people", tag = "people", operation_id = "listPeople",
+    params(
+        PageParams,
+        ("unit" = Option<i64>, Query, description = "Only people in this org unit (its id).",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only people changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of people.", body = Page<ApiPerson>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["people:read"])),
+)]
 async fn people(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    RawQuery(q): RawQuery,
 ) -> Response {
-    let read = api_v1::people(&state.db, &q);
+    let read = async { api_v1::people(&state.db, &list_query(q)?).await };
     scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
-/// `GET /api/v1/people/{id}` (people:read).
+/// Get a person
+#[utoipa::path(
+    get, path = "/api/v1/people/{id}", tag = "people", operation_id = "getPerson",
+    params(("id" = i64, Path, description = "The person's id.",
+        minimum = 0, maximum = 999_999_999_999_999_i64)),
+    responses(
+        (status = 200, description = "The person.", body = ApiPerson),
+        Refused,
+        (status = 404, description = "No person has this id.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+    security(("token" = ["people:read"])),
+)]
 async fn person(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
     let read = async {
-        let id = id
-            .parse()
-            .map_err(|_| AppError::NotFound("That person".into()))?;
+        let id = api_v1::digits(&id).ok_or_else(|| AppError::NotFound("That person".into()))?;
         api_v1::person(&state.db, id).await
     };
     scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
-/// `GET /api/v1/units?cursor=&limit=` (units:read).
+/// List org units
+///
+/// Every org unit, in id order; `parent_id` gives the tree.
+#[utoipa::path(
+    get, path = "/api/v1/units", tag = "people", operation_id = "listUnits",
+    params(PageParams),
+    responses(
+        (status = 200, description = "One page of org units.", body = Page<ApiUnit>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["units:read"])),
+)]
 async fn units(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ListQuery>,
+    RawQuery(q): RawQuery,
 ) -> Response {
-    let read = api_v1::units(&state.db, &q);
+    let read = async { api_v1::units(&state.db, &list_query(q)?).await };
     scoped(&state, &headers, Scope::UnitsRead, read).await
+}
+
+/// Record a completion
+///
+/// The person completed the learning activity: the live action in their plan is completed
+/// (or a completed one added) and the levels the activity provides are awarded, exactly as
+/// when an admin records it. Send an `Idempotency-Key` so that a retry after a lost answer
+/// does not record it twice: the same key with the same body answers as the first time did
+/// (with `Idempotent-Replayed: true`) for a day.
+#[utoipa::path(
+    post, path = "/api/v1/completions", tag = "learning", operation_id = "recordCompletion",
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Any unique text per completion (a UUID, or the learning system's own record id).",
+        pattern = "^[!-~]{1,255}$")),
+    request_body = CompletionIn,
+    responses(
+        (status = 201, description = "Recorded (or, with `Idempotent-Replayed: true`, recorded earlier).",
+            body = Completion,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this repeats the first answer to the key."))),
+        Refused,
+        (status = 404, description = "No person has the e-mail, or no activity the id or identifier.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with the same key is still being done, or the action was completed meanwhile.",
+            body = Problem, content_type = "application/problem+json"),
+        Invalid,
+    ),
+    security(("token" = ["completions:write"])),
+)]
+async fn completions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let result = async {
+        let me = caller(&state, &headers, Scope::CompletionsWrite).await?;
+        let key = match headers.get("idempotency-key") {
+            None => None,
+            Some(v) => Some(v.to_str().map_err(|_| {
+                AppError::invalid("Idempotency-Key", "Idempotency-Key must be visible ASCII.")
+            })?),
+        };
+        api_v1::complete(&state.db, &me, key, &body).await
+    };
+    match result.await {
+        Ok(created) => {
+            let status = StatusCode::from_u16(created.status).unwrap_or(StatusCode::CREATED);
+            let mut res = (status, created.body).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            if created.replayed {
+                h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            res
+        }
+        Err(e) => answer::<()>(Err(e)),
+    }
 }
 
 /// Runs `read` (not started until then) for a token with `scope`, and answers with its JSON
@@ -98,14 +317,19 @@ async fn scoped<T: Serialize>(
     answer(result.await)
 }
 
-/// An RFC 9457 problem: `field` names the query parameter at fault, if one is.
-#[derive(Debug, Serialize)]
-struct Problem {
+/// An RFC 9457 problem: what went wrong, and `field`, the parameter at fault, if one is.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The status's name.
     title: &'static str,
+    /// The HTTP status.
     status: u16,
+    /// What went wrong, in a sentence a person can act on.
     detail: String,
+    /// The query or path parameter at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
 }

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 //! command-line subcommands. `startup::build_router` is what integration tests drive.
 
+pub mod api_docs;
 pub mod api_v1;
 pub mod assets;
 pub mod backup;

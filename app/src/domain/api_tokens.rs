@@ -11,17 +11,21 @@ pub enum Scope {
     PeopleRead,
     /// Read org units (`/api/v1/units`).
     UnitsRead,
+    /// Record that people completed learning activities (`/api/v1/completions`), which
+    /// awards the levels the activity provides, as an admin recording it would.
+    CompletionsWrite,
 }
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 2] = [Scope::PeopleRead, Scope::UnitsRead];
+    pub const ALL: [Scope; 3] = [Scope::PeopleRead, Scope::UnitsRead, Scope::CompletionsWrite];
 
     /// The scope's name in token lists and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::PeopleRead => "people:read",
             Scope::UnitsRead => "units:read",
+            Scope::CompletionsWrite => "completions:write",
         }
     }
 

@@ -50,7 +50,7 @@ impl ApiCaller {
 /// `last_used_at` is written at most this often per token (ms), so reads stay reads.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 

@@ -10,24 +10,39 @@ use serde::{Deserialize, Serialize};
 pub const MAX_LIMIT: u32 = 200;
 pub const DEFAULT_LIMIT: u32 = 50;
 
+/// The most digits a number in a query or path may have: every such number (an id, a cursor,
+/// a time in milliseconds) then stays below 2^53, exact in any JSON reader.
+pub const MAX_DIGITS: usize = 15;
+/// The largest such number, for the OpenAPI document.
+pub const MAX_NUMBER: i64 = 999_999_999_999_999;
+
 /// One page of a list. `next_cursor` continues it (None on the last page).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
+    /// This page's rows, in id order.
     pub data: Vec<T>,
+    /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
 
 /// A person as the API shows them (never a password or a session).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiPerson {
     pub id: i64,
+    /// Unique; the sign-in name.
     pub email: String,
     pub name: String,
     pub job_title: String,
+    /// What the person may do in Proficio.
+    #[schema(pattern = "^(employee|hr|admin)$")]
     pub role: String,
+    /// The org unit the person belongs to.
     pub unit_id: Option<i64>,
+    /// The person's manager.
     pub manager_id: Option<i64>,
+    /// The position whose requirements the person is measured against.
     pub position_id: Option<i64>,
+    /// False once deactivated (people are never deleted).
     pub active: bool,
     /// Last change, in milliseconds since 1970.
     pub updated_at: i64,
@@ -68,10 +83,11 @@ const PERSON_COLUMNS: &str = "select id, email, name, job_title, role, unit_id, 
      position_id, active, updated_at from person";
 
 /// An org unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ApiUnit {
     pub id: i64,
     pub name: String,
+    /// The unit this one belongs to; absent for a top unit.
     pub parent_id: Option<i64>,
 }
 
@@ -92,13 +108,17 @@ struct Checked {
     updated_since: Option<i64>,
 }
 
+/// `s` as a number if it is one exactly: 1 to [`MAX_DIGITS`] ASCII digits, nothing else (no
+/// sign, space or empty value).
+pub fn digits(s: &str) -> Option<i64> {
+    let ok = (1..=MAX_DIGITS).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| s.parse().ok()).flatten()
+}
+
 fn number(field: &str, v: &Option<String>, what: &str) -> Result<Option<i64>, AppError> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match v.as_deref() {
         None => Ok(None),
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
+        Some(s) => digits(s)
             .map(Some)
             .ok_or_else(|| AppError::invalid(field, format!("{field} must be {what}."))),
     }
@@ -182,4 +202,190 @@ pub async fn units(db: &Db, q: &ListQuery) -> Result<Page<ApiUnit>, AppError> {
     .fetch_all(&db.pool)
     .await?;
     Ok(page(rows, c.limit, |u| u.id))
+}
+
+/// A completion as a learning system reports it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompletionIn {
+    /// The person's e-mail.
+    #[schema(min_length = 1, max_length = 254)]
+    pub email: String,
+    /// The activity's id in Proficio, or its external identifier (the learning system's own
+    /// course id, set on the activity).
+    #[schema(min_length = 1, max_length = 200)]
+    pub activity: String,
+}
+
+/// The longest `Idempotency-Key`.
+pub const MAX_KEY: usize = 255;
+/// How long an idempotency key is remembered (ms): a day.
+const KEY_KEPT_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The answer to a create: its status and JSON body, and whether it repeats the first
+/// answer to the same `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub status: u16,
+    pub body: String,
+    pub replayed: bool,
+}
+
+/// The `Idempotency-Key` header's value as a key: 1 to [`MAX_KEY`] visible ASCII
+/// characters, optionally quoted (a structured-field string, as the IETF draft writes it).
+pub fn idempotency_key(header: &str) -> Result<String, AppError> {
+    let key = header
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .unwrap_or(header);
+    let ok = (1..=MAX_KEY).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(key.to_string())
+    } else {
+        Err(AppError::invalid(
+            "Idempotency-Key",
+            format!("Idempotency-Key must be 1 to {MAX_KEY} visible ASCII characters."),
+        ))
+    }
+}
+
+/// The work a create does, in the transaction [`idempotent`] gives it.
+type Work<'c, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + Send + 'c>>;
+
+/// Runs `work` in one write transaction with the caller's idempotency `key` claimed in it:
+/// a key seen before with the same request (`fingerprint`) answers as the first time did
+/// and does nothing; with another request it is refused. Without a key, `work` just runs.
+async fn idempotent<T, F>(
+    db: &Db,
+    token: i64,
+    key: Option<&str>,
+    fingerprint: &str,
+    work: F,
+) -> Result<Created, AppError>
+where
+    T: Serialize,
+    F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> Work<'c, T>,
+{
+    let now = super::now_ms();
+    let mut tx = db.begin_write().await?;
+    if let Some(key) = key {
+        sqlx::query("delete from api_idempotency where created_at < $1")
+            .bind(now - KEY_KEPT_MS)
+            .execute(&mut *tx)
+            .await?;
+        let claimed = sqlx::query(
+            "insert into api_idempotency (token_id, key, fingerprint, created_at) \
+             values ($1, $2, $3, $4) on conflict (token_id, key) do nothing",
+        )
+        .bind(token)
+        .bind(key)
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            let (first, status, body): (String, Option<i64>, Option<String>) = sqlx::query_as(
+                "select fingerprint, status, body from api_idempotency \
+                 where token_id = $1 and key = $2",
+            )
+            .bind(token)
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+            if first != fingerprint {
+                return Err(AppError::invalid(
+                    "Idempotency-Key",
+                    "This Idempotency-Key was used for another request: use a new key for a \
+                     new request.",
+                ));
+            }
+            return match (status, body) {
+                (Some(status), Some(body)) => Ok(Created {
+                    status: u16::try_from(status).unwrap_or(500),
+                    body,
+                    replayed: true,
+                }),
+                _ => Err(AppError::Conflict(
+                    "A request with this Idempotency-Key is still being done.".into(),
+                )),
+            };
+        }
+    }
+    let done = work(&mut tx).await?;
+    let body = serde_json::to_string(&done).map_err(|e| {
+        tracing::error!("serialising an API answer: {e}");
+        AppError::Internal
+    })?;
+    if let Some(key) = key {
+        sqlx::query(
+            "update api_idempotency set status = 201, body = $1 where token_id = $2 and key = $3",
+        )
+        .bind(&body)
+        .bind(token)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Created {
+        status: 201,
+        body,
+        replayed: false,
+    })
+}
+
+/// `POST /api/v1/completions`: the person completed the activity, recorded as an admin
+/// would (the levels it provides are awarded). `body` is the request's JSON; a person or
+/// activity that does not exist is `NotFound`, naming what was looked for.
+#[tracing::instrument(skip_all, fields(token = caller.token))]
+pub async fn complete(
+    db: &Db,
+    caller: &super::api_tokens::ApiCaller,
+    key: Option<&str>,
+    body: &[u8],
+) -> Result<Created, AppError> {
+    let input: CompletionIn = serde_json::from_slice(body).map_err(|e| {
+        AppError::invalid(
+            "body",
+            format!(
+                "The body must be JSON like {{\"email\": \"ada@example.org\", \"activity\": \
+                 \"42\"}}: {e}."
+            ),
+        )
+    })?;
+    for (field, value, max) in [
+        ("email", &input.email, 254),
+        ("activity", &input.activity, 200),
+    ] {
+        if value.is_empty() || value.chars().count() > max {
+            return Err(AppError::invalid(
+                field,
+                format!("{field} must have 1 to {max} characters."),
+            ));
+        }
+    }
+    let key = key.map(idempotency_key).transpose()?;
+    let request = serde_json::to_string(&input).unwrap_or_default();
+    let fingerprint =
+        super::api_tokens::sha256_hex(&format!("POST /api/v1/completions\n{request}"));
+    idempotent(db, caller.token, key.as_deref(), &fingerprint, |conn| {
+        Box::pin(async move {
+            let done = super::plans::completion(conn, &input.email, &input.activity, None).await;
+            // A person or activity that is not there is a missing resource to a system.
+            done.map_err(|e| match e.field() {
+                Some("email") => AppError::NotFound(format!(
+                    "A person with the e-mail {}",
+                    input.email.trim().to_lowercase()
+                )),
+                Some("activity") => AppError::NotFound(format!(
+                    "An activity with the id or identifier \u{201c}{}\u{201d}",
+                    input.activity.trim()
+                )),
+                _ => e,
+            })
+        })
+    })
+    .await
 }

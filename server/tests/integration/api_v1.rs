@@ -2,10 +2,13 @@
 //! as RFC 9457 problems; tokens made on the command line.
 
 use crate::helpers::*;
+use app::domain::api_tokens::{scopes_text, Scope};
 use app::server::api_tokens;
 use app::server::api_v1::{ApiPerson, ApiUnit, Page};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 /// GET `path` with `Authorization: Bearer token` (no header when None).
 async fn api(app: &TestApp, path: &str, token: Option<&str>) -> Res {
@@ -176,8 +179,13 @@ async fn bad_parameters_are_named_and_tokens_are_stored_hashed_and_audited() {
         ("limit=0", "limit"),
         ("limit=201", "limit"),
         ("limit=ten", "limit"),
+        ("limit=+5", "limit"),
         ("cursor=-4", "cursor"),
+        ("cursor=", "cursor"),
+        ("cursor=1234567890123456", "cursor"),
         ("unit=x", "unit"),
+        ("unit=%203", "unit"),
+        ("limit=5&limit=6", "limit"),
         ("updated_since=yesterday", "updated_since"),
     ] {
         let res = api(&app, &format!("/api/v1/people?{query}"), Some(&t)).await;
@@ -265,7 +273,7 @@ async fn the_command_line_makes_lists_and_revokes_tokens() {
     let caller = api_tokens::authenticate(&db, Some(&format!("Bearer {t}")))
         .await
         .unwrap();
-    assert_eq!(caller.scopes.len(), 2);
+    assert_eq!(caller.scopes, Scope::ALL.to_vec());
 
     let (ok, out, _) = cli(&["token", "list"]);
     assert!(
@@ -278,4 +286,277 @@ async fn the_command_line_makes_lists_and_revokes_tokens() {
         .await
         .unwrap_err();
     assert_eq!(e.status(), 401);
+}
+
+/// The documented answer schema of `op` for `status`, with the document's components beside
+/// it so that its `$ref`s resolve.
+fn answer_schema(doc: &Value, op: &Value, status: &str) -> jsonschema::Validator {
+    let content = op["responses"][status]["content"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{status} is documented with a body: {op}"));
+    let (_, media) = content.iter().next().unwrap();
+    let mut schema = media["schema"].clone();
+    schema["components"] = doc["components"].clone();
+    jsonschema::draft202012::new(&schema).expect("the documented schema compiles")
+}
+
+fn conforms(v: &jsonschema::Validator, body: &Value, what: &str) {
+    let errors: Vec<String> = v.iter_errors(body).map(|e| e.to_string()).collect();
+    assert!(
+        errors.is_empty(),
+        "{what} breaks its schema: {errors:?}\n{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_answers() {
+    let app = TestApp::demo().await;
+    let res = api(&app, server::api_v1::DOCUMENT, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let doc = res.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    // Every routed operation is documented, and nothing else is.
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let routed: BTreeSet<(String, String)> = server::api_v1::ROUTES
+        .iter()
+        .filter(|(_, p)| ![server::api_v1::DOCUMENT, server::api_docs::PAGE].contains(p))
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(documented, routed);
+
+    // Each operation names one scope; the route enforces that one, and its answers are the
+    // documented ones: 401 without a token, 403 with every other scope, 200 with it.
+    let liam = app
+        .count("select id from person where email = 'liam.chen@northwind.example'")
+        .await;
+    let activity = app.count("select min(id) from activity").await;
+    let page = app.get(server::api_docs::PAGE, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (method, path) in &documented {
+        let op = &doc["paths"][path][method.to_lowercase()];
+        let names: Vec<&str> = op["security"][0]["token"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} names its scope"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let [name] = names[..] else {
+            panic!("{path} needs exactly one scope: {names:?}")
+        };
+        let scope = Scope::parse(name).unwrap_or_else(|| panic!("{path}: {name} is a scope"));
+        let url = path.replace("{id}", &liam.to_string());
+        let others: Vec<Scope> = Scope::ALL.into_iter().filter(|s| *s != scope).collect();
+
+        // The one success status the operation documents.
+        let success: Vec<&String> = op["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|s| s.starts_with('2'))
+            .collect();
+        let [success] = success[..] else {
+            panic!("{path}: one success status, not {success:?}")
+        };
+        let call = |token: Option<String>| {
+            let (app, method, url) = (&app, method.clone(), url.clone());
+            let body =
+                format!(r#"{{"email": "liam.chen@northwind.example", "activity": "{activity}"}}"#);
+            async move {
+                match (method.as_str(), token) {
+                    ("GET", token) => api(app, &url, token.as_deref()).await,
+                    ("POST", Some(t)) => post_completion(app, &t, None, &body).await,
+                    ("POST", None) => {
+                        let req = Request::post(&url).body(Body::from(body)).unwrap();
+                        app.send(req).await
+                    }
+                    (m, _) => panic!("{m} {url}: say how to call it"),
+                }
+            }
+        };
+        let refused = call(None).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{url}");
+        conforms(&answer_schema(&doc, op, "401"), &refused.json(), &url);
+        if !others.is_empty() {
+            let other = token(&app, &scopes_text(&others)).await;
+            let refused = call(Some(other)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{url}");
+            conforms(&answer_schema(&doc, op, "403"), &refused.json(), &url);
+        }
+        let allowed = call(Some(token(&app, name).await)).await;
+        assert_eq!(allowed.status.as_str(), success, "{url}: {}", allowed.body);
+        conforms(&answer_schema(&doc, op, success), &allowed.json(), &url);
+
+        // The reference page shows the operation and its scope.
+        let heading = format!("{}</span> <code>{path}</code>", method);
+        assert!(
+            page.body.contains(&heading),
+            "the page lists {method} {path}"
+        );
+        assert!(page.body.contains(&format!("<code>{name}</code>")));
+    }
+    // A bad parameter's answer is the documented problem too.
+    let op = &doc["paths"]["/api/v1/people"]["get"];
+    let bad = api(
+        &app,
+        "/api/v1/people?limit=0",
+        Some(&token(&app, "all").await),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    conforms(&answer_schema(&doc, op, "422"), &bad.json(), "limit=0");
+    assert_eq!(bad.json()["field"], json!("limit"));
+}
+
+/// POST a JSON body to `/api/v1/completions` with a token and, optionally, an idempotency key.
+async fn post_completion(app: &TestApp, token: &str, key: Option<&str>, body: &str) -> Res {
+    let mut b = Request::post("/api/v1/completions")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    app.send(b.body(Body::from(body.to_string())).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn a_learning_system_records_a_completion_once_however_often_it_retries() {
+    let app = TestApp::demo().await;
+    let lms = token(&app, "completions:write").await;
+    let liam = app
+        .count("select id from person where email = 'liam.chen@northwind.example'")
+        .await;
+    // An activity that provides a level Liam does not hold yet.
+    let activity = app
+        .count(format!(
+            "select min(al.activity_id) from activity_level al where al.level > coalesce( \
+             (select c.level from current_level c where c.person_id = {liam} and c.node_id = al.node_id), 0)"
+        ))
+        .await;
+    let body = format!(r#"{{"email": "Liam.Chen@northwind.example", "activity": "{activity}"}}"#);
+    let ratings =
+        format!("select count(*) from rating where subject_id = {liam} and source = 'course'");
+    let before = app.count(&ratings).await;
+
+    let first = post_completion(&app, &lms, Some("\"lms-record-1\""), &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert!(first.headers.get("idempotent-replayed").is_none());
+    let done = first.json();
+    assert_eq!(done["person_id"], liam);
+    assert_eq!(done["activity_id"], activity);
+    let awarded = done["levels_awarded"].as_i64().unwrap();
+    assert!(awarded >= 1, "{done}");
+    assert_eq!(app.count(&ratings).await, before + awarded);
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from plan_action where id = {} and status = 'completed' and completed_via = 'api'",
+            done["action_id"]
+        ))
+        .await,
+        1
+    );
+
+    // The retry (quoted or not, the same key) answers the same and records nothing more.
+    let actions = format!("select count(*) from plan_action where person_id = {liam}");
+    let n_actions = app.count(&actions).await;
+    for key in ["lms-record-1", "\"lms-record-1\""] {
+        let again = post_completion(&app, &lms, Some(key), &body).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+        assert_eq!(again.headers["idempotent-replayed"], "true");
+        assert_eq!(again.json(), done);
+    }
+    assert_eq!(app.count(&ratings).await, before + awarded);
+    assert_eq!(app.count(&actions).await, n_actions);
+
+    // The same key for another request is refused and changes nothing; so is every bad
+    // request, each naming what is wrong.
+    let other =
+        format!(r#"{{"email": "amara.nwosu@northwind.example", "activity": "{activity}"}}"#);
+    let p = problem(
+        &post_completion(&app, &lms, Some("lms-record-1"), &other).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    assert_eq!(p["field"], "Idempotency-Key", "{p}");
+    for (body, key, status, field) in [
+        (
+            "not json",
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("body"),
+        ),
+        (
+            r#"{"email": "liam.chen@northwind.example"}"#,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("body"),
+        ),
+        (
+            r#"{"email": "x@y", "activity": "1", "extra": 1}"#,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("body"),
+        ),
+        (
+            r#"{"email": "", "activity": "1"}"#,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("email"),
+        ),
+        (
+            &body,
+            Some("has space"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Idempotency-Key"),
+        ),
+        (
+            r#"{"email": "nobody@northwind.example", "activity": "1"}"#,
+            None,
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            r#"{"email": "liam.chen@northwind.example", "activity": "no-such-course"}"#,
+            None,
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+    ] {
+        let p = problem(&post_completion(&app, &lms, key, body).await, status);
+        assert_eq!(p["field"].as_str(), field, "{body}: {p}");
+    }
+    assert_eq!(app.count(&ratings).await, before + awarded);
+    assert_eq!(app.count(&actions).await, n_actions);
+
+    // Without the scope: 403, and nothing recorded.
+    let reader = token(&app, "people:read").await;
+    problem(
+        &post_completion(&app, &reader, Some("k2"), &body).await,
+        StatusCode::FORBIDDEN,
+    );
+
+    // Two requests with one new key at once: one records, the other repeats its answer.
+    let (a, b) = tokio::join!(
+        post_completion(&app, &lms, Some("lms-record-2"), &body),
+        post_completion(&app, &lms, Some("lms-record-2"), &body),
+    );
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::CREATED, StatusCode::CREATED),
+        "{} / {}",
+        a.body,
+        b.body
+    );
+    assert_eq!(a.json(), b.json());
+    let replays = [&a, &b]
+        .iter()
+        .filter(|r| r.headers.get("idempotent-replayed").is_some())
+        .count();
+    assert_eq!(replays, 1);
+    assert_eq!(app.count(&actions).await, n_actions + 1);
 }

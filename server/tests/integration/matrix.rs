@@ -146,6 +146,8 @@ enum Req {
     Get(String),
     /// A multipart upload: (path, text fields, file name, file bytes).
     Upload(String, Vec<(String, String)>, &'static str, Vec<u8>),
+    /// A JSON body posted to a path, as a system calling `/api/v1` does.
+    Json(String, String),
 }
 
 /// One endpoint's declared rule and how to call it.
@@ -364,6 +366,9 @@ fn rules() -> Vec<Check> {
         route("GET /api/v1/people", TokenOnly, Read, |_| get("/api/v1/people".into())),
         route("GET /api/v1/people/{id}", TokenOnly, Read, |f| get(format!("/api/v1/people/{}", f.subject))),
         route("GET /api/v1/units", TokenOnly, Read, |_| get("/api/v1/units".into())),
+        route("POST /api/v1/completions", TokenOnly, Write, |_| Req::Json("/api/v1/completions".into(), r#"{"email":"liam.chen@northwind.example","activity":"1"}"#.into())),
+        route("GET /api/v1/openapi.json", Public, Read, |_| get("/api/v1/openapi.json".into())),
+        route("GET /api/v1/docs", Public, Read, |_| get("/api/v1/docs".into())),
         route("GET /reports/org.csv", AdminOrHr, Read, |_| get("/reports/org.csv".into())),
         route("GET /admin/audit.csv", AdminOnly, Read, |_| get("/admin/audit.csv".into())),
         route("GET /people/{id}/data.json", AdminOnly, Read, |f| get(format!("/people/{}/data.json", f.subject))),
@@ -774,6 +779,15 @@ async fn send(app: &TestApp, key: &str, req: &Req, cookie: Option<&str>) -> Res 
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
             app.post_multipart(path, &fields, (name, bytes), false, "/", cookie)
+                .await
+        }
+        Req::Json(path, body) => {
+            let mut b = axum::http::Request::post(path.as_str())
+                .header(axum::http::header::CONTENT_TYPE, "application/json");
+            if let Some(c) = cookie {
+                b = b.header(axum::http::header::COOKIE, c);
+            }
+            app.send(b.body(axum::body::Body::from(body.clone())).unwrap())
                 .await
         }
     }

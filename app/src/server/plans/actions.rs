@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::count;
+use serde::{Deserialize, Serialize};
 
 /// Adds activities to a person's plan (those already live in it are skipped), with goals
 /// for the gaps they close in `scope` (`position`, `target`; none for `plan`), as "close my
@@ -456,9 +457,9 @@ pub(crate) async fn complete(
     Ok(count(award.len()))
 }
 
-/// An admin or a learning system records that a person completed an activity (by the
-/// person's e-mail and the activity's id or external identifier). It completes the live
-/// action in their plan, or adds a completed one. Returns the levels awarded.
+/// An admin or a learning system signed in as one records that a person completed an
+/// activity (by the person's e-mail and the activity's id or external identifier). Returns
+/// the levels awarded. See [`completion`].
 #[tracing::instrument(skip_all, fields(caller = me.id.0, via_api))]
 pub async fn record_completion(
     db: &Db,
@@ -470,10 +471,39 @@ pub async fn record_completion(
     if !me.caps().administer {
         return Err(AppError::Forbidden);
     }
+    let by = if via_api { None } else { Some(me.id) };
+    let mut tx = db.begin_write().await?;
+    let done = completion(&mut tx, email, activity, by).await?;
+    tx.commit().await?;
+    Ok(done.levels_awarded)
+}
+
+/// What recording a completion did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Completion {
+    pub person_id: i64,
+    pub activity_id: i64,
+    /// The action in the person's plan now completed (added when the plan had none live).
+    pub action_id: i64,
+    /// How many levels the completion raised (none when the person already held them).
+    pub levels_awarded: u32,
+}
+
+/// Records, in the caller's transaction, that the person with `email` completed the
+/// activity with the id or external identifier `activity`: it completes the live action in
+/// their plan, or adds a completed one, and awards the levels the activity provides. `by`
+/// is the admin recording it, or None for a learning system (`completed_via` api). The
+/// caller checked that it may.
+pub(crate) async fn completion(
+    conn: &mut AnyConnection,
+    email: &str,
+    activity: &str,
+    by: Option<PersonId>,
+) -> Result<Completion, AppError> {
     let email = email.trim().to_lowercase();
     let person: i64 = sqlx::query_scalar("select id from person where email = $1")
         .bind(&email)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| AppError::invalid("email", format!("Nobody has the e-mail {email}.")))?;
     let key = activity.trim();
@@ -482,13 +512,13 @@ pub async fn record_completion(
             sqlx::query_scalar("select id from activity where id = $1 or external_id = $2")
                 .bind(id)
                 .bind(key)
-                .fetch_optional(&db.pool)
+                .fetch_optional(&mut *conn)
                 .await?
         }
         Err(_) => {
             sqlx::query_scalar("select id from activity where external_id = $1")
                 .bind(key)
-                .fetch_optional(&db.pool)
+                .fetch_optional(&mut *conn)
                 .await?
         }
     };
@@ -500,14 +530,13 @@ pub async fn record_completion(
     })?;
     let person = PersonId(person);
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
     let live: Option<i64> = sqlx::query_scalar(
         "select id from plan_action where person_id = $1 and activity_id = $2 \
          and status in ('planned', 'submitted', 'returned')",
     )
     .bind(person.0)
     .bind(activity)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let action = match live {
         Some(a) => a,
@@ -519,19 +548,28 @@ pub async fn record_completion(
             .bind(person.0)
             .bind(activity)
             .bind(now)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?
         }
     };
-    let (via, by) = if via_api {
-        ("api", None)
-    } else {
-        ("admin", Some(me.id))
-    };
-    let n = complete(&mut tx, action, person, activity, by, via, now).await?;
-    touch(&mut tx, person, now, false).await?;
-    let after = audit::PLAN_ACTION.state(&mut *tx, action).await?;
-    audit::record(&mut *tx, by, "complete", "plan_action", action, None, after).await?;
-    tx.commit().await?;
-    Ok(n)
+    let via = if by.is_some() { "admin" } else { "api" };
+    let n = complete(conn, action, person, activity, by, via, now).await?;
+    touch(conn, person, now, false).await?;
+    let after = audit::PLAN_ACTION.state(&mut *conn, action).await?;
+    audit::record(
+        &mut *conn,
+        by,
+        "complete",
+        "plan_action",
+        action,
+        None,
+        after,
+    )
+    .await?;
+    Ok(Completion {
+        person_id: person.0,
+        activity_id: activity,
+        action_id: action,
+        levels_awarded: n,
+    })
 }
