@@ -151,6 +151,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("recognition") ssr=SsrMode::Async view=pages::recognition::RecognitionRoute/>
                     <Route path=path!("account") ssr=SsrMode::Async view=pages::account::AccountPage/>
                     <Route path=path!("admin/audit") ssr=SsrMode::Async view=pages::audit::AuditPage/>
+                    <Route path=path!("admin/tokens") ssr=SsrMode::Async view=pages::tokens::TokensPage/>
                 </ParentRoute>
             </Routes>
         </Router>

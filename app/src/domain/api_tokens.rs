@@ -35,6 +35,65 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// What the scope lets a system do, for the page where admins choose scopes.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Scope::PeopleRead => "Read people: names, e-mails, roles, units, managers, positions (an HR system checking its sync).",
+            Scope::UnitsRead => "Read org units and their tree.",
+            Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
+        }
+    }
+}
+
+/// Whether a token still works, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenState {
+    Live,
+    Expired,
+    Revoked,
+}
+
+/// A token as the admin page lists it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    /// The public start of the token (`pfo_` and 8 hex digits).
+    pub prefix: String,
+    pub scopes: String,
+    pub created: String,
+    /// "never" when it does not expire.
+    pub expires: String,
+    /// "never" when it was never used.
+    pub last_used: String,
+    pub state: TokenState,
+}
+
+/// A token just made, shown to the admin who made it this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreshToken {
+    pub name: String,
+    pub text: String,
+}
+
+/// The API tokens page: the tokens, newest first, the scopes to choose from (name and
+/// meaning), and the token this admin just made, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<TokenRow>,
+    pub scopes: Vec<(String, String)>,
+    pub fresh: Option<FreshToken>,
+}
+
+/// The expiry choices the page offers, in days (None: never), the first the default.
+pub const EXPIRY_CHOICES: [(Option<u32>, &str); 4] = [
+    (Some(90), "in 90 days"),
+    (Some(30), "in 30 days"),
+    (Some(365), "in a year"),
+    (None, "never"),
+];
+
 /// At most this many days until a token expires.
 pub const MAX_DAYS: u32 = 730;
 /// A token's name: at most this many characters.

@@ -85,6 +85,7 @@ impl Nav {
                     link("Positions", "/positions"),
                     link("Import a framework", "/frameworks/import"),
                     link("Audit log", "/admin/audit"),
+                    link("API tokens", "/admin/tokens"),
                 ],
             });
         }

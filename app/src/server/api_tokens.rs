@@ -185,3 +185,44 @@ pub async fn authenticate(db: &Db, header: Option<&str>) -> Result<ApiCaller, Ap
         scopes: parse_scopes(&found.scopes).unwrap_or_default(),
     })
 }
+
+/// The admin page's view of the tokens, with `fresh`, the token this admin just made.
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    db: &Db,
+    fresh: Option<crate::domain::api_tokens::FreshToken>,
+) -> Result<crate::domain::api_tokens::TokensPage, AppError> {
+    use super::format_time;
+    use crate::domain::api_tokens::{TokenRow, TokenState, TokensPage};
+    let now = now_ms();
+    let when = |t: Option<i64>| t.map(format_time).unwrap_or_else(|| "never".into());
+    let tokens = list(db)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            state: if t.revoked_at.is_some() {
+                TokenState::Revoked
+            } else if is_live(None, t.expires_at, now) {
+                TokenState::Live
+            } else {
+                TokenState::Expired
+            },
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            scopes: t.scopes,
+            created: format_time(t.created_at),
+            expires: when(t.expires_at),
+            last_used: when(t.last_used_at),
+        })
+        .collect();
+    let scopes = Scope::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.meaning().to_string()))
+        .collect();
+    Ok(TokensPage {
+        tokens,
+        scopes,
+        fresh,
+    })
+}

@@ -249,6 +249,25 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The session key under which a token just made waits for the page that shows it once.
+const FRESH_TOKEN: &str = "fresh_api_token";
+
+/// Keeps a token just made for the next load of the tokens page (with or without
+/// JavaScript, that load shows it), in this admin's session only.
+pub async fn hold_fresh_token(
+    token: &crate::domain::api_tokens::FreshToken,
+) -> Result<(), AppError> {
+    session()?
+        .insert(FRESH_TOKEN, token)
+        .await
+        .map_err(session_err)
+}
+
+/// The token [`hold_fresh_token`] kept, taken out of the session: it is shown once.
+pub async fn take_fresh_token() -> Result<Option<crate::domain::api_tokens::FreshToken>, AppError> {
+    session()?.remove(FRESH_TOKEN).await.map_err(session_err)
+}
+
 fn session() -> Result<Session, AppError> {
     use leptos::prelude::use_context;
     use_context::<http::request::Parts>()

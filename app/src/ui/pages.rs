@@ -21,5 +21,6 @@ pub mod sign_in;
 pub mod skills;
 pub mod talent;
 pub mod team;
+pub mod tokens;
 pub mod units;
 pub mod versions;

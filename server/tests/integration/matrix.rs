@@ -192,6 +192,8 @@ struct Fx {
     request: String,
     /// A staged learning-catalogue import.
     import: String,
+    /// A live API token (`people:read`).
+    token: String,
 }
 
 // The rule table's helpers: one line per endpoint.
@@ -357,6 +359,9 @@ fn rules() -> Vec<Check> {
         sf("talent/options", TeamViewers, Read, none),
         sf("talent/search", TeamViewers, Read, |f| form(&[("criteria", &format!("{}:1", f.node)), ("unit", "")])),
         sf("reports/org", AdminOrHr, Read, none),
+        sf("tokens/list", AdminOnly, Read, none),
+        sf("tokens/create", AdminOnly, Write, |_| form(&[("name", "LMS"), ("scopes[completions:write]", "on"), ("days", "30")])),
+        sf("tokens/revoke", AdminOnly, Write, |f| form(&[("id", &f.token)])),
         sf("reports/supply", AdminOrHr, Read, none),
         sf("talent/succession", TeamViewers, Read, |f| form(&[("position", &f.position2)])),
         // Hand-written routes.
@@ -383,6 +388,7 @@ fn rules() -> Vec<Check> {
         page("/people/new", AdminOnly, |_| get("/people/new".into())),
         page("/account", SignedIn, |_| get("/account".into())),
         page("/admin/audit", AdminOnly, |_| get("/admin/audit".into())),
+        page("/admin/tokens", AdminOnly, |_| get("/admin/tokens".into())),
         page("/people/{id}", SelfOrLine, |f| get(format!("/people/{}", f.subject))),
         page("/people/{id}/edit", AdminOnly, |f| get(format!("/people/{}/edit", f.subject))),
         page("/units", SignedIn, |_| get("/units".into())),
@@ -505,7 +511,14 @@ async fn fixture(app: &TestApp) -> (Fx, BTreeMap<Who, String>) {
         plan_the_subjects_development(app, &liam, &subject, &node).await;
     let request = ask_the_peer(app, &liam, &subject, &node).await;
     stage_an_import(app, &cookies[&Admin]).await;
+    let token = app::server::api_tokens::create(&app.db, None, "HR sync", "people:read", Some(30))
+        .await
+        .expect("a token")
+        .0
+        .id
+        .to_string();
     let fx = Fx {
+        token,
         manager: person(app, MANAGER).await,
         admin: person(app, ADMIN).await,
         unit_parent: scalar(app, format!("select coalesce(parent_id, 0) from org_unit where id = {unit}")).await,

@@ -34,6 +34,11 @@ async fn every_page_header_names_the_document() {
         ("/frameworks".into(), &admin, "Frameworks · Proficio".into()),
         ("/admin/audit".into(), &admin, "Audit log · Proficio".into()),
         (
+            "/admin/tokens".into(),
+            &admin,
+            "API tokens · Proficio".into(),
+        ),
+        (
             "/learning".into(),
             &admin,
             "Learning catalogue · Proficio".into(),
