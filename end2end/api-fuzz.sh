@@ -37,7 +37,10 @@ trap cleanup EXIT
 
 # The token first (its command migrates the empty database); the demo loads at serve.
 token=$(RUST_LOG=warn "$bin" --database "$url" token create --name "schemathesis" --scopes all --days 1 | tail -1)
-RUST_LOG=warn PROFICIO_UPLOAD_DIR="$dir/uploads" "$bin" --database "$url" serve --demo true \
+# Thousands of cases a minute: the per-token limit is raised so that they reach the API
+# (its 429 is tested in the integration tests).
+RUST_LOG=warn PROFICIO_UPLOAD_DIR="$dir/uploads" PROFICIO_API_REQUESTS_PER_MINUTE=1000000 \
+  "$bin" --database "$url" serve --demo true \
   --addr "127.0.0.1:$port" > "$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

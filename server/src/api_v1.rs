@@ -103,6 +103,10 @@ enum Refused {
     /// The token lacks the operation's scope.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
+    /// The token made more requests this minute than it may (`PROFICIO_API_REQUESTS_PER_MINUTE`).
+    #[response(status = 429, content_type = "application/problem+json",
+        headers(("Retry-After" = String, description = "Seconds until the token may call again.")))]
+    TooMany(Problem),
 }
 
 /// A parameter is not what the operation takes; `field` names it.
@@ -165,6 +169,7 @@ async fn caller(
         .and_then(|v| v.to_str().ok());
     let caller = api_tokens::authenticate(&state.db, auth).await?;
     tracing::Span::current().record("token", caller.token);
+    state.api_limiter.check(caller.token)?;
     caller.need(scope)?;
     Ok(caller)
 }
@@ -362,6 +367,9 @@ fn answer<T: Serialize>(result: Result<T, AppError>) -> Response {
     );
     if status == StatusCode::UNAUTHORIZED {
         h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    if let Some(seconds) = e.retry_after() {
+        h.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     res
 }

@@ -376,6 +376,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFICIO_UPLOAD_QUOTA_BYTES", default_value_t = 200 * 1024 * 1024)]
     pub upload_quota_bytes: u64,
 
+    /// Requests one API token may make per minute on this server (more get 429 with
+    /// `Retry-After`).
+    #[arg(long, env = "PROFICIO_API_REQUESTS_PER_MINUTE", default_value_t = 600,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_requests_per_minute: u32,
+
     /// SMTP relay for the daily reminder digest, `smtp://host[:port]` (plain SMTP, so a
     /// local or trusted relay); no digest is sent unless this is set.
     #[arg(long, env = "PROFICIO_SMTP_URL")]
@@ -415,6 +421,7 @@ impl ServeArgs {
             upload_max_bytes: self.upload_max_bytes,
             upload_quota_bytes: self.upload_quota_bytes,
             public_url: self.public.public_url.clone(),
+            api_requests_per_minute: self.api_requests_per_minute,
         }
     }
 }

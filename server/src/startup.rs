@@ -29,6 +29,9 @@ pub fn state(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppSt
         password_slots: Arc::new(tokio::sync::Semaphore::new(
             settings.max_concurrent_hashes.max(1),
         )),
+        api_limiter: Arc::new(app::server::api_tokens::ApiLimiter::per_minute(
+            settings.api_requests_per_minute,
+        )),
         settings: Arc::new(settings),
         leptos_options,
     }

@@ -226,3 +226,39 @@ pub async fn page(
         fresh,
     })
 }
+
+/// How many requests each API token may make, per minute, on this app server: a token may
+/// spend the whole minute's allowance at once, and it comes back evenly over the minute
+/// (GCRA, from `governor`). Counted in memory, one entry per token that called: with several
+/// app servers each counts on its own.
+pub struct ApiLimiter {
+    per_minute: u32,
+    limiter: governor::DefaultKeyedRateLimiter<i64>,
+}
+
+impl ApiLimiter {
+    pub fn per_minute(n: u32) -> Self {
+        let n = std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN);
+        ApiLimiter {
+            per_minute: n.get(),
+            limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(n)),
+        }
+    }
+
+    /// Counts one request of `token`: `TooManyAttempts` (429, with the seconds until the
+    /// next one may go) once the token has spent its allowance.
+    pub fn check(&self, token: i64) -> Result<(), AppError> {
+        use governor::clock::{Clock, DefaultClock};
+        self.limiter.check_key(&token).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let retry_after = wait.as_secs().max(1);
+            AppError::TooManyAttempts {
+                message: format!(
+                    "This token may make {} requests a minute; try again in {retry_after} s.",
+                    self.per_minute
+                ),
+                retry_after,
+            }
+        })
+    }
+}

@@ -35,6 +35,8 @@ pub struct Settings {
     pub upload_quota_bytes: u64,
     /// The address people reach Proficio at; CASE exports make URIs under it.
     pub public_url: String,
+    /// Requests one API token may make per minute (on each app server).
+    pub api_requests_per_minute: u32,
 }
 
 impl Settings {
@@ -58,6 +60,7 @@ impl Default for Settings {
             upload_dir: std::env::temp_dir().join("proficio-uploads"),
             upload_max_bytes: 10 * 1024 * 1024,
             upload_quota_bytes: 200 * 1024 * 1024,
+            api_requests_per_minute: 600,
             public_url: "http://localhost:3000".into(),
         }
     }
@@ -74,6 +77,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Slots for password checks (`Settings::max_concurrent_hashes` of them).
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// Each API token's requests this minute (`Settings::api_requests_per_minute`).
+    pub api_limiter: Arc<super::api_tokens::ApiLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

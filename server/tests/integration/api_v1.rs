@@ -560,3 +560,46 @@ async fn a_learning_system_records_a_completion_once_however_often_it_retries() 
     assert_eq!(replays, 1);
     assert_eq!(app.count(&actions).await, n_actions + 1);
 }
+
+#[tokio::test]
+async fn a_token_over_its_requests_per_minute_waits_and_others_do_not() {
+    let app = TestApp::with_settings(app::server::Settings {
+        api_requests_per_minute: 3,
+        ..app::server::Settings::default()
+    })
+    .await;
+    let busy = token(&app, "units:read").await;
+    let calm = token(&app, "units:read").await;
+    for _ in 0..3 {
+        assert_eq!(
+            api(&app, "/api/v1/units", Some(&busy)).await.status,
+            StatusCode::OK
+        );
+    }
+    let refused = api(&app, "/api/v1/units", Some(&busy)).await;
+    let p = problem(&refused, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&wait), "{wait} s: {p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("3 requests a minute"),
+        "{p}"
+    );
+    // Another token has its own allowance; any operation counts, before its scope is
+    // even looked at.
+    assert_eq!(
+        api(&app, "/api/v1/units", Some(&calm)).await.status,
+        StatusCode::OK
+    );
+    let body = r#"{"email": "nobody@example.org", "activity": "1"}"#;
+    problem(
+        &post_completion(&app, &busy, None, body).await,
+        StatusCode::TOO_MANY_REQUESTS,
+    );
+}
