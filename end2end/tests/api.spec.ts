@@ -7,7 +7,7 @@ test('a developer reads the API reference and follows it to the OpenAPI document
   await page.goto('/api/v1/docs');
   await expect(page.getByRole('heading', { level: 1, name: /Proficio API/ })).toBeVisible();
   const index = page.getByRole('navigation', { name: 'Operations' });
-  await expect(index.getByRole('link')).toHaveCount(4);
+  await expect(index.getByRole('link')).toHaveCount(5);
 
   await index.getByRole('link', { name: 'POST /api/v1/completions' }).click();
   await expect(page).toHaveURL(/#recordCompletion$/);

@@ -12,7 +12,7 @@ use app::api::AppError;
 use app::domain::api_tokens::Scope;
 use app::server::api_tokens::{self, ApiCaller};
 use app::server::api_v1::{self, ListQuery};
-use app::server::api_v1::{ApiPerson, ApiUnit, CompletionIn, Page};
+use app::server::api_v1::{ApiLevel, ApiPerson, ApiUnit, CompletionIn, LevelsQuery, Page};
 use app::server::plans::Completion;
 use app::server::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -29,6 +29,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/people"),
     ("GET", "/api/v1/people/{id}"),
     ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/levels"),
     ("POST", "/api/v1/completions"),
     ("GET", DOCUMENT),
     ("GET", crate::api_docs::PAGE),
@@ -50,11 +51,12 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
             `application/problem+json` (RFC 9457); `field` names the parameter at fault.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    paths(people, person, units, completions),
+    paths(people, person, units, levels, completions),
     components(schemas(Problem)),
     modifiers(&BearerToken),
     tags(
         (name = "people", description = "People and org units, as HR sees them"),
+        (name = "skills", description = "Where people stand: current levels"),
         (name = "learning", description = "What learning systems report"),
     )
 )]
@@ -130,6 +132,7 @@ pub fn routes() -> Router<AppState> {
         ("GET", "/api/v1/people") => get(people),
         ("GET", "/api/v1/people/{id}") => get(person),
         ("GET", "/api/v1/units") => get(units),
+        ("GET", "/api/v1/levels") => get(levels),
         ("POST", "/api/v1/completions") => axum::routing::post(completions),
         ("GET", DOCUMENT) => get(|| async { axum::Json(document()) }),
         ("GET", crate::api_docs::PAGE) => get(crate::api_docs::page),
@@ -137,25 +140,37 @@ pub fn routes() -> Router<AppState> {
     })
 }
 
-/// A list's query string: each parameter at most once (a repeated one is refused by name,
-/// not picked from), unknown ones ignored.
-fn list_query(raw: Option<String>) -> Result<ListQuery, AppError> {
+/// The `known` parameters of a query string: each at most once (a repeated one is refused
+/// by name, not picked from), unknown ones ignored.
+fn query_pairs(
+    raw: Option<String>,
+    known: &[&str],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|_| AppError::invalid("query", "The query string is not form-encoded."))?;
-    let mut q = ListQuery::default();
+    let mut out = std::collections::HashMap::new();
     for (name, value) in pairs {
-        let slot = match name.as_str() {
-            "cursor" => &mut q.cursor,
-            "limit" => &mut q.limit,
-            "unit" => &mut q.unit,
-            "updated_since" => &mut q.updated_since,
-            _ => continue,
-        };
-        if slot.replace(value).is_some() {
+        if !known.contains(&name.as_str()) {
+            continue;
+        }
+        if out.contains_key(&name) {
             return Err(AppError::invalid(&name, format!("Give {name} once.")));
         }
+        out.insert(name, value);
     }
-    Ok(q)
+    Ok(out)
+}
+
+/// A list's query string (see [`query_pairs`]).
+fn list_query(raw: Option<String>) -> Result<ListQuery, AppError> {
+    let pairs = query_pairs(raw, &["cursor", "limit", "unit", "updated_since"])?;
+    let get = |k: &str| pairs.get(k).cloned();
+    Ok(ListQuery {
+        cursor: get("cursor"),
+        limit: get("limit"),
+        unit: get("unit"),
+        updated_since: get("updated_since"),
+    })
 }
 
 /// The token's caller, if it carries `scope`.
@@ -246,6 +261,53 @@ async fn units(
 ) -> Response {
     let read = async { api_v1::units(&state.db, &list_query(q)?).await };
     scoped(&state, &headers, Scope::UnitsRead, read).await
+}
+
+/// List current levels
+///
+/// Everyone's current level on every competency and skill they hold, in (person, node)
+/// order: the level that counts now (self-ratings once approved). Filter by person, by node,
+/// or to levels given since a time, to sync changes.
+#[utoipa::path(
+    get, path = "/api/v1/levels", tag = "skills", operation_id = "listLevels",
+    params(
+        ("cursor" = Option<String>, Query,
+            description = "The previous page's `next_cursor` (`PERSON-NODE`); absent for the first page.",
+            pattern = "^[0-9]{1,15}-[0-9]{1,15}$"),
+        ("limit" = Option<u32>, Query, description = "Rows per page (default 50).",
+            minimum = 1, maximum = 200),
+        ("person" = Option<i64>, Query, description = "Only this person's levels.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("node" = Option<i64>, Query, description = "Only levels on this competency or skill.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only levels given at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of current levels.", body = Page<ApiLevel>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["levels:read"])),
+)]
+async fn levels(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let pairs = query_pairs(q, &["cursor", "limit", "person", "node", "updated_since"])?;
+        let get = |k: &str| pairs.get(k).cloned();
+        let q = LevelsQuery {
+            cursor: get("cursor"),
+            limit: get("limit"),
+            person: get("person"),
+            node: get("node"),
+            updated_since: get("updated_since"),
+        };
+        api_v1::levels(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::LevelsRead, read).await
 }
 
 /// Record a completion

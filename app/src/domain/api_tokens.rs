@@ -11,6 +11,8 @@ pub enum Scope {
     PeopleRead,
     /// Read org units (`/api/v1/units`).
     UnitsRead,
+    /// Read everyone's current levels (`/api/v1/levels`).
+    LevelsRead,
     /// Record that people completed learning activities (`/api/v1/completions`), which
     /// awards the levels the activity provides, as an admin recording it would.
     CompletionsWrite,
@@ -18,13 +20,19 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 3] = [Scope::PeopleRead, Scope::UnitsRead, Scope::CompletionsWrite];
+    pub const ALL: [Scope; 4] = [
+        Scope::PeopleRead,
+        Scope::UnitsRead,
+        Scope::LevelsRead,
+        Scope::CompletionsWrite,
+    ];
 
     /// The scope's name in token lists and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::PeopleRead => "people:read",
             Scope::UnitsRead => "units:read",
+            Scope::LevelsRead => "levels:read",
             Scope::CompletionsWrite => "completions:write",
         }
     }
@@ -41,6 +49,7 @@ impl Scope {
         match self {
             Scope::PeopleRead => "Read people: names, e-mails, roles, units, managers, positions (an HR system checking its sync).",
             Scope::UnitsRead => "Read org units and their tree.",
+            Scope::LevelsRead => "Read everyone's current level on every competency and skill (a data warehouse, an HR system).",
             Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
         }
     }
@@ -187,7 +196,12 @@ mod tests {
         let e = parse_scopes("people:read,people:write").unwrap_err();
         assert!(e.contains("\"people:write\""), "{e}");
         assert!(parse_scopes(" , ").is_err());
-        assert_eq!(scopes_text(&Scope::ALL), "people:read,units:read");
+        assert_eq!(
+            scopes_text(&Scope::ALL),
+            "people:read,units:read,levels:read,completions:write"
+        );
+        // ALL is sorted, as parsed lists are.
+        assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

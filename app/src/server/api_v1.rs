@@ -146,12 +146,10 @@ fn check(q: &ListQuery) -> Result<Checked, AppError> {
 }
 
 /// A page from `rows` fetched with one extra row: the extra row says there is more.
-fn page<T>(mut rows: Vec<T>, limit: u32, id: impl Fn(&T) -> i64) -> Page<T> {
+fn page<T>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> String) -> Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|r| id(r).to_string()))
-        .flatten();
+    let next_cursor = more.then(|| rows.last().map(cursor)).flatten();
     Page {
         data: rows,
         next_cursor,
@@ -174,7 +172,7 @@ pub async fn people(db: &Db, q: &ListQuery) -> Result<Page<ApiPerson>, AppError>
         .fetch_all(&db.pool)
         .await?;
     let rows = rows.into_iter().map(ApiPerson::from).collect();
-    Ok(page(rows, c.limit, |p: &ApiPerson| p.id))
+    Ok(page(rows, c.limit, |p: &ApiPerson| p.id.to_string()))
 }
 
 /// One person.
@@ -201,7 +199,7 @@ pub async fn units(db: &Db, q: &ListQuery) -> Result<Page<ApiUnit>, AppError> {
     .bind(i64::from(c.limit) + 1)
     .fetch_all(&db.pool)
     .await?;
-    Ok(page(rows, c.limit, |u| u.id))
+    Ok(page(rows, c.limit, |u| u.id.to_string()))
 }
 
 /// A completion as a learning system reports it.
@@ -209,11 +207,19 @@ pub async fn units(db: &Db, q: &ListQuery) -> Result<Page<ApiUnit>, AppError> {
 #[serde(deny_unknown_fields)]
 pub struct CompletionIn {
     /// The person's e-mail.
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub email: String,
     /// The activity's id in Proficio, or its external identifier (the learning system's own
     /// course id, set on the activity).
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub activity: String,
 }
 
@@ -365,6 +371,12 @@ pub async fn complete(
                 format!("{field} must have 1 to {max} characters."),
             ));
         }
+        if value.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                field,
+                format!("{field} must not contain control characters."),
+            ));
+        }
     }
     let key = key.map(idempotency_key).transpose()?;
     let request = serde_json::to_string(&input).unwrap_or_default();
@@ -388,4 +400,70 @@ pub async fn complete(
         })
     })
     .await
+}
+
+/// A person's current level on one node: the level that counts now, from the rating that
+/// gave it (self-ratings count once approved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiLevel {
+    pub person_id: i64,
+    /// The competency or skill (a framework node).
+    pub node_id: i64,
+    pub level: i64,
+    /// The rating that gave this level.
+    pub rating_id: i64,
+    /// When that rating was given, in milliseconds since 1970.
+    pub rated_at: i64,
+    /// When the level lapses (a certification's expiry), if it does.
+    pub expires_at: Option<i64>,
+}
+
+/// What `/api/v1/levels` asks for, as text from the query string (checked here).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LevelsQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+    pub person: Option<String>,
+    pub node: Option<String>,
+    pub updated_since: Option<String>,
+}
+
+/// Current levels in (person, node) order, after the cursor (`PERSON-NODE` of the last row
+/// of the previous page), optionally of one person, on one node, or given since a time.
+#[tracing::instrument(skip_all)]
+pub async fn levels(db: &Db, q: &LevelsQuery) -> Result<Page<ApiLevel>, AppError> {
+    let paging = check(&ListQuery {
+        limit: q.limit.clone(),
+        updated_since: q.updated_since.clone(),
+        ..ListQuery::default()
+    })?;
+    let (after_person, after_node) = match q.cursor.as_deref() {
+        None => (0, 0),
+        Some(c) => c
+            .split_once('-')
+            .and_then(|(p, n)| Some((digits(p)?, digits(n)?)))
+            .ok_or_else(|| {
+                AppError::invalid("cursor", "cursor must be a cursor from a previous page.")
+            })?,
+    };
+    let person = number("person", &q.person, "a person's id")?;
+    let node = number("node", &q.node, "a competency's or skill's id")?;
+    let rows: Vec<ApiLevel> = sqlx::query_as(
+        "select person_id, node_id, level, rating_id, rated_at, expires_at from current_level \
+         where (person_id > $1 or (person_id = $1 and node_id > $2)) \
+         and ($3 is null or person_id = $3) and ($4 is null or node_id = $4) \
+         and ($5 is null or rated_at >= $5) \
+         order by person_id, node_id limit $6",
+    )
+    .bind(after_person)
+    .bind(after_node)
+    .bind(person)
+    .bind(node)
+    .bind(paging.updated_since)
+    .bind(i64::from(paging.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, paging.limit, |r| {
+        format!("{}-{}", r.person_id, r.node_id)
+    }))
 }

@@ -371,6 +371,7 @@ fn rules() -> Vec<Check> {
         route("GET /api/v1/people", TokenOnly, Read, |_| get("/api/v1/people".into())),
         route("GET /api/v1/people/{id}", TokenOnly, Read, |f| get(format!("/api/v1/people/{}", f.subject))),
         route("GET /api/v1/units", TokenOnly, Read, |_| get("/api/v1/units".into())),
+        route("GET /api/v1/levels", TokenOnly, Read, |_| get("/api/v1/levels".into())),
         route("POST /api/v1/completions", TokenOnly, Write, |_| Req::Json("/api/v1/completions".into(), r#"{"email":"liam.chen@northwind.example","activity":"1"}"#.into())),
         route("GET /api/v1/openapi.json", Public, Read, |_| get("/api/v1/openapi.json".into())),
         route("GET /api/v1/docs", Public, Read, |_| get("/api/v1/docs".into())),

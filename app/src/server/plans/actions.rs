@@ -500,6 +500,19 @@ pub(crate) async fn completion(
     activity: &str,
     by: Option<PersonId>,
 ) -> Result<Completion, AppError> {
+    // No e-mail or identifier holds a control character (PostgreSQL refuses NUL in text).
+    if email.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "email",
+            "An e-mail has no control characters.",
+        ));
+    }
+    if activity.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "activity",
+            "An activity's identifier has no control characters.",
+        ));
+    }
     let email = email.trim().to_lowercase();
     let person: i64 = sqlx::query_scalar("select id from person where email = $1")
         .bind(&email)
