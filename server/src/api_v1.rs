@@ -46,7 +46,7 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
         title = "Proficio API",
         description = "JSON for systems rather than browsers (HR systems, learning systems, \
             scripts). Authenticate with an API token: `Authorization: Bearer pfo_…`, made by an \
-            admin with `proficio token create`. Each operation needs one scope. Lists come in \
+            admin under Administration, API tokens (or with `proficio token create`). Each operation needs one scope. Lists come in \
             pages: pass the previous page's `next_cursor` as `cursor`. Errors are \
             `application/problem+json` (RFC 9457); `field` names the parameter at fault.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),

@@ -210,7 +210,7 @@ pub struct CompletionIn {
     #[schema(
         min_length = 1,
         max_length = 254,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub email: String,
     /// The activity's id in Proficio, or its external identifier (the learning system's own
@@ -218,7 +218,7 @@ pub struct CompletionIn {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub activity: String,
 }
