@@ -12,7 +12,9 @@ use app::api::AppError;
 use app::domain::api_tokens::Scope;
 use app::server::api_tokens::{self, ApiCaller};
 use app::server::api_v1::{self, ListQuery};
-use app::server::api_v1::{ApiLevel, ApiPerson, ApiUnit, CompletionIn, LevelsQuery, Page};
+use app::server::api_v1::{
+    ApiFramework, ApiLevel, ApiNode, ApiPerson, ApiPosition, ApiRating, ApiUnit, CompletionIn, Page,
+};
 use app::server::plans::Completion;
 use app::server::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -29,7 +31,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/people"),
     ("GET", "/api/v1/people/{id}"),
     ("GET", "/api/v1/units"),
+    ("GET", "/api/v1/positions"),
+    ("GET", "/api/v1/positions/{id}"),
+    ("GET", "/api/v1/frameworks"),
+    ("GET", "/api/v1/frameworks/{id}/nodes"),
+    ("GET", "/api/v1/frameworks/{id}/case"),
     ("GET", "/api/v1/levels"),
+    ("GET", "/api/v1/ratings"),
     ("POST", "/api/v1/completions"),
     ("GET", DOCUMENT),
     ("GET", crate::api_docs::PAGE),
@@ -51,12 +59,17 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
             `application/problem+json` (RFC 9457); `field` names the parameter at fault.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
-    paths(people, person, units, levels, completions),
+    paths(
+        people, person, units, positions, position, frameworks, nodes, case, levels, ratings,
+        completions
+    ),
     components(schemas(Problem)),
     modifiers(&BearerToken),
     tags(
         (name = "people", description = "People and org units, as HR sees them"),
-        (name = "skills", description = "Where people stand: current levels"),
+        (name = "positions", description = "Job roles and the levels they require"),
+        (name = "frameworks", description = "Competency frameworks, their nodes and CASE packages"),
+        (name = "skills", description = "Where people stand: current levels and every rating behind them"),
         (name = "learning", description = "What learning systems report"),
     )
 )]
@@ -132,7 +145,13 @@ pub fn routes() -> Router<AppState> {
         ("GET", "/api/v1/people") => get(people),
         ("GET", "/api/v1/people/{id}") => get(person),
         ("GET", "/api/v1/units") => get(units),
+        ("GET", "/api/v1/positions") => get(positions),
+        ("GET", "/api/v1/positions/{id}") => get(position),
+        ("GET", "/api/v1/frameworks") => get(frameworks),
+        ("GET", "/api/v1/frameworks/{id}/nodes") => get(nodes),
+        ("GET", "/api/v1/frameworks/{id}/case") => get(case),
         ("GET", "/api/v1/levels") => get(levels),
+        ("GET", "/api/v1/ratings") => get(ratings),
         ("POST", "/api/v1/completions") => axum::routing::post(completions),
         ("GET", DOCUMENT) => get(|| async { axum::Json(document()) }),
         ("GET", crate::api_docs::PAGE) => get(crate::api_docs::page),
@@ -161,14 +180,18 @@ fn query_pairs(
     Ok(out)
 }
 
-/// A list's query string (see [`query_pairs`]).
-fn list_query(raw: Option<String>) -> Result<ListQuery, AppError> {
-    let pairs = query_pairs(raw, &["cursor", "limit", "unit", "updated_since"])?;
+/// A list's query string, with the paging parameters and the `filters` the list takes (see
+/// [`query_pairs`]); other filters are ignored.
+fn list_query(raw: Option<String>, filters: &[&str]) -> Result<ListQuery, AppError> {
+    let known: Vec<&str> = ["cursor", "limit"].iter().chain(filters).copied().collect();
+    let pairs = query_pairs(raw, &known)?;
     let get = |k: &str| pairs.get(k).cloned();
     Ok(ListQuery {
         cursor: get("cursor"),
         limit: get("limit"),
         unit: get("unit"),
+        person: get("person"),
+        node: get("node"),
         updated_since: get("updated_since"),
     })
 }
@@ -213,7 +236,8 @@ async fn people(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let read = async { api_v1::people(&state.db, &list_query(q)?).await };
+    let read =
+        async { api_v1::people(&state.db, &list_query(q, &["unit", "updated_since"])?).await };
     scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
@@ -235,10 +259,7 @@ async fn person(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let read = async {
-        let id = api_v1::digits(&id).ok_or_else(|| AppError::NotFound("That person".into()))?;
-        api_v1::person(&state.db, id).await
-    };
+    let read = async { api_v1::person(&state.db, path_id(&id, "That person")?).await };
     scoped(&state, &headers, Scope::PeopleRead, read).await
 }
 
@@ -259,8 +280,207 @@ async fn units(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let read = async { api_v1::units(&state.db, &list_query(q)?).await };
+    let read = async { api_v1::units(&state.db, &list_query(q, &[])?).await };
     scoped(&state, &headers, Scope::UnitsRead, read).await
+}
+
+/// A path's id: a number, or the thing it names does not exist.
+fn path_id(id: &str, what: &str) -> Result<i64, AppError> {
+    api_v1::digits(id).ok_or_else(|| AppError::NotFound(what.into()))
+}
+
+/// List positions
+///
+/// Every position (job role) in id order with what it requires: per competency or skill,
+/// the level, the weight in readiness and whether it is mandatory. Optionally one org unit's,
+/// or those changed since a time.
+#[utoipa::path(
+    get, path = "/api/v1/positions", tag = "positions", operation_id = "listPositions",
+    params(
+        PageParams,
+        ("unit" = Option<i64>, Query, description = "Only positions in this org unit (its id).",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only positions changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of positions.", body = Page<ApiPosition>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["positions:read"])),
+)]
+async fn positions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let q = list_query(q, &["unit", "updated_since"])?;
+        api_v1::positions(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::PositionsRead, read).await
+}
+
+/// Get a position
+#[utoipa::path(
+    get, path = "/api/v1/positions/{id}", tag = "positions", operation_id = "getPosition",
+    params(("id" = i64, Path, description = "The position's id.",
+        minimum = 0, maximum = 999_999_999_999_999_i64)),
+    responses(
+        (status = 200, description = "The position and its requirements.", body = ApiPosition),
+        Refused,
+        (status = 404, description = "No position has this id.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+    security(("token" = ["positions:read"])),
+)]
+async fn position(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let read = async { api_v1::position(&state.db, path_id(&id, "That position")?).await };
+    scoped(&state, &headers, Scope::PositionsRead, read).await
+}
+
+/// List frameworks
+///
+/// Every competency framework in id order, with its status and newest published version.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks", tag = "frameworks", operation_id = "listFrameworks",
+    params(
+        PageParams,
+        ("updated_since" = Option<i64>, Query,
+            description = "Only frameworks changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of frameworks.", body = Page<ApiFramework>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["frameworks:read"])),
+)]
+async fn frameworks(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async { api_v1::frameworks(&state.db, &list_query(q, &["updated_since"])?).await };
+    scoped(&state, &headers, Scope::FrameworksRead, read).await
+}
+
+/// List a framework's nodes
+///
+/// The categories, competencies and skills of a framework's working state, in id order;
+/// `parent_id` and `position` give the tree. For a published version, read its CASE package.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks/{id}/nodes", tag = "frameworks", operation_id = "listNodes",
+    params(
+        ("id" = i64, Path, description = "The framework's id.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        PageParams,
+        ("updated_since" = Option<i64>, Query,
+            description = "Only nodes changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of the framework's nodes.", body = Page<ApiNode>),
+        Refused, Invalid,
+        (status = 404, description = "No framework has this id.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+    security(("token" = ["frameworks:read"])),
+)]
+async fn nodes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let id = path_id(&id, "That framework")?;
+        api_v1::nodes(&state.db, id, &list_query(q, &["updated_since"])?).await
+    };
+    scoped(&state, &headers, Scope::FrameworksRead, read).await
+}
+
+/// Get a framework as a CASE package
+///
+/// The framework as a CASE 1.1 `CFPackage` (1EdTech Competencies and Academic Standards
+/// Exchange), which validates against the official schema: its newest published version,
+/// another version by number, or the working state with `version=draft`.
+#[utoipa::path(
+    get, path = "/api/v1/frameworks/{id}/case", tag = "frameworks", operation_id = "getCasePackage",
+    params(
+        ("id" = i64, Path, description = "The framework's id.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("version" = Option<String>, Query,
+            description = "A published version's number, or `draft`; the newest published version when absent.",
+            pattern = "^([0-9]{1,15}|draft)$"),
+    ),
+    responses(
+        (status = 200, description = "The CASE 1.1 CFPackage.", body = Object),
+        Refused, Invalid,
+        (status = 404, description = "No framework has this id, or it has no such version (or none published).",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("token" = ["frameworks:read"])),
+)]
+async fn case(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let id = path_id(&id, "That framework")?;
+        let pairs = query_pairs(q, &["version"])?;
+        let base = state.settings.case_base_uri();
+        api_v1::case_package(
+            &state.db,
+            id,
+            pairs.get("version").map(String::as_str),
+            &base,
+        )
+        .await
+    };
+    scoped(&state, &headers, Scope::FrameworksRead, read).await
+}
+
+/// List ratings
+///
+/// Every rating ever given, in id order: the history behind the current levels (ratings
+/// are never changed or deleted). Filter by person, by node, or to ratings given since a
+/// time, to sync changes.
+#[utoipa::path(
+    get, path = "/api/v1/ratings", tag = "skills", operation_id = "listRatings",
+    params(
+        PageParams,
+        ("person" = Option<i64>, Query, description = "Only ratings of this person.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("node" = Option<i64>, Query, description = "Only ratings on this competency or skill.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only ratings given at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of ratings.", body = Page<ApiRating>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["ratings:read"])),
+)]
+async fn ratings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let q = list_query(q, &["person", "node", "updated_since"])?;
+        api_v1::ratings(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::RatingsRead, read).await
 }
 
 /// List current levels
@@ -296,15 +516,7 @@ async fn levels(
     RawQuery(q): RawQuery,
 ) -> Response {
     let read = async {
-        let pairs = query_pairs(q, &["cursor", "limit", "person", "node", "updated_since"])?;
-        let get = |k: &str| pairs.get(k).cloned();
-        let q = LevelsQuery {
-            cursor: get("cursor"),
-            limit: get("limit"),
-            person: get("person"),
-            node: get("node"),
-            updated_since: get("updated_since"),
-        };
+        let q = list_query(q, &["person", "node", "updated_since"])?;
         api_v1::levels(&state.db, &q).await
     };
     scoped(&state, &headers, Scope::LevelsRead, read).await

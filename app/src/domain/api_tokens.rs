@@ -11,8 +11,14 @@ pub enum Scope {
     PeopleRead,
     /// Read org units (`/api/v1/units`).
     UnitsRead,
+    /// Read positions and what they require (`/api/v1/positions`).
+    PositionsRead,
+    /// Read frameworks, their nodes and CASE packages (`/api/v1/frameworks`).
+    FrameworksRead,
     /// Read everyone's current levels (`/api/v1/levels`).
     LevelsRead,
+    /// Read every rating ever given (`/api/v1/ratings`), the history behind the levels.
+    RatingsRead,
     /// Record that people completed learning activities (`/api/v1/completions`), which
     /// awards the levels the activity provides, as an admin recording it would.
     CompletionsWrite,
@@ -20,10 +26,13 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 4] = [
+    pub const ALL: [Scope; 7] = [
         Scope::PeopleRead,
         Scope::UnitsRead,
+        Scope::PositionsRead,
+        Scope::FrameworksRead,
         Scope::LevelsRead,
+        Scope::RatingsRead,
         Scope::CompletionsWrite,
     ];
 
@@ -32,7 +41,10 @@ impl Scope {
         match self {
             Scope::PeopleRead => "people:read",
             Scope::UnitsRead => "units:read",
+            Scope::PositionsRead => "positions:read",
+            Scope::FrameworksRead => "frameworks:read",
             Scope::LevelsRead => "levels:read",
+            Scope::RatingsRead => "ratings:read",
             Scope::CompletionsWrite => "completions:write",
         }
     }
@@ -49,7 +61,10 @@ impl Scope {
         match self {
             Scope::PeopleRead => "Read people: names, e-mails, roles, units, managers, positions (an HR system checking its sync).",
             Scope::UnitsRead => "Read org units and their tree.",
+            Scope::PositionsRead => "Read positions and the level each requires on each competency (an HR system, a job architecture tool).",
+            Scope::FrameworksRead => "Read frameworks, their competencies and skills, and published versions as CASE packages (a learning system, a skills library).",
             Scope::LevelsRead => "Read everyone's current level on every competency and skill (a data warehouse, an HR system).",
+            Scope::RatingsRead => "Read every rating ever given, with its source, giver, comment and review (a data warehouse, an audit).",
             Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
         }
     }
@@ -198,7 +213,8 @@ mod tests {
         assert!(parse_scopes(" , ").is_err());
         assert_eq!(
             scopes_text(&Scope::ALL),
-            "people:read,units:read,levels:read,completions:write"
+            "people:read,units:read,positions:read,frameworks:read,levels:read,ratings:read,\
+             completions:write"
         );
         // ALL is sorted, as parsed lists are.
         assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));

@@ -91,20 +91,24 @@ pub struct ApiUnit {
     pub parent_id: Option<i64>,
 }
 
-/// What a list request asks for, as text from the query string (checked here).
+/// What a list request asks for, as text from the query string (checked here). Each list
+/// takes the paging parameters and some of the filters.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
     pub cursor: Option<String>,
     pub limit: Option<String>,
     pub unit: Option<String>,
+    pub person: Option<String>,
+    pub node: Option<String>,
     pub updated_since: Option<String>,
 }
 
-/// The checked query: the id to continue after, how many, and filters.
+/// The checked query: how many, and filters (the cursor is each list's own).
 struct Checked {
-    after: i64,
     limit: u32,
     unit: Option<i64>,
+    person: Option<i64>,
+    node: Option<i64>,
     updated_since: Option<i64>,
 }
 
@@ -134,15 +138,21 @@ fn check(q: &ListQuery) -> Result<Checked, AppError> {
             .ok_or_else(|| AppError::invalid("limit", format!("limit must be {whole}.")))?,
     };
     Ok(Checked {
-        after: number("cursor", &q.cursor, "a cursor from a previous page")?.unwrap_or(0),
         limit,
         unit: number("unit", &q.unit, "an org unit's id")?,
+        person: number("person", &q.person, "a person's id")?,
+        node: number("node", &q.node, "a competency's or skill's id")?,
         updated_since: number(
             "updated_since",
             &q.updated_since,
             "a time in milliseconds since 1970",
         )?,
     })
+}
+
+/// The id a list ordered by id continues after: the previous page's `next_cursor`.
+fn after_id(q: &ListQuery) -> Result<i64, AppError> {
+    Ok(number("cursor", &q.cursor, "a cursor from a previous page")?.unwrap_or(0))
 }
 
 /// A page from `rows` fetched with one extra row: the extra row says there is more.
@@ -160,12 +170,13 @@ fn page<T>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> String) -> Page<
 #[tracing::instrument(skip_all)]
 pub async fn people(db: &Db, q: &ListQuery) -> Result<Page<ApiPerson>, AppError> {
     let c = check(q)?;
+    let after = after_id(q)?;
     let sql = format!(
         "{PERSON_COLUMNS} where id > $1 and ($2 is null or unit_id = $2) \
          and ($3 is null or updated_at >= $3) order by id limit $4"
     );
     let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(c.after)
+        .bind(after)
         .bind(c.unit)
         .bind(c.updated_since)
         .bind(i64::from(c.limit) + 1)
@@ -195,7 +206,7 @@ pub async fn units(db: &Db, q: &ListQuery) -> Result<Page<ApiUnit>, AppError> {
     let rows: Vec<ApiUnit> = sqlx::query_as(
         "select id, name, parent_id from org_unit where id > $1 order by id limit $2",
     )
-    .bind(c.after)
+    .bind(after_id(q)?)
     .bind(i64::from(c.limit) + 1)
     .fetch_all(&db.pool)
     .await?;
@@ -418,25 +429,11 @@ pub struct ApiLevel {
     pub expires_at: Option<i64>,
 }
 
-/// What `/api/v1/levels` asks for, as text from the query string (checked here).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct LevelsQuery {
-    pub cursor: Option<String>,
-    pub limit: Option<String>,
-    pub person: Option<String>,
-    pub node: Option<String>,
-    pub updated_since: Option<String>,
-}
-
 /// Current levels in (person, node) order, after the cursor (`PERSON-NODE` of the last row
 /// of the previous page), optionally of one person, on one node, or given since a time.
 #[tracing::instrument(skip_all)]
-pub async fn levels(db: &Db, q: &LevelsQuery) -> Result<Page<ApiLevel>, AppError> {
-    let paging = check(&ListQuery {
-        limit: q.limit.clone(),
-        updated_since: q.updated_since.clone(),
-        ..ListQuery::default()
-    })?;
+pub async fn levels(db: &Db, q: &ListQuery) -> Result<Page<ApiLevel>, AppError> {
+    let c = check(q)?;
     let (after_person, after_node) = match q.cursor.as_deref() {
         None => (0, 0),
         Some(c) => c
@@ -446,8 +443,6 @@ pub async fn levels(db: &Db, q: &LevelsQuery) -> Result<Page<ApiLevel>, AppError
                 AppError::invalid("cursor", "cursor must be a cursor from a previous page.")
             })?,
     };
-    let person = number("person", &q.person, "a person's id")?;
-    let node = number("node", &q.node, "a competency's or skill's id")?;
     let rows: Vec<ApiLevel> = sqlx::query_as(
         "select person_id, node_id, level, rating_id, rated_at, expires_at from current_level \
          where (person_id > $1 or (person_id = $1 and node_id > $2)) \
@@ -457,13 +452,311 @@ pub async fn levels(db: &Db, q: &LevelsQuery) -> Result<Page<ApiLevel>, AppError
     )
     .bind(after_person)
     .bind(after_node)
-    .bind(person)
-    .bind(node)
-    .bind(paging.updated_since)
-    .bind(i64::from(paging.limit) + 1)
+    .bind(c.person)
+    .bind(c.node)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
     .fetch_all(&db.pool)
     .await?;
-    Ok(page(rows, paging.limit, |r| {
+    Ok(page(rows, c.limit, |r| {
         format!("{}-{}", r.person_id, r.node_id)
     }))
+}
+
+/// What a position requires on one competency or skill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiRequirement {
+    /// The competency or skill (a framework node).
+    pub node_id: i64,
+    /// The level the position needs, on the node's scale.
+    pub level: i64,
+    /// How much the requirement counts in readiness, 1 to 5.
+    pub weight: i64,
+    /// A requirement nobody can be ready without.
+    pub mandatory: bool,
+}
+
+/// A position (a job role) with what it requires, in the order the admin added them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiPosition {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    /// The career track: individual contributor or managerial.
+    #[schema(pattern = "^(ic|managerial)$")]
+    pub track: String,
+    /// Seniority, 1 for entry level, when set.
+    pub rank: Option<i64>,
+    /// The org unit the position belongs to.
+    pub unit_id: Option<i64>,
+    /// Last change, in milliseconds since 1970.
+    pub updated_at: i64,
+    pub requirements: Vec<ApiRequirement>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PositionRow {
+    id: i64,
+    title: String,
+    description: String,
+    track: String,
+    rank: Option<i64>,
+    unit_id: Option<i64>,
+    updated_at: i64,
+}
+
+/// The positions in `rows` with their requirements (one query for the page).
+async fn with_requirements(db: &Db, rows: Vec<PositionRow>) -> Result<Vec<ApiPosition>, AppError> {
+    let ids = super::positions::id_list(rows.iter().map(|r| r.id));
+    let reqs: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select position_id, node_id, required, weight, mandatory from position_requirement \
+         where position_id in ({ids}) order by position_id, seq"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_position: std::collections::HashMap<i64, Vec<ApiRequirement>> =
+        std::collections::HashMap::new();
+    for (position, node_id, level, weight, mandatory) in reqs {
+        by_position
+            .entry(position)
+            .or_default()
+            .push(ApiRequirement {
+                node_id,
+                level,
+                weight,
+                mandatory: mandatory == 1,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| ApiPosition {
+            requirements: by_position.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            track: r.track,
+            rank: r.rank,
+            unit_id: r.unit_id,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+const POSITION_COLUMNS: &str =
+    "select id, title, description, track, rank, unit_id, updated_at from job_position";
+
+/// Positions by id with their requirements, after the cursor, optionally of one unit or
+/// changed since a time.
+#[tracing::instrument(skip_all)]
+pub async fn positions(db: &Db, q: &ListQuery) -> Result<Page<ApiPosition>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<PositionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{POSITION_COLUMNS} where id > $1 and ($2 is null or unit_id = $2) \
+         and ($3 is null or updated_at >= $3) order by id limit $4"
+    )))
+    .bind(after_id(q)?)
+    .bind(c.unit)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let rows = page(rows, c.limit, |r| r.id.to_string());
+    Ok(Page {
+        data: with_requirements(db, rows.data).await?,
+        next_cursor: rows.next_cursor,
+    })
+}
+
+/// One position with its requirements.
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn position(db: &Db, id: i64) -> Result<ApiPosition, AppError> {
+    let row: Option<PositionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{POSITION_COLUMNS} where id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let row = row.ok_or_else(|| AppError::NotFound("That position".into()))?;
+    Ok(with_requirements(db, vec![row]).await?.remove(0))
+}
+
+/// A competency framework: its working state, and its newest published version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiFramework {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    #[schema(pattern = "^(draft|published|archived)$")]
+    pub status: String,
+    /// Stable identifier kept through import and export (the CASE document's identifier).
+    pub external_id: String,
+    /// The scale its levels are on.
+    pub scale_id: i64,
+    /// Bumped by every change to the working state.
+    pub revision: i64,
+    /// Last change to the working state, in milliseconds since 1970.
+    pub updated_at: i64,
+    /// The newest published version's number; absent when none is published.
+    pub published_version: Option<i64>,
+    /// When that version was published, in milliseconds since 1970.
+    pub published_at: Option<i64>,
+}
+
+/// Frameworks by id, after the cursor, optionally changed since a time.
+#[tracing::instrument(skip_all)]
+pub async fn frameworks(db: &Db, q: &ListQuery) -> Result<Page<ApiFramework>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<ApiFramework> = sqlx::query_as(
+        "select f.id, f.name, f.description, f.status, f.external_id, f.scale_id, f.revision, \
+           f.updated_at, v.number as published_version, v.published_at \
+         from framework f left join framework_version v on v.framework_id = f.id \
+           and v.number = (select max(number) from framework_version where framework_id = f.id) \
+         where f.id > $1 and ($2 is null or f.updated_at >= $2) order by f.id limit $3",
+    )
+    .bind(after_id(q)?)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, c.limit, |f| f.id.to_string()))
+}
+
+/// The newest published version of framework `id`: `Some(None)` when none is published,
+/// `None` when there is no such framework.
+async fn newest_version(db: &Db, id: i64) -> Result<Option<Option<i64>>, AppError> {
+    Ok(sqlx::query_scalar(
+        "select (select max(number) from framework_version where framework_id = f.id) \
+         from framework f where f.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A category, competency or skill in a framework's working tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiNode {
+    pub id: i64,
+    pub framework_id: i64,
+    /// The node it sits under; absent at the top.
+    pub parent_id: Option<i64>,
+    #[schema(pattern = "^(category|competency|skill)$")]
+    pub kind: String,
+    /// Order among its siblings, from 0.
+    pub position: i64,
+    pub title: String,
+    pub short_code: String,
+    pub definition: String,
+    /// Stable identifier kept through import and export (CASE identifier, ESCO URI).
+    pub external_id: String,
+    /// Its own scale, when it does not use the framework's.
+    pub scale_id: Option<i64>,
+    /// Last change, in milliseconds since 1970.
+    pub updated_at: i64,
+}
+
+/// The nodes of framework `id` by id, after the cursor, optionally changed since a time.
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn nodes(db: &Db, id: i64, q: &ListQuery) -> Result<Page<ApiNode>, AppError> {
+    let c = check(q)?;
+    let after = after_id(q)?;
+    if newest_version(db, id).await?.is_none() {
+        return Err(AppError::NotFound("That framework".into()));
+    }
+    let rows: Vec<ApiNode> = sqlx::query_as(
+        "select id, framework_id, parent_id, kind, position, title, short_code, definition, \
+           external_id, scale_id, updated_at from framework_node \
+         where framework_id = $1 and id > $2 and ($3 is null or updated_at >= $3) \
+         order by id limit $4",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, c.limit, |n| n.id.to_string()))
+}
+
+/// Framework `id` as a CASE 1.1 CFPackage: `version` a published version's number, or
+/// `draft` for the working state; without it, the newest published version.
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn case_package(
+    db: &Db,
+    id: i64,
+    version: Option<&str>,
+    base_uri: &str,
+) -> Result<serde_json::Value, AppError> {
+    let newest = newest_version(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That framework".into()))?;
+    let which = match version {
+        Some("draft") => "draft".to_string(),
+        Some(v) => digits(v)
+            .ok_or_else(|| {
+                AppError::invalid("version", "version must be a version's number or draft.")
+            })?
+            .to_string(),
+        None => newest
+            .ok_or_else(|| {
+                AppError::NotFound(
+                    "A published version of this framework (ask for version=draft)".into(),
+                )
+            })?
+            .to_string(),
+    };
+    let imported = super::exports::load(db, crate::domain::FrameworkId(id), &which)
+        .await
+        .map_err(|e| match e.field() {
+            // A version number that was never published is a missing resource to a system.
+            Some("version") => AppError::NotFound(format!("Version {which} of this framework")),
+            _ => e,
+        })?;
+    let now = super::rfc3339(super::now_ms(), "+00:00");
+    Ok(crate::domain::case::export_case(
+        &imported,
+        &crate::domain::case::ExportOptions::new(base_uri, &now),
+    ))
+}
+
+/// A rating: what someone said of a person's level on a node, when, and (for a
+/// self-rating) what the manager decided. Ratings are never changed or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiRating {
+    pub id: i64,
+    pub person_id: i64,
+    pub node_id: i64,
+    pub level: i64,
+    /// Who gave it: the person themselves, their manager, a peer, a course, an import.
+    #[schema(pattern = "^(self|manager|peer|course|import)$")]
+    pub source: String,
+    /// The person who gave it, when a person did.
+    pub given_by: Option<i64>,
+    pub comment: String,
+    /// A self-rating's review; absent for other sources.
+    #[schema(pattern = "^(pending|approved|declined)$")]
+    pub review: Option<String>,
+    /// When it was given, in milliseconds since 1970.
+    pub created_at: i64,
+}
+
+/// Ratings by id, after the cursor, optionally of one person, on one node, or given since a
+/// time.
+#[tracing::instrument(skip_all)]
+pub async fn ratings(db: &Db, q: &ListQuery) -> Result<Page<ApiRating>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<ApiRating> = sqlx::query_as(
+        "select id, subject_id as person_id, node_id, level, source, given_by, comment, review, \
+           created_at from rating \
+         where id > $1 and ($2 is null or subject_id = $2) and ($3 is null or node_id = $3) \
+         and ($4 is null or created_at >= $4) order by id limit $5",
+    )
+    .bind(after_id(q)?)
+    .bind(c.person)
+    .bind(c.node)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, c.limit, |r| r.id.to_string()))
 }

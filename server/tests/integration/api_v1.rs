@@ -4,7 +4,9 @@
 use crate::helpers::*;
 use app::domain::api_tokens::{scopes_text, Scope};
 use app::server::api_tokens;
-use app::server::api_v1::{ApiLevel, ApiPerson, ApiUnit, Page};
+use app::server::api_v1::{
+    ApiFramework, ApiLevel, ApiNode, ApiPerson, ApiPosition, ApiRating, ApiUnit, Page,
+};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
@@ -336,6 +338,10 @@ async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_an
         .count("select id from person where email = 'liam.chen@northwind.example'")
         .await;
     let activity = app.count("select min(id) from activity").await;
+    let framework = app
+        .count("select min(framework_id) from framework_version")
+        .await;
+    let position = app.count("select min(id) from job_position").await;
     let page = app.get(server::api_docs::PAGE, None).await;
     assert_eq!(page.status, StatusCode::OK);
     for (method, path) in &documented {
@@ -350,7 +356,14 @@ async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_an
             panic!("{path} needs exactly one scope: {names:?}")
         };
         let scope = Scope::parse(name).unwrap_or_else(|| panic!("{path}: {name} is a scope"));
-        let url = path.replace("{id}", &liam.to_string());
+        let id = if path.starts_with("/api/v1/frameworks/") {
+            framework
+        } else if path.starts_with("/api/v1/positions/") {
+            position
+        } else {
+            liam
+        };
+        let url = path.replace("{id}", &id.to_string());
         let others: Vec<Scope> = Scope::ALL.into_iter().filter(|s| *s != scope).collect();
 
         // The one success status the operation documents.
@@ -691,4 +704,236 @@ async fn a_token_reads_current_levels_in_pages_by_person_node_and_time() {
         &api(&app, "/api/v1/people", Some(&t)).await,
         StatusCode::FORBIDDEN,
     );
+}
+
+/// Every page of the list at `path` (which has a query string), in order.
+async fn all_pages<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, t: &str) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut url = path.to_string();
+    loop {
+        let res = api(app, &url, Some(t)).await;
+        assert_eq!(res.status, StatusCode::OK, "{url}: {}", res.body);
+        let page: Page<T> = res.parse();
+        out.extend(page.data);
+        match page.next_cursor {
+            Some(c) => url = format!("{path}&cursor={c}"),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_token_reads_positions_with_requirements_frameworks_nodes_and_case_packages() {
+    let app = TestApp::demo().await;
+    let t = token(&app, "positions:read,frameworks:read").await;
+
+    // Positions in pages of 3, each with its requirements in the order they were added.
+    let positions: Vec<ApiPosition> = all_pages(&app, "/api/v1/positions?limit=3", &t).await;
+    assert_eq!(
+        positions.len() as i64,
+        app.count("select count(*) from job_position").await
+    );
+    assert!(positions.windows(2).all(|w| w[0].id < w[1].id));
+    let stored: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "select position_id, node_id, required, weight, mandatory from position_requirement \
+         order by position_id, seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let listed: Vec<(i64, i64, i64, i64, i64)> = positions
+        .iter()
+        .flat_map(|p| {
+            p.requirements
+                .iter()
+                .map(|r| (p.id, r.node_id, r.level, r.weight, i64::from(r.mandatory)))
+        })
+        .collect();
+    assert_eq!(listed, stored);
+    assert!(!stored.is_empty());
+    let one = positions
+        .iter()
+        .find(|p| !p.requirements.is_empty())
+        .unwrap();
+    let res = api(&app, &format!("/api/v1/positions/{}", one.id), Some(&t)).await;
+    assert_eq!(res.parse::<ApiPosition>(), *one);
+    problem(
+        &api(&app, "/api/v1/positions/999999", Some(&t)).await,
+        StatusCode::NOT_FOUND,
+    );
+    if let Some(unit) = one.unit_id {
+        let in_unit: Vec<ApiPosition> =
+            all_pages(&app, &format!("/api/v1/positions?unit={unit}"), &t).await;
+        assert!(in_unit.iter().any(|p| p.id == one.id));
+        assert!(in_unit.iter().all(|p| p.unit_id == Some(unit)));
+    }
+
+    // Frameworks with their newest published version; a framework's nodes in pages.
+    let frameworks: Vec<ApiFramework> = all_pages(&app, "/api/v1/frameworks?limit=2", &t).await;
+    assert_eq!(
+        frameworks.len() as i64,
+        app.count("select count(*) from framework").await
+    );
+    let published = frameworks
+        .iter()
+        .find(|f| f.published_version.is_some())
+        .expect("a published framework");
+    let newest = app
+        .count(format!(
+            "select max(number) from framework_version where framework_id = {}",
+            published.id
+        ))
+        .await;
+    assert_eq!(published.published_version, Some(newest));
+    let nodes: Vec<ApiNode> = all_pages(
+        &app,
+        &format!("/api/v1/frameworks/{}/nodes?limit=50", published.id),
+        &t,
+    )
+    .await;
+    assert_eq!(
+        nodes.len() as i64,
+        app.count(format!(
+            "select count(*) from framework_node where framework_id = {}",
+            published.id
+        ))
+        .await
+    );
+    assert!(nodes.iter().all(|n| n.framework_id == published.id));
+    let ids: BTreeSet<i64> = nodes.iter().map(|n| n.id).collect();
+    assert!(nodes
+        .iter()
+        .all(|n| n.parent_id.is_none_or(|p| ids.contains(&p))));
+    problem(
+        &api(&app, "/api/v1/frameworks/999999/nodes", Some(&t)).await,
+        StatusCode::NOT_FOUND,
+    );
+
+    // The CASE package: the newest version by default, a version by number, the draft.
+    let res = api(
+        &app,
+        &format!("/api/v1/frameworks/{}/case", published.id),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let package = res.json();
+    assert_eq!(
+        package["CFDocument"]["title"].as_str(),
+        Some(published.name.as_str())
+    );
+    let items = package["CFItems"].as_array().expect("CFItems");
+    assert!(!items.is_empty());
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/data/case/case-v1p1-cfpackage.official-schema.json"
+        ))
+        .expect("the official CASE schema"),
+    )
+    .unwrap();
+    let official = jsonschema::draft201909::new(&schema).expect("the official schema compiles");
+    conforms(&official, &package, "the CASE package");
+    let by_number = api(
+        &app,
+        &format!("/api/v1/frameworks/{}/case?version={newest}", published.id),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(by_number.json()["CFItems"], package["CFItems"]);
+    let draft = api(
+        &app,
+        &format!("/api/v1/frameworks/{}/case?version=draft", published.id),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(draft.status, StatusCode::OK);
+    for (query, status, field) in [
+        (
+            "version=-1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("version"),
+        ),
+        (
+            "version=9999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("version"),
+        ),
+        (
+            "version=1&version=2",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("version"),
+        ),
+    ] {
+        let url = format!("/api/v1/frameworks/{}/case?{query}", published.id);
+        let p = problem(&api(&app, &url, Some(&t)).await, status);
+        assert_eq!(p["field"].as_str(), field, "{query}: {p}");
+    }
+    if let Some(unpublished) = frameworks.iter().find(|f| f.published_version.is_none()) {
+        let url = format!("/api/v1/frameworks/{}/case", unpublished.id);
+        let p = problem(&api(&app, &url, Some(&t)).await, StatusCode::NOT_FOUND);
+        assert!(
+            p["detail"].as_str().unwrap().contains("version=draft"),
+            "{p}"
+        );
+    }
+
+    // Ratings need their own scope.
+    problem(
+        &api(&app, "/api/v1/ratings", Some(&t)).await,
+        StatusCode::FORBIDDEN,
+    );
+}
+
+#[tokio::test]
+async fn a_token_reads_every_rating_in_pages_by_person_node_and_time() {
+    let app = TestApp::demo().await;
+    let t = token(&app, "ratings:read").await;
+    let all: Vec<ApiRating> = all_pages(&app, "/api/v1/ratings?limit=200", &t).await;
+    assert_eq!(
+        all.len() as i64,
+        app.count("select count(*) from rating").await
+    );
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+    let selfie = all
+        .iter()
+        .find(|r| r.source == "self")
+        .expect("a self-rating");
+    assert!(selfie.review.is_some());
+    assert!(all
+        .iter()
+        .filter(|r| r.source != "self")
+        .all(|r| r.review.is_none()));
+
+    let person = selfie.person_id;
+    let theirs: Vec<ApiRating> =
+        all_pages(&app, &format!("/api/v1/ratings?person={person}"), &t).await;
+    let expected: Vec<&ApiRating> = all.iter().filter(|r| r.person_id == person).collect();
+    assert_eq!(theirs.iter().collect::<Vec<_>>(), expected);
+    let node = selfie.node_id;
+    let on_node: Vec<ApiRating> = all_pages(
+        &app,
+        &format!("/api/v1/ratings?person={person}&node={node}"),
+        &t,
+    )
+    .await;
+    assert!(!on_node.is_empty());
+    assert!(on_node
+        .iter()
+        .all(|r| r.person_id == person && r.node_id == node));
+    let newest = all.iter().map(|r| r.created_at).max().unwrap();
+    let recent: Vec<ApiRating> =
+        all_pages(&app, &format!("/api/v1/ratings?updated_since={newest}"), &t).await;
+    assert!(!recent.is_empty() && recent.iter().all(|r| r.created_at >= newest));
+    for (query, field) in [
+        ("cursor=x", "cursor"),
+        ("node=1.5", "node"),
+        ("limit=201", "limit"),
+    ] {
+        let p = problem(
+            &api(&app, &format!("/api/v1/ratings?{query}"), Some(&t)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+        assert_eq!(p["field"], field, "{query}: {p}");
+    }
 }
