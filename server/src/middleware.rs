@@ -162,6 +162,84 @@ pub async fn form_errors(req: Request, next: Next) -> Response {
     out
 }
 
+/// Refuses text with a NUL character before anything reads it: a query string anywhere, and
+/// the form body of a server function (what every page's forms send, with or without
+/// JavaScript). PostgreSQL cannot store a NUL in text and SQLite cuts strings at one, so
+/// without this a stray `%00` became a server error; now it is a 422 naming the field (which
+/// [`form_errors`] takes back to the form's page when JavaScript is off). Uploads
+/// (multipart) and `/api/v1` (problem documents) are checked by their own handlers.
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let server_fn = path.starts_with("/api/");
+    if let Some(field) = req.uri().query().and_then(nul_field) {
+        return nul_refusal(&path, server_fn, &field);
+    }
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !(server_fn && form && req.method() == Method::POST) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    // The body limit layer outside bounds what this reads.
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if let Some(field) = std::str::from_utf8(&bytes).ok().and_then(nul_field) {
+        return nul_refusal(&path, true, &field);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The form field (`input[name]` is `name`) of a form-encoded text whose name or value holds
+/// a NUL, if one does. Only a text with `%00` in it is decoded.
+fn nul_field(encoded: &str) -> Option<String> {
+    if !encoded
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"%00"))
+    {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(encoded).ok()?;
+    let (name, _) = pairs
+        .into_iter()
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))?;
+    let name = name.replace('\0', "");
+    let inner = name
+        .rsplit_once('[')
+        .and_then(|(_, rest)| rest.strip_suffix(']'))
+        .filter(|f| !f.is_empty())
+        .unwrap_or(&name);
+    Some(inner.to_string())
+}
+
+/// The answer to text with a NUL in `field`: a server function's error (JSON, with the
+/// header that marks one), or a plain 400 for a page.
+fn nul_refusal(path: &str, server_fn: bool, field: &str) -> Response {
+    let error = AppError::invalid(
+        field,
+        format!(
+            "{field} contains a NUL character, which text cannot hold: remove it and try again."
+        ),
+    );
+    if !server_fn {
+        return (StatusCode::BAD_REQUEST, error.to_string()).into_response();
+    }
+    let mut res = (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(&error)).into_response();
+    if let Ok(v) = HeaderValue::from_str(path) {
+        res.headers_mut()
+            .insert(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, v);
+    }
+    res
+}
+
 /// A plain HTML form post refused for its size (413, from the body limit) goes back to its
 /// page with a message on the file field, instead of a bare error page.
 pub async fn too_large(req: Request, next: Next, limit: usize) -> Response {
@@ -355,5 +433,15 @@ mod tests {
         );
         assert_eq!(strip_feedback("/units?error=x"), "/units");
         assert_eq!(encode("a b&c/é"), "a%20b%26c/%C3%A9");
+    }
+
+    #[test]
+    fn a_nul_is_found_by_its_field() {
+        assert_eq!(nul_field("name=Ops&parent_id="), None);
+        assert_eq!(nul_field("a=%2500"), None, "an escaped percent is no NUL");
+        assert_eq!(nul_field("id=4&name=Ops%00"), Some("name".into()));
+        assert_eq!(nul_field("input%5Bname%5D=L%00"), Some("name".into()));
+        assert_eq!(nul_field("x%00=1"), Some("x".into()));
+        assert_eq!(nul_field("q=%00&p=%00"), Some("q".into()));
     }
 }

@@ -112,6 +112,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         },
     )
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(axum::middleware::from_fn(middleware::refuse_nul))
     .layer(axum::middleware::from_fn(middleware::form_errors))
     .layer(axum::middleware::from_fn_with_state(
         state.clone(),

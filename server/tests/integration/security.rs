@@ -586,3 +586,76 @@ async fn pages_carry_a_content_security_policy_with_the_hydration_nonce() {
         .unwrap()
         .contains("max-age="));
 }
+
+#[tokio::test]
+async fn a_nul_character_in_any_text_is_refused_by_name_and_changes_nothing() {
+    let app = TestApp::demo().await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let units = app.count("select count(*) from org_unit").await;
+
+    // A server function's form field, as the page's script sends it.
+    let res = app
+        .call(
+            "/api/units/create",
+            &[("name", "Ops\0"), ("parent_id", "")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let e = res.invalid();
+    assert_eq!(e.field, "name");
+    assert!(e.message.contains("NUL"), "{}", e.message);
+    // A nested field is named by its own name.
+    let subject = app.person_id(EMPLOYEE).await.to_string();
+    let res = app
+        .call(
+            "/api/people/update",
+            &[("id", subject.as_str()), ("input[name]", "Li\0am")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.invalid().field, "name");
+    // Signing in, before anyone is known.
+    let res = app
+        .call(
+            "/api/sign_in",
+            &[("email", "a\0@b.example"), ("password", "x")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+
+    // Without JavaScript the form's page comes back with the message on the field.
+    let res = app
+        .post_plain_form(
+            "/api/units/create",
+            &[("name", "Ops\0"), ("parent_id", "")],
+            "/units",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let to = res.location().unwrap();
+    assert!(
+        to.starts_with("/units?error=") && to.ends_with("&field=name"),
+        "{to}"
+    );
+
+    // A page's query string.
+    let res = app.get("/people?q=a%00b", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("q contains a NUL character"),
+        "{}",
+        res.body
+    );
+
+    assert_eq!(app.count("select count(*) from org_unit").await, units);
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from person where id = {subject} and name = 'Liam Chen'"
+        ))
+        .await,
+        1
+    );
+}
