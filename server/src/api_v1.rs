@@ -13,7 +13,8 @@ use app::domain::api_tokens::Scope;
 use app::server::api_tokens::{self, ApiCaller};
 use app::server::api_v1::{self, ListQuery};
 use app::server::api_v1::{
-    ApiFramework, ApiLevel, ApiNode, ApiPerson, ApiPosition, ApiRating, ApiUnit, CompletionIn, Page,
+    ApiActivity, ApiFramework, ApiGoal, ApiLevel, ApiNode, ApiOrgReport, ApiPerson, ApiPlan,
+    ApiPosition, ApiRating, ApiUnit, CompletionIn, Page,
 };
 use app::server::plans::Completion;
 use app::server::AppState;
@@ -38,6 +39,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/frameworks/{id}/case"),
     ("GET", "/api/v1/levels"),
     ("GET", "/api/v1/ratings"),
+    ("GET", "/api/v1/activities"),
+    ("GET", "/api/v1/plans"),
+    ("GET", "/api/v1/goals"),
+    ("GET", "/api/v1/reports/org"),
     ("POST", "/api/v1/completions"),
     ("GET", DOCUMENT),
     ("GET", crate::api_docs::PAGE),
@@ -61,7 +66,7 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
     ),
     paths(
         people, person, units, positions, position, frameworks, nodes, case, levels, ratings,
-        completions
+        activities, completions, plans, goals, org_report
     ),
     components(schemas(Problem)),
     modifiers(&BearerToken),
@@ -70,7 +75,9 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
         (name = "positions", description = "Job roles and the levels they require"),
         (name = "frameworks", description = "Competency frameworks, their nodes and CASE packages"),
         (name = "skills", description = "Where people stand: current levels and every rating behind them"),
-        (name = "learning", description = "What learning systems report"),
+        (name = "learning", description = "Learning activities, and the completions learning systems report"),
+        (name = "development", description = "Development plans and their goals"),
+        (name = "reports", description = "Figures for the organisation"),
     )
 )]
 pub struct ApiDoc;
@@ -152,6 +159,10 @@ pub fn routes() -> Router<AppState> {
         ("GET", "/api/v1/frameworks/{id}/case") => get(case),
         ("GET", "/api/v1/levels") => get(levels),
         ("GET", "/api/v1/ratings") => get(ratings),
+        ("GET", "/api/v1/activities") => get(activities),
+        ("GET", "/api/v1/plans") => get(plans),
+        ("GET", "/api/v1/goals") => get(goals),
+        ("GET", "/api/v1/reports/org") => get(org_report),
         ("POST", "/api/v1/completions") => axum::routing::post(completions),
         ("GET", DOCUMENT) => get(|| async { axum::Json(document()) }),
         ("GET", crate::api_docs::PAGE) => get(crate::api_docs::page),
@@ -192,6 +203,7 @@ fn list_query(raw: Option<String>, filters: &[&str]) -> Result<ListQuery, AppErr
         unit: get("unit"),
         person: get("person"),
         node: get("node"),
+        framework: get("framework"),
         updated_since: get("updated_since"),
     })
 }
@@ -481,6 +493,130 @@ async fn ratings(
         api_v1::ratings(&state.db, &q).await
     };
     scoped(&state, &headers, Scope::RatingsRead, read).await
+}
+
+/// List learning activities
+///
+/// Every learning activity in id order, retired ones too, with the levels completing it
+/// awards.
+#[utoipa::path(
+    get, path = "/api/v1/activities", tag = "learning", operation_id = "listActivities",
+    params(
+        PageParams,
+        ("updated_since" = Option<i64>, Query,
+            description = "Only activities changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of activities.", body = Page<ApiActivity>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["activities:read"])),
+)]
+async fn activities(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async { api_v1::activities(&state.db, &list_query(q, &["updated_since"])?).await };
+    scoped(&state, &headers, Scope::ActivitiesRead, read).await
+}
+
+/// List development plans
+///
+/// Every person's development plan and where it is in its approval cycle, by person.
+#[utoipa::path(
+    get, path = "/api/v1/plans", tag = "development", operation_id = "listPlans",
+    params(
+        PageParams,
+        ("person" = Option<i64>, Query, description = "Only this person's plan.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only plans changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of plans.", body = Page<ApiPlan>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["plans:read"])),
+)]
+async fn plans(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let q = list_query(q, &["person", "updated_since"])?;
+        api_v1::plans(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::PlansRead, read).await
+}
+
+/// List goals
+///
+/// Every goal in every plan, in id order: open, achieved and dropped.
+#[utoipa::path(
+    get, path = "/api/v1/goals", tag = "development", operation_id = "listGoals",
+    params(
+        PageParams,
+        ("person" = Option<i64>, Query, description = "Only this person's goals.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("node" = Option<i64>, Query, description = "Only goals on this competency or skill.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("updated_since" = Option<i64>, Query,
+            description = "Only goals changed at or after this time, in milliseconds since 1970.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "One page of goals.", body = Page<ApiGoal>),
+        Refused, Invalid,
+    ),
+    security(("token" = ["plans:read"])),
+)]
+async fn goals(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let q = list_query(q, &["person", "node", "updated_since"])?;
+        api_v1::goals(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::PlansRead, read).await
+}
+
+/// Get the org report
+///
+/// Competency status by org unit and node, as on the Reports page: for the whole
+/// organisation or one unit, a total row and one row per sub-unit (and the people directly
+/// in the unit); per required node, how many need it, how many meet it and their total gap.
+#[utoipa::path(
+    get, path = "/api/v1/reports/org", tag = "reports", operation_id = "getOrgReport",
+    params(
+        ("unit" = Option<i64>, Query, description = "The unit to report on (its id); the whole organisation when absent.",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+        ("framework" = Option<i64>, Query, description = "Only columns from this framework (its id).",
+            minimum = 0, maximum = 999_999_999_999_999_i64),
+    ),
+    responses(
+        (status = 200, description = "The report.", body = ApiOrgReport),
+        Refused, Invalid,
+        (status = 404, description = "No org unit has this id.", body = Problem,
+            content_type = "application/problem+json"),
+    ),
+    security(("token" = ["reports:read"])),
+)]
+async fn org_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let read = async {
+        let q = list_query(q, &["unit", "framework"])?;
+        api_v1::org_report(&state.db, &q).await
+    };
+    scoped(&state, &headers, Scope::ReportsRead, read).await
 }
 
 /// List current levels

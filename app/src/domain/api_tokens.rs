@@ -19,6 +19,12 @@ pub enum Scope {
     LevelsRead,
     /// Read every rating ever given (`/api/v1/ratings`), the history behind the levels.
     RatingsRead,
+    /// Read learning activities and the levels they provide (`/api/v1/activities`).
+    ActivitiesRead,
+    /// Read development plans and their goals (`/api/v1/plans`, `/api/v1/goals`).
+    PlansRead,
+    /// Read the org report (`/api/v1/reports/org`).
+    ReportsRead,
     /// Record that people completed learning activities (`/api/v1/completions`), which
     /// awards the levels the activity provides, as an admin recording it would.
     CompletionsWrite,
@@ -26,13 +32,16 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 10] = [
         Scope::PeopleRead,
         Scope::UnitsRead,
         Scope::PositionsRead,
         Scope::FrameworksRead,
         Scope::LevelsRead,
         Scope::RatingsRead,
+        Scope::ActivitiesRead,
+        Scope::PlansRead,
+        Scope::ReportsRead,
         Scope::CompletionsWrite,
     ];
 
@@ -45,6 +54,9 @@ impl Scope {
             Scope::FrameworksRead => "frameworks:read",
             Scope::LevelsRead => "levels:read",
             Scope::RatingsRead => "ratings:read",
+            Scope::ActivitiesRead => "activities:read",
+            Scope::PlansRead => "plans:read",
+            Scope::ReportsRead => "reports:read",
             Scope::CompletionsWrite => "completions:write",
         }
     }
@@ -65,6 +77,9 @@ impl Scope {
             Scope::FrameworksRead => "Read frameworks, their competencies and skills, and published versions as CASE packages (a learning system, a skills library).",
             Scope::LevelsRead => "Read everyone's current level on every competency and skill (a data warehouse, an HR system).",
             Scope::RatingsRead => "Read every rating ever given, with its source, giver, comment and review (a data warehouse, an audit).",
+            Scope::ActivitiesRead => "Read learning activities and the levels they provide (a learning system checking its catalogue).",
+            Scope::PlansRead => "Read everyone's development plans and goals (an HR or talent system).",
+            Scope::ReportsRead => "Read the org report: readiness and competency status by unit (a BI dashboard).",
             Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
         }
     }
@@ -214,7 +229,7 @@ mod tests {
         assert_eq!(
             scopes_text(&Scope::ALL),
             "people:read,units:read,positions:read,frameworks:read,levels:read,ratings:read,\
-             completions:write"
+             activities:read,plans:read,reports:read,completions:write"
         );
         // ALL is sorted, as parsed lists are.
         assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));

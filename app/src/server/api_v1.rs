@@ -100,6 +100,7 @@ pub struct ListQuery {
     pub unit: Option<String>,
     pub person: Option<String>,
     pub node: Option<String>,
+    pub framework: Option<String>,
     pub updated_since: Option<String>,
 }
 
@@ -759,4 +760,275 @@ pub async fn ratings(db: &Db, q: &ListQuery) -> Result<Page<ApiRating>, AppError
     .fetch_all(&db.pool)
     .await?;
     Ok(page(rows, c.limit, |r| r.id.to_string()))
+}
+
+/// A level a learning activity provides on completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiProvides {
+    pub node_id: i64,
+    pub level: i64,
+}
+
+/// A learning activity (a course, workshop, reading, mentoring or task on the job) and the
+/// levels completing it awards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiActivity {
+    pub id: i64,
+    pub title: String,
+    #[schema(pattern = "^(course|workshop|reading|mentoring|on_the_job)$")]
+    pub kind: String,
+    pub provider: String,
+    pub url: String,
+    pub duration_minutes: i64,
+    /// The cost in cents, when one is stated.
+    pub cost_cents: Option<i64>,
+    pub description: String,
+    /// Its id in the learning system, which completions may name instead of `id`.
+    pub external_id: Option<String>,
+    /// False once retired: no longer offered in plans.
+    pub active: bool,
+    /// Last change, in milliseconds since 1970.
+    pub updated_at: i64,
+    pub provides: Vec<ApiProvides>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActivityRow {
+    id: i64,
+    title: String,
+    kind: String,
+    provider: String,
+    url: String,
+    duration_minutes: i64,
+    cost_cents: Option<i64>,
+    description: String,
+    external_id: Option<String>,
+    active: i64,
+    updated_at: i64,
+}
+
+/// Learning activities by id with the levels they provide, after the cursor, optionally
+/// changed since a time.
+#[tracing::instrument(skip_all)]
+pub async fn activities(db: &Db, q: &ListQuery) -> Result<Page<ApiActivity>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<ActivityRow> = sqlx::query_as(
+        "select id, title, kind, provider, url, duration_minutes, cost_cents, description, \
+           external_id, active, updated_at from activity \
+         where id > $1 and ($2 is null or updated_at >= $2) order by id limit $3",
+    )
+    .bind(after_id(q)?)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let rows = page(rows, c.limit, |r| r.id.to_string());
+    let ids = super::positions::id_list(rows.data.iter().map(|r| r.id));
+    let levels: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select activity_id, node_id, level from activity_level \
+         where activity_id in ({ids}) order by activity_id, node_id"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_activity: std::collections::HashMap<i64, Vec<ApiProvides>> =
+        std::collections::HashMap::new();
+    for (activity, node_id, level) in levels {
+        by_activity
+            .entry(activity)
+            .or_default()
+            .push(ApiProvides { node_id, level });
+    }
+    Ok(Page {
+        data: rows
+            .data
+            .into_iter()
+            .map(|r| ApiActivity {
+                provides: by_activity.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                title: r.title,
+                kind: r.kind,
+                provider: r.provider,
+                url: r.url,
+                duration_minutes: r.duration_minutes,
+                cost_cents: r.cost_cents,
+                description: r.description,
+                external_id: r.external_id,
+                active: r.active == 1,
+                updated_at: r.updated_at,
+            })
+            .collect(),
+        next_cursor: rows.next_cursor,
+    })
+}
+
+/// A person's development plan: its state in the approval cycle. Its goals and actions are
+/// their own lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiPlan {
+    pub person_id: i64,
+    #[schema(pattern = "^(draft|submitted|approved|changes)$")]
+    pub state: String,
+    /// Last change, in milliseconds since 1970.
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    /// The manager who approved it or asked for changes, and when.
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+}
+
+/// Plans by person, after the cursor (a person's id), optionally of one person or changed
+/// since a time.
+#[tracing::instrument(skip_all)]
+pub async fn plans(db: &Db, q: &ListQuery) -> Result<Page<ApiPlan>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<ApiPlan> = sqlx::query_as(
+        "select person_id, state, updated_at, submitted_at, decided_by, decided_at from dev_plan \
+         where person_id > $1 and ($2 is null or person_id = $2) \
+         and ($3 is null or updated_at >= $3) order by person_id limit $4",
+    )
+    .bind(after_id(q)?)
+    .bind(c.person)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, c.limit, |p| p.person_id.to_string()))
+}
+
+/// A goal in a person's plan: a level to reach on a node, perhaps by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiGoal {
+    pub id: i64,
+    pub person_id: i64,
+    pub node_id: i64,
+    pub target_level: i64,
+    /// The person's level when the goal was set.
+    pub start_level: i64,
+    /// The date it is due (YYYY-MM-DD), when set.
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub due_on: Option<String>,
+    #[schema(pattern = "^(open|achieved|dropped)$")]
+    pub status: String,
+    pub note: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub achieved_at: Option<i64>,
+}
+
+/// Goals by id, after the cursor, optionally of one person, on one node, or changed since a
+/// time.
+#[tracing::instrument(skip_all)]
+pub async fn goals(db: &Db, q: &ListQuery) -> Result<Page<ApiGoal>, AppError> {
+    let c = check(q)?;
+    let rows: Vec<ApiGoal> = sqlx::query_as(
+        "select id, person_id, node_id, target_level, start_level, due_on, status, note, \
+           created_at, updated_at, achieved_at from plan_goal \
+         where id > $1 and ($2 is null or person_id = $2) and ($3 is null or node_id = $3) \
+         and ($4 is null or updated_at >= $4) order by id limit $5",
+    )
+    .bind(after_id(q)?)
+    .bind(c.person)
+    .bind(c.node)
+    .bind(c.updated_since)
+    .bind(i64::from(c.limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(page(rows, c.limit, |g| g.id.to_string()))
+}
+
+/// A node's figures in one row of the org report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiCell {
+    pub node_id: i64,
+    /// Active people whose position requires the node.
+    pub need: u32,
+    /// Of those, people at or above the required level.
+    pub met: u32,
+    /// The sum of their gaps (required minus current level, where short).
+    pub gap_sum: u32,
+}
+
+/// A row of the org report: a unit with everything under it, or the people directly in the
+/// selected unit (no `unit_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiOrgRow {
+    pub unit_id: Option<i64>,
+    pub name: String,
+    /// Active people in it.
+    pub people: u32,
+    /// Readiness of everyone in it for their positions, as a percentage.
+    pub readiness: Option<u8>,
+    /// One per column of the report, in the same order.
+    pub cells: Vec<ApiCell>,
+}
+
+/// A column of the org report: a node required by positions in the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiColumn {
+    pub node_id: i64,
+    pub title: String,
+}
+
+/// Competency status by unit and node: the selected unit (or the whole organisation) as a
+/// total, and each of its sub-units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApiOrgReport {
+    /// The selected unit; absent for the whole organisation.
+    pub unit_id: Option<i64>,
+    pub total: ApiOrgRow,
+    pub rows: Vec<ApiOrgRow>,
+    /// The nodes (competencies and skills) the columns are about.
+    pub columns: Vec<ApiColumn>,
+    /// More nodes are required than the report has columns for.
+    pub truncated: bool,
+}
+
+fn org_row(row: crate::domain::orgreport::OrgRow, columns: &[i64]) -> ApiOrgRow {
+    ApiOrgRow {
+        unit_id: row.unit.map(|u| u.0),
+        name: row.name,
+        people: row.people,
+        readiness: row.readiness,
+        cells: columns
+            .iter()
+            .zip(row.cells)
+            .map(|(node, s)| ApiCell {
+                node_id: *node,
+                need: s.need,
+                met: s.met,
+                gap_sum: s.gap_sum,
+            })
+            .collect(),
+    }
+}
+
+/// The org report of `unit` (the whole organisation when absent), its columns limited to
+/// one framework's nodes when given.
+#[tracing::instrument(skip_all)]
+pub async fn org_report(db: &Db, q: &ListQuery) -> Result<ApiOrgReport, AppError> {
+    let c = check(q)?;
+    let framework = number("framework", &q.framework, "a framework's id")?;
+    if let Some(unit) = c.unit {
+        let known: Option<i64> = sqlx::query_scalar("select id from org_unit where id = $1")
+            .bind(unit)
+            .fetch_optional(&db.pool)
+            .await?;
+        known.ok_or_else(|| AppError::NotFound("That org unit".into()))?;
+    }
+    let r = super::orgreports::report(db, c.unit.map(crate::domain::UnitId), framework).await?;
+    let nodes: Vec<i64> = r.columns.iter().map(|col| col.node.0).collect();
+    Ok(ApiOrgReport {
+        unit_id: r.unit.map(|(u, _)| u.0),
+        total: org_row(r.total, &nodes),
+        rows: r.rows.into_iter().map(|row| org_row(row, &nodes)).collect(),
+        columns: r
+            .columns
+            .into_iter()
+            .map(|col| ApiColumn {
+                node_id: col.node.0,
+                title: col.title,
+            })
+            .collect(),
+        truncated: r.truncated,
+    })
 }

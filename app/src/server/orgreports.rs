@@ -96,6 +96,16 @@ pub async fn org_report(
     framework: Option<i64>,
 ) -> Result<OrgReport, AppError> {
     may_report(me)?;
+    report(db, unit, framework).await
+}
+
+/// The org report as [`org_report`] makes it, for a caller already allowed to see the whole
+/// organisation (an admin or HR viewer, or an API token with `reports:read`).
+pub(crate) async fn report(
+    db: &Db,
+    unit: Option<UnitId>,
+    framework: Option<i64>,
+) -> Result<OrgReport, AppError> {
     stats::sweep(db).await?;
     let (selected, crumbs) = match unit {
         None => (None, Vec::new()),

@@ -5,7 +5,8 @@ use crate::helpers::*;
 use app::domain::api_tokens::{scopes_text, Scope};
 use app::server::api_tokens;
 use app::server::api_v1::{
-    ApiFramework, ApiLevel, ApiNode, ApiPerson, ApiPosition, ApiRating, ApiUnit, Page,
+    ApiActivity, ApiFramework, ApiGoal, ApiLevel, ApiNode, ApiOrgReport, ApiPerson, ApiPlan,
+    ApiPosition, ApiRating, ApiUnit, Page,
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -854,11 +855,7 @@ async fn a_token_reads_positions_with_requirements_frameworks_nodes_and_case_pac
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("version"),
         ),
-        (
-            "version=9999",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("version"),
-        ),
+        ("version=9999", StatusCode::NOT_FOUND, None),
         (
             "version=1&version=2",
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -936,4 +933,92 @@ async fn a_token_reads_every_rating_in_pages_by_person_node_and_time() {
         );
         assert_eq!(p["field"], field, "{query}: {p}");
     }
+}
+
+#[tokio::test]
+async fn a_token_reads_activities_plans_goals_and_the_org_report_as_the_pages_show_them() {
+    let app = TestApp::demo().await;
+    let t = token(&app, "activities:read,plans:read,reports:read").await;
+
+    // Activities with the levels they award.
+    let activities: Vec<ApiActivity> = all_pages(&app, "/api/v1/activities?limit=4", &t).await;
+    assert_eq!(
+        activities.len() as i64,
+        app.count("select count(*) from activity").await
+    );
+    let provides: usize = activities.iter().map(|a| a.provides.len()).sum();
+    assert_eq!(
+        provides as i64,
+        app.count("select count(*) from activity_level").await
+    );
+    assert!(activities
+        .iter()
+        .any(|a| a.external_id.as_deref() == Some("demo-course-10")));
+
+    // Plans and goals.
+    let plans: Vec<ApiPlan> = all_pages(&app, "/api/v1/plans?limit=3", &t).await;
+    assert_eq!(
+        plans.len() as i64,
+        app.count("select count(*) from dev_plan").await
+    );
+    assert!(!plans.is_empty());
+    let goals: Vec<ApiGoal> = all_pages(&app, "/api/v1/goals?limit=5", &t).await;
+    assert_eq!(
+        goals.len() as i64,
+        app.count("select count(*) from plan_goal").await
+    );
+    let someone = goals.first().expect("the demo has goals").person_id;
+    let theirs: Vec<ApiGoal> =
+        all_pages(&app, &format!("/api/v1/goals?person={someone}"), &t).await;
+    assert_eq!(
+        theirs,
+        goals
+            .iter()
+            .filter(|g| g.person_id == someone)
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    let plan: Vec<ApiPlan> = all_pages(&app, &format!("/api/v1/plans?person={someone}"), &t).await;
+    assert!(plan.len() <= 1 && plan.iter().all(|p| p.person_id == someone));
+
+    // The org report: the same figures as the Reports page shows an HR viewer.
+    let res = api(&app, "/api/v1/reports/org", Some(&t)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let report: ApiOrgReport = res.parse();
+    let hr = app::server::orgreports::org_report(
+        &app.db,
+        &as_user(1, app::domain::Role::Admin),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.unit_id, None);
+    assert_eq!(report.total.people, hr.total.people);
+    assert_eq!(report.total.readiness, hr.total.readiness);
+    assert_eq!(report.rows.len(), hr.rows.len());
+    assert_eq!(report.columns.len(), hr.columns.len());
+    assert!(report.total.people > 0 && !report.columns.is_empty());
+    for (row, page_row) in report.rows.iter().zip(&hr.rows) {
+        assert_eq!(row.name, page_row.name);
+        let needs: Vec<u32> = row.cells.iter().map(|c| c.need).collect();
+        let page_needs: Vec<u32> = page_row.cells.iter().map(|c| c.need).collect();
+        assert_eq!(needs, page_needs);
+    }
+    // One unit's report.
+    let unit = report.rows[0].unit_id.expect("a top unit");
+    let one: ApiOrgReport = api(&app, &format!("/api/v1/reports/org?unit={unit}"), Some(&t))
+        .await
+        .parse();
+    assert_eq!(one.unit_id, Some(unit));
+    assert_eq!(one.total.people, report.rows[0].people);
+    problem(
+        &api(&app, "/api/v1/reports/org?unit=999999", Some(&t)).await,
+        StatusCode::NOT_FOUND,
+    );
+    let p = problem(
+        &api(&app, "/api/v1/reports/org?framework=x", Some(&t)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    assert_eq!(p["field"], "framework");
 }
