@@ -14,7 +14,7 @@ use app::server::api_tokens::{self, ApiCaller};
 use app::server::api_v1::{self, ListQuery};
 use app::server::api_v1::{
     ApiActivity, ApiFramework, ApiGoal, ApiLevel, ApiNode, ApiOrgReport, ApiPerson, ApiPlan,
-    ApiPosition, ApiRating, ApiUnit, CompletionIn, Page,
+    ApiPosition, ApiRating, ApiUnit, CompletionIn, Page, RatedOut, RatingIn,
 };
 use app::server::plans::Completion;
 use app::server::AppState;
@@ -39,6 +39,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/frameworks/{id}/case"),
     ("GET", "/api/v1/levels"),
     ("GET", "/api/v1/ratings"),
+    ("POST", "/api/v1/ratings"),
     ("GET", "/api/v1/activities"),
     ("GET", "/api/v1/plans"),
     ("GET", "/api/v1/goals"),
@@ -66,7 +67,7 @@ pub const DOCUMENT: &str = "/api/v1/openapi.json";
     ),
     paths(
         people, person, units, positions, position, frameworks, nodes, case, levels, ratings,
-        activities, completions, plans, goals, org_report
+        rate, activities, completions, plans, goals, org_report
     ),
     components(schemas(Problem)),
     modifiers(&BearerToken),
@@ -159,6 +160,7 @@ pub fn routes() -> Router<AppState> {
         ("GET", "/api/v1/frameworks/{id}/case") => get(case),
         ("GET", "/api/v1/levels") => get(levels),
         ("GET", "/api/v1/ratings") => get(ratings),
+        ("POST", "/api/v1/ratings") => axum::routing::post(rate),
         ("GET", "/api/v1/activities") => get(activities),
         ("GET", "/api/v1/plans") => get(plans),
         ("GET", "/api/v1/goals") => get(goals),
@@ -691,15 +693,64 @@ async fn completions(
 ) -> Response {
     let result = async {
         let me = caller(&state, &headers, Scope::CompletionsWrite).await?;
-        let key = match headers.get("idempotency-key") {
-            None => None,
-            Some(v) => Some(v.to_str().map_err(|_| {
-                AppError::invalid("Idempotency-Key", "Idempotency-Key must be visible ASCII.")
-            })?),
-        };
-        api_v1::complete(&state.db, &me, key, &body).await
+        api_v1::complete(&state.db, &me, idempotency_key(&headers)?, &body).await
     };
-    match result.await {
+    created(result.await)
+}
+
+/// Record a rating
+///
+/// A trusted system (a learning system's assessment, an exam, a skills test) rates a
+/// person on a competency or skill. The rating is stored with source `import` and the
+/// system's word for itself as its `origin`, counts at once as a manager's rating does, and
+/// is in the person's history and the audit log. Send an `Idempotency-Key` as for
+/// completions.
+#[utoipa::path(
+    post, path = "/api/v1/ratings", tag = "skills", operation_id = "recordRating",
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Any unique text per rating (a UUID, or the sending system's own record id).",
+        pattern = "^[!-~]{1,255}$")),
+    request_body = RatingIn,
+    responses(
+        (status = 201, description = "Recorded (or, with `Idempotent-Replayed: true`, recorded earlier).",
+            body = RatedOut,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this repeats the first answer to the key."))),
+        Refused,
+        (status = 404, description = "No person has the e-mail, or no competency or skill the id.",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The person is deactivated, or a request with the same key is still being done.",
+            body = Problem, content_type = "application/problem+json"),
+        Invalid,
+    ),
+    security(("token" = ["ratings:write"])),
+)]
+async fn rate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let result = async {
+        let me = caller(&state, &headers, Scope::RatingsWrite).await?;
+        api_v1::rate(&state.db, &me, idempotency_key(&headers)?, &body).await
+    };
+    created(result.await)
+}
+
+/// The request's `Idempotency-Key`, if it sends one (checked further by the create).
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                AppError::invalid("Idempotency-Key", "Idempotency-Key must be visible ASCII.")
+            })
+        })
+        .transpose()
+}
+
+/// The answer to a create: its status and JSON, marked when it repeats an earlier answer.
+fn created(result: Result<api_v1::Created, AppError>) -> Response {
+    match result {
         Ok(created) => {
             let status = StatusCode::from_u16(created.status).unwrap_or(StatusCode::CREATED);
             let mut res = (status, created.body).into_response();

@@ -21,6 +21,8 @@ pub enum Scope {
     RatingsRead,
     /// Read learning activities and the levels they provide (`/api/v1/activities`).
     ActivitiesRead,
+    /// Rate people on competencies and skills as a trusted system (`POST /api/v1/ratings`).
+    RatingsWrite,
     /// Read development plans and their goals (`/api/v1/plans`, `/api/v1/goals`).
     PlansRead,
     /// Read the org report (`/api/v1/reports/org`).
@@ -32,7 +34,7 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::PeopleRead,
         Scope::UnitsRead,
         Scope::PositionsRead,
@@ -40,6 +42,7 @@ impl Scope {
         Scope::LevelsRead,
         Scope::RatingsRead,
         Scope::ActivitiesRead,
+        Scope::RatingsWrite,
         Scope::PlansRead,
         Scope::ReportsRead,
         Scope::CompletionsWrite,
@@ -55,6 +58,7 @@ impl Scope {
             Scope::LevelsRead => "levels:read",
             Scope::RatingsRead => "ratings:read",
             Scope::ActivitiesRead => "activities:read",
+            Scope::RatingsWrite => "ratings:write",
             Scope::PlansRead => "plans:read",
             Scope::ReportsRead => "reports:read",
             Scope::CompletionsWrite => "completions:write",
@@ -78,6 +82,7 @@ impl Scope {
             Scope::LevelsRead => "Read everyone's current level on every competency and skill (a data warehouse, an HR system).",
             Scope::RatingsRead => "Read every rating ever given, with its source, giver, comment and review (a data warehouse, an audit).",
             Scope::ActivitiesRead => "Read learning activities and the levels they provide (a learning system checking its catalogue).",
+            Scope::RatingsWrite => "Rate people on competencies and skills as a trusted system; the rating counts at once (an assessment or exam system).",
             Scope::PlansRead => "Read everyone's development plans and goals (an HR or talent system).",
             Scope::ReportsRead => "Read the org report: readiness and competency status by unit (a BI dashboard).",
             Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
@@ -229,7 +234,7 @@ mod tests {
         assert_eq!(
             scopes_text(&Scope::ALL),
             "people:read,units:read,positions:read,frameworks:read,levels:read,ratings:read,\
-             activities:read,plans:read,reports:read,completions:write"
+             activities:read,ratings:write,plans:read,reports:read,completions:write"
         );
         // ALL is sorted, as parsed lists are.
         assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));

@@ -731,6 +731,9 @@ pub struct ApiRating {
     /// Who gave it: the person themselves, their manager, a peer, a course, an import.
     #[schema(pattern = "^(self|manager|peer|course|import)$")]
     pub source: String,
+    /// For an import through this API, the system that sent it (`lms`, `assessment`…);
+    /// empty otherwise.
+    pub origin: String,
     /// The person who gave it, when a person did.
     pub given_by: Option<i64>,
     pub comment: String,
@@ -747,8 +750,8 @@ pub struct ApiRating {
 pub async fn ratings(db: &Db, q: &ListQuery) -> Result<Page<ApiRating>, AppError> {
     let c = check(q)?;
     let rows: Vec<ApiRating> = sqlx::query_as(
-        "select id, subject_id as person_id, node_id, level, source, given_by, comment, review, \
-           created_at from rating \
+        "select id, subject_id as person_id, node_id, level, source, origin, given_by, comment, \
+           review, created_at from rating \
          where id > $1 and ($2 is null or subject_id = $2) and ($3 is null or node_id = $3) \
          and ($4 is null or created_at >= $4) order by id limit $5",
     )
@@ -1031,4 +1034,177 @@ pub async fn org_report(db: &Db, q: &ListQuery) -> Result<ApiOrgReport, AppError
             .collect(),
         truncated: r.truncated,
     })
+}
+
+/// A rating a trusted system gives (a learning system's assessment, an exam, a skills test).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingIn {
+    /// The person's e-mail.
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    pub email: String,
+    /// The competency or skill (a framework node's id; categories are not rated).
+    #[schema(minimum = 1, maximum = 999_999_999_999_999_i64)]
+    pub node_id: i64,
+    /// The level, from 0 to the top of the node's scale.
+    #[schema(minimum = 0, maximum = 10)]
+    pub level: i64,
+    /// The system giving it, in its own word: `lms`, `assessment`, `exam`… (lower-case
+    /// letters, digits, `-` and `_`), kept with the rating as its origin.
+    #[schema(pattern = "^[a-z][a-z0-9_-]{0,31}$")]
+    pub source: String,
+    /// Why, shown with the rating in the person's history (at most 2,000 characters).
+    #[serde(default)]
+    #[schema(max_length = 2000, pattern = "^[^\\u0000]*$")]
+    pub comment: String,
+}
+
+/// What a rating write answers: the rating, and the level that now counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RatedOut {
+    pub rating: ApiRating,
+    /// The person's current level on the node after this rating.
+    pub current_level: i64,
+}
+
+/// Whether `s` is a system's word for itself: a lower-case letter, then up to 31 lower-case
+/// letters, digits, `-` or `_`.
+pub fn origin_word(s: &str) -> bool {
+    let mut b = s.bytes();
+    s.len() <= 32
+        && b.next().is_some_and(|c| c.is_ascii_lowercase())
+        && b.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+}
+
+/// `POST /api/v1/ratings`: a validated rating from a trusted system, with source `import`
+/// and the system's word as its origin; it counts at once, as a manager's rating does, and
+/// everything that follows from a rating follows (current level, reports, points).
+#[tracing::instrument(skip_all, fields(token = caller.token))]
+pub async fn rate(
+    db: &Db,
+    caller: &super::api_tokens::ApiCaller,
+    key: Option<&str>,
+    body: &[u8],
+) -> Result<Created, AppError> {
+    use crate::domain::rating::Source;
+    let input: RatingIn = serde_json::from_slice(body).map_err(|e| {
+        AppError::invalid(
+            "body",
+            format!(
+                "The body must be JSON like {{\"email\": \"ada@example.org\", \"node_id\": 12, \
+                 \"level\": 3, \"source\": \"lms\"}}: {e}."
+            ),
+        )
+    })?;
+    let email = input.email.trim().to_lowercase();
+    if email.is_empty() || email.chars().count() > 254 || email.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "email",
+            "email must have 1 to 254 characters and no control characters.",
+        ));
+    }
+    if !origin_word(&input.source) {
+        return Err(AppError::invalid(
+            "source",
+            "source must be a lower-case word such as lms or assessment (letters, digits, - \
+             and _, at most 32).",
+        ));
+    }
+    if input.comment.contains('\0') {
+        return Err(AppError::invalid(
+            "comment",
+            "comment must not contain NUL.",
+        ));
+    }
+    let comment = crate::domain::assess::check_comment("comment", &input.comment)?;
+    let node = crate::domain::NodeId(input.node_id);
+    let info = super::frameworks::node_info(db, node)
+        .await
+        .map_err(|_| AppError::NotFound(format!("A competency or skill with the id {}", node.0)))?;
+    if !info.row.kind.rateable() {
+        return Err(AppError::invalid(
+            "node_id",
+            "That node is a category; rate its competencies and skills.",
+        ));
+    }
+    let level = u8::try_from(input.level)
+        .ok()
+        .filter(|l| *l <= info.top)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "level",
+                format!("level must be from 0 to {} on this node's scale.", info.top),
+            )
+        })?;
+    let key = key.map(idempotency_key).transpose()?;
+    let request = serde_json::to_string(&input).unwrap_or_default();
+    let fingerprint = super::api_tokens::sha256_hex(&format!("POST /api/v1/ratings\n{request}"));
+    idempotent(db, caller.token, key.as_deref(), &fingerprint, |conn| {
+        Box::pin(async move {
+            let person: Option<(i64, i64)> =
+                sqlx::query_as("select id, active from person where email = $1")
+                    .bind(&email)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let person = match person {
+                None => {
+                    return Err(AppError::NotFound(format!(
+                        "A person with the e-mail {email}"
+                    )))
+                }
+                Some((_, 0)) => {
+                    return Err(AppError::Conflict(format!(
+                        "{email} is deactivated: their levels are no longer kept."
+                    )))
+                }
+                Some((id, _)) => crate::domain::PersonId(id),
+            };
+            let at_ms = super::now_ms();
+            let id = super::ratings::record(
+                conn,
+                super::ratings::NewRating {
+                    subject: person,
+                    node,
+                    level,
+                    source: Source::Import,
+                    given_by: None,
+                    comment: &comment,
+                    origin: &input.source,
+                    at_ms,
+                    review: None,
+                },
+            )
+            .await?;
+            let after = super::audit::RATING.state(&mut *conn, id).await?;
+            super::audit::record(&mut *conn, None, "rate", "rating", id, None, after).await?;
+            let current_level: i64 = sqlx::query_scalar(
+                "select level from current_level where person_id = $1 and node_id = $2",
+            )
+            .bind(person.0)
+            .bind(node.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0);
+            Ok(RatedOut {
+                rating: ApiRating {
+                    id,
+                    person_id: person.0,
+                    node_id: node.0,
+                    level: i64::from(level),
+                    source: Source::Import.as_str().to_string(),
+                    origin: input.source.clone(),
+                    given_by: None,
+                    comment: comment.clone(),
+                    review: None,
+                    created_at: at_ms,
+                },
+                current_level,
+            })
+        })
+    })
+    .await
 }

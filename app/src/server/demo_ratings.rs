@@ -175,6 +175,7 @@ async fn insert(tx: &mut WriteTx, batch: &mut Batch, r: Rating<'_>) -> Result<i6
                 source: r.source,
                 given_by: r.by.map(PersonId),
                 comment: r.comment,
+                origin: "",
                 at_ms: r.at,
                 review: r.review.map(|(state, by, at_ms, comment)| ReviewState {
                     state,

@@ -206,6 +206,7 @@ pub async fn answer(
             source: Source::Peer,
             given_by: Some(me.id),
             comment: &comment,
+            origin: "",
             at_ms: now_ms(),
             review: None,
         },

@@ -65,6 +65,8 @@ pub(crate) struct NewRating<'a> {
     pub(crate) source: Source,
     pub(crate) given_by: Option<PersonId>,
     pub(crate) comment: &'a str,
+    /// The outside system that gave an imported rating (`/api/v1/ratings`); "" otherwise.
+    pub(crate) origin: &'a str,
     pub(crate) at_ms: i64,
     /// For a self-rating ([`ReviewState::PENDING`] when just submitted); `None` otherwise.
     pub(crate) review: Option<ReviewState<'a>>,
@@ -111,8 +113,8 @@ async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppE
     let review = r.review.map(|v| v.state.as_str());
     Ok(sqlx::query_scalar(
         "insert into rating (subject_id, node_id, level, source, given_by, comment, created_at, \
-           review, reviewed_by, reviewed_at, review_comment) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
+           review, reviewed_by, reviewed_at, review_comment, origin) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
     )
     .bind(r.subject.0)
     .bind(r.node.0)
@@ -125,6 +127,7 @@ async fn insert(conn: &mut AnyConnection, r: &NewRating<'_>) -> Result<i64, AppE
     .bind(r.review.and_then(|v| v.by).map(|p| p.0))
     .bind(r.review.and_then(|v| v.at_ms))
     .bind(r.review.map_or("", |v| v.comment))
+    .bind(r.origin)
     .fetch_one(&mut *conn)
     .await?)
 }

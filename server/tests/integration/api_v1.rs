@@ -343,6 +343,9 @@ async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_an
         .count("select min(framework_id) from framework_version")
         .await;
     let position = app.count("select min(id) from job_position").await;
+    let skill = app
+        .count("select min(id) from framework_node where kind = 'skill'")
+        .await;
     let page = app.get(server::api_docs::PAGE, None).await;
     assert_eq!(page.status, StatusCode::OK);
     for (method, path) in &documented {
@@ -379,12 +382,18 @@ async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_an
         };
         let call = |token: Option<String>| {
             let (app, method, url) = (&app, method.clone(), url.clone());
-            let body =
-                format!(r#"{{"email": "liam.chen@northwind.example", "activity": "{activity}"}}"#);
+            let body = match path.as_str() {
+                "/api/v1/ratings" => format!(
+                    r#"{{"email": "liam.chen@northwind.example", "node_id": {skill}, "level": 1, "source": "lms"}}"#
+                ),
+                _ => format!(
+                    r#"{{"email": "liam.chen@northwind.example", "activity": "{activity}"}}"#
+                ),
+            };
             async move {
                 match (method.as_str(), token) {
                     ("GET", token) => api(app, &url, token.as_deref()).await,
-                    ("POST", Some(t)) => post_completion(app, &t, None, &body).await,
+                    ("POST", Some(t)) => post(app, &url, &t, None, &body).await,
                     ("POST", None) => {
                         let req = Request::post(&url).body(Body::from(body)).unwrap();
                         app.send(req).await
@@ -429,7 +438,12 @@ async fn the_openapi_document_names_exactly_the_routes_their_scopes_and_their_an
 
 /// POST a JSON body to `/api/v1/completions` with a token and, optionally, an idempotency key.
 async fn post_completion(app: &TestApp, token: &str, key: Option<&str>, body: &str) -> Res {
-    let mut b = Request::post("/api/v1/completions")
+    post(app, "/api/v1/completions", token, key, body).await
+}
+
+/// POST a JSON body to `path` with a token and, optionally, an idempotency key.
+async fn post(app: &TestApp, path: &str, token: &str, key: Option<&str>, body: &str) -> Res {
+    let mut b = Request::post(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, "application/json");
     if let Some(k) = key {
@@ -1021,4 +1035,127 @@ async fn a_token_reads_activities_plans_goals_and_the_org_report_as_the_pages_sh
         StatusCode::UNPROCESSABLE_ENTITY,
     );
     assert_eq!(p["field"], "framework");
+}
+
+#[tokio::test]
+async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per_key() {
+    let app = TestApp::demo().await;
+    let t = token(&app, "ratings:write").await;
+    let liam = app.person_id(EMPLOYEE).await;
+    let (node, top): (i64, i64) = sqlx::query_as(
+        "select n.id, (select max(level) from scale_level l \
+           where l.scale_id = coalesce(n.scale_id, f.scale_id)) \
+         from framework_node n join framework f on f.id = n.framework_id \
+         where n.kind = 'skill' and not exists (select 1 from rating r \
+           where r.subject_id = $1 and r.node_id = n.id) order by n.id limit 1",
+    )
+    .bind(liam)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let body = format!(
+        r#"{{"email": "Liam.Chen@northwind.example", "node_id": {node}, "level": {top}, "source": "assessment", "comment": "Passed the practical exam."}}"#
+    );
+    let ratings = app.count("select count(*) from rating").await;
+    let audits = app.count("select count(*) from audit_log").await;
+    let res = post(&app, "/api/v1/ratings", &t, Some("exam-7781"), &body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let out = res.json();
+    assert_eq!(out["current_level"], top);
+    assert_eq!(out["rating"]["source"], "import");
+    assert_eq!(out["rating"]["origin"], "assessment");
+    assert_eq!(out["rating"]["person_id"], liam);
+    let level = app
+        .count(format!(
+            "select level from current_level where person_id = {liam} and node_id = {node}"
+        ))
+        .await;
+    assert_eq!(level, top);
+    assert_eq!(
+        app.count("select count(*) from audit_log").await,
+        audits + 1
+    );
+
+    // A retry with the key answers the same and records nothing more.
+    let again = post(&app, "/api/v1/ratings", &t, Some("exam-7781"), &body).await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.json(), out);
+    assert_eq!(app.count("select count(*) from rating").await, ratings + 1);
+
+    // The rating is in the list with its origin, and permanent.
+    let reader = token(&app, "ratings:read").await;
+    let theirs: Vec<ApiRating> = all_pages(
+        &app,
+        &format!("/api/v1/ratings?person={liam}&node={node}"),
+        &reader,
+    )
+    .await;
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].origin, "assessment");
+    assert_eq!(theirs[0].comment, "Passed the practical exam.");
+    let rewrite = sqlx::query("update rating set origin = 'other' where id = $1")
+        .bind(theirs[0].id)
+        .execute(&app.db.pool)
+        .await;
+    assert!(rewrite.is_err(), "the origin is as permanent as the rating");
+
+    // Refusals name the field and change nothing.
+    let category = app
+        .count("select min(id) from framework_node where kind = 'category'")
+        .await;
+    for (body, status, field) in [
+        (
+            format!(
+                r#"{{"email": "{EMPLOYEE}", "node_id": {node}, "level": {}, "source": "lms"}}"#,
+                top + 1
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("level"),
+        ),
+        (
+            format!(
+                r#"{{"email": "{EMPLOYEE}", "node_id": {category}, "level": 1, "source": "lms"}}"#
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("node_id"),
+        ),
+        (
+            format!(
+                r#"{{"email": "{EMPLOYEE}", "node_id": {node}, "level": 1, "source": "LMS!"}}"#
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("source"),
+        ),
+        (
+            format!(r#"{{"email": "{EMPLOYEE}", "node_id": {node}, "level": 1}}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("body"),
+        ),
+        (
+            format!(
+                r#"{{"email": "nobody@northwind.example", "node_id": {node}, "level": 1, "source": "lms"}}"#
+            ),
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            format!(r#"{{"email": "{EMPLOYEE}", "node_id": 999999, "level": 1, "source": "lms"}}"#),
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+    ] {
+        let p = problem(
+            &post(&app, "/api/v1/ratings", &t, None, &body).await,
+            status,
+        );
+        assert_eq!(p["field"].as_str(), field, "{body}: {p}");
+    }
+    assert_eq!(app.count("select count(*) from rating").await, ratings + 1);
+    // Writing ratings is its own scope.
+    let completions = token(&app, "completions:write,ratings:read").await;
+    problem(
+        &post(&app, "/api/v1/ratings", &completions, None, &body).await,
+        StatusCode::FORBIDDEN,
+    );
 }

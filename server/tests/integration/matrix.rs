@@ -378,6 +378,7 @@ fn rules() -> Vec<Check> {
         route("GET /api/v1/frameworks/{id}/case", TokenOnly, Read, |f| get(format!("/api/v1/frameworks/{}/case", f.framework))),
         route("GET /api/v1/levels", TokenOnly, Read, |_| get("/api/v1/levels".into())),
         route("GET /api/v1/ratings", TokenOnly, Read, |_| get("/api/v1/ratings".into())),
+        route("POST /api/v1/ratings", TokenOnly, Write, |f| Req::Json("/api/v1/ratings".into(), format!(r#"{{"email":"liam.chen@northwind.example","node_id":{},"level":1,"source":"lms"}}"#, f.node))),
         route("GET /api/v1/activities", TokenOnly, Read, |_| get("/api/v1/activities".into())),
         route("GET /api/v1/plans", TokenOnly, Read, |_| get("/api/v1/plans".into())),
         route("GET /api/v1/goals", TokenOnly, Read, |_| get("/api/v1/goals".into())),

@@ -103,11 +103,15 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// Triggers and the functions they run are dialect-specific.
+/// Triggers and the functions they run are dialect-specific (made, replaced or dropped).
 fn is_trigger_code(statement: &[String]) -> bool {
+    let words: Vec<&str> = statement.iter().take(4).map(String::as_str).collect();
     matches!(
-        statement.get(..2),
-        Some([a, b]) if a == "create" && (b == "trigger" || b == "function")
+        words[..],
+        ["create", "trigger", ..]
+            | ["create", "function", ..]
+            | ["create", "or", "replace", "function"]
+            | ["drop", "trigger", ..]
     )
 }
 
@@ -117,7 +121,7 @@ fn guarded(statements: &[Vec<String>]) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut tables = BTreeSet::new();
     let mut columns = BTreeSet::new();
     for s in statements.iter().filter(|s| is_trigger_code(s)) {
-        if s[1] == "trigger" {
+        if s[0] == "create" && s[1] == "trigger" {
             if let Some(i) = s.iter().position(|t| t == "on") {
                 tables.insert(s[i + 1].clone());
             }

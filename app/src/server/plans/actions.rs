@@ -432,6 +432,7 @@ pub(crate) async fn complete(
                 source: Source::Course,
                 given_by: by,
                 comment: &format!("Completed: {title}"),
+                origin: "",
                 at_ms: now,
                 review: None,
             },
