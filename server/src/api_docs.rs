@@ -318,6 +318,7 @@ const STYLE: &str = "
 main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 h1 small { font-size: 1rem; color: #4a5568; font-weight: normal; }
 code { font: 0.9em ui-monospace, monospace; background: #eef1f5; padding: 0 0.2em; border-radius: 3px; }
+h2 code, h3 code, li code { overflow-wrap: anywhere; }
 a { color: #1d4ed8; }
 a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .op, .schema { border-top: 1px solid #d5dbe3; margin-top: 2rem; }

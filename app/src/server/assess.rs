@@ -429,7 +429,9 @@ pub async fn history(
         })?,
     };
     let mut rows: Vec<HistoryRow> = sqlx::query_as(
-        "select r.id, r.created_at, r.source, r.level, g.name as given_by_name, r.comment, r.review, \
+        "select r.id, r.created_at, r.source, r.level, \
+           coalesce(g.name, case when r.origin <> '' then r.origin || ' (via the API)' end) \
+             as given_by_name, r.comment, r.review, \
            v.name as reviewer_name, r.reviewed_at, r.review_comment \
          from rating r left join person g on g.id = r.given_by left join person v on v.id = r.reviewed_by \
          where r.subject_id = $1 and r.node_id = $2 \

@@ -1099,6 +1099,19 @@ async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per
         .execute(&app.db.pool)
         .await;
     assert!(rewrite.is_err(), "the origin is as permanent as the rating");
+    // The person's history says which system gave it.
+    let history = app::server::assess::history(
+        &app.db,
+        &as_user(1, app::domain::Role::Admin),
+        app::domain::PersonId(liam),
+        app::domain::NodeId(node),
+        None,
+    )
+    .await
+    .unwrap();
+    let entry = &history.entries[0];
+    assert_eq!(entry.by.as_deref(), Some("assessment (via the API)"));
+    assert!(entry.counts);
 
     // Refusals name the field and change nothing.
     let category = app
