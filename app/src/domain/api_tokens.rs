@@ -21,12 +21,12 @@ pub enum Scope {
     RatingsRead,
     /// Read learning activities and the levels they provide (`/api/v1/activities`).
     ActivitiesRead,
-    /// Rate people on competencies and skills as a trusted system (`POST /api/v1/ratings`).
-    RatingsWrite,
     /// Read development plans and their goals (`/api/v1/plans`, `/api/v1/goals`).
     PlansRead,
     /// Read the org report (`/api/v1/reports/org`).
     ReportsRead,
+    /// Rate people on competencies and skills as a trusted system (`POST /api/v1/ratings`).
+    RatingsWrite,
     /// Record that people completed learning activities (`/api/v1/completions`), which
     /// awards the levels the activity provides, as an admin recording it would.
     CompletionsWrite,
@@ -42,9 +42,9 @@ impl Scope {
         Scope::LevelsRead,
         Scope::RatingsRead,
         Scope::ActivitiesRead,
-        Scope::RatingsWrite,
         Scope::PlansRead,
         Scope::ReportsRead,
+        Scope::RatingsWrite,
         Scope::CompletionsWrite,
     ];
 
@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(
             scopes_text(&Scope::ALL),
             "people:read,units:read,positions:read,frameworks:read,levels:read,ratings:read,\
-             activities:read,ratings:write,plans:read,reports:read,completions:write"
+             activities:read,plans:read,reports:read,ratings:write,completions:write"
         );
         // ALL is sorted, as parsed lists are.
         assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));
