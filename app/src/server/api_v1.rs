@@ -156,6 +156,61 @@ fn after_id(q: &ListQuery) -> Result<i64, AppError> {
     Ok(number("cursor", &q.cursor, "a cursor from a previous page")?.unwrap_or(0))
 }
 
+/// A filter a list takes, and the column it tests.
+#[derive(Clone, Copy)]
+enum By {
+    /// `?unit=`: the column equals it.
+    Unit(&'static str),
+    /// `?person=`: the column equals it.
+    Person(&'static str),
+    /// `?node=`: the column equals it.
+    Node(&'static str),
+    /// `?updated_since=`: the column (a time in ms) is at or after it.
+    Since(&'static str),
+    /// Always: the column equals this value (the framework whose nodes are listed).
+    Is(&'static str, i64),
+}
+
+/// One page of `select` (its columns and tables) in `key` order after the cursor, with the
+/// `filters` the query string sets; `key_of` is a row's key (its cursor). Only the filters
+/// given become conditions, so each query is as selective as the caller asked.
+async fn listed<T>(
+    db: &Db,
+    q: &ListQuery,
+    select: &str,
+    key: &str,
+    filters: &[By],
+    key_of: impl Fn(&T) -> i64,
+) -> Result<Page<T>, AppError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let c = check(q)?;
+    let mut sql = format!("{select} where {key} > $1");
+    let mut values = vec![after_id(q)?];
+    for f in filters {
+        let (column, op, value) = match *f {
+            By::Unit(col) => (col, "=", c.unit),
+            By::Person(col) => (col, "=", c.person),
+            By::Node(col) => (col, "=", c.node),
+            By::Since(col) => (col, ">=", c.updated_since),
+            By::Is(col, v) => (col, "=", Some(v)),
+        };
+        if let Some(v) = value {
+            values.push(v);
+            sql.push_str(&format!(" and {column} {op} ${}", values.len()));
+        }
+    }
+    values.push(i64::from(c.limit) + 1);
+    sql.push_str(&format!(" order by {key} limit ${}", values.len()));
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for v in values {
+        query = query.bind(v);
+    }
+    let rows: Vec<T> = query.fetch_all(&db.pool).await?;
+    Ok(page(rows, c.limit, |r| key_of(r).to_string()))
+}
+
 /// A page from `rows` fetched with one extra row: the extra row says there is more.
 fn page<T>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> String) -> Page<T> {
     let more = rows.len() > limit as usize;
@@ -170,21 +225,12 @@ fn page<T>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> String) -> Page<
 /// People by id, after the cursor, optionally in one unit or changed since a time.
 #[tracing::instrument(skip_all)]
 pub async fn people(db: &Db, q: &ListQuery) -> Result<Page<ApiPerson>, AppError> {
-    let c = check(q)?;
-    let after = after_id(q)?;
-    let sql = format!(
-        "{PERSON_COLUMNS} where id > $1 and ($2 is null or unit_id = $2) \
-         and ($3 is null or updated_at >= $3) order by id limit $4"
-    );
-    let rows: Vec<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(after)
-        .bind(c.unit)
-        .bind(c.updated_since)
-        .bind(i64::from(c.limit) + 1)
-        .fetch_all(&db.pool)
-        .await?;
-    let rows = rows.into_iter().map(ApiPerson::from).collect();
-    Ok(page(rows, c.limit, |p: &ApiPerson| p.id.to_string()))
+    let filters = [By::Unit("unit_id"), By::Since("updated_at")];
+    let rows = listed(db, q, PERSON_COLUMNS, "id", &filters, |p: &PersonRow| p.id).await?;
+    Ok(Page {
+        data: rows.data.into_iter().map(ApiPerson::from).collect(),
+        next_cursor: rows.next_cursor,
+    })
 }
 
 /// One person.
@@ -203,15 +249,8 @@ pub async fn person(db: &Db, id: i64) -> Result<ApiPerson, AppError> {
 /// Org units by id, after the cursor.
 #[tracing::instrument(skip_all)]
 pub async fn units(db: &Db, q: &ListQuery) -> Result<Page<ApiUnit>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ApiUnit> = sqlx::query_as(
-        "select id, name, parent_id from org_unit where id > $1 order by id limit $2",
-    )
-    .bind(after_id(q)?)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |u| u.id.to_string()))
+    let select = "select id, name, parent_id from org_unit";
+    listed(db, q, select, "id", &[], |u: &ApiUnit| u.id).await
 }
 
 /// A completion as a learning system reports it.
@@ -550,18 +589,16 @@ const POSITION_COLUMNS: &str =
 /// changed since a time.
 #[tracing::instrument(skip_all)]
 pub async fn positions(db: &Db, q: &ListQuery) -> Result<Page<ApiPosition>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<PositionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{POSITION_COLUMNS} where id > $1 and ($2 is null or unit_id = $2) \
-         and ($3 is null or updated_at >= $3) order by id limit $4"
-    )))
-    .bind(after_id(q)?)
-    .bind(c.unit)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
+    let filters = [By::Unit("unit_id"), By::Since("updated_at")];
+    let rows = listed(
+        db,
+        q,
+        POSITION_COLUMNS,
+        "id",
+        &filters,
+        |r: &PositionRow| r.id,
+    )
     .await?;
-    let rows = page(rows, c.limit, |r| r.id.to_string());
     Ok(Page {
         data: with_requirements(db, rows.data).await?,
         next_cursor: rows.next_cursor,
@@ -606,20 +643,12 @@ pub struct ApiFramework {
 /// Frameworks by id, after the cursor, optionally changed since a time.
 #[tracing::instrument(skip_all)]
 pub async fn frameworks(db: &Db, q: &ListQuery) -> Result<Page<ApiFramework>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ApiFramework> = sqlx::query_as(
-        "select f.id, f.name, f.description, f.status, f.external_id, f.scale_id, f.revision, \
-           f.updated_at, v.number as published_version, v.published_at \
+    let select = "select f.id, f.name, f.description, f.status, f.external_id, f.scale_id, \
+           f.revision, f.updated_at, v.number as published_version, v.published_at \
          from framework f left join framework_version v on v.framework_id = f.id \
-           and v.number = (select max(number) from framework_version where framework_id = f.id) \
-         where f.id > $1 and ($2 is null or f.updated_at >= $2) order by f.id limit $3",
-    )
-    .bind(after_id(q)?)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |f| f.id.to_string()))
+           and v.number = (select max(number) from framework_version where framework_id = f.id)";
+    let filters = [By::Since("f.updated_at")];
+    listed(db, q, select, "f.id", &filters, |f: &ApiFramework| f.id).await
 }
 
 /// The newest published version of framework `id`: `Some(None)` when none is published,
@@ -659,24 +688,14 @@ pub struct ApiNode {
 /// The nodes of framework `id` by id, after the cursor, optionally changed since a time.
 #[tracing::instrument(skip_all, fields(id))]
 pub async fn nodes(db: &Db, id: i64, q: &ListQuery) -> Result<Page<ApiNode>, AppError> {
-    let c = check(q)?;
-    let after = after_id(q)?;
+    check(q)?;
     if newest_version(db, id).await?.is_none() {
         return Err(AppError::NotFound("That framework".into()));
     }
-    let rows: Vec<ApiNode> = sqlx::query_as(
-        "select id, framework_id, parent_id, kind, position, title, short_code, definition, \
-           external_id, scale_id, updated_at from framework_node \
-         where framework_id = $1 and id > $2 and ($3 is null or updated_at >= $3) \
-         order by id limit $4",
-    )
-    .bind(id)
-    .bind(after)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |n| n.id.to_string()))
+    let select = "select id, framework_id, parent_id, kind, position, title, short_code, \
+           definition, external_id, scale_id, updated_at from framework_node";
+    let filters = [By::Is("framework_id", id), By::Since("updated_at")];
+    listed(db, q, select, "id", &filters, |n: &ApiNode| n.id).await
 }
 
 /// Framework `id` as a CASE 1.1 CFPackage: `version` a published version's number, or
@@ -748,21 +767,14 @@ pub struct ApiRating {
 /// time.
 #[tracing::instrument(skip_all)]
 pub async fn ratings(db: &Db, q: &ListQuery) -> Result<Page<ApiRating>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ApiRating> = sqlx::query_as(
-        "select id, subject_id as person_id, node_id, level, source, origin, given_by, comment, \
-           review, created_at from rating \
-         where id > $1 and ($2 is null or subject_id = $2) and ($3 is null or node_id = $3) \
-         and ($4 is null or created_at >= $4) order by id limit $5",
-    )
-    .bind(after_id(q)?)
-    .bind(c.person)
-    .bind(c.node)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |r| r.id.to_string()))
+    let select = "select id, subject_id as person_id, node_id, level, source, origin, given_by, \
+           comment, review, created_at from rating";
+    let filters = [
+        By::Person("subject_id"),
+        By::Node("node_id"),
+        By::Since("created_at"),
+    ];
+    listed(db, q, select, "id", &filters, |r: &ApiRating| r.id).await
 }
 
 /// A level a learning activity provides on completion.
@@ -814,18 +826,10 @@ struct ActivityRow {
 /// changed since a time.
 #[tracing::instrument(skip_all)]
 pub async fn activities(db: &Db, q: &ListQuery) -> Result<Page<ApiActivity>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ActivityRow> = sqlx::query_as(
-        "select id, title, kind, provider, url, duration_minutes, cost_cents, description, \
-           external_id, active, updated_at from activity \
-         where id > $1 and ($2 is null or updated_at >= $2) order by id limit $3",
-    )
-    .bind(after_id(q)?)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let rows = page(rows, c.limit, |r| r.id.to_string());
+    let select = "select id, title, kind, provider, url, duration_minutes, cost_cents, \
+           description, external_id, active, updated_at from activity";
+    let filters = [By::Since("updated_at")];
+    let rows = listed(db, q, select, "id", &filters, |r: &ActivityRow| r.id).await?;
     let ids = super::positions::id_list(rows.data.iter().map(|r| r.id));
     let levels: Vec<(i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select activity_id, node_id, level from activity_level \
@@ -883,19 +887,13 @@ pub struct ApiPlan {
 /// since a time.
 #[tracing::instrument(skip_all)]
 pub async fn plans(db: &Db, q: &ListQuery) -> Result<Page<ApiPlan>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ApiPlan> = sqlx::query_as(
-        "select person_id, state, updated_at, submitted_at, decided_by, decided_at from dev_plan \
-         where person_id > $1 and ($2 is null or person_id = $2) \
-         and ($3 is null or updated_at >= $3) order by person_id limit $4",
-    )
-    .bind(after_id(q)?)
-    .bind(c.person)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |p| p.person_id.to_string()))
+    let select = "select person_id, state, updated_at, submitted_at, decided_by, decided_at \
+         from dev_plan";
+    let filters = [By::Person("person_id"), By::Since("updated_at")];
+    listed(db, q, select, "person_id", &filters, |p: &ApiPlan| {
+        p.person_id
+    })
+    .await
 }
 
 /// A goal in a person's plan: a level to reach on a node, perhaps by a date.
@@ -922,21 +920,14 @@ pub struct ApiGoal {
 /// time.
 #[tracing::instrument(skip_all)]
 pub async fn goals(db: &Db, q: &ListQuery) -> Result<Page<ApiGoal>, AppError> {
-    let c = check(q)?;
-    let rows: Vec<ApiGoal> = sqlx::query_as(
-        "select id, person_id, node_id, target_level, start_level, due_on, status, note, \
-           created_at, updated_at, achieved_at from plan_goal \
-         where id > $1 and ($2 is null or person_id = $2) and ($3 is null or node_id = $3) \
-         and ($4 is null or updated_at >= $4) order by id limit $5",
-    )
-    .bind(after_id(q)?)
-    .bind(c.person)
-    .bind(c.node)
-    .bind(c.updated_since)
-    .bind(i64::from(c.limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(page(rows, c.limit, |g| g.id.to_string()))
+    let select = "select id, person_id, node_id, target_level, start_level, due_on, status, \
+           note, created_at, updated_at, achieved_at from plan_goal";
+    let filters = [
+        By::Person("person_id"),
+        By::Node("node_id"),
+        By::Since("updated_at"),
+    ];
+    listed(db, q, select, "id", &filters, |g: &ApiGoal| g.id).await
 }
 
 /// A node's figures in one row of the org report.
