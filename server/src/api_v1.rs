@@ -115,6 +115,47 @@ struct PageParams {
     limit: Option<u32>,
 }
 
+/// `?updated_since=`, for lists that sync changes.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query string; never built
+struct SinceParam {
+    /// Only rows changed (for ratings and levels: given) at or after this time, in
+    /// milliseconds since 1970.
+    #[param(minimum = 0, maximum = 999_999_999_999_999_i64)]
+    updated_since: Option<i64>,
+}
+
+/// `?person=`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query string; never built
+struct PersonParam {
+    /// Only this person's rows (their id).
+    #[param(minimum = 0, maximum = 999_999_999_999_999_i64)]
+    person: Option<i64>,
+}
+
+/// `?node=`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query string; never built
+struct NodeParam {
+    /// Only rows on this competency or skill (its id).
+    #[param(minimum = 0, maximum = 999_999_999_999_999_i64)]
+    node: Option<i64>,
+}
+
+/// `?unit=`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // describes the query string; never built
+struct UnitParam {
+    /// Only rows in this org unit (its id).
+    #[param(minimum = 0, maximum = 999_999_999_999_999_i64)]
+    unit: Option<i64>,
+}
+
 /// The refusals every operation may answer with.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)] // describes responses that `answer` makes
@@ -233,11 +274,8 @@ async fn caller(
     get, path = "/api/v1/people", tag = "people", operation_id = "listPeople",
     params(
         PageParams,
-        ("unit" = Option<i64>, Query, description = "Only people in this org unit (its id).",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only people changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        UnitParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of people.", body = Page<ApiPerson>),
@@ -312,11 +350,8 @@ fn path_id(id: &str, what: &str) -> Result<i64, AppError> {
     get, path = "/api/v1/positions", tag = "positions", operation_id = "listPositions",
     params(
         PageParams,
-        ("unit" = Option<i64>, Query, description = "Only positions in this org unit (its id).",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only positions changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        UnitParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of positions.", body = Page<ApiPosition>),
@@ -365,9 +400,7 @@ async fn position(
     get, path = "/api/v1/frameworks", tag = "frameworks", operation_id = "listFrameworks",
     params(
         PageParams,
-        ("updated_since" = Option<i64>, Query,
-            description = "Only frameworks changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of frameworks.", body = Page<ApiFramework>),
@@ -394,9 +427,7 @@ async fn frameworks(
         ("id" = i64, Path, description = "The framework's id.",
             minimum = 0, maximum = 999_999_999_999_999_i64),
         PageParams,
-        ("updated_since" = Option<i64>, Query,
-            description = "Only nodes changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of the framework's nodes.", body = Page<ApiNode>),
@@ -471,13 +502,9 @@ async fn case(
     get, path = "/api/v1/ratings", tag = "skills", operation_id = "listRatings",
     params(
         PageParams,
-        ("person" = Option<i64>, Query, description = "Only ratings of this person.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("node" = Option<i64>, Query, description = "Only ratings on this competency or skill.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only ratings given at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        PersonParam,
+        NodeParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of ratings.", body = Page<ApiRating>),
@@ -505,9 +532,7 @@ async fn ratings(
     get, path = "/api/v1/activities", tag = "learning", operation_id = "listActivities",
     params(
         PageParams,
-        ("updated_since" = Option<i64>, Query,
-            description = "Only activities changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of activities.", body = Page<ApiActivity>),
@@ -531,11 +556,8 @@ async fn activities(
     get, path = "/api/v1/plans", tag = "development", operation_id = "listPlans",
     params(
         PageParams,
-        ("person" = Option<i64>, Query, description = "Only this person's plan.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only plans changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        PersonParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of plans.", body = Page<ApiPlan>),
@@ -562,13 +584,9 @@ async fn plans(
     get, path = "/api/v1/goals", tag = "development", operation_id = "listGoals",
     params(
         PageParams,
-        ("person" = Option<i64>, Query, description = "Only this person's goals.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("node" = Option<i64>, Query, description = "Only goals on this competency or skill.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only goals changed at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        PersonParam,
+        NodeParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of goals.", body = Page<ApiGoal>),
@@ -634,13 +652,9 @@ async fn org_report(
             pattern = "^[0-9]{1,15}-[0-9]{1,15}$"),
         ("limit" = Option<u32>, Query, description = "Rows per page (default 50).",
             minimum = 1, maximum = 200),
-        ("person" = Option<i64>, Query, description = "Only this person's levels.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("node" = Option<i64>, Query, description = "Only levels on this competency or skill.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
-        ("updated_since" = Option<i64>, Query,
-            description = "Only levels given at or after this time, in milliseconds since 1970.",
-            minimum = 0, maximum = 999_999_999_999_999_i64),
+        PersonParam,
+        NodeParam,
+        SinceParam,
     ),
     responses(
         (status = 200, description = "One page of current levels.", body = Page<ApiLevel>),
