@@ -198,13 +198,10 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
 }
 
 /// The form field (`input[name]` is `name`) of a form-encoded text whose name or value holds
-/// a NUL, if one does. Only a text with `%00` in it is decoded.
+/// a NUL, if one does. Only a text with `%00` (or a raw NUL byte) in it is decoded.
 fn nul_field(encoded: &str) -> Option<String> {
-    if !encoded
-        .as_bytes()
-        .windows(3)
-        .any(|w| w.eq_ignore_ascii_case(b"%00"))
-    {
+    let raw = encoded.as_bytes();
+    if !raw.contains(&0) && !raw.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
         return None;
     }
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(encoded).ok()?;
@@ -443,5 +440,10 @@ mod tests {
         assert_eq!(nul_field("input%5Bname%5D=L%00"), Some("name".into()));
         assert_eq!(nul_field("x%00=1"), Some("x".into()));
         assert_eq!(nul_field("q=%00&p=%00"), Some("q".into()));
+        assert_eq!(
+            nul_field("name=O\0ps"),
+            Some("name".into()),
+            "a raw NUL byte too"
+        );
     }
 }

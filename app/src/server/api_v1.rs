@@ -1115,7 +1115,12 @@ pub async fn rate(
     let node = crate::domain::NodeId(input.node_id);
     let info = super::frameworks::node_info(db, node)
         .await
-        .map_err(|_| AppError::NotFound(format!("A competency or skill with the id {}", node.0)))?;
+        .map_err(|e| match e.field() {
+            Some("node") => {
+                AppError::NotFound(format!("A competency or skill with the id {}", node.0))
+            }
+            _ => e,
+        })?;
     if !info.row.kind.rateable() {
         return Err(AppError::invalid(
             "node_id",
