@@ -433,9 +433,12 @@ pub async fn complete(
     let request = serde_json::to_string(&input).unwrap_or_default();
     let fingerprint =
         super::api_tokens::sha256_hex(&format!("POST /api/v1/completions\n{request}"));
-    idempotent(db, caller.token, key.as_deref(), &fingerprint, |conn| {
+    let token = caller.token;
+    idempotent(db, token, key.as_deref(), &fingerprint, |conn| {
         Box::pin(async move {
-            let done = super::plans::completion(conn, &input.email, &input.activity, None).await;
+            let done =
+                super::plans::completion(conn, &input.email, &input.activity, None, Some(token))
+                    .await;
             // A person or activity that is not there is a missing resource to a system.
             done.map_err(|e| match e.field() {
                 Some("email") => AppError::NotFound(format!(
@@ -1139,7 +1142,8 @@ pub async fn rate(
     let key = key.map(idempotency_key).transpose()?;
     let request = serde_json::to_string(&input).unwrap_or_default();
     let fingerprint = super::api_tokens::sha256_hex(&format!("POST /api/v1/ratings\n{request}"));
-    idempotent(db, caller.token, key.as_deref(), &fingerprint, |conn| {
+    let token = caller.token;
+    idempotent(db, token, key.as_deref(), &fingerprint, |conn| {
         Box::pin(async move {
             let person: Option<(i64, i64)> =
                 sqlx::query_as("select id, active from person where email = $1")
@@ -1176,6 +1180,7 @@ pub async fn rate(
             )
             .await?;
             let after = super::audit::RATING.state(&mut *conn, id).await?;
+            let after = super::audit::via_token(after, Some(token));
             super::audit::record(&mut *conn, None, "rate", "rating", id, None, after).await?;
             let current_level: i64 = sqlx::query_scalar(
                 "select level from current_level where person_id = $1 and node_id = $2",

@@ -14,6 +14,19 @@ use sqlx::{Any, Executor};
 /// Entries per page of the audit page.
 pub const PER_PAGE: u32 = 50;
 
+/// `after` with the API token that made the change (`api_token`: its id) when one did, so
+/// the audit log says which system acted where the actor is "the system".
+pub fn via_token(after: Option<Value>, token: Option<i64>) -> Option<Value> {
+    match (after, token) {
+        (Some(Value::Object(mut m)), Some(t)) => {
+            m.insert("api_token".into(), Value::from(t));
+            Some(Value::Object(m))
+        }
+        (None, Some(t)) => Some(serde_json::json!({ "api_token": t })),
+        (after, _) => after,
+    }
+}
+
 /// Appends one entry: `actor` (None for the system) did `action` to `entity` `entity_id`;
 /// `before` and `after` are the thing's state as JSON (None when there is no such side).
 #[tracing::instrument(skip_all)]

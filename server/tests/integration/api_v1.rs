@@ -453,6 +453,28 @@ async fn post(app: &TestApp, path: &str, token: &str, key: Option<&str>, body: &
         .await
 }
 
+/// The id of the token `text`, found by its public prefix.
+async fn token_id(app: &TestApp, text: &str) -> i64 {
+    let prefix = app::domain::api_tokens::token_prefix(text).unwrap();
+    app.count(format!(
+        "select id from api_token where prefix = '{prefix}'"
+    ))
+    .await
+}
+
+/// Whether the newest audit entry of `action` names the token `id` as the one that acted.
+async fn audited_as(app: &TestApp, action: &str, id: i64) -> bool {
+    let after: String = sqlx::query_scalar(
+        "select after_json from audit_log where action = $1 and actor_id is null \
+         order by id desc limit 1",
+    )
+    .bind(action)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    serde_json::from_str::<Value>(&after).unwrap()["api_token"] == json!(id)
+}
+
 #[tokio::test]
 async fn a_learning_system_records_a_completion_once_however_often_it_retries() {
     let app = TestApp::demo().await;
@@ -478,6 +500,7 @@ async fn a_learning_system_records_a_completion_once_however_often_it_retries() 
     let done = first.json();
     assert_eq!(done["person_id"], liam);
     assert_eq!(done["activity_id"], activity);
+    assert!(audited_as(&app, "complete", token_id(&app, &lms).await).await);
     let awarded = done["levels_awarded"].as_i64().unwrap();
     assert!(awarded >= 1, "{done}");
     assert_eq!(app.count(&ratings).await, before + awarded);
@@ -1075,6 +1098,7 @@ async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per
         app.count("select count(*) from audit_log").await,
         audits + 1
     );
+    assert!(audited_as(&app, "rate", token_id(&app, &t).await).await);
 
     // A retry with the key answers the same and records nothing more.
     let again = post(&app, "/api/v1/ratings", &t, Some("exam-7781"), &body).await;

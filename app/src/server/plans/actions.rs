@@ -474,7 +474,7 @@ pub async fn record_completion(
     }
     let by = if via_api { None } else { Some(me.id) };
     let mut tx = db.begin_write().await?;
-    let done = completion(&mut tx, email, activity, by).await?;
+    let done = completion(&mut tx, email, activity, by, None).await?;
     tx.commit().await?;
     Ok(done.levels_awarded)
 }
@@ -493,13 +493,14 @@ pub struct Completion {
 /// Records, in the caller's transaction, that the person with `email` completed the
 /// activity with the id or external identifier `activity`: it completes the live action in
 /// their plan, or adds a completed one, and awards the levels the activity provides. `by`
-/// is the admin recording it, or None for a learning system (`completed_via` api). The
-/// caller checked that it may.
+/// is the admin recording it, or None for a learning system (`completed_via` api) calling
+/// with the API token `token`. The caller checked that it may.
 pub(crate) async fn completion(
     conn: &mut AnyConnection,
     email: &str,
     activity: &str,
     by: Option<PersonId>,
+    token: Option<i64>,
 ) -> Result<Completion, AppError> {
     // No e-mail or identifier holds a control character (PostgreSQL refuses NUL in text).
     if email.chars().any(char::is_control) {
@@ -569,7 +570,7 @@ pub(crate) async fn completion(
     let via = if by.is_some() { "admin" } else { "api" };
     let n = complete(conn, action, person, activity, by, via, now).await?;
     touch(conn, person, now, false).await?;
-    let after = audit::PLAN_ACTION.state(&mut *conn, action).await?;
+    let after = audit::via_token(audit::PLAN_ACTION.state(&mut *conn, action).await?, token);
     audit::record(
         &mut *conn,
         by,
