@@ -728,17 +728,18 @@ pub async fn case_package(
             })?
             .to_string(),
     };
-    let imported = super::exports::load(db, crate::domain::FrameworkId(id), &which)
+    let framework = crate::domain::FrameworkId(id);
+    let imported = super::exports::load(db, framework, &which)
         .await
         .map_err(|e| match e.field() {
             // A version number that was never published is a missing resource to a system.
             Some("version") => AppError::NotFound(format!("Version {which} of this framework")),
             _ => e,
         })?;
-    let now = super::rfc3339(super::now_ms(), "+00:00");
+    let changed = super::exports::changed_at(db, framework, &which).await?;
     Ok(crate::domain::case::export_case(
         &imported,
-        &crate::domain::case::ExportOptions::new(base_uri, &now),
+        &crate::domain::case::ExportOptions::new(base_uri, &changed),
     ))
 }
 

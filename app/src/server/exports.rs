@@ -110,6 +110,24 @@ pub async fn load(db: &Db, id: FrameworkId, which: &str) -> Result<Imported, App
     })
 }
 
+/// When a framework version last changed, RFC 3339: a published version's publish time
+/// (so one version always exports the same bytes), the draft's is now. It is the
+/// `lastChangeDateTime` of the exported objects that carry none of their own.
+pub async fn changed_at(db: &Db, id: FrameworkId, which: &str) -> Result<String, AppError> {
+    let at = match which.parse::<i64>() {
+        Ok(number) => sqlx::query_scalar(
+            "select published_at from framework_version where framework_id = $1 and number = $2",
+        )
+        .bind(id.0)
+        .bind(number)
+        .fetch_optional(&db.pool)
+        .await?
+        .unwrap_or_else(now_ms),
+        Err(_) => now_ms(),
+    };
+    Ok(rfc3339(at, "+00:00"))
+}
+
 /// A file name from a framework's name: `{slug}{suffix}`.
 fn file_name(name: &str, suffix: &str) -> String {
     let slug: String = name
@@ -148,7 +166,7 @@ pub async fn export_case(
     let imported = load(db, id, which).await?;
     let text = case::export_case_string(
         &imported,
-        &ExportOptions::new(base_uri, &rfc3339(now_ms(), "+00:00")),
+        &ExportOptions::new(base_uri, &changed_at(db, id, which).await?),
     );
     let version = if which == "draft" {
         String::new()
