@@ -15,6 +15,9 @@ export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 E2E_PORT ?= 3100
+# The browser tests' OpenID provider (npm oidc-provider, started by tests/sso.spec.ts);
+# the e2e server is configured for it and fetches its discovery document on first use.
+E2E_OIDC_PORT ?= 3190
 PG_URL ?= $(or $(PROFICIO_TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/postgres)
 PG_STATUS := target/postgres-tests.status
 # Integration tests at once: each mostly waits (for its database, or for a template another
@@ -129,17 +132,23 @@ integration-postgres:
 e2e-build: test-tools
 	LEPTOS_SITE_ROOT=target/e2e-site cargo leptos build --release --precompress
 
+# Single sign-on for the e2e server: the provider tests/sso.spec.ts starts, its client
+# `proficio`, the demo's domain, new people created as employees.
+E2E_SSO = PROFICIO_PUBLIC_URL=http://127.0.0.1:$(E2E_PORT) PROFICIO_OIDC_ISSUER=http://127.0.0.1:$(E2E_OIDC_PORT) \
+  PROFICIO_OIDC_CLIENT_ID=proficio PROFICIO_OIDC_CLIENT_SECRET=proficio-e2e-secret \
+  PROFICIO_OIDC_ALLOWED_DOMAINS=northwind.example PROFICIO_OIDC_CREATE_ROLE=employee PROFICIO_OIDC_LABEL="Northwind ID"
+
 # $(call with-e2e-server,COMMAND): serves that build on a throwaway database with the demo
 # organisation at E2E_PORT, runs COMMAND with PROFICIO_E2E_URL set, and stops the server
 # whatever happens (printing its log's tail if COMMAND fails).
 define with-e2e-server
 	@dir=$$(mktemp -d); \
-	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads target/release/proficio --database "sqlite://$$dir/e2e.db" serve --demo true --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
+	  LEPTOS_SITE_ROOT=target/e2e-site RUST_LOG=warn PROFICIO_UPLOAD_DIR=$$dir/uploads $(E2E_SSO) target/release/proficio --database "sqlite://$$dir/e2e.db" serve --demo true --addr 127.0.0.1:$(E2E_PORT) > $$dir/server.log 2>&1 & \
 	  pid=$$!; \
 	  trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf '"$$dir" EXIT; \
 	  for i in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.2; done; \
 	  curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null || { cat $$dir/server.log; exit 1; }; \
-	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) $(1) || { tail -50 $$dir/server.log; exit 1; }
+	  cd end2end && PROFICIO_E2E_URL=http://127.0.0.1:$(E2E_PORT) PROFICIO_E2E_OIDC_PORT=$(E2E_OIDC_PORT) $(1) || { tail -50 $$dir/server.log; exit 1; }
 endef
 
 e2e: e2e-build

@@ -34,6 +34,7 @@ pub mod ratings;
 pub mod recognition;
 pub mod reports;
 pub mod session_store;
+pub mod sso;
 pub mod state;
 pub mod stats;
 

@@ -27,6 +27,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once at start: the serve options' size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web app and API (the default).
@@ -382,6 +384,43 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub api_requests_per_minute: u32,
 
+    /// Single sign-on: the OpenID provider's issuer URL (its discovery document is at
+    /// `{issuer}/.well-known/openid-configuration`). Single sign-on is off unless set.
+    #[arg(long, env = "PROFICIO_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// This application's client id at the provider (its redirect URI there is
+    /// `{PROFICIO_PUBLIC_URL}/auth/oidc/callback`).
+    #[arg(long, env = "PROFICIO_OIDC_CLIENT_ID", default_value = "")]
+    pub oidc_client_id: String,
+
+    /// The client secret.
+    #[arg(
+        long,
+        env = "PROFICIO_OIDC_CLIENT_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: String,
+
+    /// E-mail domains that may sign in through the provider (comma list); empty allows all.
+    #[arg(long, env = "PROFICIO_OIDC_ALLOWED_DOMAINS", default_value = "")]
+    pub oidc_allowed_domains: String,
+
+    /// Role of people created on their first single sign-on (`employee` or `hr`); unset,
+    /// only people already here may sign in.
+    #[arg(long, env = "PROFICIO_OIDC_CREATE_ROLE", value_parser = ["employee", "hr"])]
+    pub oidc_create_role: Option<String>,
+
+    /// The provider's name on the sign-in button ("Sign in with …").
+    #[arg(long, env = "PROFICIO_OIDC_LABEL", default_value = "your organisation")]
+    pub oidc_label: String,
+
+    /// Offer the e-mail and password form. Turn off when everyone signs in through the
+    /// identity provider (needs PROFICIO_OIDC_ISSUER).
+    #[arg(long, env = "PROFICIO_PASSWORD_SIGN_IN", action = ArgAction::Set, default_value_t = true, value_parser = BoolishValueParser::new())]
+    pub password_sign_in: bool,
+
     /// SMTP relay for the daily reminder digest, `smtp://host[:port]` (plain SMTP, so a
     /// local or trusted relay); no digest is sent unless this is set.
     #[arg(long, env = "PROFICIO_SMTP_URL")]
@@ -402,9 +441,42 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The runtime settings the app's services use.
-    pub fn settings(&self) -> app::server::Settings {
-        app::server::Settings {
+    /// The single sign-on settings, checked: a clear message naming the variable when one
+    /// is wrong or missing.
+    fn oidc(&self) -> Result<Option<app::server::sso::OidcSettings>, String> {
+        let Some(issuer) = self.oidc_issuer.as_deref().filter(|i| !i.trim().is_empty()) else {
+            if !self.password_sign_in {
+                return Err("PROFICIO_PASSWORD_SIGN_IN=false needs single sign-on: set PROFICIO_OIDC_ISSUER, or nobody could sign in".into());
+            }
+            return Ok(None);
+        };
+        if self.oidc_client_id.trim().is_empty() {
+            return Err("PROFICIO_OIDC_CLIENT_ID is needed with PROFICIO_OIDC_ISSUER".into());
+        }
+        if self.oidc_client_secret.is_empty() {
+            return Err("PROFICIO_OIDC_CLIENT_SECRET is needed with PROFICIO_OIDC_ISSUER".into());
+        }
+        let allowed_domains = app::domain::sso::parse_domains(&self.oidc_allowed_domains)
+            .map_err(|e| format!("PROFICIO_OIDC_ALLOWED_DOMAINS: {e}"))?;
+        let oidc = app::server::sso::OidcSettings {
+            issuer: issuer.trim().trim_end_matches('/').to_string(),
+            client_id: self.oidc_client_id.trim().to_string(),
+            client_secret: self.oidc_client_secret.clone(),
+            allowed_domains,
+            create_role: self
+                .oidc_create_role
+                .as_deref()
+                .and_then(app::domain::Role::parse),
+            label: self.oidc_label.trim().chars().take(60).collect(),
+        };
+        app::server::sso::Sso::new(oidc.clone(), &self.public.public_url)?;
+        Ok(Some(oidc))
+    }
+
+    /// The runtime settings the app's services use; a message naming the variable when
+    /// one is wrong.
+    pub fn settings(&self) -> Result<app::server::Settings, String> {
+        Ok(app::server::Settings {
             secure_cookies: self.secure_cookies,
             session_hours: self.session_hours,
             max_failed_sign_ins: self.max_failed_sign_ins,
@@ -422,7 +494,9 @@ impl ServeArgs {
             upload_quota_bytes: self.upload_quota_bytes,
             public_url: self.public.public_url.clone(),
             api_requests_per_minute: self.api_requests_per_minute,
-        }
+            oidc: self.oidc()?,
+            password_sign_in: self.password_sign_in,
+        })
     }
 }
 
@@ -451,6 +525,86 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    fn settings_of(args: &[&str]) -> Result<app::server::Settings, String> {
+        let mut all = vec!["proficio"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).unwrap().serve.settings()
+    }
+
+    #[test]
+    fn single_sign_on_settings_are_checked_and_name_the_variable() {
+        let ok = settings_of(&[
+            "--oidc-issuer",
+            "https://login.example.org/tenant/",
+            "--oidc-client-id",
+            "proficio",
+            "--oidc-client-secret",
+            "s3cret",
+            "--oidc-allowed-domains",
+            "Example.org, @corp.example.org",
+            "--oidc-create-role",
+            "employee",
+            "--password-sign-in",
+            "false",
+        ])
+        .unwrap();
+        let oidc = ok.oidc.unwrap();
+        assert_eq!(oidc.issuer, "https://login.example.org/tenant");
+        assert_eq!(
+            oidc.allowed_domains,
+            vec!["example.org", "corp.example.org"]
+        );
+        assert_eq!(oidc.create_role, Some(app::domain::Role::Employee));
+        assert!(!ok.password_sign_in);
+        assert!(settings_of(&[]).unwrap().oidc.is_none());
+
+        for (args, variable) in [
+            (&["--password-sign-in", "false"][..], "PROFICIO_OIDC_ISSUER"),
+            (
+                &["--oidc-issuer", "https://x.example"][..],
+                "PROFICIO_OIDC_CLIENT_ID",
+            ),
+            (
+                &[
+                    "--oidc-issuer",
+                    "https://x.example",
+                    "--oidc-client-id",
+                    "p",
+                ][..],
+                "PROFICIO_OIDC_CLIENT_SECRET",
+            ),
+            (
+                &[
+                    "--oidc-issuer",
+                    "not a url",
+                    "--oidc-client-id",
+                    "p",
+                    "--oidc-client-secret",
+                    "s",
+                ][..],
+                "PROFICIO_OIDC_ISSUER",
+            ),
+            (
+                &[
+                    "--oidc-issuer",
+                    "https://x.example",
+                    "--oidc-client-id",
+                    "p",
+                    "--oidc-client-secret",
+                    "s",
+                    "--oidc-allowed-domains",
+                    "not a domain",
+                ][..],
+                "PROFICIO_OIDC_ALLOWED_DOMAINS",
+            ),
+        ] {
+            let e = settings_of(args).unwrap_err();
+            assert!(e.contains(variable), "{args:?}: {e}");
+        }
+        // Admins are never made by a first sign-in.
+        assert!(Cli::try_parse_from(["proficio", "--oidc-create-role", "admin"]).is_err());
     }
 
     #[test]

@@ -18,5 +18,6 @@ pub mod evidence;
 pub mod exports;
 pub mod imports;
 pub mod middleware;
+pub mod sso;
 pub mod startup;
 pub mod telemetry;

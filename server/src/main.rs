@@ -128,6 +128,8 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 /// `proficio serve`: opens the database (loading the demo into an empty one when asked),
 /// starts the reminder digests when an SMTP relay is set, and serves until stopped.
 async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
+    // A wrong setting stops the start before anything else happens, naming the variable.
+    let settings = args.settings()?;
     let conf = get_configuration(None)?;
     let mut options = conf.leptos_options;
     // `cargo leptos build` names the client's files by content and lists the names in a hash
@@ -168,7 +170,7 @@ async fn serve(url: &str, args: ServeArgs) -> Result<(), BoxError> {
         );
         tracing::info!("daily reminder digests are on");
     }
-    let state = startup::state(db, args.settings(), options);
+    let state = startup::state(db, settings, options);
     let router = startup::build_router(state, args.body_limit);
     startup::serve(router, addr).await?;
     Ok(())
@@ -403,8 +405,9 @@ async fn bench_pages(
     let options = get_configuration(None)?.leptos_options;
     let args = Cli::parse_from(["proficio"]).serve;
     let (db, temp) = bench_db(url).await?;
+    let settings = args.settings()?;
     let make = |db: Db| {
-        let state = startup::state(db, args.settings(), options);
+        let state = startup::state(db, settings.clone(), options);
         startup::build_router(state, args.body_limit)
     };
     let report = server::bench_pages::run(&db, make, opts).await;

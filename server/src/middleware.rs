@@ -62,6 +62,7 @@ fn is_public(path: &str) -> bool {
     path == "/sign-in"
         || path == "/healthz"
         || path == "/favicon.svg"
+        || path.starts_with("/auth/oidc/")
         || path.starts_with("/pkg/")
         || path.starts_with("/api/")
 }

@@ -32,6 +32,12 @@ pub fn state(db: Db, settings: Settings, leptos_options: LeptosOptions) -> AppSt
         api_limiter: Arc::new(app::server::api_tokens::ApiLimiter::per_minute(
             settings.api_requests_per_minute,
         )),
+        sso: settings.oidc.clone().and_then(|o| {
+            app::server::sso::Sso::new(o, &settings.public_url)
+                .map_err(|e| tracing::error!(error = %e, "single sign-on is off"))
+                .ok()
+                .map(Arc::new)
+        }),
         settings: Arc::new(settings),
         leptos_options,
     }
@@ -98,6 +104,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     .merge(crate::evidence::routes())
     .merge(crate::exports::routes())
     .merge(crate::imports::routes())
+    .merge(crate::sso::routes())
     .merge(crate::assets::routes(
         &options.site_root,
         &options.site_pkg_dir,

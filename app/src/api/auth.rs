@@ -26,6 +26,17 @@ pub async fn sign_out() -> Result<(), AppError> {
     ctx::reply(auth::sign_out()).await
 }
 
+/// How the sign-in page offers to sign in: the single sign-on button (when an identity
+/// provider is set up) and whether the password form is on. Anyone may ask.
+#[server(prefix = "/api", endpoint = "sign_in_options")]
+pub async fn sign_in_options() -> Result<crate::domain::sso::SignInOptions, AppError> {
+    let st = crate::server::ctx::state()?;
+    Ok(crate::domain::sso::SignInOptions {
+        sso: st.sso.as_ref().map(|s| s.label().to_string()),
+        password: st.settings.password_sign_in,
+    })
+}
+
 /// The signed-in person, or `None`.
 #[server(prefix = "/api", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {

@@ -123,6 +123,12 @@ pub async fn sign_in(
     password: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
+    if !state.settings.password_sign_in {
+        return Err(AppError::invalid(
+            "password",
+            "Signing in with a password is turned off here: use your organisation's sign-in.",
+        ));
+    }
     let email = Email::parse("email", email)?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));

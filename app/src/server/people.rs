@@ -4,7 +4,7 @@
 use super::audit;
 use super::auth::{check_new_password, hash_password};
 use super::ctx::unique_or;
-use super::db::{with_team, Db};
+use super::db::{with_team, Db, WriteTx};
 use super::now_ms;
 use crate::api::people::PersonInput;
 use crate::api::AppError;
@@ -459,6 +459,44 @@ pub async fn create_admin(
     create(db, &cli, input).await
 }
 
+/// Adds someone the identity provider vouched for on their first single sign-on: no
+/// password (they sign in through the provider), no unit or manager yet, `role`. The audit
+/// entry has no actor: nobody here added them.
+#[tracing::instrument(skip_all)]
+pub async fn create_signed_in(
+    db: &Db,
+    email: &Email,
+    name: &str,
+    role: Role,
+) -> Result<PersonId, AppError> {
+    let name: String = name.trim().chars().take(200).collect();
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into person (email, name, role, active, created_at, updated_at) \
+         values ($1, $2, $3, 1, $4, $4) returning id",
+    )
+    .bind(email.as_str())
+    .bind(&name)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(unique_to_field)?;
+    added(&mut tx, id, None).await?;
+    tx.commit().await?;
+    tracing::info!(person = id, "person created on first single sign-on");
+    Ok(PersonId(id))
+}
+
+/// What every new person gets in the transaction that adds them: a place in the
+/// statistics and an audit entry (`actor` none for the command line or a first sign-on).
+async fn added(tx: &mut WriteTx, id: i64, actor: Option<PersonId>) -> Result<(), AppError> {
+    super::stats::added(&mut *tx, vec![id]).await?;
+    let after = audit::PERSON.state(&mut **tx, id).await?;
+    audit::record(&mut **tx, actor, "create", "person", id, None, after).await
+}
+
 /// Adds a person.
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
 pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
@@ -481,11 +519,8 @@ pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<Per
         .await
         .and_then(|row| sqlx::Row::try_get(&row, 0))
         .map_err(unique_to_field)?;
-    super::stats::added(&mut tx, vec![id]).await?;
-    let after = audit::PERSON.state(&mut *tx, id).await?;
     // The command line (`proficio admin create`) has no person behind it: no actor.
-    let actor = (me.id.0 != 0).then_some(me.id);
-    audit::record(&mut *tx, actor, "create", "person", id, None, after).await?;
+    added(&mut tx, id, (me.id.0 != 0).then_some(me.id)).await?;
     tx.commit().await?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))

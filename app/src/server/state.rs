@@ -37,6 +37,11 @@ pub struct Settings {
     pub public_url: String,
     /// Requests one API token may make per minute (on each app server).
     pub api_requests_per_minute: u32,
+    /// Single sign-on with an OpenID provider, when set up.
+    pub oidc: Option<super::sso::OidcSettings>,
+    /// Whether people may sign in with an e-mail and password (turned off when everyone
+    /// signs in through the identity provider).
+    pub password_sign_in: bool,
 }
 
 impl Settings {
@@ -62,6 +67,8 @@ impl Default for Settings {
             upload_quota_bytes: 200 * 1024 * 1024,
             api_requests_per_minute: 600,
             public_url: "http://localhost:3000".into(),
+            oidc: None,
+            password_sign_in: true,
         }
     }
 }
@@ -79,6 +86,8 @@ pub struct AppState {
     pub password_slots: Arc<tokio::sync::Semaphore>,
     /// Each API token's requests this minute (`Settings::api_requests_per_minute`).
     pub api_limiter: Arc<super::api_tokens::ApiLimiter>,
+    /// The single sign-on client, when `Settings::oidc` is set.
+    pub sso: Option<Arc<super::sso::Sso>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -26,5 +26,6 @@ mod positions;
 mod progression;
 mod reports;
 mod security;
+mod sso;
 mod titles;
 mod trust;

@@ -74,6 +74,10 @@ impl Who {
 enum Rule {
     /// Anyone, signed in or not.
     Public,
+    /// Single sign-on's own addresses: everyone is sent back to sign in, since the test
+    /// app has no identity provider and no sign-in was started (the whole flow is proven
+    /// in the browser against a real provider).
+    SignInFlow,
     /// Anyone signed in: the answer is about the caller, or open to all staff.
     SignedIn,
     /// Admins only.
@@ -110,6 +114,7 @@ impl Rule {
     fn allows(self, who: Who) -> bool {
         match self {
             Rule::Public => true,
+            Rule::SignInFlow => false,
             Rule::SignedIn => who != Anonymous,
             Rule::AdminOnly => who == Admin,
             Rule::AdminOrHr => matches!(who, Admin | Hr),
@@ -253,6 +258,7 @@ fn rules() -> Vec<Check> {
         sf("sign_in", Public, Write, |_| form(&[("email", EMPLOYEE), ("password", PW), ("next", "")])),
         sf("sign_out", Public, Write, none),
         sf("whoami", Public, Read, none),
+        sf("sign_in_options", Public, Read, none),
         // Directory.
         sf("home", SignedIn, Read, none),
         sf("people/list", TeamViewers, Read, |_| form(&[("query", ""), ("unit_id", ""), ("include_inactive", "false"), ("page", "0")])),
@@ -366,6 +372,8 @@ fn rules() -> Vec<Check> {
         sf("talent/succession", TeamViewers, Read, |f| form(&[("position", &f.position2)])),
         // Hand-written routes.
         route("GET /healthz", Public, Read, |_| get("/healthz".into())),
+        route("GET /auth/oidc/start", SignInFlow, Read, |_| get("/auth/oidc/start?next=/".into())),
+        route("GET /auth/oidc/callback", SignInFlow, Read, |_| get("/auth/oidc/callback?code=c&state=s".into())),
         route("POST /evidence/upload", SelfOrManagers, Write, |f| Req::Upload("/evidence/upload".into(), vec![("rating".into(), f.rating.clone())], "certificate.png", png())),
         route("GET /evidence/{id}", SelfOrLine, Read, |f| get(format!("/evidence/{}", f.evidence))),
         route("GET /api/v1/people", TokenOnly, Read, |_| get("/api/v1/people".into())),
@@ -459,6 +467,7 @@ fn enumerate() -> BTreeSet<String> {
         server::evidence::ROUTES,
         server::exports::ROUTES,
         server::imports::ROUTES,
+        server::sso::ROUTES,
     ] {
         for (method, path) in table {
             // The dispatcher's endpoints are the server functions, listed above.
