@@ -62,7 +62,12 @@ pub async fn get_person(id: PersonId) -> Result<PersonDetail, AppError> {
 pub async fn create_person(input: PersonInput) -> Result<PersonId, AppError> {
     use crate::server::{ctx, people};
     ctx::as_admin(|st, me| async move {
-        let id = people::create(&st.db, &me, input).await?;
+        let sso = if st.sso.is_some() {
+            people::Sso::On
+        } else {
+            people::Sso::Off
+        };
+        let id = people::create(&st.db, &me, input, sso).await?;
         leptos_axum::redirect(&format!("/people/{id}"));
         Ok(id)
     })

@@ -335,6 +335,12 @@ pub async fn change_password(
     new: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
+    if !state.settings.password_sign_in {
+        return Err(AppError::invalid(
+            "new",
+            "Passwords are not used here: you sign in through your organisation's sign-in.",
+        ));
+    }
     if current.is_empty() {
         return Err(AppError::invalid("current", "Enter your current password."));
     }

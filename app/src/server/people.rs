@@ -347,7 +347,7 @@ impl PersonFields {
 async fn parse_fields(
     db: &Db,
     input: PersonInput,
-    creating: bool,
+    needs_password: bool,
 ) -> Result<PersonFields, AppError> {
     let name = PersonName::parse("name", &input.name)?.into_string();
     let email = Email::parse("email", &input.email)?;
@@ -383,7 +383,7 @@ async fn parse_fields(
         }
     };
     let password = if input.password.is_empty() {
-        if creating {
+        if needs_password {
             return Err(AppError::invalid(
                 "password",
                 "Set a first password for the new person.",
@@ -456,7 +456,15 @@ pub async fn create_admin(
         direct_reports: 0,
         unread: 0,
     };
-    create(db, &cli, input).await
+    create(db, &cli, input, Sso::Off).await
+}
+
+/// Whether people can sign in through an identity provider, so that a new person needs no
+/// password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sso {
+    On,
+    Off,
 }
 
 /// Adds someone the identity provider vouched for on their first single sign-on: no
@@ -497,10 +505,16 @@ async fn added(tx: &mut WriteTx, id: i64, actor: Option<PersonId>) -> Result<(),
     audit::record(&mut **tx, actor, "create", "person", id, None, after).await
 }
 
-/// Adds a person.
+/// Adds a person. A first password is needed unless `sso` is on (then, without one, they
+/// sign in through the identity provider).
 #[tracing::instrument(skip_all, fields(caller = me.id.0))]
-pub async fn create(db: &Db, me: &CurrentUser, input: PersonInput) -> Result<PersonId, AppError> {
-    let mut f = parse_fields(db, input, true).await?;
+pub async fn create(
+    db: &Db,
+    me: &CurrentUser,
+    input: PersonInput,
+    sso: Sso,
+) -> Result<PersonId, AppError> {
+    let mut f = parse_fields(db, input, sso == Sso::Off).await?;
     if email_taken(db, &f.email, None).await? {
         return Err(AppError::invalid(
             "email",

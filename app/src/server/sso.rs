@@ -33,6 +33,11 @@ const PENDING_KEY: &str = "oidc_pending";
 /// How long discovered provider metadata (with its keys) is used before it is fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
 
+/// Metadata this fresh is not fetched again for an unknown signing key: at most one fetch
+/// per this interval, however many tokens arrive signed with a key the provider does not
+/// publish.
+const KEYS_REFETCH: Duration = Duration::from_secs(10);
+
 /// The identity provider's settings (`PROFICIO_OIDC_*`).
 #[derive(Debug, Clone)]
 pub struct OidcSettings {
@@ -119,7 +124,8 @@ impl Sso {
         let mut kept = self.metadata.write().await;
         if let Some((m, at)) = kept.as_ref() {
             // Another request fetched it while this one waited.
-            if at.elapsed() < Duration::from_secs(if refresh { 10 } else { 3600 }) {
+            let fresh = if refresh { KEYS_REFETCH } else { METADATA_TTL };
+            if at.elapsed() < fresh {
                 return Ok(m.clone());
             }
         }
@@ -176,10 +182,7 @@ impl Sso {
             next: safe_next(next).to_string(),
             at: now_ms(),
         };
-        session.insert(PENDING_KEY, pending).await.map_err(|e| {
-            tracing::error!(error = %e, "session store error");
-            SsoRefusal::Provider
-        })?;
+        stored(session.insert(PENDING_KEY, pending).await)?;
         Ok(url.to_string())
     }
 
@@ -227,14 +230,9 @@ impl Sso {
             .map(|n| n.as_str().trim().to_string())
             .filter(|n| !n.is_empty());
         let id = person_for(&state.db, &email, name, self.settings.create_role).await?;
-        session.cycle_id().await.map_err(|e| {
-            tracing::error!(error = %e, "session store error");
-            SsoRefusal::Provider
-        })?;
-        session.insert(PERSON_KEY, id.0).await.map_err(|e| {
-            tracing::error!(error = %e, "session store error");
-            SsoRefusal::Provider
-        })?;
+        // A new session id for the signed-in person (against fixation).
+        stored(session.cycle_id().await)?;
+        stored(session.insert(PERSON_KEY, id.0).await)?;
         tracing::info!(person = id.0, "signed in with the identity provider");
         Ok((id, pending.next))
     }
@@ -278,6 +276,14 @@ impl Sso {
             SsoRefusal::Provider
         })
     }
+}
+
+/// A session store failure as a refusal (logged; the person may simply try again).
+fn stored<T>(r: Result<T, tower_sessions::session::Error>) -> Result<T, SsoRefusal> {
+    r.map_err(|e| {
+        tracing::error!(error = %e, "session store error");
+        SsoRefusal::Provider
+    })
 }
 
 /// Compares two byte strings in time that depends only on their lengths.

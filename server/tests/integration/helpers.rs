@@ -484,6 +484,14 @@ impl TestApp {
         }
     }
 
+    /// Serves the same database with other settings from now on (as a restart with other
+    /// environment variables would): sessions and data stay.
+    pub fn reconfigure(&mut self, settings: Settings) {
+        let options = self.state.leptos_options.clone();
+        self.state = server::startup::state(self.db.clone(), settings, options);
+        self.router = server::startup::build_router(self.state.clone(), 2 * 1024 * 1024);
+    }
+
     /// Freezes this app's database (sessions included) and upload folder so that
     /// `Snapshot::restore` can hand out copies of them far faster than building the demo
     /// again: a file copy on SQLite, `create database ... template` on PostgreSQL.

@@ -4,7 +4,7 @@ use crate::helpers::*;
 use app::domain::directory::{PeoplePage, UnitSummary};
 use axum::http::StatusCode;
 
-fn person_form<'a>(
+pub(crate) fn person_form<'a>(
     name: &'a str,
     email: &'a str,
     role: &'a str,

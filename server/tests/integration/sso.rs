@@ -4,6 +4,7 @@
 //! is proven in the browser (end2end/tests/sso.spec.ts).
 
 use crate::helpers::*;
+use crate::people::person_form;
 use app::server::sso::OidcSettings;
 use app::server::Settings;
 use axum::http::StatusCode;
@@ -112,4 +113,75 @@ async fn an_answer_without_a_started_sign_in_signs_nobody_in() {
     // An unknown refusal code shows nothing (the page never echoes the query).
     let page = app.get("/sign-in?sso=%3Cscript%3E", None).await;
     assert!(!page.body.contains("alert-error"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn with_single_sign_on_a_new_person_needs_no_password_and_without_it_one_is_required() {
+    let form = |email: &'static str| person_form("Noor Haddad", email, "employee", "", "");
+    // Without single sign-on a first password is required, and nothing is added.
+    let plain = TestApp::demo().await;
+    let admin = plain.sign_in(ADMIN, PW).await;
+    let res = plain
+        .call(
+            "/api/people/create",
+            &form("noor@northwind.example"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("first password"), "{}", res.body);
+    assert_eq!(
+        plain
+            .count("select count(*) from person where email = 'noor@northwind.example'")
+            .await,
+        0
+    );
+
+    // With it, the person is added without one: they sign in through the provider.
+    let app = TestApp::demo_with(with_provider("http://127.0.0.1:9", true)).await;
+    let admin = app.sign_in(ADMIN, PW).await;
+    let res = app
+        .call(
+            "/api/people/create",
+            &form("noor@northwind.example"),
+            Some(&admin),
+        )
+        .await;
+    assert!(
+        res.status.is_success() || res.status.is_redirection(),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from person where email = 'noor@northwind.example' and password_hash is null"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn with_password_sign_in_off_there_is_no_password_to_change() {
+    let mut app = TestApp::demo_with(with_provider("http://127.0.0.1:9", true)).await;
+    let cookie = app.sign_in(EMPLOYEE, PW).await;
+    // Password sign-in turned off on the same database: the session from before still
+    // works, but a password cannot be changed, and the account page says why.
+    app.reconfigure(with_provider("http://127.0.0.1:9", false));
+    let res = app
+        .call(
+            "/api/account/password",
+            &[
+                ("current", PW),
+                ("new", "a-new-password"),
+                ("confirm", "a-new-password"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("not used here"), "{}", res.body);
+    let page = app.get("/account", Some(&cookie)).await;
+    assert!(page.body.contains("no password to change"), "{}", page.body);
+    assert!(!page.body.contains(r#"name="current""#));
 }

@@ -361,6 +361,7 @@ fn PersonFields(
     #[prop(optional)] manager: Option<Option<(PersonId, String)>>,
 ) -> impl IntoView {
     let units = Resource::new(|| (), |_| list_units());
+    let ways = Resource::new(|| (), |_| crate::api::auth::sign_in_options());
     let unit_msg = field_message(fb, "unit_id");
     let role_msg = field_message(fb, "role");
     let selected_unit = initial.unit_id.clone();
@@ -413,15 +414,28 @@ fn PersonFields(
             feedback=fb
         />
         {manager.flatten().map(|(id, name)| view! { <p class="hint">"Current manager: " <a href=format!("/people/{id}")>{name}</a></p> })}
-        <TextField
-            name="input[password]"
-            error_key="password"
-            label=if creating { "First password" } else { "New password" }
-            kind="password"
-            autocomplete="new-password"
-            required=creating
-            hint=if creating { "At least 10 characters. Share it safely; they can use it at once." } else { "Leave empty to keep the current password." }
-            feedback=fb
-        />
+        // With single sign-on set up, a new person needs no password.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let sso = ways.await.ok().and_then(|w| w.sso).is_some();
+                let hint = match (creating, sso) {
+                    (true, true) => "Optional: without one, they sign in through your organisation's sign-in. At least 10 characters.",
+                    (true, false) => "At least 10 characters. Share it safely; they can use it at once.",
+                    (false, _) => "Leave empty to keep the current password.",
+                };
+                view! {
+                    <TextField
+                        name="input[password]"
+                        error_key="password"
+                        label=if creating { "First password" } else { "New password" }
+                        kind="password"
+                        autocomplete="new-password"
+                        required=creating && !sso
+                        hint=hint
+                        feedback=fb
+                    />
+                }
+            })}
+        </Suspense>
     }
 }
