@@ -26,6 +26,7 @@ pub mod rating;
 pub mod recognition;
 pub mod recommend;
 pub mod scale;
+pub mod scim;
 pub mod sso;
 pub mod talent;
 pub mod tree;
