@@ -412,6 +412,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFICIO_OIDC_CREATE_ROLE", value_parser = ["employee", "hr"])]
     pub oidc_create_role: Option<String>,
 
+    /// Accept the provider's e-mail claim when it does not say whether it verified it (no
+    /// `email_verified` claim, as Microsoft Entra ID sends work accounts); a claim that says
+    /// `false` is still refused. Set only for a provider that issues e-mails itself.
+    #[arg(long, env = "PROFICIO_OIDC_TRUST_UNSTATED_EMAIL", action = ArgAction::Set, default_value_t = false, value_parser = BoolishValueParser::new())]
+    pub oidc_trust_unstated_email: bool,
+
     /// The provider's name on the sign-in button ("Sign in with …").
     #[arg(long, env = "PROFICIO_OIDC_LABEL", default_value = "your organisation")]
     pub oidc_label: String,
@@ -467,6 +473,7 @@ impl ServeArgs {
                 .oidc_create_role
                 .as_deref()
                 .and_then(app::domain::Role::parse),
+            trust_unstated_email: self.oidc_trust_unstated_email,
             label: self.oidc_label.trim().chars().take(60).collect(),
         };
         app::server::sso::Sso::new(oidc.clone(), &self.public.public_url)?;
@@ -546,6 +553,8 @@ mod tests {
             "Example.org, @corp.example.org",
             "--oidc-create-role",
             "employee",
+            "--oidc-trust-unstated-email",
+            "true",
             "--password-sign-in",
             "false",
         ])
@@ -557,6 +566,7 @@ mod tests {
             vec!["example.org", "corp.example.org"]
         );
         assert_eq!(oidc.create_role, Some(app::domain::Role::Employee));
+        assert!(oidc.trust_unstated_email);
         assert!(!ok.password_sign_in);
         assert!(settings_of(&[]).unwrap().oidc.is_none());
 

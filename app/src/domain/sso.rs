@@ -26,6 +26,16 @@ pub fn domain_allowed(email: &str, allowed: &[String]) -> bool {
     allowed.contains(&domain)
 }
 
+/// Whether the provider vouches for the e-mail address: its `email_verified` claim is
+/// true, or, when `trust_unstated` is set, the provider does not state it at all (Microsoft
+/// Entra ID sends work e-mails without the claim). A stated `false` is never trusted.
+pub fn email_vouched(email_verified: Option<bool>, trust_unstated: bool) -> bool {
+    match email_verified {
+        Some(verified) => verified,
+        None => trust_unstated,
+    }
+}
+
 /// Parses `PROFICIO_OIDC_ALLOWED_DOMAINS`: a comma list of domains (`example.org`), trimmed
 /// and lower-cased; a leading `@` is dropped. Names the bad entry.
 pub fn parse_domains(list: &str) -> Result<Vec<String>, String> {
@@ -131,6 +141,15 @@ mod tests {
         assert!(!pending_is_fresh(0, PENDING_MINUTES * 60_000 + 1));
         assert!(!pending_is_fresh(5_000, 4_999));
         assert!(!pending_is_fresh(i64::MIN, i64::MAX));
+    }
+
+    #[test]
+    fn a_stated_false_is_never_trusted_and_silence_only_when_asked() {
+        assert!(email_vouched(Some(true), false));
+        assert!(!email_vouched(Some(false), false));
+        assert!(!email_vouched(Some(false), true));
+        assert!(!email_vouched(None, false));
+        assert!(email_vouched(None, true));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::now_ms;
 use super::session_store::PERSON_KEY;
 use super::state::AppState;
 use crate::api::AppError;
-use crate::domain::sso::{domain_allowed, pending_is_fresh, SsoRefusal};
+use crate::domain::sso::{domain_allowed, email_vouched, pending_is_fresh, SsoRefusal};
 use crate::domain::{Email, PersonId, Role};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata,
@@ -51,6 +51,8 @@ pub struct OidcSettings {
     pub allowed_domains: Vec<String>,
     /// Role of people created on their first sign-in; `None` creates nobody.
     pub create_role: Option<Role>,
+    /// Accept an e-mail claim that comes without `email_verified` (never one stated false).
+    pub trust_unstated_email: bool,
     /// The provider's name on the sign-in button.
     pub label: String,
 }
@@ -217,7 +219,7 @@ impl Sso {
             .email()
             .map(|e| e.as_str().to_string())
             .ok_or(SsoRefusal::Unverified)?;
-        if claims.email_verified() != Some(true) {
+        if !email_vouched(claims.email_verified(), self.settings.trust_unstated_email) {
             return Err(SsoRefusal::Unverified);
         }
         let email = Email::parse("email", &email).map_err(|_| SsoRefusal::Unverified)?;

@@ -19,6 +19,7 @@ fn with_provider(issuer: &str, password_sign_in: bool) -> Settings {
             client_secret: "secret".into(),
             allowed_domains: vec!["northwind.example".into()],
             create_role: None,
+            trust_unstated_email: false,
             label: "Northwind ID".into(),
         }),
         password_sign_in,
