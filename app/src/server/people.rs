@@ -477,7 +477,17 @@ pub async fn create_signed_in(
     name: &str,
     role: Role,
 ) -> Result<PersonId, AppError> {
-    let name: String = name.trim().chars().take(200).collect();
+    // The provider's name, if it passes the form's own rules; else the e-mail's local part.
+    let name = PersonName::parse("name", name)
+        .map(|n| n.into_string())
+        .unwrap_or_else(|_| {
+            email
+                .as_str()
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        });
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
