@@ -477,7 +477,8 @@ pub async fn create_signed_in(
     name: &str,
     role: Role,
 ) -> Result<PersonId, AppError> {
-    // The provider's name, if it passes the form's own rules; else the e-mail's local part.
+    // The provider's name, if it passes the form's own rules (an empty one does not); else
+    // the e-mail's local part.
     let name = PersonName::parse("name", name)
         .map(|n| n.into_string())
         .unwrap_or_else(|_| {

@@ -315,15 +315,7 @@ async fn person_for(
         (Some(_), _) => Err(SsoRefusal::Deactivated),
         (None, None) => Err(SsoRefusal::Unknown),
         (None, Some(role)) => {
-            let name = name.unwrap_or_else(|| {
-                email
-                    .as_str()
-                    .split('@')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            });
-            super::people::create_signed_in(db, email, &name, role)
+            super::people::create_signed_in(db, email, name.as_deref().unwrap_or_default(), role)
                 .await
                 .map_err(internal)
         }
