@@ -33,6 +33,7 @@ pub mod privacy;
 pub mod ratings;
 pub mod recognition;
 pub mod reports;
+pub mod scim;
 pub mod session_store;
 pub mod sso;
 pub mod state;

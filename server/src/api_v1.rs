@@ -215,7 +215,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The `known` parameters of a query string: each at most once (a repeated one is refused
 /// by name, not picked from), unknown ones ignored.
-fn query_pairs(
+pub(crate) fn query_pairs(
     raw: Option<String>,
     known: &[&str],
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
@@ -252,7 +252,7 @@ fn list_query(raw: Option<String>, filters: &[&str]) -> Result<ListQuery, AppErr
 }
 
 /// The token's caller, if it carries `scope`.
-async fn caller(
+pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     scope: Scope,

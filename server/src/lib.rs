@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod exports;
 pub mod imports;
 pub mod middleware;
+pub mod scim;
 pub mod sso;
 pub mod startup;
 pub mod telemetry;

@@ -65,6 +65,7 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/auth/oidc/")
         || path.starts_with("/pkg/")
         || path.starts_with("/api/")
+        || path.starts_with("/scim/")
 }
 
 /// The request's span (`startup::request_span`), kept so that `current_user` can add the
@@ -168,10 +169,11 @@ pub async fn form_errors(req: Request, next: Next) -> Response {
 /// JavaScript). PostgreSQL cannot store a NUL in text and SQLite cuts strings at one, so
 /// without this a stray `%00` became a server error; now it is a 422 naming the field (which
 /// [`form_errors`] takes back to the form's page when JavaScript is off). Uploads
-/// (multipart) and `/api/v1` (problem documents) are checked by their own handlers.
+/// (multipart), `/api/v1` (problem documents) and `/scim/v2` (SCIM errors) are checked by
+/// their own handlers.
 pub async fn refuse_nul(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    if path.starts_with("/api/v1/") {
+    if path.starts_with("/api/v1/") || path.starts_with("/scim/") {
         return next.run(req).await;
     }
     let server_fn = path.starts_with("/api/");

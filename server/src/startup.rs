@@ -105,6 +105,7 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
     .merge(crate::exports::routes())
     .merge(crate::imports::routes())
     .merge(crate::sso::routes())
+    .merge(crate::scim::routes())
     .merge(crate::assets::routes(
         &options.site_root,
         &options.site_pkg_dir,

@@ -30,11 +30,14 @@ pub enum Scope {
     /// Record that people completed learning activities (`/api/v1/completions`), which
     /// awards the levels the activity provides, as an admin recording it would.
     CompletionsWrite,
+    /// Provision people and org units from an identity provider or HR system (`/scim/v2`):
+    /// create, change and deactivate people, and keep units and their members.
+    Scim,
 }
 
 impl Scope {
     /// Every scope, for `all`.
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 12] = [
         Scope::PeopleRead,
         Scope::UnitsRead,
         Scope::PositionsRead,
@@ -46,6 +49,7 @@ impl Scope {
         Scope::ReportsRead,
         Scope::RatingsWrite,
         Scope::CompletionsWrite,
+        Scope::Scim,
     ];
 
     /// The scope's name in token lists and on the command line.
@@ -62,6 +66,7 @@ impl Scope {
             Scope::PlansRead => "plans:read",
             Scope::ReportsRead => "reports:read",
             Scope::CompletionsWrite => "completions:write",
+            Scope::Scim => "scim",
         }
     }
 
@@ -86,6 +91,7 @@ impl Scope {
             Scope::PlansRead => "Read everyone's development plans and goals (an HR or talent system).",
             Scope::ReportsRead => "Read the org report: readiness and competency status by unit (a BI dashboard).",
             Scope::CompletionsWrite => "Record completed learning activities, which award the levels they provide (a learning system).",
+            Scope::Scim => "Provision people and org units over SCIM 2.0: add, change and deactivate people, keep units and their members (an identity provider such as Entra ID or Okta).",
         }
     }
 }
@@ -234,7 +240,7 @@ mod tests {
         assert_eq!(
             scopes_text(&Scope::ALL),
             "people:read,units:read,positions:read,frameworks:read,levels:read,ratings:read,\
-             activities:read,plans:read,reports:read,ratings:write,completions:write"
+             activities:read,plans:read,reports:read,ratings:write,completions:write,scim"
         );
         // ALL is sorted, as parsed lists are.
         assert!(Scope::ALL.windows(2).all(|w| w[0] < w[1]));

@@ -510,7 +510,11 @@ pub async fn create_signed_in(
 
 /// What every new person gets in the transaction that adds them: a place in the
 /// statistics and an audit entry (`actor` none for the command line or a first sign-on).
-async fn added(tx: &mut WriteTx, id: i64, actor: Option<PersonId>) -> Result<(), AppError> {
+pub(crate) async fn added(
+    tx: &mut WriteTx,
+    id: i64,
+    actor: Option<PersonId>,
+) -> Result<(), AppError> {
     super::stats::added(&mut *tx, vec![id]).await?;
     let after = audit::PERSON.state(&mut **tx, id).await?;
     audit::record(&mut **tx, actor, "create", "person", id, None, after).await
@@ -592,7 +596,7 @@ pub async fn check_reporting_line(
         .map_err(|e| cycle_message(e, &names))
 }
 
-async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError> {
+pub(crate) async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "select count(*) from person where role = 'admin' and active = 1 and id <> $1",
     )
@@ -818,12 +822,14 @@ pub async fn update_unit(db: &Db, id: UnitId, name: &str, parent_id: &str) -> Re
     let mut tx = db.begin_write().await?;
     let people = super::stats::people_under(&mut tx, id.0).await?;
     let pending = super::stats::before(&mut tx, people, None).await?;
-    let done = sqlx::query("update org_unit set name = $1, parent_id = $2 where id = $3")
-        .bind(&name)
-        .bind(parent.map(|p| p.0))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
+    let done =
+        sqlx::query("update org_unit set name = $1, parent_id = $2, updated_at = $3 where id = $4")
+            .bind(&name)
+            .bind(parent.map(|p| p.0))
+            .bind(now_ms())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("That unit".into()));
     }

@@ -25,6 +25,7 @@ mod personal_view;
 mod positions;
 mod progression;
 mod reports;
+mod scim;
 mod security;
 mod sso;
 mod titles;

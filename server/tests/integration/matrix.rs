@@ -153,6 +153,8 @@ enum Req {
     Upload(String, Vec<(String, String)>, &'static str, Vec<u8>),
     /// A JSON body posted to a path, as a system calling `/api/v1` does.
     Json(String, String),
+    /// A JSON body sent with another method (`/scim/v2`'s PUT, PATCH and DELETE).
+    Send(&'static str, String, String),
 }
 
 /// One endpoint's declared rule and how to call it.
@@ -392,6 +394,21 @@ fn rules() -> Vec<Check> {
         route("GET /api/v1/goals", TokenOnly, Read, |_| get("/api/v1/goals".into())),
         route("GET /api/v1/reports/org", TokenOnly, Read, |_| get("/api/v1/reports/org".into())),
         route("POST /api/v1/completions", TokenOnly, Write, |_| Req::Json("/api/v1/completions".into(), r#"{"email":"liam.chen@northwind.example","activity":"1"}"#.into())),
+        route("GET /scim/v2/ServiceProviderConfig", TokenOnly, Read, |_| get("/scim/v2/ServiceProviderConfig".into())),
+        route("GET /scim/v2/ResourceTypes", TokenOnly, Read, |_| get("/scim/v2/ResourceTypes".into())),
+        route("GET /scim/v2/Schemas", TokenOnly, Read, |_| get("/scim/v2/Schemas".into())),
+        route("GET /scim/v2/Users", TokenOnly, Read, |_| get("/scim/v2/Users".into())),
+        route("POST /scim/v2/Users", TokenOnly, Write, |_| Req::Json("/scim/v2/Users".into(), r#"{"userName":"new.hire@northwind.example"}"#.into())),
+        route("GET /scim/v2/Users/{id}", TokenOnly, Read, |f| get(format!("/scim/v2/Users/{}", f.subject))),
+        route("PUT /scim/v2/Users/{id}", TokenOnly, Write, |f| Req::Send("PUT", format!("/scim/v2/Users/{}", f.subject), r#"{"userName":"liam.chen@northwind.example"}"#.into())),
+        route("PATCH /scim/v2/Users/{id}", TokenOnly, Write, |f| Req::Send("PATCH", format!("/scim/v2/Users/{}", f.subject), r#"{"Operations":[{"op":"replace","path":"active","value":false}]}"#.into())),
+        route("DELETE /scim/v2/Users/{id}", TokenOnly, Write, |f| Req::Send("DELETE", format!("/scim/v2/Users/{}", f.subject), String::new())),
+        route("GET /scim/v2/Groups", TokenOnly, Read, |_| get("/scim/v2/Groups".into())),
+        route("POST /scim/v2/Groups", TokenOnly, Write, |_| Req::Json("/scim/v2/Groups".into(), r#"{"displayName":"New unit"}"#.into())),
+        route("GET /scim/v2/Groups/{id}", TokenOnly, Read, |f| get(format!("/scim/v2/Groups/{}", f.unit))),
+        route("PUT /scim/v2/Groups/{id}", TokenOnly, Write, |f| Req::Send("PUT", format!("/scim/v2/Groups/{}", f.unit), r#"{"displayName":"Renamed"}"#.into())),
+        route("PATCH /scim/v2/Groups/{id}", TokenOnly, Write, |f| Req::Send("PATCH", format!("/scim/v2/Groups/{}", f.unit), r#"{"Operations":[{"op":"replace","path":"displayName","value":"Renamed"}]}"#.into())),
+        route("DELETE /scim/v2/Groups/{id}", TokenOnly, Write, |f| Req::Send("DELETE", format!("/scim/v2/Groups/{}", f.unit), String::new())),
         route("GET /api/v1/openapi.json", Public, Read, |_| get("/api/v1/openapi.json".into())),
         route("GET /api/v1/docs", Public, Read, |_| get("/api/v1/docs".into())),
         route("GET /reports/org.csv", AdminOrHr, Read, |_| get("/reports/org.csv".into())),
@@ -468,6 +485,7 @@ fn enumerate() -> BTreeSet<String> {
         server::exports::ROUTES,
         server::imports::ROUTES,
         server::sso::ROUTES,
+        server::scim::ROUTES,
     ] {
         for (method, path) in table {
             // The dispatcher's endpoints are the server functions, listed above.
@@ -818,6 +836,17 @@ async fn send(app: &TestApp, key: &str, req: &Req, cookie: Option<&str>) -> Res 
         Req::Json(path, body) => {
             let mut b = axum::http::Request::post(path.as_str())
                 .header(axum::http::header::CONTENT_TYPE, "application/json");
+            if let Some(c) = cookie {
+                b = b.header(axum::http::header::COOKIE, c);
+            }
+            app.send(b.body(axum::body::Body::from(body.clone())).unwrap())
+                .await
+        }
+        Req::Send(method, path, body) => {
+            let mut b = axum::http::Request::builder()
+                .method(*method)
+                .uri(path.as_str())
+                .header(axum::http::header::CONTENT_TYPE, "application/scim+json");
             if let Some(c) = cookie {
                 b = b.header(axum::http::header::COOKIE, c);
             }
