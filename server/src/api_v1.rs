@@ -251,6 +251,35 @@ fn list_query(raw: Option<String>, filters: &[&str]) -> Result<ListQuery, AppErr
     })
 }
 
+/// Puts every request made with an API token (to `/api/v1` and `/scim/v2`) in the audit
+/// log once it is answered: which token, what it asked, and the status.
+pub async fn audit_use(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let auth = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let method = req.method().to_string();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_string(), |p| p.to_string());
+    let res = next.run(req).await;
+    if auth.is_some() {
+        let status = res.status().as_u16();
+        if let Err(e) =
+            api_tokens::record_use(&state.db, auth.as_deref(), &method, &target, status).await
+        {
+            tracing::error!(error = %e, "a token's use could not be audited");
+        }
+    }
+    res
+}
+
 /// The token's caller, if it carries `scope`.
 pub(crate) async fn caller(
     state: &AppState,

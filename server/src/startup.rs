@@ -100,12 +100,18 @@ pub fn build_router(state: AppState, body_limit: usize) -> Router {
         ("POST", SERVER_FNS) => axum::routing::post(server_fns),
         other => panic!("no handler for {other:?}"),
     })
-    .merge(crate::api_v1::routes())
+    .merge(
+        crate::api_v1::routes()
+            .merge(crate::scim::routes())
+            .route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                crate::api_v1::audit_use,
+            )),
+    )
     .merge(crate::evidence::routes())
     .merge(crate::exports::routes())
     .merge(crate::imports::routes())
     .merge(crate::sso::routes())
-    .merge(crate::scim::routes())
     .merge(crate::assets::routes(
         &options.site_root,
         &options.site_pkg_dir,

@@ -72,6 +72,9 @@ pub struct PersonDetail {
     pub position: Option<(crate::domain::positions::PositionId, String)>,
     /// The position they aim for (id, title).
     pub target: Option<(crate::domain::positions::PositionId, String)>,
+    /// For admins: when an identity provider last wrote this person over SCIM, if one does.
+    #[serde(default)]
+    pub synced: Option<String>,
 }
 
 /// An org unit with head counts.

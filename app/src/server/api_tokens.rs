@@ -186,6 +186,42 @@ pub async fn authenticate(db: &Db, header: Option<&str>) -> Result<ApiCaller, Ap
     })
 }
 
+/// Longest request target (path and query) an audit entry keeps, in characters.
+const MAX_TARGET: usize = 300;
+
+/// Puts one use of a token in the audit log: the request (`method`, `target`: path and
+/// query, cut at 300 characters) and the answer's `status`. Refused uses of a known token
+/// (revoked, expired, out of scope, over its limit) are recorded too; a header that names
+/// no token records nothing.
+#[tracing::instrument(skip_all)]
+pub async fn record_use(
+    db: &Db,
+    header: Option<&str>,
+    method: &str,
+    target: &str,
+    status: u16,
+) -> Result<(), AppError> {
+    let Some(token) = header
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| token_prefix(t).is_some())
+    else {
+        return Ok(());
+    };
+    let id: Option<i64> = sqlx::query_scalar("select id from api_token where secret_hash = $1")
+        .bind(sha256_hex(token))
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(id) = id else {
+        return Ok(());
+    };
+    let target: String = target.chars().take(MAX_TARGET).collect();
+    let what = serde_json::json!({ "method": method, "target": target, "status": status });
+    let mut tx = db.begin_write().await?;
+    audit::record(&mut *tx, None, "use", "api_token", id, None, Some(what)).await?;
+    Ok(tx.commit().await?)
+}
+
 /// The admin page's view of the tokens, with `fresh`, the token this admin just made.
 #[tracing::instrument(skip_all)]
 pub async fn page(

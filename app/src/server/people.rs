@@ -295,13 +295,23 @@ pub async fn detail(db: &Db, me: &CurrentUser, id: PersonId) -> Result<PersonDet
         .collect();
     let reports = summaries(db, "p.manager_id = $1", id.0).await?;
     let (position, target) = held_titles(db, id).await?;
+    let can_edit = me.caps().administer;
+    let synced: Option<i64> = if can_edit {
+        sqlx::query_scalar("select scim_synced_at from person where id = $1")
+            .bind(id.0)
+            .fetch_one(&db.pool)
+            .await?
+    } else {
+        None
+    };
     Ok(PersonDetail {
         person,
         chain,
         reports,
-        can_edit: me.caps().administer,
+        can_edit,
         position,
         target,
+        synced: synced.map(super::format_time),
     })
 }
 

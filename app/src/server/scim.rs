@@ -704,7 +704,7 @@ async fn write_person(
     sqlx::query(
         "update person set email = $1, name = $2, job_title = $3, active = $4, manager_id = $5, \
          external_id = $6, scim_user_name = $7, scim_extra = $8, scim_removed_at = null, \
-         updated_at = $9 where id = $10",
+         updated_at = $9, scim_synced_at = $9 where id = $10",
     )
     .bind(&c.email)
     .bind(&c.name)
@@ -759,8 +759,8 @@ pub async fn create_user(db: &Db, base: &str, token: i64, body: &Value) -> Resul
             let now = now_ms();
             let id: i64 = sqlx::query_scalar(
                 "insert into person (email, name, job_title, role, manager_id, active, external_id, \
-                 scim_user_name, scim_extra, created_at, updated_at) \
-                 values ($1, $2, $3, 'employee', $4, $5, $6, $7, $8, $9, $9) returning id",
+                 scim_user_name, scim_extra, created_at, updated_at, scim_synced_at) \
+                 values ($1, $2, $3, 'employee', $4, $5, $6, $7, $8, $9, $9, $9) returning id",
             )
             .bind(&c.email)
             .bind(&c.name)
@@ -1103,6 +1103,22 @@ async fn write_group(
     if !joining.is_empty() || !leaving.is_empty() {
         let moved: Vec<i64> = joining.iter().chain(&leaving).copied().collect();
         let pending = super::stats::before(&mut tx, moved.clone(), None).await?;
+        // The units people leave for this one change too: a new version for each.
+        for chunk in joining.chunks(200) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "update org_unit set updated_at = $1 where id <> $2 and id in \
+                 (select unit_id from person where id in ({list}))"
+            )))
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (people, unit) in [(&joining, Some(id)), (&leaving, None)] {
             for chunk in people.chunks(200) {
                 let list = chunk

@@ -1081,7 +1081,9 @@ async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per
         r#"{{"email": "Liam.Chen@northwind.example", "node_id": {node}, "level": {top}, "source": "assessment", "comment": "Passed the practical exam."}}"#
     );
     let ratings = app.count("select count(*) from rating").await;
-    let audits = app.count("select count(*) from audit_log").await;
+    // Changes in the audit log (each request is there too, as a use of the token).
+    let changes = "select count(*) from audit_log where action <> 'use'";
+    let audits = app.count(changes).await;
     let res = post(&app, "/api/v1/ratings", &t, Some("exam-7781"), &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
     let out = res.json();
@@ -1095,10 +1097,7 @@ async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per
         ))
         .await;
     assert_eq!(level, top);
-    assert_eq!(
-        app.count("select count(*) from audit_log").await,
-        audits + 1
-    );
+    assert_eq!(app.count(changes).await, audits + 1);
     assert!(audited_as(&app, "rate", token_id(&app, &t).await).await);
 
     // A retry with the key answers the same and records nothing more.
@@ -1196,4 +1195,51 @@ async fn a_trusted_system_rates_people_and_the_level_counts_at_once_and_once_per
         &post(&app, "/api/v1/ratings", &completions, None, &body).await,
         StatusCode::FORBIDDEN,
     );
+}
+
+#[tokio::test]
+async fn every_use_of_a_token_is_in_the_audit_log_with_what_it_asked_and_the_answer() {
+    let app = TestApp::demo().await;
+    let (info, t) = api_tokens::create(&app.db, None, "Warehouse", "people:read", None)
+        .await
+        .unwrap();
+    let uses = |extra: &'static str| {
+        let app = &app;
+        let id = info.id;
+        async move {
+            app.count(format!(
+                "select count(*) from audit_log where entity = 'api_token' and action = 'use' \
+                 and entity_id = '{id}'{extra}"
+            ))
+            .await
+        }
+    };
+    assert_eq!(uses("").await, 0);
+    api(&app, "/api/v1/people?limit=2", Some(&t)).await;
+    assert_eq!(
+        uses(" and after_json like '%\"target\":\"/api/v1/people?limit=2\"%' and after_json like '%\"status\":200%'").await,
+        1
+    );
+    // Refused uses of the token count too: out of scope, and after it is revoked.
+    assert_eq!(
+        api(&app, "/api/v1/units", Some(&t)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(uses(" and after_json like '%\"status\":403%'").await, 1);
+    api_tokens::revoke(&app.db, None, info.id).await.unwrap();
+    assert_eq!(
+        api(&app, "/api/v1/people", Some(&t)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(uses(" and after_json like '%\"status\":401%'").await, 1);
+    // No token, or one nobody made: nothing to record, nothing recorded.
+    let before = app.count("select count(*) from audit_log").await;
+    api(&app, "/api/v1/people", None).await;
+    api(
+        &app,
+        "/api/v1/people",
+        Some("pfo_00000000_0000000000000000000000000000000000000000"),
+    )
+    .await;
+    assert_eq!(app.count("select count(*) from audit_log").await, before);
 }

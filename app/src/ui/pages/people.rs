@@ -186,6 +186,12 @@ fn PersonView(
                 <h1>{p.name.clone()}</h1>
                 <p class="subtitle">{p.job_title.clone()}</p>
                 <p class="badges"><RoleBadge role=p.role/>" "<StatusBadge active=p.active/></p>
+                {d.synced.clone().map(|t| view! {
+                    <p class="sync-note muted small" role="note">
+                        {format!("Kept in sync by your identity provider (SCIM), last on {t}. Its next change to \
+                          name, e-mail, title, manager, unit or status replaces an edit made here.")}
+                    </p>
+                })}
             </div>
             {d.can_edit.then(|| view! {
                 <div class="page-actions">
