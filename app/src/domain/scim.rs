@@ -463,17 +463,7 @@ impl ScimUser {
     /// Applies a PATCH request's operations in order, all or none: on any error `self` is
     /// left as it was.
     pub fn patch(&mut self, body: &Value) -> Result<(), ScimError> {
-        let ops = body
-            .get("Operations")
-            .or_else(|| body.get("operations"))
-            .and_then(Value::as_array)
-            .ok_or_else(|| ScimError::new("invalidSyntax", "Operations: a list was expected"))?;
-        if ops.len() > MAX_PATCH_OPERATIONS {
-            return Err(ScimError::new(
-                "tooMany",
-                format!("Operations: more than {MAX_PATCH_OPERATIONS} in one request"),
-            ));
-        }
+        let ops = operations(body)?;
         let mut next = self.clone();
         for (n, op) in ops.iter().enumerate() {
             next.operation(op).map_err(|e| ScimError {
@@ -486,11 +476,7 @@ impl ScimUser {
     }
 
     fn operation(&mut self, op: &Value) -> Result<(), ScimError> {
-        let kind = op
-            .get("op")
-            .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-            .ok_or_else(|| ScimError::new("invalidSyntax", "op: add, replace or remove"))?;
+        let kind = op_kind(op)?;
         let path = op.get("path").and_then(Value::as_str).map(attribute);
         let value = op.get("value");
         match (kind.as_str(), path, value) {
@@ -566,6 +552,31 @@ impl ScimUser {
     pub fn email_address(&self) -> &str {
         self.email.as_deref().unwrap_or(&self.user_name)
     }
+}
+
+/// A PATCH body's operations, refused before any is read when there are more than
+/// [`MAX_PATCH_OPERATIONS`].
+fn operations(body: &Value) -> Result<&Vec<Value>, ScimError> {
+    let ops = body
+        .get("Operations")
+        .or_else(|| body.get("operations"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| ScimError::new("invalidSyntax", "Operations: a list was expected"))?;
+    if ops.len() > MAX_PATCH_OPERATIONS {
+        return Err(ScimError::new(
+            "tooMany",
+            format!("Operations: more than {MAX_PATCH_OPERATIONS} in one request"),
+        ));
+    }
+    Ok(ops)
+}
+
+/// An operation's `op`, lower-cased (Entra sends `"Replace"`).
+fn op_kind(op: &Value) -> Result<String, ScimError> {
+    op.get("op")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .ok_or_else(|| ScimError::new("invalidSyntax", "op: add, replace or remove"))
 }
 
 /// Whether Proficio keeps the attribute `p` (so setting it to what it already is, or
@@ -685,17 +696,7 @@ pub enum GroupChange {
 /// [`MAX_PATCH_OPERATIONS`] operations and [`MAX_MEMBERS`] member ids in all, checked
 /// before anything else.
 pub fn group_patch(body: &Value) -> Result<Vec<GroupChange>, ScimError> {
-    let ops = body
-        .get("Operations")
-        .or_else(|| body.get("operations"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| ScimError::new("invalidSyntax", "Operations: a list was expected"))?;
-    if ops.len() > MAX_PATCH_OPERATIONS {
-        return Err(ScimError::new(
-            "tooMany",
-            format!("Operations: more than {MAX_PATCH_OPERATIONS} in one request"),
-        ));
-    }
+    let ops = operations(body)?;
     let mut out = Vec::new();
     let mut members = 0;
     for (n, op) in ops.iter().enumerate() {
@@ -722,11 +723,7 @@ pub fn group_patch(body: &Value) -> Result<Vec<GroupChange>, ScimError> {
 }
 
 fn group_operation(op: &Value) -> Result<Vec<GroupChange>, ScimError> {
-    let kind = op
-        .get("op")
-        .and_then(Value::as_str)
-        .map(str::to_ascii_lowercase)
-        .ok_or_else(|| ScimError::new("invalidSyntax", "op: add, replace or remove"))?;
+    let kind = op_kind(op)?;
     let path = op.get("path").and_then(Value::as_str);
     let value = op.get("value");
     let attr = path.map(|p| {
