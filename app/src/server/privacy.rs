@@ -136,7 +136,8 @@ pub async fn export(db: &Db, me: &CurrentUser, id: PersonId) -> Result<Value, Ap
     let profile = sqlx::query::<Any>(
         "select p.id, p.email, p.name, p.job_title, p.role, p.unit_id, u.name as unit, p.manager_id, \
          m.name as manager, p.active, p.xp, p.leaderboard_opt_out, p.digest_sent_on, p.inbox_seen_at, \
-         case when p.password_hash is null then 0 else 1 end as has_password, p.created_at, p.updated_at \
+         case when p.password_hash is null then 0 else 1 end as has_password, p.created_at, p.updated_at, \
+         p.external_id, p.scim_user_name, p.scim_extra, p.scim_synced_at, p.scim_removed_at \
          from person p left join org_unit u on u.id = p.unit_id left join person m on m.id = p.manager_id \
          where p.id = $1",
     )
@@ -171,6 +172,8 @@ pub fn erased_email(id: PersonId) -> String {
 /// Erases `id` on request (admins only: the caller checks): pseudonymises the person
 /// everywhere, clears the text of their ratings, evidence and plan, deletes their evidence
 /// files, ends their sessions, and records the erasure. Ratings remain as anonymous figures.
+/// What an identity provider sent over SCIM goes too, and SCIM no longer sees them: a later
+/// sync cannot write the person back, and the same `userName` makes a new person.
 #[tracing::instrument(skip_all, fields(caller = me.id.0, id = id.0))]
 pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), AppError> {
     let db = &st.db;
@@ -219,7 +222,8 @@ pub async fn erase(st: &AppState, me: &CurrentUser, id: PersonId) -> Result<(), 
         sqlx::query::<Any>(
             "update person set name = $1, email = $2, job_title = '', password_hash = null, active = 0, \
              role = 'employee', target_position_id = null, leaderboard_opt_out = 1, digest_sent_on = null, \
-             updated_at = $3 where id = $4",
+             external_id = null, scim_user_name = null, scim_extra = null, \
+             scim_removed_at = coalesce(scim_removed_at, $3), updated_at = $3 where id = $4",
         )
         .bind(&pseudonym)
         .bind(&placeholder)

@@ -999,3 +999,63 @@ async fn versions_guard_changes_with_if_match_and_answer_if_none_match() {
         None,
     );
 }
+
+#[tokio::test]
+async fn an_erased_person_leaves_scim_and_a_later_sync_cannot_write_them_back() {
+    let app = TestApp::demo().await;
+    let t = scim_token(&app).await;
+    let body = json!({"userName": "grace.h@northwind.onmicrosoft.example", "externalId": "e-77",
+        "displayName": "Grace Hopper", "name": {"givenName": "Grace", "familyName": "Hopper"},
+        "emails": [{"type": "work", "value": "grace.h@northwind.example"}]});
+    let u = ok(
+        &send(&app, &t, "POST", "/scim/v2/Users", &body, &[]).await,
+        StatusCode::CREATED,
+    );
+    let id: i64 = u["id"].as_str().unwrap().parse().unwrap();
+
+    // What the provider sent is in the person's data export.
+    let admin = app.person_id(ADMIN).await;
+    let me = as_user(admin, app::domain::Role::Admin);
+    let export = app::server::privacy::export(&app.db, &me, app::domain::PersonId(id))
+        .await
+        .unwrap();
+    assert_eq!(export["profile"]["external_id"], "e-77");
+    assert!(export["profile"]["scim_extra"]
+        .as_str()
+        .unwrap()
+        .contains("Hopper"));
+
+    app::server::privacy::erase(&app.state, &me, app::domain::PersonId(id))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from person where id = {id} and external_id is null \
+             and scim_user_name is null and scim_extra is null and scim_removed_at is not null"
+        ))
+        .await,
+        1
+    );
+    let path = format!("/scim/v2/Users/{id}");
+    refused(&get(&app, &t, &path).await, StatusCode::NOT_FOUND, None);
+    let patch =
+        json!({"Operations": [{"op": "replace", "path": "displayName", "value": "Grace Hopper"}]});
+    refused(
+        &send(&app, &t, "PATCH", &path, &patch, &[]).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    // Provisioned again: someone new; the erased row stays erased.
+    let again = ok(
+        &send(&app, &t, "POST", "/scim/v2/Users", &body, &[]).await,
+        StatusCode::CREATED,
+    );
+    assert_ne!(again["id"], id.to_string());
+    assert_eq!(
+        app.count(format!(
+            "select count(*) from person where id = {id} and name like 'Erased person%'"
+        ))
+        .await,
+        1
+    );
+}
