@@ -512,21 +512,23 @@ pub async fn create_signed_in(
     .fetch_one(&mut *tx)
     .await
     .map_err(unique_to_field)?;
-    added(&mut tx, id, None).await?;
+    added(&mut tx, id, None, None).await?;
     tx.commit().await?;
     tracing::info!(person = id, "person created on first single sign-on");
     Ok(PersonId(id))
 }
 
 /// What every new person gets in the transaction that adds them: a place in the
-/// statistics and an audit entry (`actor` none for the command line or a first sign-on).
+/// statistics and an audit entry (`actor` none for the command line, a first sign-on or a
+/// system; `token` the API token of a system that added them).
 pub(crate) async fn added(
     tx: &mut WriteTx,
     id: i64,
     actor: Option<PersonId>,
+    token: Option<i64>,
 ) -> Result<(), AppError> {
     super::stats::added(&mut *tx, vec![id]).await?;
-    let after = audit::PERSON.state(&mut **tx, id).await?;
+    let after = audit::via_token(audit::PERSON.state(&mut **tx, id).await?, token);
     audit::record(&mut **tx, actor, "create", "person", id, None, after).await
 }
 
@@ -559,7 +561,7 @@ pub async fn create(
         .and_then(|row| sqlx::Row::try_get(&row, 0))
         .map_err(unique_to_field)?;
     // The command line (`proficio admin create`) has no person behind it: no actor.
-    added(&mut tx, id, (me.id.0 != 0).then_some(me.id)).await?;
+    added(&mut tx, id, (me.id.0 != 0).then_some(me.id), None).await?;
     tx.commit().await?;
     tracing::info!(person = id, "person created");
     Ok(PersonId(id))
@@ -606,12 +608,16 @@ pub async fn check_reporting_line(
         .map_err(|e| cycle_message(e, &names))
 }
 
-pub(crate) async fn active_admins_other_than(db: &Db, id: PersonId) -> Result<i64, AppError> {
+/// How many active admins there are besides `id` (on the pool, or in a transaction).
+pub(crate) async fn active_admins_other_than<'e, E>(exec: E, id: PersonId) -> Result<i64, AppError>
+where
+    E: Executor<'e, Database = Any>,
+{
     Ok(sqlx::query_scalar(
         "select count(*) from person where role = 'admin' and active = 1 and id <> $1",
     )
     .bind(id.0)
-    .fetch_one(&db.pool)
+    .fetch_one(exec)
     .await?)
 }
 
@@ -636,7 +642,7 @@ pub async fn update(
     }
     if current.role == Role::Admin
         && f.role != Role::Admin
-        && active_admins_other_than(db, id).await? == 0
+        && active_admins_other_than(&db.pool, id).await? == 0
     {
         return Err(AppError::invalid(
             "role",
@@ -686,7 +692,8 @@ pub async fn set_active(
             "You cannot deactivate yourself; ask another admin.".into(),
         ));
     }
-    if !active && current.role == Role::Admin && active_admins_other_than(db, id).await? == 0 {
+    if !active && current.role == Role::Admin && active_admins_other_than(&db.pool, id).await? == 0
+    {
         return Err(AppError::Conflict(
             "This is the last active admin and cannot be deactivated.".into(),
         ));

@@ -683,21 +683,17 @@ async fn write_person(
             .bind(id)
             .fetch_one(&mut **tx)
             .await?;
-    if current.0 == 1 && !c.active && current.1 == "admin" {
-        let others: i64 = sqlx::query_scalar(
-            "select count(*) from person where role = 'admin' and active = 1 and id <> $1",
-        )
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if others == 0 {
-            return Err(ScimFailure::new(
-                400,
-                Some("mutability"),
-                "active: this is Proficio's last active admin and cannot be deactivated; make \
-                 someone else an admin first",
-            ));
-        }
+    if current.0 == 1
+        && !c.active
+        && current.1 == "admin"
+        && super::people::active_admins_other_than(&mut **tx, PersonId(id)).await? == 0
+    {
+        return Err(ScimFailure::new(
+            400,
+            Some("mutability"),
+            "active: this is Proficio's last active admin and cannot be deactivated; make \
+             someone else an admin first",
+        ));
     }
     let before = audit::PERSON.state(&mut **tx, id).await?;
     let pending = super::stats::before(tx, vec![id], None).await?;
@@ -774,9 +770,7 @@ pub async fn create_user(db: &Db, base: &str, token: i64, body: &Value) -> Resul
             .fetch_one(&mut *tx)
             .await
             .map_err(taken)?;
-            super::stats::added(&mut tx, vec![id]).await?;
-            let after = audit::via_token(audit::PERSON.state(&mut *tx, id).await?, Some(token));
-            audit::record(&mut *tx, None, "create", "person", id, None, after).await?;
+            super::people::added(&mut tx, id, None, Some(token)).await?;
             id
         }
     };
